@@ -85,8 +85,8 @@ struct options {
 					   grammar (socat.c); side.dialect
 					   says what that does */
 	int		 socat_dir;	/* as socat, -u: 1, -U: -1; 0: both */
-	int		 socat_quit;	/* as socat, -t given */
-	long long	 socat_quit_ms;	/* and its time */
+	long long	 socat_quit_ms;	/* as socat, -t; SOCAT_QUIT_MS unless
+					   given */
 	int		 socat_dump;	/* -v, -x: DUMP_SOCAT_* */
 	const char	*socat_ltor;	/* -r: what goes first to second */
 	const char	*socat_rtol;	/* -R: what goes second to first */

@@ -789,6 +789,7 @@ opt_defaults(struct options *o)
 	o->side.timeout_ms = TIME_NONE;
 	o->side.dialect = &dialect_nc;
 	o->flow = flow_plain;
+	o->socat_quit_ms = SOCAT_QUIT_MS;
 	o->stall_ms = TIME_NONE;
 	o->side.retry_ms = TIME_NONE;
 	o->side.sock.listen_fd = -1;

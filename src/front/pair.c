@@ -546,9 +546,8 @@ pair_local_mode(struct options *o)
 	 * ended; half a second without it, as socat's (or -q's time, under
 	 * sockcat's name).
 	 */
-	if (o->socat_quit || o->socat || o->flow.quit_ms == TIME_NONE)
-		o->flow.quit_ms = o->socat_quit ? o->socat_quit_ms :
-		    SOCAT_QUIT_MS;
+	if (o->socat || o->flow.quit_ms == TIME_NONE)
+		o->flow.quit_ms = o->socat_quit_ms;
 	if (o->socat_dir == 1)
 		o->flow.send_only = 1;
 	else if (o->socat_dir == -1)
@@ -735,12 +734,10 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * stream nothing), which never hears it: that one gets socat's
 	 * half second.
 	 */
-	if ((o->socat_quit || o->socat || a->shut_null ||
-	    a->shut_none) &&
+	if ((o->socat || a->shut_null || a->shut_none) &&
 	    b->kind == SIDE_STDIO && !a->listen && !pair_device(a) &&
 	    !wr_only && a->sock.socktype != SOCK_DGRAM)
-		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
-		    SOCAT_QUIT_MS;
+		o->flow.deadline_ms = o->socat_quit_ms;
 	/*
 	 * And the other way: once the dialled socket has ended, stdin (a
 	 * terminal never ends) is read for -t's time, half a second unless
@@ -749,8 +746,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	if (o->socat && o->socat_dir == 0 && b->kind == SIDE_STDIO &&
 	    !a->listen && a->kind == SIDE_SOCKET &&
 	    a->sock.socktype == SOCK_STREAM)
-		o->flow.far_quit_ms = o->socat_quit ? o->socat_quit_ms :
-		    SOCAT_QUIT_MS;
+		o->flow.far_quit_ms = o->socat_quit_ms;
 	/*
 	 * A dialled datagram socket reads no end-of-file: after stdin's end
 	 * socat reads its answers for -t's time (half a second unless said),
@@ -763,8 +759,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	    b->kind == SIDE_STDIO && (!a->listen || a->dgram_to != NULL) &&
 	    a->kind == SIDE_SOCKET && a->sock.socktype == SOCK_DGRAM &&
 	    o->flow.deadline_ms == TIME_NONE && !wr_only)
-		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
-		    SOCAT_QUIT_MS;
+		o->flow.deadline_ms = o->socat_quit_ms;
 	/*
 	 * A *-RECV: read, without -u: once stdin has ended, nothing is
 	 * waited for (socat ends at once, whatever -t says).

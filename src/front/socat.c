@@ -405,7 +405,6 @@ socat_option(struct cmdline *cl, struct socat_cl *sc, int argc, char **argv,
 	else if (strncmp(arg, "-t", 2) == 0) {
 		o->socat_quit_ms = socat_seconds("-t", socat_value(argc, argv,
 		    i, 2, 0));
-		o->socat_quit = 1;
 	} else if (strncmp(arg, "-T", 2) == 0) {
 		/* -T: the pump's idle timer; 0 is socat's "none". */
 		o->flow.idle_ms = socat_seconds("-T", socat_value(argc, argv,
