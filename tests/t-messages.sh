@@ -171,6 +171,8 @@ test_unusable_openssl_is_said() {
 # A trust file is read only to verify: without --ssl-verify it would be
 # dropped, so it is refused (a wss:// URL verifies unless told not to).
 test_trustfile_without_verify_is_refused() {
+	"$SC" --version | grep -q '^TLS: yes' ||
+	    { sc_skip "no TLS"; return; }
 	expect_error "must use --ssl-verify with --ssl-trustfile" \
 	    --ssl-trustfile /dev/null -n -l 127.0.0.1 0
 	expect_error "must use --forward-ssl-verify with --forward-ssl-trustfile" \

@@ -864,6 +864,8 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	if (pair_local_mode(o)) {
 		for (i = 0; i < 2; i++)
 			pair_unlink_early(&o->pair[i]);
+		free(cl->facts);
+		cl->facts = NULL;
 		return;
 	}
 	for (i = 0; i < 2; i++) {
