@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """A misbehaving TCP peer for the fault and load tests: it resets a
-connection in the middle of a transfer or after answering, accepts and
-never reads, opens thousands of connections in a row while watching
-sockcat's descriptors, or lowers and raises another process's descriptor
-limit."""
+connection in the middle of a transfer, after answering or after its own
+end, accepts and never reads, opens thousands of connections in a row
+while watching sockcat's descriptors, or lowers and raises another
+process's descriptor limit."""
 
 import argparse
 import fcntl
@@ -82,6 +82,10 @@ def main():
                     "newline, then reset")
     ap.add_argument("--save", metavar="FILE",
                     help="with --send-rst: keep a copy of what was sent")
+    ap.add_argument("--end-rst", type=int, metavar="N",
+                    help="read N bytes, end the sending side, then reset "
+                    "once the file --go names is there")
+    ap.add_argument("--go", metavar="FILE", help="with --end-rst")
     ap.add_argument("--hold", action="store_true",
                     help="accept, never read, hold until the deadline")
     ap.add_argument("--sequential", type=int, metavar="N",
@@ -147,6 +151,21 @@ def main():
             time.sleep(0.01)
         reset(s)
         print("reset after answering")
+    elif a.end_rst is not None:
+        # A peer that has read what it wanted and ended its sending, then
+        # goes when the test says: the other side has nothing to write
+        # by then, and the reset is all it hears.
+        got = 0
+        while got < a.end_rst:
+            data = s.recv(a.end_rst - got)
+            if not data:
+                break
+            got += len(data)
+        s.shutdown(socket.SHUT_WR)
+        while not os.path.exists(a.go) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        reset(s)
+        print("reset after its end, %d read" % got)
     elif a.hold:
         # Never read: whatever the other side sends piles up in the
         # kernel's buffers until it has to stop.

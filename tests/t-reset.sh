@@ -6,6 +6,8 @@
 # cuts off what stdin gives, and with --fail-on-error; else, as nc's
 # end, status 0 with everything received delivered, said with -v only.
 # A reset must never leave sockcat waiting on a stdin that stays open.
+# A reset after the peer's end decides the same whichever event sockcat
+# takes first, a line of stdin or the reset.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require python3
@@ -159,6 +161,80 @@ test_reset_while_sending_listen() {
 			reset_while_sending listen "$out" "$path"
 		done
 	done
+}
+
+# Is the standard output of process $1 closed (/dev/null in its place)?
+stdout_closed() {
+	[ "$(readlink "/proc/$1/fd/1")" = /dev/null ]
+}
+
+# end_then_reset ORDER TEXT ARGS...: sockcat ARGS, in the event-order
+# knob's ORDER, connects to a peer that reads 6 bytes, ends its sending
+# and resets once $SC_TMP/go is there; stdin a held FIFO on 7 that has
+# given TEXT.  Returns once sockcat has delivered the peer's end (closed
+# its stdout), its process in SC_PID.
+end_then_reset() {
+	_order=$1 _text=$2
+	shift 2
+	held_stdin in 7
+	rm -f "$SC_TMP/go" "$SC_TMP/pid"
+	fault_listen --end-rst 6 --go "$SC_TMP/go"
+	run_sc file "$SC_TMP/in" env SC_EVENT_ORDER="$_order" \
+	    sh -c 'echo $$ >"$0"; exec "$@"' "$SC_TMP/pid" \
+	    "$SC" "$@" 127.0.0.1 "$FPORT"
+	printf %b "$_text" >&7
+	wait_for "$SC_TMP/pid" . || fail "sockcat did not start"
+	SC_PID=$(<"$SC_TMP/pid")
+	assertTrue "the peer's end delivered" "wait_until stdout_closed $SC_PID"
+}
+
+# The peer reads the line stdin gave, ends its sending, then resets while
+# stdin stays open: sockcat, with nothing to write, hears the reset alone
+# (its hang-up watch).  It is stopped while the reset comes, with another
+# line given to stdin (MORE) or without, so that its loop finds both
+# ready in one round and takes them in the event-order knob's ORDER.  The
+# line given then is read and cannot be delivered: said, status 1,
+# whichever the loop takes first (nc.openbsd reads it and drops it,
+# quietly); with nothing given, nc's end, status 0, quiet.
+reset_after_the_end() {
+	order=$1 more=$2
+	what="${order:-kernel order}${more:+, a line with the reset}"
+	end_then_reset "$order" 'hello\n'
+	kill -s STOP "$SC_PID"
+	[ -z "$more" ] || echo more >&7
+	touch "$SC_TMP/go"
+	wait_for "$SC_TMP/fault.out" '^reset'
+	kill -s CONT "$SC_PID"
+	assertEquals "$what: the peer read" "reset after its end, 6 read" \
+	    "$(<"$SC_TMP/fault.out")"
+	if [ -n "$more" ]; then
+		check_ended "$what" "write to network: Broken pipe"
+	else
+		assertTrue "$what: ended (not hung)" "wait_for '$SC_TMP/rc' ."
+		assertEquals "$what: exit status" 0 "$(<"$SC_TMP/rc")"
+		assertEquals "$what: quiet" "" "$(<"$SC_TMP/c.err")"
+	fi
+	exec 7>&-
+	rm -f "$SC_TMP/in"
+	sc_cleanup
+}
+
+test_reset_after_the_end() {
+	sc_debug_build || { sc_skip "no event-order knob"; return; }
+	for order in "" reverse seed:1 seed:2; do
+		reset_after_the_end "$order" more
+		reset_after_the_end "$order" ""
+	done
+}
+
+# The same with the second line read already, waiting for the pause after
+# the first (-i) when the reset comes: it is lost, and said.
+test_reset_after_the_end_with_a_line_paused() {
+	end_then_reset "" 'hello\nmore\n' -i 5
+	touch "$SC_TMP/go"
+	check_ended "-i" "write to network: Broken pipe"
+	exec 7>&-
+	rm -f "$SC_TMP/in"
 }
 
 # A program that has not read what the peer sent when the peer resets:

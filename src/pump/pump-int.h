@@ -142,6 +142,7 @@ void		 channel_unpause(struct channel *);
 
 /* session.c */
 int		 ep_edge(const struct endpoint *);
+void		 ep_hangup(struct endpoint *);
 
 /* fastpath.c */
 void		 channel_try_splice(struct channel *);

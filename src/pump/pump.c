@@ -863,7 +863,7 @@ pump_fd_cb(int fd, int events, void *arg)
 
 	/* The peer, which had ended its sending, is gone (ep_update()). */
 	if (events == EV_HUP) {
-		ep_write_ended(ep);
+		ep_hangup(ep);
 		session_check(s);
 		return;
 	}

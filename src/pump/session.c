@@ -234,33 +234,71 @@ channel_source_ready(struct channel *ch)
 }
 
 /*
+ * ch takes its last round, once: what its source has ready at this moment
+ * (a line standard input holds, its end) is read and will be delivered;
+ * then it reads no more.  Whatever order the loop handled this round's
+ * events in, what was ready when an end was seen goes out.
+ */
+static void
+channel_last_round(struct channel *ch)
+{
+	int	 rounds;
+
+	for (rounds = 0; ch->state == CH_OPEN &&
+	    rounds < CHANNEL_PENDING_ROUNDS && channel_source_ready(ch);
+	    rounds++) {
+		channel_run(ch, 1);
+		/* Full: what it holds goes first; no more is read. */
+		if (channel_pending(ch) >= ch->bufsize / 2)
+			break;
+	}
+	ch->flags |= CH_LAST;
+	channel_update(ch);
+}
+
+/*
  * final, a way whose end is the session's (CH_FINAL), has ended: each
- * other way takes its last round, once.  What its source has ready at
- * this moment is read (a line standard input holds, its end) and will be
- * delivered; then it reads no more, as netcat reads no more once its
- * client has finished.  Whatever order the loop handled this round's
- * events in, what was ready when the end was seen goes out.
+ * other way takes its last round, as netcat reads no more once its client
+ * has finished.
  */
 static void
 session_last_round(struct session *s, struct channel *final)
 {
 	struct channel	*ch;
-	int		 rounds;
 
 	TAILQ_FOREACH(ch, &s->channels, entry) {
-		if (ch == final || (ch->flags & CH_LAST) || ch->state != CH_OPEN)
-			continue;
-		for (rounds = 0; ch->state == CH_OPEN &&
-		    rounds < CHANNEL_PENDING_ROUNDS &&
-		    channel_source_ready(ch); rounds++) {
-			channel_run(ch, 1);
-			/* Full: what it holds goes first; no more is read. */
-			if (channel_pending(ch) >= ch->bufsize / 2)
-				break;
-		}
-		ch->flags |= CH_LAST;
-		channel_update(ch);
+		if (ch != final && !(ch->flags & CH_LAST) &&
+		    ch->state == CH_OPEN)
+			channel_last_round(ch);
 	}
+}
+
+/*
+ * ep's peer, which had ended its sending, is gone (a reset) while ep's
+ * writer had nothing it could write (ep_watch_hangup()).  What the
+ * writer's source had ready then was given before the end was seen,
+ * whichever of the two the loop took first: it takes its last round, and
+ * its write fails as any write would.  What it still holds (a line
+ * waiting for its pause, -i) is lost the same way, said with the socket's
+ * error.  With nothing given, the peer's end is the writer's, quietly.
+ */
+void
+ep_hangup(struct endpoint *ep)
+{
+	struct channel	*w = ep->writer;
+	socklen_t	 len = sizeof(int);
+	int		 error;
+
+	if (w != NULL && !channel_ended(w) && !(ep->flags & EP_REDIAL)) {
+		channel_last_round(w);
+		if (!channel_ended(w) && channel_holds(w)) {
+			if (getsockopt(ep->wfd, SOL_SOCKET, SO_ERROR, &error,
+			    &len) == -1 || error == 0)
+				error = EPIPE;
+			channel_fail(w, "write", error);
+		}
+	}
+	ep_write_ended(ep);
 }
 
 /*
