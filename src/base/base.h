@@ -305,6 +305,7 @@ void		 anc_log_msg(struct msghdr *);
 /* linger.c */
 void		 sock_linger(int);
 void		 sock_linger_reset(int);
+void		 sock_linger_break(void);
 
 /* parse.c */
 int		 parse_ports(const char *, int, int, char ***, size_t *,

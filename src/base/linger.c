@@ -8,12 +8,12 @@
  * the writing side is ended first, which the client sees as end-of-file
  * after everything sent, and what still comes is read and dropped until
  * the client's own end-of-file, an error, or LINGER_MS; only then is the
- * socket closed.
+ * socket closed.  A server that exits after its last client waits for
+ * that client's close first (sock_linger_break()).
  *
  * A lingering socket holds a descriptor and a little memory, so at most
  * LINGER_MAX linger at once: beyond that a socket is closed at once, as
- * it was before.  They keep the event loop going, which only long-running
- * servers use them for, until their time is up.
+ * it was before.  They keep the event loop going until their time is up.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -62,6 +62,8 @@ struct linger_sock {
 static TAILQ_HEAD(, linger_sock) lingering =
     TAILQ_HEAD_INITIALIZER(lingering);
 static int	nlingering;
+/* The loop ends once the last closes (sock_linger_break()). */
+static int	linger_breaking;
 
 /*
  * Read and drop what is waiting on fd, LINGER_READS reads at most.
@@ -93,8 +95,11 @@ linger_end(struct linger_sock *ls)
 	ev_del(ls->fd);
 	close(ls->fd);
 	TAILQ_REMOVE(&lingering, ls, entry);
-	nlingering--;
 	free(ls);
+	if (--nlingering == 0 && linger_breaking) {
+		linger_breaking = 0;
+		ev_break();
+	}
 }
 
 static void
@@ -204,4 +209,18 @@ void
 sock_linger_reset(int fd)
 {
 	linger_start(fd, 1);
+}
+
+/*
+ * Ask ev_loop() to return once no socket lingers, at once when none does:
+ * a server that exits after its last client lets that client's close
+ * finish (LINGER_MS at most), where its exit would reset it.
+ */
+void
+sock_linger_break(void)
+{
+	if (nlingering == 0)
+		ev_break();
+	else
+		linger_breaking = 1;
 }
