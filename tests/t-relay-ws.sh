@@ -6,13 +6,14 @@
 # other side is done, a program served; a recording of everything that
 # crosses between the clients and the relay holds none of the plaintext;
 # a wrong code never pairs (both sides say so, status 1), and a web
-# server or a banner is said to be no relay; a third client
-# is refused, and so is a second waiting from an address that may have
-# one; a plain TCP --via client and a WebSocket one pair on the same
-# port; Python's websockets (a client nobody here wrote) performs the
-# rendezvous and its bytes cross; a relay behind a TLS front (a --ssl
-# forwarder, and HAProxy) is reached with wss://; 1,000 WebSocket
-# clients waiting cost the relay at most 2 MiB; the relay logs no code.
+# server (over TCP or by WebSocket) or a banner is said to be no relay;
+# a third client is refused, and so is a second waiting from an address
+# that may have one; a plain TCP --via client and a WebSocket one pair on
+# the same port; Python's websockets (a client nobody here wrote)
+# performs the rendezvous and its bytes cross; a relay behind a TLS front
+# (a --ssl forwarder, and HAProxy) is reached with wss://; 1,000
+# WebSocket clients waiting cost the relay at most 2 MiB; the relay logs
+# no code.
 # (t-relay.sh does the same over TCP in network namespaces with NAT.)
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -227,21 +228,27 @@ the same code on both sides?)" "$(<"$SC_TMP/$s.err")"
 	done
 }
 
-# --via at something that is no relay says so, not that the codes
-# differ: a web server (Python's http.server) that answers nothing to
-# the request, and a plain listener whose banner is no rendezvous answer.
-test_no_relay_said() {
+# Python's web server on a port of its own, serving $SC_TMP; its port in
+# WPORT.
+web_server() {
 	bg t 60 python3 -u -m http.server --bind 127.0.0.1 --directory \
 	    "$SC_TMP" 0 >"$SC_TMP/www.out" 2>"$SC_TMP/www.err"
 	wait_for "$SC_TMP/www.out" '^Serving HTTP on .* port [0-9]+' 60 ||
 	    fail "no web server: $(<"$SC_TMP/www.err")"
-	wport=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\) .*/\1/p' \
+	WPORT=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\) .*/\1/p' \
 	    "$SC_TMP/www.out")
-	t 20 "$SC" -w 2 --via "127.0.0.1:$wport" --secret="$CODE" \
+}
+
+# --via at something that is no relay says so, not that the codes
+# differ: a web server (Python's http.server) that answers nothing to
+# the request, and a plain listener whose banner is no rendezvous answer.
+test_no_relay_said() {
+	web_server
+	t 20 "$SC" -w 2 --via "127.0.0.1:$WPORT" --secret="$CODE" \
 	    </dev/null >"$SC_TMP/a.out" 2>"$SC_TMP/a.err"
 	assertEquals "status" 1 $?
 	# -w's time, less the dial's, rounded up.
-	want="sockcat: 127.0.0.1:$wport is no relay: it did not answer the"
+	want="sockcat: 127.0.0.1:$WPORT is no relay: it did not answer the"
 	want="$want rendezvous request within [12]s"
 	assertTrue "a web server: $(<"$SC_TMP/a.err")" \
 	    "grep -Eqx '$want' '$SC_TMP/a.err'"
@@ -252,6 +259,26 @@ test_no_relay_said() {
 	assertEquals "status" 1 $?
 	assertEquals "a banner" "sockcat: 127.0.0.1:$PORT is no relay: its \
 answer is no rendezvous answer" "$(<"$SC_TMP/b.err")"
+}
+
+# The same by WebSocket: a web server answers the upgrade with a page, or
+# with nothing at that path, where a relay upgrades.
+test_no_relay_said_by_websocket() {
+	web_server
+	for path in / /relay; do
+		t 20 "$SC" -w 2 --via "ws://127.0.0.1:$WPORT$path" \
+		    --secret="$CODE" </dev/null >"$SC_TMP/a.out" \
+		    2>"$SC_TMP/a.err"
+		assertEquals "$path: status" 1 $?
+		assertEquals "$path: stdout" "" "$(<"$SC_TMP/a.out")"
+		case $path in
+		/)	answer="200 OK" ;;
+		*)	answer="404 File not found" ;;
+		esac
+		want="sockcat: ws://127.0.0.1:$WPORT$path is no relay: it"
+		want="$want answered the WebSocket upgrade with HTTP/1.0 $answer"
+		assertEquals "$path: stderr" "$want" "$(<"$SC_TMP/a.err")"
+	done
 }
 
 # A third client with a code two others are paired with is turned away.

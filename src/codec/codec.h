@@ -351,6 +351,7 @@ ssize_t		 ws_encode_accept(char *, size_t, const char *,
 		    const char *, const char *, char *const *, size_t);
 const char	*ws_status_text(int);
 ssize_t		 ws_encode_refusal(char *, size_t, int, const char *);
+int		 ws_answer_page(const char *);
 int		 ws_check_accept(const char *, const char *, const char *,
 		    char *, size_t, const char **);
 int		 ws_pmd_choose(const char *, int, struct ws_pmd *, char *,

@@ -671,6 +671,29 @@ ws_encode_refusal(char *out, size_t outsz, int status, const char *why)
 	return (n);
 }
 
+/* The status of a server's answer h, or -1 when it is no HTTP answer. */
+static int
+ws_answer_status(const char *h)
+{
+	if ((strncmp(h, "HTTP/1.1 ", 9) != 0 &&
+	    strncmp(h, "HTTP/1.0 ", 9) != 0) || !isdigit((unsigned char)h[9]))
+		return (-1);
+	return (atoi(h + 9));
+}
+
+/*
+ * Is h, a server's answer to an upgrade, what a web server serves (a page,
+ * a redirection, nothing at that path) rather than an upgrade or the
+ * refusal of one (credentials wanted, a limit, a server unavailable)?
+ */
+int
+ws_answer_page(const char *h)
+{
+	int	 st = ws_answer_status(h);
+
+	return ((st >= 200 && st < 400) || st == WSH_NOT_FOUND);
+}
+
 /*
  * Check a server's answer, the NUL-terminated header block h, to a request
  * with key offering protocols (NULL: none): 101, the upgrade, the right
@@ -686,12 +709,10 @@ ws_check_accept(const char *h, const char *key, const char *protocols,
 	int	 st;
 
 	*protocol = '\0';
-	if ((strncmp(h, "HTTP/1.1 ", 9) != 0 &&
-	    strncmp(h, "HTTP/1.0 ", 9) != 0) || !isdigit((unsigned char)h[9])) {
+	if ((st = ws_answer_status(h)) == -1) {
 		*errstr = "not an HTTP answer";
 		return (-1);
 	}
-	st = atoi(h + 9);
 	if (st != 101) {
 		*errstr = "the server refused the upgrade";
 		return (-1);

@@ -496,7 +496,14 @@ ws_hs_answer(struct ws_hs *h)
 	log_verbose(1, "WebSocket: %s", line);
 	if (ws_check_accept(h->in, h->key, h->protocols, proto,
 	    sizeof(proto), &why) == -1) {
-		ws_hs_fail(h, "WebSocket upgrade failed: %s (%s)", line, why);
+		/* --via at a web server: a page where a relay upgrades. */
+		if (h->sd->via.on && ws_answer_page(h->in))
+			ws_hs_fail(h, "%s is no relay: it answered the "
+			    "WebSocket upgrade with %s", h->sd->via.relay,
+			    line);
+		else
+			ws_hs_fail(h, "WebSocket upgrade failed: %s (%s)", line,
+			    why);
 		return (-1);
 	}
 	if (*proto != '\0')

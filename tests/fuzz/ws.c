@@ -95,6 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	(void)ws_parse_request(text, &r, &status, &why);
+	(void)ws_answer_page(text);
 	(void)ws_check_accept(text, "dGhlIHNhbXBsZSBub25jZQ==", "chat",
 	    proto, sizeof(proto), &why);
 	for (fresh = 0; fresh < 2; fresh++) {
