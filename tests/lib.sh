@@ -583,6 +583,33 @@ held_stdin() {
 	eval "exec $2<>'$SC_TMP/$1'"
 }
 
+# party NAME cmd...: run cmd in the background with stdin from the fifo
+# $SC_TMP/NAME.in, held open by a writer (its process in HOLD_NAME) until
+# the test stops it; stdout NAME.out, stderr NAME.err.  Sets PID_NAME.
+# What the test writes to the fifo (opening it for each write) reaches
+# cmd; a write waits while nothing reads.
+party() {
+	_n=$1
+	shift
+	mkfifo "$SC_TMP/$_n.in"
+	rm -f "$SC_TMP/$_n.held"
+	# The writer that holds the fifo open, and says when it has it:
+	# opening a fifo waits for its other end, and a write before then
+	# would be the only writer, its close the reader's end-of-file.
+	# Under timeout, so that it can be killed even while it waits.
+	timeout 90 sh -c 'exec 3>"$1" && : >"$2" && exec sleep 90 >&3 3>&-' \
+	    sh "$SC_TMP/$_n.in" "$SC_TMP/$_n.held" &
+	SC_PIDS="$SC_PIDS $!"
+	eval "HOLD_$_n=$!"
+	# Redirected here, not around a function: a background command
+	# without its own stdin gets /dev/null.
+	timeout -k 2 60 "$@" <"$SC_TMP/$_n.in" >"$SC_TMP/$_n.out" \
+	    2>"$SC_TMP/$_n.err" &
+	SC_PIDS="$SC_PIDS $!"
+	eval "PID_$_n=$!"
+	wait_until test -e "$SC_TMP/$_n.held" || fail "$_n: its input not held"
+}
+
 # _sc_bg_cmd cmd...: the command bg() and bg_in() start, in _SC_BG: t
 # (a function) becomes the timeout(1) it would run.  A function put in the
 # background runs in a subshell that waits for it, and that subshell keeps

@@ -17,26 +17,6 @@ have() {
 	return 1
 }
 
-# party NAME cmd...: run cmd in the background with stdin from the fifo
-# NAME.in, held open by a writer until hangup NAME; stdout NAME.out,
-# stderr NAME.err.  Sets PID_NAME.
-party() {
-	_n=$1
-	shift
-	mkfifo "$SC_TMP/$_n.in"
-	# The writer first: opening a fifo waits for its other end.  Under
-	# timeout, so that it can be killed even while it waits.
-	timeout 90 sh -c 'exec sleep 90 >"$1"' sh "$SC_TMP/$_n.in" &
-	SC_PIDS="$SC_PIDS $!"
-	eval "HOLD_$_n=$!"
-	# Redirected here, not around a function: a background command
-	# without its own stdin gets /dev/null.
-	timeout -k 2 60 "$@" <"$SC_TMP/$_n.in" >"$SC_TMP/$_n.out" \
-	    2>"$SC_TMP/$_n.err" &
-	SC_PIDS="$SC_PIDS $!"
-	eval "PID_$_n=$!"
-}
-
 # put NAME data: NAME sends data (a printf format); never waits long,
 # should NAME be gone.
 put() {

@@ -27,20 +27,6 @@ tearDown() {
 	endSkipping
 }
 
-# party NAME cmd...: run cmd in the background with stdin from the fifo
-# NAME.in, held open until the test ends; stdout NAME.out, stderr
-# NAME.err.
-party() {
-	_n=$1
-	shift
-	mkfifo "$SC_TMP/$_n.in"
-	timeout 90 sh -c 'exec sleep 90 >"$1"' sh "$SC_TMP/$_n.in" &
-	SC_PIDS="$SC_PIDS $!"
-	timeout -k 2 60 "$@" <"$SC_TMP/$_n.in" >"$SC_TMP/$_n.out" \
-	    2>"$SC_TMP/$_n.err" &
-	SC_PIDS="$SC_PIDS $!"
-}
-
 # say NAME line: NAME sends a line.
 say() {
 	t 5 sh -c 'printf "%s\n" "$2" >"$1"' sh "$SC_TMP/$1.in" "$2" ||
