@@ -168,6 +168,17 @@ stdout_closed() {
 	[ "$(readlink "/proc/$1/fd/1")" = /dev/null ]
 }
 
+# Is process $1 stopped (SIGSTOP)?
+stopped() {
+	[ "$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat")" = T ]
+}
+
+# Has no connection to port $1 been left waiting for its own close (its
+# peer's end received, then a reset)?
+not_closing() {
+	! ss -Htn state close-wait "( dport = :$1 )" | grep -q .
+}
+
 # end_then_reset ORDER TEXT ARGS...: sockcat ARGS, in the event-order
 # knob's ORDER, connects to a peer that reads 6 bytes, ends its sending
 # and resets once $SC_TMP/go is there; stdin a held FIFO on 7 that has
@@ -200,10 +211,15 @@ reset_after_the_end() {
 	order=$1 more=$2
 	what="${order:-kernel order}${more:+, a line with the reset}"
 	end_then_reset "$order" 'hello\n'
+	# Stopped, not only told to stop: else its wait could still return
+	# the line alone, before the reset.
 	kill -s STOP "$SC_PID"
+	wait_until stopped "$SC_PID" || fail "$what: not stopped"
 	[ -z "$more" ] || echo more >&7
 	touch "$SC_TMP/go"
 	wait_for "$SC_TMP/fault.out" '^reset'
+	# The reset has reached sockcat's socket, which has left CLOSE-WAIT.
+	wait_until not_closing "$FPORT" || fail "$what: no reset arrived"
 	kill -s CONT "$SC_PID"
 	assertEquals "$what: the peer read" "reset after its end, 6 read" \
 	    "$(<"$SC_TMP/fault.out")"
@@ -228,9 +244,10 @@ test_reset_after_the_end() {
 }
 
 # The same with the second line read already, waiting for the pause after
-# the first (-i) when the reset comes: it is lost, and said.
+# the first (-i, longer than a case may take) when the reset comes: it is
+# lost, and said.
 test_reset_after_the_end_with_a_line_paused() {
-	end_then_reset "" 'hello\nmore\n' -i 5
+	end_then_reset "" 'hello\nmore\n' -i $((HANG + 2))
 	touch "$SC_TMP/go"
 	check_ended "-i" "write to network: Broken pipe"
 	exec 7>&-
