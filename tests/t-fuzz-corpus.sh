@@ -41,6 +41,7 @@ test_corpus_chat() { replay chat; }
 test_corpus_crlf() { replay crlf; }
 test_corpus_forwarded() { replay forwarded; }
 test_corpus_gate() { replay gate; }
+test_corpus_http() { replay http; }
 test_corpus_ports() { replay ports; }
 test_corpus_proxy() { replay proxy; }
 test_corpus_proxyd() { replay proxyd; }

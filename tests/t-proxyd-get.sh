@@ -39,6 +39,23 @@ test_get_is_forwarded_in_origin_form() {
 	assertNotContains "$(<"$SC_TMP/origin.out")" "Host: x"
 }
 
+# A forwarded request's credentials are the proxy's: they go, and every
+# header line after them goes on to the origin.
+test_get_with_credentials_keeps_its_headers() {
+	origin
+	proxy --proxy-auth user:secret
+	ask 'GET http://127.0.0.1:%s/ HTTP/1.1\r\nX-Before: 1\r\nProxy-Authorization: Basic dXNlcjpzZWNyZXQ=\r\nX-After: 2\r\n\r\n' "$OPORT"
+	assertContains "the origin's answer" "$(<"$SC_TMP/ans")" \
+	    "origin says hi"
+	wait_for "$SC_TMP/origin.out" '^Connection: close' 15 ||
+	    fail "no Connection: close"
+	assertEquals "the origin's request" "GET / HTTP/1.1
+Host: 127.0.0.1:$OPORT
+X-Before: 1
+X-After: 2
+Connection: close" "$(tr -d '\r' <"$SC_TMP/origin.out")"
+}
+
 test_post_bodies_are_relayed() {
 	origin
 	proxy

@@ -100,21 +100,12 @@ ssize_t		 socks5_parse_userpass(const unsigned char *, size_t,
 ssize_t		 socks5_parse_request(const unsigned char *, size_t,
 		    struct socks_request *, const char **);
 
-/* http.c */
-int		 hex_value(int);
-#define HTTP_LINE_MAX		1024	/* a line the proxy client sends or
-					   reads */
-#define HTTP_REPLY_HDRS_MAX	64	/* header lines of a proxy's reply */
-#define HTTP_CRED_MAX		255	/* a user or a password */
-#define HTTP_BASIC_MAX		(4 * ((2 * HTTP_CRED_MAX + 1 + 2) / 3) + 1)
-#define HTTP_HOST_MAX		1024	/* a CONNECT target's host */
+/* httphead.c */
+#define HTTP_HEAD_MAX		8192	/* a request's head, as a server
+					   reads it */
 #define HTTP_TARGET_MAX		4096	/* a request target: longer is 414 */
-#define HTTP_PARAM_MAX		255	/* a challenge's realm, nonce, opaque */
 
-#define HTTP_CHUNK_MAX		((uint64_t)1 << 48) /* one chunk's size */
-#define HTTP_TRAILER_MAX	8192	/* a chunked body's trailer section */
-
-/* Status codes the proxy server and client use. */
+/* Status codes the servers and clients use. */
 enum http_status {
 	HTTP_SWITCHING = 101,
 	HTTP_OK = 200,
@@ -122,6 +113,7 @@ enum http_status {
 	HTTP_BAD_REQUEST = 400,
 	HTTP_UNAUTHORIZED = 401,
 	HTTP_FORBIDDEN = 403,
+	HTTP_NOT_FOUND = 404,
 	HTTP_BAD_METHOD = 405,
 	HTTP_AUTH_REQUIRED = 407,
 	HTTP_TIMEOUT = 408,
@@ -134,12 +126,75 @@ enum http_status {
 	HTTP_GATEWAY_TIMEOUT = 504,
 };
 
-/* A request's parts, pointing into its header block. */
+/* A request line, parsed (copies). */
+struct http_line {
+	char		 method[32];
+	char		 target[HTTP_TARGET_MAX + 1];
+	int		 minor;		/* HTTP/1.minor */
+};
+
+/* A header line: its name and value, pointing into the head. */
+struct http_field {
+	const char	*name;
+	size_t		 nlen;		/* 0: the line is no "Name: value" */
+	const char	*value;		/* without the blanks around it */
+	size_t		 vlen;
+};
+
+/* An answer, as http_encode_answer() writes it. */
+struct http_answer {
+	int		 status;
+	const char	*reason;	/* NULL: http_reason()'s */
+	const char	*fields;	/* header lines, each ending in CR LF */
+	char *const	*lines;		/* and "Name: value" lines */
+	size_t		 nlines;
+	const char	*type;		/* its body's Content-Type, or NULL */
+	const char	*body;		/* a body of text, or NULL */
+	long long	 length;	/* without one, the Content-Length
+					   of what follows; -1: none */
+	int		 flags;
+};
+#define HTTP_CLOSE	0x1		/* "Connection: close" */
+#define HTTP_HEAD_ONLY	0x2		/* to HEAD: the body is not sent */
+
+ssize_t		 http_head_end(const unsigned char *, size_t, size_t, int *,
+		    const char **);
+int		 http_head_check(const char *, size_t, const char **);
+const char	*http_fields(const char *);
+int		 http_request_line(const char *, struct http_line *,
+		    const char **);
+int		 http_status_line(const char *, int *);
+int		 http_field_next(const char **, struct http_field *);
+int		 http_field_is(const struct http_field *, const char *);
+int		 http_field_get(const char *, const char *, char *, size_t);
+const char	*http_list_next(const char **, const char *, size_t *);
+int		 http_list_has(const char *, const char *);
+const char	*http_reason(int);
+ssize_t		 http_put_lines(char *, size_t, size_t, char *const *,
+		    size_t, const char **);
+ssize_t		 http_encode_answer(char *, size_t,
+		    const struct http_answer *);
+ssize_t		 http_encode_refusal(char *, size_t, int, const char *,
+		    const char *, int);
+
+/* http.c */
+int		 hex_value(int);
+#define HTTP_LINE_MAX		1024	/* a line the proxy client sends or
+					   reads */
+#define HTTP_REPLY_HDRS_MAX	64	/* header lines of a proxy's reply */
+#define HTTP_CRED_MAX		255	/* a user or a password */
+#define HTTP_BASIC_MAX		(4 * ((2 * HTTP_CRED_MAX + 1 + 2) / 3) + 1)
+#define HTTP_HOST_MAX		1024	/* a CONNECT target's host */
+#define HTTP_PARAM_MAX		255	/* a challenge's realm, nonce, opaque */
+
+#define HTTP_CHUNK_MAX		((uint64_t)1 << 48) /* one chunk's size */
+#define HTTP_TRAILER_MAX	8192	/* a chunked body's trailer section */
+
+/* A request to the proxy server, parsed. */
 struct http_request {
-	char		*method;
-	char		*target;	/* "host:port", or an absolute URI */
-	char		*version;	/* "HTTP/1.x" */
-	char		*headers;	/* the header lines */
+	struct http_line line;		/* its target: "host:port", or an
+					   absolute URI */
+	const char	*headers;	/* its header lines, in the head */
 	int		 forward;	/* GET, HEAD, POST to be forwarded: */
 	char		*host;		/*   the URI's host (in hostbuf), */
 	uint16_t	 port;		/*   port */
@@ -222,19 +277,13 @@ void		 http_base64(const unsigned char *, size_t, char *);
 ssize_t		 http_unbase64(const char *, unsigned char *, size_t);
 ssize_t		 http_encode_connect(char *, size_t, const char *,
 		    const char *, const char *, const char *, const char **);
-int		 http_reply_status(const char *);
-size_t		 http_head_len(const unsigned char *, size_t);
-char		*http_header(char *, const char *);
-int		 http_parse_request(char *, size_t, struct http_request *,
-		    const char **);
+int		 http_parse_request(const char *, size_t,
+		    struct http_request *, const char **);
 int		 http_parse_target(char *, char **, uint16_t *,
 		    const char **);
-ssize_t		 http_encode_reply(char *, size_t, const char *,
-		    const char *);
 ssize_t		 http_encode_forward(char *, size_t,
 		    const struct http_request *);
 int		 http_digest_parse(char *, struct http_digest *);
-int		 http_list_has(const char *, const char *);
 int		 http_digest_response(const struct http_digest *,
 		    const char *, const char *, const char *, const char *,
 		    char *);
@@ -242,7 +291,7 @@ void		 http_challenge_add(struct http_challenge *, const char *);
 ssize_t		 http_encode_auth(char *, size_t,
 		    const struct http_challenge *, const char *, const char *,
 		    const char *, const char *);
-void		 http_reply_init(struct http_reply *, const char *);
+void		 http_reply_init(struct http_reply *, int);
 void		 http_reply_header(struct http_reply *, const char *);
 int		 http_reply_reusable(const struct http_reply *);
 void		 http_chunked_init(struct http_chunked *);
@@ -254,7 +303,6 @@ size_t		 http_chunked_scan(struct http_chunked *,
 #define WS_ACCEPT_LEN		28	/* base64 of a SHA-1 digest */
 #define WS_HDR_MAX		14	/* the longest frame header */
 #define WS_CTRL_MAX		125	/* the longest control payload */
-#define WS_HEAD_MAX		8192	/* an upgrade's header block */
 #define WS_MAX_MESSAGE		(16 * 1024 * 1024) /* --ws-max-message */
 
 /* Frame opcodes (RFC 6455, 5.2). */
@@ -337,8 +385,6 @@ int		 ws_utf8(int *, const unsigned char *, size_t);
 size_t		 ws_close_encode(unsigned char *, int, const char *);
 int		 ws_close_parse(const unsigned char *, size_t, int *,
 		    const unsigned char **, size_t *, int *);
-int		 ws_header(const char *, const char *, char *, size_t);
-int		 ws_token(const char *, const char *);
 void		 ws_choose_protocol(const char *, const char *, char *,
 		    size_t);
 int		 ws_offer_binary(const char *, char *, size_t);
@@ -349,8 +395,6 @@ int		 ws_parse_request(const char *, struct ws_req *, int *,
 		    const char **);
 ssize_t		 ws_encode_accept(char *, size_t, const char *,
 		    const char *, const char *, char *const *, size_t);
-const char	*ws_status_text(int);
-ssize_t		 ws_encode_refusal(char *, size_t, int, const char *);
 int		 ws_answer_page(const char *);
 int		 ws_check_accept(const char *, const char *, const char *,
 		    char *, size_t, const char **);
@@ -359,24 +403,13 @@ int		 ws_pmd_choose(const char *, int, struct ws_pmd *, char *,
 int		 ws_pmd_answer(const char *, struct ws_pmd *, const char **);
 
 /* wshttp.c */
-#define WSH_NOT_FOUND		404
 #define WSH_PATH_HIDDEN		1	/* wsh_file_path(): a dot-file's */
 #define WSH_FRAME_HDR_MAX	24	/* "T 18446744073709551615\n" */
 
-/* A request line, parsed. */
-struct wsh_line {
-	char		 method[16];
-	char		 target[HTTP_TARGET_MAX + 1];
-	int		 minor;		/* HTTP/1.minor */
-};
-
 int		 wsh_sniff(const char *, size_t);
-int		 wsh_request_line(const char *, struct wsh_line *);
 int		 wsh_decode_path(const char *, char *, size_t);
 int		 wsh_file_path(const char *, int, char *, size_t);
 const char	*wsh_content_type(const char *);
-const char	*wsh_next_header(const char *, const char **, size_t *,
-		    const char **, size_t *);
 int		 wsh_cgi_name(const char *, size_t, char *, size_t);
 size_t		 wsh_cgi_value(const char *, size_t, char *, size_t);
 size_t		 wsh_server_name(const char *, char *, size_t);

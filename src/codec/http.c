@@ -1,11 +1,11 @@
 /*
- * HTTP CONNECT (RFC 9110, section 9.3.6) as pure functions over bytes: the
- * request the proxy client sends and the server parses, and the replies;
- * the credentials, challenges and answers are httpauth.c's.  Nothing here
+ * HTTP CONNECT (RFC 9110, section 9.3.6) and forwarded requests as pure
+ * functions over bytes: the request the proxy client sends and the
+ * server parses, what the server forwards, the replies' header lines and
+ * chunked bodies; a head's lines are read with httphead.c, and the
+ * credentials, challenges and answers are httpauth.c's.  Nothing here
  * reads, writes or resolves; src/net/proxy.c, src/modes/proxyd.c and the
  * fuzz targets share it.
- *
- * Line ends are CR LF or a bare LF, as many clients send them.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -18,8 +18,6 @@
 #include <strings.h>
 
 #include "codec.h"
-
-static const char	*http_line_value(const char *, const char *);
 
 /*
  * A CONNECT request for host (an IPv6 address is put in brackets) and
@@ -52,66 +50,6 @@ http_encode_connect(char *buf, size_t size, const char *host,
 	}
 	memcpy(buf + n + m, "\r\n", 3);
 	return (n + m + 2);
-}
-
-/*
- * What a proxy's status line says, compared as netcat compares it:
- * HTTP_OK for "HTTP/1.x 200", HTTP_AUTH_REQUIRED for "HTTP/1.x 407 ",
- * and -1 for anything else.
- */
-int
-http_reply_status(const char *line)
-{
-	if (strncmp(line, "HTTP/1.0 200", 12) == 0 ||
-	    strncmp(line, "HTTP/1.1 200", 12) == 0)
-		return (HTTP_OK);
-	if (strncmp(line, "HTTP/1.0 407 ", 13) == 0 ||
-	    strncmp(line, "HTTP/1.1 407 ", 13) == 0)
-		return (HTTP_AUTH_REQUIRED);
-	return (-1);
-}
-
-/*
- * The length of the header block at p, up to and including the empty line
- * that ends it (CR LF or a bare LF), or 0 when that has not come yet.
- */
-size_t
-http_head_len(const unsigned char *p, size_t len)
-{
-	size_t	 i;
-
-	for (i = 0; i < len; i++) {
-		if (p[i] != '\n')
-			continue;
-		if (i + 1 < len && p[i + 1] == '\n')
-			return (i + 2);
-		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
-			return (i + 3);
-	}
-	return (0);
-}
-
-/*
- * The value of header name in the header lines h (a NUL-terminated
- * string), NUL-terminated in place, or NULL.
- */
-char *
-http_header(char *h, const char *name)
-{
-	size_t	 len = strlen(name);
-	char	*line, *v;
-
-	for (line = h; line != NULL; line = strchr(line, '\n')) {
-		if (*line == '\n')
-			line++;
-		if (strncasecmp(line, name, len) != 0 || line[len] != ':')
-			continue;
-		for (v = line + len + 1; *v == ' ' || *v == '\t'; v++)
-			;
-		v[strcspn(v, "\r\n")] = '\0';
-		return (v);
-	}
-	return (NULL);
 }
 
 /*
@@ -186,34 +124,53 @@ http_parse_uri(const char *uri, struct http_request *r, const char **errstr)
 	return (0);
 }
 
-/* The line after the one at p, or the end of the string. */
-static const char *
-http_next_line(const char *p)
-{
-	p += strcspn(p, "\n");
-	return (*p == '\n' ? p + 1 : p);
-}
-
 /*
- * A Content-Length value v (up to the end of its line): digits only, then
- * blanks.  Returns the length, or -1 when it is not one.
+ * A Content-Length value, the len bytes at v: digits only.  Returns the
+ * length, or -1 when it is not one.
  */
 static long long
-http_length(const char *v)
+http_length(const char *v, size_t len)
 {
 	const char	*errstr;
 	char		 num[24];
-	size_t		 len;
+	size_t		 i;
 	long long	 n;
 
-	len = strspn(v, "0123456789");
-	if (len == 0 || len >= sizeof(num) ||
-	    strchr("\r\n", v[len + strspn(v + len, " \t")]) == NULL)
+	if (len == 0 || len >= sizeof(num))
 		return (-1);
+	for (i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return (-1);
+	}
 	memcpy(num, v, len);
 	num[len] = '\0';
 	n = strtonum(num, 0, LLONG_MAX, &errstr);
 	return (errstr != NULL ? -1 : n);
+}
+
+/*
+ * The codings of a Transfer-Encoding value f, in order, into r: chunked
+ * once, and last (RFC 9112, section 6.1).  Returns 0, or -1 with *errstr.
+ */
+static int
+http_codings(const struct http_field *f, struct http_request *r,
+    const char **errstr)
+{
+	const char	*p = f->value, *e;
+	size_t		 len, n;
+
+	while ((e = http_list_next(&p, f->value + f->vlen, &len)) != NULL) {
+		/* A coding's parameters follow a ';'. */
+		for (n = 0; n < len && e[n] != ' ' && e[n] != '\t' &&
+		    e[n] != ';'; n++)
+			;
+		if (n == 0 || r->chunked) {
+			*errstr = "transfer coding not chunked";
+			return (-1);
+		}
+		r->chunked = n == 7 && strncasecmp(e, "chunked", 7) == 0;
+	}
+	return (0);
 }
 
 /*
@@ -227,42 +184,25 @@ http_length(const char *v)
 static int
 http_request_body(struct http_request *r, const char **errstr)
 {
-	const char	*p, *v, *end;
-	long long	 n;
-	size_t		 len;
-	int		 te = 0;
+	struct http_field	 f;
+	const char		*p = r->headers;
+	long long		 n;
+	int			 te = 0;
 
 	r->clen = -1;
 	r->chunked = 0;
-	for (p = r->headers; *p != '\0'; p = http_next_line(p)) {
-		if ((v = http_line_value(p, "Content-Length")) != NULL) {
-			if ((n = http_length(v)) == -1 ||
+	while (http_field_next(&p, &f)) {
+		if (http_field_is(&f, "Content-Length")) {
+			if ((n = http_length(f.value, f.vlen)) == -1 ||
 			    (r->clen != -1 && r->clen != n)) {
 				*errstr = "bad Content-Length";
 				return (-1);
 			}
 			r->clen = n;
-			continue;
-		}
-		if ((v = http_line_value(p, "Transfer-Encoding")) == NULL)
-			continue;
-		/*
-		 * The codings of every line, in order: chunked once, and
-		 * last (RFC 9112, section 6.1); empty list elements aside.
-		 */
-		te = 1;
-		for (end = v + strcspn(v, "\r\n"); v < end; v += len) {
-			v += strspn(v, " \t,");
-			if (v >= end)
-				break;
-			len = strcspn(v, " \t,;\r\n");
-			if (len == 0 || r->chunked) {
-				*errstr = "transfer coding not chunked";
+		} else if (http_field_is(&f, "Transfer-Encoding")) {
+			te = 1;
+			if (http_codings(&f, r, errstr) == -1)
 				return (-1);
-			}
-			r->chunked = len == 7 && strncasecmp(v, "chunked", 7) == 0;
-			/* A coding's parameters: up to the next element. */
-			len += strcspn(v + len, ",\r\n");
 		}
 	}
 	if (te && !r->chunked) {
@@ -270,7 +210,7 @@ http_request_body(struct http_request *r, const char **errstr)
 		return (-1);
 	}
 	/* HTTP/1.0 has no transfer codings (RFC 9112, section 6.1). */
-	if (te && r->version[7] == '0') {
+	if (te && r->line.minor == 0) {
 		*errstr = "Transfer-Encoding in HTTP/1.0";
 		return (-1);
 	}
@@ -282,104 +222,39 @@ http_request_body(struct http_request *r, const char **errstr)
 }
 
 /*
- * Is every header line of h (a string) a name, with no blank before its
- * colon (RFC 9112, section 5.1), and its value?  A name the origin reads
- * otherwise than we do could be a length or a coding we never saw.
- * Returns 0, or -1 with *errstr.
- */
-static int
-http_check_lines(const char *h, const char **errstr)
-{
-	const char	*p;
-	size_t		 len;
-
-	for (p = h; *p != '\0'; p = http_next_line(p)) {
-		len = strcspn(p, ":\r\n \t");
-		if (len == 0 || p[len] != ':') {
-			*errstr = "bad header line";
-			return (-1);
-		}
-	}
-	return (0);
-}
-
-/*
- * Parse the header block h of hlen bytes (http_head_len()), which is
- * rewritten in place: r->method, r->target and r->version point to the
- * parts of the request line, r->headers to the rest, all NUL-terminated.
- * A CONNECT request's target is "host:port" (http_parse_target()); GET,
+ * Parse the request head h of hlen bytes (http_head_end()): its request
+ * line into r->line, and r->headers points to its header lines.  A
+ * CONNECT request's target is "host:port" (http_parse_target()); GET,
  * HEAD and POST with an absolute http URI are to be forwarded
- * (r->forward), with r->host, r->port and r->path set.  Folded header
- * lines (obsolete since RFC 7230) are refused rather than unfolded, so no
- * header value is ever taken in part.  Returns 0, or the status to refuse
- * the request with (HTTP_BAD_REQUEST, HTTP_BAD_METHOD,
- * HTTP_URI_TOO_LONG) and *errstr.
+ * (r->forward), with r->host, r->port and r->path set.  A head that the
+ * origin could read otherwise than we do (http_head_check()) is refused
+ * rather than mended, so no header value is ever taken in part.  Returns
+ * 0, or the status to refuse the request with (HTTP_BAD_REQUEST,
+ * HTTP_BAD_METHOD, HTTP_URI_TOO_LONG) and *errstr.
  */
 int
-http_parse_request(char *h, size_t hlen, struct http_request *r,
+http_parse_request(const char *h, size_t hlen, struct http_request *r,
     const char **errstr)
 {
-	char	*line, *method, *target, *version, *cr;
+	const char	*m;
+	int		 status;
 
-	/* The empty line goes: h is then a string of the lines. */
-	if (hlen > 0 && h[hlen - 1] == '\n')
-		hlen--;
-	if (hlen > 0 && h[hlen - 1] == '\r')
-		hlen--;
-	h[hlen] = '\0';
-	if (memchr(h, '\0', hlen) != NULL) {
-		*errstr = "NUL in request";
-		return (HTTP_BAD_REQUEST);
-	}
-	/*
-	 * A CR only ends a line, with its LF: a bare one (RFC 9112, section
-	 * 2.2) could end a line for the origin where it does not for us.
-	 */
-	for (cr = h; (cr = memchr(cr, '\r', h + hlen - cr)) != NULL; cr++) {
-		if (cr + 1 == h + hlen || cr[1] != '\n') {
-			*errstr = "bare CR in request";
-			return (HTTP_BAD_REQUEST);
-		}
-	}
-	line = h;
-	method = strsep(&line, " ");
-	target = strsep(&line, " ");
-	version = line != NULL ? strsep(&line, "\r\n") : NULL;
-	/* After a CR comes its LF. */
-	if (line != NULL && *line == '\n')
-		line++;
-	if (target == NULL || version == NULL ||
-	    strncmp(version, "HTTP/1.", 7) != 0 || version[7] == '\0' ||
-	    version[8] != '\0') {
-		*errstr = "bad request line";
-		return (HTTP_BAD_REQUEST);
-	}
-	if (strlen(target) > HTTP_TARGET_MAX) {
-		*errstr = "request target too long";
-		return (HTTP_URI_TOO_LONG);
-	}
 	memset(r, 0, sizeof(*r));
 	r->clen = -1;
-	r->method = method;
-	r->target = target;
-	r->version = version;
-	r->headers = line != NULL ? line : version + strlen(version);
-	if (*r->headers == ' ' || *r->headers == '\t' ||
-	    strstr(r->headers, "\n ") != NULL ||
-	    strstr(r->headers, "\n\t") != NULL) {
-		*errstr = "folded header line";
+	if ((status = http_request_line(h, &r->line, errstr)) != 0)
+		return (status);
+	if (http_head_check(h, hlen, errstr) == -1)
 		return (HTTP_BAD_REQUEST);
-	}
-	if (http_check_lines(r->headers, errstr) == -1)
-		return (HTTP_BAD_REQUEST);
-	if (strcmp(method, "CONNECT") == 0)
+	r->headers = http_fields(h);
+	m = r->line.method;
+	if (strcmp(m, "CONNECT") == 0)
 		return (0);
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
-	    strcmp(method, "POST") != 0) {
+	if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 &&
+	    strcmp(m, "POST") != 0) {
 		*errstr = "method not allowed";
 		return (HTTP_BAD_METHOD);
 	}
-	if (http_parse_uri(target, r, errstr) == -1 ||
+	if (http_parse_uri(r->line.target, r, errstr) == -1 ||
 	    http_request_body(r, errstr) == -1)
 		return (HTTP_BAD_REQUEST);
 	r->forward = 1;
@@ -387,33 +262,28 @@ http_parse_request(char *h, size_t hlen, struct http_request *r,
 }
 
 /*
- * Is the header line at p named in a Connection line of headers, as one
- * for this hop only (RFC 9110, section 7.6.1)?  The framing of the body
+ * Is the header field f named in a Connection line of headers, as one for
+ * this hop only (RFC 9110, section 7.6.1)?  The framing of the body
  * (Content-Length, Transfer-Encoding) is never taken out: the origin
  * must read the body as the proxy does.
  */
 static int
-http_connection_names(const char *headers, const char *p)
+http_connection_names(const char *headers, const struct http_field *f)
 {
-	const char	*h, *v, *end;
-	size_t		 nlen, len;
+	struct http_field	 c;
+	const char		*p = headers, *q, *e;
+	size_t			 len;
 
-	nlen = strcspn(p, ":\r\n");
-	if (p[nlen] != ':' || nlen == 0 ||
-	    http_line_value(p, "Content-Length") != NULL ||
-	    http_line_value(p, "Transfer-Encoding") != NULL)
+	if (f->nlen == 0 || http_field_is(f, "Content-Length") ||
+	    http_field_is(f, "Transfer-Encoding"))
 		return (0);
-	for (h = headers; *h != '\0'; h = http_next_line(h)) {
-		if ((v = http_line_value(h, "Connection")) == NULL)
+	while (http_field_next(&p, &c)) {
+		if (!http_field_is(&c, "Connection"))
 			continue;
-		end = v + strcspn(v, "\r\n");
-		while (v < end) {
-			v += strspn(v, " \t,");
-			len = strcspn(v, " \t,\r\n");
-			if (len == nlen && strncasecmp(v, p, len) == 0)
+		q = c.value;
+		while ((e = http_list_next(&q, c.value + c.vlen, &len)) != NULL)
+			if (len == f->nlen && strncasecmp(e, f->name, len) == 0)
 				return (1);
-			v += len;
-		}
 	}
 	return (0);
 }
@@ -433,37 +303,32 @@ http_connection_names(const char *headers, const char *p)
 ssize_t
 http_encode_forward(char *buf, size_t size, const struct http_request *r)
 {
-	const char	*p, *eol;
-	char		 port[sizeof(":65535")] = "";
-	size_t		 n, len;
-	int		 m, v6;
+	static const char *const hop[] = { "Host", "Proxy-Authorization",
+	    "Proxy-Connection", "Connection", "Keep-Alive" };
+	struct http_field	 f;
+	const char		*p = r->headers;
+	char			 port[sizeof(":65535")] = "";
+	size_t			 n, len, i;
+	int			 m, v6;
 
 	v6 = strchr(r->host, ':') != NULL;
 	if (r->port != 80)
 		snprintf(port, sizeof(port), ":%u", r->port);
-	m = snprintf(buf, size, "%s %s HTTP/1.%c\r\nHost: %s%s%s%s\r\n",
-	    r->method, r->path, r->version[7], v6 ? "[" : "", r->host,
+	m = snprintf(buf, size, "%s %s HTTP/1.%d\r\nHost: %s%s%s%s\r\n",
+	    r->line.method, r->path, r->line.minor, v6 ? "[" : "", r->host,
 	    v6 ? "]" : "", port);
 	if (m < 0 || (size_t)m >= size)
 		return (-1);
 	n = m;
-	for (p = r->headers; *p != '\0'; p = eol) {
-		eol = p + strcspn(p, "\n");
-		len = eol - p;
-		if (*eol == '\n')
-			eol++;
-		if (len > 0 && p[len - 1] == '\r')
-			len--;
-		if (len == 0 || http_line_value(p, "Host") != NULL ||
-		    http_line_value(p, "Proxy-Authorization") != NULL ||
-		    http_line_value(p, "Proxy-Connection") != NULL ||
-		    http_line_value(p, "Connection") != NULL ||
-		    http_line_value(p, "Keep-Alive") != NULL ||
-		    http_connection_names(r->headers, p))
+	while (http_field_next(&p, &f)) {
+		for (i = 0; i < nitems(hop) && !http_field_is(&f, hop[i]); i++)
+			;
+		if (i < nitems(hop) || http_connection_names(r->headers, &f))
 			continue;
+		len = f.value + f.vlen - f.name;
 		if (n + len + 2 >= size)
 			return (-1);
-		memcpy(buf + n, p, len);
+		memcpy(buf + n, f.name, len);
 		memcpy(buf + n + len, "\r\n", 2);
 		n += len + 2;
 	}
@@ -514,44 +379,15 @@ http_parse_target(char *target, char **host, uint16_t *port,
 }
 
 /*
- * A reply with status (its code and reason, "200 Connection established")
- * and an optional extra header line.  Returns its length, or -1.
- */
-ssize_t
-http_encode_reply(char *buf, size_t size, const char *status,
-    const char *extra)
-{
-	int	 n;
-
-	n = snprintf(buf, size, "HTTP/1.1 %s\r\n%s%s\r\n", status,
-	    extra != NULL ? extra : "", extra != NULL ? "\r\n" : "");
-	if (n < 0 || (size_t)n >= size)
-		return (-1);
-	return (n);
-}
-
-/* The value of the header line if it is one of name's, or NULL. */
-static const char *
-http_line_value(const char *line, const char *name)
-{
-	size_t	 len = strlen(name);
-
-	if (strncasecmp(line, name, len) != 0 || line[len] != ':')
-		return (NULL);
-	line += len + 1;
-	return (line + strspn(line, " \t"));
-}
-
-/*
- * Begin reading the reply whose status line is status: r is cleared,
- * ready for its header lines.
+ * Begin reading a reply of HTTP/1.minor: r is cleared, ready for its
+ * header lines.
  */
 void
-http_reply_init(struct http_reply *r, const char *status)
+http_reply_init(struct http_reply *r, int minor)
 {
 	memset(r, 0, sizeof(*r));
 	r->clen = -1;
-	r->minor = strncmp(status, "HTTP/1.0", 8) == 0 ? 0 : 1;
+	r->minor = minor;
 }
 
 /*
@@ -561,21 +397,26 @@ http_reply_init(struct http_reply *r, const char *status)
 void
 http_reply_header(struct http_reply *r, const char *line)
 {
-	const char	*v;
-	long long	 n;
+	struct http_field	 f;
+	char			 v[HTTP_LINE_MAX + 1];
+	long long		 n;
 
-	if ((v = http_line_value(line, "Proxy-Authenticate")) != NULL)
+	if (!http_field_next(&line, &f) || f.vlen >= sizeof(v))
+		return;
+	memcpy(v, f.value, f.vlen);
+	v[f.vlen] = '\0';
+	if (http_field_is(&f, "Proxy-Authenticate"))
 		http_challenge_add(&r->ch, v);
-	else if ((v = http_line_value(line, "Content-Length")) != NULL) {
+	else if (http_field_is(&f, "Content-Length")) {
 		/* Digits only; a second, different length is as bad. */
-		n = http_length(v);
+		n = http_length(f.value, f.vlen);
 		if (n == -1 || (r->clen != -1 && r->clen != n))
 			r->bad = 1;
 		r->clen = n;
-	} else if ((v = http_line_value(line, "Transfer-Encoding")) != NULL)
+	} else if (http_field_is(&f, "Transfer-Encoding"))
 		r->bad = 1;
-	else if ((v = http_line_value(line, "Connection")) != NULL ||
-	    (v = http_line_value(line, "Proxy-Connection")) != NULL) {
+	else if (http_field_is(&f, "Connection") ||
+	    http_field_is(&f, "Proxy-Connection")) {
 		if (http_list_has(v, "close"))
 			r->close = 1;
 		if (http_list_has(v, "keep-alive"))

@@ -177,22 +177,6 @@ http_digest_parse(char *v, struct http_digest *d)
 	return (0);
 }
 
-/* Does the comma-separated list v hold the token tok? */
-int
-http_list_has(const char *v, const char *tok)
-{
-	size_t	 len, tlen = strlen(tok);
-
-	while (*v != '\0') {
-		v += strspn(v, " \t,");
-		len = strcspn(v, " \t,");
-		if (len == tlen && strncasecmp(v, tok, len) == 0)
-			return (1);
-		v += len;
-	}
-	return (0);
-}
-
 /*
  * The response of RFC 7616 with qop=auth, in hex in out (DIGEST_HEX_MAX
  * bytes): H(H(user:realm:pass):nonce:nc:cnonce:auth:H(method:uri)), with

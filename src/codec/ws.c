@@ -10,7 +10,6 @@
 
 #include <sys/types.h>
 
-#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,67 +292,6 @@ ws_close_parse(const unsigned char *p, size_t n, int *code,
 }
 
 /*
- * Every value of header name in the header block h (lines after the
- * request or status line), joined with ", " as RFC 9110 allows for a
- * list, in out (of size outsz).  Returns 1 when found, 0 when absent, -1
- * when the values do not fit.
- */
-int
-ws_header(const char *h, const char *name, char *out, size_t outsz)
-{
-	size_t		 len = strlen(name), vlen, used = 0;
-	const char	*line, *v, *e;
-	int		 found = 0;
-
-	*out = '\0';
-	for (line = strchr(h, '\n'); line != NULL;
-	    line = strchr(line, '\n')) {
-		line++;
-		if (strncasecmp(line, name, len) != 0 || line[len] != ':')
-			continue;
-		for (v = line + len + 1; *v == ' ' || *v == '\t'; v++)
-			;
-		e = v + strcspn(v, "\r\n");
-		while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		vlen = e - v;
-		if (used + (found ? 2 : 0) + vlen + 1 > outsz)
-			return (-1);
-		if (found) {
-			memcpy(out + used, ", ", 2);
-			used += 2;
-		}
-		memcpy(out + used, v, vlen);
-		used += vlen;
-		out[used] = '\0';
-		found = 1;
-	}
-	return (found);
-}
-
-/*
- * Does the comma-separated list hold token (compared without case, with
- * the spaces around items ignored)?
- */
-int
-ws_token(const char *list, const char *token)
-{
-	size_t		 tlen = strlen(token), n;
-	const char	*p = list, *e;
-
-	while (*p != '\0') {
-		p += strspn(p, " \t,");
-		n = strcspn(p, ",");
-		for (e = p + n; e > p && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			;
-		if ((size_t)(e - p) == tlen && strncasecmp(p, token, tlen) == 0)
-			return (1);
-		p += n;
-	}
-	return (0);
-}
-
-/*
  * The first of the client's offered subprotocols (a comma-separated list)
  * that ours (another) also has, copied to out (of size outsz), or an
  * empty string.
@@ -362,23 +300,21 @@ void
 ws_choose_protocol(const char *offered, const char *ours, char *out,
     size_t outsz)
 {
-	const char	*p = offered;
+	const char	*p = offered, *e;
 	size_t		 n;
 	char		 tok[256];
 
 	*out = '\0';
-	while (*p != '\0') {
-		p += strspn(p, " \t,");
-		n = strcspn(p, " \t,");
+	while ((e = http_list_next(&p, offered + strlen(offered), &n)) !=
+	    NULL) {
 		if (n > 0 && n < sizeof(tok) && n < outsz) {
-			memcpy(tok, p, n);
+			memcpy(tok, e, n);
 			tok[n] = '\0';
-			if (ws_token(ours, tok)) {
+			if (http_list_has(ours, tok)) {
 				memcpy(out, tok, n + 1);
 				return;
 			}
 		}
-		p += n;
 	}
 }
 
@@ -392,7 +328,7 @@ ws_offer_binary(const char *ours, char *out, size_t outsz)
 {
 	int	 n;
 
-	if (ours == NULL || ws_token(ours, WS_PROTO_BINARY))
+	if (ours == NULL || http_list_has(ours, WS_PROTO_BINARY))
 		n = snprintf(out, outsz, "%s", ours != NULL ? ours :
 		    WS_PROTO_BINARY);
 	else
@@ -463,39 +399,6 @@ bad:
 }
 
 /*
- * Append the n lines of headers ("Name: value") to out (of size outsz,
- * holding used bytes), each with its CR LF, then the empty line that
- * ends the block.  Returns the new length, or -1 when it does not fit;
- * with errstr, each line is checked first, and -1 is said there.
- */
-static ssize_t
-ws_put_headers(char *out, size_t outsz, size_t used, char *const *headers,
-    size_t n, const char **errstr)
-{
-	size_t	 i;
-	int	 m;
-
-	for (i = 0; i < n; i++) {
-		if (errstr != NULL && (strpbrk(headers[i], "\r\n") != NULL ||
-		    strchr(headers[i], ':') == NULL)) {
-			*errstr = "a header must be one \"Name: value\" line";
-			return (-1);
-		}
-		m = snprintf(out + used, outsz - used, "%s\r\n", headers[i]);
-		if (m < 0 || (size_t)m >= outsz - used)
-			break;
-		used += m;
-	}
-	if (i < n || outsz - used < 3) {
-		if (errstr != NULL)
-			*errstr = "upgrade request too long";
-		return (-1);
-	}
-	memcpy(out + used, "\r\n", 3);
-	return (used + 2);
-}
-
-/*
  * A client's upgrade request in out (of size outsz): GET path on host,
  * with key and, where not NULL, origin, the subprotocols offered and
  * extra header lines ("Name: value").  Returns its length, or -1 with
@@ -526,67 +429,61 @@ ws_encode_request(char *out, size_t outsz, const struct ws_req *r,
 	    r->extensions != NULL ? "Sec-WebSocket-Extensions: " : "",
 	    r->extensions != NULL ? r->extensions : "",
 	    r->extensions != NULL ? "\r\n" : "");
-	if (n < 0 || (size_t)n >= outsz - m)
+	if (n < 0 || (size_t)n >= outsz - m ||
+	    (m = http_put_lines(out, outsz, m + n, r->headers, r->nheaders,
+	    errstr)) == -1 || outsz - m < 3)
 		return (-1);
-	return (ws_put_headers(out, outsz, m + n, r->headers, r->nheaders,
-	    errstr));
+	memcpy(out + m, "\r\n", 3);
+	return (m + 2);
 }
 
 /*
- * Parse a client's upgrade request, the NUL-terminated header block h: the
- * path, key and subprotocols offered go to r (copies).  Returns 0, or -1
- * with the HTTP status to refuse it with in *status (400, 404 never: any
- * path is served; 405 for another method, 426 for another version) and
- * the reason in *errstr.
+ * Parse a client's upgrade request, the head h: the path, key and
+ * subprotocols offered go to r (copies).  Returns 0, or -1 with the HTTP
+ * status to refuse it with in *status (400, 414; 404 never: any path is
+ * served; 405 for another method, 426 for another version) and the
+ * reason in *errstr.
  */
 int
 ws_parse_request(const char *h, struct ws_req *r, int *status,
     const char **errstr)
 {
-	char		 v[512];
-	const char	*sp, *sp2;
-	size_t		 n;
+	struct http_line	 l;
+	char			 v[512];
 
 	memset(r, 0, sizeof(*r));
-	*status = HTTP_BAD_REQUEST;
-	if (strncmp(h, "GET ", 4) != 0) {
-		*status = HTTP_BAD_METHOD;
+	if ((*status = http_request_line(h, &l, errstr)) != 0)
+		return (-1);
+	*status = HTTP_BAD_METHOD;
+	if (strcmp(l.method, "GET") != 0) {
 		*errstr = "not a GET request";
 		return (-1);
 	}
-	sp = h + 4;
-	sp2 = sp + strcspn(sp, " \r\n");
-	n = sp2 - sp;
-	if (*sp2 != ' ' || n == 0 || n >= sizeof(r->pathbuf)) {
-		*errstr = "bad request line";
-		return (-1);
-	}
-	if (strncmp(sp2, " HTTP/1.1\r\n", 11) != 0 &&
-	    strncmp(sp2, " HTTP/1.1\n", 10) != 0) {
+	*status = HTTP_BAD_REQUEST;
+	if (l.minor != 1) {
 		*errstr = "not HTTP/1.1";
 		return (-1);
 	}
-	memcpy(r->pathbuf, sp, n);
-	r->pathbuf[n] = '\0';
+	strlcpy(r->pathbuf, l.target, sizeof(r->pathbuf));
 	r->path = r->pathbuf;
-	if (ws_header(h, "Upgrade", v, sizeof(v)) != 1 ||
-	    !ws_token(v, "websocket")) {
+	if (http_field_get(h, "Upgrade", v, sizeof(v)) != 1 ||
+	    !http_list_has(v, "websocket")) {
 		*status = HTTP_UPGRADE_REQUIRED;
 		*errstr = "no Upgrade: websocket";
 		return (-1);
 	}
-	if (ws_header(h, "Connection", v, sizeof(v)) != 1 ||
-	    !ws_token(v, "upgrade")) {
+	if (http_field_get(h, "Connection", v, sizeof(v)) != 1 ||
+	    !http_list_has(v, "upgrade")) {
 		*errstr = "no Connection: Upgrade";
 		return (-1);
 	}
-	if (ws_header(h, "Sec-WebSocket-Version", v, sizeof(v)) != 1 ||
+	if (http_field_get(h, "Sec-WebSocket-Version", v, sizeof(v)) != 1 ||
 	    strcmp(v, "13") != 0) {
 		*status = HTTP_UPGRADE_REQUIRED;
 		*errstr = "not WebSocket version 13";
 		return (-1);
 	}
-	if (ws_header(h, "Sec-WebSocket-Key", r->keybuf,
+	if (http_field_get(h, "Sec-WebSocket-Key", r->keybuf,
 	    sizeof(r->keybuf)) != 1 || strlen(r->keybuf) != WS_KEY_LEN ||
 	    r->keybuf[WS_KEY_LEN - 2] != '=' ||
 	    r->keybuf[WS_KEY_LEN - 1] != '=') {
@@ -594,10 +491,11 @@ ws_parse_request(const char *h, struct ws_req *r, int *status,
 		return (-1);
 	}
 	r->key = r->keybuf;
-	if (ws_header(h, "Sec-WebSocket-Protocol", r->protobuf,
+	if (http_field_get(h, "Sec-WebSocket-Protocol", r->protobuf,
 	    sizeof(r->protobuf)) == 1)
 		r->protocols = r->protobuf;
-	if (ws_header(h, "Origin", r->originbuf, sizeof(r->originbuf)) == 1)
+	if (http_field_get(h, "Origin", r->originbuf,
+	    sizeof(r->originbuf)) == 1)
 		r->origin = r->originbuf;
 	return (0);
 }
@@ -614,71 +512,28 @@ ws_encode_accept(char *out, size_t outsz, const char *key,
     const char *protocol, const char *ext, char *const *headers,
     size_t nheaders)
 {
-	char	 accept[WS_ACCEPT_LEN + 1];
-	int	 n;
+	struct http_answer	 a = {
+		.status = HTTP_SWITCHING,
+		.lines = headers,
+		.nlines = nheaders,
+		.length = -1,
+	};
+	char			 accept[WS_ACCEPT_LEN + 1], fields[1024];
+	int			 n;
 
 	if (ws_accept_key(key, accept) == -1)
 		return (-1);
-	n = snprintf(out, outsz, "HTTP/1.1 101 Switching Protocols\r\n"
-	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-	    "Sec-WebSocket-Accept: %s\r\n%s%s%s%s%s%s", accept,
+	n = snprintf(fields, sizeof(fields), "Upgrade: websocket\r\n"
+	    "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n"
+	    "%s%s%s%s%s%s", accept,
 	    *protocol != '\0' ? "Sec-WebSocket-Protocol: " : "", protocol,
 	    *protocol != '\0' ? "\r\n" : "",
 	    *ext != '\0' ? "Sec-WebSocket-Extensions: " : "", ext,
 	    *ext != '\0' ? "\r\n" : "");
-	if (n < 0 || (size_t)n >= outsz)
+	if (n < 0 || (size_t)n >= sizeof(fields))
 		return (-1);
-	return (ws_put_headers(out, outsz, n, headers, nheaders, NULL));
-}
-
-/* The reason phrase of a status a WebSocket server answers with. */
-const char *
-ws_status_text(int status)
-{
-	switch (status) {
-	case WSH_NOT_FOUND:
-		return ("Not Found");
-	case HTTP_UNAUTHORIZED:
-		return ("Unauthorized");
-	case HTTP_FORBIDDEN:
-		return ("Forbidden");
-	case HTTP_BAD_METHOD:
-		return ("Method Not Allowed");
-	case HTTP_UPGRADE_REQUIRED:
-		return ("Upgrade Required");
-	case HTTP_TOO_MANY:
-		return ("Too Many Requests");
-	case HTTP_UNAVAILABLE:
-		return ("Service Unavailable");
-	default:
-		return ("Bad Request");
-	}
-}
-
-/* A refusal with status and reason, and the version we speak on 426. */
-ssize_t
-ws_encode_refusal(char *out, size_t outsz, int status, const char *why)
-{
-	int	 n;
-
-	n = snprintf(out, outsz, "HTTP/1.1 %d %s\r\n%s"
-	    "Content-Type: text/plain\r\nContent-Length: %zu\r\n"
-	    "Connection: close\r\n\r\n%s\n", status, ws_status_text(status),
-	    status == HTTP_UPGRADE_REQUIRED ?
-	    "Sec-WebSocket-Version: 13\r\n" : "", strlen(why) + 1, why);
-	if (n < 0 || (size_t)n >= outsz)
-		return (-1);
-	return (n);
-}
-
-/* The status of a server's answer h, or -1 when it is no HTTP answer. */
-static int
-ws_answer_status(const char *h)
-{
-	if ((strncmp(h, "HTTP/1.1 ", 9) != 0 &&
-	    strncmp(h, "HTTP/1.0 ", 9) != 0) || !isdigit((unsigned char)h[9]))
-		return (-1);
-	return (atoi(h + 9));
+	a.fields = fields;
+	return (http_encode_answer(out, outsz, &a));
 }
 
 /*
@@ -689,56 +544,58 @@ ws_answer_status(const char *h)
 int
 ws_answer_page(const char *h)
 {
-	int	 st = ws_answer_status(h);
+	int	 minor, st = http_status_line(h, &minor);
 
-	return ((st >= 200 && st < 400) || st == WSH_NOT_FOUND);
+	return ((st >= 200 && st < 400) || st == HTTP_NOT_FOUND);
 }
 
 /*
- * Check a server's answer, the NUL-terminated header block h, to a request
- * with key offering protocols (NULL: none): 101, the upgrade, the right
- * accept key, a subprotocol only if one was offered.  The one chosen is
- * copied to protocol (of size protosz; empty for none).  Returns 0, or
- * -1 with *errstr.
+ * Check a server's answer, the head h, to a request with key offering
+ * protocols (NULL: none): 101, the upgrade, the right accept key, a
+ * subprotocol only if one was offered.  The one chosen is copied to
+ * protocol (of size protosz; empty for none).  Returns 0, or -1 with
+ * *errstr.
  */
 int
 ws_check_accept(const char *h, const char *key, const char *protocols,
     char *protocol, size_t protosz, const char **errstr)
 {
 	char	 v[512], want[WS_ACCEPT_LEN + 1];
-	int	 st;
+	int	 minor;
 
 	*protocol = '\0';
-	if ((st = ws_answer_status(h)) == -1) {
+	switch (http_status_line(h, &minor)) {
+	case -1:
 		*errstr = "not an HTTP answer";
 		return (-1);
-	}
-	if (st != 101) {
+	case HTTP_SWITCHING:
+		break;
+	default:
 		*errstr = "the server refused the upgrade";
 		return (-1);
 	}
-	if (ws_header(h, "Upgrade", v, sizeof(v)) != 1 ||
-	    !ws_token(v, "websocket")) {
+	if (http_field_get(h, "Upgrade", v, sizeof(v)) != 1 ||
+	    !http_list_has(v, "websocket")) {
 		*errstr = "no Upgrade: websocket in the answer";
 		return (-1);
 	}
-	if (ws_header(h, "Connection", v, sizeof(v)) != 1 ||
-	    !ws_token(v, "upgrade")) {
+	if (http_field_get(h, "Connection", v, sizeof(v)) != 1 ||
+	    !http_list_has(v, "upgrade")) {
 		*errstr = "no Connection: Upgrade in the answer";
 		return (-1);
 	}
 	if (ws_accept_key(key, want) == -1 ||
-	    ws_header(h, "Sec-WebSocket-Accept", v, sizeof(v)) != 1 ||
+	    http_field_get(h, "Sec-WebSocket-Accept", v, sizeof(v)) != 1 ||
 	    strcmp(v, want) != 0) {
 		*errstr = "wrong Sec-WebSocket-Accept";
 		return (-1);
 	}
-	switch (ws_header(h, "Sec-WebSocket-Protocol", v, sizeof(v))) {
+	switch (http_field_get(h, "Sec-WebSocket-Protocol", v, sizeof(v))) {
 	case 0:
 		break;
 	case 1:
 		if (protocols == NULL || strchr(v, ',') != NULL ||
-		    !ws_token(protocols, v) || strlen(v) >= protosz) {
+		    !http_list_has(protocols, v) || strlen(v) >= protosz) {
 			*errstr = "a subprotocol that was not offered";
 			return (-1);
 		}
@@ -851,15 +708,13 @@ int
 ws_pmd_choose(const char *ext, int fresh, struct ws_pmd *p, char *answer,
     size_t anssz)
 {
-	const char	*s = ext;
+	const char	*s = ext, *e;
 	size_t		 n;
 	int		 len;
 
 	*answer = '\0';
-	while (*s != '\0') {
-		s += strspn(s, " \t,");
-		n = strcspn(s, ",");
-		if (n > 0 && ws_pmd_parse(s, n, p) == 1 && p->server_bits != 8) {
+	while ((e = http_list_next(&s, ext + strlen(ext), &n)) != NULL) {
+		if (ws_pmd_parse(e, n, p) == 1 && p->server_bits != 8) {
 			/* Our inflater takes any window: no client limit. */
 			p->client_bits = 0;
 			if (fresh)
@@ -878,7 +733,6 @@ ws_pmd_choose(const char *ext, int fresh, struct ws_pmd *p, char *answer,
 				break;
 			return (1);
 		}
-		s += n;
 	}
 	memset(p, 0, sizeof(*p));
 	*answer = '\0';

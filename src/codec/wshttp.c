@@ -1,9 +1,9 @@
 /*
  * What a WebSocket server says over plain HTTP, as pure functions: which
- * first bytes are an HTTP request, the request line, a target made a
- * file's path below a directory (or refused), the Content-Type of a
- * file, a request header made a CGI variable, and the record headers of
- * --ws-framed ("T 12", "B 4096").
+ * first bytes are an HTTP request, a target made a file's path below a
+ * directory (or refused), the Content-Type of a file, a request header
+ * made a CGI variable, and the record headers of --ws-framed ("T 12",
+ * "B 4096").  The head itself is read with httphead.c.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -45,36 +45,6 @@ wsh_sniff(const char *b, size_t n)
 		more = 1;
 	}
 	return (more ? -1 : 0);
-}
-
-/*
- * Parse the request line of the header block h: its method, target and
- * version into r.  Returns 0, or -1 when it is not "METHOD TARGET
- * HTTP/1.x" (a target too long included).
- */
-int
-wsh_request_line(const char *h, struct wsh_line *r)
-{
-	const char	*sp, *sp2;
-	size_t		 n;
-
-	memset(r, 0, sizeof(*r));
-	n = strcspn(h, " \r\n");
-	if (h[n] != ' ' || n == 0 || n >= sizeof(r->method))
-		return (-1);
-	memcpy(r->method, h, n);
-	sp = h + n + 1;
-	n = strcspn(sp, " \r\n");
-	sp2 = sp + n;
-	if (*sp2 != ' ' || n == 0 || n >= sizeof(r->target))
-		return (-1);
-	memcpy(r->target, sp, n);
-	if (strncmp(sp2, " HTTP/1.", 8) != 0 ||
-	    (sp2[8] != '0' && sp2[8] != '1') ||
-	    (sp2[9] != '\r' && sp2[9] != '\n'))
-		return (-1);
-	r->minor = sp2[8] - '0';
-	return (0);
 }
 
 /*
@@ -173,41 +143,6 @@ wsh_content_type(const char *path)
 			return (types[i].type);
 	}
 	return ("application/octet-stream");
-}
-
-/*
- * The header line at p in a header block: its name and value (without
- * the blanks around it) as pointers and lengths.  Returns the next line,
- * or NULL at the blank line that ends the block (or its end).  Lines that
- * are not "Name: value" have a zero *nlen.
- */
-const char *
-wsh_next_header(const char *p, const char **name, size_t *nlen,
-    const char **val, size_t *vlen)
-{
-	size_t	 len, n;
-
-	len = strcspn(p, "\n");
-	if (len == 0 || (len == 1 && *p == '\r'))
-		return (NULL);
-	*name = p;
-	*nlen = 0;
-	*val = p;
-	*vlen = 0;
-	n = strcspn(p, ":\n");
-	if (n < len && n > 0) {
-		*nlen = n;
-		*val = p + n + 1;
-		*vlen = len - n - 1;
-		while (*vlen > 0 && (**val == ' ' || **val == '\t')) {
-			(*val)++;
-			(*vlen)--;
-		}
-		while (*vlen > 0 && ((*val)[*vlen - 1] == '\r' ||
-		    (*val)[*vlen - 1] == ' ' || (*val)[*vlen - 1] == '\t'))
-			(*vlen)--;
-	}
-	return (p[len] == '\n' ? p + len + 1 : NULL);
 }
 
 /*

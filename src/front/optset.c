@@ -664,9 +664,9 @@ opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
 	total = strlen(arg) + 2;
 	for (i = 0; i < *n; i++)
 		total += strlen((*list)[i]) + 2;
-	if (total > WS_HEAD_MAX / 2)
+	if (total > HTTP_HEAD_MAX / 2)
 		fatalx("%s: the headers are longer than %d bytes", d->name,
-		    WS_HEAD_MAX / 2);
+		    HTTP_HEAD_MAX / 2);
 	*list = reallocarray(*list, *n + 1, sizeof(**list));
 	if (*list == NULL)
 		fatal("reallocarray");

@@ -23,14 +23,10 @@
 
 #include "modes.h"
 
-/* The largest request accepted: an HTTP header, or any SOCKS message. */
-#define PCONN_BUFSIZE		8192
+/* The largest request accepted: an HTTP head, or any SOCKS message. */
+#define PCONN_BUFSIZE		HTTP_HEAD_MAX
 /* A client has this long (unless -w says) to make its request. */
 #define PCONN_TIMEOUT_MS	(30 * 1000)
-
-/* The reasons that go with the status codes the server sends. */
-#define HTTP_ESTABLISHED	"200 Connection established"
-#define HTTP_FULL		"503 Service Unavailable"
 
 struct proxyd {
 	const struct job	*j;
@@ -72,8 +68,7 @@ struct pconn {
 	char		 port[NI_MAXSERV];
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
 	struct net_peer	 from;		/* its address: its lookups' share */
-	int		 stale;		/* the 407 says stale=true */
-	int		 retry;		/* the 429's Retry-After */
+	int		 head_only;	/* a HEAD: refused without a body */
 	int		 ours;		/* the refusal is our failure (out of
 					   memory or descriptors): said
 					   without -v */
@@ -134,17 +129,10 @@ pconn_free(struct pconn *pc)
 static int
 pconn_reply(struct pconn *pc, const void *p, size_t len)
 {
-	ssize_t	 n;
 	int	 want;
 
-	if (pc->nc->tls != NULL)
-		n = tls_write(pc->nc->tls, p, len, &want);
-	else {
-		do {
-			n = write(pc->nc->fd, p, len);
-		} while (n == -1 && errno == EINTR);
-	}
-	return (n == (ssize_t)len ? 0 : -1);
+	return (net_write(pc->nc->fd, pc->nc->tls, p, len, &want) ==
+	    (ssize_t)len ? 0 : -1);
 }
 
 /*
@@ -157,18 +145,10 @@ pconn_recv(struct pconn *pc)
 {
 	ssize_t	 n;
 
-	pc->want = EV_READ;
-	if (pc->nc->tls != NULL) {
-		n = tls_read(pc->nc->tls, pc->in + pc->len, sizeof(pc->in) -
-		    pc->len, &pc->want);
-		if (pc->want == 0)
-			pc->want = EV_READ;
-		return (n);
-	}
-	do {
-		n = read(pc->nc->fd, pc->in + pc->len,
-		    sizeof(pc->in) - pc->len);
-	} while (n == -1 && errno == EINTR);
+	n = net_read(pc->nc->fd, pc->nc->tls, pc->in + pc->len,
+	    sizeof(pc->in) - pc->len, &pc->want);
+	if (pc->want == 0)
+		pc->want = EV_READ;
 	return (n);
 }
 
@@ -214,44 +194,6 @@ pconn_socks5_reply(struct pconn *pc, int rep, int fd)
 	return (n == -1 ? -1 : pconn_reply(pc, buf, n));
 }
 
-/* The reason phrase of the statuses the server sends. */
-static const char *
-http_reason(int status)
-{
-	static const struct {
-		int		 status;
-		const char	*text;
-	} reasons[] = {
-		{ HTTP_BAD_REQUEST, "400 Bad Request" },
-		{ HTTP_FORBIDDEN, "403 Forbidden" },
-		{ HTTP_BAD_METHOD, "405 Method Not Allowed" },
-		{ HTTP_AUTH_REQUIRED, "407 Proxy Authentication Required" },
-		{ HTTP_TIMEOUT, "408 Request Timeout" },
-		{ HTTP_URI_TOO_LONG, "414 URI Too Long" },
-		{ HTTP_TOO_MANY, "429 Too Many Requests" },
-		{ HTTP_TOO_LARGE, "431 Request Header Fields Too Large" },
-		{ HTTP_GATEWAY_TIMEOUT, "504 Gateway Timeout" },
-	};
-	size_t	 i;
-
-	for (i = 0; i < nitems(reasons); i++) {
-		if (reasons[i].status == status)
-			return (reasons[i].text);
-	}
-	return ("502 Bad Gateway");
-}
-
-static int
-pconn_http_reply(struct pconn *pc, const char *status, const char *extra)
-{
-	char	 buf[1024];
-	ssize_t	 n;
-
-	if ((n = http_encode_reply(buf, sizeof(buf), status, extra)) == -1)
-		return (-1);
-	return (pconn_reply(pc, buf, n));
-}
-
 /*
  * Before closing after a reply: closing with unread input makes the
  * kernel reset the connection, which may destroy the reply before the
@@ -272,38 +214,34 @@ pconn_drain(struct pconn *pc)
 	}
 }
 
-/* Refuse the request in the protocol's words, report it, and close. */
+/* Report the refusal of the request, for why, and close. */
 static void
-pconn_refuse(struct pconn *pc, int socks_rep, int http_status,
-    const char *why)
+pconn_refused(struct pconn *pc, const char *why)
 {
-	char	 challenge[512];
-	size_t	 n;
-
 	if (pc->ours)
 		log_warnx("proxy: %s: %s", pc->peer, why);
 	else
 		log_verbose_warn(1, "proxy: %s: %s", pc->peer, why);
 	/* The connection is closed after the reply, and the client told. */
-	if (proxyd_http(pc)) {
-		if (http_status == HTTP_AUTH_REQUIRED && auth_challenge(
-		    &pc->pd->auth, 1, pc->stale, challenge,
-		    sizeof(challenge)) == 0 && (n = strlen(challenge)) + 40 <
-		    sizeof(challenge))
-			snprintf(challenge + n, sizeof(challenge) - n,
-			    "Connection: close\r\nContent-Length: 0");
-		else if (http_status == HTTP_TOO_MANY)
-			snprintf(challenge, sizeof(challenge), "Retry-After: "
-			    "%d\r\nConnection: close\r\nContent-Length: 0",
-			    pc->retry);
-		else
-			strlcpy(challenge, "Connection: close",
-			    sizeof(challenge));
-		pconn_http_reply(pc, http_reason(http_status), challenge);
-	} else if (socks_rep != -1)
-		pconn_socks5_reply(pc, socks_rep, -1);
 	pconn_drain(pc);
 	pconn_free(pc);
+}
+
+/* Refuse the request in the protocol's words, report it, and close. */
+static void
+pconn_refuse(struct pconn *pc, int socks_rep, int http_status,
+    const char *why)
+{
+	char	 buf[1024];
+	ssize_t	 n;
+
+	if (proxyd_http(pc)) {
+		if ((n = http_encode_refusal(buf, sizeof(buf), http_status,
+		    NULL, why, pc->head_only ? HTTP_HEAD_ONLY : 0)) != -1)
+			pconn_reply(pc, buf, n);
+	} else if (socks_rep != -1)
+		pconn_socks5_reply(pc, socks_rep, -1);
+	pconn_refused(pc, why);
 }
 
 static void
@@ -419,30 +357,36 @@ pconn_socks5_request(struct pconn *pc)
 }
 
 /*
- * Does the request r carry the credentials of --proxy-auth?  Returns
- * src/net/auth.c's verdict; a Digest answer that is right but stale sets
- * pc->stale, for the 407 to say, and one refused for too many wrong
- * answers sets *retry.
+ * Does the request r, of head h, carry the credentials of --proxy-auth?
+ * Returns 0, or -1 once it is refused (pc is gone): 407 and the
+ * challenge (stale=true for a right Digest answer to a spent nonce), or
+ * 429 when the client or the server has been wrong too often.
  */
-static enum auth_verdict
-pconn_http_auth(struct pconn *pc, struct http_request *r, int *retry)
+static int
+pconn_http_auth(struct pconn *pc, const char *h, struct http_request *r)
 {
 	struct auth_ask		 a = {
-		.value = http_header(r->headers, "Proxy-Authorization"),
-		.method = r->method,
-		.uri = r->target,
 		.uri2 = r->forward ? r->path : NULL,
 		.peer = (const struct sockaddr *)&pc->from.ss,
 		.who = pc->peer,
 	};
 	struct auth_job		*job;
 	enum auth_verdict	 v;
+	const char		*why;
+	char			 buf[1024];
+	ssize_t			 n;
+	int			 retry;
 
 	/* --proxy-auth's user has a password: nothing pends, no callback. */
-	v = auth_check(&pc->pd->auth, &a, retry, &job);
+	v = listen_http_auth(&pc->pd->auth, 1, h, &r->line, &a, &retry, &job);
 	DEBUG_CHECK(v != AUTH_PENDING, "pconn_http_auth: a check pends");
-	pc->stale = v == AUTH_STALE;
-	return (v);
+	if (v == AUTH_OK)
+		return (0);
+	if ((n = listen_http_refusal(&pc->pd->auth, 1, v, retry,
+	    pc->head_only ? HTTP_HEAD_ONLY : 0, buf, sizeof(buf), &why)) != -1)
+		pconn_reply(pc, buf, n);
+	pconn_refused(pc, why);
+	return (-1);
 }
 
 /*
@@ -455,41 +399,23 @@ static enum pconn_result
 pconn_http_request(struct pconn *pc)
 {
 	struct http_request	 r;
-	const char		*errstr;
+	const char		*errstr, *h = (const char *)pc->in;
 	char			*host;
-	size_t			 n;
+	ssize_t			 n;
 	uint16_t		 port;
 	int			 status;
 
-	if ((n = http_head_len(pc->in, pc->len)) == 0) {
-		if (pc->len < sizeof(pc->in))
-			return (PR_MORE);
-		/* The request line alone fills the buffer: its target. */
-		if (memchr(pc->in, '\n', pc->len) == NULL)
-			pconn_refuse(pc, -1, HTTP_URI_TOO_LONG,
-			    "request target too long");
-		else
-			pconn_refuse(pc, -1, HTTP_TOO_LARGE,
-			    "request too large");
+	if ((n = http_head_end(pc->in, pc->len, sizeof(pc->in), &status,
+	    &errstr)) == 0)
 		return (PR_MORE);
-	}
-	if ((status = http_parse_request((char *)pc->in, n, &r,
+	if (n == -1 || (status = http_parse_request(h, n, &r,
 	    &errstr)) != 0) {
 		pconn_refuse(pc, -1, status, errstr);
 		return (PR_MORE);
 	}
-	switch (pconn_http_auth(pc, &r, &pc->retry)) {
-	case AUTH_OK:
-		break;
-	case AUTH_LIMITED:
-		pconn_refuse(pc, -1, HTTP_TOO_MANY, "too many wrong answers");
+	pc->head_only = strcmp(r.line.method, "HEAD") == 0;
+	if (pconn_http_auth(pc, h, &r) == -1)
 		return (PR_MORE);
-	default:
-		pconn_refuse(pc, -1, HTTP_AUTH_REQUIRED, pc->stale ?
-		    "stale or replayed Digest nonce" :
-		    "authentication failed");
-		return (PR_MORE);
-	}
 	if (r.forward) {
 		if ((pc->fwd = malloc(PCONN_BUFSIZE + 64)) == NULL ||
 		    (pc->fwdlen = http_encode_forward(pc->fwd,
@@ -502,7 +428,7 @@ pconn_http_request(struct pconn *pc)
 		port = r.port;
 		/* Without a length or a coding, a request has no body. */
 		pc->body = r.chunked ? -1 : r.clen == -1 ? 0 : r.clen;
-	} else if (http_parse_target(r.target, &host, &port,
+	} else if (http_parse_target(r.line.target, &host, &port,
 	    &errstr) == -1) {
 		pconn_refuse(pc, -1, HTTP_BAD_REQUEST, errstr);
 		return (PR_MORE);
@@ -802,11 +728,17 @@ pconn_chunked(struct pconn *pc, struct prelay *pr)
 static int
 pconn_connected(struct pconn *pc)
 {
+	struct http_answer	 a = { .status = HTTP_OK,
+	    .reason = "Connection established", .length = -1 };
+	char			 buf[128];
+	ssize_t			 n;
+
 	if (pc->fwd != NULL)
 		return (0);
-	if (proxyd_http(pc))
-		return (pconn_http_reply(pc, HTTP_ESTABLISHED, NULL));
-	return (pconn_socks5_reply(pc, SOCKS5_REP_OK, pc->tfd));
+	if (!proxyd_http(pc))
+		return (pconn_socks5_reply(pc, SOCKS5_REP_OK, pc->tfd));
+	n = http_encode_answer(buf, sizeof(buf), &a);
+	return (n == -1 ? -1 : pconn_reply(pc, buf, n));
 }
 
 /*
@@ -949,20 +881,14 @@ proxyd_full(void *arg, int fd)
 {
 	struct proxyd	*pd = arg;
 	unsigned char	 no[2] = { SOCKS_V5, SOCKS5_AUTH_NOMETHOD };
-	char		 buf[256];
-	ssize_t		 n;
 
 	/* Before its handshake, a TLS client can be told nothing. */
 	if (pd->j->side->tls.on)
 		return;
-	if (pd->j->side->proxy.proto != PROXY_HTTP) {
+	if (pd->j->side->proxy.proto != PROXY_HTTP)
 		write_quiet(fd, no, sizeof(no));
-		return;
-	}
-	n = http_encode_reply(buf, sizeof(buf), HTTP_FULL,
-	    "Connection: close\r\nContent-Length: 0");
-	if (n != -1)
-		write_quiet(fd, buf, n);
+	else
+		listen_http_full(fd);
 }
 
 /* An admitted client: read its request. */

@@ -200,7 +200,8 @@ room_line(const unsigned char *line, size_t len, void *arg)
 static int
 room_http_request(const void *p, size_t len)
 {
-	struct wsh_line	 l;
+	struct http_line l;
+	const char	*why;
 	char		 line[HTTP_LINE_MAX + 1];
 
 	if (wsh_sniff(p, len) != 1)
@@ -209,7 +210,7 @@ room_http_request(const void *p, size_t len)
 		len = HTTP_LINE_MAX;
 	memcpy(line, p, len);
 	line[len] = '\0';
-	return (wsh_request_line(line, &l) == 0);
+	return (http_request_line(line, &l, &why) == 0);
 }
 
 /*

@@ -401,8 +401,9 @@ listener_abandon(struct listener *l, struct pending *pd)
  * A handshake failed, for cause: that client's problem alone.  Or (cause
  * NULL) the client was answered over plain HTTP (a file, a page), or left
  * before it asked anything (a browser's speculative connection, a port
- * probe), and nothing failed: a lingering close, so that what it may
- * still send cannot make the kernel reset the answer away.
+ * probe), and nothing failed.  Either way a lingering close, so that what
+ * it may still send cannot make the kernel reset an answer or a refusal
+ * away.
  */
 static void
 listener_hs_failed(struct pending *pd, char *cause)
@@ -411,10 +412,8 @@ listener_hs_failed(struct pending *pd, char *cause)
 	struct net_peer	 peer = pd->peer;
 
 	listener_abandon(l, pd);
-	if (cause == NULL) {
-		sock_linger(pd->nc->fd);
-		pd->nc->fd = -1;
-	}
+	sock_linger(pd->nc->fd);
+	pd->nc->fd = -1;
 	netconn_free(pd->nc);
 	pending_free(pd);
 	if (l->ops->failed != NULL)

@@ -268,7 +268,7 @@ listen_front_cancel(struct listen_front *lf)
 }
 
 /*
- * An upgrade request's header block head, from the client at *peer: where
+ * An upgrade request's head, from the client at *peer: where
  * *peer is a front trusted for X-Forwarded-For or Forwarded and the
  * request has that line, the address its last element gives replaces
  * *peer.  A line that gives none is ignored, said with -v.
@@ -282,14 +282,15 @@ front_request(const struct side *sd, const char *head, struct net_peer *peer)
 	};
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
-	char			 value[WS_HEAD_MAX + 1];
+	char			 value[HTTP_HEAD_MAX + 1];
 	char			 host[NI_MAXHOST], port[NI_MAXSERV];
 	const char		*why;
 	int			 way;
 
 	for (way = FRONT_XFF; way <= FRONT_FORWARDED; way++) {
 		if (!front_trusts(sd, way, peer) ||
-		    ws_header(head, lines[way], value, sizeof(value)) != 1)
+		    http_field_get(head, lines[way], value,
+		    sizeof(value)) != 1)
 			continue;
 		if (forwarded_for(value, way == FRONT_FORWARDED, &ss, &len,
 		    &why) == 0) {

@@ -933,13 +933,14 @@ struct wsh_answer {
 	int		 fd;		/* a file to send after it, or -1 */
 	const char	*body;		/* or bytes in memory */
 	off_t		 left;		/* of the file or body */
-	char		 method[16];
-	char		 target[HTTP_TARGET_MAX + 1];
+	struct http_line line;		/* the request's */
 };
 
 int		 wsh_static_open(const char *, char **);
+ssize_t		 wsh_refusal(char *, size_t, int, const char *,
+		    const char *, int);
 int		 wsh_route(const struct side *, const char *,
-		    struct wsh_answer *);
+		    const struct http_line *, struct wsh_answer *);
 /* What wsh_auth() made of a request's credentials. */
 enum {
 	WSH_AUTH_REFUSED,	/* answered: 401 or 429 */
@@ -947,11 +948,12 @@ enum {
 	WSH_AUTH_PENDING,	/* being checked: the verdict comes later */
 };
 int		 wsh_auth(const struct side *, const char *,
-		    const struct sockaddr *, const char *, auth_cb *, void *,
-		    struct auth_job **, struct wsh_answer *);
-int		 wsh_auth_answer(const struct side *, const char *,
+		    const struct http_line *, const struct sockaddr *,
+		    const char *, auth_cb *, void *, struct auth_job **,
+		    struct wsh_answer *);
+int		 wsh_auth_answer(const struct side *, const struct http_line *,
 		    enum auth_verdict, int, struct wsh_answer *);
-char		**wsh_cgi_env(const char *, int);
+char		**wsh_cgi_env(const char *, const struct http_line *, int);
 
 /* listenfront.c */
 struct listen_front;
@@ -964,6 +966,15 @@ struct listen_front *listen_front_start(const struct side *, int,
 void		 listen_front_cancel(struct listen_front *);
 void		 front_request(const struct side *, const char *,
 		    struct net_peer *);
+
+/* listenhttp.c */
+enum auth_verdict listen_http_auth(const struct auth_conf *, int,
+		    const char *, const struct http_line *, struct auth_ask *,
+		    int *, struct auth_job **);
+ssize_t		 listen_http_refusal(const struct auth_conf *, int,
+		    enum auth_verdict, int, int, char *, size_t,
+		    const char **);
+void		 listen_http_full(int);
 
 /* listenname.c */
 struct listen_name;

@@ -460,6 +460,7 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 	char	*line = (char *)pc->in, *p, *q;
 	char	 esc[LOG_ESCAPED(sizeof(pc->in))];
 	size_t	 len = pc->inlen;
+	int	 minor;
 
 	pc->inlen = 0;
 	if (len > 0 && line[len - 1] == '\r')
@@ -505,7 +506,7 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 			;
 		memmove(line + 9, p, strlen(p) + 1);
 	}
-	switch (pc->status = http_reply_status(line)) {
+	switch (pc->status = http_status_line(line, &minor)) {
 	case HTTP_OK:
 		pc->state = PXS_HTTP_HEADERS;
 		return (PROXY_MORE);
@@ -523,7 +524,7 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 		}
 		if (pc->authed)
 			log_info("Proxy authentication failed");
-		http_reply_init(&pc->reply, line);
+		http_reply_init(&pc->reply, minor);
 		pc->state = PXS_HTTP_HEADERS;
 		return (PROXY_MORE);
 	}

@@ -43,15 +43,9 @@ static int	ws_nfull;
 static void
 ws_full_answer(int fd, int websocket, const char *line)
 {
-	char	 msg[512];
-	ssize_t	 n;
-
-	if (websocket) {
-		n = ws_encode_refusal(msg, sizeof(msg), HTTP_UNAVAILABLE,
-		    "the server is full; try again later");
-		if (n > 0)
-			(void)send(fd, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-	} else if (line != NULL && *line != '\0')
+	if (websocket)
+		listen_http_full(fd);
+	else if (line != NULL && *line != '\0')
 		(void)send(fd, line, strlen(line), MSG_DONTWAIT | MSG_NOSIGNAL);
 	sock_linger(fd);
 }

@@ -45,9 +45,9 @@ struct ws_hs {
 	int			 server;
 	struct net_peer		*peer;	/* a server's client, the owner's:
 					   its front may name another */
-	char			 in[WS_HEAD_MAX + 1];
+	char			 in[HTTP_HEAD_MAX + 1];
 	size_t			 inlen;
-	char			 out[WS_HEAD_MAX];
+	char			 out[HTTP_HEAD_MAX];
 	size_t			 ooff;
 	size_t			 olen;
 	int			 watched;
@@ -63,6 +63,7 @@ struct ws_hs {
 	struct wsh_answer	*ans;	/* an answer that is no upgrade */
 	struct auth_job		*authing; /* its credentials being checked */
 	size_t			 headlen; /* of the request, meanwhile */
+	struct http_line	 line;	/* its request line */
 	char			**cgi;	/* the request's CGI variables */
 	char			 key[WS_KEY_LEN + 1];
 	const char		*protocols; /* a client's offer */
@@ -311,8 +312,9 @@ ws_hs_authorized(struct ws_hs *h)
 	net_format((const struct sockaddr *)&h->peer->ss, h->peer->len, 1,
 	    host, sizeof(host), port, sizeof(port));
 	snprintf(who, sizeof(who), "%s %s", host, port);
-	return (wsh_auth(h->sd, h->in, (const struct sockaddr *)&h->peer->ss,
-	    who, ws_hs_authed, h, &h->authing, h->ans));
+	return (wsh_auth(h->sd, h->in, &h->line,
+	    (const struct sockaddr *)&h->peer->ss, who, ws_hs_authed, h,
+	    &h->authing, h->ans));
 }
 
 /*
@@ -324,13 +326,13 @@ static int
 ws_hs_answered(struct ws_hs *h)
 {
 	char		 path[LOG_ESCAPED(sizeof(((struct ws_req *)0)->pathbuf))];
-	char		 method[LOG_ESCAPED(sizeof(h->ans->method))];
+	char		 method[LOG_ESCAPED(sizeof(h->line.method))];
 
 	/* The client's bytes, escaped: no terminal obeys them. */
-	log_escape(path, sizeof(path), h->ans->target,
-	    ws_hs_loggable(h, h->ans->target));
-	log_escape(method, sizeof(method), h->ans->method,
-	    strlen(h->ans->method));
+	log_escape(path, sizeof(path), h->line.target,
+	    ws_hs_loggable(h, h->line.target));
+	log_escape(method, sizeof(method), h->line.method,
+	    strlen(h->line.method));
 	memcpy(h->out, h->ans->head, h->ans->headlen);
 	h->olen = h->ans->headlen;
 	if (h->ans->refusal) {
@@ -350,6 +352,27 @@ ws_hs_answered(struct ws_hs *h)
 }
 
 /*
+ * Refuse the request with status, for why, as every refused upgrade is:
+ * the refusal is sent, then the connection ends.  Returns 0, or -1 once
+ * the upgrade has failed.
+ */
+static int
+ws_hs_refuse(struct ws_hs *h, int status, const char *why)
+{
+	ssize_t	 n;
+
+	n = wsh_refusal(h->out, sizeof(h->out), status, NULL, why, 0);
+	h->olen = n > 0 ? n : 0;
+	if (asprintf(&h->refused, "WebSocket upgrade refused: %s",
+	    why) == -1) {
+		h->refused = NULL;
+		ws_hs_fail(h, "WebSocket upgrade refused");
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * The server read a whole request: its credentials are asked for.
  * Returns 0 once its answer is set up, 1 while they are checked (nothing
  * more is read until ws_hs_authed() sets it up), -1 once the upgrade has
@@ -358,18 +381,26 @@ ws_hs_answered(struct ws_hs *h)
 static int
 ws_hs_request(struct ws_hs *h)
 {
+	const char	*why;
 	char		 proto[256];
+	int		 status;
 
-	if ((h->ans = calloc(1, sizeof(*h->ans))) == NULL) {
-		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
-		return (-1);
-	}
 	/*
 	 * A request that asks for no upgrade (a browser's page, its icon)
 	 * and is refused is an HTTP answer like any other, said with -v:
 	 * an operator's terminal is no place for a browser's guesses.
 	 */
-	h->no_upgrade = ws_header(h->in, "Upgrade", proto, sizeof(proto)) != 1;
+	h->no_upgrade = http_field_get(h->in, "Upgrade", proto,
+	    sizeof(proto)) != 1;
+	/* One that any two readers could read apart is refused at once. */
+	if ((status = http_request_line(h->in, &h->line, &why)) != 0)
+		return (ws_hs_refuse(h, status, why));
+	if (http_head_check(h->in, h->headlen, &why) == -1)
+		return (ws_hs_refuse(h, HTTP_BAD_REQUEST, why));
+	if ((h->ans = calloc(1, sizeof(*h->ans))) == NULL) {
+		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+		return (-1);
+	}
 	/* A trusted front says who the client is: its limits count that. */
 	front_request(h->sd, h->in, h->peer);
 	switch (ws_hs_authorized(h)) {
@@ -397,7 +428,7 @@ ws_hs_authed(enum auth_verdict v, int retry, void *arg)
 
 	h->authing = NULL;
 	h->in[h->headlen] = '\0';
-	if (wsh_auth_answer(h->sd, h->in, v, retry, h->ans) == WSH_AUTH_OK)
+	if (wsh_auth_answer(h->sd, &h->line, v, retry, h->ans) == WSH_AUTH_OK)
 		rc = ws_hs_upgrade(h);
 	else
 		rc = ws_hs_answered(h);
@@ -423,21 +454,11 @@ ws_hs_upgrade(struct ws_hs *h)
 	ssize_t		 n;
 	int		 status;
 
-	if (wsh_route(h->sd, h->in, h->ans) == WSH_ANSWER)
+	if (wsh_route(h->sd, h->in, &h->line, h->ans) == WSH_ANSWER)
 		return (ws_hs_answered(h));
 	ws_hs_free_answer(h);
-	if (ws_parse_request(h->in, &r, &status, &why) == -1) {
-		n = ws_encode_refusal(h->out, sizeof(h->out), status, why);
-		h->olen = n > 0 ? n : 0;
-		if (asprintf(&h->refused, "WebSocket upgrade refused: %s",
-		    why) == -1)
-			h->refused = NULL;
-		if (h->refused == NULL) {
-			ws_hs_fail(h, "WebSocket upgrade refused");
-			return (-1);
-		}
-		return (0);
-	}
+	if (ws_parse_request(h->in, &r, &status, &why) == -1)
+		return (ws_hs_refuse(h, status, why));
 	SIDE_TAKEN(ws.protocol);
 	SIDE_TAKEN(ws.nserver_headers);
 	if (r.protocols != NULL && h->sd->ws.protocol != NULL)
@@ -450,7 +471,7 @@ ws_hs_upgrade(struct ws_hs *h)
 	 * Records (--ws-framed) carry every message as its bytes already.
 	 */
 	if (*proto == '\0' && r.protocols != NULL && !h->sd->ws.framed &&
-	    ws_token(r.protocols, WS_PROTO_BINARY))
+	    http_list_has(r.protocols, WS_PROTO_BINARY))
 		strlcpy(proto, WS_PROTO_BINARY, sizeof(proto));
 	h->bytes = strcmp(proto, WS_PROTO_BINARY) == 0;
 	/* The client's bytes, escaped: no terminal obeys them. */
@@ -458,7 +479,7 @@ ws_hs_upgrade(struct ws_hs *h)
 	log_verbose(1, "WebSocket upgrade of %s%s%s", path,
 	    *proto != '\0' ? ", subprotocol " : "", proto);
 	/* permessage-deflate, unless --ws-no-compress refuses it. */
-	if (ws_compresses(h->sd) && ws_header(h->in,
+	if (ws_compresses(h->sd) && http_field_get(h->in,
 	    "Sec-WebSocket-Extensions", offer, sizeof(offer)) == 1 &&
 	    (h->pmd = ws_pmd_choose(offer, h->sd->ws.fresh, &h->pmdp, ext,
 	    sizeof(ext))))
@@ -470,7 +491,7 @@ ws_hs_upgrade(struct ws_hs *h)
 		return (-1);
 	}
 	/* A program run for the connection learns the request. */
-	if (h->sd->ws.cgi && (h->cgi = wsh_cgi_env(h->in,
+	if (h->sd->ws.cgi && (h->cgi = wsh_cgi_env(h->in, &h->line,
 	    auth_on(&h->sd->auth))) == NULL) {
 		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
 		return (-1);
@@ -511,7 +532,7 @@ ws_hs_answer(struct ws_hs *h)
 	/* The server moves bytes too: no lines either way. */
 	h->bytes = strcmp(proto, WS_PROTO_BINARY) == 0;
 	why = "bad Sec-WebSocket-Extensions";
-	switch (ws_header(h->in, "Sec-WebSocket-Extensions", ext,
+	switch (http_field_get(h->in, "Sec-WebSocket-Extensions", ext,
 	    sizeof(ext))) {
 	case 0:
 		break;
@@ -692,14 +713,15 @@ ws_hs_send(struct ws_hs *h)
 static void
 ws_hs_read(struct ws_hs *h)
 {
-	ssize_t	 n;
-	size_t	 headlen;
-	int	 want, rc;
-	char	 save;
+	const char	*why;
+	ssize_t		 n, headlen;
+	int		 want, status, rc;
+	char		 save;
 
-	for (;;) {
+	while ((headlen = http_head_end((unsigned char *)h->in, h->inlen,
+	    HTTP_HEAD_MAX, &status, &why)) == 0) {
 		n = net_read(h->fd, h->tls, h->in + h->inlen,
-		    WS_HEAD_MAX - h->inlen, &want);
+		    HTTP_HEAD_MAX - h->inlen, &want);
 		if (n == -1 && errno == EAGAIN) {
 			ws_hs_wait(h, want != 0 ? want : EV_READ);
 			return;
@@ -714,15 +736,16 @@ ws_hs_read(struct ws_hs *h)
 		if (n <= 0)
 			return;
 		h->inlen += n;
-		if ((headlen = http_head_len((unsigned char *)h->in,
-		    h->inlen)) > 0)
-			break;
-		if (h->inlen == WS_HEAD_MAX) {
-			ws_hs_fail(h, "WebSocket: upgrade header too long");
-			return;
-		}
 	}
-	/* The header block as a string; what follows stays in in. */
+	/* Too long: a server refuses it as the proxy server does. */
+	if (headlen == -1) {
+		if (!h->server)
+			ws_hs_fail(h, "WebSocket: upgrade header too long");
+		else if (ws_hs_refuse(h, status, why) == 0)
+			ws_hs_cb(h->fd, EV_WRITE, h);
+		return;
+	}
+	/* The head as a string; what follows stays in in. */
 	h->in[h->inlen] = '\0';
 	save = h->in[headlen];
 	h->in[headlen] = '\0';
@@ -759,8 +782,7 @@ ws_hs_cb(int fd, int events, void *arg)
 		h->refused = NULL;
 		ws_hs_done(h, NULL, cause);
 	} else if (h->answered)
-		ws_hs_ready(h, http_head_len((unsigned char *)h->in,
-		    h->inlen));
+		ws_hs_ready(h, h->headlen);
 	else
 		ws_hs_read(h);
 }

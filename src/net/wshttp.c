@@ -151,22 +151,35 @@ wsh_open_beneath(int dfd, const char *path, int flags)
 	}
 }
 
-/* The head of an answer of status, as fmt says. */
-static void
-wsh_head(struct wsh_answer *, int, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-wsh_head(struct wsh_answer *a, int status, const char *fmt, ...)
+/*
+ * A WebSocket server's refusal in out (of size outsz): status, with what
+ * it calls for (the methods allowed on 405, the version spoken on 426),
+ * the header lines extra (each ending in CR LF; NULL: none), and a line
+ * saying why (http_encode_refusal(), as are flags).  Returns its length,
+ * or -1.
+ */
+ssize_t
+wsh_refusal(char *out, size_t outsz, int status, const char *extra,
+    const char *why, int flags)
 {
-	va_list	 ap;
+	char	 fields[768];
 	int	 n;
 
+	n = snprintf(fields, sizeof(fields), "%s%s%s",
+	    status == HTTP_BAD_METHOD ? "Allow: GET, HEAD\r\n" : "",
+	    status == HTTP_UPGRADE_REQUIRED ? "Sec-WebSocket-Version: 13\r\n" :
+	    "", extra != NULL ? extra : "");
+	if (n < 0 || (size_t)n >= sizeof(fields))
+		return (-1);
+	return (http_encode_refusal(out, outsz, status, fields, why, flags));
+}
+
+/* Start a's answer, of status with the head n bytes long (-1: none). */
+static void
+wsh_head(struct wsh_answer *a, int status, ssize_t n)
+{
 	a->status = status;
-	va_start(ap, fmt);
-	n = vsnprintf(a->head, sizeof(a->head), fmt, ap);
-	va_end(ap);
-	a->headlen = n > 0 && (size_t)n < sizeof(a->head) ? n : 0;
+	a->headlen = n > 0 ? n : 0;
 }
 
 /*
@@ -179,30 +192,32 @@ wsh_refuse_with(struct wsh_answer *a, int status, const char *why,
     const char *extra)
 {
 	a->why = why;
-	wsh_head(a, status, "HTTP/1.1 %d %s\r\n%s%s%s"
-	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s%s",
-	    status, ws_status_text(status), status == HTTP_BAD_METHOD ?
-	    "Allow: GET, HEAD\r\n" : "", status == HTTP_UPGRADE_REQUIRED ?
-	    "Sec-WebSocket-Version: 13\r\n" : "", extra, strlen(why) + 1,
-	    a->head_only ? "" : why, a->head_only ? "" : "\n");
+	wsh_head(a, status, wsh_refusal(a->head, sizeof(a->head), status,
+	    extra, why, a->head_only ? HTTP_HEAD_ONLY : 0));
 }
 
 /* Start an answer of status whose body is a line saying why. */
 static void
 wsh_refuse(struct wsh_answer *a, int status, const char *why)
 {
-	wsh_refuse_with(a, status, why, "");
+	wsh_refuse_with(a, status, why, NULL);
 }
 
 /* The head of a 200 answer of len bytes of type. */
 static void
 wsh_ok(struct wsh_answer *a, const char *type, off_t len)
 {
-	wsh_head(a, HTTP_OK, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
-	    "Content-Length: %lld\r\nX-Content-Type-Options: nosniff\r\n"
-	    "Cache-Control: no-cache\r\nConnection: close\r\n\r\n", type,
-	    (long long)len);
+	struct http_answer	 ok = {
+		.status = HTTP_OK,
+		.fields = "X-Content-Type-Options: nosniff\r\n"
+		    "Cache-Control: no-cache\r\n",
+		.type = type,
+		.length = len,
+		.flags = HTTP_CLOSE,
+	};
+
+	wsh_head(a, HTTP_OK, http_encode_answer(a->head, sizeof(a->head),
+	    &ok));
 }
 
 /*
@@ -215,7 +230,7 @@ wsh_static_refuse(struct wsh_answer *a, int error)
 	if (error == EXDEV || error == ELOOP || error == EACCES)
 		wsh_refuse(a, HTTP_FORBIDDEN, "forbidden path");
 	else
-		wsh_refuse(a, WSH_NOT_FOUND, "no such file");
+		wsh_refuse(a, HTTP_NOT_FOUND, "no such file");
 }
 
 /*
@@ -238,7 +253,7 @@ wsh_static(const struct side *sd, const char *target,
 	case 0:
 		break;
 	case WSH_PATH_HIDDEN:
-		wsh_refuse(a, WSH_NOT_FOUND, "no such file");
+		wsh_refuse(a, HTTP_NOT_FOUND, "no such file");
 		return;
 	default:
 		wsh_refuse(a, HTTP_FORBIDDEN, "forbidden path");
@@ -265,7 +280,7 @@ wsh_static(const struct side *sd, const char *target,
 	if (fstat(fd, &st2) == -1 || st2.st_dev != st.st_dev ||
 	    st2.st_ino != st.st_ino) {
 		close(fd);
-		wsh_refuse(a, WSH_NOT_FOUND, "no such file");
+		wsh_refuse(a, HTTP_NOT_FOUND, "no such file");
 		return;
 	}
 	wsh_ok(a, wsh_content_type(path), st2.st_size);
@@ -304,7 +319,7 @@ wsh_origin_allowed(const struct side *sd, const char *head)
 	size_t	 i;
 
 	if (sd->ws.nallow_origins == 0 ||
-	    ws_header(head, "Origin", v, sizeof(v)) != 1)
+	    http_field_get(head, "Origin", v, sizeof(v)) != 1)
 		return (1);
 	for (i = 0; i < sd->ws.nallow_origins; i++) {
 		if (strcasecmp(sd->ws.allow_origins[i], v) == 0)
@@ -313,56 +328,59 @@ wsh_origin_allowed(const struct side *sd, const char *head)
 	return (0);
 }
 
+/* Start the answer a to the request whose line is l. */
+static void
+wsh_answer_init(struct wsh_answer *a, const struct http_line *l)
+{
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+	a->line = *l;
+	a->head_only = strcmp(l->method, "HEAD") == 0;
+}
+
 /*
- * Decide what the request head (a NUL-terminated header block) of a
- * WebSocket server's client gets: an upgrade (WSH_UPGRADE: the upgrade
- * stage checks and answers it), or an answer in a: its head, and then
- * the bytes of a file (a->fd, a->left) or of the room's page (a->body).
+ * Decide what the request of head, whose line is l, of a WebSocket
+ * server's client gets: an upgrade (WSH_UPGRADE: the upgrade stage
+ * checks and answers it), or an answer in a: its head, and then the
+ * bytes of a file (a->fd, a->left) or of the room's page (a->body).
  * Returns WSH_UPGRADE or WSH_ANSWER.
  */
 int
-wsh_route(const struct side *sd, const char *head, struct wsh_answer *a)
+wsh_route(const struct side *sd, const char *head, const struct http_line *l,
+    struct wsh_answer *a)
 {
-	struct wsh_line	 l;
 	char		 v[512];
 	int		 upgrade;
 
-	memset(a, 0, sizeof(*a));
-	a->fd = -1;
+	wsh_answer_init(a, l);
 	SIDE_TAKEN(ws.npaths);
 	SIDE_TAKEN(ws.nallow_origins);
 	SIDE_TAKEN(ws.static_dir);
 	if (sd->ws.static_dir != NULL)
 		SIDE_TAKEN(ws.static_dotfiles);
-	/* A request line we cannot read: the upgrade's own refusal. */
-	if (wsh_request_line(head, &l) == -1)
-		return (WSH_UPGRADE);
-	upgrade = ws_header(head, "Upgrade", v, sizeof(v)) == 1 &&
-	    ws_token(v, "websocket");
-	strlcpy(a->method, l.method, sizeof(a->method));
-	strlcpy(a->target, l.target, sizeof(a->target));
+	upgrade = http_field_get(head, "Upgrade", v, sizeof(v)) == 1 &&
+	    http_list_has(v, "websocket");
 	/* What is no request for a page is an upgrade refused. */
 	a->refusal = 1;
 	if (upgrade) {
-		if (!wsh_path_allowed(sd, l.target))
-			wsh_refuse(a, WSH_NOT_FOUND, "no WebSocket here");
+		if (!wsh_path_allowed(sd, l->target))
+			wsh_refuse(a, HTTP_NOT_FOUND, "no WebSocket here");
 		else if (!wsh_origin_allowed(sd, head))
 			wsh_refuse(a, HTTP_FORBIDDEN, "origin not allowed");
 		else
 			return (WSH_UPGRADE);
 		return (WSH_ANSWER);
 	}
-	a->head_only = strcmp(l.method, "HEAD") == 0;
-	if (strcmp(l.method, "GET") != 0 && !a->head_only) {
+	if (strcmp(l->method, "GET") != 0 && !a->head_only) {
 		wsh_refuse(a, HTTP_BAD_METHOD, "only GET and HEAD");
 		return (WSH_ANSWER);
 	}
 	a->refusal = 0;
 	if (sd->ws.static_dir != NULL) {
-		wsh_static(sd, l.target, a);
+		wsh_static(sd, l->target, a);
 		return (WSH_ANSWER);
 	}
-	if (sd->ws.room_page && strcspn(l.target, "?#") == 1) {
+	if (sd->ws.room_page && strcspn(l->target, "?#") == 1) {
 		wsh_ok(a, "text/html; charset=utf-8",
 		    sizeof(wsh_room_page) - 1);
 		if (!a->head_only) {
@@ -375,11 +393,13 @@ wsh_route(const struct side *sd, const char *head, struct wsh_answer *a)
 	 * A browser asks for an icon with every page: "none", not a
 	 * refusal.
 	 */
-	if (strncmp(l.target, "/favicon.ico", 12) == 0 &&
-	    strchr("?#", l.target[12]) != NULL) {
-		wsh_head(a, HTTP_NO_CONTENT, "HTTP/1.1 204 No Content\r\n"
-		    "Cache-Control: max-age=86400\r\nConnection: close\r\n"
-		    "\r\n");
+	if (strncmp(l->target, "/favicon.ico", 12) == 0 &&
+	    strchr("?#", l->target[12]) != NULL) {
+		wsh_head(a, HTTP_NO_CONTENT, http_encode_answer(a->head,
+		    sizeof(a->head), &(struct http_answer){
+		    .status = HTTP_NO_CONTENT, .length = -1,
+		    .fields = "Cache-Control: max-age=86400\r\n",
+		    .flags = HTTP_CLOSE }));
 		return (WSH_ANSWER);
 	}
 	/* No page here: a GET that is no upgrade is the upgrade's 426. */
@@ -391,92 +411,58 @@ wsh_route(const struct side *sd, const char *head, struct wsh_answer *a)
 }
 
 /*
- * Does the request head (a NUL-terminated header block) of the client at
- * peer (who: its label, for the log) carry the credentials that sd asks
- * for (--auth, --auth-file, --auth-token), in its Authorization header or
- * as ?token= in its target?  Every request is asked, an upgrade or not,
- * before anything else is decided of it.  Returns WSH_AUTH_OK, or
- * WSH_AUTH_REFUSED with the answer in a (wsh_auth_answer()), or
- * WSH_AUTH_PENDING while a password is checked off the loop: cb(verdict,
- * retry, arg) comes later, from the loop, unless auth_cancel(*job) is
- * called first, and wsh_auth_answer() then says what the verdict is
- * answered.  A request line that cannot be read passes, to be refused
- * (400) as every such request is.
+ * Does the request of head, whose line is l, from the client at peer
+ * (who: its label, for the log) carry the credentials that sd asks for
+ * (--auth, --auth-file, --auth-token)?  Every request is asked, an
+ * upgrade or not, before anything else is decided of it.  Returns
+ * WSH_AUTH_OK, or WSH_AUTH_REFUSED with the answer in a
+ * (wsh_auth_answer()), or WSH_AUTH_PENDING while a password is checked
+ * off the loop: cb(verdict, retry, arg) comes later, from the loop,
+ * unless auth_cancel(*job) is called first, and wsh_auth_answer() then
+ * says what the verdict is answered.
  */
 int
-wsh_auth(const struct side *sd, const char *head,
+wsh_auth(const struct side *sd, const char *head, const struct http_line *l,
     const struct sockaddr *peer, const char *who, auth_cb *cb, void *arg,
     struct auth_job **job, struct wsh_answer *a)
 {
-	struct wsh_line		 l;
-	struct auth_ask		 ask;
-	char			 value[HTTP_LINE_MAX * 4];
-	char			 token[HTTP_CRED_MAX + 1];
+	struct auth_ask		 ask = { .peer = peer, .who = who, .cb = cb,
+	    .arg = arg };
 	enum auth_verdict	 v;
 	int			 retry;
 
 	*job = NULL;
-	memset(a, 0, sizeof(*a));
-	a->fd = -1;
-	if (!auth_on(&sd->auth) || wsh_request_line(head, &l) == -1)
+	if (!auth_on(&sd->auth))
 		return (WSH_AUTH_OK);
-	memset(&ask, 0, sizeof(ask));
-	if (ws_header(head, "Authorization", value, sizeof(value)) == 1)
-		ask.value = value;
-	ask.token = auth_query_token(l.target, token, sizeof(token));
-	ask.method = l.method;
-	ask.uri = l.target;
-	ask.peer = peer;
-	ask.who = who;
-	ask.cb = cb;
-	ask.arg = arg;
-	v = auth_check(&sd->auth, &ask, &retry, job);
-	explicit_bzero(value, sizeof(value));
-	explicit_bzero(token, sizeof(token));
+	v = listen_http_auth(&sd->auth, 0, head, l, &ask, &retry, job);
 	if (v == AUTH_PENDING)
 		return (WSH_AUTH_PENDING);
-	return (wsh_auth_answer(sd, head, v, retry, a));
+	return (wsh_auth_answer(sd, l, v, retry, a));
 }
 
 /*
- * What the request head gets for the verdict v on its credentials (retry:
- * AUTH_LIMITED's seconds): WSH_AUTH_OK, or WSH_AUTH_REFUSED with the
- * answer in a: 401 and the challenge, or 429 when the client or the
- * server has been wrong too often.
+ * What the request whose line is l gets for the verdict v on its
+ * credentials (retry: AUTH_LIMITED's seconds): WSH_AUTH_OK, or
+ * WSH_AUTH_REFUSED with the answer in a: 401 and the challenge, or 429
+ * when the client or the server has been wrong too often.
  */
 int
-wsh_auth_answer(const struct side *sd, const char *head, enum auth_verdict v,
-    int retry, struct wsh_answer *a)
+wsh_auth_answer(const struct side *sd, const struct http_line *l,
+    enum auth_verdict v, int retry, struct wsh_answer *a)
 {
-	struct wsh_line		 l;
-	char			 extra[512];
-
-	memset(a, 0, sizeof(*a));
-	a->fd = -1;
-	if (v == AUTH_OK || wsh_request_line(head, &l) == -1)
+	if (v == AUTH_OK)
 		return (WSH_AUTH_OK);
-	strlcpy(a->method, l.method, sizeof(a->method));
-	strlcpy(a->target, l.target, sizeof(a->target));
-	a->head_only = strcmp(l.method, "HEAD") == 0;
+	wsh_answer_init(a, l);
 	/*
 	 * An answer, not a refused upgrade: a challenge is how HTTP
 	 * authentication starts (a browser, curl --digest ask first without
 	 * credentials), so a server of one client (-l without -k) goes on
 	 * waiting for the one that answers it, as after a page.
 	 */
-	a->refusal = 0;
-	if (v == AUTH_LIMITED) {
-		snprintf(extra, sizeof(extra), "Retry-After: %d\r\n", retry);
-		wsh_refuse_with(a, HTTP_TOO_MANY, "too many wrong answers",
-		    extra);
-		return (WSH_AUTH_REFUSED);
-	}
-	if (auth_challenge(&sd->auth, 0, v == AUTH_STALE, extra,
-	    sizeof(extra)) == -1)
-		*extra = '\0';
-	wsh_refuse_with(a, HTTP_UNAUTHORIZED, v == AUTH_STALE ?
-	    "stale or replayed Digest nonce" : v == AUTH_MISSING ?
-	    "authentication required" : "authentication failed", extra);
+	a->status = v == AUTH_LIMITED ? HTTP_TOO_MANY : HTTP_UNAUTHORIZED;
+	wsh_head(a, a->status, listen_http_refusal(&sd->auth, 0, v, retry,
+	    a->head_only ? HTTP_HEAD_ONLY : 0, a->head, sizeof(a->head),
+	    &a->why));
 	return (WSH_AUTH_REFUSED);
 }
 
@@ -510,8 +496,8 @@ wsh_env_has(char **env, const char *name)
 }
 
 /*
- * The CGI/1.1 variables of an upgrade request, the header block head, as
- * websocketd gives them: REQUEST_METHOD, REQUEST_URI, PATH_INFO,
+ * The CGI/1.1 variables of an upgrade request, the head whose line is l,
+ * as websocketd gives them: REQUEST_METHOD, REQUEST_URI, PATH_INFO,
  * QUERY_STRING, SERVER_PROTOCOL, SERVER_NAME, and each header as HTTP_*.
  * No value holds a control character.  The addresses and ports are the
  * program's own (exec.c).  With withhold (the server checked the
@@ -521,59 +507,48 @@ wsh_env_has(char **env, const char *name)
  * NULL.
  */
 char **
-wsh_cgi_env(const char *head, int withhold)
+wsh_cgi_env(const char *head, const struct http_line *l, int withhold)
 {
-	struct wsh_line	 l;
-	char		**env = NULL;
-	char		 name[128], val[HTTP_TARGET_MAX + 1];
-	char		 raw[HTTP_TARGET_MAX + 1];
-	const char	*p, *hn, *hv, *q;
-	size_t		 n = 0, nlen, vlen;
+	struct http_field	 f;
+	char			**env = NULL;
+	char			 name[128], val[HTTP_TARGET_MAX + 1];
+	char			 raw[HTTP_TARGET_MAX + 1];
+	const char		*p, *q;
+	size_t			 n = 0;
 
-	if (wsh_request_line(head, &l) == -1)
-		return (NULL);
-	wsh_cgi_value(l.target, strlen(l.target), val, sizeof(val));
+	wsh_cgi_value(l->target, strlen(l->target), val, sizeof(val));
 	if (wsh_env_add(&env, &n, "GATEWAY_INTERFACE", "CGI/1.1") == -1 ||
 	    wsh_env_add(&env, &n, "SERVER_SOFTWARE", "sockcat") == -1 ||
-	    wsh_env_add(&env, &n, "SERVER_PROTOCOL", l.minor == 0 ?
+	    wsh_env_add(&env, &n, "SERVER_PROTOCOL", l->minor == 0 ?
 	    "HTTP/1.0" : "HTTP/1.1") == -1 ||
 	    wsh_env_add(&env, &n, "REQUEST_METHOD", "GET") == -1 ||
 	    wsh_env_add(&env, &n, "REQUEST_URI", val) == -1 ||
 	    wsh_env_add(&env, &n, "SCRIPT_NAME", "") == -1)
 		goto fail;
-	if (wsh_decode_path(l.target, raw, sizeof(raw)) == -1)
-		strlcpy(raw, l.target, strcspn(l.target, "?#") + 1);
+	if (wsh_decode_path(l->target, raw, sizeof(raw)) == -1)
+		strlcpy(raw, l->target, strcspn(l->target, "?#") + 1);
 	wsh_cgi_value(raw, strlen(raw), val, sizeof(val));
 	if (wsh_env_add(&env, &n, "PATH_INFO", val) == -1)
 		goto fail;
-	q = strchr(l.target, '?');
+	q = strchr(l->target, '?');
 	wsh_cgi_value(q != NULL ? q + 1 : "", q != NULL ?
 	    strcspn(q + 1, "#") : 0, val, sizeof(val));
 	if (wsh_env_add(&env, &n, "QUERY_STRING", val) == -1)
 		goto fail;
-	/* The headers, after the request line. */
-	p = head + strcspn(head, "\n");
-	if (*p == '\n')
-		p++;
-	while (*p != '\0' &&
-	    (q = wsh_next_header(p, &hn, &nlen, &hv, &vlen)) != p) {
-		if (nlen > 0 && wsh_cgi_name(hn, nlen, name,
-		    sizeof(name)) == 0 && (!withhold ||
-		    strcmp(name, "HTTP_AUTHORIZATION") != 0)) {
-			wsh_cgi_value(hv, vlen, val, sizeof(val));
-			if (strcmp(name, "HTTP_HOST") == 0) {
-				(void)wsh_server_name(val, raw, sizeof(raw));
-				if (wsh_env_add(&env, &n, "SERVER_NAME",
-				    raw) == -1)
-					goto fail;
-			}
-			if (!wsh_env_has(env, name) &&
-			    wsh_env_add(&env, &n, name, val) == -1)
+	for (p = http_fields(head); http_field_next(&p, &f); ) {
+		if (f.nlen == 0 || wsh_cgi_name(f.name, f.nlen, name,
+		    sizeof(name)) == -1 || (withhold &&
+		    strcmp(name, "HTTP_AUTHORIZATION") == 0))
+			continue;
+		wsh_cgi_value(f.value, f.vlen, val, sizeof(val));
+		if (strcmp(name, "HTTP_HOST") == 0) {
+			(void)wsh_server_name(val, raw, sizeof(raw));
+			if (wsh_env_add(&env, &n, "SERVER_NAME", raw) == -1)
 				goto fail;
 		}
-		if (q == NULL)
-			break;
-		p = q;
+		if (!wsh_env_has(env, name) &&
+		    wsh_env_add(&env, &n, name, val) == -1)
+			goto fail;
 	}
 	return (env);
 

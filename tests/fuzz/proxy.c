@@ -71,8 +71,10 @@ http_ok(const uint8_t *p, size_t n)
 		if (p[i] != '\r' && k < sizeof(line) - 1)
 			line[k++] = p[i];
 	}
-	if (k < 12 || (memcmp(line, "HTTP/1.0 200", 12) != 0 &&
-	    memcmp(line, "HTTP/1.1 200", 12) != 0))
+	/* "HTTP/1.x 200", then a space and its reason or the line's end. */
+	if (k < 12 || memcmp(line, "HTTP/1.", 7) != 0 || line[7] < '0' ||
+	    line[7] > '9' || memcmp(line + 8, " 200", 4) != 0 ||
+	    (k > 12 && line[12] != ' ' && line[12] != '\0'))
 		return (0);
 	if (n == 0 || p[n - 1] != '\n')
 		return (0);

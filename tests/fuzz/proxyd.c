@@ -101,42 +101,22 @@ step_socks(int *state, int user, const unsigned char *in, size_t len,
 	return (n);
 }
 
-/* The header block in in[0..len), if complete. */
+/* The head h of n bytes, as the server reads it. */
 static void
-step_http(const unsigned char *in, size_t len, int user, struct outcome *o)
+head(const char *h, size_t n, int user, struct outcome *o)
 {
 	struct http_request	 r;
-	char			 h[BUFSIZE + 1], *host, *v;
+	char			 v[BUFSIZE], *host;
 	const char		*errstr = NULL;
-	const unsigned char	*lf;
-	size_t			 n;
 	uint16_t		 port;
 
-	if ((n = http_head_len(in, len)) == 0) {
-		/* No empty line anywhere. */
-		for (lf = in; (lf = memchr(lf, '\n', in + len - lf)) != NULL;
-		    lf++) {
-			if ((lf + 1 < in + len && lf[1] == '\n') ||
-			    (lf + 2 < in + len && lf[1] == '\r' &&
-			    lf[2] == '\n'))
-				abort();
-		}
-		if (len == BUFSIZE)
-			o->done = 1;
-		return;
-	}
-	if (n > len || n < 2 || in[n - 1] != '\n')
-		abort();
-	memcpy(h, in, n);
-	h[n] = '\0';
 	if (http_parse_request(h, n, &r, &errstr) != 0) {
 		if (errstr == NULL)
 			abort();
 		o->done = 1;
 		return;
 	}
-	if (r.target < h || r.target >= h + n || r.headers < h ||
-	    r.headers > h + n)
+	if (r.headers < h || r.headers > h + n)
 		abort();
 	/* A forwarded request: its body's framing, and what the origin gets. */
 	if (r.forward) {
@@ -150,15 +130,14 @@ step_http(const unsigned char *in, size_t len, int user, struct outcome *o)
 		    memcmp(fwd + m - 4, "\r\n\r\n", 4) != 0))
 			abort();
 	}
-	if (user && ((v = http_header(r.headers, "Proxy-Authorization")) ==
-	    NULL || strcmp(v, "Basic dXNlcjpzZWNyZXQ=") != 0)) {
-		if (v != NULL && (v < h || v > h + n ||
-		    strpbrk(v, "\r\n") != NULL))
+	if (user && (http_field_get(h, "Proxy-Authorization", v,
+	    sizeof(v)) != 1 || strcmp(v, "Basic dXNlcjpzZWNyZXQ=") != 0)) {
+		if (strpbrk(v, "\r\n") != NULL)
 			abort();
 		o->done = 1;
 		return;
 	}
-	if (http_parse_target(r.target, &host, &port, &errstr) == -1) {
+	if (http_parse_target(r.line.target, &host, &port, &errstr) == -1) {
 		if (errstr == NULL)
 			abort();
 		o->done = 1;
@@ -170,6 +149,41 @@ step_http(const unsigned char *in, size_t len, int user, struct outcome *o)
 	o->port = port;
 	o->done = 2;
 	o->used = n;
+}
+
+/* The header block in in[0..len), if complete. */
+static void
+step_http(const unsigned char *in, size_t len, int user, struct outcome *o)
+{
+	char			*h;
+	const char		*errstr = NULL;
+	const unsigned char	*lf;
+	ssize_t			 n;
+	int			 status;
+
+	if ((n = http_head_end(in, len, BUFSIZE, &status, &errstr)) <= 0) {
+		/* No empty line anywhere. */
+		for (lf = in; (lf = memchr(lf, '\n', in + len - lf)) != NULL;
+		    lf++) {
+			if ((lf + 1 < in + len && lf[1] == '\n') ||
+			    (lf + 2 < in + len && lf[1] == '\r' &&
+			    lf[2] == '\n'))
+				abort();
+		}
+		if ((n == -1) != (len == BUFSIZE))
+			abort();
+		if (len == BUFSIZE)
+			o->done = 1;
+		return;
+	}
+	if ((size_t)n > len || n < 2 || in[n - 1] != '\n')
+		abort();
+	/* Exactly the head, unterminated: nothing may read past its end. */
+	if ((h = malloc(n)) == NULL)
+		return;
+	memcpy(h, in, n);
+	head(h, n, user, o);
+	free(h);
 }
 
 /* Feed in, cut at cuts[] (the last is its length), as the server reads it. */

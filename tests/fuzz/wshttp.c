@@ -1,11 +1,12 @@
 /*
  * Fuzz target: a WebSocket server's plain HTTP (src/codec/wshttp.c).  Any
- * bytes are sniffed, parsed as a request line and a header block, made a
- * file's path, a CGI variable (and SERVER_NAME, from a Host) and a
- * --ws-framed record header without a crash or a read past them; a path
- * that is accepted never climbs out and names no dot-file unless they
- * were asked for, a CGI value holds no control character, a host fits
- * where it goes, a record header that parses is written again the same.
+ * bytes are sniffed, their header lines (src/codec/httphead.c, fuzzed
+ * whole by tests/fuzz/http.c) made CGI variables (and SERVER_NAME, from a
+ * Host), made a file's path and a --ws-framed record header without a
+ * crash or a read past them; a path that is accepted never climbs out
+ * and names no dot-file unless they were asked for, a CGI value holds no
+ * control character, a host fits where it goes, a record header that
+ * parses is written again the same.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -22,11 +23,11 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct wsh_line	 l;
+	struct http_field f;
 	char		*copy, path[HTTP_TARGET_MAX + 16], out[64];
 	char		 val[256], again[WSH_FRAME_HDR_MAX];
-	const char	*p, *q, *name, *v;
-	size_t		 nlen, vlen, i, n;
+	const char	*p;
+	size_t		 i, n;
 	uint64_t	 len, len2;
 	int		 kind, kind2, dot;
 
@@ -36,7 +37,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	copy[size] = '\0';
 	(void)wsh_sniff(copy, size < 8 ? size : 8);
-	(void)wsh_request_line(copy, &l);
 	for (dot = 0; dot <= 1; dot++) {
 		if (wsh_file_path(copy, dot, path, sizeof(path)) != 0)
 			continue;
@@ -54,17 +54,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 		}
 	}
-	for (p = copy; *p != '\0'; p = q) {
-		if ((q = wsh_next_header(p, &name, &nlen, &v, &vlen)) == NULL)
-			break;
-		if (q <= p)
-			abort();
-		if (nlen > 0 && wsh_cgi_name(name, nlen, out, sizeof(out)) == 0)
+	for (p = copy; http_field_next(&p, &f); ) {
+		if (f.nlen > 0 && wsh_cgi_name(f.name, f.nlen, out,
+		    sizeof(out)) == 0)
 			for (i = 0; out[i] != '\0'; i++)
 				if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				    "0123456789_", out[i]) == NULL)
 					abort();
-		n = wsh_cgi_value(v, vlen, val, sizeof(val));
+		n = wsh_cgi_value(f.value, f.vlen, val, sizeof(val));
 		for (i = 0; i < n; i++)
 			if ((unsigned char)val[i] < 0x20 || val[i] == 0x7f)
 				abort();

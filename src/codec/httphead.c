@@ -1,0 +1,405 @@
+/*
+ * The HTTP/1 head (RFC 9112) as pure functions over bytes: where it ends,
+ * its request or status line, its header lines one by one or by name,
+ * the comma-separated lists of their values, and the answers a server
+ * sends.  Every head sockcat reads or writes goes through these;
+ * tests/fuzz/http.c feeds them.  A head is its first line, its header
+ * lines and the empty line that ends it, lines ended by CR LF or a bare
+ * LF; it need not be a string, as nothing here reads past that line.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "codec.h"
+
+/*
+ * Where the head at p (len bytes so far, in a buffer of size) ends: its
+ * length, up to and including the empty line; 0 while that may come
+ * still; -1 when it cannot come within size, with the status to refuse
+ * it with (HTTP_URI_TOO_LONG when its request line alone fills the
+ * buffer, else HTTP_TOO_LARGE) and *errstr.
+ */
+ssize_t
+http_head_end(const unsigned char *p, size_t len, size_t size, int *status,
+    const char **errstr)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] != '\n')
+			continue;
+		if (i + 1 < len && p[i + 1] == '\n')
+			return (i + 2);
+		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
+			return (i + 3);
+	}
+	if (len < size)
+		return (0);
+	*status = memchr(p, '\n', len) == NULL ? HTTP_URI_TOO_LONG :
+	    HTTP_TOO_LARGE;
+	*errstr = *status == HTTP_URI_TOO_LONG ? "request target too long" :
+	    "request too large";
+	return (-1);
+}
+
+/*
+ * Is the head h, of len bytes, one that every reader reads alike?  No NUL,
+ * no CR but before its LF (RFC 9112, section 2.2), no folded line (RFC
+ * 9112, section 5.2), and every header line a name with no blank before
+ * its colon (section 5.1).  A line read otherwise by the next hop could
+ * hide a length, a coding or a credential.  Returns 0, or -1 with
+ * *errstr.
+ */
+int
+http_head_check(const char *h, size_t len, const char **errstr)
+{
+	const char	*p, *cr;
+	size_t		 n;
+
+	if (memchr(h, '\0', len) != NULL) {
+		*errstr = "NUL in request";
+		return (-1);
+	}
+	for (cr = h; (cr = memchr(cr, '\r', h + len - cr)) != NULL; cr++) {
+		if (cr + 1 == h + len || cr[1] != '\n') {
+			*errstr = "bare CR in request";
+			return (-1);
+		}
+	}
+	for (p = http_fields(h); *p != '\r' && *p != '\n' && *p != '\0';
+	    p += strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n')) {
+		if (*p == ' ' || *p == '\t') {
+			*errstr = "folded header line";
+			return (-1);
+		}
+		n = strcspn(p, ":\r\n \t");
+		if (n == 0 || p[n] != ':') {
+			*errstr = "bad header line";
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* The header lines of the head h: those after its first line. */
+const char *
+http_fields(const char *h)
+{
+	h += strcspn(h, "\n");
+	return (*h == '\n' ? h + 1 : h);
+}
+
+/*
+ * Does s start with "HTTP/1." and a digit?  Returns the digit, or -1; no
+ * byte past the first that differs is read, as a head need not be a
+ * string.
+ */
+static int
+http_version(const char *s)
+{
+	const char	*v = "HTTP/1.";
+
+	while (*v != '\0' && *s == *v) {
+		s++;
+		v++;
+	}
+	return (*v == '\0' && *s >= '0' && *s <= '9' ? *s - '0' : -1);
+}
+
+/*
+ * Parse the request line of the head h, "METHOD TARGET HTTP/1.x", into l
+ * (copies).  Returns 0, or the status to refuse it with (HTTP_BAD_REQUEST,
+ * HTTP_URI_TOO_LONG) and *errstr.
+ */
+int
+http_request_line(const char *h, struct http_line *l, const char **errstr)
+{
+	const char	*t;
+	size_t		 n, tn;
+
+	memset(l, 0, sizeof(*l));
+	*errstr = "bad request line";
+	n = strcspn(h, " \r\n");
+	if (h[n] != ' ' || n == 0 || n >= sizeof(l->method))
+		return (HTTP_BAD_REQUEST);
+	t = h + n + 1;
+	tn = strcspn(t, " \r\n");
+	if (t[tn] != ' ' || tn == 0 || (l->minor = http_version(t + tn +
+	    1)) == -1 || (t[tn + 9] != '\r' && t[tn + 9] != '\n'))
+		return (HTTP_BAD_REQUEST);
+	if (tn >= sizeof(l->target)) {
+		*errstr = "request target too long";
+		return (HTTP_URI_TOO_LONG);
+	}
+	memcpy(l->method, h, n);
+	memcpy(l->target, t, tn);
+	return (0);
+}
+
+/*
+ * The status of the status line at h, "HTTP/1.x NNN" then a space and its
+ * reason, or the end of the line: 100 to 999, with the minor version in
+ * *minor; -1 when it is none.
+ */
+int
+http_status_line(const char *h, int *minor)
+{
+	const char	*c = h + 9;
+	int		 i, status = 0;
+
+	if ((*minor = http_version(h)) == -1 || h[8] != ' ')
+		return (-1);
+	for (i = 0; i < 3; i++) {
+		if (c[i] < '0' || c[i] > '9')
+			return (-1);
+		status = status * 10 + c[i] - '0';
+	}
+	if (status < 100 || (c[3] != ' ' && c[3] != '\r' && c[3] != '\n' &&
+	    c[3] != '\0'))
+		return (-1);
+	return (status);
+}
+
+/*
+ * The header line at *p into f: its name and its value without the
+ * blanks around it, as pointers into the head and lengths; a line that is
+ * no "Name: value" has a zero f->nlen.  *p moves to the next line.
+ * Returns 1, or 0 at the empty line that ends the head (or its end).
+ */
+int
+http_field_next(const char **p, struct http_field *f)
+{
+	const char	*s = *p;
+	size_t		 len, n;
+
+	len = strcspn(s, "\n");
+	if (len > 0 && s[len - 1] == '\r')
+		len--;
+	if (len == 0)
+		return (0);
+	memset(f, 0, sizeof(*f));
+	f->name = f->value = s;
+	n = strcspn(s, ":\n");
+	if (n < len && n > 0) {
+		f->nlen = n;
+		f->value = s + n + 1;
+		f->vlen = len - n - 1;
+		while (f->vlen > 0 && (*f->value == ' ' || *f->value == '\t')) {
+			f->value++;
+			f->vlen--;
+		}
+		while (f->vlen > 0 && (f->value[f->vlen - 1] == ' ' ||
+		    f->value[f->vlen - 1] == '\t'))
+			f->vlen--;
+	}
+	s += strcspn(s, "\n");
+	*p = *s == '\n' ? s + 1 : s;
+	return (1);
+}
+
+/* Is f the header field name (compared without case)? */
+int
+http_field_is(const struct http_field *f, const char *name)
+{
+	size_t	 n = strlen(name);
+
+	return (f->nlen == n && strncasecmp(f->name, name, n) == 0);
+}
+
+/*
+ * Every value of the header field name in the head h, joined with ", "
+ * as RFC 9110 allows for a list, in out (of size outsz).  Returns 1 when
+ * found, 0 when absent, -1 when the values do not fit.
+ */
+int
+http_field_get(const char *h, const char *name, char *out, size_t outsz)
+{
+	struct http_field	 f;
+	const char		*p = http_fields(h);
+	size_t			 used = 0, sep;
+	int			 found = 0;
+
+	*out = '\0';
+	while (http_field_next(&p, &f)) {
+		if (!http_field_is(&f, name))
+			continue;
+		sep = found ? 2 : 0;
+		if (used + sep + f.vlen + 1 > outsz)
+			return (-1);
+		memcpy(out + used, ", ", sep);
+		memcpy(out + used + sep, f.value, f.vlen);
+		used += sep + f.vlen;
+		out[used] = '\0';
+		found = 1;
+	}
+	return (found);
+}
+
+/*
+ * The next element of the comma-separated list at *p, before end, without
+ * the blanks around it (empty elements are none): returns it, with its
+ * length in *len, and moves *p past it; NULL at the list's end.
+ */
+const char *
+http_list_next(const char **p, const char *end, size_t *len)
+{
+	const char	*s = *p, *e;
+
+	while (s < end && (*s == ' ' || *s == '\t' || *s == ','))
+		s++;
+	if (s >= end) {
+		*p = end;
+		return (NULL);
+	}
+	for (e = s; e < end && *e != ','; e++)
+		;
+	*p = e;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	*len = e - s;
+	return (s);
+}
+
+/*
+ * Does the comma-separated list, a string, hold the token tok (compared
+ * without case)?
+ */
+int
+http_list_has(const char *list, const char *tok)
+{
+	const char	*p = list, *end = list + strlen(list), *e;
+	size_t		 n, tlen = strlen(tok);
+
+	while ((e = http_list_next(&p, end, &n)) != NULL) {
+		if (n == tlen && strncasecmp(e, tok, n) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* The reason phrase of a status our servers send, or "". */
+const char *
+http_reason(int status)
+{
+	static const struct {
+		int		 status;
+		const char	*text;
+	} reasons[] = {
+		{ HTTP_SWITCHING, "Switching Protocols" },
+		{ HTTP_OK, "OK" },
+		{ HTTP_NO_CONTENT, "No Content" },
+		{ HTTP_BAD_REQUEST, "Bad Request" },
+		{ HTTP_UNAUTHORIZED, "Unauthorized" },
+		{ HTTP_FORBIDDEN, "Forbidden" },
+		{ HTTP_NOT_FOUND, "Not Found" },
+		{ HTTP_BAD_METHOD, "Method Not Allowed" },
+		{ HTTP_AUTH_REQUIRED, "Proxy Authentication Required" },
+		{ HTTP_TIMEOUT, "Request Timeout" },
+		{ HTTP_URI_TOO_LONG, "URI Too Long" },
+		{ HTTP_UPGRADE_REQUIRED, "Upgrade Required" },
+		{ HTTP_TOO_MANY, "Too Many Requests" },
+		{ HTTP_TOO_LARGE, "Request Header Fields Too Large" },
+		{ HTTP_BAD_GATEWAY, "Bad Gateway" },
+		{ HTTP_UNAVAILABLE, "Service Unavailable" },
+		{ HTTP_GATEWAY_TIMEOUT, "Gateway Timeout" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < nitems(reasons); i++) {
+		if (reasons[i].status == status)
+			return (reasons[i].text);
+	}
+	return ("");
+}
+
+/*
+ * Append the n header lines ("Name: value", no line end) to out (of size
+ * outsz, holding used bytes), each with its CR LF.  With errstr, each is
+ * checked first: one line with a colon.  Returns the new length, or -1
+ * when they do not fit, or (said in *errstr) when a line is bad.
+ */
+ssize_t
+http_put_lines(char *out, size_t outsz, size_t used, char *const *lines,
+    size_t n, const char **errstr)
+{
+	size_t	 i;
+	int	 m;
+
+	for (i = 0; i < n; i++) {
+		if (errstr != NULL && (strpbrk(lines[i], "\r\n") != NULL ||
+		    strchr(lines[i], ':') == NULL)) {
+			*errstr = "a header must be one \"Name: value\" line";
+			return (-1);
+		}
+		m = snprintf(out + used, outsz - used, "%s\r\n", lines[i]);
+		if (m < 0 || (size_t)m >= outsz - used)
+			return (-1);
+		used += m;
+	}
+	return (used);
+}
+
+/*
+ * The answer a in out (of size outsz): its status line, fields and lines,
+ * the Content-Type and Content-Length of its body (a->body's length, or
+ * a->length without one; none when that is -1), "Connection: close"
+ * with HTTP_CLOSE, the empty line, and a->body but to a HEAD request
+ * (HTTP_HEAD_ONLY).  Returns its length, or -1 when it does not fit.
+ */
+ssize_t
+http_encode_answer(char *out, size_t outsz, const struct http_answer *a)
+{
+	long long	 len = a->body != NULL ? (long long)strlen(a->body) :
+			    a->length;
+	char		 clen[48] = "";
+	ssize_t		 n;
+	int		 m;
+
+	m = snprintf(out, outsz, "HTTP/1.1 %d %s\r\n%s", a->status,
+	    a->reason != NULL ? a->reason : http_reason(a->status),
+	    a->fields != NULL ? a->fields : "");
+	if (m < 0 || (size_t)m >= outsz || (n = http_put_lines(out, outsz, m,
+	    a->lines, a->nlines, NULL)) == -1)
+		return (-1);
+	if (len >= 0)
+		snprintf(clen, sizeof(clen), "Content-Length: %lld\r\n", len);
+	m = snprintf(out + n, outsz - n, "%s%s%s%s%s\r\n%s",
+	    a->type != NULL ? "Content-Type: " : "",
+	    a->type != NULL ? a->type : "", a->type != NULL ? "\r\n" : "",
+	    clen, a->flags & HTTP_CLOSE ? "Connection: close\r\n" : "",
+	    a->body != NULL && !(a->flags & HTTP_HEAD_ONLY) ? a->body : "");
+	if (m < 0 || (size_t)m >= outsz - n)
+		return (-1);
+	return (n + m);
+}
+
+/*
+ * A refusal in out (of size outsz): status, the header lines fields (each
+ * ending in CR LF; NULL: none), and a body of one line saying why (but to
+ * a HEAD request: HTTP_HEAD_ONLY in flags), then the connection's end.
+ * Returns its length, or -1 when it does not fit.
+ */
+ssize_t
+http_encode_refusal(char *out, size_t outsz, int status, const char *fields,
+    const char *why, int flags)
+{
+	struct http_answer	 a = {
+		.status = status,
+		.fields = fields,
+		.type = "text/plain; charset=utf-8",
+		.flags = flags | HTTP_CLOSE,
+	};
+	char			 body[256];
+
+	/* A reason too long for the room is cut: the length says so. */
+	if (snprintf(body, sizeof(body), "%s\n", why) < 0)
+		return (-1);
+	a.body = body;
+	return (http_encode_answer(out, outsz, &a));
+}
