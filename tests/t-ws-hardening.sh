@@ -525,12 +525,42 @@ test_upgrade_header_too_long() {
 	assertEquals "the client got" \
 	    "HTTP/1.1 431 Request Header Fields Too Large" \
 	    "$(head -n 1 "$SC_TMP/c.out" | tr -d '\r')"
-	wait_for "$SC_TMP/s.err" '^sockcat: WebSocket upgrade refused: request too large$' ||
+	wait_for "$SC_TMP/s.err" '^sockcat: WebSocket upgrade refused: request too large \(431\)$' ||
 	    fail "not said: $(<"$SC_TMP/s.err")"
 	echo "next" | t 20 "$SC" "ws://127.0.0.1:$PORT/" \
 	    >"$SC_TMP/n.out" 2>"$SC_TMP/n.err"
 	assertEquals "the next client" next "$(<"$SC_TMP/n.out")"
 	stop "$SERVER_PID"
+}
+
+# A head that two readers could read apart (a folded line, a bare CR, a
+# NUL, a line with no name) is refused with 400 and a line saying why,
+# byte for byte as the HTTP proxy server refuses it; the WebSocket server
+# serves the next client.
+test_unsound_head_refused_as_the_proxy_does() {
+	server s -lk --websocket -e cat 127.0.0.1 0 || fail "no server"
+	WPORT=$PORT
+	server px -l --proxy-type http 127.0.0.1 0 || fail "no proxy"
+	for req in 'X-A: 1\r\n X-Folded: 2|folded header line' \
+	    'X-A: 1\rX-B: 2|bare CR in request' \
+	    'X-A: \0002|NUL in request' 'X-A 1|bad header line'; do
+		why=${req#*|}
+		for p in "$WPORT" "$PORT"; do
+			printf "GET / HTTP/1.1\r\nHost: x\r\n${req%|*}\r\n\r\n" |
+			    t 20 "$SC" -N 127.0.0.1 "$p" >"$SC_TMP/$p.out"
+		done
+		assertEquals "$why: the WebSocket server" "HTTP/1.1 400 Bad Request
+Content-Type: text/plain; charset=utf-8
+Content-Length: $((${#why} + 1))
+Connection: close
+
+$why" "$(tr -d '\r' <"$SC_TMP/$WPORT.out")"
+		cmp -s "$SC_TMP/$WPORT.out" "$SC_TMP/$PORT.out" ||
+		    fail "$why: the proxy server: $(<"$SC_TMP/$PORT.out")"
+	done
+	echo "next" | t 20 "$SC" "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/n.out" 2>"$SC_TMP/n.err"
+	assertEquals "the next client" next "$(<"$SC_TMP/n.out")"
 }
 
 # An upgrade request that would not fit (--ws-header, --ws-protocol) is

@@ -195,23 +195,18 @@ pconn_socks5_reply(struct pconn *pc, int rep, int fd)
 }
 
 /*
- * Before closing after a reply: closing with unread input makes the
- * kernel reset the connection, which may destroy the reply before the
- * client reads it.  Take what is already there (bounded).
+ * After a reply, the client's end: a lingering close (sock_linger()), so
+ * that what it still sends cannot make the kernel reset the reply away;
+ * a TLS client is told that the end is the end.
  */
 static void
 pconn_drain(struct pconn *pc)
 {
-	char	 buf[4096];
-	int	 i;
-
 	if (pc->nc->tls != NULL)
 		tls_close_notify(pc->nc->tls);
-	shutdown(pc->nc->fd, SHUT_WR);
-	for (i = 0; i < 16; i++) {
-		if (read(pc->nc->fd, buf, sizeof(buf)) <= 0)
-			break;
-	}
+	ev_del(pc->nc->fd);
+	sock_linger(pc->nc->fd);
+	pc->nc->fd = -1;
 }
 
 /* Report the refusal of the request, for why, and close. */

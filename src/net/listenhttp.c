@@ -1,10 +1,7 @@
 /*
- * The steps of a request that every HTTP-speaking server takes alike (the
- * proxy server, src/modes/proxyd.c; the WebSocket server, wshs.c): its
- * credentials asked for and refused (401 or 407, 429), and the 503 of a
- * server that is full.  Its head is read by the codec
- * (src/codec/httphead.c), which says where it ends and how a head too
- * long is refused.
+ * The steps every HTTP-speaking server (the proxy server, the WebSocket
+ * server) takes alike on a head the codec has read: its credentials
+ * asked for and refused (401 or 407, 429), and the 503 of a full server.
  */
 /* SPDX-License-Identifier: ISC */
 

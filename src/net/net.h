@@ -933,24 +933,18 @@ struct wsh_answer {
 	int		 fd;		/* a file to send after it, or -1 */
 	const char	*body;		/* or bytes in memory */
 	off_t		 left;		/* of the file or body */
-	struct http_line line;		/* the request's */
 };
 
 int		 wsh_static_open(const char *, char **);
-ssize_t		 wsh_refusal(char *, size_t, int, const char *,
-		    const char *, int);
+ssize_t		 wsh_refusal(char *, size_t, int, const char *, int);
 int		 wsh_route(const struct side *, const char *,
 		    const struct http_line *, struct wsh_answer *);
-/* What wsh_auth() made of a request's credentials. */
+/* What a request's credentials come to (wsh_auth_answer()). */
 enum {
 	WSH_AUTH_REFUSED,	/* answered: 401 or 429 */
 	WSH_AUTH_OK,		/* let in */
 	WSH_AUTH_PENDING,	/* being checked: the verdict comes later */
 };
-int		 wsh_auth(const struct side *, const char *,
-		    const struct http_line *, const struct sockaddr *,
-		    const char *, auth_cb *, void *, struct auth_job **,
-		    struct wsh_answer *);
 int		 wsh_auth_answer(const struct side *, const struct http_line *,
 		    enum auth_verdict, int, struct wsh_answer *);
 char		**wsh_cgi_env(const char *, const struct http_line *, int);

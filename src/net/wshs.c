@@ -296,25 +296,60 @@ ws_hs_loggable(const struct ws_hs *h, const char *t)
 }
 
 /*
- * Does the request carry the credentials the server asks for?  Returns
- * WSH_AUTH_OK, WSH_AUTH_REFUSED with the refusal in h->ans, or
- * WSH_AUTH_PENDING: ws_hs_authed() gets the verdict (src/net/wshttp.c,
- * wsh_auth()).
+ * Does the request carry the credentials the server asks for (--auth,
+ * --auth-file, --auth-token)?  Every request is asked, an upgrade or not,
+ * before anything else is decided of it.  Returns WSH_AUTH_OK,
+ * WSH_AUTH_REFUSED with the refusal in h->ans, or WSH_AUTH_PENDING while
+ * a password is checked off the loop: ws_hs_authed() gets the verdict.
  */
 static int
 ws_hs_authorized(struct ws_hs *h)
 {
-	char	 host[NI_MAXHOST], port[NI_MAXSERV];
-	char	 who[NI_MAXHOST + NI_MAXSERV + 1];
+	struct auth_ask		 a = { .cb = ws_hs_authed, .arg = h,
+	    .peer = (const struct sockaddr *)&h->peer->ss };
+	char			 host[NI_MAXHOST], port[NI_MAXSERV];
+	char			 who[NI_MAXHOST + NI_MAXSERV + 1];
+	enum auth_verdict	 v;
+	int			 retry;
 
 	if (!auth_on(&h->sd->auth))
 		return (WSH_AUTH_OK);
-	net_format((const struct sockaddr *)&h->peer->ss, h->peer->len, 1,
-	    host, sizeof(host), port, sizeof(port));
+	net_format(a.peer, h->peer->len, 1, host, sizeof(host), port,
+	    sizeof(port));
 	snprintf(who, sizeof(who), "%s %s", host, port);
-	return (wsh_auth(h->sd, h->in, &h->line,
-	    (const struct sockaddr *)&h->peer->ss, who, ws_hs_authed, h,
-	    &h->authing, h->ans));
+	a.who = who;
+	v = listen_http_auth(&h->sd->auth, 0, h->in, &h->line, &a, &retry,
+	    &h->authing);
+	if (v == AUTH_PENDING)
+		return (WSH_AUTH_PENDING);
+	return (wsh_auth_answer(h->sd, &h->line, v, retry, h->ans));
+}
+
+/*
+ * The upgrade is refused with status, for why, its refusal in h->out:
+ * said once it is sent.  Returns 0, or -1 once the upgrade has failed.
+ */
+static int
+ws_hs_refused(struct ws_hs *h, int status, const char *why)
+{
+	if (asprintf(&h->refused, "WebSocket upgrade refused: %s (%d)", why,
+	    status) == -1) {
+		h->refused = NULL;
+		ws_hs_fail(h, "WebSocket upgrade refused");
+		return (-1);
+	}
+	return (0);
+}
+
+/* Refuse the request with status, for why: ws_hs_refused(). */
+static int
+ws_hs_refuse(struct ws_hs *h, int status, const char *why)
+{
+	ssize_t	 n;
+
+	n = wsh_refusal(h->out, sizeof(h->out), status, why, 0);
+	h->olen = n > 0 ? n : 0;
+	return (ws_hs_refused(h, status, why));
 }
 
 /*
@@ -327,48 +362,21 @@ ws_hs_answered(struct ws_hs *h)
 {
 	char		 path[LOG_ESCAPED(sizeof(((struct ws_req *)0)->pathbuf))];
 	char		 method[LOG_ESCAPED(sizeof(h->line.method))];
+	const char	*why = h->ans->why;
+	int		 status = h->ans->status;
 
+	memcpy(h->out, h->ans->head, h->ans->headlen);
+	h->olen = h->ans->headlen;
+	if (h->ans->refusal) {
+		ws_hs_free_answer(h);
+		return (ws_hs_refused(h, status, why));
+	}
 	/* The client's bytes, escaped: no terminal obeys them. */
 	log_escape(path, sizeof(path), h->line.target,
 	    ws_hs_loggable(h, h->line.target));
 	log_escape(method, sizeof(method), h->line.method,
 	    strlen(h->line.method));
-	memcpy(h->out, h->ans->head, h->ans->headlen);
-	h->olen = h->ans->headlen;
-	if (h->ans->refusal) {
-		/* Said as every refused upgrade is. */
-		if (asprintf(&h->refused, "WebSocket upgrade refused: "
-		    "%s (%d)", h->ans->why, h->ans->status) == -1)
-			h->refused = NULL;
-		ws_hs_free_answer(h);
-		if (h->refused == NULL) {
-			ws_hs_fail(h, "WebSocket upgrade refused");
-			return (-1);
-		}
-		return (0);
-	}
-	log_verbose(1, "HTTP %s %s: %d", method, path, h->ans->status);
-	return (0);
-}
-
-/*
- * Refuse the request with status, for why, as every refused upgrade is:
- * the refusal is sent, then the connection ends.  Returns 0, or -1 once
- * the upgrade has failed.
- */
-static int
-ws_hs_refuse(struct ws_hs *h, int status, const char *why)
-{
-	ssize_t	 n;
-
-	n = wsh_refusal(h->out, sizeof(h->out), status, NULL, why, 0);
-	h->olen = n > 0 ? n : 0;
-	if (asprintf(&h->refused, "WebSocket upgrade refused: %s",
-	    why) == -1) {
-		h->refused = NULL;
-		ws_hs_fail(h, "WebSocket upgrade refused");
-		return (-1);
-	}
+	log_verbose(1, "HTTP %s %s: %d", method, path, status);
 	return (0);
 }
 

@@ -154,24 +154,16 @@ wsh_open_beneath(int dfd, const char *path, int flags)
 /*
  * A WebSocket server's refusal in out (of size outsz): status, with what
  * it calls for (the methods allowed on 405, the version spoken on 426),
- * the header lines extra (each ending in CR LF; NULL: none), and a line
- * saying why (http_encode_refusal(), as are flags).  Returns its length,
- * or -1.
+ * and a line saying why (http_encode_refusal(), as are flags).  Returns
+ * its length, or -1.
  */
 ssize_t
-wsh_refusal(char *out, size_t outsz, int status, const char *extra,
-    const char *why, int flags)
+wsh_refusal(char *out, size_t outsz, int status, const char *why, int flags)
 {
-	char	 fields[768];
-	int	 n;
-
-	n = snprintf(fields, sizeof(fields), "%s%s%s",
-	    status == HTTP_BAD_METHOD ? "Allow: GET, HEAD\r\n" : "",
+	return (http_encode_refusal(out, outsz, status,
+	    status == HTTP_BAD_METHOD ? "Allow: GET, HEAD\r\n" :
 	    status == HTTP_UPGRADE_REQUIRED ? "Sec-WebSocket-Version: 13\r\n" :
-	    "", extra != NULL ? extra : "");
-	if (n < 0 || (size_t)n >= sizeof(fields))
-		return (-1);
-	return (http_encode_refusal(out, outsz, status, fields, why, flags));
+	    NULL, why, flags));
 }
 
 /* Start a's answer, of status with the head n bytes long (-1: none). */
@@ -184,23 +176,14 @@ wsh_head(struct wsh_answer *a, int status, ssize_t n)
 
 /*
  * Start an answer of status whose body is a line saying why (not sent to
- * a HEAD request, though its length is given), with the header lines
- * extra (each ending in CR LF) as well.
+ * a HEAD request, though its length is given).
  */
-static void
-wsh_refuse_with(struct wsh_answer *a, int status, const char *why,
-    const char *extra)
-{
-	a->why = why;
-	wsh_head(a, status, wsh_refusal(a->head, sizeof(a->head), status,
-	    extra, why, a->head_only ? HTTP_HEAD_ONLY : 0));
-}
-
-/* Start an answer of status whose body is a line saying why. */
 static void
 wsh_refuse(struct wsh_answer *a, int status, const char *why)
 {
-	wsh_refuse_with(a, status, why, NULL);
+	a->why = why;
+	wsh_head(a, status, wsh_refusal(a->head, sizeof(a->head), status, why,
+	    a->head_only ? HTTP_HEAD_ONLY : 0));
 }
 
 /* The head of a 200 answer of len bytes of type. */
@@ -334,7 +317,6 @@ wsh_answer_init(struct wsh_answer *a, const struct http_line *l)
 {
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
-	a->line = *l;
 	a->head_only = strcmp(l->method, "HEAD") == 0;
 }
 
@@ -408,36 +390,6 @@ wsh_route(const struct side *sd, const char *head, const struct http_line *l,
 	a->refusal = 1;
 	wsh_refuse(a, HTTP_UPGRADE_REQUIRED, "no Upgrade: websocket");
 	return (WSH_ANSWER);
-}
-
-/*
- * Does the request of head, whose line is l, from the client at peer
- * (who: its label, for the log) carry the credentials that sd asks for
- * (--auth, --auth-file, --auth-token)?  Every request is asked, an
- * upgrade or not, before anything else is decided of it.  Returns
- * WSH_AUTH_OK, or WSH_AUTH_REFUSED with the answer in a
- * (wsh_auth_answer()), or WSH_AUTH_PENDING while a password is checked
- * off the loop: cb(verdict, retry, arg) comes later, from the loop,
- * unless auth_cancel(*job) is called first, and wsh_auth_answer() then
- * says what the verdict is answered.
- */
-int
-wsh_auth(const struct side *sd, const char *head, const struct http_line *l,
-    const struct sockaddr *peer, const char *who, auth_cb *cb, void *arg,
-    struct auth_job **job, struct wsh_answer *a)
-{
-	struct auth_ask		 ask = { .peer = peer, .who = who, .cb = cb,
-	    .arg = arg };
-	enum auth_verdict	 v;
-	int			 retry;
-
-	*job = NULL;
-	if (!auth_on(&sd->auth))
-		return (WSH_AUTH_OK);
-	v = listen_http_auth(&sd->auth, 0, head, l, &ask, &retry, job);
-	if (v == AUTH_PENDING)
-		return (WSH_AUTH_PENDING);
-	return (wsh_auth_answer(sd, l, v, retry, a));
 }
 
 /*
