@@ -179,14 +179,16 @@ conn_done(struct conn *c)
 	/*
 	 * A WebSocket client's -q is the time its answers have (join.c),
 	 * over at the peer's close: no answer comes after, so no delay.
-	 * Else the exit waits for a client's lingering close (a program
-	 * given the connection): the exit would reset it.
+	 * Else a server's exit waits for its client's lingering close (a
+	 * program given the connection): the exit would reset it.
 	 */
 	if (p->quit_ms > 0 && (p->j->side->ws.path == NULL ||
 	    p->j->side->listen))
 		ev_timer_arm(&p->quit, p->quit_ms);
-	else
+	else if (p->l != NULL)
 		sock_linger_break();
+	else
+		ev_break();
 }
 
 static __shortrun void
