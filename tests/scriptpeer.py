@@ -22,6 +22,11 @@ scripted listener.
                               "y" a byte a packet, then "\r\nfoo\r\n",
                               reads to its client's end (what it read
                               to stderr) and closes
+  scriptpeer.py prompt        a server on 127.0.0.1, port 0: prints
+                              "PORT n", sends "login: " with no line
+                              end, reads a line (to stderr), sends
+                              "\r\nwelcome\r\n", reads to its
+                              client's end and closes
   scriptpeer.py helo PORT NAME
                               a client of 127.0.0.1:PORT: sends "HELO
                               NAME", prints the line it gets, sends
@@ -136,6 +141,27 @@ def trickle():
     c.close()
 
 
+def prompt():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    say("PORT", s.getsockname()[1])
+    c, _ = s.accept()
+    c.sendall(b"login: ")
+    got = b""
+    while not got.endswith(b"\n"):
+        b = c.recv(4096)
+        if not b:
+            break
+        got += b
+    sys.stderr.buffer.write(got)
+    sys.stderr.flush()
+    c.sendall(b"\r\nwelcome\r\n")
+    while c.recv(4096):
+        pass
+    c.close()
+
+
 def helo(port, name):
     c = socket.create_connection(("127.0.0.1", int(port)))
     f = c.makefile("rb")
@@ -155,5 +181,7 @@ if __name__ == "__main__":
         talk()
     elif sys.argv[1] == "trickle":
         trickle()
+    elif sys.argv[1] == "prompt":
+        prompt()
     elif sys.argv[1] == "helo":
         helo(sys.argv[2], sys.argv[3])

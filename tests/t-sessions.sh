@@ -300,6 +300,31 @@ test_refused() {
 	    --broker --send x -l 1
 }
 
+# Under -C a line is matched once it ends, but a prompt never ends: a
+# line not ended is tried as it stands, as expect(1) tries what came, and
+# what follows the match is no line's start ("^welcome" is the next line).
+test_prompt_without_line_end() {
+	peer prompt prompt
+	t 20 "$SC" -w 5 -C --expect 'login: $' --send 'me\r\n' \
+	    --expect '^welcome$' 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+	wait_exit "$PEER_PID" 10
+	assertEquals "what the server read" "$(printf 'me\r')" \
+	    "$(<"$SC_TMP/prompt.err")"
+	# What follows the prompt's match is the rest of its line, where a
+	# pattern for a line's start does not match.
+	peer prompt prompt
+	t 20 "$SC" -w 2 -C --expect 'login: ' --send 'me\r\n' \
+	    --expect '^$' 127.0.0.1 "$PPORT" </dev/null >"$SC_TMP/out" \
+	    2>"$SC_TMP/err"
+	assertEquals "a line's start: status" 1 $?
+	assertEquals "a line's start: stderr" \
+	    "sockcat: expected /^\$/ within 2 s, got \"welcome\"" \
+	    "$(<"$SC_TMP/err")"
+}
+
 # What an expect costs follows what came, not what it keeps: 64 KiB that
 # does not match, then 2000 bytes a packet, then the match.  A debug
 # build counts the bytes the expects looked at (SC_EXPECT_COUNT): at most

@@ -54,6 +54,8 @@ struct expect {
 	size_t			 seen;	/* looked at: searched for a line's
 					   end, or tried (no lines) */
 	int			 midline; /* win starts after a line's start */
+	int			 rest;	/* lines: win starts with the rest of
+					   a line a prompt's match took */
 	char			*subject; /* the last match's text, for \1 */
 	regmatch_t		 m[SCRIPT_GROUPS];
 	int			 matched; /* m and subject hold a match */
@@ -213,9 +215,10 @@ expect_matched(struct expect *ex, regmatch_t *m, size_t end)
 		}
 	}
 	ex->matched = 1;
-	/* What follows a raw match is a line's start, or not. */
+	/* What follows a match is a line's start, or not. */
 	if (!ex->lines && end > 0)
 		ex->midline = ex->win[end - 1] != '\n';
+	ex->rest = ex->lines && end > 0 && ex->win[end - 1] != '\n';
 	memmove(ex->win, ex->win + end, ex->len - end);
 	ex->len -= end;
 	ex->win[ex->len] = '\0';
@@ -228,15 +231,15 @@ expect_matched(struct expect *ex, regmatch_t *m, size_t end)
  * whole line alone (lines), or what came since it was last tried, from
  * as far before it as a match can start (EXPECT_REACH).  A match keeps
  * its groups and drops what came up to its end (the line's end, for a
- * line).  final: the peer has ended, so a line not ended is tried as
- * one.  Returns 1 on a match, -1 with errno when out of memory.
+ * whole line).  final: the peer has ended, so a line not ended is tried
+ * as a whole one.  Returns 1 on a match, -1 with errno when out of memory.
  */
 static int
 expect_match(struct expect *ex, int final)
 {
 	const struct script_step *st = &ex->sc->steps[ex->step];
 	regmatch_t	 m[SCRIPT_GROUPS];
-	size_t		 end, n, back, from;
+	size_t		 end, n, back, from, old;
 	int		 notbol;
 
 	DEBUG_CHECK(st->re != NULL, "expect: a pattern not compiled "
@@ -252,13 +255,28 @@ expect_match(struct expect *ex, int final)
 			return (0);
 		return (expect_matched(ex, m, m[0].rm_eo));
 	}
+	old = ex->seen;
 	while (expect_line(ex, final, &end, &n)) {
+		notbol = ex->tested == 0 && ex->rest;
 		if (expect_exec(ex, st->re, ex->tested, ex->tested + n, m,
-		    0) == 0)
+		    notbol ? REG_NOTBOL : 0) == 0)
 			return (expect_matched(ex, m, end));
 		ex->tested = end;
 	}
-	return (0);
+	/*
+	 * A short line not ended (a prompt) is tried as it stands, as
+	 * expect(1) tries what came: from as far before what is new as a
+	 * match can start.
+	 */
+	if (ex->tested == ex->len || ex->len - ex->tested > EXPECT_REACH)
+		return (0);
+	back = st->reach < EXPECT_REACH ? st->reach : EXPECT_REACH;
+	from = old > ex->tested + back ? old - back : ex->tested;
+	notbol = from > ex->tested || (ex->tested == 0 && ex->rest);
+	if (expect_exec(ex, st->re, from, ex->len, m,
+	    notbol ? REG_NOTBOL : 0) != 0)
+		return (0);
+	return (expect_matched(ex, m, m[0].rm_eo));
 }
 
 /*
@@ -278,6 +296,7 @@ expect_keep(struct expect *ex, const unsigned char *p, size_t n)
 		}
 		drop = ex->len + n - keep;
 		ex->midline = (cut ? p[-1] : ex->win[drop - 1]) != '\n';
+		ex->rest = 0;
 		memmove(ex->win, ex->win + drop, ex->len - drop);
 		ex->len -= drop;
 		ex->tested = ex->tested > drop ? ex->tested - drop : 0;
