@@ -816,6 +816,53 @@ passed_operands(struct options *o)
 }
 
 /*
+ * The options of argv, applied to cl in turn; help and the dumps asked
+ * for are printed and end the run.
+ */
+static __startup void
+cmdline_options(struct cmdline *cl, int argc, char **argv)
+{
+	const struct optdef	*d;
+	const struct option	*longopts;
+	const char		*shortopts;
+	int			 ch;
+
+	getopt_args(&shortopts, &longopts);
+	while ((ch = getopt_long(argc, argv, shortopts, longopts,
+	    NULL)) != -1) {
+		if ((d = opt_find(ch)) == NULL)
+			bad_option(optind > 1 && optind <= argc ?
+			    argv[optind - 1] : NULL, cl->socat_form);
+		cl->by_long = ch > CHAR_MAX;
+		if (optarg == NULL && opt_has_arg(d) == optional_argument &&
+		    optind < argc && operand_hint[0] == '\0' &&
+		    opt_value_like(d, argv[optind]))
+			snprintf(operand_hint, sizeof(operand_hint), " (--%s "
+			    "takes its value after '=': --%s=%s)", d->name,
+			    d->name, argv[optind]);
+		opt_apply(cl, d, optarg);
+		/* "--help TOPIC": the word after it, if it is no option. */
+		if (cl->action == CL_HELP && optind < argc &&
+		    argv[optind][0] != '-')
+			help_topic(argv[optind]);
+		if (cl->action == CL_HELP)
+			usage(1);
+		if (cl->action == CL_DUMP) {
+			cmdline_dump();
+			exit(0);
+		}
+		if (cl->action == CL_DUMP_MODES) {
+			cmdline_dump_modes();
+			exit(0);
+		}
+		if (cl->action == CL_DUMP_TOPICS) {
+			cmdline_dump_topics();
+			exit(0);
+		}
+	}
+}
+
+/*
  * Fill o from the command line, exiting with netcat's message and status 1
  * on anything it would refuse; o refers to run, what changes while the
  * program runs.
@@ -824,12 +871,9 @@ __startup void
 cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 {
 	struct cmdline		 cl = { .o = o };
-	const struct optdef	*d;
-	const struct option	*longopts;
-	const char		*shortopts;
 	static char		*relay_port[] = { RDV_PORT };
 	char			**ops;
-	int			 ch, nops, i;
+	int			 nops, i;
 
 	opt_defaults(o);
 	o->run = run;
@@ -860,39 +904,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	if (cl.socat_form)
 		snprintf(operand_hint, sizeof(operand_hint), "; %s",
 		    SOCAT_NAME_HINT);
-	getopt_args(&shortopts, &longopts);
-	while ((ch = getopt_long(argc, argv, shortopts, longopts,
-	    NULL)) != -1) {
-		if ((d = opt_find(ch)) == NULL)
-			bad_option(optind > 1 && optind <= argc ?
-			    argv[optind - 1] : NULL, cl.socat_form);
-		cl.by_long = ch > CHAR_MAX;
-		if (optarg == NULL && opt_has_arg(d) == optional_argument &&
-		    optind < argc && operand_hint[0] == '\0' &&
-		    opt_value_like(d, argv[optind]))
-			snprintf(operand_hint, sizeof(operand_hint), " (--%s "
-			    "takes its value after '=': --%s=%s)", d->name,
-			    d->name, argv[optind]);
-		opt_apply(&cl, d, optarg);
-		/* "--help TOPIC": the word after it, if it is no option. */
-		if (cl.action == CL_HELP && optind < argc &&
-		    argv[optind][0] != '-')
-			help_topic(argv[optind]);
-		if (cl.action == CL_HELP)
-			usage(1);
-		if (cl.action == CL_DUMP) {
-			cmdline_dump();
-			exit(0);
-		}
-		if (cl.action == CL_DUMP_MODES) {
-			cmdline_dump_modes();
-			exit(0);
-		}
-		if (cl.action == CL_DUMP_TOPICS) {
-			cmdline_dump_topics();
-			exit(0);
-		}
-	}
+	cmdline_options(&cl, argc, argv);
 	/* --print-psk needs the code alone, no address. */
 	if (o->print_psk)
 		secret_print_psk(&cl);

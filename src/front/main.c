@@ -106,6 +106,63 @@ __asm__(".section .text.zshortrun,\"ax\",@progbits\n"
     "\t.previous");
 #endif
 
+/*
+ * Each side frees what it owns: a pair's sides what their addresses
+ * made, the command line's side what its options made, which the pair's
+ * sides only point to.  What the command line never asked for was never
+ * made, and no code of its kind is run to free it.
+ */
+static __startup void
+main_free(struct options *o, struct runtime *run)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(o->pair); i++) {
+		if (o->pair[i].own != NULL)
+			side_free(&o->pair[i]);
+	}
+	if (o->replay_side.own != NULL)
+		side_free(&o->replay_side);
+	free(o->replay_text);
+	if (o->script.n > 0)
+		script_free(&o->script);
+	if (o->side.tls.ctx != NULL)
+		tls_ctx_free(o->side.tls.ctx);
+	if (o->side.via.srv_ctx != NULL)
+		tls_ctx_free(o->side.via.srv_ctx);
+	if (o->side.via.ws_ctx != NULL)
+		tls_ctx_free(o->side.via.ws_ctx);
+	free_ports(o->side.ports, o->side.nports);
+	free(o->side.ws.headers);
+	free(o->side.ws.server_headers);
+	free(o->side.ws.path);
+	free(o->side.ws.paths);
+	free(o->side.ws.allow_origins);
+	if (o->side.proxy.nhops > 0)
+		proxy_hops_free(&o->side.proxy);
+	if (o->side.auth.users != NULL || o->side.auth.token != NULL)
+		auth_free(&o->side.auth);
+	free(o->side.sock.md5sig);
+	free(o->side.tls.pins);
+	if (run->dump != NULL)
+		dump_close(run->dump);
+	free(o->passed_host);
+	free(o->fwd.targets);
+	free(o->fwd.text);
+	free(o->fwd.lines);
+	if (o->fwd.sides != NULL) {
+		for (i = 0; i < o->fwd.n; i++)
+			side_free(&o->fwd.sides[i]);
+		free(o->fwd.sides);
+	}
+	if (run->gate != NULL)
+		gate_forget(run);
+	if (!TAILQ_EMPTY(&o->side.gate.rules) || o->side.gate.srcs != NULL)
+		gate_clear(&o->side.gate);
+	if (o->relay)
+		front_clear(&o->front);
+}
+
 __startup int
 main(int argc, char **argv)
 {
@@ -113,7 +170,6 @@ main(int argc, char **argv)
 	struct runtime	 run = { 0 };
 	struct sigaction sa;
 	char		*cause;
-	size_t		 i;
 	int		 status;
 
 #ifdef SC_DEBUG
@@ -163,55 +219,6 @@ main(int argc, char **argv)
 		ws_bridge_drain();
 	stats_end();
 	status = opt_audit(status);
-	/*
-	 * Each side frees what it owns: a pair's sides what their addresses
-	 * made, the command line's side what its options made, which the
-	 * pair's sides only point to.  What the command line never asked
-	 * for was never made, and no code of its kind is run to free it.
-	 */
-	for (i = 0; i < nitems(o.pair); i++) {
-		if (o.pair[i].own != NULL)
-			side_free(&o.pair[i]);
-	}
-	if (o.replay_side.own != NULL)
-		side_free(&o.replay_side);
-	free(o.replay_text);
-	if (o.script.n > 0)
-		script_free(&o.script);
-	if (o.side.tls.ctx != NULL)
-		tls_ctx_free(o.side.tls.ctx);
-	if (o.side.via.srv_ctx != NULL)
-		tls_ctx_free(o.side.via.srv_ctx);
-	if (o.side.via.ws_ctx != NULL)
-		tls_ctx_free(o.side.via.ws_ctx);
-	free_ports(o.side.ports, o.side.nports);
-	free(o.side.ws.headers);
-	free(o.side.ws.server_headers);
-	free(o.side.ws.path);
-	free(o.side.ws.paths);
-	free(o.side.ws.allow_origins);
-	if (o.side.proxy.nhops > 0)
-		proxy_hops_free(&o.side.proxy);
-	if (o.side.auth.users != NULL || o.side.auth.token != NULL)
-		auth_free(&o.side.auth);
-	free(o.side.sock.md5sig);
-	free(o.side.tls.pins);
-	if (run.dump != NULL)
-		dump_close(run.dump);
-	free(o.passed_host);
-	free(o.fwd.targets);
-	free(o.fwd.text);
-	free(o.fwd.lines);
-	if (o.fwd.sides != NULL) {
-		for (i = 0; i < o.fwd.n; i++)
-			side_free(&o.fwd.sides[i]);
-		free(o.fwd.sides);
-	}
-	if (run.gate != NULL)
-		gate_forget(&run);
-	if (!TAILQ_EMPTY(&o.side.gate.rules) || o.side.gate.srcs != NULL)
-		gate_clear(&o.side.gate);
-	if (o.relay)
-		front_clear(&o.front);
+	main_free(&o, &run);
 	return (status);
 }

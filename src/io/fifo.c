@@ -144,6 +144,28 @@ fifo_usable(const char *path, const struct stat *st, int *follow,
 }
 
 /*
+ * Watch the regular file at path, the one open (fifo.dev, fifo.ino), for
+ * what is written to it.  Returns -1 with errno.
+ */
+static int
+fifo_watch(const char *path)
+{
+	struct stat	 st;
+
+	if ((fifo.notify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1 ||
+	    inotify_add_watch(fifo.notify, path, IN_MODIFY | IN_CLOSE_WRITE |
+	    IN_DONT_FOLLOW) == -1)
+		return (-1);
+	/* The file watched is the one open, not one put there since. */
+	if (lstat(path, &st) == -1 || st.st_dev != fifo.dev ||
+	    st.st_ino != fifo.ino) {
+		errno = ESTALE;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * Make path a FIFO if nothing is there, and open it for reading without
  * waiting for a writer.  An existing FIFO of the user's own is used as
  * it is; an empty regular file of the user's own made a moment ago is
@@ -220,19 +242,8 @@ fifo_open(const char *path, char **cause)
 		fifo.created = 1;
 		cleanup_add(fifo_cleanup);
 	}
-	if (follow) {
-		if ((fifo.notify = inotify_init1(IN_NONBLOCK |
-		    IN_CLOEXEC)) == -1 ||
-		    inotify_add_watch(fifo.notify, path, IN_MODIFY |
-		    IN_CLOSE_WRITE | IN_DONT_FOLLOW) == -1)
-			goto fail;
-		/* The file watched is the one open, not one put there since. */
-		if (lstat(path, &st) == -1 || st.st_dev != fifo.dev ||
-		    st.st_ino != fifo.ino) {
-			errno = ESTALE;
-			goto fail;
-		}
-	}
+	if (follow && fifo_watch(path) == -1)
+		goto fail;
 	return (0);
 
 fail:

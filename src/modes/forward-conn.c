@@ -317,6 +317,48 @@ fconn_ends(struct fconn *fc, struct join *jn)
 }
 
 /*
+ * How the join of fc goes: its ways' flags, the end rule, the idle time,
+ * the taps of a dump.  Returns -1 with errno.
+ */
+static int
+fconn_how(struct fconn *fc, const struct join *jn, struct join_how *how)
+{
+	const struct job	*j = fc->f->j;
+	int			 copy;
+
+	/*
+	 * Both directions copy until one moves volume, and then splice: a
+	 * connection that trades a line or two costs no splice set-up.  A
+	 * plain client has most likely written as it connected: what it
+	 * sent is read at once, not after another round of the loop.  A
+	 * datagram or a device target is copied: each read from the client
+	 * is one datagram, and a line has no splice; with --no-splice, all.
+	 */
+	FLOW_TAKEN(no_splice);
+	copy = fc->dgram || fc->dev != NULL || j->flow->no_splice ? CH_COPY :
+	    CH_LAZY;
+	how->flags[0] = CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy |
+	    (jn->end[0].rd->ops == NULL ? CH_EAGER : 0);
+	how->flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy;
+	how->rule = fc->peer ? JOIN_NEAR_ENDS : fc->dgram ? JOIN_DGRAM_TARGET :
+	    JOIN_SIDES;
+	/*
+	 * Idle: -w, or socat's -T (its command line has no -w); a datagram
+	 * peer that says nothing for long is forgotten.
+	 */
+	if (fc->peer)
+		how->idle_ms = j->side->gate.idle_ms != TIME_NONE ?
+		    j->side->gate.idle_ms : FWD_UDP_IDLE_MS;
+	SIDE_TAKEN(timeout_ms);
+	RUN_TAKEN(dump);
+	if (j->run->dump == NULL)
+		how->tap[0] = how->tap[1] = NULL;
+	else if ((fc->off = calloc(2, sizeof(*fc->off))) == NULL)
+		return (-1);
+	return (0);
+}
+
+/*
  * The target is open: say so, send the PROXY header if asked, and join
  * the client with it.  What ends the relay is the join's rule for two
  * connections (a failure at once, else both ways; a datagram target's
@@ -339,7 +381,6 @@ fconn_relay(struct fconn *fc)
 	    j->side->timeout_ms };
 	char		*cause = NULL;
 	ssize_t		 n = 0;
-	int		 copy;
 
 	if (fc->out->tnc != NULL)
 		ev_park(fc->out->tnc->fd);
@@ -355,34 +396,7 @@ fconn_relay(struct fconn *fc)
 		goto fail;
 	if (fconn_ends(fc, &jn) == -1)
 		goto fail_session;
-	/*
-	 * Both directions copy until one moves volume, and then splice: a
-	 * connection that trades a line or two costs no splice set-up.  A
-	 * plain client has most likely written as it connected: what it
-	 * sent is read at once, not after another round of the loop.  A
-	 * datagram or a device target is copied: each read from the client
-	 * is one datagram, and a line has no splice; with --no-splice, all.
-	 */
-	FLOW_TAKEN(no_splice);
-	copy = fc->dgram || fc->dev != NULL || j->flow->no_splice ? CH_COPY :
-	    CH_LAZY;
-	how.flags[0] = CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy |
-	    (jn.end[0].rd->ops == NULL ? CH_EAGER : 0);
-	how.flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy;
-	how.rule = fc->peer ? JOIN_NEAR_ENDS : fc->dgram ? JOIN_DGRAM_TARGET :
-	    JOIN_SIDES;
-	/*
-	 * Idle: -w, or socat's -T (its command line has no -w); a datagram
-	 * peer that says nothing for long is forgotten.
-	 */
-	if (fc->peer)
-		how.idle_ms = j->side->gate.idle_ms != TIME_NONE ?
-		    j->side->gate.idle_ms : FWD_UDP_IDLE_MS;
-	SIDE_TAKEN(timeout_ms);
-	RUN_TAKEN(dump);
-	if (j->run->dump == NULL)
-		how.tap[0] = how.tap[1] = NULL;
-	else if ((fc->off = calloc(2, sizeof(*fc->off))) == NULL)
+	if (fconn_how(fc, &jn, &how) == -1)
 		goto fail_session;
 	if (join_ways(&jn, &how, &cause) == -1) {
 		join_failed(fconn_label(fc), cause);

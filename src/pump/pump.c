@@ -704,13 +704,56 @@ channel_end_source(struct channel *ch)
 	channel_update(ch);
 }
 
+/*
+ * Read ch's source into its buffer (*space: its room) or, full with its
+ * destination detached, into a spill dropped (*spilling).  As ep_read().
+ */
+static inline ssize_t
+channel_read_buf(struct channel *ch, size_t *space, int *spilling)
+{
+	unsigned char	 spill[16384];
+	size_t		 want;
+	long long	 left;
+	ssize_t		 n;
+
+	/* The buffer is taken now, while it holds bytes (none: a failure). */
+	if (ch->buf.data == NULL && buf_init(&ch->buf, ch->bufsize) == -1)
+		return (-1);
+	*space = buf_space(&ch->buf);
+	/* readbytes: no byte past the last allowed. */
+	want = *space / channel_xgrow(ch);
+	left = channel_bytes_left(ch);
+	/*
+	 * Full, and the connection it waits for is not there: what is read
+	 * now is dropped, and counted for the mode to say.
+	 */
+	if (*space < channel_xgrow(ch) && (ch->dst->flags & EP_DETACHED)) {
+		*spilling = 1;
+		n = ep_read(ch->src, spill, left >= 0 &&
+		    (size_t)left < sizeof(spill) ? (size_t)left :
+		    sizeof(spill));
+	} else {
+		/* A transformation may grow what is read: room. */
+		n = ep_read(ch->src, buf_tail(&ch->buf), left >= 0 &&
+		    (size_t)left < want ? (size_t)left : want);
+	}
+	if (n > 0 && left >= 0)
+		ch->pace->bytes_left -= n;
+	/* Nothing came: an idle channel holds no buffer. */
+	if (n <= 0) {
+		int	 saved = errno;
+
+		buf_release(&ch->buf);
+		errno = saved;
+	}
+	return (n);
+}
+
 /* Read once from ch's source. */
 static __shortrun void
 channel_pull(struct channel *ch)
 {
-	unsigned char	 spill[16384];
-	size_t	 space = 0, want;
-	long long left;
+	size_t	 space = 0;
 	ssize_t	 n = -1;
 	int	 spilling = 0;
 
@@ -727,43 +770,8 @@ channel_pull(struct channel *ch)
 	} else if (channel_fast(ch)->splicing &&
 	    channel_pull_pipe(ch, &n) == -1)
 		return;
-	if (!channel_spliced(ch) && ch->batch == NULL) {
-		/* The buffer is taken now, for as long as it holds bytes. */
-		/* None to be had: the read fails, said at the session's end. */
-		if (ch->buf.data == NULL &&
-		    buf_init(&ch->buf, ch->bufsize) == -1) {
-			channel_read_failed(ch, errno);
-			return;
-		}
-		space = buf_space(&ch->buf);
-		/* readbytes: no byte past the last allowed. */
-		want = space / channel_xgrow(ch);
-		left = channel_bytes_left(ch);
-		/*
-		 * Full, and the connection it waits for is not there: what
-		 * is read now is dropped, and counted for the mode to say.
-		 */
-		if (space < channel_xgrow(ch) &&
-		    (ch->dst->flags & EP_DETACHED)) {
-			spilling = 1;
-			n = ep_read(ch->src, spill, left >= 0 &&
-			    (size_t)left < sizeof(spill) ? (size_t)left :
-			    sizeof(spill));
-		} else {
-			/* A transformation may grow what is read: room. */
-			n = ep_read(ch->src, buf_tail(&ch->buf), left >= 0 &&
-			    (size_t)left < want ? (size_t)left : want);
-		}
-		if (n > 0 && left >= 0)
-			ch->pace->bytes_left -= n;
-		/* Nothing came: an idle channel holds no buffer. */
-		if (n <= 0) {
-			int	 saved = errno;
-
-			buf_release(&ch->buf);
-			errno = saved;
-		}
-	}
+	if (!channel_spliced(ch) && ch->batch == NULL)
+		n = channel_read_buf(ch, &space, &spilling);
 	if (n == -1) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
