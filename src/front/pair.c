@@ -227,6 +227,25 @@ pair_unlink_early(const struct side *sd)
 }
 
 /*
+ * socat's READLINE: stdin's lines edited as --readline edits them, where
+ * stdin is read and is a terminal (else it is read as lines come, as
+ * socat's READLINE reads a file).
+ */
+static __startup void
+pair_readline(struct options *o, const struct side *near)
+{
+	if (!near->local.readline || !isatty(STDIN_FILENO) ||
+	    (o->socat_dir != 0 && (o->socat_dir == 1) !=
+	    (near == &o->pair[0])))
+		return;
+	o->local.readline = 1;
+	o->local.history = near->local.history;
+	o->local.prompt = near->local.prompt;
+	o->local.noecho = near->local.noecho;
+	o->local.noprompt = near->local.noprompt;
+}
+
+/*
  * The socket side sd with stdin and stdout (stdio) or a program (exec):
  * plain mode, as nc would run it.  A listener serves one client with
  * stdin and stdout, and every client at once with its own program.  An
@@ -245,20 +264,7 @@ pair_plain(struct options *o, struct side *sd, struct side *near)
 	 */
 	if (sd->listen && sd->ws.on)
 		sd->ws.binary = o->side.ws.binary;
-	/*
-	 * socat's READLINE: stdin's lines edited as --readline edits them,
-	 * where stdin is read and is a terminal (else it is read as lines
-	 * come, as socat's READLINE reads a file).
-	 */
-	if (near->local.readline && isatty(STDIN_FILENO) &&
-	    (o->socat_dir == 0 || (o->socat_dir == 1) ==
-	    (near == &o->pair[0]))) {
-		o->local.readline = 1;
-		o->local.history = near->local.history;
-		o->local.prompt = near->local.prompt;
-		o->local.noecho = near->local.noecho;
-		o->local.noprompt = near->local.noprompt;
-	}
+	pair_readline(o, near);
 	if (near->kind == SIDE_EXEC)
 		sd->keep = sd->listen && !sd->once;
 	else {
@@ -483,6 +489,38 @@ pair_relay_needed(const struct options *o, const struct side *a,
 }
 
 /*
+ * What side a of two joined in this process (b the other) cannot do
+ * there is refused in one line.
+ */
+static __startup void
+pair_local_refusals(struct side *a, const struct side *b)
+{
+	const char	*opt;
+
+	/*
+	 * nofork with a connection: one client, or each of a stream
+	 * listener's, no TLS or WebSocket between, the program's (plain
+	 * mode).
+	 */
+	if (a->local.nofork && (b->kind != SIDE_SOCKET || (b->listen &&
+	    !b->once && b->sock.socktype != SOCK_STREAM) || b->tls.on ||
+	    b->ws.on))
+		fatalx("%s: nofork is supported with stdio, a file, a "
+		    "descriptor, one connection or each of a stream "
+		    "listener's, without TLS", a->text);
+	if (a->wside != NULL && !pair_local(a))
+		fatalx("%s: the sockets of a dual (!!) address are a UDP-RECV "
+		    "or a dialled UDP socket read and a dialled UDP socket "
+		    "written, without fork or crlf", a->text);
+	if (a->local.nofork && a->local.pty)
+		fatalx("%s: nofork is the program on the connection itself, "
+		    "not on a pty", a->text);
+	if ((opt = pair_local_opt(a, 1)) != NULL)
+		fatalx("%s: %s is supported between two addresses that are "
+		    "no sockets or devices", a->text, opt);
+}
+
+/*
  * Two sides that are no sockets (stdio, files, descriptors, programs,
  * "R!!W"), but stdio with itself: both opened at once, and joined
  * (join_run()), as socat's; under sockcat's name, those the shell cannot
@@ -492,44 +530,14 @@ static __startup int
 pair_local_mode(struct options *o)
 {
 	struct side	*a = &o->pair[0], *b = &o->pair[1];
-	const char	*opt;
 	int		 i;
 
 	if (!pair_local(a) || !pair_local(b) ||
 	    (!o->socat && !pair_relay_needed(o, a, b))) {
 		for (i = 0; i < 2; i++)
 			pair_read_opts(&o->pair[i], &o->pair[1 - i]);
-		for (i = 0; i < 2; i++) {
-			/*
-			 * nofork with a connection: one client, or each of a
-			 * stream listener's, no TLS or WebSocket between, the
-			 * program's (plain mode).
-			 */
-			if (o->pair[i].local.nofork && (o->pair[1 - i].kind !=
-			    SIDE_SOCKET || (o->pair[1 - i].listen &&
-			    !o->pair[1 - i].once &&
-			    o->pair[1 - i].sock.socktype != SOCK_STREAM) ||
-			    o->pair[1 - i].tls.on || o->pair[1 - i].ws.on))
-				fatalx("%s: nofork is supported with stdio, a "
-				    "file, a descriptor, one connection or each "
-				    "of a stream listener's, without TLS",
-				    o->pair[i].text);
-			if (o->pair[i].wside != NULL &&
-			    !pair_local(&o->pair[i]))
-				fatalx("%s: the sockets of a dual (!!) address "
-				    "are a UDP-RECV or a dialled UDP socket "
-				    "read and a dialled UDP socket written, "
-				    "without fork or crlf",
-				    o->pair[i].text);
-			if (o->pair[i].local.nofork && o->pair[i].local.pty)
-				fatalx("%s: nofork is the program on the "
-				    "connection itself, not on a pty",
-				    o->pair[i].text);
-			if ((opt = pair_local_opt(&o->pair[i], 1)) != NULL)
-				fatalx("%s: %s is supported between two "
-				    "addresses that are no sockets or "
-				    "devices", o->pair[i].text, opt);
-		}
+		for (i = 0; i < 2; i++)
+			pair_local_refusals(&o->pair[i], &o->pair[1 - i]);
 		return (0);
 	}
 	/* stdio with itself: cat's, below, unless read as readbytes says. */
@@ -592,6 +600,42 @@ pair_has_ws(int argc, char **argv)
 }
 
 /*
+ * What side i of the pair asks for beside the other, checked: a bad
+ * combination exits with one line.
+ */
+static __startup void
+pair_side_check(struct options *o, int i)
+{
+	struct side	*sd = &o->pair[i], *other = &o->pair[1 - i];
+
+	sd->addr_no = i + 1;
+	if (o->socat)
+		pair_listen_family(sd);
+	/*
+	 * socat's UNIX: is a client of a datagram socket when the path is
+	 * one, as socat finds when its stream connect fails.
+	 */
+	if (sd->unix_either && unix_peer_type(sd->host) == SOCK_DGRAM)
+		sd->sock.socktype = SOCK_DGRAM;
+	/* socat's *-RECV: is only read: the direction must say so. */
+	if (sd->dgram_to != NULL && other->kind != SIDE_STDIO &&
+	    other->kind != SIDE_FILE && other->kind != SIDE_EXEC)
+		pair_refuse(o, "UDP-DATAGRAM: is joined with standard input "
+		    "and output, a file or a program alone");
+	/*
+	 * socat's *-RECV: with stdin and stdout or a file, and no
+	 * direction: the other side is read, and fails only if it has
+	 * something to send to it (dgram_write()).
+	 */
+	if (sd->recv_only && sd->wside == NULL &&
+	    o->socat_dir != (i == 0 ? 1 : -1) && (o->socat_dir != 0 ||
+	    (other->kind != SIDE_STDIO && other->kind != SIDE_FILE)))
+		fatalx("%s: it only receives: give it with -u as the first "
+		    "address, or -U as the second%s", sd->text, o->socat ?
+		    "" : "; " SOCAT_NAME_HINT);
+}
+
+/*
  * Read the address operands into the two sides of o->pair, each from the
  * command line's settings, and check what each asks for alone.  A bad
  * address exits with one line.
@@ -637,37 +681,8 @@ pair_parse(struct options *o, int argc, char **argv)
 		fatalx("%s: neither address speaks TLS (tls:, tls-l:)",
 		    o->side.tls.secret != NULL ? "--secret" :
 		    "--ssl and the --ssl-* options");
-	for (i = 0; i < 2; i++) {
-		o->pair[i].addr_no = i + 1;
-		if (o->socat)
-			pair_listen_family(&o->pair[i]);
-		/*
-		 * socat's UNIX: is a client of a datagram socket when the
-		 * path is one, as socat finds when its stream connect fails.
-		 */
-		if (o->pair[i].unix_either &&
-		    unix_peer_type(o->pair[i].host) == SOCK_DGRAM)
-			o->pair[i].sock.socktype = SOCK_DGRAM;
-		/* socat's *-RECV: is only read: the direction must say so. */
-		if (o->pair[i].dgram_to != NULL && o->pair[1 - i].kind !=
-		    SIDE_STDIO && o->pair[1 - i].kind != SIDE_FILE &&
-		    o->pair[1 - i].kind != SIDE_EXEC)
-			pair_refuse(o, "UDP-DATAGRAM: is joined with standard "
-			    "input and output, a file or a program alone");
-		/*
-		 * socat's *-RECV: with stdin and stdout or a file, and no
-		 * direction: the other side is read, and fails only if it
-		 * has something to send to it (dgram_write()).
-		 */
-		if (o->pair[i].recv_only && o->pair[i].wside == NULL &&
-		    o->socat_dir != (i == 0 ? 1 : -1) && (o->socat_dir != 0 ||
-		    (o->pair[1 - i].kind != SIDE_STDIO &&
-		    o->pair[1 - i].kind != SIDE_FILE)))
-			fatalx("%s: it only receives: give it with -u as the "
-			    "first address, or -U as the second%s",
-			    o->pair[i].text, o->socat ? "" :
-			    "; " SOCAT_NAME_HINT);
-	}
+	for (i = 0; i < 2; i++)
+		pair_side_check(o, i);
 	for (i = 0; i < 2; i++) {
 		/* socat's modes of the terminal on stdin (STDIO,raw,echo=0). */
 		if (o->pair[i].kind == SIDE_STDIO)
