@@ -613,8 +613,36 @@ test_proxy_auth() {
 	assertNotContains "the password hidden" "$(<"$SC_TMP/e")" s3cret
 	assertContains "the user shown" "$(<"$SC_TMP/e")" "alice:******"
 	t 20 "$OURS" - TCP:127.0.0.1:9,proxyauth=a:b </dev/null 2>"$SC_TMP/e"
-	assertContains "not a PROXY: address" "$(<"$SC_TMP/e")" \
-	    "option proxyauth is a PROXY: address's"
+	# Longer than the buffer it is copied to: refused, not cut.
+	_long=$(head -c 600 /dev/zero | tr '\0' a)
+	t 20 "$OURS" - PROXY:127.0.0.1:127.0.0.1:9,proxyport=1,$(
+	    )proxyauth="$_long":x </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+	assertEquals "a long proxyauth: status" 1 $?
+	assertEquals "a long proxyauth: nothing" "" "$(<"$SC_TMP/o")"
+	assertContains "a long proxyauth: said" "$(<"$SC_TMP/e")" \
+	    ":*: proxyauth: longer than 512 bytes"
+}
+
+# ip-options=xHEX: the IP options a dialled socket sends (socat's
+# IP_OPTIONS), 1 to 40 bytes; a NOP-padded option connects and carries
+# the bytes both ways, a value not of bytes in hexadecimal is refused,
+# naming it.
+test_ip_options() {
+	serve echo "$REAL" -d -d TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork \
+	    EXEC:cat
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: with IP options" "hello" "$(echo hello |
+		    t 20 "$_bin" - TCP:127.0.0.1:"$PORT",ip-options=x01010101)"
+	done
+	for _v in x0 xzz 01000000 x $(
+	    )x$(head -c 82 /dev/zero | tr '\0' 0); do
+		t 20 "$OURS" - TCP:127.0.0.1:"$PORT",ip-options=$_v \
+		    </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_v: status" 1 $?
+		assertEquals "$_v: nothing" "" "$(<"$SC_TMP/o")"
+		assertContains "$_v: said" "$(<"$SC_TMP/e")" \
+		    "ip-options=$_v: option ip-options takes x and 1 to 40 bytes in hexadecimal, as x01000000, not ${_v:0:64}"
+	done
 }
 
 # socat's proxyauth= and proxyauthfile= go with the first request, in
