@@ -954,6 +954,25 @@ test_privileges() {
 	done
 }
 
+# su=, setuid= and setgid= naming no user or group, nor a number: one
+# line naming it, status 1, the program never run (socat says the same
+# as getpwnam's, in its words).
+test_privileges_unknown() {
+	for _o in su=nosuchuserx:user setuid=nosuchuserx:user \
+	    setgid=nosuchgroupx:group setgid=12x:group; do
+		_v=${_o%:*}
+		t 20 "$OURS" /dev/null SYSTEM:"touch $SC_TMP/ran",$_v \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_v: status" 1 $?
+		assertEquals "$_v: nothing" "" "$(<"$SC_TMP/o")"
+		assertContains "$_v: said" "$(<"$SC_TMP/e")" \
+		    "E SYSTEM:touch $SC_TMP/ran,$_v: unknown ${_o#*:} \"${_v#*=}\""
+		assertFalse "$_v: not run" "test -e '$SC_TMP/ran'"
+	done
+	t 20 "$REAL" /dev/null SYSTEM:true,su=nosuchuserx 2>"$SC_TMP/e"
+	assertEquals "real socat: status" 1 $?
+}
+
 # setlk, socat's write lock on a file, beside the real socat: stdout's
 # of -u, a file's; a file another holds locked is refused, status 1.
 test_setlk() {
