@@ -38,6 +38,7 @@
 #define CHANNEL_MORE_ROUNDS	8
 
 static void	pump_fd_cb(int, int, void *);
+static void	ep_shutdown(struct endpoint *);
 
 __shortrun int
 channel_ended(const struct channel *ch)
@@ -169,10 +170,8 @@ ep_pending(struct endpoint *ep)
 }
 
 /*
- * The loop could not watch ep's descriptors (no room for another watch,
- * no memory): its channels fail, as a read or write of it would, so that
- * the session ends and says why, once, rather than wait for ever with
- * what it holds.
+ * The loop could not watch ep (no memory): its channels fail as a read
+ * would, its end passed on, so that the session ends and says why.
  */
 static void
 ep_unwatched(struct endpoint *ep)
@@ -180,17 +179,18 @@ ep_unwatched(struct endpoint *ep)
 	struct channel	*r = ep->reader, *w = ep->writer;
 	int		 error = errno;
 
-	if (r != NULL && r->state != CH_FAILED)
+	if (r != NULL && r->state != CH_FAILED) {
 		channel_fail(r, "read", error);
-	if (w == NULL || w->state == CH_FAILED)
-		return;
-	if (r == NULL) {
-		channel_fail(w, "write", error);
-		return;
+		if ((r->flags & CH_SHUTDOWN) && r->dst != ep)
+			ep_shutdown(r->dst);
 	}
-	/* The read's error is the one said (as ep_write_ended() does). */
-	w->state = CH_FAILED;
-	channel_discard(w);
+	if (w != NULL && w->state != CH_FAILED && r == NULL)
+		channel_fail(w, "write", error);
+	else if (w != NULL && w->state != CH_FAILED) {
+		/* The read's error is the one said (as ep_write_ended()). */
+		w->state = CH_FAILED;
+		channel_discard(w);
+	}
 }
 
 /* Register with the event loop what ep is waiting for, and nothing more. */
