@@ -145,14 +145,21 @@ ws_hs_probe(struct ws_hs *h, const char *what)
 	ws_hs_done(h, NULL, NULL);
 }
 
+/* Watch h's socket for events.  Returns -1 with errno. */
+static int
+ws_hs_watch(struct ws_hs *h, int events)
+{
+	if (ev_set(h->fd, events, ws_hs_cb, h) == -1)
+		return (-1);
+	h->watched = 1;
+	return (0);
+}
+
 static void
 ws_hs_wait(struct ws_hs *h, int events)
 {
-	if (ev_set(h->fd, events, ws_hs_cb, h) == -1) {
+	if (ws_hs_watch(h, events) == -1)
 		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
-		return;
-	}
-	h->watched = 1;
 }
 
 static void
@@ -834,6 +841,7 @@ ws_accept_start(const struct side *sd, int fd, struct tls *tls,
     struct net_peer *peer, ws_done_cb *cb, void *arg)
 {
 	struct ws_hs	*h;
+	int		 error;
 
 	if ((h = ws_hs_new(sd, fd, tls, 1, TIME_NONE, cb, arg)) == NULL)
 		return (NULL);
@@ -858,7 +866,13 @@ ws_accept_start(const struct side *sd, int fd, struct tls *tls,
 	 * which no read event would announce.  A plain socket waits for the
 	 * request itself, not for a turn of the loop that finds none yet.
 	 */
-	ws_hs_wait(h, tls != NULL ? EV_WRITE : EV_READ);
+	if (ws_hs_watch(h, tls != NULL ? EV_WRITE : EV_READ) == -1) {
+		error = errno;
+		h->tls = NULL;
+		ws_hs_cancel(h);
+		errno = error;
+		return (NULL);
+	}
 	ASYNC_STARTED(h);
 	return (h);
 }
@@ -952,7 +966,11 @@ ws_connect_start(const struct side *sd, int fd, struct tls *tls,
 		return (NULL);
 	}
 	h->olen = n;
-	ws_hs_wait(h, EV_WRITE);
+	if (ws_hs_watch(h, EV_WRITE) == -1) {
+		log_cause(cause, "WebSocket: %s", strerror(errno));
+		ws_hs_cancel(h);
+		return (NULL);
+	}
 	ASYNC_STARTED(h);
 	return (h);
 }
