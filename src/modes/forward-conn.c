@@ -664,12 +664,14 @@ fconn_next(struct fconn *fc)
 		return;
 	}
 	/*
-	 * Said with -v, or always when the last failure was this process's
-	 * own (out of memory or descriptors): no target is to blame.
+	 * Said with -v; always when it ends the run (a server of one
+	 * client), or when the last failure was this process's own (out of
+	 * memory or descriptors): no target is to blame.
 	 */
-	if (fc->out->own_error)
+	if (fc->out->own_error || !j->side->keep)
 		log_warnx("forward: %s: no target accepted: %s",
-		    fconn_label(fc), fc->out->why);
+		    fconn_label(fc), fc->out->why[0] != '\0' ? fc->out->why :
+		    "none");
 	else if (log_verbosity() >= 1)
 		log_verbose_warn(1, "forward: %s: no target accepted: %s",
 		    fconn_label(fc), fc->out->why[0] != '\0' ? fc->out->why :
