@@ -1,0 +1,85 @@
+#!/bin/bash
+# A system that says no at every step: each call of the system calls a
+# server or a client makes (sockets, binds, listens, options, accepts,
+# connects, the event loop's registrations, pipes, processes, opens)
+# made to fail in turn, one run for each (tests/sweep.sh, the sweep of
+# t-oom.sh with SWEEP_FUNC a system call), in the modes people run.
+# For each, sockcat does its job as if nothing had happened (a call it
+# can do without, or one it tries again) or says why in one line and
+# ends with status 1; never a crash, a hang, another status or a
+# silent loss.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+. "${TESTS_DIR:-$(dirname "$0")}/sweep.sh"
+
+# sweep_calls WHAT SWEEP ARGS...: SWEEP ARGS with each of the calls
+# below failing in turn, with the error a busy or a strict system gives.
+sweep_calls() {
+	_what=$1
+	shift
+	_faulted=0
+	for _call in socket:EMFILE setsockopt:ENOPROTOOPT bind:EADDRINUSE \
+	    listen:EADDRINUSE accept4:EMFILE connect:ECONNREFUSED \
+	    epoll_ctl:ENOMEM pipe2:EMFILE socketpair:EMFILE fork:EAGAIN; do
+		SWEEP_FUNC=${_call%%:*} SWEEP_ERRNO=${_call#*:} "$@"
+		echo "# $_what, ${_call%%:*}: $((SWEPT - 1)) calls failed"
+		_faulted=$((_faulted + SWEPT - 1))
+	done
+	# The library took calls: else every sweep passes for nothing.
+	assertTrue "$_what: no call failed" "[ $_faulted -gt 0 ]"
+}
+
+test_plain_listener() {
+	echo greeting >"$SC_TMP/in"
+	SERVER_STDIN=$SC_TMP/in sweep_calls "plain listener" sweep_server \
+	    greet_client -l 127.0.0.1 0
+}
+
+test_program_server() {
+	sweep_calls "-e" sweep_server echo_client -l 127.0.0.1 0 -e /bin/cat
+}
+
+test_forwarder() {
+	server back -lk -e /bin/cat 127.0.0.1 0 || fail "no backend"
+	sweep_calls "--forward" sweep_server echo_client -l 127.0.0.1 0 \
+	    --forward "127.0.0.1:$PORT"
+}
+
+test_websocket_server() {
+	sweep_calls "WebSocket server" sweep_server ws_client -l --websocket \
+	    127.0.0.1 0 -e /bin/cat
+}
+
+test_socat_pair() {
+	sweep_calls "tcp-l: exec:" sweep_server echo_client \
+	    tcp-l:127.0.0.1:0,fork=0 exec:cat
+}
+
+test_program_server_of_many() {
+	KEEPS=1 sweep_calls "-lk -e" sweep_server echo_client -lk \
+	    127.0.0.1 0 -e /bin/cat
+}
+
+test_clients() {
+	server srv -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
+	# nc says nothing of a connection refused but under -v.
+	sweep_calls "client" sweep_client run_echo -v -N 127.0.0.1 "$PORT"
+	sweep_calls "- tcp:" sweep_client run_echo - "tcp:127.0.0.1:$PORT"
+	sweep_calls "-zv" sweep_client scan_run
+}
+
+test_websocket_client() {
+	server srv -lk --websocket 127.0.0.1 0 -e /bin/cat || fail "no server"
+	sweep_calls "WebSocket client" sweep_client run_echo \
+	    "ws://127.0.0.1:$PORT/"
+}
+
+test_tls_client() {
+	sc_have_tls || { sc_skip "sockcat built without TLS"; return; }
+	server srv -lk --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
+	    127.0.0.1 0 -e /bin/cat || fail "no server"
+	sweep_calls "TLS client" sweep_client run_echo -v -N --ssl \
+	    127.0.0.1 "$PORT"
+}
+
+sc_run_shunit2
