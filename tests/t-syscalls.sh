@@ -60,6 +60,49 @@ test_program_server_of_many() {
 	    127.0.0.1 0 -e /bin/cat
 }
 
+test_tls_server() {
+	sc_have_tls || { sc_skip "sockcat built without TLS"; return; }
+	sweep_calls "TLS server" sweep_server tls_client -l --ssl-cert \
+	    "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" 127.0.0.1 0 -e /bin/cat
+}
+
+test_unix_program_server() {
+	UNIX_PATH=$SC_TMP/sock sweep_calls "-U -e" sweep_server unix_client \
+	    -l -U "$SC_TMP/sock" -e /bin/cat
+}
+
+# Servers of many clients: each client not served is said, and the next
+# is; the server is stopped with SIGTERM.
+test_servers_of_many() {
+	KEEPS=1 sweep_calls "--broker" sweep_server member_client -l \
+	    --broker 127.0.0.1 0
+	KEEPS=1 sweep_calls "--room" sweep_server member_client -l --room \
+	    127.0.0.1 0
+	mkdir "$SC_TMP/www"
+	echo "the page" >"$SC_TMP/www/index.html"
+	KEEPS=1 sweep_calls "--ws-static" sweep_server page_client -lk \
+	    --websocket --ws-static "$SC_TMP/www" 127.0.0.1 0
+}
+
+# The proxy server out of descriptors for a client's destination tells
+# the client (502) and says so, -v or not: the failure is its own, not
+# the destination's.
+test_proxy_server_own_error_said() {
+	server back -lk -e /bin/cat 127.0.0.1 0 || fail "no backend"
+	BACK=$PORT
+	SWEEP_FUNC=socket SWEEP_ERRNO=EMFILE KEEPS=1 serve_once 2 \
+	    connect_client -l --proxy-type http 127.0.0.1 0
+	assertEquals "said" \
+	    "sockcat: proxy: 127.0.0.1 N: socket: Too many open files" \
+	    "$(sed -E 's/ [0-9]+:/ N:/' "$SC_TMP/s.err")"
+	assertEquals "the next client served" 0 "$OK"
+}
+
+test_relay() {
+	sc_have_tls || { sc_skip "sockcat built without TLS"; return; }
+	KEEPS=1 sweep_calls "--relay" sweep_server relay_client --relay -n 0
+}
+
 test_clients() {
 	server srv -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
 	# nc says nothing of a connection refused but under -v.

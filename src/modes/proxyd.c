@@ -463,7 +463,8 @@ pconn_unreachable(struct pconn *pc, int error, const char *cause)
 		    "request loop: the target is this proxy");
 		return;
 	}
-	/* A cause is the lookup's. */
+	/* Ours (out of descriptors or memory) is said; a cause the lookup's. */
+	pc->ours = net_own_error(error);
 	if (cause != NULL) {
 		pconn_refuse(pc, SOCKS5_REP_HOSTUNREACH, HTTP_BAD_GATEWAY,
 		    cause);
@@ -485,7 +486,6 @@ pconn_unreachable(struct pconn *pc, int error, const char *cause)
 		break;
 	}
 	/* No answer is a timeout (504); a refusal a bad gateway (502). */
-	pc->ours = net_own_error(error);
 	pconn_refuse(pc, rep, error == ETIMEDOUT ? HTTP_GATEWAY_TIMEOUT :
 	    HTTP_BAD_GATEWAY, strerror(error));
 }
