@@ -156,7 +156,9 @@ conn_done(struct conn *c)
 
 	if (c->child != NULL) {
 		status = exec_status(c->child);
-		if (status != 0 && !p->j->side->keep && !c->idle_quiet)
+		/* A failure of ours, said, is the status: not what it did. */
+		if (status != 0 && p->status == 0 && !p->j->side->keep &&
+		    !c->idle_quiet)
 			p->status = status;
 		exec_release(c->child);
 	}

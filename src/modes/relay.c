@@ -528,8 +528,13 @@ relay_arrive(struct rclient *rc, const unsigned char *name)
 	rc->rn = rn;
 	LIST_INSERT_HEAD(rname_bucket(r, name), rn, entry);
 	TAILQ_INSERT_TAIL(&r->waiting, rc, entry);
-	if (relay_answer(rc, RDV_WAIT) == -1 ||
-	    ev_set(rc->nc->fd, EV_READ, relay_waiter_cb, rc) == -1) {
+	if (relay_answer(rc, RDV_WAIT) == -1) {
+		rclient_free(rc);
+		return;
+	}
+	/* Ours, not the client's doing: said without -v. */
+	if (ev_set(rc->nc->fd, EV_READ, relay_waiter_cb, rc) == -1) {
+		log_warn("relay");
 		rclient_free(rc);
 		return;
 	}
