@@ -460,7 +460,11 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 	cmd->chroot = l->chroot;
 	cmd->search = l->search;
 	/* Looked up here, before the child's chroot=: su= as su-d=. */
-	return (side_creds(l, &cmd->creds, cause));
+	if (side_creds(l, &cmd->creds, cause) == -1) {
+		exec_cmd_free(cmd);
+		return (-1);
+	}
+	return (0);
 }
 
 /*
