@@ -111,6 +111,29 @@ test_clients() {
 	sweep_calls "-zv" sweep_client scan_run
 }
 
+# Through proxies of our own, not faulted: the dial's waits watched.
+test_proxy_clients() {
+	server back -lk -e /bin/cat 127.0.0.1 0 || fail "no backend"
+	BACK=$PORT
+	server httpproxy -lk --proxy-type http 127.0.0.1 0 || fail "no proxy"
+	HPROXY=$PORT
+	server socksproxy -lk --proxy-type socks5 127.0.0.1 0 ||
+	    fail "no proxy"
+	SPROXY=$PORT
+	sweep_calls "HTTP CONNECT client" sweep_client run_echo -v -N \
+	    -X connect -x "127.0.0.1:$HPROXY" 127.0.0.1 "$BACK"
+	sweep_calls "SOCKS5 client" sweep_client run_echo -v -N -X 5 \
+	    -x "127.0.0.1:$SPROXY" 127.0.0.1 "$BACK"
+}
+
+# A failure under a script ends it early, which is said too: two lines,
+# each true (the step that could not run, and why).
+test_script_client() {
+	server srv -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
+	MAX_LINES=2 sweep_calls "--send --expect client" sweep_client run_ok -v -C \
+	    --send 'hello\r\n' --expect '^hello' 127.0.0.1 "$PORT"
+}
+
 test_websocket_client() {
 	server srv -lk --websocket 127.0.0.1 0 -e /bin/cat || fail "no server"
 	sweep_calls "WebSocket client" sweep_client run_echo \

@@ -146,6 +146,14 @@ dial_fail(struct dial *d, int error, const char *fmt, ...)
 	dial_finish(d, -1, error, msg);
 }
 
+/* Watch fd for events; the loop's failure is ours: said, -v or not. */
+static void
+dial_watch(struct dial *d, int fd, int events, ev_fd_cb *cb)
+{
+	if (ev_set(fd, events, cb, d) == -1)
+		dial_fail(d, errno, "%s", strerror(errno));
+}
+
 /*
  * As dial_finish(), failing with the message in cause (freed): through a
  * chain, what the hop being spoken to did names the hop.
@@ -449,7 +457,7 @@ dial_try(struct dial *d)
 				ev_timer_arm(&d->kick, 0);
 				return;
 			}
-			ev_set(fd, EV_WRITE | EV_HUP, dial_connect_cb, d);
+			dial_watch(d, fd, EV_WRITE | EV_HUP, dial_connect_cb);
 			return;
 		}
 		/*
@@ -602,8 +610,8 @@ dial_io_cb(int fd, int events, void *arg)
 			    pc->outlen - d->sent, &ev);
 			if (n == -1 && (errno == EAGAIN ||
 			    errno == EWOULDBLOCK)) {
-				ev_set(fd, ev != 0 ? ev : EV_WRITE, dial_io_cb,
-				    d);
+				dial_watch(d, fd, ev != 0 ? ev : EV_WRITE,
+				    dial_io_cb);
 				return;
 			}
 			if (n == -1 && (errno == EPIPE ||
@@ -627,7 +635,7 @@ dial_io_cb(int fd, int events, void *arg)
 		/* What TLS holds already is read before a wait. */
 		n = net_read(fd, d->tls, buf, want, &ev);
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			ev_set(fd, ev != 0 ? ev : EV_READ, dial_io_cb, d);
+			dial_watch(d, fd, ev != 0 ? ev : EV_READ, dial_io_cb);
 			return;
 		}
 		if ((n == 0 || (n == -1 && errno == ECONNRESET)) &&
