@@ -135,6 +135,29 @@ test_script_client() {
 	    --send 'hello\r\n' --expect '^hello' 127.0.0.1 "$PORT"
 }
 
+test_bridges() {
+	server back -lk -e /bin/cat 127.0.0.1 0 || fail "no backend"
+	back=$PORT
+	sweep_calls "WebSocket to TCP" sweep_server ws_client -l --websocket \
+	    127.0.0.1 0 --forward "127.0.0.1:$back"
+	sc_have_tls || { sc_skip "sockcat built without TLS"; return; }
+	sweep_calls "TLS --forward" sweep_server tls_client -l --ssl-cert \
+	    "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" 127.0.0.1 0 \
+	    --forward "127.0.0.1:$back"
+}
+
+test_websocket_server_with_auth() {
+	sweep_calls "WebSocket server, --auth" sweep_server auth_ws_client -l \
+	    --websocket --auth alice:s3cret 127.0.0.1 0 -e /bin/cat
+}
+
+test_socat_listener() {
+	# socat's error line: "DATE TIME socat[PID] E why", digits as N.
+	OWN_LINE='^N/N/N N:N:N socat\[N\] E ' SERVER_BIN=$FSOCAT \
+	    sweep_calls "socat's TCP-LISTEN EXEC:" sweep_server echo_client \
+	    TCP-LISTEN:0,bind=127.0.0.1 EXEC:/bin/cat
+}
+
 test_websocket_client() {
 	server srv -lk --websocket 127.0.0.1 0 -e /bin/cat || fail "no server"
 	sweep_calls "WebSocket client" sweep_client run_echo \
