@@ -94,60 +94,18 @@ async def ws_serve():
         await done
 
 
-def talk():
+def accept_one():
+    """Listen on 127.0.0.1, port 0, say the port, and take one client."""
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     s.listen(1)
     say("PORT", s.getsockname()[1])
     c, _ = s.accept()
-    # Its client's first line first: the client's session has begun.
-    got = b""
-    while not got.endswith(b"\n"):
-        b = c.recv(4096)
-        if not b:
-            break
-        got += b
-    sys.stderr.buffer.write(got)
-    c.sendall(b"one\n")
-    time.sleep(0.5)
-    c.sendall(b"two\n")
-    while True:
-        b = c.recv(4096)
-        if not b:
-            break
-        sys.stderr.buffer.write(b)
-        sys.stderr.flush()
-    c.close()
+    return c
 
 
-def trickle():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    s.listen(1)
-    say("PORT", s.getsockname()[1])
-    c, _ = s.accept()
-    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    c.sendall(b"x" * 65536)
-    for _ in range(2000):
-        c.sendall(b"y")
-        time.sleep(0.0005)
-    c.sendall(b"\r\nfoo\r\n")
-    while True:
-        b = c.recv(4096)
-        if not b:
-            break
-        sys.stderr.buffer.write(b)
-        sys.stderr.flush()
-    c.close()
-
-
-def prompt():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    s.listen(1)
-    say("PORT", s.getsockname()[1])
-    c, _ = s.accept()
-    c.sendall(b"login: ")
+def read_line(c):
+    """What the client sends up to its first line end, to stderr."""
     got = b""
     while not got.endswith(b"\n"):
         b = c.recv(4096)
@@ -156,10 +114,46 @@ def prompt():
         got += b
     sys.stderr.buffer.write(got)
     sys.stderr.flush()
-    c.sendall(b"\r\nwelcome\r\n")
-    while c.recv(4096):
-        pass
+
+
+def read_to_end(c):
+    """What the client sends up to its end, to stderr; then close."""
+    while True:
+        b = c.recv(4096)
+        if not b:
+            break
+        sys.stderr.buffer.write(b)
+        sys.stderr.flush()
     c.close()
+
+
+def talk():
+    c = accept_one()
+    # Its client's first line first: the client's session has begun.
+    read_line(c)
+    c.sendall(b"one\n")
+    time.sleep(0.5)
+    c.sendall(b"two\n")
+    read_to_end(c)
+
+
+def trickle():
+    c = accept_one()
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    c.sendall(b"x" * 65536)
+    for _ in range(2000):
+        c.sendall(b"y")
+        time.sleep(0.0005)
+    c.sendall(b"\r\nfoo\r\n")
+    read_to_end(c)
+
+
+def prompt():
+    c = accept_one()
+    c.sendall(b"login: ")
+    read_line(c)
+    c.sendall(b"\r\nwelcome\r\n")
+    read_to_end(c)
 
 
 def helo(port, name):
