@@ -399,6 +399,89 @@ async def main(port):
 asyncio.run(main(sys.argv[1]))
 '
 
+# What comes before a client's request, in frames a browser or a proxy
+# may send: a ping, answered; the first frame sent with the upgrade; the
+# request in fragments.  A continuation of no message, a message inside
+# another, are refused (SCRB) and said; a close before any request ends
+# the connection.
+test_frames_before_the_request() {
+	relay_up
+	t 30 python3 -c "$RAWFRAMES" "$PORT" >"$SC_TMP/py.out" \
+	    2>"$SC_TMP/py.err"
+	assertEquals "python's status: $(cat "$SC_TMP/py.err")" 0 $?
+	assertEquals "what the clients got" "a HTTP/1.1 101 Switching Protocols
+a 10 b'hi'
+a 2 b'SCRW'
+b 2 b'SCRB'
+b end
+c 2 b'SCRB'
+c end
+d end" "$(<"$SC_TMP/py.out")"
+	for why in "continuation frame without a message" \
+	    "a message begun inside another"; do
+		wait_for "$SC_TMP/relay.err" ": refused: $why\$" ||
+		    fail "the relay does not say: $why"
+	done
+}
+
+RAWFRAMES='
+import os, socket, struct, sys
+def frame(op, data, fin=True):
+    m = os.urandom(4)
+    h = bytes([(0x80 if fin else 0) | op])
+    h += bytes([0x80 | len(data)]) if len(data) < 126 else bytes([0xfe]) + struct.pack("!H", len(data))
+    return h + m + bytes(b ^ m[i % 4] for i, b in enumerate(data))
+def up(port, first=b""):
+    s = socket.create_connection(("127.0.0.1", int(port)))
+    s.settimeout(10)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n" + first)
+    head = b""
+    while b"\r\n\r\n" not in head:
+        c = s.recv(1)
+        if not c: raise SystemExit("no 101")
+        head += c
+    return s, head.split(b"\r\n")[0].decode()
+def read_frame(s):
+    def n(k):
+        b = b""
+        while len(b) < k:
+            c = s.recv(k - len(b))
+            if not c: return None
+            b += c
+        return b
+    h = n(2)
+    if h is None: return None
+    ln = h[1] & 0x7f
+    if ln == 126: ln = struct.unpack("!H", n(2))[0]
+    return h[0] & 0x0f, n(ln)
+def show(name, s):
+    while True:
+        try:
+            f = read_frame(s)
+        except ConnectionResetError:
+            f = None
+        if f is None: print(name, "end"); return
+        op, data = f
+        if op == 8: print(name, "close", struct.unpack("!H", data[:2])[0] if data else None); return
+        print(name, op, data)
+port = sys.argv[1]
+req = b"SCRV\x01\x20" + b"\x11" * 32
+# a: a ping before the request, the request in two fragments, and the
+# first bytes sent with the upgrade, before its answer
+s, st = up(port, frame(9, b"hi"))
+print("a", st)
+s.sendall(frame(2, req[:10], False) + frame(0, req[10:20], False) + frame(0, req[20:]))
+f = read_frame(s); print("a", *f)
+f = read_frame(s); print("a", *f)
+# b: a continuation with no message
+b, st = up(port); b.sendall(frame(0, b"x")); show("b", b)
+# c: a message inside another
+c, st = up(port); c.sendall(frame(2, b"SC", False) + frame(2, b"RV")); show("c", c)
+# d: closed before its request
+d, st = up(port); d.sendall(frame(8, struct.pack("!H", 1000))); show("d", d)
+'
+
 # A relay behind a TLS front (a --ssl forwarder to its port), as behind a
 # web server on port 443: two --via wss:// clients, which check its
 # certificate, pair through it.

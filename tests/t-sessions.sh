@@ -300,6 +300,80 @@ test_refused() {
 	    --broker --send x -l 1
 }
 
+# What a script's parser refuses, each its own way, and what it takes:
+# times in every unit, blank and comment lines, a CR before the line's
+# end, a tab after the word; patterns that would cost too much, alone
+# or together; texts whose escapes are not printf(1)'s.
+test_refused_in_detail() {
+	printf '%s\n' 'timeout 1m' 'timeout 1.25' 'timeout 90s' \
+	    'timeout 500ms' 'timeout 0.1234567' '  # a comment' '' \
+	    'send	x' 'sleep 0' 'timeout 99999999' | sed '8s/$/\r/' \
+	    >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 10: not a time: \"99999999\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	for time in 86401 1441m . 3x; do
+		printf 'timeout %s\n' "$time" >"$SC_TMP/bad"
+		expect_error "$SC_TMP/bad: line 1: not a time: \"$time\"" \
+		    --script "$SC_TMP/bad" 127.0.0.1 1
+	done
+	yes 'send x' | head -n 4097 >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 4097: too many steps" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	long=$(head -c 4097 /dev/zero | tr '\0' y)
+	printf 'send %s\n' "$long" >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 1: longer than a step may be: \"${long:0:44}...\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	printf 'send %s\n' "$long$long" >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 1: longer than a step may be" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	expect_error "--send: longer than a step may be: \"${long:0:44}...\"" \
+	    --send "$long" 127.0.0.1 1
+	for i in 1 2 3 4 5 6 7; do
+		echo 'expect (a{100}){150}'
+	done >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 7: the patterns together would take too much memory: \"(a{100}){150}\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	expect_error '--send: \x without a hex digit "\xg"' --send '\xg' \
+	    127.0.0.1 1
+	expect_error '--send: a \ at the end "a\"' --send 'a\' 127.0.0.1 1
+	expect_error '--send: an escape printf(1) has not "a?\q"' \
+	    --send "$(printf 'a\001')\\q" 127.0.0.1 1
+	nest=$(printf '(%.0s' $(seq 33))a$(printf ')%.0s' $(seq 33))
+	for re in 'a{2:a repetition not closed' \
+	    'a{256}:a repetition of more than 255' \
+	    'a{2,300}:a repetition of more than 255' \
+	    'a{2,}{3}:a repetition of a repetition' \
+	    'a*+:a repetition of a repetition' \
+	    '[^]a]{2}?:a repetition of a repetition' \
+	    '(a{200}){200}:a pattern that would take too much memory' \
+	    '((a{100}){100}){100}:a pattern that would take too much memory' \
+	    "$nest:groups nested too deep"; do
+		shown=${re%:*}
+		[ ${#shown} -gt 44 ] && shown=${shown:0:44}...
+		expect_error "--expect: ${re##*:} \"$shown\"" \
+		    --expect "${re%:*}" 127.0.0.1 1
+	done
+}
+
+# What a text's escapes stand for, sent: printf(1)'s, octal and hex, and
+# a group: nothing before a match, what it matched after one.  Patterns
+# with bracket classes, alternatives and back-references compile.
+test_escapes_sent() {
+	echo zz >"$SC_TMP/sink.in"
+	server sink -l 127.0.0.1 0 || return
+	t 10 "$SC" -N --send 'a\1' \
+	    --expect '[[:alpha:]]*x[[.a.]]|[[=b=]][]a][^]b]|(x|yy|z)\1\b' \
+	    --send '\\\"\a\b\e\f\t\v\0101\x41\x4g\1\n' 127.0.0.1 "$PORT" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stdout" "zz" "$(<"$SC_TMP/out")"
+	wait_exit "$SERVER_PID" 10
+	assertEquals "the bytes sent" \
+	    '61 5c 22 07 08 1b 0c 09 0b 41 41 04 67 7a 0a' \
+	    "$(od -An -tx1 "$SC_TMP/sink.out" | tr -s ' \n' '  ' |
+	    sed 's/^ //; s/ $//')"
+}
+
 # Under -C a line is matched once it ends, but a prompt never ends: a
 # line not ended is tried as it stands, as expect(1) tries what came, and
 # what follows the match is no line's start ("^welcome" is the next line).
@@ -672,6 +746,29 @@ test_recording_refused() {
 	server max -l --replay "$SC_TMP/max.rec,speed=0.01" 127.0.0.1 0 ||
 	    fail "the latest time refused"
 	stop "$SERVER_PID"
+	# Each way a chunk's line can be wrong, after a header ended by CRLF,
+	# a comment and a blank line; a file empty or too long.
+	for bad in 'x server "a":no time (milliseconds) first' \
+	    '5:no time (milliseconds) first' \
+	    '5 nobody "a":no "client" or "server" after the time' \
+	    '5 client a:no quoted bytes' '5 client "a:no closing quote' \
+	    "5 client \"$(printf 'a\001')\":a control byte not escaped" \
+	    '5 client "a\:a \ at the end' \
+	    '5 client "\xg1":\x without two hex digits' \
+	    '5 client "\x4":\x without two hex digits' \
+	    '5 client "a" b:more after the closing quote' \
+	    '5 client "":no bytes'; do
+		printf 'sockcat-record 1\r\n# c\n  \n%s\n' "${bad%:*}" \
+		    >"$SC_TMP/bad.rec"
+		expect_error "$SC_TMP/bad.rec: line 4: ${bad##*:}" \
+		    -l 1 --replay "$SC_TMP/bad.rec"
+	done
+	: >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: empty: no recording" \
+	    -l 1 --replay "$SC_TMP/bad.rec"
+	truncate -s 65M "$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: longer than a recording may be" \
+	    -l 1 --replay "$SC_TMP/bad.rec"
 	printf 'sockcat-record 1\n' >"$SC_TMP/ok.rec"
 	expect_error "replay:$SC_TMP/ok.rec,side=both: side=both: client or server" \
 	    -l 1 --replay "$SC_TMP/ok.rec,side=both"

@@ -709,6 +709,51 @@ print(" ".join(order))
 	    fail "not said: $(<"$SC_TMP/s.err")"
 }
 
+# A browser asks for a page's files at once: a client's Basic answers
+# checked by bcrypt wait behind the one being checked, at most 8 of them
+# (more are refused at once), and once the client has been wrong 5 times
+# the answers still waiting are refused unchecked: five 401s, the rest
+# 429, whatever the order the server read them in.
+test_answers_at_once() {
+	sc_tmp
+	python3 -c 'import crypt; print("ann:" + crypt.crypt("pw-a", "$2y$11$abcdefghijklmnopqrstuu"))' \
+	    >"$SC_TMP/users" 2>/dev/null
+	grep -q '^ann:\$2y\$11\$' "$SC_TMP/users" ||
+	    { sc_skip "no bcrypt in Python's crypt"; return; }
+	server s --room --websocket --auth-file "$SC_TMP/users" \
+	    127.0.0.1 0 || fail "no server"
+	t 60 python3 -c '
+import base64, socket, sys
+port = int(sys.argv[1])
+def request(cred):
+    c = socket.create_connection(("127.0.0.1", port), timeout=30)
+    c.sendall(("GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n\r\n"
+               % base64.b64encode(cred).decode()).encode())
+    return c
+cs = [request(b"ann:wrong%d" % i) for i in range(11)]
+request(b"ann:gone").close()
+codes = []
+for c in cs:
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        d = c.recv(4096)
+        if not d:
+            break
+        buf += d
+    codes.append(buf.split(b" ")[1].decode())
+print(" ".join(sorted(codes)))
+' "$PORT" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/err")" 0 "$_st"
+	assertEquals "the answers" "401 401 401 401 401 429 429 429 429 429 429" \
+	    "$(<"$SC_TMP/out")"
+	wait_until eval '[ $(grep -c ": 429$" "$SC_TMP/s.err") -eq 7 ]' ||
+	    fail "not all refusals said: $(<"$SC_TMP/s.err")"
+	stop "$SERVER_PID"
+	assertEquals "checked" 5 \
+	    "$(grep -c 'auth: 127.0.0.1 [0-9]*: wrong Basic of ann$' "$SC_TMP/s.err")"
+}
+
 # The password and the token are hidden from ps; the command line's
 # refusals.
 test_command_line() {
