@@ -943,6 +943,16 @@ test_command_line() {
 	    -l --ws-path /x 0
 	expect_error "ws-path invalid: x (a path starts with /)" \
 	    -l --websocket --ws-path x 0
+	# A value that goes into the upgrade's lines is one line: a line
+	# break would add a header of its own to the request.
+	for opt in ws-protocol ws-origin; do
+		expect_error "$opt invalid: a control character is in it" \
+		    "--$opt" "$(printf 'chat\r\nX-Evil: 1')" ws://127.0.0.1:1/
+	done
+	for opt in ws-path ws-allow-origin; do
+		expect_error "$opt invalid: a control character is in it" \
+		    -l --websocket "--$opt" "$(printf '/a\001')" 0
+	done
 	expect_error "cannot use --ws-framed with --ws-binary" \
 	    --ws-framed --ws-binary ws://127.0.0.1:1/
 	expect_error "ws-static: $SC_TMP/none: No such file or directory" \

@@ -299,6 +299,8 @@ struct optdef {
 					   row before, whose line says both */
 	unsigned char	 selects;	/* it only selects a mode: no path
 					   reads it (the audit, optaudit.c) */
+	unsigned char	 oneline;	/* its argument goes into a protocol's
+					   line: no control characters */
 #ifdef SC_DEBUG
 	unsigned char	 taken_part;	/* TAKEN_* + 1 where a path marks it
 					   other than at its field (TAKES()) */

@@ -322,11 +322,12 @@ static const struct optdef optdefs[] = {
 	  .joins = 1, .value = 1,
 	  .help = "-l: add \"Name: value\" to the upgrade reply" },
 	{ .name = "ws-origin", .arg = "ORIGIN", .group = OPTG_PROG,
-	  .topic = OPTT_WEBSOCKET, .kind = OPTK_STRING, FIELD(side.ws.origin),
+	  .topic = OPTT_WEBSOCKET, .oneline = 1,
+	  .kind = OPTK_STRING, FIELD(side.ws.origin),
 	  .line = "Origin; subprotocols (-l: taken)",
 	  .help = "the upgrade request's Origin" },
 	{ .name = "ws-protocol", .arg = "LIST", .group = OPTG_PROG,
-	  .topic = OPTT_WEBSOCKET,
+	  .topic = OPTT_WEBSOCKET, .oneline = 1,
 	  .kind = OPTK_STRING, FIELD(side.ws.protocol), .joins = 1,
 	  .help = "subprotocols offered, or accepted with -l" },
 	{ .name = "ws-ping", .arg = "TIME", .group = OPTG_PROG,
@@ -371,12 +372,12 @@ static const struct optdef optdefs[] = {
 	  .kind = OPTK_FLAG, FIELD(side.ws.static_dotfiles), .joins = 1,
 	  .help = "--ws-static: serve names that begin with a dot too" },
 	{ .name = "ws-allow-origin", .arg = "ORIGIN", .group = OPTG_PROG,
-	  .topic = OPTT_WEBSOCKET,
+	  .topic = OPTT_WEBSOCKET, .oneline = 1,
 	  .set = opt_ws_list, FIELD(side.ws.nallow_origins), .repeat = 1,
 	  .line = "refuse other Origins and paths",
 	  .help = "refuse (403) upgrades from any other Origin" },
 	{ .name = "ws-path", .arg = "PATH", .group = OPTG_PROG,
-	  .topic = OPTT_WEBSOCKET,
+	  .topic = OPTT_WEBSOCKET, .oneline = 1,
 	  .set = opt_ws_list, FIELD(side.ws.npaths), .repeat = 1, .joins = 1,
 	  .help = "take upgrades only at PATH (404 elsewhere)" },
 	{ .name = "auth", .arg = "USER:PASSWORD", .group = OPTG_PROG,
@@ -881,6 +882,10 @@ opt_apply(struct cmdline *cl, const struct optdef *d, char *arg)
 
 	/* Given: the audit asks whether a path read it (optaudit.c). */
 	o->given[i / 8] |= 1 << (i % 8);
+	for (i = 0; d->oneline && arg[i] != '\0'; i++)
+		if ((unsigned char)arg[i] < 0x20 || arg[i] == 0x7f)
+			fatalx("%s invalid: a control character is in it",
+			    d->name);
 	switch (d->kind) {
 	case OPTK_FLAG:
 		opt_store(o, d, d->value != 0 ? d->value : 1);
