@@ -184,6 +184,8 @@ const char	*log_escape(char *, size_t, const void *, size_t);
 
 /* path.c */
 int		 path_open(const char *, int, mode_t, const char **);
+int		 path_chown(int, const char *, const char *, const char *,
+		    const char **);
 
 /* text.c */
 /* A peer's text being shown (text_escape()): what it holds between calls. */

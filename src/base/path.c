@@ -2,7 +2,8 @@
  * Every file sockcat makes or writes by name is opened here, by the one
  * rule for a directory others can write to (doc/design.md, "Names others
  * may write to"): an address's file, --record, -o, --hex-dump, socat's
- * -r, -R and -lf, the line editor's history, SSLKEYLOGFILE.
+ * -r, -R and -lf, the line editor's history, SSLKEYLOGFILE; and such a
+ * file's owner set by name (user=, group=).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -11,7 +12,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -102,4 +106,55 @@ path_open(const char *path, int flags, mode_t mode, const char **why)
 	if (fd == -1 && *why == NULL)
 		*why = strerror(errno);
 	return (fd);
+}
+
+/* The id of a user (or, group, of a group) named name, or its number. */
+static int
+path_id(const char *name, int group, id_t *id)
+{
+	struct passwd	*pw;
+	struct group	*gr;
+	const char	*errstr;
+
+	if (!group && (pw = getpwnam(name)) != NULL)
+		*id = pw->pw_uid;
+	else if (group && (gr = getgrnam(name)) != NULL)
+		*id = gr->gr_gid;
+	else {
+		*id = (id_t)strtonum(name, 0, UINT_MAX - 1, &errstr);
+		if (errstr != NULL)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * user= and group=: the owner and group of fd (or, -1, of path), each a
+ * name or a number (one may be NULL: left as it is; neither, nothing is
+ * done).  Returns -1 with errno (EINVAL for a user or group the system
+ * does not know, *unknown then its option's name when unknown is not
+ * NULL).
+ */
+int
+path_chown(int fd, const char *path, const char *user, const char *group,
+    const char **unknown)
+{
+	id_t		 uid = (id_t)-1, gid = (id_t)-1;
+	const char	*bad = NULL;
+
+	if (user == NULL && group == NULL)
+		return (0);
+	if (user != NULL && path_id(user, 0, &uid) == -1)
+		bad = "user";
+	else if (group != NULL && path_id(group, 1, &gid) == -1)
+		bad = "group";
+	if (bad != NULL) {
+		if (unknown != NULL)
+			*unknown = bad;
+		errno = EINVAL;
+		return (-1);
+	}
+	if (fd == -1)
+		return (chown(path, (uid_t)uid, (gid_t)gid));
+	return (fchown(fd, (uid_t)uid, (gid_t)gid));
 }

@@ -477,7 +477,8 @@ end_line(const struct side *sd, struct session *s, const struct end_how *how,
 	e->line = sd;
 	if (sd->kind == SIDE_PTY && ((sd->perm != -1 && fchmod(e->slave,
 	    sd->perm) == -1) ||
-	    side_chown(e->slave, NULL, &sd->local, NULL) == -1)) {
+	    path_chown(e->slave, NULL, sd->local.user,
+	    sd->local.group, NULL) == -1)) {
 		log_cause(cause, "%s", strerror(errno));
 		close(fd);
 		return (-1);

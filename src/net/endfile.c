@@ -124,7 +124,7 @@ end_mkfifo(const struct side *sd)
 	if (mkfifo(sd->path, sd->perm != -1 ? sd->perm : 0666) == -1) {
 		error = errno;
 		rc = error == EEXIST ? 0 : -1;
-	} else if (side_chown(-1, sd->path, l, NULL) == -1) {
+	} else if (path_chown(-1, sd->path, l->user, l->group, NULL) == -1) {
 		/* Its owner before any wait for its other end. */
 		error = errno;
 		(void)unlink(sd->path);
@@ -170,7 +170,7 @@ end_file_opts(const struct side *sd, int fd, int made)
 	    (flags |= FS_NOATIME_FL, ioctl(fd, FS_IOC_SETFLAGS, &flags)) ==
 	    -1))
 		return (-1);
-	if (!made && side_chown(fd, NULL, l, NULL) == -1)
+	if (!made && path_chown(fd, NULL, l->user, l->group, NULL) == -1)
 		return (-1);
 	if (l->ftruncate >= 0 && ftruncate(fd, l->ftruncate) == -1)
 		return (-1);

@@ -616,8 +616,6 @@ int		 side_creds(const struct side_local *, struct exec_creds *,
 int		 side_privs(const struct side_local *);
 int		 side_drop(const struct side *, char **);
 int		 side_exec_signals(const struct side_local *);
-int		 side_chown(int, const char *, const struct side_local *,
-		    const char **);
 /* sideurl.c: a side's URL, a proxy hop. */
 int		 side_ws_url(struct side *, const char *, char **, char **,
 		    char **, char **, char **);

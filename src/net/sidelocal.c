@@ -13,9 +13,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -351,57 +349,6 @@ side_local_check(const struct side *sd, const struct addr *a, char **cause)
 		return (-1);
 	}
 	return (0);
-}
-
-/* The id of a user (or, group, of a group) named name, or its number. */
-static int
-side_id(const char *name, int group, id_t *id)
-{
-	struct passwd	*pw;
-	struct group	*gr;
-	const char	*errstr;
-
-	if (!group && (pw = getpwnam(name)) != NULL)
-		*id = pw->pw_uid;
-	else if (group && (gr = getgrnam(name)) != NULL)
-		*id = gr->gr_gid;
-	else {
-		*id = (id_t)strtonum(name, 0, UINT_MAX - 1, &errstr);
-		if (errstr != NULL)
-			return (-1);
-	}
-	return (0);
-}
-
-/*
- * user= and group=: the owner and group of fd (or, -1, of path), each a
- * name or a number, as l says (one may be NULL: left as it is; neither,
- * nothing is done).  Returns -1 with errno (EINVAL for a user or group
- * the system does not know, *unknown then its option's name when unknown
- * is not NULL).
- */
-int
-side_chown(int fd, const char *path, const struct side_local *l,
-    const char **unknown)
-{
-	id_t		 uid = (id_t)-1, gid = (id_t)-1;
-	const char	*bad = NULL;
-
-	if (l->user == NULL && l->group == NULL)
-		return (0);
-	if (l->user != NULL && side_id(l->user, 0, &uid) == -1)
-		bad = "user";
-	else if (l->group != NULL && side_id(l->group, 1, &gid) == -1)
-		bad = "group";
-	if (bad != NULL) {
-		if (unknown != NULL)
-			*unknown = bad;
-		errno = EINVAL;
-		return (-1);
-	}
-	if (fd == -1)
-		return (chown(path, (uid_t)uid, (gid_t)gid));
-	return (fchown(fd, (uid_t)uid, (gid_t)gid));
 }
 
 /*

@@ -415,7 +415,7 @@ unix_bind_entry(const struct side *sd, int fd, char **cause)
 		log_cause(cause, "perm: %s (%s)", strerror(errno), sd->host);
 		return (-1);
 	}
-	if (side_chown(-1, sd->host, l, &unknown) == -1) {
+	if (path_chown(-1, sd->host, l->user, l->group, &unknown) == -1) {
 		if (errno == EINVAL && strcmp(unknown, "user") == 0)
 			log_cause(cause, "user %s: unknown", l->user);
 		else if (errno == EINVAL)
