@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 # Bottom to top, as doc/design.md draws them.
-LAYERS = ["base", "codec", "pump", "io", "net", "modes", "front"]
+LAYERS = ["base", "codec", "pump", "io", "net", "side", "modes", "front"]
 
 # The modules of more than one file, each a list of the files of one
 # layer that were one file split along its seams.  Such files share a
@@ -34,8 +34,8 @@ MODULES = [
      "pump/datagram.c", "pump/inject.c", "pump/pace.c"],
     ["net/wsconn.c", "net/wsread.c", "net/wszip.c", "net/wsping.c",
      "net/wspre.c"],
-    ["net/side.c", "net/sidelocal.c", "net/sideurl.c", "net/sidepriv.c",
-     "net/sidesock.c"],
+    ["side/side.c", "side/sidelocal.c", "side/sideurl.c",
+     "side/sidepriv.c", "side/sidesock.c"],
     ["modes/forward.c", "modes/forward-conn.c"],
     ["modes/plain.c", "modes/plain-client.c", "modes/plain-exec.c"],
 ]

@@ -2,7 +2,7 @@
  * An address's options, "name[=value]" after its first comma: each one's
  * row (the kinds it belongs to, the name it is stored under, what its
  * value must be), checked as it is read.  addr.c reads the rest of an
- * address; a side does what the options say (src/net/side.c).
+ * address; a side does what the options say (src/side/side.c).
  */
 /* SPDX-License-Identifier: ISC */
 

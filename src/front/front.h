@@ -10,9 +10,9 @@
 /* SPDX-License-Identifier: ISC */
 
 #ifndef SC_LAYER
-#define SC_LAYER	7
+#define SC_LAYER	10
 #endif
-#if SC_LAYER < 7
+#if SC_LAYER < 10
 #error "a lower layer includes front/front.h: pass a hook down instead"
 #endif
 

@@ -1,6 +1,6 @@
 /*
  * "sockcat ADDRESS ADDRESS": each address read once into a side
- * (src/net/side.c), then the two sides given to the mode that joins
+ * (src/side/side.c), then the two sides given to the mode that joins
  * their kinds, in this process: a socket with standard input and output
  * or a program is plain mode's (-l, -lk -c); two sockets, or a socket
  * and a device, the forwarder's (the listening side's clients, or the

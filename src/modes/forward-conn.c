@@ -2,7 +2,7 @@
  * A connection of the port forwarder (a stream client's, or a datagram
  * peer's with a socket of its own), relayed to a target by the pump,
  * both directions at once, each ending on its own.  A target is a side
- * (src/net/side.c): the outbound stage picks one and opens it as its kind
+ * (src/side/side.c): the outbound stage picks one and opens it as its kind
  * says (open.c: the dial, the side's proxies, TLS and WebSocket; or the
  * device of a serial: or pty: target; or, for the second of two
  * listeners, its first client), trying the next when one fails.

@@ -2,7 +2,7 @@
  * The port forwarder (-l ... --forward TARGET): every connection the
  * listener admits is relayed to a target by the pump (forward-conn.c),
  * both directions at once, each ending on its own.  Here are the targets,
- * each a side (src/net/side.c) read from --forward or --forward-file (and
+ * each a side (src/side/side.c) read from --forward or --forward-file (and
  * read again on SIGHUP), the back-off of one that failed, and the
  * listener, of streams or of datagram peers (-u).
  */

@@ -10,16 +10,16 @@
 /* SPDX-License-Identifier: ISC */
 
 #ifndef SC_LAYER
-#define SC_LAYER	6
+#define SC_LAYER	9
 #endif
-#if SC_LAYER < 6
+#if SC_LAYER < 9
 #error "a lower layer includes modes/modes.h: pass a hook down instead"
 #endif
 
 #ifndef SC_MODES_H
 #define SC_MODES_H
 
-#include "net/net.h"
+#include "side/side.h"
 
 /* How data moves between the two sides: the pump's settings. */
 struct flow {

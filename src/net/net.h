@@ -1,7 +1,8 @@
 /*
- * The net layer: sockets: set-up and reports, the resolver, Unix-domain and UDP
- * helpers, the dial (the one way a connection is opened) and its proxy
- * client, the gate and the listener.
+ * The net layer: sockets: set-up and reports, the resolver, Unix-domain,
+ * UDP and VSOCK helpers, the dial (the one way a connection is made) and
+ * its proxy client, the gate and the listener's socket-level stages; and
+ * a side's settings (struct side), which every layer above reads.
  *
  * It may use the layers below it, and includes only their header.
  * The first of our headers a source file includes names its layer
@@ -211,7 +212,7 @@ enum side_kind {
 
 /*
  * socat's options of a side that is no socket (a file, a descriptor, a
- * program, a terminal), carried out by its opener (src/net/end.c).
+ * program, a terminal), carried out by its opener (src/side/end.c).
  */
 struct side_local {
 	int		 fd;		/* FD:N's descriptor; -1 */
@@ -539,90 +540,6 @@ int		 auth_challenge(const struct auth_conf *, int, int, char *,
 		    size_t);
 const char	*auth_query_token(const char *, char *, size_t);
 
-/* end.c */
-/* What an opened side's descriptor is (struct end's is). */
-#define END_SOCKET	0x01	/* a socket: shutdown(2) ends its writing */
-#define END_NET		0x02	/* a connection to a peer */
-#define END_STDIO	0x04	/* our stdin and stdout */
-#define END_FILE	0x08	/* a regular file */
-#define END_PROGRAM	0x10	/* a program (a child) */
-#define END_LINE	0x20	/* a line that hangs up: serial:, pty: */
-#define END_TTY		0x40	/* a terminal */
-#define END_REPLAY	0x80	/* a recording played: it ends when played */
-
-/*
- * A side opened: the endpoints of a session it is read from and written
- * to, what it is, and what it holds besides (end_close()).
- */
-struct end {
-	struct endpoint		*rd;	/* read from; NULL: not */
-	struct endpoint		*wr;	/* written to; NULL: not */
-	struct child		*child;	/* a program's, its owner's */
-	const struct side	*sd;
-	int			 is;	/* END_* */
-	const struct side	*line;	/* a line to give back, or NULL */
-	int			 slave;	/* and a pty's terminal side; -1 */
-};
-
-/* How a side is opened. */
-struct end_how {
-	int			 rd;	/* to be read from */
-	int			 wr;	/* to be written to */
-	const struct exec_conn	*conn;	/* a program's connection, or NULL */
-	struct child		*child;	/* a program started already */
-};
-
-int		 end_open(const struct side *, struct session *,
-		    const struct end_how *, struct end *, char **);
-int		 end_seek(const struct side *, int);
-int		 end_open_file(const struct side *, int, int, int *,
-		    const char **);
-struct netconn;
-int		 end_netconn(struct end *, const struct side *,
-		    struct netconn *, struct session *, const char *,
-		    enum ep_shut, int, int);
-int		 end_device(struct end *, const struct side *,
-		    struct session *, const char *, int);
-void		 end_close(struct end *);
-
-/* replay.c */
-int		 replay_check(const struct side *, char **);
-int		 replay_open(const struct side *, struct session *,
-		    const struct end_how *, struct end *, char **);
-struct child	*program_start(const struct side *, const struct exec_conn *,
-		    int, int, char **);
-void		 program_here(const struct side *, int, int, int, char **);
-int		 device_open(const struct side *, const char **, int *, char **);
-void		 device_close(const struct side *, int);
-/* dialect.c */
-extern const struct dialect dialect_nc, dialect_socat;
-const struct dialect *dialect_of(const struct addr *);
-/* side.c */
-int		 side_parse(struct side *, const struct side *, const char *,
-		    char **);
-void		 side_free(struct side *);
-int		 side_flag(const struct addr *, const char *);
-/* sidelocal.c: the options of a side that is no socket. */
-void		 side_local_defaults(struct side *);
-int		 side_file_flags(const struct side *, int, int);
-int		 side_local_kind(struct side *, const struct addr *, char **);
-const char	*side_lock_name(int);
-int		 side_local_check(const struct side *, const struct addr *,
-		    char **);
-int		 side_exec_cmd(const struct side *, struct exec_cmd *, char **);
-/* sidepriv.c */
-int		 side_creds(const struct side_local *, struct exec_creds *,
-		    char **);
-int		 side_privs(const struct side_local *);
-int		 side_drop(const struct side *, char **);
-int		 side_exec_signals(const struct side_local *);
-/* sideurl.c: a side's URL, a proxy hop. */
-int		 side_ws_url(struct side *, const char *, char **, char **,
-		    char **, char **, char **);
-int		 proxy_hop_parse(struct proxy_hop *, int, const char *,
-		    char **);
-void		 proxy_hop_free(struct proxy_hop *);
-
 /* activate.c */
 int		 activate_take(const char **, int *, char **);
 int		 activate_use(const struct side *, char **);
@@ -838,44 +755,6 @@ struct dial	*dial_open(const struct side *, const char *,
 void		 dial_quiet(struct dial *);
 void		 dial_cancel(struct dial *);
 
-/* open.c */
-struct opening;
-struct netconn;
-/*
- * A side is open: its connection (which the callee owns) and the peer it
- * reached; or NULL, with an errno value and a message (NULL when -v has
- * said it already).
- */
-typedef void open_cb(struct netconn *, const struct net_peer *, int,
-    const char *, void *);
-struct opening	*open_start(const struct side *, const char *, const char *,
-		    const struct dial_how *, open_cb *, void *);
-void		 open_quiet(struct opening *);
-void		 open_cancel(struct opening *);
-struct netconn	*open_wait(const struct side *, const char *, const char *,
-		    const struct dial_how *, struct net_peer *, char **);
-
-/* redial.c */
-
-/* The longest pause between two attempts, unless --retry-interval's. */
-#define REDIAL_MAX_MS	30000
-
-struct redial;
-struct ws;
-/*
- * An attempt got through: the connected socket and its peer, with its
- * TLS or WebSocket (or neither) for the endpoint; or fd -1: the attempts
- * allowed (--reconnect=MAX) have all failed.
- */
-typedef void redial_cb(int, const struct net_peer *, struct tls *,
-    struct ws *, void *);
-struct redial	*redial_new(const struct side *, const char *,
-		    const char *, const struct dial_how *, redial_cb *,
-		    void *);
-void		 redial_start(struct redial *);
-int		 redial_tries(const struct redial *);
-void		 redial_free(struct redial *);
-
 /* wsconn.c */
 struct ws;
 void		 ws_attach(struct endpoint *, struct ws *, int);
@@ -912,6 +791,8 @@ void		 ws_hs_cancel(struct ws_hs *);
 struct ws_hs	*ws_connect_start(const struct side *, int, struct tls *,
 		    const char *, const char *, long long, ws_done_cb *,
 		    void *, char **);
+/* The longest line listen_say_full() sends. */
+#define LISTEN_FULL_MAX	128
 void		 ws_say_full(const struct side *, int, const char *);
 
 /* wshttp.c */
@@ -973,129 +854,6 @@ struct listen_name;
 struct listen_name *listen_name_start(const struct side *,
 		    const struct net_peer *, void (*)(void *), void *);
 void		 listen_name_cancel(struct listen_name *);
-
-/* listen.c */
-
-/*
- * A client the gate has admitted, as the listener hands it to a mode: its
- * socket, its TLS or its WebSocket (which owns its TLS), and its place in
- * the gate's count (--max-conns).  Exactly one object owns it at a time:
- * the listener's, then the mode's, which keeps it for as long as it
- * serves the client and frees it with netconn_free(); that is what gives
- * the place back, once (doc/design.md, "Who gives a client's place
- * back").  The socket, TLS and WebSocket may move out of it
- * (netconn_endpoint(), or a mode taking fd and setting it to -1); the
- * place never does.
- */
-struct netconn {
-	int			 fd;	/* -1: none, or moved out */
-	struct tls		*tls;	/* --ssl, or NULL */
-	struct ws		*ws;	/* --websocket, or NULL */
-	struct runtime		*run;	/* whose count it holds; NULL: none */
-	int			 once;	/* a datagram peer's socket whose one
-					   datagram the mode has: it reads its
-					   end (side's dgram_once) */
-	struct sock_anc		*anc;	/* a datagram peer's: what its first
-					   datagram's control messages said
-					   (socat's ancillary data), or NULL */
-};
-/*
- * How netconn_endpoint() makes a WebSocket speak: its messages binary
- * (else text, a line each), and each one datagram, as the other end of
- * the session reads and writes them (EP_DGRAM).
- */
-#define NC_BINARY	0x1
-#define NC_MESSAGES	0x2
-
-struct netconn	*netconn_new(int);
-struct endpoint	*netconn_endpoint(struct netconn *, struct session *,
-		    const char *, enum ep_shut, int, int);
-void		 netconn_free(struct netconn *);
-
-/*
- * A stream server's row: what the one listener needs of a mode.  Only
- * start is required.  Of the LISTEN_* flags, the row's are
- * LISTEN_SERIAL; the others are listen_open()'s.
- */
-#define LISTEN_SERIAL	0x1	/* One connection at a time: the listener
-				   pauses after each until resumed. */
-#define LISTEN_MANY	0x2	/* listen_open(): many clients at once:
-				   raise the descriptor limit */
-#define LISTEN_ANY	0x4	/* listen_open(): no address given: every
-				   address, IPv4 and IPv6 alike */
-#define LISTEN_WORKERS	0x8	/* listen_open(): run as the side's
-				   workers (sock.workers), each with a
-				   socket of its own on the port */
-struct listener;
-struct listen_ops {
-	int	 flags;		/* LISTEN_* */
-	/*
-	 * An admitted, ready connection from peer (after TLS and the
-	 * WebSocket upgrade, which it holds), which the mode owns from now
-	 * on and frees with netconn_free() when it has done with the
-	 * client: that gives the client's place back.
-	 */
-	int	(*start)(void *, struct netconn *, const struct net_peer *);
-	/* Turn an admitted caller away before its handshake (--chat). */
-	int	(*busy)(void *, int, const struct net_peer *);
-	/*
-	 * Say the server is full (--max-conns); the listener then closes fd
-	 * with sock_linger(), so that a reset does not take the words away.
-	 */
-	void	(*full)(void *, int);
-	/*
-	 * A handshake failed, with this message; or (a NULL message) the
-	 * client was answered over plain HTTP and is gone, nothing having
-	 * failed.  NULL: the message is logged.
-	 */
-	void	(*failed)(void *, const struct net_peer *, const char *);
-	/*
-	 * A connection admitted, before its name and its handshake: the mode
-	 * may start what need not wait for them (--forward dials, -e starts
-	 * its program).  Called only when listen_early() allows, for at most
-	 * a few connections at once (LISTEN_EARLY_MAX in listen.c).  Then
-	 * start gets fd, or, should the handshake fail or the listener be
-	 * freed first, abandon does, before fd is closed.  Both optional.
-	 */
-	void	(*admitted)(void *, int, const struct net_peer *);
-	void	(*abandon)(void *, int);
-};
-int		 listen_admit(const struct side *, const struct net_peer *,
-		    struct netconn **);
-int		 listen_early(const struct side *);
-/* The longest line listen_say_full() sends. */
-#define LISTEN_FULL_MAX	128
-void		 listen_say_full(const struct side *, int);
-int		 listen_open(const struct side *, const char *, int,
-		    char **);
-struct listener	*listener_new(const struct side *, int,
-		    const struct listen_ops *, void *);
-void		 listener_run(const struct side *, int,
-		    const struct listen_ops *, void *, struct listener **);
-void		 listener_pause(struct listener *, int);
-void		 listener_close(struct listener *);
-int		 listener_open(const struct listener *);
-void		 listener_free(struct listener *);
-
-/* peers.c */
-struct peers;
-/* A datagram listener's row: what it needs of a mode. */
-struct peer_ops {
-	/*
-	 * A new peer, admitted: its connection (which the mode owns from
-	 * now on) and its first datagram.  Returns -1 when not started.
-	 */
-	int	(*start)(void *, struct netconn *, const struct net_peer *,
-		    const void *, size_t);
-	/* A peer's datagram that reached the listener: 1 if it is taken. */
-	int	(*route)(void *, const struct net_peer *, const void *,
-		    size_t);
-};
-struct peers	*peers_new(const struct side *, int, const struct peer_ops *,
-		    void *);
-int		 peers_open(const struct peers *);
-void		 peers_close(struct peers *);
-void		 peers_free(struct peers *);
 
 /* udp.c */
 int		 dgram_addr_equal(const struct sockaddr_storage *, socklen_t,

@@ -7,7 +7,7 @@
 
 #include <sys/types.h>
 
-#include "net.h"
+#include "side.h"
 
 const struct dialect dialect_nc = {
 	.parse = addr_parse,

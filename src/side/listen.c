@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "side.h"
 
 /*
  * Connections accepted per wake-up at most, so a flood of connects cannot

@@ -1,6 +1,6 @@
 /*
  * What endfile.c gives end.c, the openers of a side that is no socket:
- * not for the rest of the program (net.h).
+ * not for the rest of the program (side.h).
  */
 /* SPDX-License-Identifier: ISC */
 

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "side.h"
 #include "side-int.h"
 
 /*

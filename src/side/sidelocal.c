@@ -1,7 +1,7 @@
 /*
  * The options of a side that is no socket, in socat's grammar: a file's
  * (how it is opened), and those of a file, a descriptor, a program or a
- * terminal that its opener carries out (src/net/end.c).  side.c reads
+ * terminal that its opener carries out (src/side/end.c).  side.c reads
  * the rest of an address.
  */
 /* SPDX-License-Identifier: ISC */
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "side.h"
 #include "side-int.h"
 
 /* The most words of a program socat splits (EXEC:). */

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "net.h"
+#include "side.h"
 
 /*
  * One proxy of a chain, from arg: a URL (socks5://user:pass@host:port,

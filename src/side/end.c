@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "side.h"
 #include "end-int.h"
 
 struct kind;

@@ -24,7 +24,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "side.h"
 #include "side-int.h"
 
 /* Every option of an address may be a change of a terminal's modes. */

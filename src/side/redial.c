@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "side.h"
 
 struct redial {
 	const struct side	*sd;

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "side.h"
 
 struct peers {
 	const struct side	*sd;

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "side.h"
 
 /* How much of the bytes a difference quotes. */
 #define REPLAY_QUOTE	24

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "side.h"
 
 /*
  * The user name (or number) as a passwd entry, or NULL with *cause set.

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "side.h"
 
 /*
  * Without -w, the dial waits as long as the kernel does, and the
