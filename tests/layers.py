@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 # Bottom to top, as doc/design.md draws them.
-LAYERS = ["base", "codec", "pump", "io", "net", "side", "modes", "front"]
+LAYERS = ["base", "codec", "pump", "io", "net", "ws", "side", "modes", "front"]
 
 # The modules of more than one file, each a list of the files of one
 # layer that were one file split along its seams.  Such files share a
@@ -32,8 +32,8 @@ MODULES = [
     ["codec/addr.c", "codec/addr-socat.c", "codec/addr-opt.c"],
     ["pump/pump.c", "pump/session.c", "pump/fastpath.c",
      "pump/datagram.c", "pump/inject.c", "pump/pace.c"],
-    ["net/wsconn.c", "net/wsread.c", "net/wszip.c", "net/wsping.c",
-     "net/wspre.c"],
+    ["ws/wsconn.c", "ws/wsread.c", "ws/wszip.c", "ws/wsping.c",
+     "ws/wspre.c"],
     ["side/side.c", "side/sidelocal.c", "side/sideurl.c",
      "side/sidepriv.c", "side/sidesock.c"],
     ["modes/forward.c", "modes/forward-conn.c"],

@@ -3,7 +3,7 @@
  * headers, masking, UTF-8 checking, close payloads, and the HTTP/1.1
  * upgrade of both sides with its accept key (SHA-1, from digest.c, so
  * that ws:// never needs libcrypto).  Nothing here reads, writes or
- * touches the loop: src/net/wsconn.c and its neighbours (wsread.c,
+ * touches the loop: src/ws/wsconn.c and its neighbours (wsread.c,
  * wszip.c, wshs.c) drive it, and tests/fuzz/ws.c feeds it.
  */
 /* SPDX-License-Identifier: ISC */

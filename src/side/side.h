@@ -21,7 +21,7 @@
 #ifndef SC_SIDE_H
 #define SC_SIDE_H
 
-#include "net/net.h"
+#include "ws/ws.h"
 
 /* end.c */
 /* What an opened side's descriptor is (struct end's is). */

@@ -1,6 +1,6 @@
 /*
  * permessage-deflate (RFC 7692) for WebSocket connections
- * (src/net/wsconn.c): zlib, loaded when first needed; the process's
+ * (src/ws/wsconn.c): zlib, loaded when first needed; the process's
  * spare compressor and decompressor; a message's frames deflated as they
  * are queued and inflated as they are read.
  */
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net.h"
+#include "ws.h"
 #include "ws-int.h"
 
 /*

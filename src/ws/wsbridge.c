@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "ws.h"
 
 struct ws_bridge {
 	struct session		*s;

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "ws.h"
 #include "ws-int.h"
 
 /*

@@ -5,12 +5,12 @@
  * (wsread.c) and permessage-deflate (wszip.c) are one module, which may
  * call itself round in circles (tests/layers.py knows it); the upgrade
  * (wshs.c) makes a connection and calls them, never called back.  The
- * rest of the program sees them through net.h only.
+ * rest of the program sees them through ws.h only.
  */
 /* SPDX-License-Identifier: ISC */
 
-#ifndef SC_NET_H
-#error "net/ws-int.h comes after net.h, in the WebSocket files only"
+#ifndef SC_WS_H
+#error "ws/ws-int.h comes after ws.h, in the WebSocket files only"
 #endif
 
 #ifndef SC_WS_INT_H

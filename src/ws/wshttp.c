@@ -3,7 +3,7 @@
  * upgrade (a file of --ws-static, the room's own page, or a refusal), the
  * checks an upgrade passes first (--ws-path, --ws-allow-origin), and the
  * CGI variables a program run for the connection is given.  The upgrade
- * stage of src/net/wshs.c sends what is decided here.
+ * stage of src/ws/wshs.c sends what is decided here.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -22,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "ws.h"
 
 /*
  * The page a room serves at "/" without --ws-static: a line to type and

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net.h"
+#include "ws.h"
 
 /*
  * A client turned away from a full --broker or --room that has said

@@ -1,5 +1,5 @@
 /*
- * Reading a WebSocket connection (src/net/wsconn.c): the payload of data
+ * Reading a WebSocket connection (src/ws/wsconn.c): the payload of data
  * frames as it comes, pings answered, and an end at the peer's close or
  * at the first protocol error, answered with its close code.  An end
  * that reports a failure is the read's error (ws_ep_why() says which), so
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net.h"
+#include "ws.h"
 #include "ws-int.h"
 
 /* ws_frame_parse()'s flags for w. */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net.h"
+#include "ws.h"
 #include "ws-int.h"
 
 /* The longest message sent before a session: a rendezvous's request. */

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net.h"
+#include "ws.h"
 #include "ws-int.h"
 
 /*

@@ -1,11 +1,11 @@
 /*
  * The WebSocket upgrade as a stage on the loop (a server's after its TLS
  * handshake, a client's after its dial), which makes a connection of
- * src/net/wsconn.c: the client's request and the server's answer, a
- * request that is no upgrade answered as plain HTTP (src/net/wshttp.c
+ * src/ws/wsconn.c: the client's request and the server's answer, a
+ * request that is no upgrade answered as plain HTTP (src/ws/wshttp.c
  * decides what), a plain TCP client of a --broker or --room told apart
  * by its first bytes (the clients turned away while the server is full
- * are src/net/wsfull.c's).
+ * are src/ws/wsfull.c's).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "ws.h"
 #include "ws-int.h"
 
 /* The upgrade's deadline when -w does not give one. */
