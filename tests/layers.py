@@ -21,7 +21,8 @@ import subprocess
 import sys
 
 # Bottom to top, as doc/design.md draws them.
-LAYERS = ["base", "codec", "pump", "io", "net", "ws", "side", "modes", "front"]
+LAYERS = ["base", "codec", "pump", "io", "net", "http", "ws", "side", "modes",
+          "front"]
 
 # The modules of more than one file, each a list of the files of one
 # layer that were one file split along its seams.  Such files share a

@@ -93,7 +93,7 @@ test_bare_lf_wrong_credentials() {
 }
 
 # Issue 56: the proxy's credentials are checked as a WebSocket server's
-# are (src/net/auth.c): after five wrong answers from an address, 429
+# are (src/http/auth.c): after five wrong answers from an address, 429
 # with Retry-After, even for the right ones, until it has waited.
 test_wrong_credentials_limited() {
 	pserver --proxy-auth user:secret

@@ -478,7 +478,7 @@ test_auth_file() {
 	    -l --websocket --auth-file "$SC_TMP/bad" 0
 }
 
-# libcrypt is loaded when an --auth-file is read (src/net/authcrypt.c):
+# libcrypt is loaded when an --auth-file is read (src/http/authcrypt.c):
 # one that cannot be loaded, or has no crypt_r, is said in one line
 # before anything listens.
 test_auth_file_without_libcrypt() {

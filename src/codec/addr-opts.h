@@ -1,7 +1,7 @@
 /*
  * Every option an address may carry: one row each, read by the codec
- * (addr-opt.c: its names and what its value must be) and by the net layer
- * (side.c: what the option sets).  Included where OPT() says what a row
+ * (addr-opt.c: its names and what its value must be) and by the side
+ * layer (side.c: what the option sets).  Included where OPT() says what a row
  * becomes; no include guard.
  *
  *   OPT(NAME, IS, TYPE, NEEDS, SET)

@@ -250,7 +250,7 @@ addr_hide_options(const char *s, char *to, int quoted)
  * "scheme://user:password@host", from the first ':' to the last '@'
  * before a '/', '?' or '#' (a password may hold a '@' or a ':', as the
  * URL parsers read it), and the value of a token= in its query
- * (src/net/auth.c reads it).
+ * (src/http/auth.c reads it).
  */
 static void
 addr_hide_urls(const char *s, char *to)

@@ -2,7 +2,7 @@
  * HTTP authentication as pure functions over bytes: Basic credentials
  * and base64, a proxy's or a server's challenges (RFC 9110, section 11),
  * Digest (RFC 7616) parsed and answered.  src/net/proxy.c answers a
- * proxy's challenge with them, src/net/auth.c checks a client's; the
+ * proxy's challenge with them, src/http/auth.c checks a client's; the
  * fuzz targets feed them.
  */
 /* SPDX-License-Identifier: ISC */

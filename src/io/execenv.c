@@ -338,7 +338,7 @@ exec_environ(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	*first = k;
 	/*
 	 * A WebSocket request's CGI variables, as websocketd gives them:
-	 * the request's (net layer) and the addresses under CGI's names.
+	 * the request's (ws layer) and the addresses under CGI's names.
 	 */
 	for (i = 0; i < ncgi; i++) {
 		if ((env[k] = strdup(ec->cgi[i])) == NULL)

@@ -191,7 +191,7 @@ struct auth_user {
 	char		*hash;		/* --auth-file's hash, or NULL */
 };
 
-/* Who an HTTP-speaking server lets in (src/net/auth.c). */
+/* Who an HTTP-speaking server lets in (src/http/auth.c). */
 struct auth_conf {
 	struct auth_user *users;	/* --auth, --auth-file */
 	size_t		 nusers;
@@ -487,59 +487,6 @@ struct side {
 	tls_ctx_taken((tc), TAKEN_SIDE, offsetof(struct side, tls));	\
 } while (0)
 
-/* auth.c */
-#define AUTH_REALM	"sockcat"	/* the realm every challenge names */
-
-/* What auth_check() made of a request's credentials. */
-enum auth_verdict {
-	AUTH_OK,		/* let in */
-	AUTH_MISSING,		/* none: answer with the challenge */
-	AUTH_WRONG,		/* wrong: the challenge again */
-	AUTH_STALE,		/* a right Digest answer to a spent nonce */
-	AUTH_LIMITED,		/* wrong too often of late: 429 */
-	AUTH_PENDING,		/* being checked: the verdict comes later */
-};
-
-/* The verdict on a request that was AUTH_PENDING, and its retry. */
-typedef void auth_cb(enum auth_verdict, int, void *);
-struct auth_job;
-
-/* A request's credentials, as auth_check() reads them. */
-struct auth_ask {
-	const char		*value;	/* (Proxy-)Authorization, or NULL */
-	const char		*token;	/* ?token= of the target, or NULL */
-	const char		*method;
-	const char		*uri;	/* the request target */
-	const char		*uri2;	/* another form of it, or NULL */
-	const struct sockaddr	*peer;	/* the client's address */
-	const char		*who;	/* and its label, for the log */
-	auth_cb			*cb;	/* for AUTH_PENDING's verdict; NULL
-					   where nothing can pend */
-	void			*arg;
-};
-
-int		 auth_equal(const char *, const char *);
-int		 auth_on(const struct auth_conf *);
-int		 auth_add(struct auth_conf *, const char *, char **);
-int		 auth_file_read(struct auth_conf *, const char *, char **);
-void		 auth_free(struct auth_conf *);
-enum auth_verdict auth_check(const struct auth_conf *,
-		    const struct auth_ask *, int *, struct auth_job **);
-/* authlimit.c */
-struct auth_slot;
-struct auth_slot *auth_admit(const struct sockaddr *, const char *, int *);
-void		 auth_settle(struct auth_slot *, enum auth_verdict,
-		    const char *, const char *, const char *);
-enum auth_verdict auth_crypt(struct auth_slot *, const char *, const char *,
-		    int, const char *, const struct auth_ask *, int *,
-		    struct auth_job **);
-void		 auth_cancel(struct auth_job *);
-int		 auth_limit(const struct sockaddr *, const char *, int *);
-void		 auth_verdict(const struct sockaddr *, int);
-int		 auth_challenge(const struct auth_conf *, int, int, char *,
-		    size_t);
-const char	*auth_query_token(const char *, char *, size_t);
-
 /* activate.c */
 int		 activate_take(const char **, int *, char **);
 int		 activate_use(const struct side *, char **);
@@ -766,15 +713,6 @@ struct listen_front *listen_front_start(const struct side *, int,
 void		 listen_front_cancel(struct listen_front *);
 void		 front_request(const struct side *, const char *,
 		    struct net_peer *);
-
-/* listenhttp.c */
-enum auth_verdict listen_http_auth(const struct auth_conf *, int,
-		    const char *, const struct http_line *, struct auth_ask *,
-		    int *, struct auth_job **);
-ssize_t		 listen_http_refusal(const struct auth_conf *, int,
-		    enum auth_verdict, int, int, char *, size_t,
-		    const char **);
-void		 listen_http_full(int);
 
 /* listenname.c */
 struct listen_name;

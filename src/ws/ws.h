@@ -21,7 +21,7 @@
 #ifndef SC_WS_H
 #define SC_WS_H
 
-#include "net/net.h"
+#include "http/http.h"
 
 /* wsconn.c */
 struct ws;

@@ -98,7 +98,7 @@ ws_hs_free_answer(struct ws_hs *h)
 
 /*
  * The upgrade is over, either way: tell the owner.  cause, when not NULL,
- * passes to the callback, which frees it (net.h, ws_done_cb): it must not
+ * passes to the callback, which frees it (ws.h, ws_done_cb): it must not
  * be h's own refusal, which goes with h.
  */
 static void

@@ -4,7 +4,7 @@
  * and the HTTP proxy server): Basic, Digest (RFC 7616) with nonces of our
  * own, a bearer token, the users of --auth-file checked with crypt(3) off
  * the loop, and the challenge that asks for them; the limits on wrong
- * answers are src/net/authlimit.c's.  Every secret is compared in
+ * answers are src/http/authlimit.c's.  Every secret is compared in
  * constant time.
  */
 /* SPDX-License-Identifier: ISC */
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net.h"
+#include "http.h"
 #include "auth-int.h"
 
 /*
@@ -492,7 +492,7 @@ auth_check(const struct auth_conf *c, const struct auth_ask *a, int *retry,
 		how = "token";
 		r = auth_equal(a->token, c->token) ? AUTH_OK : AUTH_WRONG;
 	}
-	/* A check by crypt(3) settles when it ends (src/net/authlimit.c). */
+	/* A check by crypt(3) settles when it ends (src/http/authlimit.c). */
 	if (r != AUTH_PENDING && r != AUTH_LIMITED)
 		auth_settle(s, r, a->who, how, user);
 	return (r);

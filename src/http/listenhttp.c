@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "net.h"
+#include "http.h"
 
 /*
  * Does the request of head h, whose line is l, carry the credentials c

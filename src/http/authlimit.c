@@ -1,9 +1,9 @@
 /*
  * The limits on wrong answers to a server that asks who its clients are
- * (src/net/auth.c's checks, the SOCKS5 server's): per client and for the
+ * (src/http/auth.c's checks, the SOCKS5 server's): per client and for the
  * whole server, in a fixed table of clients that forgets none it holds a
  * penalty against; and the Basic answers checked by crypt(3) off the
- * loop (src/net/authcrypt.c), one at a time for each client, whose
+ * loop (src/http/authcrypt.c), one at a time for each client, whose
  * verdicts come back as callbacks from the loop.
  */
 /* SPDX-License-Identifier: ISC */
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net.h"
+#include "http.h"
 #include "auth-int.h"
 
 /*
@@ -68,7 +68,7 @@ struct auth_bucket {
 /* Where a crypt(3) check stands. */
 enum auth_job_state {
 	AJ_WAITING,		/* behind its client's check being made */
-	AJ_CHECKING,		/* src/net/authcrypt.c's */
+	AJ_CHECKING,		/* src/http/authcrypt.c's */
 	AJ_REFUSED,		/* its client's credit ran out meanwhile */
 };
 

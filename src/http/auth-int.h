@@ -1,7 +1,7 @@
 /*
  * What the files of HTTP authentication share (auth.c, authlimit.c,
  * authcrypt.c): the crypt(3) checks run by threads of their own.  Not
- * for the rest of the program (net.h).
+ * for the rest of the program (http.h).
  */
 /* SPDX-License-Identifier: ISC */
 

@@ -6,7 +6,7 @@
  * it checks, never the others.
  *
  * The pool is src/base/pool.c's, as the resolver's.  A check is never
- * withdrawn: src/net/auth.c counts a wrong answer whether or not its
+ * withdrawn: src/http/auth.c counts a wrong answer whether or not its
  * client is still there, and its limits bound how many checks exist.
  */
 /* SPDX-License-Identifier: ISC */
@@ -21,7 +21,7 @@
 
 #include <crypt.h>
 
-#include "net.h"
+#include "http.h"
 #include "auth-int.h"
 
 /* A check, from its start to its answer's callback. */
