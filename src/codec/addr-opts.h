@@ -275,7 +275,7 @@ OPT("link symbolic-link",
 			"link",		AO_TEXT,  N_PTY,	R)
 /*
  * socat's pty-wait-slave: the pty made first, the other side opened once
- * another process has opened its terminal side (device_open()), looked
+ * another process has opened its terminal side (end_device_open()), looked
  * at every pty-interval=; its openpty and ptmx, how it is made: on this
  * system both give the same, from /dev/ptmx.
  */

@@ -752,7 +752,7 @@ cmdline_dump_modes(void)
 
 /* Go through the conflict table: exits at the first conflict. */
 __startup void
-check(struct cmdline *cl)
+cmdline_check(struct cmdline *cl)
 {
 	const struct conflict	*c;
 	const struct options	*o = cl->o;

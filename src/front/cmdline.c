@@ -884,7 +884,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	/* Invoked as "socat" (a link), it reads socat's command line. */
 	if (strcmp(getprogname(), "socat") == 0) {
 		nops = socat_cmdline(&cl, argc, argv);
-		check(&cl);
+		cmdline_check(&cl);
 		pair_build(&cl, argc - nops, argv + nops);
 		return;
 	}
@@ -934,7 +934,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 		o->side.sock.listen_fd = -1;
 	if (o->side.listen && o->side.sock.listen_fd != -1)
 		passed_operands(o);
-	check(&cl);
+	cmdline_check(&cl);
 	/* The options are the defaults each address's side starts from. */
 	if (cl.pair)
 		pair_build(&cl, nops, ops);

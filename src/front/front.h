@@ -356,7 +356,7 @@ int		 opt_audit(int);
 #define OPTIONS_TAKEN(f)	TAKEN(TAKEN_OPTIONS, struct options, f)
 
 /* cmdline-check.c */
-void		 check(struct cmdline *);
+void		 cmdline_check(struct cmdline *);
 int		 conflicts_valid(void);
 void		 excludes(const struct optdef *);
 void		 cmdline_dump_modes(void);

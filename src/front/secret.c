@@ -104,7 +104,7 @@ secret_take(struct options *o, const char *text)
  * Find the code of a --secret given without one: SOCKCAT_SECRET; else a
  * listener draws one, which it shows with the command the other side
  * runs once it listens (net_report_listen()); else it is asked for on
- * the terminal, without echo.  Then check it.  A step of check().
+ * the terminal, without echo.  Then check it.  A step of cmdline_check().
  */
 __startup void
 secret_find(struct cmdline *cl)

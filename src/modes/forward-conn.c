@@ -155,7 +155,7 @@ fconn_device_close(struct fconn *fc)
 		return;
 	if (t->dev_fd != -1)
 		close(t->dev_fd);
-	device_close(t->sd, t->dev_slave);
+	end_device_close(t->sd, t->dev_slave);
 	t->dev_fd = t->dev_slave = -1;
 	t->dev_user = NULL;
 	fc->dev = NULL;
@@ -503,7 +503,7 @@ fconn_device_cb(void *arg)
 		return;
 	}
 	/* Made before the listener (pty-wait-slave), or now. */
-	if (t->dev_fd == -1 && (t->dev_fd = device_open(t->sd, &name,
+	if (t->dev_fd == -1 && (t->dev_fd = end_device_open(t->sd, &name,
 	    &t->dev_slave, &cause)) == -1) {
 		log_warnx("%s: %s", t->sd->text, cause);
 		free(cause);

@@ -620,7 +620,7 @@ forward_pty_wait(struct fwd_targets *ts)
 		t = &ts->t[i];
 		if (t->sd->kind != SIDE_PTY || !t->sd->pty_wait)
 			continue;
-		if ((t->dev_fd = device_open(t->sd, &name, &t->dev_slave,
+		if ((t->dev_fd = end_device_open(t->sd, &name, &t->dev_slave,
 		    &cause)) == -1)
 			fatalx("%s: %s", t->sd->text, cause);
 	}

@@ -374,7 +374,7 @@ fail:
  * from one of its callbacks), and that process's close is the end.
  */
 int
-device_open(const struct side *sd, const char **name, int *slave,
+end_device_open(const struct side *sd, const char **name, int *slave,
     char **cause)
 {
 	char		 speed[32], tty[64];
@@ -429,12 +429,12 @@ device_open(const struct side *sd, const char **name, int *slave,
 }
 
 /*
- * Give back the line of side sd that device_open() opened, its
+ * Give back the line of side sd that end_device_open() opened, its
  * descriptor closed by its session: a serial line's modes and lock, a
  * pseudo-terminal's link and terminal side (slave).
  */
 void
-device_close(const struct side *sd, int slave)
+end_device_close(const struct side *sd, int slave)
 {
 	if (sd->kind == SIDE_SERIAL)
 		serial_release(sd->path);
@@ -443,7 +443,7 @@ device_close(const struct side *sd, int slave)
 }
 
 /*
- * A line's descriptor fd, opened (device_open()), as e's one endpoint of
+ * A line's descriptor fd, opened (end_device_open()), as e's one endpoint of
  * session s, both ways, named name: its hang-up is its end.  fd is given
  * to the endpoint.  Returns -1 with errno (fd closed).
  */
@@ -472,7 +472,7 @@ end_line(const struct side *sd, struct session *s, const struct end_how *how,
 	const char	*name;
 	int		 fd;
 
-	if ((fd = device_open(sd, &name, &e->slave, cause)) == -1)
+	if ((fd = end_device_open(sd, &name, &e->slave, cause)) == -1)
 		return (-1);
 	e->line = sd;
 	if (sd->kind == SIDE_PTY && ((sd->perm != -1 && fchmod(e->slave,
@@ -715,7 +715,7 @@ void
 end_close(struct end *e)
 {
 	if (e->line != NULL)
-		device_close(e->line, e->slave);
+		end_device_close(e->line, e->slave);
 	e->line = NULL;
 	e->slave = -1;
 }

@@ -68,16 +68,17 @@ int		 end_netconn(struct end *, const struct side *,
 int		 end_device(struct end *, const struct side *,
 		    struct session *, const char *, int);
 void		 end_close(struct end *);
+struct child	*program_start(const struct side *, const struct exec_conn *,
+		    int, int, char **);
+void		 program_here(const struct side *, int, int, int, char **);
+int		 end_device_open(const struct side *, const char **, int *,
+		    char **);
+void		 end_device_close(const struct side *, int);
 
 /* replay.c */
 int		 replay_check(const struct side *, char **);
 int		 replay_open(const struct side *, struct session *,
 		    const struct end_how *, struct end *, char **);
-struct child	*program_start(const struct side *, const struct exec_conn *,
-		    int, int, char **);
-void		 program_here(const struct side *, int, int, int, char **);
-int		 device_open(const struct side *, const char **, int *, char **);
-void		 device_close(const struct side *, int);
 /* dialect.c */
 extern const struct dialect dialect_nc, dialect_socat;
 const struct dialect *dialect_of(const struct addr *);
