@@ -2,7 +2,8 @@
 # The layers of src/ (doc/design.md): no file calls a higher layer, no
 # module (a file, or the files layers.py's MODULES names together) calls
 # one that calls it back, found from the symbols of the object files,
-# and every file includes its own layer's header first.
+# and every file includes its own layer's header first; and no two
+# files of src/ share a name.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -67,6 +68,16 @@ f = []
 layers.check_symbols('$SC_TMP/b', f)
 print('\n'.join(f))")
 	assertContains "$OUT" "files that call each other: pump/a.c pump/bb.c"
+}
+
+# No two files of src/ share a name, whatever their folders: a name
+# (room.c, unix.c) says one thing, and a file is found by it alone.
+test_no_file_name_twice_in_src() {
+	src=${TESTS_DIR:-$(dirname "$0")}/../src
+	files=$(cd "$src" && ls -- */*.[ch]) || fail "no files under $src"
+	assertContains "$files" "pump/pump.c"
+	assertEquals "file names found twice under src/" "" \
+	    "$(echo "$files" | sed 's|.*/||' | sort | uniq -d)"
 }
 
 # The pump's core was split along its seams so that it reads in one

@@ -505,7 +505,7 @@ size_t		 chatproto_quit_scan(int *, const unsigned char *, size_t,
 		    int *);
 size_t		 chatproto_rx(struct chat_view *, const unsigned char *,
 		    size_t, unsigned char *);
-/* room.c */
+/* roomproto.c */
 
 /* A longer room line is cut there, and the rest of it dropped. */
 #define ROOM_LINE_MAX		4096
@@ -541,7 +541,7 @@ int		 room_name_reserved(const unsigned char *, size_t);
 enum room_cmd	 room_parse(const unsigned char *, size_t,
 		    const unsigned char **, size_t *);
 
-/* secret.c */
+/* secretcode.c */
 #define SECRET_SYMBOLS		26	/* a drawn code's random symbols:
 					   130 bits, and two of check */
 #define SECRET_TEXT_MAX		40	/* a drawn code as shown, and NUL */
@@ -726,7 +726,7 @@ ssize_t		 script_text(const char *, const char *, const regmatch_t *,
 int		 script_time(const char *, long long *);
 void		 script_free(struct script *);
 
-/* record.c */
+/* rec-format.c */
 /*
  * A recorded session (--record, replay:): "sockcat-record 1" on its first
  * line, then a chunk a line: the milliseconds since the session began,

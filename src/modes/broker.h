@@ -12,7 +12,7 @@
 
 /*
  * A source of room lines: a client or the operator.  Bytes are framed
- * into lines (room.c), with state, so that a line arriving in pieces, or
+ * into lines (roomproto.c), with state, so that a line arriving in pieces, or
  * several in one read, gets exactly one prefix each.
  */
 struct speaker {

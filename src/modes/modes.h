@@ -226,7 +226,7 @@ int		 plain_serve_dgram(const struct job *, int);
 int		 dgram_serve_socket(const struct job *, int);
 int		 dgram_listen(const struct job *);
 
-/* unix.c (the -U modes) */
+/* unixmode.c (the -U modes) */
 int		 unix_connect(const struct job *);
 int		 unix_scan(const struct job *);
 int		 unix_listen(const struct job *);

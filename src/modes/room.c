@@ -1,7 +1,7 @@
 /*
  * --room: a chat server on the broker (broker.c), with user ids,
  * announcements and one prefix per line.  What a member sends is framed
- * into lines by the room codec (src/codec/room.c); a command (/who,
+ * into lines by the room codec (src/codec/roomproto.c); a command (/who,
  * /nick, /me, /help, :q) is carried out, any other line goes to everyone
  * with the speaker's name.
  */

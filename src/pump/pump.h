@@ -538,7 +538,7 @@ int		 stamp_parse(struct stamp *, const char *);
 size_t		 stamp_now(const struct stamp *, uint64_t, char *);
 int		 stamp_endpoint(struct endpoint *, const struct stamp *);
 
-/* rec.c */
+/* rec-tap.c */
 int		 recorder_start(struct session *, struct channel *,
 		    struct channel *, const char *, int, char **);
 

@@ -75,7 +75,7 @@ int		 end_device_open(const struct side *, const char **, int *,
 		    char **);
 void		 end_device_close(const struct side *, int);
 
-/* replay.c */
+/* rec-replay.c */
 int		 replay_check(const struct side *, char **);
 int		 replay_open(const struct side *, struct session *,
 		    const struct end_how *, struct end *, char **);

@@ -63,7 +63,7 @@ struct ws_hs	*ws_connect_start(const struct side *, int, struct tls *,
 #define LISTEN_FULL_MAX	128
 void		 ws_say_full(const struct side *, int, const char *);
 
-/* wshttp.c */
+/* wsroute.c */
 enum {
 	WSH_UPGRADE,		/* an upgrade, or the upgrade's refusal */
 	WSH_ANSWER,		/* an answer of its own */

@@ -2,7 +2,7 @@
  * The WebSocket upgrade as a stage on the loop (a server's after its TLS
  * handshake, a client's after its dial), which makes a connection of
  * src/ws/wsconn.c: the client's request and the server's answer, a
- * request that is no upgrade answered as plain HTTP (src/ws/wshttp.c
+ * request that is no upgrade answered as plain HTTP (src/ws/wsroute.c
  * decides what), a plain TCP client of a --broker or --room told apart
  * by its first bytes (the clients turned away while the server is full
  * are src/ws/wsfull.c's).

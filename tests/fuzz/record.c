@@ -1,5 +1,5 @@
 /*
- * Fuzz target: recorded sessions (src/codec/record.c): any text is a
+ * Fuzz target: recorded sessions (src/codec/rec-format.c): any text is a
  * recording or one line naming what is wrong; a recording read is its
  * chunks in order of time, each within the bytes read, and written again
  * a line a chunk (record_line()) it reads as the same chunks.

@@ -1,5 +1,5 @@
 /*
- * Fuzz target: a room's codec (src/codec/room.c), fed in pieces the fuzzer
+ * Fuzz target: a room's codec (src/codec/roomproto.c), fed in pieces the fuzzer
  * chooses.  The lines framed, each escaped and prefixed as the room
  * relays them, must be the input's lines (cut at the longest line
  * allowed, a CR before the LF dropped), UTF-8 with no raw control

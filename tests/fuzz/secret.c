@@ -1,5 +1,5 @@
 /*
- * Fuzz target: --secret's codes (src/codec/secret.c), their strength
+ * Fuzz target: --secret's codes (src/codec/secretcode.c), their strength
  * and their hiding in an address (addr_hide_secret()).  Any text is a
  * drawn code, a slip or a code of the user's, without a crash or a read
  * past it; a drawn code comes back as its 28 symbols, which read again

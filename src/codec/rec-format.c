@@ -1,7 +1,8 @@
 /*
  * Recorded sessions (--record, replay:): a chunk's line made, and a file
  * of them read, each line checked and a malformed one named.  Pure: the
- * pump writes the lines (rec.c), the side layer plays them (replay.c).
+ * pump writes the lines (rec-tap.c), the side layer plays them
+ * (rec-replay.c).
  *
  *	file	= "sockcat-record 1" NL { line }
  *	line	= [ chunk ] [ "#" text ] NL	(blank, or a comment)

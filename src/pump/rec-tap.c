@@ -1,6 +1,6 @@
 /*
  * --record: a session's traffic, both ways, written as it is delivered
- * to a file of its own in the recording format (codec/record.c), each
+ * to a file of its own in the recording format (codec/rec-format.c), each
  * chunk with the time since the session began.
  */
 /* SPDX-License-Identifier: ISC */
