@@ -328,6 +328,9 @@ test_refused_in_detail() {
 	    --script "$SC_TMP/bad" 127.0.0.1 1
 	expect_error "--send: longer than a step may be: \"${long:0:44}...\"" \
 	    --send "$long" 127.0.0.1 1
+	truncate -s 1048577 "$SC_TMP/bad"
+	expect_error "--script $SC_TMP/bad: longer than 1048576 bytes" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
 	for i in 1 2 3 4 5 6 7; do
 		echo 'expect (a{100}){150}'
 	done >"$SC_TMP/bad"
