@@ -58,28 +58,28 @@ said() {
 # one line more than the clean run's, exactly one if a client was not
 # served (UNSERVED 1); or status 1 with one line more, its own.
 judge() {
-	_what=$1 _st=$2 _err=$3 _ok=$4 _unserved=${5:-0}
+	_jname=$1 _st=$2 _err=$3 _ok=$4 _unserved=${5:-0}
 	said "$_err"
 	_lines=$(wc -l <"$SC_TMP/said")
 	case $_st in
 	0)
 		[ "$_ok" -eq 0 ] ||
-		    fail "$_what: status 0, the job not done: $(cat "$_err")"
+		    fail "$_jname: status 0, the job not done: $(cat "$_err")"
 		if [ "$_unserved" -eq 1 ]; then
 			[ "$_lines" -eq 1 ] ||
-			    fail "$_what: a client not served, $_lines lines said: $(cat "$_err")"
+			    fail "$_jname: a client not served, $_lines lines said: $(cat "$_err")"
 		elif [ "$_lines" -gt 1 ]; then
-			fail "$_what: status 0, $_lines lines more: $(cat "$_err")"
+			fail "$_jname: status 0, $_lines lines more: $(cat "$_err")"
 		fi
 		;;
 	1)
-		assertTrue "$_what: one line more: $(cat "$_err")" \
+		assertTrue "$_jname: one line more: $(cat "$_err")" \
 		    "[ $_lines -ge 1 ] && [ $_lines -le ${MAX_LINES:-1} ]"
-		assertTrue "$_what: its own line: $(cat "$_err")" \
+		assertTrue "$_jname: its own line: $(cat "$_err")" \
 		    "grep -Eq '${OWN_LINE:-^sockcat: }' '$SC_TMP/said'"
 		;;
 	*)
-		fail "$_what: status $_st: $(cat "$_err")"
+		fail "$_jname: status $_st: $(cat "$_err")"
 		;;
 	esac
 }

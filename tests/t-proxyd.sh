@@ -279,6 +279,45 @@ PYEOF
 	EPORT=$(<"$SC_TMP/echo.port")
 }
 
+# A destination that breaks its connection (a reset) after 100000 bytes:
+# the client of the tunnel is reset too, after all that came, never
+# given a clean end it would take for the whole answer.
+test_server_passes_a_reset_on() {
+	pserver --proxy-type http
+	t 30 python3 -c '
+import socket, struct, sys, threading
+ls = socket.socket()
+ls.bind(("127.0.0.1", 0))
+ls.listen(1)
+def dest():
+    c, _ = ls.accept()
+    c.sendall(b"x" * 100000)
+    c.recv(1)  # the client has it all
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+threading.Thread(target=dest).start()
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+s.sendall(b"CONNECT 127.0.0.1:%d HTTP/1.1\r\n\r\n" % ls.getsockname()[1])
+buf = b""
+while b"\r\n\r\n" not in buf:
+    buf += s.recv(1)
+print(buf.split(b"\r\n")[0].decode())
+n = 0
+while n < 100000:
+    n += len(s.recv(65536))
+s.sendall(b".")
+try:
+    while s.recv(65536):
+        n += 1
+    print(n, "then a clean end")
+except ConnectionResetError:
+    print(n, "then a reset")
+' "$PPORT" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status: $(cat "$SC_TMP/err")" 0 $?
+	assertEquals "what the client saw" "HTTP/1.1 200 Connection established
+100000 then a reset" "$(<"$SC_TMP/out")"
+}
+
 test_server_socks5_hostile_requests() {
 	pserver --proxy-type socks5
 	echo_dest

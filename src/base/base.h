@@ -276,6 +276,7 @@ struct net_peer {
 };
 int		 net_set_nonblock(int, int);
 int		 net_close_err(int);
+void		 net_reset_at_close(int);
 void		 net_format(const struct sockaddr *, socklen_t, int, char *,
 		    size_t, char *, size_t);
 struct in6_addr;

@@ -126,9 +126,7 @@ linger_read(int fd, int events, void *arg)
 static void
 linger_reset(struct linger_sock *ls)
 {
-	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
-
-	(void)setsockopt(ls->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	net_reset_at_close(ls->fd);
 	linger_end(ls);
 }
 

@@ -34,6 +34,15 @@ net_set_nonblock(int fd, int on)
 	return (ioctl(fd, FIONBIO, &on));
 }
 
+/* Make the close of socket fd a reset (RST), not an end-of-file. */
+void
+net_reset_at_close(int fd)
+{
+	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+}
+
 /* Close fd on a failure's way out, keeping its errno.  Returns -1. */
 int
 net_close_err(int fd)

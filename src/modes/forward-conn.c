@@ -245,32 +245,16 @@ fconn_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 static void
 fconn_finished(struct session *s)
 {
-	struct fconn	*fc = s->arg;
-	struct forward	*f = fc->f;
-	struct endpoint	*ep;
-	struct channel	*ch;
-	const char	*how = "closed";
+	struct fconn		*fc = s->arg;
+	struct forward		*f = fc->f;
+	const struct channel	*own;
+	const char		*how = join_ended(s, 0, &own);
 
-	/*
-	 * A connection that broke (a reset, most often) is passed on as
-	 * one: the other side must not take a cut stream for a whole one.
-	 */
-	TAILQ_FOREACH(ch, &s->channels, entry) {
-		if (ch->state == CH_FAILED)
-			how = "reset";
-		/* Ours, not a peer's doing: said without -v. */
-		if (ch->error_op != NULL && net_own_error(ch->error))
-			log_warnx("forward: %s: %s: %s", fconn_label(fc),
-			    ch->error_op, strerror(ch->error));
-	}
-	if (s->timed_out)
-		how = "idle";
-	if (strcmp(how, "reset") == 0) {
-		TAILQ_FOREACH(ep, &s->endpoints, entry)
-			ep_reset(ep);
-		if (!f->j->side->keep)
-			f->status = 1;
-	}
+	if (own != NULL)
+		log_warnx("forward: %s: %s: %s", fconn_label(fc),
+		    own->error_op, strerror(own->error));
+	if (strcmp(how, "reset") == 0 && !f->j->side->keep)
+		f->status = 1;
 	if (f->j->stats || log_verbosity() >= 2)
 		log_verbose(0, "forward: %s: %s, %llu bytes up, %llu bytes "
 		    "down", fconn_label(fc), how, (unsigned long long)fc->up->bytes,

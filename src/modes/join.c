@@ -406,6 +406,35 @@ join_failed(const char *what, char *cause)
 }
 
 /*
+ * How session s of two peers ended: "reset" when a way broke (but at
+ * its idle time), or when cut says it was cut short (a limit), and then
+ * each end is reset, so that no peer takes a cut stream for a whole one;
+ * else "idle" at its idle time, or "closed".  *own is a way that failed
+ * by a fault of ours, not a peer's doing (to be said without -v), or
+ * NULL.
+ */
+const char *
+join_ended(struct session *s, int cut, const struct channel **own)
+{
+	struct channel	*ch;
+	struct endpoint	*ep;
+	int		 failed = 0;
+
+	*own = NULL;
+	TAILQ_FOREACH(ch, &s->channels, entry) {
+		failed |= ch->state == CH_FAILED;
+		if (*own == NULL && ch->error_op != NULL &&
+		    net_own_error(ch->error))
+			*own = ch;
+	}
+	if (!cut && (!failed || s->timed_out))
+		return (s->timed_out ? "idle" : "closed");
+	TAILQ_FOREACH(ep, &s->endpoints, entry)
+		ep_reset(ep);
+	return ("reset");
+}
+
+/*
  * The program of a near end has exited (from: the way from it, to: the
  * way to it): its output's end ends the session now, since nobody will
  * read what the far side still sends (its children may, until then); a

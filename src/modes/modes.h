@@ -193,6 +193,7 @@ int		 join_new(struct join *, int (*)(struct session *),
 int		 join_ways(struct join *, const struct join_how *, char **);
 int		 join_rides(const struct join_how *);
 void		 join_failed(const char *, char *);
+const char	*join_ended(struct session *, int, const struct channel **);
 void		 join_program_gone(struct channel *, struct channel *);
 int		 join_start(struct join *);
 int		 join_run(const struct job *);

@@ -87,12 +87,12 @@ _Static_assert(HTTP_HOST_MAX < NI_MAXHOST,
 struct prelay {
 	struct netconn	*nc;
 	struct pchunked	*pk;		/* NULL: no chunked body */
+	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
 };
 
 struct pchunked {
 	struct http_chunked ck;
 	int		 said;		/* the bytes dropped after it */
-	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
 };
 
 static void	pconn_relay(struct pconn *);
@@ -120,6 +120,20 @@ pconn_free(struct pconn *pc)
 	dial_cancel(pc->dial);
 	free(pc->fwd);
 	free(pc);
+}
+
+/*
+ * Watch pc's client for events, cb called; else say why (the loop's
+ * failure is ours) and free pc.  Returns -1 when pc is gone.
+ */
+static int
+pconn_watch(struct pconn *pc, int events, ev_fd_cb *cb)
+{
+	if (ev_set(pc->nc->fd, events, cb, pc) == 0)
+		return (0);
+	log_warn("proxy: %s", pc->peer);
+	pconn_free(pc);
+	return (-1);
 }
 
 /*
@@ -547,7 +561,7 @@ pconn_wait_cb(int fd, int events, void *arg)
 	if (n == 0 || pc->len == sizeof(pc->in))
 		ev_del(fd);
 	else
-		ev_set(fd, pc->want, pconn_wait_cb, pc);
+		(void)pconn_watch(pc, pc->want, pconn_wait_cb);
 }
 
 /* Run the state machine over what has been read. */
@@ -595,7 +609,7 @@ pconn_parse(struct pconn *pc)
 		    strerror(errno));
 		return;
 	}
-	ev_set(pc->nc->fd, EV_READ, pconn_wait_cb, pc);
+	(void)pconn_watch(pc, EV_READ, pconn_wait_cb);
 }
 
 /* Read what the client sends before it is connected, and parse it. */
@@ -605,11 +619,12 @@ pconn_read_cb(int fd, int events, void *arg)
 	struct pconn	*pc = arg;
 	ssize_t		 n;
 
+	(void)fd;
 	n = pconn_recv_all(pc);
 	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 		/* A TLS read may wait for the socket to be writable. */
 		if (pc->want != events)
-			ev_set(fd, pc->want, pconn_read_cb, pc);
+			(void)pconn_watch(pc, pc->want, pconn_read_cb);
 		return;
 	}
 	if (n <= 0) {
@@ -618,16 +633,27 @@ pconn_read_cb(int fd, int events, void *arg)
 		pconn_free(pc);
 		return;
 	}
-	if (pc->want != events)
-		ev_set(fd, pc->want, pconn_read_cb, pc);
+	if (pc->want != events &&
+	    pconn_watch(pc, pc->want, pconn_read_cb) == -1)
+		return;
 	pconn_parse(pc);
 }
 
+/*
+ * A relay that broke is passed on as a reset, each way: the client must
+ * not take a tunnel cut short for a whole one.
+ */
 static void
 proxyd_finished(struct session *s)
 {
-	struct prelay	*pr = s->arg;
+	struct prelay		*pr = s->arg;
+	const struct channel	*own;
+	const char		*how = join_ended(s, 0, &own);
 
+	if (own != NULL)
+		log_warnx("proxy: %s: %s: %s", pr->peer, own->error_op,
+		    strerror(own->error));
+	log_verbose(2, "proxy: %s: %s", pr->peer, how);
 	session_free(s);
 	netconn_free(pr->nc);
 	free(pr->pk);
@@ -653,17 +679,18 @@ static size_t
 proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
     size_t space)
 {
-	struct pchunked	*pk = ((struct prelay *)ch->src->session->arg)->pk;
+	struct prelay	*pr = ch->src->session->arg;
+	struct pchunked	*pk = pr->pk;
 	size_t		 k;
 
 	(void)space;
 	k = http_chunked_scan(&pk->ck, p, n);
 	if (pk->ck.state == HC_BAD && !pk->said) {
-		log_verbose_warn(1, "proxy: %s: %s", pk->peer, pk->ck.why);
+		log_verbose_warn(1, "proxy: %s: %s", pr->peer, pk->ck.why);
 		pk->said = 1;
 	} else if (k < n && !pk->said) {
 		log_verbose_warn(1, "proxy: %s: what follows the request's "
-		    "body dropped", pk->peer);
+		    "body dropped", pr->peer);
 		pk->said = 1;
 	}
 	return (k);
@@ -704,7 +731,6 @@ pconn_chunked(struct pconn *pc, struct prelay *pr)
 		return (-1);
 	}
 	http_chunked_init(&pk->ck);
-	strlcpy(pk->peer, pc->peer, sizeof(pk->peer));
 	k = http_chunked_scan(&pk->ck, pc->in, pc->len);
 	if (pk->ck.state == HC_BAD) {
 		pconn_refuse(pc, -1, HTTP_BAD_REQUEST, pk->ck.why);
@@ -779,12 +805,13 @@ pconn_relay(struct pconn *pc)
 	char		*cause = NULL;
 	struct join_how	 how = { .flow = j->flow, .far = j->side,
 	    .name = { "upstream", "downstream" },
-	    .flags = { CH_SHUTDOWN, CH_SHUTDOWN }, .idle_ms = TIME_NONE,
+	    .flags = { CH_SHUTDOWN | CH_RESET, CH_SHUTDOWN | CH_RESET },
+	    .idle_ms = TIME_NONE,
 	    .rule = pc->fwd != NULL ? JOIN_NEAR_ENDS : JOIN_SIDES };
 	struct netconn	*tnc;
 	struct prelay	*pr;
 	char		 host[LOG_ESCAPED(sizeof(pc->host))];
-	int		 rc;
+	int		 rc, answered = 0, cfd = pc->nc->fd;
 
 	log_verbose(1, "proxy: %s: connected to %s port %s", pc->peer,
 	    log_escape(host, sizeof(host), pc->host, strlen(pc->host)),
@@ -799,8 +826,12 @@ pconn_relay(struct pconn *pc)
 		free(pr);
 		return;
 	}
-	if (pconn_connected(pc) == -1 ||
-	    join_new(&jn, proxyd_watch, proxyd_finished, pr) == -1)
+	strlcpy(pr->peer, pc->peer, sizeof(pr->peer));
+	if (pconn_connected(pc) == -1)
+		goto fail;
+	/* Told it is connected: from now on a failure is the client's reset. */
+	answered = 1;
+	if (join_new(&jn, proxyd_watch, proxyd_finished, pr) == -1)
 		goto fail;
 	/* Each descriptor is the session's once it has an endpoint. */
 	ev_timer_disarm(&pc->timer);
@@ -839,6 +870,8 @@ fail:
 		log_verbose_warn(1, "proxy: %s: %s", pc->peer,
 		    strerror(errno));
 said:
+	if (answered)
+		net_reset_at_close(cfd);
 	session_free(jn.s);
 	free(pr->pk);
 	free(pr);
@@ -917,9 +950,8 @@ proxyd_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	 * socket to be writable, which it is at once.  It is the loop's, as
 	 * every first step is, not the listener's call's.
 	 */
-	ev_set(nc->fd, nc->tls != NULL ? EV_WRITE : EV_READ, pconn_read_cb,
-	    pc);
-	return (0);
+	return (pconn_watch(pc, nc->tls != NULL ? EV_WRITE : EV_READ,
+	    pconn_read_cb));
 }
 
 static const struct listen_ops proxyd_ops = {

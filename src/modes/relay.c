@@ -233,35 +233,23 @@ rpair_free(struct rpair *p)
 static void
 rpair_finished(struct session *s)
 {
-	struct rpair	*p = s->arg;
-	struct channel	*ch;
-	char		 a[NI_MAXHOST + NI_MAXSERV + 2];
-	char		 b[NI_MAXHOST + NI_MAXSERV + 2];
-	const char	*how = "closed";
-	struct endpoint	*ep;
-	int		 cut = 0;
+	struct rpair		*p = s->arg;
+	const struct channel	*own;
+	char			 a[NI_MAXHOST + NI_MAXSERV + 2];
+	char			 b[NI_MAXHOST + NI_MAXSERV + 2];
+	const char		*how;
 
-	TAILQ_FOREACH(ch, &s->channels, entry) {
-		if (ch->state == CH_FAILED)
-			cut = 1;
-		/* Ours, not a client's doing: said without -v. */
-		if (ch->error_op != NULL && net_own_error(ch->error))
-			log_warnx("relay: %s and %s: %s: %s",
-			    relay_label(&p->peer[0], a, sizeof(a)),
-			    relay_label(&p->peer[1], b, sizeof(b)),
-			    ch->error_op, strerror(ch->error));
-	}
+	/* A pair ended by a limit is reset too, both ways. */
 	if (s->why == SE_IDLE)
 		p->limit = "reset at --idle-timeout";
-	/*
-	 * A cut stream is passed on as one, never as a whole one: a pair
-	 * ended by a failure or a limit is reset, both ways.
-	 */
-	if (cut || p->limit != NULL) {
-		how = p->limit != NULL ? p->limit : "reset";
-		TAILQ_FOREACH(ep, &s->endpoints, entry)
-			ep_reset(ep);
-	}
+	how = join_ended(s, p->limit != NULL, &own);
+	if (p->limit != NULL)
+		how = p->limit;
+	if (own != NULL)
+		log_warnx("relay: %s and %s: %s: %s",
+		    relay_label(&p->peer[0], a, sizeof(a)),
+		    relay_label(&p->peer[1], b, sizeof(b)),
+		    own->error_op, strerror(own->error));
 	log_verbose(1, "relay: %s and %s: %s, %llu and %llu bytes", relay_label(
 	    &p->peer[0], a, sizeof(a)), relay_label(&p->peer[1], b, sizeof(b)),
 	    how, (unsigned long long)p->way[0]->bytes,

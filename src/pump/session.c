@@ -632,9 +632,7 @@ channel_cut(const struct channel *ch)
 void
 ep_reset(struct endpoint *ep)
 {
-	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
-
-	(void)setsockopt(ep->wfd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	net_reset_at_close(ep->wfd);
 	ep->flags &= ~EP_LINGER;
 }
 
