@@ -60,8 +60,9 @@ void		 cleanup_spawning(void);
 void		 cleanup_forked(void);
 void		 cleanup_signal(int);
 void		 cleanup_on_signals(void);
-int		 sig_action(int, const struct sigaction *, struct sigaction *);
-void		 sig_set_by_sockcat(sigset_t *);
+int		 cleanup_sigaction(int, const struct sigaction *,
+		    struct sigaction *);
+void		 cleanup_sigset(sigset_t *);
 
 /* pool.c */
 /* A job for a pool's worker: the first member of the caller's struct. */
@@ -176,8 +177,8 @@ __dead void	 fatal(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 __dead void	 fatalx(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
-__dead void	 async_abort(const char *, const char *, void *);
-void		 write_quiet(int, const void *, size_t);
+__dead void	 log_async_abort(const char *, const char *, void *);
+void		 log_write_quiet(int, const void *, size_t);
 /* The room log_escape() needs for n bytes, its NUL included. */
 #define LOG_ESCAPED(n)	(4 * (n) + 1)
 const char	*log_escape(char *, size_t, const void *, size_t);
@@ -191,16 +192,17 @@ int		 path_chown(int, const char *, const char *, const char *,
 /* A peer's text being shown (text_escape()): what it holds between calls. */
 struct text_esc {
 	int		 ascii;		/* all but printable ASCII escaped */
-	int		 state;		/* utf8_span()'s */
+	int		 state;		/* text_utf8_span()'s */
 	size_t		 nheld;
 	unsigned char	 held[4];	/* a character begun */
 };
 /* The most bytes text_escape() makes of one. */
 #define TEXT_ESC_MAX	16
-size_t		 utf8_span(int *, const unsigned char *, size_t, size_t *);
+size_t		 text_utf8_span(int *, const unsigned char *, size_t, size_t *);
 size_t		 text_escape(struct text_esc *, const void *, size_t,
 		    unsigned char *);
 size_t		 text_escape_end(struct text_esc *, unsigned char *);
+int		 text_hex_value(int);
 
 /*
  * The rule of every asynchronous start function (tls_handshake_start(),
@@ -219,7 +221,7 @@ size_t		 text_escape_end(struct text_esc *, unsigned char *);
 #define ASYNC_STARTED(x)	((x)->starting = NULL)
 #define ASYNC_CALLBACK(x, where, cb) do {				\
 	if ((x)->starting != NULL)					\
-		async_abort((x)->starting, (where), (void *)(cb));	\
+		log_async_abort((x)->starting, (where), (void *)(cb));	\
 } while (0)
 #else
 #define ASYNC_START(x, name)	((void)(x))
@@ -313,10 +315,10 @@ void		 sock_linger_break(void);
 /* parse.c */
 int		 parse_ports(const char *, int, int, char ***, size_t *,
 		    char *, size_t);
-void		 free_ports(char **, size_t);
+void		 parse_ports_free(char **, size_t);
 int		 parse_time(const char *, long long, long long, long long *,
 		    const char **);
-long long	 time_ms_up(double);
+long long	 parse_time_ms_up(double);
 int		 parse_tos(const char *, int *);
 const char	*parse_tos_name(size_t);
 
@@ -382,9 +384,9 @@ struct buf {
 	size_t		 off;	/* Start of unsent data. */
 	size_t		 len;	/* Bytes of unsent data. */
 };
-void		*pool_get(size_t);
-void		 pool_put(void *, size_t);
-void		 pool_counts(size_t *, size_t *);
+void		*buf_pool_get(size_t);
+void		 buf_pool_put(void *, size_t);
+void		 buf_pool_counts(size_t *, size_t *);
 int		 buf_init(struct buf *, size_t);
 void		 buf_free(struct buf *);
 int		 buf_release(struct buf *);

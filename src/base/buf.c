@@ -45,11 +45,11 @@ static size_t	pool_held, pool_pooled, pool_bytes;
 
 /*
  * Return an area of size bytes (at least a pointer's) for a user that
- * gives it back with pool_put() and the same size.  Returns NULL with
+ * gives it back with buf_pool_put() and the same size.  Returns NULL with
  * errno on failure.
  */
 void *
-pool_get(size_t size)
+buf_pool_get(size_t size)
 {
 	struct pool_free	*f;
 	void			*p;
@@ -72,11 +72,11 @@ pool_get(size_t size)
 }
 
 /*
- * Give back an area of size bytes from pool_get(): it is kept for the next
+ * Give back an area of size bytes from buf_pool_get(): it is kept for the next
  * taker of that size, or freed when the pool has enough of them.
  */
 __shortrun void
-pool_put(void *p, size_t size)
+buf_pool_put(void *p, size_t size)
 {
 	struct pool_free	*f = p;
 	size_t			 i, spare = POOL_SIZES;
@@ -110,7 +110,7 @@ pool_put(void *p, size_t size)
  * Only reads two numbers: a signal handler may call it.
  */
 void
-pool_counts(size_t *held, size_t *pooled)
+buf_pool_counts(size_t *held, size_t *pooled)
 {
 	*held = pool_held;
 	*pooled = pool_pooled;
@@ -124,7 +124,7 @@ int
 buf_init(struct buf *b, size_t size)
 {
 	memset(b, 0, sizeof(*b));
-	if ((b->data = pool_get(size)) == NULL)
+	if ((b->data = buf_pool_get(size)) == NULL)
 		return (-1);
 	b->size = size;
 	return (0);
@@ -134,7 +134,7 @@ buf_init(struct buf *b, size_t size)
 __shortrun void
 buf_free(struct buf *b)
 {
-	pool_put(b->data, b->size);
+	buf_pool_put(b->data, b->size);
 	memset(b, 0, sizeof(*b));
 }
 

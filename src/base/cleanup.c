@@ -23,7 +23,7 @@ static cleanup_fn	*cleanup_fns[CLEANUP_MAX];
 static volatile int	 cleanup_n;
 /* The process that owns the registry, once it has started a child. */
 static pid_t		 cleanup_pid;
-/* The signals whose disposition sockcat set (sig_action()). */
+/* The signals whose disposition sockcat set (cleanup_sigaction()). */
 static sigset_t		 sig_set_by_us;
 static int		 sig_set_inited;
 
@@ -217,7 +217,7 @@ cleanup_catch(int sig, const struct sigaction *sa)
 		return;
 	if (sigaction(sig, NULL, &old) == -1 || old.sa_handler == SIG_IGN)
 		return;
-	sig_action(sig, sa, NULL);
+	cleanup_sigaction(sig, sa, NULL);
 }
 
 /*
@@ -226,7 +226,7 @@ cleanup_catch(int sig, const struct sigaction *sa)
  * in modes of its own, which a signal must not leave behind (a shell's
  * terminal left raw and silent looks dead).  A signal that is ignored
  * (SIGPIPE; one a shell had ignored for a background job) or that
- * sockcat has taken already (sig_action(): a reload, figures, a signal
+ * sockcat has taken already (cleanup_sigaction(): a reload, figures, a signal
  * passed to a program) is left as it is; a handler of another's (a
  * sanitizer's) is replaced, so that the process still dies of the
  * signal.  Once is enough.
@@ -254,11 +254,11 @@ cleanup_on_signals(void)
 /*
  * sigaction(2), remembering sig when sa sets a disposition, so that a
  * child can be given back the default of every signal sockcat catches or
- * ignores (sig_set_by_sockcat()) without asking for every signal there is.
+ * ignores (cleanup_sigset()) without asking for every signal there is.
  * Every handler and every ignored signal is set through here.
  */
 __startup int
-sig_action(int sig, const struct sigaction *sa, struct sigaction *old)
+cleanup_sigaction(int sig, const struct sigaction *sa, struct sigaction *old)
 {
 	if (sa != NULL) {
 		if (!sig_set_inited) {
@@ -270,9 +270,9 @@ sig_action(int sig, const struct sigaction *sa, struct sigaction *old)
 	return (sigaction(sig, sa, old));
 }
 
-/* The signals sig_action() has set a disposition for. */
+/* The signals cleanup_sigaction() has set a disposition for. */
 void
-sig_set_by_sockcat(sigset_t *set)
+cleanup_sigset(sigset_t *set)
 {
 	if (sig_set_inited)
 		*set = sig_set_by_us;

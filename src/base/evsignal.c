@@ -111,5 +111,5 @@ ev_signal(int sig, ev_signal_cb *cb, void *arg)
 	sa.sa_handler = cb != NULL ? ev_signal_handler : SIG_DFL;
 	ev_sigs[sig].cb = cb;
 	ev_sigs[sig].arg = arg;
-	return (sig_action(sig, &sa, NULL));
+	return (cleanup_sigaction(sig, &sa, NULL));
 }

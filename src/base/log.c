@@ -424,7 +424,7 @@ log_escape(char *out, size_t outsz, const void *p, size_t n)
  * EAGAIN included, ends it.  Async-signal-safe, and errno is kept.
  */
 __shortrun void
-write_quiet(int fd, const void *p, size_t n)
+log_write_quiet(int fd, const void *p, size_t n)
 {
 	const char	*s = p;
 	ssize_t		 w;
@@ -451,7 +451,7 @@ write_quiet(int fd, const void *p, size_t n)
  * else the callback is its address in the executable.
  */
 void
-async_abort(const char *start, const char *where, void *cb)
+log_async_abort(const char *start, const char *where, void *cb)
 {
 	char	 name[256] = "", cmd[128];
 	Dl_info	 di;

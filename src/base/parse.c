@@ -131,7 +131,7 @@ parse_ports(const char *arg, int udp, int min, char ***list, size_t *n,
 }
 
 __shortrun void
-free_ports(char **list, size_t n)
+parse_ports_free(char **list, size_t n)
 {
 	size_t	 i;
 
@@ -143,7 +143,7 @@ free_ports(char **list, size_t n)
 /*
  * Parse a time: a whole number of seconds as netcat takes it, or a number
  * with a unit suffix "ms", "s", "m" or "h" ("1.5s" too).  The result, in
- * milliseconds (a fraction of one rounded up: time_ms_up()), must lie
+ * milliseconds (a fraction of one rounded up: parse_time_ms_up()), must lie
  * within [min_s, max_s] seconds.  Returns -1 with
  * *errstr set to "invalid", "too small" or "too large", as strtonum(3)
  * says it for the plain numbers netcat takes.
@@ -190,7 +190,7 @@ parse_time(const char *s, long long min_s, long long max_s, long long *ms,
 		*errstr = "too large";
 		return (-1);
 	}
-	*ms = time_ms_up(v);
+	*ms = parse_time_ms_up(v);
 	*errstr = NULL;
 	return (0);
 }
@@ -204,7 +204,7 @@ parse_time(const char *s, long long min_s, long long max_s, long long *ms,
  * millisecond taken off first, is not rounded up.
  */
 long long
-time_ms_up(double v)
+parse_time_ms_up(double v)
 {
 	double		 slack;
 	long long	 n;

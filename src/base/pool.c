@@ -200,7 +200,7 @@ pool_finished(struct pool *p, struct pool_job *j)
 	j->state = PJ_DONE;
 	/* One byte says it: the loop takes the whole list each time. */
 	if (TAILQ_EMPTY(&p->done))
-		write_quiet(p->pipe[1], "", 1);
+		log_write_quiet(p->pipe[1], "", 1);
 	TAILQ_INSERT_TAIL(&p->done, j, entry);
 }
 

@@ -23,7 +23,7 @@
  * text may end, or be cut, and still be UTF-8.
  */
 size_t
-utf8_span(int *state, const unsigned char *p, size_t n, size_t *bound)
+text_utf8_span(int *state, const unsigned char *p, size_t n, size_t *bound)
 {
 	uint64_t	 w;
 	size_t		 i = 0, b = 0;
@@ -150,7 +150,7 @@ text_escape(struct text_esc *e, const void *p, size_t n, unsigned char *out)
 			out[k++] = s[i++];
 		else if (e->ascii)
 			k += text_hex(out + k, s[i++]);
-		else if (utf8_span(&e->state, s + i, 1, &bound) == 1) {
+		else if (text_utf8_span(&e->state, s + i, 1, &bound) == 1) {
 			e->held[e->nheld++] = s[i++];
 			if (e->state == 0)
 				k += text_char(e, out + k);
@@ -177,4 +177,17 @@ text_escape_end(struct text_esc *e, unsigned char *out)
 	e->nheld = 0;
 	e->state = 0;
 	return (k);
+}
+
+/* The value of the hexadecimal digit c, or -1. */
+int
+text_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
 }

@@ -224,7 +224,7 @@ workers_start(int n)
 	/* Not ignored (inherited so), which would reap the workers unseen. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
-	sig_action(SIGCHLD, &sa, NULL);
+	cleanup_sigaction(SIGCHLD, &sa, NULL);
 	/* Blocked first: nothing that comes after a fork is missed. */
 	sigprocmask(SIG_BLOCK, &ws.mask, &ws.old);
 	for (w = 1; w <= n; w++) {

@@ -57,7 +57,7 @@ static const struct {
  * -1.
  */
 int
-tls_version_parse(const char *s)
+addr_tls_version_parse(const char *s)
 {
 	static const char *const names[] = { "1.0", "1.1", "1.2", "1.3" };
 	size_t	 i;
@@ -166,7 +166,7 @@ addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
 		/* As socat writes them: TLS1 (1.0), TLS1.1, ... */
 		if (a->socat && strncasecmp(s, "tls", 3) == 0)
 			*v = strcmp(s + 3, "1") == 0 ? (char *)"1.0" : s + 3;
-		if (tls_version_parse(*v) == -1)
+		if (addr_tls_version_parse(*v) == -1)
 			return ("1.0, 1.1, 1.2 or 1.3");
 		return (NULL);
 	case AO_COMPRESS:
@@ -239,7 +239,7 @@ addr_option(struct addr *a, char *name)
 	if (t == AO_HOSTPORT)
 		memcpy(copy, value, strlen(value) + 1);
 	if ((t == AO_PORT && addr_port(a, value, 1) == -1) ||
-	    (t == AO_HOSTPORT && !proxy_url_is(value, strlen(value)) &&
+	    (t == AO_HOSTPORT && !url_proxy_is(value, strlen(value)) &&
 	    addr_hostport(a, copy, 0, 1, &h, &p) == -1)) {
 		memcpy(why, a->why, sizeof(why));
 		return (addr_fail(a, "option %s: %s", name, why));

@@ -516,8 +516,8 @@ addr_socat_data(const char *s, int family, int mask, char **out,
 			s++;
 			continue;
 		}
-		if (n == sizeof(b) || (hi = hex_value(s[0])) == -1 ||
-		    (lo = hex_value(s[1])) == -1)
+		if (n == sizeof(b) || (hi = text_hex_value(s[0])) == -1 ||
+		    (lo = text_hex_value(s[1])) == -1)
 			return (-1);
 		b[n++] = hi << 4 | lo;
 		s += 2;

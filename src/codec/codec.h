@@ -178,7 +178,6 @@ ssize_t		 http_encode_refusal(char *, size_t, int, const char *,
 		    const char *, int);
 
 /* http.c */
-int		 hex_value(int);
 #define HTTP_LINE_MAX		1024	/* a line the proxy client sends or
 					   reads */
 #define HTTP_REPLY_HDRS_MAX	64	/* header lines of a proxy's reply */
@@ -450,10 +449,10 @@ struct proxy_url {
 	char		 host[SOCKS_NAME_MAX + 1];
 	char		 port[6];	/* empty: the protocol's own */
 };
-const char	*proxy_url_scheme(int);
+const char	*url_proxy_scheme(int);
 int		 url_decode(const char *, size_t, char *, size_t);
-int		 proxy_url_is(const char *, size_t);
-int		 proxy_url_parse(const char *, size_t, struct proxy_url *,
+int		 url_proxy_is(const char *, size_t);
+int		 url_proxy_parse(const char *, size_t, struct proxy_url *,
 		    const char **);
 
 /* proxyproto.c */
@@ -522,7 +521,7 @@ struct room_framer {
 	unsigned int	 dropped;	/* Lines whose tail was dropped. */
 };
 
-/* What a room line asks for (room_parse()). */
+/* What a room line asks for (roomproto_parse()). */
 enum room_cmd {
 	ROOM_TEXT,		/* An ordinary line, to relay. */
 	ROOM_QUIT,		/* ":q": leave. */
@@ -533,12 +532,12 @@ enum room_cmd {
 };
 
 typedef int room_line_cb(const unsigned char *, size_t, void *);
-int		 room_frame(struct room_framer *, const unsigned char *,
+int		 roomproto_frame(struct room_framer *, const unsigned char *,
 		    size_t, room_line_cb *, void *);
-int		 room_flush(struct room_framer *, room_line_cb *, void *);
-int		 room_name_valid(const unsigned char *, size_t);
-int		 room_name_reserved(const unsigned char *, size_t);
-enum room_cmd	 room_parse(const unsigned char *, size_t,
+int		 roomproto_flush(struct room_framer *, room_line_cb *, void *);
+int		 roomproto_name_valid(const unsigned char *, size_t);
+int		 roomproto_name_reserved(const unsigned char *, size_t);
+enum room_cmd	 roomproto_parse(const unsigned char *, size_t,
 		    const unsigned char **, size_t *);
 
 /* secretcode.c */
@@ -549,9 +548,9 @@ enum room_cmd	 room_parse(const unsigned char *, size_t,
 #define SECRET_LOOKS_MAX	32
 #define SECRET_STRONG_BITS	(SECRET_SYMBOLS * 5) /* as strong as drawn */
 #define SECRET_MEASURED		256	/* characters of a code measured */
-void		 secret_draw(char *);
-int		 secret_parse(const char *, char *);
-int		 secret_bits(const char *);
+void		 secretcode_draw(char *);
+int		 secretcode_parse(const char *, char *);
+int		 secretcode_bits(const char *);
 
 /* rendez.c */
 #define RDV_MAGIC_LEN		4	/* "SCRV" */
@@ -664,7 +663,7 @@ void		 addr_hide_secret(char *);
 const char	*addr_opt(const struct addr *, const char *);
 const char	*addr_opt_names(size_t);
 int		 addr_parse(const char *, struct addr *, const char **);
-int		 tls_version_parse(const char *);
+int		 addr_tls_version_parse(const char *);
 int		 addr_parse_socat(const char *, struct addr *, const char **);
 int		 addr_socat_dual(const char *);
 int		 addr_socat_named(const char *);

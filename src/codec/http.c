@@ -446,19 +446,6 @@ http_chunked_init(struct http_chunked *c)
 	c->state = HC_SIZE;
 }
 
-/* The value of the hexadecimal digit c, or -1: every codec's. */
-int
-hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /* Mark c broken, for the reason why: returns -1. */
 static int
 http_chunked_bad(struct http_chunked *c, const char *why)
@@ -524,7 +511,7 @@ http_chunked_byte(struct http_chunked *c, unsigned char ch)
 	switch (c->state) {
 	case HC_SIZE:
 	case HC_SIZE_MORE:
-		if ((d = hex_value(ch)) != -1) {
+		if ((d = text_hex_value(ch)) != -1) {
 			c->left = c->left * 16 + d;
 			if (c->left > HTTP_CHUNK_MAX)
 				return (http_chunked_bad(c,

@@ -167,8 +167,8 @@ record_chunk(struct record *r, const char *p, size_t n, size_t line)
 		case 'n': d[r->len++] = '\n'; break;
 		case 't': d[r->len++] = '\t'; break;
 		case 'x':
-			if (end - p < 2 || (h = hex_value(p[0])) == -1 ||
-			    (l = hex_value(p[1])) == -1)
+			if (end - p < 2 || (h = text_hex_value(p[0])) == -1 ||
+			    (l = text_hex_value(p[1])) == -1)
 				return (record_why(r, line, "\\x without two hex "
 				    "digits"));
 			d[r->len++] = h << 4 | l;

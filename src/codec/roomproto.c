@@ -23,7 +23,7 @@
  * cb returns (what follows that line is dropped), else 0.
  */
 int
-room_frame(struct room_framer *rf, const unsigned char *p, size_t len,
+roomproto_frame(struct room_framer *rf, const unsigned char *p, size_t len,
     room_line_cb *cb, void *arg)
 {
 	const unsigned char	*nl;
@@ -65,7 +65,7 @@ room_frame(struct room_framer *rf, const unsigned char *p, size_t len,
 			break;	/* The rest of the line is still to come. */
 		else
 			rf->cut = 1;
-		if ((rv = room_flush(rf, cb, arg)) != 0)
+		if ((rv = roomproto_flush(rf, cb, arg)) != 0)
 			return (rv);
 	}
 	return (0);
@@ -77,7 +77,7 @@ room_frame(struct room_framer *rf, const unsigned char *p, size_t len,
  * held nothing.
  */
 int
-room_flush(struct room_framer *rf, room_line_cb *cb, void *arg)
+roomproto_flush(struct room_framer *rf, room_line_cb *cb, void *arg)
 {
 	size_t	 len = rf->len;
 
@@ -89,7 +89,7 @@ room_flush(struct room_framer *rf, room_line_cb *cb, void *arg)
 
 /* Is name (len bytes) one a member may take: 1-20 of [A-Za-z0-9_-]? */
 int
-room_name_valid(const unsigned char *name, size_t len)
+roomproto_name_valid(const unsigned char *name, size_t len)
 {
 	size_t	 i;
 
@@ -112,7 +112,7 @@ room_name_valid(const unsigned char *name, size_t len)
  * fool a reader as well.
  */
 int
-room_name_reserved(const unsigned char *name, size_t len)
+roomproto_name_reserved(const unsigned char *name, size_t len)
 {
 	static const char	*own[] = { "announce", "server" };
 	size_t			 i;
@@ -151,8 +151,8 @@ static const struct {
  * to relay unchanged.
  */
 enum room_cmd
-room_parse(const unsigned char *line, size_t len, const unsigned char **arg,
-    size_t *arglen)
+roomproto_parse(const unsigned char *line, size_t len,
+    const unsigned char **arg, size_t *arglen)
 {
 	size_t	 i, w, a, e;
 

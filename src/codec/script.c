@@ -146,13 +146,15 @@ script_text(const char *in, const char *subject, const regmatch_t *m,
 				c &= 0xff;
 				break;
 			case 'x':
-				if ((d = hex_value((unsigned char)*in)) == -1) {
+				d = text_hex_value((unsigned char)*in);
+				if (d == -1) {
 					*why = "\\x without a hex digit";
 					return (-1);
 				}
 				c = d;
 				in++;
-				if ((d = hex_value((unsigned char)*in)) != -1) {
+				d = text_hex_value((unsigned char)*in);
+				if (d != -1) {
 					c = c * 16 + d;
 					in++;
 				}

@@ -58,12 +58,12 @@ secret_check(const int *v, size_t n)
 /*
  * A new code, as it is shown: SECRET_SYMBOLS random symbols and the check,
  * in groups of four, into out (SECRET_TEXT_MAX bytes).  The few (about
- * one in 150) that secret_bits() puts under SECRET_STRONG_BITS, for a
+ * one in 150) that secretcode_bits() puts under SECRET_STRONG_BITS, for a
  * walk or a repeat in them, are drawn again: every drawn code is taken
  * where a strong one is needed.
  */
 void
-secret_draw(char *out)
+secretcode_draw(char *out)
 {
 	char		 norm[SECRET_SYMBOLS + 3];
 	int		 v[SECRET_SYMBOLS + 2];
@@ -79,7 +79,7 @@ secret_draw(char *out)
 		for (i = 0; i < SECRET_SYMBOLS + 2; i++)
 			norm[i] = secret_alphabet[v[i]];
 		norm[i] = '\0';
-	} while (secret_bits(norm) < SECRET_STRONG_BITS);
+	} while (secretcode_bits(norm) < SECRET_STRONG_BITS);
 	for (i = 0; i < SECRET_SYMBOLS + 2; i++) {
 		if (i > 0 && i % 4 == 0)
 			out[o++] = '-';
@@ -102,7 +102,7 @@ secret_draw(char *out)
  * the user's own choosing, returned as 1, norm untouched.
  */
 int
-secret_parse(const char *text, char *norm)
+secretcode_parse(const char *text, char *norm)
 {
 	int		 v[SECRET_LOOKS_MAX];
 	const char	*p;
@@ -343,7 +343,7 @@ secret_chars(const unsigned char *s, size_t n, int *bits10)
  * says nothing of its strength.
  */
 int
-secret_bits(const char *text)
+secretcode_bits(const char *text)
 {
 	struct secret_guess	 g;
 	int			 alone[SECRET_MEASURED];

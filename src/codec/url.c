@@ -29,7 +29,7 @@ static const struct {
 
 /* The scheme of protocol proto, as a URL names it. */
 const char *
-proxy_url_scheme(int proto)
+url_proxy_scheme(int proto)
 {
 	size_t	 i;
 
@@ -42,7 +42,7 @@ proxy_url_scheme(int proto)
 
 /* Does s (len bytes) start as a URL does, with a scheme and "://"? */
 int
-proxy_url_is(const char *s, size_t len)
+url_proxy_is(const char *s, size_t len)
 {
 	size_t	 i;
 
@@ -66,8 +66,9 @@ url_decode(const char *s, size_t len, char *out, size_t outlen)
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
 		if (c == '%') {
-			if (len - i < 3 || (hi = hex_value(s[i + 1])) == -1 ||
-			    (lo = hex_value(s[i + 2])) == -1)
+			if (len - i < 3 ||
+			    (hi = text_hex_value(s[i + 1])) == -1 ||
+			    (lo = text_hex_value(s[i + 2])) == -1)
 				return (-1);
 			c = hi << 4 | lo;
 			i += 2;
@@ -86,7 +87,7 @@ url_decode(const char *s, size_t len, char *out, size_t outlen)
  * protocol's own), into u.  Returns NULL, or what is wrong.
  */
 static const char *
-proxy_url_host(const char *host, const char *end, struct proxy_url *u)
+url_proxy_host(const char *host, const char *end, struct proxy_url *u)
 {
 	const char	*p, *hend;
 	size_t		 i, n;
@@ -130,11 +131,11 @@ proxy_url_host(const char *host, const char *end, struct proxy_url *u)
  * into u: the scheme (socks4, socks4a, socks5, socks5h, http or https,
  * in any case) as a PROXY_* protocol (https: HTTP, and u->tls), the
  * credentials with %XX escapes decoded, the host and the port
- * (proxy_url_host()).  Returns 0, or -1 with *errstr saying what is
+ * (url_proxy_host()).  Returns 0, or -1 with *errstr saying what is
  * wrong.
  */
 int
-proxy_url_parse(const char *s, size_t len, struct proxy_url *u,
+url_proxy_parse(const char *s, size_t len, struct proxy_url *u,
     const char **errstr)
 {
 	const char	*p, *end = s + len, *at, *colon, *host;
@@ -142,7 +143,7 @@ proxy_url_parse(const char *s, size_t len, struct proxy_url *u,
 
 	memset(u, 0, sizeof(*u));
 	*errstr = NULL;
-	if (!proxy_url_is(s, len) || memchr(s, '\0', len) != NULL) {
+	if (!url_proxy_is(s, len) || memchr(s, '\0', len) != NULL) {
 		*errstr = "not a proxy URL";
 		return (-1);
 	}
@@ -190,6 +191,6 @@ proxy_url_parse(const char *s, size_t len, struct proxy_url *u,
 		host = at + 1;
 	}
 	if (*errstr == NULL)
-		*errstr = proxy_url_host(host, end, u);
+		*errstr = url_proxy_host(host, end, u);
 	return (*errstr != NULL ? -1 : 0);
 }

@@ -208,7 +208,7 @@ ws_utf8(int *state, const unsigned char *p, size_t n)
 {
 	size_t	 bound;
 
-	if (utf8_span(state, p, n, &bound) == n)
+	if (text_utf8_span(state, p, n, &bound) == n)
 		return (0);
 	*state = 0;
 	return (-1);

@@ -137,7 +137,7 @@ static void	step_modes(struct cmdline *);
  * effect (opt_on()), written as the messages write it ("-z", "--fifo"),
  * or a condition of the table above; each list is space-separated.  The
  * completions learn from the same rows which options exclude each other
- * (excludes()), so a new conflict is this one row.
+ * (cmdline_excludes()), so a new conflict is this one row.
  */
 static const struct conflict {
 	const char	*all, *any, *none;
@@ -487,7 +487,7 @@ fact_holds(const struct options *o, const char *w)
 /*
  * How many facts of list hold in o, stopping at the first that does not
  * when all is set.  Exits on a name that is no fact: a fault of the
- * table, which the tests see (conflicts_valid()).
+ * table, which the tests see (cmdline_conflicts_valid()).
  */
 static __startup size_t
 facts_holding(const struct options *o, const char *list, int all)
@@ -588,7 +588,7 @@ step_modes(struct cmdline *cl)
  * refused as step_modes() refuses it, subject naming what it is.
  */
 __startup void
-mode_refuse_as(const struct options *o, const char *fact,
+cmdline_refuse_mode(const struct options *o, const char *fact,
     const char *subject)
 {
 	const struct mode_rule	*r;
@@ -633,7 +633,7 @@ lists_valid(const struct options *o, const char *table, const char *a,
  * every start.
  */
 __startup int
-conflicts_valid(void)
+cmdline_conflicts_valid(void)
 {
 	struct options		 o;
 	const struct mode_rule	*r;
@@ -701,7 +701,7 @@ exclude_list(const struct optdef *d, const struct optdef *a,
  * command lines with both, so it excludes nothing.
  */
 void
-excludes(const struct optdef *d)
+cmdline_excludes(const struct optdef *d)
 {
 	const struct optdef	*t;
 	const struct conflict	*c;
@@ -758,7 +758,8 @@ cmdline_check(struct cmdline *cl)
 	const struct options	*o = cl->o;
 	size_t			 i;
 
-	DEBUG_CHECK(conflicts_valid(), "the conflict table names no fact");
+	DEBUG_CHECK(cmdline_conflicts_valid(),
+	    "the conflict table names no fact");
 	for (i = 0; i < nitems(conflicts); i++) {
 		c = &conflicts[i];
 		if (c->step != NULL) {

@@ -54,7 +54,7 @@ proxy_auth_env(struct cmdline *cl)
 	static char	*copy;
 	struct options	*o = cl->o;
 
-	if ((copy = env_take(PROXY_AUTH_ENV)) == NULL)
+	if ((copy = secret_env_take(PROXY_AUTH_ENV)) == NULL)
 		return;
 	if (*copy == '\0' || o->side.proxy.user != NULL ||
 	    (cl->nproxy != 1 && !(o->side.listen && cl->proxy_type))) {
@@ -76,7 +76,7 @@ proxy_may_be_file(const char *arg)
 	char		 buf[INET6_ADDRSTRLEN + 8], *p;
 	struct in6_addr	 a;
 
-	if (proxy_url_is(arg, strlen(arg)))
+	if (url_proxy_is(arg, strlen(arg)))
 		return (0);
 	/* Longer than any address with its port. */
 	if (strlcpy(buf, arg[0] == '[' ? arg + 1 : arg, sizeof(buf)) >=
@@ -104,9 +104,9 @@ proxy_hop(struct cmdline *cl, size_t i)
 	const char	*arg = cl->proxy[i];
 
 	/* An address's errors are in nc's words, alone. */
-	if (proxy_hop_parse(&o->side.proxy.hops[i], o->side.proxy.proto,
+	if (side_proxy_hop_parse(&o->side.proxy.hops[i], o->side.proxy.proto,
 	    arg, &cause) == -1) {
-		if (!proxy_url_is(arg, strlen(arg)))
+		if (!url_proxy_is(arg, strlen(arg)))
 			fatalx("%s", cause);
 		fatalx("proxy %zu (-x): %s", i + 1, cause);
 	}
@@ -124,12 +124,12 @@ proxy_hop(struct cmdline *cl, size_t i)
 
 /* Free what proxy_hop() made for each -x of the chain pc. */
 void
-proxy_hops_free(struct proxy_conf *pc)
+step_proxy_free(struct proxy_conf *pc)
 {
 	size_t	 i;
 
 	for (i = 0; i < pc->nhops; i++)
-		proxy_hop_free(&pc->hops[i]);
+		side_proxy_hop_free(&pc->hops[i]);
 	pc->nhops = 0;
 }
 
@@ -188,7 +188,7 @@ step_proxy(struct cmdline *cl)
 		if (addr_socat_written(cl->proxy[0]))
 			o->side.proxy.name_way = " (socat's -x is --hex-dump "
 			    "FILE here; " SOCAT_NAME_HINT ")";
-		else if (!proxy_url_is(cl->proxy[0], strlen(cl->proxy[0])))
+		else if (!url_proxy_is(cl->proxy[0], strlen(cl->proxy[0])))
 			o->side.proxy.name_way = " (ncat's -x FILE is "
 			    "--hex-dump FILE)";
 		/* The first hop is what a single -x always set. */
@@ -348,7 +348,7 @@ step_near(struct options *o)
 			fatalx("--replay %s: %s", o->replay, cause != NULL ?
 			    cause : strerror(errno));
 		o->flow.shut_net = 1;
-		replay_setup(&o->replay_side, &o->side);
+		opt_replay_setup(&o->replay_side, &o->side);
 		o->near = &o->replay_side;
 		return;
 	}
@@ -423,7 +423,8 @@ step_last(struct cmdline *cl)
 	step_near(o);
 	/* --ws-static: a directory that cannot be opened is said now. */
 	if (o->side.ws.static_dir != NULL &&
-	    (o->side.ws.static_fd = wsh_static_open(o->side.ws.static_dir, &cause)) == -1)
+	    (o->side.ws.static_fd = ws_route_static_open(o->side.ws.static_dir,
+	    &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	if (o->side.sock.dccp)
 		o->side.sock.socktype = SOCK_DCCP;

@@ -85,7 +85,7 @@ struct help_out {
 static __shortrun void
 help_flush(struct help_out *h)
 {
-	write_quiet(STDOUT_FILENO, h->buf, h->len);
+	log_write_quiet(STDOUT_FILENO, h->buf, h->len);
 	h->len = 0;
 }
 
@@ -402,7 +402,7 @@ bad_option(const char *word, int socat)
  * The table as tab-separated lines, for completions/gen.py,
  * doc/man/gen.py and the tests: letter, long name,
  * none/required/optional, argument, group, completion, its words,
- * repeatable, exits, --help line, the options it excludes (excludes())
+ * repeatable, exits, --help line, the options it excludes (cmdline_excludes())
  * and its topic.  Hidden rows are left out.  Exits with status 1,
  * printing nothing, when a conflict row names a fact that is none, or a
  * row has no topic: the completions and the manual would be made from a
@@ -425,7 +425,7 @@ cmdline_dump(void)
 	const char		*w;
 	size_t			 i, j, n, ntp;
 
-	if (!conflicts_valid())
+	if (!cmdline_conflicts_valid())
 		exit(1);
 	t = opt_table(&n);
 	tp = opt_topics(&ntp);
@@ -455,7 +455,7 @@ cmdline_dump(void)
 			printf("%s", t[i].words != NULL ? t[i].words : "");
 		printf("\t%d\t%d\t%s\t", t[i].repeat || t[i].kind ==
 		    OPTK_COUNT, t[i].exits, t[i].help);
-		excludes(&t[i]);
+		cmdline_excludes(&t[i]);
 		printf("\t%s\n", tp[t[i].topic].name);
 	}
 }
@@ -808,7 +808,7 @@ passed_operands(struct options *o)
 		fatal("strdup");
 	if (port == NULL)
 		return;
-	free_ports(o->side.ports, o->side.nports);
+	parse_ports_free(o->side.ports, o->side.nports);
 	o->side.ports = NULL;
 	o->side.nports = 0;
 	add_ports(o, &port, 1);

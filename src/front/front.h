@@ -326,8 +326,9 @@ void		 opt_topic_page(enum opt_topic, char *, size_t, int *);
 void		 opt_defaults(struct options *);
 int		 opt_on(const struct options *, const struct optdef *);
 void		 opt_apply(struct cmdline *, const struct optdef *, char *);
-long long	 number(const char *, const char *, long long, long long);
-long long	 time_value(const char *, const char *, long long, long long);
+long long	 opt_number(const char *, const char *, long long, long long);
+long long	 opt_time_value(const char *, const char *, long long,
+		    long long);
 
 /* optset.c: the rows' own functions, and what blanks a secret in argv */
 void		 opt_hide_secret(char *, size_t);
@@ -342,7 +343,7 @@ opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_ws_header, opt_relay_limit, opt_trust_front, opt_expect,
 		 opt_send, opt_help, opt_version, opt_dump,
 		 opt_script, opt_timestamp, opt_record, opt_workers;
-void		 replay_setup(struct side *, const struct side *);
+void		 opt_replay_setup(struct side *, const struct side *);
 
 /* optaudit.c */
 #ifdef SC_DEBUG
@@ -357,10 +358,10 @@ int		 opt_audit(int);
 
 /* cmdline-check.c */
 void		 cmdline_check(struct cmdline *);
-int		 conflicts_valid(void);
-void		 excludes(const struct optdef *);
+int		 cmdline_conflicts_valid(void);
+void		 cmdline_excludes(const struct optdef *);
 void		 cmdline_dump_modes(void);
-void		 mode_refuse_as(const struct options *, const char *,
+void		 cmdline_refuse_mode(const struct options *, const char *,
 		    const char *);
 
 /* cmdline-steps.c */
@@ -369,10 +370,10 @@ void		 step_proxy(struct cmdline *);
 void		 step_vsock(struct cmdline *);
 void		 step_retry(struct cmdline *);
 void		 step_last(struct cmdline *);
-void		 proxy_hops_free(struct proxy_conf *);
+void		 step_proxy_free(struct proxy_conf *);
 
 /* secret.c */
-char		*env_take(const char *);
+char		*secret_env_take(const char *);
 void		 secret_find(struct cmdline *);
 __dead void	 secret_print_psk(struct cmdline *);
 

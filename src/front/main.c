@@ -39,7 +39,7 @@ main_say_count(const char *what, unsigned long n)
 	while (i > 0 && len < sizeof(line) - 2)
 		line[len++] = digits[--i];
 	line[len++] = '\n';
-	write_quiet(STDERR_FILENO, line, len);
+	log_write_quiet(STDERR_FILENO, line, len);
 }
 
 static void
@@ -83,7 +83,7 @@ main_note_cmdline(int argc, char **argv)
 	line[len++] = '\n';
 	if ((fd = path_open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
 	    0644, &why)) != -1) {
-		write_quiet(fd, line, len);
+		log_write_quiet(fd, line, len);
 		close(fd);
 	}
 	errno = saved;
@@ -132,14 +132,14 @@ main_free(struct options *o, struct runtime *run)
 		tls_ctx_free(o->side.via.srv_ctx);
 	if (o->side.via.ws_ctx != NULL)
 		tls_ctx_free(o->side.via.ws_ctx);
-	free_ports(o->side.ports, o->side.nports);
+	parse_ports_free(o->side.ports, o->side.nports);
 	free(o->side.ws.headers);
 	free(o->side.ws.server_headers);
 	free(o->side.ws.path);
 	free(o->side.ws.paths);
 	free(o->side.ws.allow_origins);
 	if (o->side.proxy.nhops > 0)
-		proxy_hops_free(&o->side.proxy);
+		step_proxy_free(&o->side.proxy);
 	if (o->side.auth.users != NULL || o->side.auth.token != NULL)
 		auth_free(&o->side.auth);
 	free(o->side.sock.md5sig);
@@ -160,7 +160,7 @@ main_free(struct options *o, struct runtime *run)
 	if (!TAILQ_EMPTY(&o->side.gate.rules) || o->side.gate.srcs != NULL)
 		gate_clear(&o->side.gate);
 	if (o->relay)
-		front_clear(&o->front);
+		listen_front_clear(&o->front);
 }
 
 __startup int
@@ -185,7 +185,7 @@ main(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigemptyset(&sa.sa_mask);
-	sig_action(SIGPIPE, &sa, NULL);
+	cleanup_sigaction(SIGPIPE, &sa, NULL);
 	/*
 	 * These must not leave stdin or stdout non-blocking for the shell,
 	 * nor a file or a program (-e, -c) of ours behind: the clean-up
@@ -194,9 +194,9 @@ main(int argc, char **argv)
 	 * (cleanup_on_signals()).
 	 */
 	sa.sa_handler = cleanup_signal;
-	sig_action(SIGINT, &sa, NULL);
-	sig_action(SIGTERM, &sa, NULL);
-	sig_action(SIGHUP, &sa, NULL);
+	cleanup_sigaction(SIGINT, &sa, NULL);
+	cleanup_sigaction(SIGTERM, &sa, NULL);
+	cleanup_sigaction(SIGHUP, &sa, NULL);
 	stdio_init();
 	stats_init(&o);
 	run.report = stats_report;

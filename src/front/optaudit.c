@@ -103,7 +103,7 @@ audit_say(void)
 			    sizeof(line));
 		strlcat(line, " was given and no path read it\n",
 		    sizeof(line));
-		write_quiet(STDERR_FILENO, line, strlen(line));
+		log_write_quiet(STDERR_FILENO, line, strlen(line));
 		found = 1;
 	}
 	return (found);

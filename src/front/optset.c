@@ -76,7 +76,7 @@ opt_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
 	if (cl->nproxy == PROXY_HOPS_MAX)
 		fatalx("too many proxies (at most %d)", PROXY_HOPS_MAX);
 	/* nc has -x alone, and no URL: the rest is sockcat's. */
-	if (cl->by_long || proxy_url_is(arg, strlen(arg)))
+	if (cl->by_long || url_proxy_is(arg, strlen(arg)))
 		cl->proxy_own = 1;
 	/* A copy: argv's keeps no password (opt_hide()). */
 	cl->proxy[cl->nproxy++] = opt_keep(arg);
@@ -340,7 +340,8 @@ opt_retry(struct cmdline *cl, const struct optdef *d, char *arg)
 	if (strcmp(arg, "forever") == 0)
 		cl->o->side.retries = RETRY_FOREVER;
 	else
-		cl->o->side.retries = number("retry count", arg, 0, INT_MAX);
+		cl->o->side.retries = opt_number("retry count", arg, 0,
+		    INT_MAX);
 }
 
 /*
@@ -355,7 +356,7 @@ opt_workers(struct cmdline *cl, const struct optdef *d, char *arg)
 	long		 n;
 
 	if (strcmp(arg, "auto") != 0) {
-		cl->o->side.sock.workers = number(d->what, arg, 1, d->hi);
+		cl->o->side.sock.workers = opt_number(d->what, arg, 1, d->hi);
 		return;
 	}
 	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0)
@@ -375,7 +376,7 @@ opt_reconnect(struct cmdline *cl, const struct optdef *d, char *arg)
 	(void)d;
 	cl->o->side.reconnect = 1;
 	cl->o->side.reconnect_max = arg == NULL ? 0 :
-	    number("reconnect count", arg, 1, INT_MAX);
+	    opt_number("reconnect count", arg, 1, INT_MAX);
 }
 
 /*
@@ -388,7 +389,7 @@ opt_retry_interval(struct cmdline *cl, const struct optdef *d, char *arg)
 	long long	 ms;
 
 	(void)d;
-	if ((ms = time_value("retry interval", arg, 0, INT_MAX / 1000)) <
+	if ((ms = opt_time_value("retry interval", arg, 0, INT_MAX / 1000)) <
 	    RETRY_MIN_MS)
 		fatalx("retry interval too small: %s (at least %dms)", arg,
 		    RETRY_MIN_MS);
@@ -405,7 +406,7 @@ keepalive_time(const char *what, const char *arg)
 {
 	long long	 ms;
 
-	if ((ms = time_value(what, arg, 0, 32767)) == 0)
+	if ((ms = opt_time_value(what, arg, 0, 32767)) == 0)
 		fatalx("%s too small: %s", what, arg);
 	return ((ms + 999) / 1000);
 }
@@ -442,7 +443,8 @@ opt_keepalive(struct cmdline *cl, const struct optdef *d, char *arg)
 			o->side.sock.keepintvl = keepalive_time("keepalive interval",
 			    field);
 		else
-			o->side.sock.keepcnt = number("keepalive count", field, 1, 127);
+			o->side.sock.keepcnt = opt_number("keepalive count",
+			    field, 1, 127);
 	}
 	free(copy);
 }
@@ -454,7 +456,7 @@ opt_ssl_version(struct cmdline *cl, const struct optdef *d, char *arg)
 	struct tls_conf	*c = &cl->o->side.tls;
 	int		 v;
 
-	if ((v = tls_version_parse(arg)) == -1)
+	if ((v = addr_tls_version_parse(arg)) == -1)
 		fatalx("%s invalid: %s (1.0, 1.1, 1.2 or 1.3)", d->name, arg);
 	if (strcmp(d->name, "ssl-min-version") == 0)
 		c->min_version = v;
@@ -481,8 +483,8 @@ opt_ssl_pin(struct cmdline *cl, const struct optdef *d, char *arg)
 			p++;
 			continue;
 		}
-		if ((hi = hex_value(p[0])) == -1 || p[1] == '\0' ||
-		    (lo = hex_value(p[1])) == -1)
+		if ((hi = text_hex_value(p[0])) == -1 || p[1] == '\0' ||
+		    (lo = text_hex_value(p[1])) == -1)
 			break;
 		pin[n++] = hi << 4 | lo;
 		p += 2;
@@ -687,14 +689,15 @@ opt_relay_limit(struct cmdline *cl, const struct optdef *d, char *arg)
 		    "per-addr=N, bytes=N, rate=N)", arg);
 	v++;
 	if (strncmp(arg, "wait=", 5) == 0)
-		rc->wait_ms = time_value("relay-limit wait", v, 0, INT_MAX);
+		rc->wait_ms = opt_time_value("relay-limit wait", v, 0, INT_MAX);
 	else if (strncmp(arg, "per-addr=", 9) == 0)
-		rc->per_addr = number("relay-limit per-addr", v, 0, INT_MAX);
+		rc->per_addr = opt_number("relay-limit per-addr", v, 0,
+		    INT_MAX);
 	else if (strncmp(arg, "bytes=", 6) == 0)
-		rc->max_bytes = number("relay-limit bytes", v, 1,
+		rc->max_bytes = opt_number("relay-limit bytes", v, 1,
 		    LLONG_MAX / 2);
 	else if (strncmp(arg, "rate=", 5) == 0)
-		rc->rate = number("relay-limit rate", v, 1, LLONG_MAX / 2);
+		rc->rate = opt_number("relay-limit rate", v, 1, LLONG_MAX / 2);
 	else
 		fatalx("--relay-limit: no limit is called %.*s (wait, "
 		    "per-addr, bytes, rate)", (int)(v - arg - 1), arg);
@@ -713,7 +716,7 @@ opt_trust_front(struct cmdline *cl, const struct optdef *d, char *arg)
 	char	*cause;
 
 	(void)d;
-	if (front_add(&cl->o->front, arg, &cause) == -1)
+	if (listen_front_add(&cl->o->front, arg, &cause) == -1)
 		fatalx("--trust-front: %s", cause != NULL ? cause :
 		    strerror(errno));
 	cl->o->side.front = &cl->o->front;
@@ -824,7 +827,7 @@ opt_record(struct cmdline *cl, const struct optdef *d, char *arg)
  * so that a wrong one is refused in one line before anything is served.
  */
 void
-replay_setup(struct side *rd, const struct side *far)
+opt_replay_setup(struct side *rd, const struct side *far)
 {
 	char	*cause = NULL, *end;
 

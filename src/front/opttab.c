@@ -746,7 +746,7 @@ opt_topic_page(enum opt_topic t, char *buf, size_t len, int *section)
  * arg", or "what is errstr" for the options where it says so.
  */
 long long
-number(const char *what, const char *arg, long long lo, long long hi)
+opt_number(const char *what, const char *arg, long long lo, long long hi)
 {
 	const char	*errstr;
 	long long	 n;
@@ -764,7 +764,7 @@ number(const char *what, const char *arg, long long lo, long long hi)
  * "what errstr: arg" for anything bad.
  */
 long long
-time_value(const char *what, const char *arg, long long min_s,
+opt_time_value(const char *what, const char *arg, long long min_s,
     long long max_s)
 {
 	const char	*errstr;
@@ -789,7 +789,7 @@ opt_defaults(struct options *o)
 	o->side.sock.mcast_ttl = -1;
 	o->side.timeout_ms = TIME_NONE;
 	o->side.dialect = &dialect_nc;
-	o->flow = flow_plain;
+	o->flow = join_flow_plain;
 	o->socat_quit_ms = SOCAT_QUIT_MS;
 	o->stall_ms = TIME_NONE;
 	o->side.retry_ms = TIME_NONE;
@@ -894,10 +894,10 @@ opt_apply(struct cmdline *cl, const struct optdef *d, char *arg)
 		(*(int *)p)++;
 		break;
 	case OPTK_TIME:
-		opt_store(o, d, time_value(d->what, arg, d->lo, d->hi));
+		opt_store(o, d, opt_time_value(d->what, arg, d->lo, d->hi));
 		break;
 	case OPTK_NUMBER:
-		opt_store(o, d, number(d->what, arg, d->lo, d->hi));
+		opt_store(o, d, opt_number(d->what, arg, d->lo, d->hi));
 		break;
 	case OPTK_STRING:
 		*(const char **)p = arg;
@@ -966,7 +966,7 @@ opt_quit(struct cmdline *cl, const struct optdef *d, char *arg)
 	struct options	*o = cl->o;
 
 	(void)d;
-	o->flow.quit_ms = time_value("quit timer", arg, INT_MIN, INT_MAX);
+	o->flow.quit_ms = opt_time_value("quit timer", arg, INT_MIN, INT_MAX);
 	if (o->flow.quit_ms < 0)
 		o->flow.quit_ms = TIME_NONE;
 }

@@ -844,7 +844,7 @@ pair_routed_refusals(const struct options *o, const struct options *given,
 	if (o->pairfwd.n > 0 && !o->socat && given != NULL) {
 		(void)snprintf(subject, sizeof(subject), "%s %s",
 		    o->pair[0].text, o->pair[1].text);
-		mode_refuse_as(given, "--forward", subject);
+		cmdline_refuse_mode(given, "--forward", subject);
 	}
 	/* A script stands in for stdin: a socket's, with stdin and stdout. */
 	if (o->flow.script != NULL && (o->joinmode || b->kind != SIDE_STDIO))
@@ -910,7 +910,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	o->peer = b;
 	/* A recording played: as stdin and stdout, its time its own. */
 	if (b->kind == SIDE_REPLAY)
-		replay_setup(b, a);
+		opt_replay_setup(b, a);
 	if (pair_device(a))
 		o->joinmode = 1;
 	else if (b->kind == SIDE_STDIO || b->kind == SIDE_EXEC ||

@@ -21,7 +21,7 @@
 #define SECRET_ENV		"SOCKCAT_SECRET"
 
 /*
- * A code secret_bits() puts under this many bits is said to be weak: one
+ * A code secretcode_bits() puts under this many bits is said to be weak: one
  * recorded handshake lets anyone guess at it offline.
  */
 #define SECRET_WEAK_BITS	60
@@ -54,7 +54,7 @@ static void	 secret_via(struct cmdline *);
  * SOCKCAT_SECRET whether or not --secret reads it).  NULL when unset.
  */
 __startup char *
-env_take(const char *name)
+secret_env_take(const char *name)
 {
 	char	*v, *copy;
 
@@ -78,7 +78,7 @@ secret_take(struct options *o, const char *text)
 {
 	int	 bits;
 
-	switch (secret_parse(text, secret_norm)) {
+	switch (secretcode_parse(text, secret_norm)) {
 	case 0:
 		o->side.tls.secret = secret_norm;
 		o->side.tls.secret_own = 0;
@@ -93,7 +93,7 @@ secret_take(struct options *o, const char *text)
 		fatalx("the code does not match: check it");
 	}
 	/* With --via, secret_via() says it, and refuses it. */
-	if (o->via == NULL && (bits = secret_bits(o->side.tls.secret)) <
+	if (o->via == NULL && (bits = secretcode_bits(o->side.tls.secret)) <
 	    SECRET_WEAK_BITS)
 		log_warnx("--secret: a code of about %d bits can be guessed "
 		    "offline from a recorded handshake; a listener given a "
@@ -113,7 +113,7 @@ secret_find(struct cmdline *cl)
 	const char	*text = o->side.tls.secret;
 
 	if (secret_env == NULL)
-		secret_env = env_take(SECRET_ENV);
+		secret_env = secret_env_take(SECRET_ENV);
 	if (text == NULL)
 		return;
 	if (cl->secret_bare) {
@@ -121,7 +121,7 @@ secret_find(struct cmdline *cl)
 			text = secret_env;
 		else if ((o->side.listen || (o->via != NULL && o->chat)) &&
 		    !o->print_psk) {
-			secret_draw(secret_drawn);
+			secretcode_draw(secret_drawn);
 			text = secret_drawn;
 			snprintf(secret_peer, sizeof(secret_peer),
 			    "sockcat%s%s%s --secret=%s", o->chat ? " --chat" :
@@ -201,7 +201,7 @@ secret_via(struct cmdline *cl)
 	char		 err[256];
 	int		 bits;
 
-	if ((bits = secret_bits(sd->tls.secret)) < SECRET_STRONG_BITS)
+	if ((bits = secretcode_bits(sd->tls.secret)) < SECRET_STRONG_BITS)
 		fatalx("--via: a code of about %d bits could be guessed offline "
 		    "by the relay; give -l or --chat a bare --secret to draw "
 		    "one of %d bits", bits, SECRET_SYMBOLS * 5);
@@ -234,7 +234,7 @@ secret_via(struct cmdline *cl)
 	    strchr(host, ':') != NULL ? "[" : "", host,
 	    strchr(host, ':') != NULL ? "]" : "", port);
 ports:
-	free_ports(sd->ports, sd->nports);
+	parse_ports_free(sd->ports, sd->nports);
 	sd->ports = NULL;
 	sd->nports = 0;
 	if (parse_ports(port, 0, 1, &sd->ports, &sd->nports, err,

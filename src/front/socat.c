@@ -147,7 +147,7 @@ socat_seconds(const char *opt, const char *arg)
 	d = strtod(arg, &end);
 	if (end == arg || *end != '\0' || d < 0 || d > 1e9)
 		fatalx("option %s: not a number of seconds: %s", opt, arg);
-	return (time_ms_up(d * 1000));
+	return (parse_time_ms_up(d * 1000));
 }
 
 /*

@@ -179,7 +179,7 @@ stats_clear(void)
 
 	if (!st.shown)
 		return;
-	write_quiet(STDERR_FILENO, erase, sizeof(erase) - 1);
+	log_write_quiet(STDERR_FILENO, erase, sizeof(erase) - 1);
 	st.shown = 0;
 }
 
@@ -196,7 +196,7 @@ stats_log_clear(int warning)
 		return;
 	}
 	stats_draw();
-	write_quiet(STDERR_FILENO, "\n", 1);
+	log_write_quiet(STDERR_FILENO, "\n", 1);
 	st.shown = 0;
 }
 
@@ -318,7 +318,7 @@ stats_draw(void)
 	l.buf[l.len] = '\0';
 	line_add(&l, "\033[K");
 	st.shown = 1;
-	write_quiet(STDERR_FILENO, l.buf, l.len);
+	log_write_quiet(STDERR_FILENO, l.buf, l.len);
 }
 
 /* Redraw the live line and come back in a moment. */
@@ -403,7 +403,7 @@ stats_line(void)
 	 * connection that has nothing queued holds none.
 	 */
 	if (st.buffers) {
-		pool_counts(&held, &pooled);
+		buf_pool_counts(&held, &pooled);
 		line_add(&l, "; buffers: ");
 		line_add_number(&l, held, 0);
 		line_add(&l, " held, ");
@@ -414,7 +414,7 @@ stats_line(void)
 	if (l.len > sizeof(l.buf) - 2)
 		l.len = sizeof(l.buf) - 2;
 	l.buf[l.len++] = '\n';
-	write_quiet(STDERR_FILENO, l.buf, l.len);
+	log_write_quiet(STDERR_FILENO, l.buf, l.len);
 }
 
 /*

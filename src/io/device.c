@@ -550,7 +550,7 @@ ptylink_release(const char *path, int slave)
 	}
 }
 
-/* A wait for a pseudo-terminal's terminal side (pty_wait_slave()). */
+/* A wait for a pseudo-terminal's terminal side (ptylink_wait_slave()). */
 struct pty_wait {
 	struct ev_timer	 timer;
 	int		 master;
@@ -592,7 +592,7 @@ pty_wait_cb(void *arg)
  * not from one of its callbacks.  Returns 0, or -1 with errno.
  */
 int
-pty_wait_slave(int fd, long long interval_ms)
+ptylink_wait_slave(int fd, long long interval_ms)
 {
 	struct pty_wait	 w = { .master = fd, .interval_ms = interval_ms };
 

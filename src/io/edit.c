@@ -115,7 +115,7 @@ void
 edit_echo(const struct edit *e, const void *p, size_t n)
 {
 	if (e->echo != -1 && !e->secret)
-		write_quiet(e->echo, p, n);
+		log_write_quiet(e->echo, p, n);
 }
 
 /* Learn the terminal's width (0, unknown: the line never wraps). */

@@ -611,7 +611,7 @@ fail:
 	error = errno;
 	how->error = error;
 	if (how->err != -1)
-		write_quiet(how->err, &error, sizeof(error));
+		log_write_quiet(how->err, &error, sizeof(error));
 	_exit(127);
 }
 
@@ -619,7 +619,7 @@ fail:
  * Start the program that how describes, as posix_spawn(3) would, only
  * cheaper: glibc's walks all 64 signals in its child, one or two system
  * calls each, while the parent waits; this one puts back only the signals
- * whose disposition sockcat set (sig_action()).  vfork(2) suspends this
+ * whose disposition sockcat set (cleanup_sigaction()).  vfork(2) suspends this
  * thread until the child has become the program, or failed to; a child
  * that shares our memory leaves its failure in how->error, so nothing
  * more is waited for.  Returns the pid, or -1 with errno (the exec's own),
@@ -642,7 +642,7 @@ exec_start(struct exec_how *how, sigset_t *old)
 		return (-1);
 	how->err = ep[1];
 	how->shared = how->error = 0;
-	sig_set_by_sockcat(&how->reset);
+	cleanup_sigset(&how->reset);
 	if ((pid = vfork()) == 0)
 		exec_child(how);
 	error = errno;

@@ -71,7 +71,7 @@ struct runtime {
 					   far (SIGUSR1), or NULL */
 };
 
-/* TLS versions as tls_version_parse() gives them. */
+/* TLS versions as addr_tls_version_parse() gives them. */
 enum tls_version {
 	TLS_V10 = 10,
 	TLS_V11 = 11,
@@ -415,7 +415,7 @@ void		 pty_exited(struct child *);
 void		 pty_release(struct child *);
 int		 pty_exchange(struct channel *, struct channel *, int);
 size_t		 pty_first_datagram(struct channel *, const void *, size_t);
-void		 naws_encode(unsigned char *, int, int);
+void		 pty_naws_encode(unsigned char *, int, int);
 
 /* device.c */
 int		 device_has_speed(unsigned long);
@@ -433,7 +433,7 @@ void		 serial_release(const char *);
 int		 ptylink_open(const char *, const struct tty_want *, int *,
 		    char *, size_t, char **);
 void		 ptylink_release(const char *, int);
-int		 pty_wait_slave(int, long long);
+int		 ptylink_wait_slave(int, long long);
 struct endpoint	*device_endpoint(struct session *, const char *, int);
 
 /* term.c */
@@ -453,14 +453,14 @@ int		 stdio_tty_makeraw(void);
 int		 stdio_tty_modes(const struct tty_want *);
 void		 stdio_tty_pause(int);
 void		 stdio_tty_unset(void);
-/* socat's read options of a descriptor (reader_endpoint()). */
+/* socat's read options of a descriptor (stdio_reader_endpoint()). */
 struct read_opts {
 	int		 ignoreeof;	/* its end waited past, as tail -f */
 	int		 escape;	/* this byte is an end; -1: none */
 	int		 direct;	/* opened with O_DIRECT: read in
 					   whole blocks (o-direct) */
 };
-struct endpoint	*reader_endpoint(struct session *, const char *, int,
+struct endpoint	*stdio_reader_endpoint(struct session *, const char *, int,
 		    const struct read_opts *);
 void		 stdio_set_in_opts(const struct read_opts *);
 struct endpoint	*stdio_in(struct session *, int);

@@ -346,7 +346,7 @@ pty_first_datagram(struct channel *rx, const void *p, size_t n)
 
 /* Write the announcement of a rows x cols window to out (NAWS_LEN). */
 void
-naws_encode(unsigned char *out, int rows, int cols)
+pty_naws_encode(unsigned char *out, int rows, int cols)
 {
 	memcpy(out, naws_frame, NAWS_LEN);
 	out[3] = (cols >> 8) & 0xff;

@@ -379,7 +379,7 @@ static const struct ep_ops reader_ops = {
  * (channel_read_bytes()).  Returns NULL with errno.
  */
 struct endpoint *
-reader_endpoint(struct session *s, const char *name, int fd,
+stdio_reader_endpoint(struct session *s, const char *name, int fd,
     const struct read_opts *ro)
 {
 	struct endpoint		*ep;
@@ -435,7 +435,7 @@ reader_endpoint(struct session *s, const char *name, int fd,
 }
 
 /*
- * stdin is read as ro says (reader_endpoint()) by every stdio_in() from
+ * stdin is read as ro says (stdio_reader_endpoint()) by every stdio_in() from
  * now on: socat's ignoreeof or escape of the file or stdio that is
  * stdin.
  */
@@ -463,7 +463,7 @@ stdio_in(struct session *s, int no_stdin)
 	if (stdin_opts.ignoreeof || stdin_opts.escape != -1) {
 		if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
 			return (NULL);
-		return (reader_endpoint(s, "stdin", fd, &stdin_opts));
+		return (stdio_reader_endpoint(s, "stdin", fd, &stdin_opts));
 	}
 	/*
 	 * A datagram socket given as stdin (inherited, say) keeps its

@@ -78,7 +78,7 @@ term_send_size(struct channel *tx)
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == -1 || ws.ws_row == 0 ||
 	    ws.ws_col == 0)
 		return;
-	naws_encode(frame, ws.ws_row, ws.ws_col);
+	pty_naws_encode(frame, ws.ws_row, ws.ws_col);
 	if (channel_inject(tx, frame, sizeof(frame)) == -1)
 		log_verbose(2, "window size not sent: %s", strerror(errno));
 }
@@ -208,7 +208,7 @@ term_begin(struct channel *tx, int sizes)
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = term_tstp;
-	sig_action(SIGTSTP, &sa, NULL);
+	cleanup_sigaction(SIGTSTP, &sa, NULL);
 	tx->xform = term_xform;
 	tx->xstate = TERM_LINE_START;
 	term_tx = tx;

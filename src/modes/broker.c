@@ -256,7 +256,7 @@ static void
 client_free(struct client *c)
 {
 	if (c->sp != NULL) {
-		pool_put(c->sp->rf.line, ROOM_LINE_MAX);
+		buf_pool_put(c->sp->rf.line, ROOM_LINE_MAX);
 		free(c->sp);
 	}
 	part_free(&c->part);

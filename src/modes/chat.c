@@ -102,7 +102,7 @@ chat_key_before(void *arg)
 
 	if (!c->view.midline)
 		return;
-	write_quiet(STDOUT_FILENO, "\n", 1);
+	log_write_quiet(STDOUT_FILENO, "\n", 1);
 	c->view.midline = 0;
 	c->view.cont = 1;
 	c->view.redraw = 1;
@@ -124,7 +124,7 @@ chat_notice(struct chat *c, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c->tty && c->view.midline) {
-		write_quiet(STDOUT_FILENO, "\n", 1);
+		log_write_quiet(STDOUT_FILENO, "\n", 1);
 		c->view.midline = 0;
 		c->view.cont = 1;
 	}
@@ -574,7 +574,7 @@ chat_udp_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 	struct net_peer	 from;
 	char		 label[sizeof(c->peer)];
 
-	if (dgram_addr_equal(ss, len, &c->partner.ss, c->partner.len))
+	if (udp_addr_equal(ss, len, &c->partner.ss, c->partner.len))
 		return (1);
 	if (log_verbosity() > 0) {
 		memcpy(&from.ss, ss, len);
@@ -592,14 +592,14 @@ chat_udp_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 static ssize_t
 chat_udp_read(struct endpoint *ep, void *p, size_t n)
 {
-	return (dgram_recv_kept(ep, p, n, chat_udp_keep));
+	return (udp_recv_kept(ep, p, n, chat_udp_keep));
 }
 
 /* Receive datagrams from the partner over UDP, a batch at a time. */
 static int
 chat_udp_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
 {
-	return (dgram_recvmmsg_kept(ep, msgs, vlen, chat_udp_keep));
+	return (udp_recvmmsg_kept(ep, msgs, vlen, chat_udp_keep));
 }
 
 /* Send a datagram to the partner over UDP. */

@@ -115,7 +115,7 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 
 	dgram_expire(ds);
 	TAILQ_FOREACH(peer, &ds->peers, entry) {
-		if (dgram_addr_equal(&peer->ss, peer->len, ss, len))
+		if (udp_addr_equal(&peer->ss, peer->len, ss, len))
 			break;
 	}
 	if (peer != NULL) {
@@ -179,11 +179,11 @@ dgram_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 {
 	struct dgram_server	*ds = arg;
 
-	if (dgram_unnamed(ss, len))
+	if (udp_unnamed(ss, len))
 		return (1);
 	/* Queued from someone else before the socket was locked. */
 	if (ds->locked && (ds->current == NULL ||
-	    !dgram_addr_equal(&ds->current->ss, ds->current->len, ss, len)))
+	    !udp_addr_equal(&ds->current->ss, ds->current->len, ss, len)))
 		return (0);
 	return (dgram_heard(ds, ss, len));
 }
@@ -192,7 +192,7 @@ dgram_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 static ssize_t
 dgram_read(struct endpoint *ep, void *p, size_t size)
 {
-	return (dgram_recv_kept(ep, p, size, dgram_keep));
+	return (udp_recv_kept(ep, p, size, dgram_keep));
 }
 
 /*
@@ -202,7 +202,7 @@ dgram_read(struct endpoint *ep, void *p, size_t size)
 static int
 dgram_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
 {
-	return (dgram_recvmmsg_kept(ep, msgs, vlen, dgram_keep));
+	return (udp_recvmmsg_kept(ep, msgs, vlen, dgram_keep));
 }
 
 /*

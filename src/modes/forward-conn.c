@@ -90,7 +90,7 @@ fconn_out_free(struct fconn *fc)
 		close(out->cur->lfd);
 		out->cur->lfd = -1;
 	}
-	targets_drop(out->ts);
+	forward_targets_drop(out->ts);
 	dgramq_free(&out->dgrams);
 	free(out);
 	fc->out = NULL;
@@ -219,7 +219,7 @@ fconn_failed_error(struct fconn *fc, const char *why, int error)
 		    out->why);
 	/* A device in use, or not a terminal, is not down: it is tried. */
 	if (out->cur->sd->kind == SIDE_SOCKET && !out->own_error)
-		target_down(out->cur);
+		forward_target_down(out->cur);
 	fconn_abandon(fc);
 	fconn_next(fc);
 }
@@ -368,7 +368,7 @@ fconn_relay(struct fconn *fc)
 
 	if (fc->out->tnc != NULL)
 		ev_park(fc->out->tnc->fd);
-	target_up(fc->out->cur);
+	forward_target_up(fc->out->cur);
 	if (j->fwd->send_proxy != 0 && (n = proxyproto_encode(hdr, sizeof(hdr),
 	    j->fwd->send_proxy, (struct sockaddr *)&fc->out->peer.ss,
 	    (struct sockaddr *)&fc->out->local.ss, &errstr)) == -1) {
@@ -747,7 +747,7 @@ forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
 	int		 r;
 
 	TAILQ_FOREACH(fc, &f->fconns, entry) {
-		if (!dgram_addr_equal((const struct sockaddr_storage *)
+		if (!udp_addr_equal((const struct sockaddr_storage *)
 		    &fc->from, fc->fromlen, &peer->ss, peer->len))
 			continue;
 		if (fc->up != NULL)

@@ -148,9 +148,9 @@ struct fconn {
 };
 
 /* forward.c */
-void		 targets_drop(struct fwd_targets *);
-void		 target_down(struct fwd_target *);
-void		 target_up(struct fwd_target *);
+void		 forward_targets_drop(struct fwd_targets *);
+void		 forward_target_down(struct fwd_target *);
+void		 forward_target_up(struct fwd_target *);
 
 /* forward-conn.c */
 const char	*fconn_label(struct fconn *);

@@ -281,7 +281,7 @@ targets_free(struct fwd_targets *ts)
 
 /* Let go of a reference to ts, freeing it with the last. */
 void
-targets_drop(struct fwd_targets *ts)
+forward_targets_drop(struct fwd_targets *ts)
 {
 	if (ts == NULL)
 		return;
@@ -293,7 +293,7 @@ targets_drop(struct fwd_targets *ts)
 
 /* A target failed: skip it for a while, longer each time in a row. */
 void
-target_down(struct fwd_target *t)
+forward_target_down(struct fwd_target *t)
 {
 	t->backoff_ms = t->backoff_ms == 0 ? FWD_BACKOFF_MS :
 	    t->backoff_ms * 2;
@@ -303,7 +303,7 @@ target_down(struct fwd_target *t)
 }
 
 void
-target_up(struct fwd_target *t)
+forward_target_up(struct fwd_target *t)
 {
 	t->backoff_ms = 0;
 	t->down_until = 0;
@@ -489,11 +489,11 @@ forward_reload_targets(struct forward *f, char **cause)
 	    !target_udp(&ts->t[0])) {
 		log_warning("SIGHUP: %s: datagrams go to a udp: target; the "
 		    "old addresses stay", ts->t[0].name);
-		targets_drop(ts);
+		forward_targets_drop(ts);
 		return (0);
 	}
 	f->ts = ts;
-	targets_drop(old);
+	forward_targets_drop(old);
 	return (0);
 }
 
@@ -658,7 +658,7 @@ forward_listen(const struct job *j)
 	forward_pty_wait(f.ts);
 	if (!j->side->listen) {
 		status = forward_connect(&f);
-		targets_drop(f.ts);
+		forward_targets_drop(f.ts);
 		return (status);
 	}
 	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY |
@@ -686,6 +686,6 @@ forward_listen(const struct job *j)
 		ops.flags = j->side->keep ? 0 : LISTEN_SERIAL;
 		listener_run(j->side, fd, &ops, &f, &f.l);
 	}
-	targets_drop(f.ts);
+	forward_targets_drop(f.ts);
 	return (f.status);
 }

@@ -219,7 +219,7 @@ join_declare_end(struct join *jn, const struct join_how *how)
  * The flow the command line starts from (opt_defaults()): nothing on the
  * bytes, nothing on their end.
  */
-const struct flow flow_plain = {
+const struct flow join_flow_plain = {
 	.quit_ms = TIME_NONE,
 	.deadline_ms = TIME_NONE,
 	.far_quit_ms = TIME_NONE,
@@ -246,11 +246,11 @@ join_rides(const struct join_how *how)
 {
 	struct flow	 f;
 
-	/* Whole, as opt_defaults() copies flow_plain: its padding too. */
+	/* Whole, as opt_defaults() copies join_flow_plain: its padding too. */
 	memcpy(&f, how->flow, sizeof(f));
-	f.fail_on_error = flow_plain.fail_on_error;
-	return (memcmp(&f, &flow_plain, sizeof(f)) != 0 || how->dump != NULL ||
-	    how->tap[0] != NULL || how->tap[1] != NULL ||
+	f.fail_on_error = join_flow_plain.fail_on_error;
+	return (memcmp(&f, &join_flow_plain, sizeof(f)) != 0 ||
+	    how->dump != NULL || how->tap[0] != NULL || how->tap[1] != NULL ||
 	    how->idle_ms != TIME_NONE || join_notice(how->far) != 0);
 }
 
@@ -611,7 +611,7 @@ join_nofork(const struct side *const *sides, int i, const int *skip)
 		log_cause(&cause, "%s: %s", o->text, why != NULL ? why :
 		    strerror(errno));
 	if (cause == NULL)
-		program_here(sd, fd, rd, wr, &cause);
+		end_program_here(sd, fd, rd, wr, &cause);
 	log_warnx("%s: %s", sd->text, cause);
 	free(cause);
 }

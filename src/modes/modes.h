@@ -187,7 +187,7 @@ struct join {
 	struct channel		*way[2];
 };
 
-extern const struct flow flow_plain;
+extern const struct flow join_flow_plain;
 int		 join_new(struct join *, int (*)(struct session *),
 		    void (*)(struct session *), void *);
 int		 join_ways(struct join *, const struct join_how *, char **);
@@ -228,9 +228,9 @@ int		 dgram_serve_socket(const struct job *, int);
 int		 dgram_listen(const struct job *);
 
 /* unixmode.c (the -U modes) */
-int		 unix_connect(const struct job *);
-int		 unix_scan(const struct job *);
-int		 unix_listen(const struct job *);
+int		 unixmode_connect(const struct job *);
+int		 unixmode_scan(const struct job *);
+int		 unixmode_listen(const struct job *);
 
 /* broker.c */
 int		 broker_listen(const struct job *);

@@ -125,7 +125,7 @@ conn_start_here(struct conn *c, const struct net_peer *peer, int keep)
 	}
 	ec.on_fd = 1;
 	ec.fd = c->nc->fd;
-	c->child = program_start(c->p->j->near, &ec, 1, 1, &cause);
+	c->child = end_program_start(c->p->j->near, &ec, 1, 1, &cause);
 	exec_environ_free(tlsenv, 0);
 	if (c->child == NULL) {
 		if (cause != NULL)
@@ -208,7 +208,7 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 		return (conn_start_here(c, peer, 1));
 	/* socat's nofork: the connection is the program's, in our place. */
 	if (j->near->local.nofork) {
-		program_here(j->near, c->nc->fd, 1, 1, &cause);
+		end_program_here(j->near, c->nc->fd, 1, 1, &cause);
 		log_warnx("%s", cause);
 		free(cause);
 		return (-1);
@@ -287,8 +287,8 @@ plain_admitted(void *arg, int fd, const struct net_peer *peer)
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return;
 	exec_conn_socket(&ec, fd, p->j->side->sock.socktype, peer);
-	if ((e->child = program_start(p->j->near, &ec, p->prog_rd, p->prog_wr,
-	    NULL)) == NULL) {
+	if ((e->child = end_program_start(p->j->near, &ec, p->prog_rd,
+	    p->prog_wr, NULL)) == NULL) {
 		free(e);
 		return;
 	}
@@ -317,7 +317,7 @@ plain_dgram_route(void *arg, const struct net_peer *peer, const void *dgram,
 	struct conn	*c;
 
 	TAILQ_FOREACH(c, &p->conns, entry) {
-		if (c->s == NULL || c->rx == NULL || !dgram_addr_equal(
+		if (c->s == NULL || c->rx == NULL || !udp_addr_equal(
 		    &c->peer.ss, c->peer.len, &peer->ss, peer->len))
 			continue;
 		if (channel_inject(c->rx, dgram, n) == -1)

@@ -70,7 +70,7 @@ plain_quit_cb(void *arg)
  * Is ch's failure a read error that only ends the connection, said with
  * -v?  In nc's forms (stdin and stdout; none of sockcat's own client
  * modes, no WebSocket, program, script, --raw or --readline), the peer's
- * going (a reset, a refusal, a time-out: socket_error()) is nc's end,
+ * going (a reset, a refusal, a time-out: pump_socket_error()) is nc's end,
  * where it cut off nothing stdin gave (channel_cut()): what was read is
  * delivered all the same.  Not with --fail-on-error; never a stream cut
  * where its end is trusted (EBADMSG), nor sockcat's own failure to read.
@@ -84,7 +84,7 @@ plain_read_ends(const struct conn *c, const struct channel *ch)
 	const struct channel	*tx = c->tx;
 
 	if (ch != c->rx || strcmp(ch->error_op, "read") != 0 ||
-	    !socket_error(ch->error))
+	    !pump_socket_error(ch->error))
 		return (0);
 	if (j->side->dialect->reset_is_end)
 		return (ch->error == ECONNRESET);
@@ -639,7 +639,7 @@ plain_init(struct plain *p, const struct job *j)
 	TAILQ_INIT(&p->early);
 	ev_timer_init(&p->quit, plain_quit_cb, p);
 	if (near->kind == SIDE_EXEC) {
-		/* Each connection's program, as program_start() runs it. */
+		/* Each connection's program, as end_program_start() runs it. */
 		SIDE_TAKEN(local.run);
 		SIDE_TAKEN(local.pty);
 		plain_exec_check(near);

@@ -914,7 +914,7 @@ proxyd_full(void *arg, int fd)
 	if (pd->j->side->tls.on)
 		return;
 	if (pd->j->side->proxy.proto != PROXY_HTTP)
-		write_quiet(fd, no, sizeof(no));
+		log_write_quiet(fd, no, sizeof(no));
 	else
 		listen_http_full(fd);
 }

@@ -48,7 +48,7 @@ room_say(struct speaker *sp, const unsigned char *line, size_t len,
 	} else
 		n = snprintf((char *)out, sizeof(out), "%s ", sp->name);
 	if (len == ROOM_LINE_MAX &&
-	    utf8_span(&st, line, len, &bound) == len && st != 0)
+	    text_utf8_span(&st, line, len, &bound) == len && st != 0)
 		len = bound;
 	n += text_escape(&e, line, len, out + n);
 	n += text_escape_end(&e, out + n);
@@ -107,7 +107,7 @@ room_name_taken(struct broker *b, struct client *c, const char *name,
 }
 
 /*
- * /nick NAME: a valid name, not one of the server's (room_name_reserved():
+ * /nick NAME: a valid name, not one of the server's (roomproto_name_reserved():
  * nobody may speak as the announcements, the operator or another's id),
  * that nobody else has in any case; the room is told.
  */
@@ -118,13 +118,13 @@ room_nick(struct broker *b, struct client *c, const unsigned char *name,
 	char	 msg[256], old[sizeof(c->name)];
 	int	 n;
 
-	if (!room_name_valid(name, len)) {
+	if (!roomproto_name_valid(name, len)) {
 		n = snprintf(msg, sizeof(msg), "<announce> A name is 1 to %d "
 		    "letters, digits, - or _.\n", ROOM_NAME_MAX);
 		room_tell(c, msg, n);
 		return;
 	}
-	if (room_name_reserved(name, len)) {
+	if (roomproto_name_reserved(name, len)) {
 		n = snprintf(msg, sizeof(msg), "<announce> The name %.*s is "
 		    "reserved: announce, server and user with digits are the "
 		    "server's.\n", (int)len, name);
@@ -157,7 +157,7 @@ static const char room_too_long[] =
     "were relayed.\n";
 
 /*
- * One line of a room, from room_frame(): a client's command is carried
+ * One line of a room, from roomproto_frame(): a client's command is carried
  * out, any other line is relayed.  The operator's lines are all text.
  * Returns 1 when a client asked to leave (":q").
  */
@@ -173,7 +173,7 @@ room_line(const unsigned char *line, size_t len, void *arg)
 		room_say(sp, line, len, 0);
 		return (0);
 	}
-	switch (room_parse(line, len, &a, &alen)) {
+	switch (roomproto_parse(line, len, &a, &alen)) {
 	case ROOM_QUIT:
 		room_tell(c, room_bye, sizeof(room_bye) - 1);
 		return (1);
@@ -242,13 +242,13 @@ room_heard(struct speaker *sp, const void *p, size_t len)
 	 * a member that has nothing pending holds no line buffer.
 	 */
 	if (sp->rf.line == NULL &&
-	    (sp->rf.line = pool_get(ROOM_LINE_MAX)) == NULL) {
+	    (sp->rf.line = buf_pool_get(ROOM_LINE_MAX)) == NULL) {
 		log_warn("relay");
 		return (sp->c != NULL);
 	}
-	quit = room_frame(&sp->rf, p, len, room_line, sp);
+	quit = roomproto_frame(&sp->rf, p, len, room_line, sp);
 	if (sp->rf.len == 0) {
-		pool_put(sp->rf.line, ROOM_LINE_MAX);
+		buf_pool_put(sp->rf.line, ROOM_LINE_MAX);
 		sp->rf.line = NULL;
 	}
 	if (quit)
@@ -270,7 +270,7 @@ static void
 room_flush_speaker(struct speaker *sp)
 {
 	if (sp->rf.len > 0 && (sp->c == NULL || !sp->c->quit))
-		room_flush(&sp->rf, room_line, sp);
+		roomproto_flush(&sp->rf, room_line, sp);
 }
 
 /*

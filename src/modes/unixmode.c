@@ -66,7 +66,7 @@ unix_mode_open(const struct job *j, int bare, char **cause)
 
 /* -U: connect to the socket and relay stdin and stdout over it. */
 int
-unix_connect(const struct job *j)
+unixmode_connect(const struct job *j)
 {
 	struct netconn	*nc;
 	char		*cause;
@@ -78,7 +78,7 @@ unix_connect(const struct job *j)
 
 /* -U -z: does anything accept on the socket?  Returns the status. */
 int
-unix_scan(const struct job *j)
+unixmode_scan(const struct job *j)
 {
 	struct netconn	*nc;
 	char		*cause;
@@ -94,7 +94,7 @@ unix_scan(const struct job *j)
 
 /* -U -l: listen on (or bind) the socket and serve, as netcat does. */
 int
-unix_listen(const struct job *j)
+unixmode_listen(const struct job *j)
 {
 	char	*cause;
 	int	 fd;

@@ -85,5 +85,5 @@ dial_self(const struct side *sd, const struct addrinfo *ai, int fd)
 	if (getsockname(fd, (struct sockaddr *)&me, &mlen) == -1)
 		return (0);
 	memcpy(&peer, ai->ai_addr, ai->ai_addrlen);
-	return (dgram_addr_equal(&me, mlen, &peer, ai->ai_addrlen));
+	return (udp_addr_equal(&me, mlen, &peer, ai->ai_addrlen));
 }

@@ -50,7 +50,7 @@ struct listen_front {
 
 /* No front trusted yet: made by the first --trust-front. */
 static __startup void
-front_init(struct front_conf *fc)
+listen_front_init(struct front_conf *fc)
 {
 	size_t	 i;
 
@@ -60,7 +60,7 @@ front_init(struct front_conf *fc)
 }
 
 void
-front_clear(struct front_conf *fc)
+listen_front_clear(struct front_conf *fc)
 {
 	size_t	 i;
 
@@ -74,14 +74,14 @@ front_clear(struct front_conf *fc)
  * who their client is that way.  Returns -1 with *cause set.
  */
 int
-front_add(struct front_conf *fc, const char *spec, char **cause)
+listen_front_add(struct front_conf *fc, const char *spec, char **cause)
 {
 	const char	*eq;
 	size_t		 i;
 
 	*cause = NULL;
 	if (!fc->ready)
-		front_init(fc);
+		listen_front_init(fc);
 	if ((eq = strchr(spec, '=')) != NULL && eq[1] != '\0') {
 		for (i = 0; i < FRONT_WAYS; i++) {
 			if (strlen(front_names[i]) == (size_t)(eq - spec) &&
@@ -97,7 +97,7 @@ front_add(struct front_conf *fc, const char *spec, char **cause)
 
 /* Is the client at peer a front whose word sd believes said way? */
 int
-front_trusts(const struct side *sd, enum front_way way,
+listen_front_trusts(const struct side *sd, enum front_way way,
     const struct net_peer *peer)
 {
 	const struct gate	*g;
@@ -112,7 +112,7 @@ front_trusts(const struct side *sd, enum front_way way,
 
 /* The front at *peer speaks for the client at ss, said with -v. */
 static void
-front_believe(struct net_peer *peer, const struct sockaddr_storage *ss,
+listen_front_believe(struct net_peer *peer, const struct sockaddr_storage *ss,
     socklen_t len, const char *how)
 {
 	char	 fh[NI_MAXHOST], fp[NI_MAXSERV], ch[NI_MAXHOST], cp[NI_MAXSERV];
@@ -210,7 +210,8 @@ listen_front_cb(int fd, int events, void *arg)
 		return;
 	case 1:
 		if (len > 0)
-			front_believe(lf->peer, &ss, len, "PROXY header");
+			listen_front_believe(lf->peer, &ss, len,
+			    "PROXY header");
 		listen_front_end(lf, NULL);
 		return;
 	}
@@ -274,7 +275,8 @@ listen_front_cancel(struct listen_front *lf)
  * *peer.  A line that gives none is ignored, said with -v.
  */
 void
-front_request(const struct side *sd, const char *head, struct net_peer *peer)
+listen_front_request(const struct side *sd, const char *head,
+    struct net_peer *peer)
 {
 	static const char *const lines[FRONT_WAYS] = {
 		[FRONT_XFF] = "X-Forwarded-For",
@@ -288,13 +290,13 @@ front_request(const struct side *sd, const char *head, struct net_peer *peer)
 	int			 way;
 
 	for (way = FRONT_XFF; way <= FRONT_FORWARDED; way++) {
-		if (!front_trusts(sd, way, peer) ||
+		if (!listen_front_trusts(sd, way, peer) ||
 		    http_field_get(head, lines[way], value,
 		    sizeof(value)) != 1)
 			continue;
 		if (forwarded_for(value, way == FRONT_FORWARDED, &ss, &len,
 		    &why) == 0) {
-			front_believe(peer, &ss, len, lines[way]);
+			listen_front_believe(peer, &ss, len, lines[way]);
 			return;
 		}
 		net_format((const struct sockaddr *)&peer->ss, peer->len, 1,

@@ -507,10 +507,6 @@ void		 net_hints(const struct side *, int, int, const char *,
 int		 net_bind_source(const struct side *, int, int, char **);
 const char	*net_proto_name(const struct side *);
 int		 net_own_error(int);
-/* addrself.c */
-int		 net_is_self(const struct sockaddr *, socklen_t,
-		    const struct sockaddr *, int);
-int		 net_is_loopback(const struct sockaddr *);
 void		 net_host_label(const char *, const struct sockaddr *,
 		    socklen_t, char *, size_t);
 int		 net_listen(const struct side *, const char *,
@@ -519,17 +515,8 @@ int		 net_listen_all(const struct side *, const char *,
 		    char **);
 /* A listener out of descriptors tries to accept again after this long. */
 #define NET_ACCEPT_BACKOFF_MS	100
-
 struct ev_timer;
 int		 net_accept_or_wait(int, struct net_peer *, struct ev_timer *);
-/* sockopt.c */
-int		 net_set_options(const struct side *, int, int, char **);
-int		 net_link_scope(int, const struct sockaddr *,
-		    struct sockaddr_in6 *);
-int		 net_set_reuseport(const struct side *, int, char **);
-void		 net_dgram_rcvbuf(const struct side *, int);
-int		 net_join_group(const struct side *, int, const struct sockaddr *,
-		    char **);
 ssize_t		 net_send_fd(int, int);
 ssize_t		 net_read(int, struct tls *, void *, size_t, int *);
 ssize_t		 net_write(int, struct tls *, const void *, size_t, int *);
@@ -549,6 +536,20 @@ int		 net_mptcp_missing(const struct side *,
 		    const struct addrinfo *, int);
 const char	*net_mptcp_why(int);
 void		 net_report_mptcp(const struct side *, int);
+
+/* addrself.c */
+int		 net_is_self(const struct sockaddr *, socklen_t,
+		    const struct sockaddr *, int);
+int		 net_is_loopback(const struct sockaddr *);
+
+/* sockopt.c */
+int		 net_set_options(const struct side *, int, int, char **);
+int		 net_link_scope(int, const struct sockaddr *,
+		    struct sockaddr_in6 *);
+int		 net_set_reuseport(const struct side *, int, char **);
+void		 net_dgram_rcvbuf(const struct side *, int);
+int		 net_join_group(const struct side *, int, const struct sockaddr *,
+		    char **);
 
 /* vsock.c */
 struct sockaddr_vm;
@@ -704,14 +705,14 @@ void		 dial_cancel(struct dial *);
 
 /* listenfront.c */
 struct listen_front;
-void		 front_clear(struct front_conf *);
-int		 front_add(struct front_conf *, const char *, char **);
-int		 front_trusts(const struct side *, enum front_way,
+void		 listen_front_clear(struct front_conf *);
+int		 listen_front_add(struct front_conf *, const char *, char **);
+int		 listen_front_trusts(const struct side *, enum front_way,
 		    const struct net_peer *);
 struct listen_front *listen_front_start(const struct side *, int,
 		    struct net_peer *, void (*)(void *, char *), void *);
 void		 listen_front_cancel(struct listen_front *);
-void		 front_request(const struct side *, const char *,
+void		 listen_front_request(const struct side *, const char *,
 		    struct net_peer *);
 
 /* listenname.c */
@@ -721,17 +722,17 @@ struct listen_name *listen_name_start(const struct side *,
 void		 listen_name_cancel(struct listen_name *);
 
 /* udp.c */
-int		 dgram_addr_equal(const struct sockaddr_storage *, socklen_t,
+int		 udp_addr_equal(const struct sockaddr_storage *, socklen_t,
 		    const struct sockaddr_storage *, socklen_t);
 int		 udp_twin_socket(const struct side *, int);
 int		 udp_peer_socket(const struct side *, int,
 		    const struct net_peer *);
 int		 udp_probe(int, long long);
-int		 dgram_unnamed(const struct sockaddr_storage *, socklen_t);
-ssize_t		 dgram_recv_kept(struct endpoint *, void *, size_t,
+int		 udp_unnamed(const struct sockaddr_storage *, socklen_t);
+ssize_t		 udp_recv_kept(struct endpoint *, void *, size_t,
 		    int (*)(void *, const struct sockaddr_storage *,
 		    socklen_t));
-int		 dgram_recvmmsg_kept(struct endpoint *, struct mmsghdr *,
+int		 udp_recvmmsg_kept(struct endpoint *, struct mmsghdr *,
 		    u_int, int (*)(void *, const struct sockaddr_storage *,
 		    socklen_t));
 

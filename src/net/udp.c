@@ -28,7 +28,7 @@
  * sender: the same address and port for IP, the same bytes otherwise?
  */
 __shortrun int
-dgram_addr_equal(const struct sockaddr_storage *a, socklen_t alen,
+udp_addr_equal(const struct sockaddr_storage *a, socklen_t alen,
     const struct sockaddr_storage *b, socklen_t blen)
 {
 	const struct sockaddr_in	*a4, *b4;
@@ -178,7 +178,7 @@ udp_probe(int fd, long long wait_ms)
 
 /* A sender with no address (an unbound Unix socket) cannot be answered. */
 int
-dgram_unnamed(const struct sockaddr_storage *ss, socklen_t len)
+udp_unnamed(const struct sockaddr_storage *ss, socklen_t len)
 {
 	return (len <= offsetof(struct sockaddr_un, sun_path) ||
 	    ss->ss_family == AF_UNSPEC);
@@ -189,7 +189,7 @@ dgram_unnamed(const struct sockaddr_storage *ss, socklen_t len)
  * who sent it; with -vv, what its control messages say is logged.
  */
 ssize_t
-dgram_recv_kept(struct endpoint *ep, void *p, size_t size,
+udp_recv_kept(struct endpoint *ep, void *p, size_t size,
     int (*keep)(void *, const struct sockaddr_storage *, socklen_t))
 {
 	struct sockaddr_storage	 ss;
@@ -228,12 +228,12 @@ dgram_recv_kept(struct endpoint *ep, void *p, size_t size,
 
 /* Receive up to vlen datagrams at once, those keep takes, in order. */
 int
-dgram_recvmmsg_kept(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen,
+udp_recvmmsg_kept(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen,
     int (*keep)(void *, const struct sockaddr_storage *, socklen_t))
 {
 	int	 n;
 
-	/* A refused earlier reply ends nothing (see dgram_recv_kept()). */
+	/* A refused earlier reply ends nothing (see udp_recv_kept()). */
 	while ((n = recvmmsg(ep->rfd, msgs, vlen, MSG_DONTWAIT, NULL)) == -1 &&
 	    errno == ECONNREFUSED)
 		continue;

@@ -52,7 +52,7 @@ batch_init(struct batch *b, size_t slotsize)
 void
 batch_free(struct batch *b)
 {
-	pool_put(b->data, (size_t)b->cap * b->slotsize);
+	buf_pool_put(b->data, (size_t)b->cap * b->slotsize);
 	free(b->msgs);
 	free(b->iov);
 	free(b->names);
@@ -100,9 +100,9 @@ batch_grow(struct batch *b, u_int cap)
 	 * The slots last, so that a failure leaves cap as it was: they come
 	 * from the pool, and a peer holds them only while it uses them.
 	 */
-	if ((data = pool_get((size_t)cap * b->slotsize)) == NULL)
+	if ((data = buf_pool_get((size_t)cap * b->slotsize)) == NULL)
 		return (-1);
-	pool_put(b->data, (size_t)b->cap * b->slotsize);
+	buf_pool_put(b->data, (size_t)b->cap * b->slotsize);
 	b->data = data;
 	b->cap = cap;
 	return (0);

@@ -236,7 +236,7 @@ dump_socat_text(const unsigned char *p, size_t n)
 
 	for (i = 0; i < n; i++) {
 		if (len > sizeof(out) - 4) {
-			write_quiet(STDERR_FILENO, out, len);
+			log_write_quiet(STDERR_FILENO, out, len);
 			len = 0;
 		}
 		switch ((c = p[i])) {
@@ -255,7 +255,7 @@ dump_socat_text(const unsigned char *p, size_t n)
 			break;
 		}
 	}
-	write_quiet(STDERR_FILENO, out, len);
+	log_write_quiet(STDERR_FILENO, out, len);
 }
 
 /*
@@ -274,9 +274,9 @@ dump_socat_hex(const unsigned char *p, size_t n, int text)
 			for (j = 0, len = 0; j < 32 && i + j < n; j++)
 				len += snprintf(out + len, sizeof(out) - len,
 				    " %02x", p[i + j]);
-			write_quiet(STDERR_FILENO, out, len);
+			log_write_quiet(STDERR_FILENO, out, len);
 		}
-		write_quiet(STDERR_FILENO, "\n", 1);
+		log_write_quiet(STDERR_FILENO, "\n", 1);
 		return;
 	}
 	for (i = 0; i < n; i += j) {
@@ -295,9 +295,9 @@ dump_socat_hex(const unsigned char *p, size_t n, int text)
 			out[len++] = p[i + k] == '\n' || !isprint(p[i + k]) ?
 			    '.' : p[i + k];
 		out[len++] = '\n';
-		write_quiet(STDERR_FILENO, out, len);
+		log_write_quiet(STDERR_FILENO, out, len);
 	}
-	write_quiet(STDERR_FILENO, "--\n", 3);
+	log_write_quiet(STDERR_FILENO, "--\n", 3);
 }
 
 /* One chunk of socat's way rtol (0: first address to second) in its dumps. */
@@ -309,7 +309,7 @@ dump_socat_chunk(struct dump *d, int rtol, const unsigned char *p, size_t n)
 	if (d->way_fd[rtol] != -1)
 		dump_write(&d->way_fd[rtol], d->way_path[rtol], p, n);
 	if (d->shown & (DUMP_SOCAT_TEXT | DUMP_SOCAT_HEX)) {
-		write_quiet(STDERR_FILENO, hdr, dump_socat_header(hdr,
+		log_write_quiet(STDERR_FILENO, hdr, dump_socat_header(hdr,
 		    sizeof(hdr), rtol, d->way_off[rtol], n));
 		if (d->shown & DUMP_SOCAT_HEX)
 			dump_socat_hex(p, n, d->shown & DUMP_SOCAT_TEXT);

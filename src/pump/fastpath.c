@@ -254,7 +254,7 @@ splice_refused(int error)
  * something else?
  */
 int
-socket_error(int error)
+pump_socket_error(int error)
 {
 	switch (error) {
 	case EPIPE:
@@ -397,7 +397,7 @@ channel_push_sendfile(struct channel *ch)
 			 * if it lasts, and handles it as copying does.
 			 */
 			error = errno;
-			if (!socket_error(error) &&
+			if (!pump_socket_error(error) &&
 			    channel_unsplice(ch, splice_refused(error) ?
 			    SPLICE_REFUSED : strerror(error)) == 0) {
 				channel_update(ch);

@@ -411,7 +411,7 @@ size_t		 channel_unqueue(struct channel *, size_t);
 
 /* fastpath.c */
 int		 channel_spliced(const struct channel *);
-int		 socket_error(int);
+int		 pump_socket_error(int);
 
 /* fanout.c */
 struct fanout;

@@ -56,7 +56,7 @@ static const struct kind {
 
 /*
  * The endpoint of s named name that reads fd (given to it) as sd says: as
- * it is, or with ignoreeof, escape or o-direct (reader_endpoint()); its
+ * it is, or with ignoreeof, escape or o-direct (stdio_reader_endpoint()); its
  * readbytes is its way's (join_way()).
  * NULL with errno.
  */
@@ -69,7 +69,7 @@ end_reader(struct session *s, const struct side *sd, const char *name,
 	ro.ignoreeof = sd->local.ignoreeof;
 	ro.escape = sd->local.escape;
 	ro.direct = sd->local.direct;
-	return (reader_endpoint(s, name, fd, &ro));
+	return (stdio_reader_endpoint(s, name, fd, &ro));
 }
 
 /* Make fd blocking again, as a program that takes it expects. */
@@ -254,7 +254,7 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
  * with *cause set (NULL for a failure exec_spawn() says itself).
  */
 struct child *
-program_start(const struct side *sd, const struct exec_conn *ec, int rd,
+end_program_start(const struct side *sd, const struct exec_conn *ec, int rd,
     int wr, char **cause)
 {
 	const struct side_local	*l = &sd->local;
@@ -302,7 +302,7 @@ program_start(const struct side *sd, const struct exec_conn *ec, int rd,
  * failure, with *cause set.
  */
 void
-program_here(const struct side *sd, int fd, int rd, int wr, char **cause)
+end_program_here(const struct side *sd, int fd, int rd, int wr, char **cause)
 {
 	struct exec_cmd	 cmd;
 
@@ -325,7 +325,7 @@ program_here(const struct side *sd, int fd, int rd, int wr, char **cause)
 /*
  * A program, on pipes or a terminal of its own (its child in e), told of
  * its connection (how->conn); socat's PIPE, its echo, with no connection
- * is a pipe.  how->child is one started already (program_start()), or
+ * is a pipe.  how->child is one started already (end_program_start()), or
  * NULL.
  */
 static int
@@ -346,7 +346,7 @@ end_program(const struct side *sd, struct session *s,
 		return (0);
 	}
 	if ((e->child = how->child) == NULL &&
-	    (e->child = program_start(sd, how->conn, how->rd, how->wr,
+	    (e->child = end_program_start(sd, how->conn, how->rd, how->wr,
 	    cause)) == NULL) {
 		if (*cause == NULL)
 			log_cause(cause, "%s", strerror(errno));
@@ -370,7 +370,7 @@ fail:
  * descriptor, *name (what it is) and *slave (a pseudo-terminal's
  * terminal side, kept open meanwhile; -1 for a line), or -1 with *cause
  * set.  With pty-wait-slave, the terminal side is not kept: the loop is
- * run until another process has opened it (pty_wait_slave(), so not
+ * run until another process has opened it (ptylink_wait_slave(), so not
  * from one of its callbacks), and that process's close is the end.
  */
 int
@@ -414,7 +414,7 @@ end_device_open(const struct side *sd, const char **name, int *slave,
 			close(*slave);
 			*slave = -1;
 			log_verbose(1, "Waiting for %s to be opened", tty);
-			if (pty_wait_slave(fd, sd->pty_interval_ms > 0 ?
+			if (ptylink_wait_slave(fd, sd->pty_interval_ms > 0 ?
 			    sd->pty_interval_ms : PTY_INTERVAL_MS) == -1) {
 				log_cause(cause, "%s", strerror(errno));
 				ptylink_release(sd->path, -1);
@@ -509,7 +509,7 @@ end_recv_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 	struct netconn		*nc;
 	int			 v;
 
-	if (dgram_unnamed(ss, len))
+	if (udp_unnamed(ss, len))
 		return (1);
 	memcpy(&np.ss, ss, len);
 	np.len = len;
@@ -521,13 +521,13 @@ end_recv_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 static ssize_t
 end_recv_read(struct endpoint *ep, void *p, size_t size)
 {
-	return (dgram_recv_kept(ep, p, size, end_recv_keep));
+	return (udp_recv_kept(ep, p, size, end_recv_keep));
 }
 
 static int
 end_recv_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
 {
-	return (dgram_recvmmsg_kept(ep, msgs, vlen, end_recv_keep));
+	return (udp_recvmmsg_kept(ep, msgs, vlen, end_recv_keep));
 }
 
 static const struct ep_ops end_recv_ops = {

@@ -532,7 +532,7 @@ listener_handshake(void *arg)
 	char		*cause;
 
 	pd->ln = NULL;
-	if (pd->dtls != NULL || !front_trusts(pd->l->sd, FRONT_PROXY,
+	if (pd->dtls != NULL || !listen_front_trusts(pd->l->sd, FRONT_PROXY,
 	    &pd->peer)) {
 		listener_secure(pd);
 		return;
@@ -614,7 +614,7 @@ listener_dtls_next_other(int lfd, const struct net_peer *peer)
 	if (recvfrom(lfd, &b, 1, MSG_PEEK | MSG_DONTWAIT,
 	    (struct sockaddr *)&ss, &len) == -1)
 		return (0);
-	return (!dgram_addr_equal(&ss, len, &peer->ss, peer->len));
+	return (!udp_addr_equal(&ss, len, &peer->ss, peer->len));
 }
 
 /*

@@ -92,7 +92,7 @@ peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
 	    n))
 		return;
 	/* An unbound Unix socket (logger) cannot be answered. */
-	if (dgram_unnamed(&peer->ss, peer->len)) {
+	if (udp_unnamed(&peer->ss, peer->len)) {
 		log_verbose_warn(1, "datagram from an unnamed socket ignored");
 		return;
 	}

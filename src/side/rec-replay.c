@@ -333,7 +333,7 @@ replay_open(const struct side *sd, struct session *s,
 	/* Its times are RECORD_MS_MAX at most: the waits cannot overflow. */
 	DEBUG_CHECK(sd->replay_speed >= RECORD_SPEED_MIN &&
 	    sd->replay_speed <= RECORD_SPEED_MAX,
-	    "a replay's speed not checked by replay_setup()");
+	    "a replay's speed not checked by opt_replay_setup()");
 	r->speed = sd->replay_speed;
 	r->check = r->plays == RECORD_CLIENT;
 	r->out = -1;

@@ -47,7 +47,7 @@ enum side_how {
 	SH_OFFSET,		/* a long long, as 100, 0x74420 or -10 */
 	SH_MS,			/* seconds, as a long long of milliseconds
 				   (at least 1: a time given is one) */
-	SH_TLSVER,		/* an int, tls_version_parse()'s */
+	SH_TLSVER,		/* an int, addr_tls_version_parse()'s */
 	SH_FN,			/* the row's function does it */
 	SH_TTY,			/* a change of a terminal's modes, of its */
 	SH_TTYV,		/* flags (0 or 1) or c_cc[], or a value in
@@ -107,7 +107,7 @@ static const struct side_opt {
 static long long
 side_ms(const char *v, long long min)
 {
-	long long	 ms = time_ms_up(strtod(v, NULL) * 1000);
+	long long	 ms = parse_time_ms_up(strtod(v, NULL) * 1000);
 
 	return (ms < min ? min : ms);
 }
@@ -206,7 +206,7 @@ side_opts_apply(struct side *sd, const struct addr *a, char **cause)
 			*(long long *)f = side_ms(v, 1);
 			break;
 		case SH_TLSVER:
-			*(int *)f = tls_version_parse(v);
+			*(int *)f = addr_tls_version_parse(v);
 			break;
 		case SH_FN:
 			if (o->fn(sd, a, o->is, v, cause) == -1)
@@ -261,7 +261,7 @@ side_opt_secret(struct side *sd, const struct addr *a, const char *is,
 
 	(void)a;
 	(void)is;
-	switch (secret_parse(v, own->secret)) {
+	switch (secretcode_parse(v, own->secret)) {
 	case 0:
 		sd->tls.secret = own->secret;
 		sd->tls.secret_own = 0;
@@ -294,14 +294,14 @@ side_socks(struct side *sd, const struct addr *a, char **cause)
 	if ((port = addr_opt(a, "socksport")) == NULL)
 		port = "1080";
 	snprintf(url, sizeof(url), strchr(a->proxy, ':') != NULL ?
-	    "%s://[%s]:%s" : "%s://%s:%s", proxy_url_scheme(sd->proxy_kind),
+	    "%s://[%s]:%s" : "%s://%s:%s", url_proxy_scheme(sd->proxy_kind),
 	    a->proxy, port);
-	if (proxy_hop_parse(&sd->proxy.hops[0], sd->proxy_kind, url,
+	if (side_proxy_hop_parse(&sd->proxy.hops[0], sd->proxy_kind, url,
 	    cause) == -1)
 		return (-1);
 	if ((user = addr_opt(a, "socksuser")) != NULL) {
 		if ((sd->proxy.hops[0].user = strdup(user)) == NULL) {
-			proxy_hop_free(&sd->proxy.hops[0]);
+			side_proxy_hop_free(&sd->proxy.hops[0]);
 			log_cause(cause, "%s", strerror(ENOMEM));
 			return (-1);
 		}
@@ -608,7 +608,8 @@ side_opt_proxy(struct side *sd, const struct addr *a, const char *is,
 	char		*why;
 
 	(void)is;
-	if (proxy_hop_parse(&sd->proxy.hops[0], PROXY_HTTP, v, &why) == -1) {
+	if (side_proxy_hop_parse(&sd->proxy.hops[0], PROXY_HTTP, v,
+	    &why) == -1) {
 		sd->proxy.nhops = 0;
 		log_cause(cause, "proxy %s: %s", v, why);
 		free(why);
@@ -861,7 +862,7 @@ side_free(struct side *sd)
 	if (own == NULL)
 		return;
 	if (own->proxy)
-		proxy_hop_free(&sd->proxy.hops[0]);
+		side_proxy_hop_free(&sd->proxy.hops[0]);
 	if (own->wside != NULL) {
 		side_free(own->wside);
 		free(own->wside);

@@ -68,9 +68,9 @@ int		 end_netconn(struct end *, const struct side *,
 int		 end_device(struct end *, const struct side *,
 		    struct session *, const char *, int);
 void		 end_close(struct end *);
-struct child	*program_start(const struct side *, const struct exec_conn *,
-		    int, int, char **);
-void		 program_here(const struct side *, int, int, int, char **);
+struct child	*end_program_start(const struct side *,
+		    const struct exec_conn *, int, int, char **);
+void		 end_program_here(const struct side *, int, int, int, char **);
 int		 end_device_open(const struct side *, const char **, int *,
 		    char **);
 void		 end_device_close(const struct side *, int);
@@ -104,9 +104,9 @@ int		 side_exec_signals(const struct side_local *);
 /* sideurl.c: a side's URL, a proxy hop. */
 int		 side_ws_url(struct side *, const char *, char **, char **,
 		    char **, char **, char **);
-int		 proxy_hop_parse(struct proxy_hop *, int, const char *,
+int		 side_proxy_hop_parse(struct proxy_hop *, int, const char *,
 		    char **);
-void		 proxy_hop_free(struct proxy_hop *);
+void		 side_proxy_hop_free(struct proxy_hop *);
 
 /* open.c */
 struct opening;

@@ -300,8 +300,8 @@ side_opt_ip_options(struct side *sd, const struct addr *a, const char *is,
 	    n > sizeof(sd->sock.ip_options))
 		goto bad;
 	for (i = 0; i < n; i++) {
-		if ((hi = hex_value(v[1 + 2 * i])) == -1 ||
-		    (lo = hex_value(v[2 + 2 * i])) == -1)
+		if ((hi = text_hex_value(v[1 + 2 * i])) == -1 ||
+		    (lo = text_hex_value(v[2 + 2 * i])) == -1)
 			goto bad;
 		sd->sock.ip_options[i] = (unsigned char)(hi << 4 | lo);
 	}

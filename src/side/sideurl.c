@@ -21,19 +21,20 @@
  * One proxy of a chain, from arg: a URL (socks5://user:pass@host:port,
  * http://host:3128) names its protocol and credentials; a HOST[:PORT]
  * is of protocol proto, the protocol's port when it has none.  The hop
- * owns what it holds (proxy_hop_free()).  Returns 0, or -1 with *cause
+ * owns what it holds (side_proxy_hop_free()).  Returns 0, or -1 with *cause
  * set.
  */
 int
-proxy_hop_parse(struct proxy_hop *h, int proto, const char *arg, char **cause)
+side_proxy_hop_parse(struct proxy_hop *h, int proto, const char *arg,
+    char **cause)
 {
 	struct proxy_url	 u;
 	const char		*errstr;
 	char			 label[PROXY_URL_MAX];
 
 	memset(h, 0, sizeof(*h));
-	if (proxy_url_is(arg, strlen(arg))) {
-		if (proxy_url_parse(arg, strlen(arg), &u, &errstr) == -1) {
+	if (url_proxy_is(arg, strlen(arg))) {
+		if (url_proxy_parse(arg, strlen(arg), &u, &errstr) == -1) {
 			log_cause(cause, "%s", errstr);
 			return (-1);
 		}
@@ -60,7 +61,7 @@ proxy_hop_parse(struct proxy_hop *h, int proto, const char *arg, char **cause)
 	/* Messages name it as a URL without its password. */
 	snprintf(label, sizeof(label), strchr(h->host, ':') != NULL ?
 	    "%s://%s%s[%s]:%s" : "%s://%s%s%s:%s", h->tls ? "https" :
-	    proxy_url_scheme(h->proto),
+	    url_proxy_scheme(h->proto),
 	    h->user != NULL ? h->user : "", h->user != NULL ? "@" : "",
 	    h->host, h->port);
 	if ((h->label = strdup(label)) == NULL)
@@ -69,14 +70,14 @@ proxy_hop_parse(struct proxy_hop *h, int proto, const char *arg, char **cause)
 
 nomem:
 	explicit_bzero(&u, sizeof(u));
-	proxy_hop_free(h);
+	side_proxy_hop_free(h);
 	log_cause(cause, "%s", strerror(ENOMEM));
 	return (-1);
 }
 
-/* Free what proxy_hop_parse() gave h. */
+/* Free what side_proxy_hop_parse() gave h. */
 void
-proxy_hop_free(struct proxy_hop *h)
+side_proxy_hop_free(struct proxy_hop *h)
 {
 	free(h->host);
 	free(h->port);

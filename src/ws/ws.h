@@ -82,18 +82,19 @@ struct wsh_answer {
 	off_t		 left;		/* of the file or body */
 };
 
-int		 wsh_static_open(const char *, char **);
-ssize_t		 wsh_refusal(char *, size_t, int, const char *, int);
-int		 wsh_route(const struct side *, const char *,
+int		 ws_route_static_open(const char *, char **);
+ssize_t		 ws_route_refusal(char *, size_t, int, const char *, int);
+int		 ws_route(const struct side *, const char *,
 		    const struct http_line *, struct wsh_answer *);
-/* What a request's credentials come to (wsh_auth_answer()). */
+/* What a request's credentials come to (ws_route_auth_answer()). */
 enum {
 	WSH_AUTH_REFUSED,	/* answered: 401 or 429 */
 	WSH_AUTH_OK,		/* let in */
 	WSH_AUTH_PENDING,	/* being checked: the verdict comes later */
 };
-int		 wsh_auth_answer(const struct side *, const struct http_line *,
-		    enum auth_verdict, int, struct wsh_answer *);
-char		**wsh_cgi_env(const char *, const struct http_line *, int);
+int		 ws_route_auth_answer(const struct side *,
+		    const struct http_line *, enum auth_verdict, int,
+		    struct wsh_answer *);
+char		**ws_route_cgi_env(const char *, const struct http_line *, int);
 
 #endif /* SC_WS_H */

@@ -38,14 +38,14 @@
 
 /*
  * The buffers of raw bytes read and of frames owed are the pool's
- * (pool_get()), held only while bytes are in them, as a channel's are:
+ * (buf_pool_get()), held only while bytes are in them, as a channel's are:
  * an idle connection holds neither, and a fan-out to many members goes
  * through the same few.  Each get returns 0, or -1 with errno.
  */
 int
 ws_in_get(struct ws *w)
 {
-	if (w->in == NULL && (w->in = pool_get(WS_IN_SIZE)) == NULL)
+	if (w->in == NULL && (w->in = buf_pool_get(WS_IN_SIZE)) == NULL)
 		return (-1);
 	return (0);
 }
@@ -55,7 +55,7 @@ ws_in_put(struct ws *w)
 {
 	if (w->in == NULL || w->inlen > 0)
 		return;
-	pool_put(w->in, WS_IN_SIZE);
+	buf_pool_put(w->in, WS_IN_SIZE);
 	w->in = NULL;
 	w->inoff = 0;
 }
@@ -63,7 +63,7 @@ ws_in_put(struct ws *w)
 static int
 ws_out_get(struct ws *w)
 {
-	if (w->out == NULL && (w->out = pool_get(WS_OUT_SIZE)) == NULL)
+	if (w->out == NULL && (w->out = buf_pool_get(WS_OUT_SIZE)) == NULL)
 		return (-1);
 	return (0);
 }
@@ -73,7 +73,7 @@ ws_out_put(struct ws *w)
 {
 	if (w->out == NULL || w->ooff < w->olen)
 		return;
-	pool_put(w->out, WS_OUT_SIZE);
+	buf_pool_put(w->out, WS_OUT_SIZE);
 	w->out = NULL;
 	w->ooff = w->olen = 0;
 }
@@ -305,7 +305,7 @@ ws_put_part(struct ws *w, const unsigned char *p, size_t len, int fin)
 		w->wop = fin ? 0 : WS_OP_BINARY;
 		return (q);
 	}
-	acc = utf8_span(&st, p, q, &bound);
+	acc = text_utf8_span(&st, p, q, &bound);
 	if (acc == q && (st == 0 || !fin)) {
 		if (st != 0)
 			q = bound;
@@ -364,7 +364,7 @@ ws_put_text(struct ws *w, const unsigned char *s, size_t n)
 		    !ws_room(w, CHANNEL_BUFSIZE))
 			break;
 		if (w->line == NULL &&
-		    (w->line = pool_get(CHANNEL_BUFSIZE)) == NULL)
+		    (w->line = buf_pool_get(CHANNEL_BUFSIZE)) == NULL)
 			return (-1);
 		memcpy(w->line + w->linelen, s + take, k);
 		w->linelen += k;
@@ -390,7 +390,7 @@ ws_put_text(struct ws *w, const unsigned char *s, size_t n)
 		}
 	}
 	if (w->linelen == 0 && w->line != NULL) {
-		pool_put(w->line, CHANNEL_BUFSIZE);
+		buf_pool_put(w->line, CHANNEL_BUFSIZE);
 		w->line = NULL;
 	}
 	return (take);
@@ -722,7 +722,7 @@ ws_finish(struct ws *w)
 		w->linelen = 0;
 	}
 	if (w->line != NULL) {
-		pool_put(w->line, CHANNEL_BUFSIZE);
+		buf_pool_put(w->line, CHANNEL_BUFSIZE);
 		w->line = NULL;
 	}
 	if (w->close_due) {
@@ -870,7 +870,7 @@ ws_free(struct ws *w)
 	}
 	exec_environ_free(w->cgi, 0);
 	if (w->line != NULL)
-		pool_put(w->line, CHANNEL_BUFSIZE);
+		buf_pool_put(w->line, CHANNEL_BUFSIZE);
 	free(w->part);
 	ws_zin_put(w->zin);
 	ws_zout_put(w->zout, ws_zbits(w));
@@ -880,9 +880,9 @@ ws_free(struct ws *w)
 		memset(&ws_share, 0, sizeof(ws_share));
 	}
 	if (w->in != NULL)
-		pool_put(w->in, WS_IN_SIZE);
+		buf_pool_put(w->in, WS_IN_SIZE);
 	if (w->out != NULL)
-		pool_put(w->out, WS_OUT_SIZE);
+		buf_pool_put(w->out, WS_OUT_SIZE);
 	free(w);
 }
 

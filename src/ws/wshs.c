@@ -329,7 +329,7 @@ ws_hs_authorized(struct ws_hs *h)
 	    &h->authing);
 	if (v == AUTH_PENDING)
 		return (WSH_AUTH_PENDING);
-	return (wsh_auth_answer(h->sd, &h->line, v, retry, h->ans));
+	return (ws_route_auth_answer(h->sd, &h->line, v, retry, h->ans));
 }
 
 /*
@@ -354,7 +354,7 @@ ws_hs_refuse(struct ws_hs *h, int status, const char *why)
 {
 	ssize_t	 n;
 
-	n = wsh_refusal(h->out, sizeof(h->out), status, why, 0);
+	n = ws_route_refusal(h->out, sizeof(h->out), status, why, 0);
 	h->olen = n > 0 ? n : 0;
 	return (ws_hs_refused(h, status, why));
 }
@@ -417,7 +417,7 @@ ws_hs_request(struct ws_hs *h)
 		return (-1);
 	}
 	/* A trusted front says who the client is: its limits count that. */
-	front_request(h->sd, h->in, h->peer);
+	listen_front_request(h->sd, h->in, h->peer);
 	switch (ws_hs_authorized(h)) {
 	case WSH_AUTH_PENDING:
 		if (h->watched)
@@ -443,7 +443,8 @@ ws_hs_authed(enum auth_verdict v, int retry, void *arg)
 
 	h->authing = NULL;
 	h->in[h->headlen] = '\0';
-	if (wsh_auth_answer(h->sd, &h->line, v, retry, h->ans) == WSH_AUTH_OK)
+	if (ws_route_auth_answer(h->sd, &h->line, v, retry, h->ans) ==
+	    WSH_AUTH_OK)
 		rc = ws_hs_upgrade(h);
 	else
 		rc = ws_hs_answered(h);
@@ -469,7 +470,7 @@ ws_hs_upgrade(struct ws_hs *h)
 	ssize_t		 n;
 	int		 status;
 
-	if (wsh_route(h->sd, h->in, &h->line, h->ans) == WSH_ANSWER)
+	if (ws_route(h->sd, h->in, &h->line, h->ans) == WSH_ANSWER)
 		return (ws_hs_answered(h));
 	ws_hs_free_answer(h);
 	if (ws_parse_request(h->in, &r, &status, &why) == -1)
@@ -506,7 +507,7 @@ ws_hs_upgrade(struct ws_hs *h)
 		return (-1);
 	}
 	/* A program run for the connection learns the request. */
-	if (h->sd->ws.cgi && (h->cgi = wsh_cgi_env(h->in, &h->line,
+	if (h->sd->ws.cgi && (h->cgi = ws_route_cgi_env(h->in, &h->line,
 	    auth_on(&h->sd->auth))) == NULL) {
 		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
 		return (-1);
@@ -832,7 +833,7 @@ ws_hs_new(const struct side *sd, int fd, struct tls *tls, int server,
  * it) and answer it, on the loop: cb gets the connection, or NULL and a
  * message to free (a bad request is answered with its HTTP status
  * first).  *peer is the client's address, which must live until cb: a
- * trusted front's request may name another (front_request()).  Never
+ * trusted front's request may name another (listen_front_request()).  Never
  * calls cb before it returns.  Returns the stage, or NULL with errno
  * (tls is still the caller's).
  */

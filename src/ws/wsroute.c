@@ -91,7 +91,7 @@ static const char wsh_room_page[] =
  * descriptor, or -1 with *cause.
  */
 int
-wsh_static_open(const char *dir, char **cause)
+ws_route_static_open(const char *dir, char **cause)
 {
 	int	 fd;
 
@@ -158,7 +158,8 @@ wsh_open_beneath(int dfd, const char *path, int flags)
  * its length, or -1.
  */
 ssize_t
-wsh_refusal(char *out, size_t outsz, int status, const char *why, int flags)
+ws_route_refusal(char *out, size_t outsz, int status, const char *why,
+    int flags)
 {
 	return (http_encode_refusal(out, outsz, status,
 	    status == HTTP_BAD_METHOD ? "Allow: GET, HEAD\r\n" :
@@ -182,8 +183,8 @@ static void
 wsh_refuse(struct wsh_answer *a, int status, const char *why)
 {
 	a->why = why;
-	wsh_head(a, status, wsh_refusal(a->head, sizeof(a->head), status, why,
-	    a->head_only ? HTTP_HEAD_ONLY : 0));
+	wsh_head(a, status, ws_route_refusal(a->head, sizeof(a->head), status,
+	    why, a->head_only ? HTTP_HEAD_ONLY : 0));
 }
 
 /* The head of a 200 answer of len bytes of type. */
@@ -328,7 +329,7 @@ wsh_answer_init(struct wsh_answer *a, const struct http_line *l)
  * Returns WSH_UPGRADE or WSH_ANSWER.
  */
 int
-wsh_route(const struct side *sd, const char *head, const struct http_line *l,
+ws_route(const struct side *sd, const char *head, const struct http_line *l,
     struct wsh_answer *a)
 {
 	char		 v[512];
@@ -399,7 +400,7 @@ wsh_route(const struct side *sd, const char *head, const struct http_line *l,
  * when the client or the server has been wrong too often.
  */
 int
-wsh_auth_answer(const struct side *sd, const struct http_line *l,
+ws_route_auth_answer(const struct side *sd, const struct http_line *l,
     enum auth_verdict v, int retry, struct wsh_answer *a)
 {
 	if (v == AUTH_OK)
@@ -459,7 +460,7 @@ wsh_env_has(char **env, const char *name)
  * NULL.
  */
 char **
-wsh_cgi_env(const char *head, const struct http_line *l, int withhold)
+ws_route_cgi_env(const char *head, const struct http_line *l, int withhold)
 {
 	struct http_field	 f;
 	char			**env = NULL;

@@ -103,7 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	st = 0;
-	if (utf8_span(&st, all, alen, &bound) != alen || st != 0)
+	if (text_utf8_span(&st, all, alen, &bound) != alen || st != 0)
 		abort();
 	if (marks != lines || nl > lines || lines > nl + 1)
 		abort();

@@ -41,7 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	} else if (err[0] == '\0')
 		abort();
-	free_ports(list, n);
+	parse_ports_free(list, n);
 	free(arg);
 	return (0);
 }

@@ -238,13 +238,14 @@ line_cb(const unsigned char *line, size_t len, void *arg)
 	enum room_cmd		 cmd;
 	size_t			 alen, as, ae;
 
-	cmd = room_parse(line, len, &a, &alen);
+	cmd = roomproto_parse(line, len, &a, &alen);
 	if (cmd != ref_parse(line, len, &as, &ae))
 		abort();
 	if (cmd != ROOM_TEXT && cmd != ROOM_QUIT &&
 	    (a != line + as || alen != ae - as))
 		abort();
-	if (cmd == ROOM_NICK && room_name_valid(a, alen) != ref_name(a, alen))
+	if (cmd == ROOM_NICK &&
+	    roomproto_name_valid(a, alen) != ref_name(a, alen))
 		abort();
 	if (*client && cmd == ROOM_QUIT)
 		return (1);
@@ -271,7 +272,7 @@ feed(const uint8_t *in, const size_t *cuts, size_t ncuts, int client)
 		abort();
 	reclen = 0;
 	for (i = 0; i <= ncuts; i++) {
-		if (room_frame(&rf, in + cuts[i], cuts[i + 1] - cuts[i],
+		if (roomproto_frame(&rf, in + cuts[i], cuts[i + 1] - cuts[i],
 		    line_cb, &client))
 			break;
 	}

@@ -33,10 +33,10 @@ draw(void)
 {
 	char	 drawn[SECRET_TEXT_MAX], norm[SECRET_TEXT_MAX];
 
-	secret_draw(drawn);
+	secretcode_draw(drawn);
 	if (strlen(drawn) != (SECRET_SYMBOLS + 2) / 4 * 5 - 1 ||
-	    secret_parse(drawn, norm) != 0 ||
-	    secret_bits(norm) < SECRET_STRONG_BITS)
+	    secretcode_parse(drawn, norm) != 0 ||
+	    secretcode_bits(norm) < SECRET_STRONG_BITS)
 		abort();
 }
 
@@ -51,7 +51,7 @@ measure(const char *text)
 {
 	char	*twice;
 	size_t	 n = strnlen(text, SECRET_MEASURED);
-	int	 bits = secret_bits(text);
+	int	 bits = secretcode_bits(text);
 
 	if (bits < 0 || bits * 10 > 65 * (int)n)
 		abort();
@@ -62,7 +62,7 @@ measure(const char *text)
 		return;
 	memcpy(twice, text, n);
 	memcpy(twice + n, text, n + 1);
-	if (secret_bits(twice) > bits + 15)
+	if (secretcode_bits(twice) > bits + 15)
 		abort();
 	free(twice);
 }
@@ -93,13 +93,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	copy[size] = '\0';
 	memset(norm, 0, sizeof(norm));
-	rv = secret_parse(copy, norm);
+	rv = secretcode_parse(copy, norm);
 	if (rv < -1 || rv > 1)
 		abort();
 	if (rv == 0) {
 		if (strlen(norm) != SECRET_SYMBOLS + 2 ||
 		    strspn(norm, symbols) != SECRET_SYMBOLS + 2 ||
-		    secret_parse(norm, again) != 0 ||
+		    secretcode_parse(norm, again) != 0 ||
 		    strcmp(norm, again) != 0)
 			abort();
 	}

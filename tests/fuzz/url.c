@@ -53,7 +53,7 @@ proxy_url_encode(char *out, size_t outlen, const struct proxy_url *u,
 	int	 n;
 
 	snprintf(buf, sizeof(buf), "%s://", u->tls ? "https" :
-	    proxy_url_scheme(u->proto));
+	    url_proxy_scheme(u->proto));
 	if (u->has_user) {
 		if (url_encode(buf, sizeof(buf), u->user) == -1)
 			return (-1);
@@ -85,7 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((copy = malloc(size + 1)) == NULL)
 		return (0);
 	memcpy(copy, data, size);
-	if (proxy_url_parse(copy, size, &u, &errstr) == -1) {
+	if (url_proxy_parse(copy, size, &u, &errstr) == -1) {
 		if (errstr == NULL)
 			abort();
 		free(copy);
@@ -98,7 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	n = proxy_url_encode(out, sizeof(out), &u, 1);
 	if (n > 0) {
-		if (proxy_url_parse(out, n, &again, &errstr) == -1 ||
+		if (url_proxy_parse(out, n, &again, &errstr) == -1 ||
 		    again.proto != u.proto || again.tls != u.tls ||
 		    again.has_user != u.has_user ||
 		    again.has_pass != u.has_pass ||

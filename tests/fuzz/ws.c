@@ -58,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* The span agrees, and a message cut at its bound is UTF-8. */
 	st2 = 0;
-	span = utf8_span(&st2, data, size, &bound);
+	span = text_utf8_span(&st2, data, size, &bound);
 	if ((span == size) != (v1 == 0) || bound > span ||
 	    (v1 == 0 && st1 != st2))
 		abort();
