@@ -360,7 +360,11 @@ void		 ev_timer_init(struct ev_timer *, ev_timer_cb *, void *);
 void		 ev_timer_arm(struct ev_timer *, long long);
 void		 ev_timer_disarm(struct ev_timer *);
 int		 ev_timer_armed(const struct ev_timer *);
+
+/* evsignal.c */
 int		 ev_signal(int, ev_signal_cb *, void *);
+
+/* event.c */
 void		 ev_every_round(void (*)(void));
 int		 ev_loop(void);
 void		 ev_break(void);

@@ -92,9 +92,13 @@ enum addr_hide {
 int	addr_fail(struct addr *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	addr_port(struct addr *, const char *, int);
+
+/* addr-opt.c */
 int	addr_option(struct addr *, char *);
 int	addr_options(struct addr *, char *);
 int	addr_opt_hides(const char *, size_t);
+
+/* addr.c */
 int	addr_hostport(struct addr *, char *, int, int, char **,
 	    char **);
 int	addr_finish(struct addr *);

@@ -272,8 +272,6 @@ struct http_chunked {
 	const char	*why;		/* HC_BAD: what was wrong */
 };
 
-void		 http_base64(const unsigned char *, size_t, char *);
-ssize_t		 http_unbase64(const char *, unsigned char *, size_t);
 ssize_t		 http_encode_connect(char *, size_t, const char *,
 		    const char *, const char *, const char *, const char **);
 int		 http_parse_request(const char *, size_t,
@@ -282,6 +280,16 @@ int		 http_parse_target(char *, char **, uint16_t *,
 		    const char **);
 ssize_t		 http_encode_forward(char *, size_t,
 		    const struct http_request *);
+void		 http_reply_init(struct http_reply *, int);
+void		 http_reply_header(struct http_reply *, const char *);
+int		 http_reply_reusable(const struct http_reply *);
+void		 http_chunked_init(struct http_chunked *);
+size_t		 http_chunked_scan(struct http_chunked *,
+		    const unsigned char *, size_t);
+
+/* httpauth.c */
+void		 http_base64(const unsigned char *, size_t, char *);
+ssize_t		 http_unbase64(const char *, unsigned char *, size_t);
 int		 http_digest_parse(char *, struct http_digest *);
 int		 http_digest_response(const struct http_digest *,
 		    const char *, const char *, const char *, const char *,
@@ -290,12 +298,6 @@ void		 http_challenge_add(struct http_challenge *, const char *);
 ssize_t		 http_encode_auth(char *, size_t,
 		    const struct http_challenge *, const char *, const char *,
 		    const char *, const char *);
-void		 http_reply_init(struct http_reply *, int);
-void		 http_reply_header(struct http_reply *, const char *);
-int		 http_reply_reusable(const struct http_reply *);
-void		 http_chunked_init(struct http_chunked *);
-size_t		 http_chunked_scan(struct http_chunked *,
-		    const unsigned char *, size_t);
 
 /* ws.c */
 #define WS_KEY_LEN		24	/* base64 of 16 random bytes */
@@ -661,17 +663,21 @@ int		 addr_is(const char *);
 int		 addr_looks(const char *);
 void		 addr_hide_secret(char *);
 const char	*addr_opt(const struct addr *, const char *);
-const char	*addr_opt_names(size_t);
 int		 addr_parse(const char *, struct addr *, const char **);
-int		 addr_tls_version_parse(const char *);
 int		 addr_parse_socat(const char *, struct addr *, const char **);
-int		 addr_socat_dual(const char *);
-int		 addr_socat_named(const char *);
 int		 addr_socat_written(const char *);
-int		 addr_socat_words(char *, char **, size_t);
 #ifdef SC_DEBUG
 unsigned long	 addr_parse_count(void);
 #endif
+
+/* addr-socat.c */
+int		 addr_socat_dual(const char *);
+int		 addr_socat_named(const char *);
+int		 addr_socat_words(char *, char **, size_t);
+
+/* addr-opt.c */
+const char	*addr_opt_names(size_t);
+int		 addr_tls_version_parse(const char *);
 
 /* script.c */
 #include <regex.h>

@@ -176,6 +176,7 @@ void		 cmdline_dump_topics(void);
 int		 socat_cmdline(struct cmdline *, int, char **);
 void		 socat_lock(const char *, int);
 
+/* cmdline.c */
 __dead void	 usage(int);
 
 /* opttab.c */

@@ -72,6 +72,8 @@ enum auth_verdict auth_crypt(struct auth_slot *, const char *, const char *,
 void		 auth_cancel(struct auth_job *);
 int		 auth_limit(const struct sockaddr *, const char *, int *);
 void		 auth_verdict(const struct sockaddr *, int);
+
+/* auth.c */
 int		 auth_challenge(const struct auth_conf *, int, int, char *,
 		    size_t);
 const char	*auth_query_token(const char *, char *, size_t);

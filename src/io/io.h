@@ -233,11 +233,15 @@ void		 tls_ctx_taken(const struct tls_ctx *, int, size_t);
 #else
 #define tls_ctx_taken(tc, part, off)	((void)(tc))
 #endif
+
+/* tlsenv.c */
 int		 tls_check_peer(const struct tls_conf *, struct tls *,
 		    char **);
 /* --secret: the TLS 1.3 key its code makes, and the name it is sent by. */
 #define TLS_PSK_LEN		32
 #define TLS_PSK_IDENTITY	"sockcat"
+
+/* tls.c */
 int		 tls_secret_key(const struct tls_conf *, unsigned char *,
 		    char **);
 int		 tls_secret_name(const struct tls_conf *, unsigned char *,
@@ -258,6 +262,8 @@ void		 tls_close_notify(struct tls *);
 const char	*tls_cut_why(struct tls *);
 int		 tls_pending(struct tls *);
 void		 tls_free(struct tls *);
+
+/* tlsenv.c */
 char		**tls_peer_env(struct tls *, const char *);
 
 /*
@@ -371,6 +377,8 @@ int		 exec_cmd_argv(struct exec_cmd *, const char *, char *const *,
 		    char **);
 void		 exec_cmd_free(struct exec_cmd *);
 int		 exec_cmd_check(const struct exec_cmd *, char **);
+
+/* execenv.c */
 void		 exec_conn_socket(struct exec_conn *, int, int,
 		    const struct net_peer *);
 /* execenv.c: a program's environment, over what we inherited. */
@@ -379,6 +387,8 @@ char		**exec_environ(const struct exec_cmd *,
 void		 exec_environ_free(char **, size_t);
 char		*exec_env_var(const char *, const char *, const char *,
 		    size_t);
+
+/* exec.c */
 struct child	*exec_spawn(const struct exec_cmd *, const struct exec_conn *,
 		    char **);
 struct endpoint	*exec_endpoint(struct session *, struct child *);

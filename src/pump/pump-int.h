@@ -121,7 +121,6 @@ channel_count_reads(struct channel *ch, uint64_t n)
 }
 
 /* pump.c */
-struct pump_totals *pump_tally(void);
 int		 channel_holds(const struct channel *);
 int		 channel_wants_write(const struct channel *);
 void		 channel_update(struct channel *);
@@ -134,7 +133,6 @@ void		 ep_read_ended(struct endpoint *);
 void		 channel_discard(struct channel *);
 void		 channel_pause_cb(void *);
 int		 ep_pending(struct endpoint *);
-void		 session_touch(struct session *);
 
 /* pace.c */
 struct ch_pace	*channel_pace_get(struct channel *);
@@ -143,6 +141,8 @@ void		 channel_unpause(struct channel *);
 /* session.c */
 int		 ep_edge(const struct endpoint *);
 void		 ep_hangup(struct endpoint *);
+struct pump_totals *pump_tally(void);
+void		 session_touch(struct session *);
 
 /* fastpath.c */
 void		 channel_try_splice(struct channel *);

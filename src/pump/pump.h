@@ -387,20 +387,18 @@ void		 session_set_idle(struct session *, long long);
 int		 session_report(struct session *);
 const char	*ep_strerror(struct endpoint *, int);
 int		 channel_cut(const struct channel *);
+void		 ep_reset(struct endpoint *);
+void		 channel_block(struct channel *, u_int);
 
 /* pump.c */
 void		 ep_write_broken(struct endpoint *);
 void		 ep_write_ended(struct endpoint *);
-void		 ep_reset(struct endpoint *);
 int		 channel_ended(const struct channel *);
-int		 channel_pace(struct channel *, long long, long long,
-		    uint64_t);
-int		 channel_read_bytes(struct channel *, uint64_t);
-void		 channel_block(struct channel *, u_int);
 size_t		 channel_pending(const struct channel *);
 ssize_t		 ep_write(struct endpoint *, const void *, size_t);
 void		 ep_update(struct endpoint *);
-void		 ep_readable(struct endpoint *);
+void		 channel_end_source(struct channel *);
+int		 channel_limit_reached(const struct channel *);
 
 /* inject.c */
 void		 ep_detach(struct endpoint *);
@@ -408,6 +406,15 @@ void		 ep_attach(struct endpoint *, int);
 int		 channel_inject(struct channel *, const void *, size_t);
 int		 channel_inject_first(struct channel *, const void *, size_t);
 size_t		 channel_unqueue(struct channel *, size_t);
+void		 ep_readable(struct endpoint *);
+int		 channel_tap(struct channel *, ch_tap_cb *, void *);
+
+/* pace.c */
+int		 channel_pace(struct channel *, long long, long long,
+		    uint64_t);
+int		 channel_read_bytes(struct channel *, uint64_t);
+void		 channel_hold(struct channel *, int);
+void		 channel_resume(struct channel *);
 
 /* fastpath.c */
 int		 channel_spliced(const struct channel *);
@@ -427,7 +434,7 @@ void		 fanout_set_stalled(struct fanout *,
 long long	 fanout_stall_ms(const struct fanout *);
 int		 fanout_error(const struct endpoint *, size_t *);
 
-/* pump.c */
+/* session.c */
 /* What every session moved so far, for --stats and --progress. */
 struct pump_totals {
 	uint64_t	 sent;		/* Delivered to EP_NET endpoints. */
@@ -442,11 +449,6 @@ struct pump_totals {
 					   0 before. */
 };
 const struct pump_totals *pump_totals(void);
-void		 channel_hold(struct channel *, int);
-void		 channel_resume(struct channel *);
-void		 channel_end_source(struct channel *);
-int		 channel_tap(struct channel *, ch_tap_cb *, void *);
-int		 channel_limit_reached(const struct channel *);
 
 /* datagram.c */
 void		 pump_count_drops(void);

@@ -58,9 +58,6 @@ struct end_how {
 
 int		 end_open(const struct side *, struct session *,
 		    const struct end_how *, struct end *, char **);
-int		 end_seek(const struct side *, int);
-int		 end_open_file(const struct side *, int, int, int *,
-		    const char **);
 struct netconn;
 int		 end_netconn(struct end *, const struct side *,
 		    struct netconn *, struct session *, const char *,
@@ -74,6 +71,11 @@ void		 end_program_here(const struct side *, int, int, int, char **);
 int		 end_device_open(const struct side *, const char **, int *,
 		    char **);
 void		 end_device_close(const struct side *, int);
+
+/* endfile.c */
+int		 end_seek(const struct side *, int);
+int		 end_open_file(const struct side *, int, int, int *,
+		    const char **);
 
 /* rec-replay.c */
 int		 replay_check(const struct side *, char **);
@@ -95,12 +97,12 @@ const char	*side_lock_name(int);
 int		 side_local_check(const struct side *, const struct addr *,
 		    char **);
 int		 side_exec_cmd(const struct side *, struct exec_cmd *, char **);
+int		 side_exec_signals(const struct side_local *);
 /* sidepriv.c */
 int		 side_creds(const struct side_local *, struct exec_creds *,
 		    char **);
 int		 side_privs(const struct side_local *);
 int		 side_drop(const struct side *, char **);
-int		 side_exec_signals(const struct side_local *);
 /* sideurl.c: a side's URL, a proxy hop. */
 int		 side_ws_url(struct side *, const char *, char **, char **,
 		    char **, char **, char **);

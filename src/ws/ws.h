@@ -61,6 +61,8 @@ struct ws_hs	*ws_connect_start(const struct side *, int, struct tls *,
 		    void *, char **);
 /* The longest line listen_say_full() sends. */
 #define LISTEN_FULL_MAX	128
+
+/* wsfull.c */
 void		 ws_say_full(const struct side *, int, const char *);
 
 /* wsroute.c */
