@@ -5,7 +5,7 @@
 # makes of their sources, each clean for mandoc, and all installed; the
 # bash completion, loaded in bash, completes options and their values.
 # And tests/README.md indexes every suite and helper, and doc/design.md's
-# map names every file of src/.
+# map names every file of src/, and every function it names exists.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -885,6 +885,45 @@ no file io/gone.c
 no suite t-gone.sh
 no function ev_loop() in its row
 no function gone_start() in its row" "$(map_problems "$SC_TMP/copy")"
+}
+
+# cited_problems DESIGN SRC: "no function NAME()" for each NAME() that the
+# text of DESIGN cites and no line of code under SRC (a comment's line is
+# none) defines, declares or calls, so that a function renamed or gone
+# is not cited still.  A system's function the code does not call is
+# cited by its page, accept(2).  One pass over each, not a grep per name.
+cited_problems() {
+	grep -o '[A-Za-z_][A-Za-z0-9_]*()' "$1" | sort -u >"$SC_TMP/cited"
+	find "$2" -name '*.[ch]' -exec cat {} + |
+	    grep -v '^[[:space:]]*\(/\*\|\*\)' |
+	    grep -o '[A-Za-z_][A-Za-z0-9_]*(' | sed 's/($/()/' | sort -u \
+	    >"$SC_TMP/coded"
+	comm -23 "$SC_TMP/cited" "$SC_TMP/coded" | sed 's/^/no function /'
+}
+
+# Every function doc/design.md names exists in src/.
+test_design_cites_what_exists() {
+	top=${TESTS_DIR:-$(dirname "$0")}/..
+	assertEquals "functions doc/design.md names" "" \
+	    "$(cited_problems "$top/doc/design.md" "$top/src")"
+	# A guard for the extraction: names were read from both.
+	assertTrue "a name cited" "grep -qx 'ev_loop()' '$SC_TMP/cited'"
+	assertTrue "a name coded" "grep -qx 'ev_loop()' '$SC_TMP/coded'"
+}
+
+# The check fails as it should: on a name no file has, and on one that
+# only a comment still cites.
+test_design_cites_check_finds_what_is_wrong() {
+	mkdir -p "$SC_TMP/cite/src"
+	printf '/*\n * old_name() was here.\n */\nint\nnew_name(void)\n{\n' \
+	    >"$SC_TMP/cite/src/a.c"
+	printf '\treturn (kept());\n}\n' >>"$SC_TMP/cite/src/a.c"
+	# shellcheck disable=SC2016 # the backquotes are Markdown's
+	printf '%s\n' 'Calls `new_name()`, `kept()` and `old_name()`;' \
+	    'no_such() is gone.' >"$SC_TMP/cite/design.md"
+	assertEquals "problems found" "no function no_such()
+no function old_name()" \
+	    "$(cited_problems "$SC_TMP/cite/design.md" "$SC_TMP/cite/src")"
 }
 
 sc_run_shunit2

@@ -1,11 +1,12 @@
 /*
- * Opening a side that is no socket: one row per kind (what its opened
- * descriptor is, its opener), each opener giving the endpoints of a
- * session it is read from and written to (struct end): stdin and stdout
- * (or --fifo's), a descriptor, a file or a named pipe, a program on pipes
- * or a terminal of its own, a pseudo-terminal, a serial line, and
- * socat's "R!!W" of two of them.  A socket is opened by open_start() or
- * the listener; its connection becomes an end with end_netconn().  What
+ * Opening a side: one row per kind (what its opened descriptor is, its
+ * opener), each opener giving the endpoints of a session it is read from
+ * and written to (struct end): stdin and stdout (or --fifo's), a
+ * descriptor, a file or a named pipe, a program on pipes or a terminal of
+ * its own, a pseudo-terminal, a serial line, a recording played, and
+ * socat's "R!!W" of two of them, UDP sockets among them.  A stream socket
+ * is opened by open_start() or the listener; its connection becomes an
+ * end with end_netconn().  What
  * an end holds besides its endpoints (a line's lock, a link, a program)
  * is given back by end_close().  A path is opened as its options say by
  * endfile.c.  The names and the grammar of each kind are the codec's rows
