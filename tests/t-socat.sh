@@ -1049,12 +1049,6 @@ setlkw" "$(<"$SC_TMP/o")"
 	assertEquals "two locks: status" 1 $?
 	assertEquals "two locks: said" "OPEN:$SC_TMP/lk,setlk,flock-ex: $(
 	    )setlk and flock-ex: one lock at most" "$(sed 's/^.* E //' "$SC_TMP/e")"
-	t 20 "$OURS" -u TCP:127.0.0.1:1 OPEN:"$SC_TMP/lk",flock-ex \
-	    2>"$SC_TMP/e"
-	assertEquals "with a socket: status" 1 $?
-	assertEquals "with a socket: said" "OPEN:$SC_TMP/lk,flock-ex: $(
-	    )flock-ex is supported between two addresses that are no $(
-	    )sockets or devices" "$(sed 's/^.* E //' "$SC_TMP/e")"
 }
 
 # A socat listener without fork serves one client, then is done.
@@ -4193,28 +4187,95 @@ test_local_relay_sides() {
 	stop "$_srv"
 }
 
+# A file beside a socket takes what its opener does to it, both socats
+# alike: a lock held while the client's bytes are written (another
+# process's flock is refused meanwhile), fs-noatime, o-noatime, nonblock,
+# a named pipe (PIPE:), a descriptor (FD:) written and locked.
+test_file_options_beside_a_socket() {
+	for _o in lock flock-ex setlk fs-noatime o-noatime nonblock; do
+		for _bin in "$REAL" "$OURS"; do
+			echo old >"$SC_TMP/f"
+			serve s "$_bin" -d -d -u TCP-LISTEN:0,bind=127.0.0.1 \
+			    OPEN:"$SC_TMP/f",$_o,append
+			echo "new $_o" | t 10 "$SC" -N 127.0.0.1 "$PORT"
+			wait_exit "$SERVE_PID"
+			assertEquals "$_bin $_o: status" 0 "$WAIT_STATUS"
+			assertEquals "$_bin $_o: the file" "old
+new $_o" "$(<"$SC_TMP/f")"
+		done
+	done
+	# The lock is held while the client is served.
+	for _bin in "$REAL" "$OURS"; do
+		: >"$SC_TMP/f"
+		serve s "$_bin" -d -d -u TCP-LISTEN:0,bind=127.0.0.1 \
+		    OPEN:"$SC_TMP/f",flock-ex,append
+		held_stdin in 7
+		bg_in "$SC_TMP/in" t 10 "$SC" -N 127.0.0.1 "$PORT"
+		_c=$BG_PID
+		echo first >&7
+		wait_for "$SC_TMP/f" '^first$' || fail "$_bin: nothing written"
+		assertEquals "$_bin: held" "held" "$(t 10 python3 -c '
+import fcntl, sys
+f = open(sys.argv[1])
+try:
+    fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    print("free")
+except BlockingIOError:
+    print("held")
+' "$SC_TMP/f")"
+		exec 7>&-
+		wait_exit "$_c"
+		wait_exit "$SERVE_PID"
+	done
+	# A named pipe made for the client's bytes, and gone at the end:
+	# its opening waits for its reader, before the listener is made.
+	bg t 60 "$OURS" -d -d -u TCP-LISTEN:0,bind=127.0.0.1 \
+	    PIPE:"$SC_TMP/p" 2>"$SC_TMP/s.err"
+	SERVE_PID=$BG_PID
+	wait_until test -p "$SC_TMP/p" || fail "no pipe made"
+	bg t 10 cat "$SC_TMP/p" >"$SC_TMP/p.out"
+	_r=$BG_PID
+	wait_for "$SC_TMP/s.err" '[Ll]istening on ' || fail "no listener"
+	PORT=$(sed -n 's/.*[Ll]istening on .*[ :]\([0-9][0-9]*\)$/\1/p' \
+	    "$SC_TMP/s.err" | head -n 1)
+	echo "through a pipe" | t 10 "$SC" -N 127.0.0.1 "$PORT"
+	wait_exit "$_r"
+	wait_exit "$SERVE_PID"
+	assertEquals "PIPE: read" "through a pipe" "$(<"$SC_TMP/p.out")"
+	assertFalse "PIPE: removed" "[ -e '$SC_TMP/p' ]"
+	# A descriptor, locked: written through.
+	for _bin in "$REAL" "$OURS"; do
+		: >"$SC_TMP/fd"
+		serve s "$_bin" -d -d -u TCP-LISTEN:0,bind=127.0.0.1 \
+		    FD:7,flock-ex 7>>"$SC_TMP/fd"
+		echo "to fd 7" | t 10 "$SC" -N 127.0.0.1 "$PORT"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin FD:7: the file" "to fd 7" "$(<"$SC_TMP/fd")"
+	done
+}
+
 # socat's options that only the relay of two sides that are no sockets
 # carries out (a program's own are not among them: plain mode runs it
 # with them), given with a socket: one line each naming the option,
-# status 1, before anything is connected; and the pairs refused with a
-# socket (append read, -u between sockets, crlf, a receiver the wrong
-# way, unlink-early of a directory).
+# status 1, before anything is connected.  What changes a file for good
+# is among them: a file beside a socket is opened before the socket is,
+# and its size, owner or name would be lost to a connection refused.
+# And the pairs refused with a socket (append read, -u between sockets,
+# crlf, a receiver the wrong way, unlink-early of a directory).
 test_local_options_with_a_socket() {
 	_no="is supported between two addresses that are no sockets or devices"
 	echo hi >"$SC_TMP/f"
 	_tcp=TCP:127.0.0.1:1
-	for _a in "FD:3|FD" "PIPE:$SC_TMP/p|PIPE:PATH" \
-	    "OPEN:$SC_TMP/f,ftruncate=0|ftruncate" \
-	    "OPEN:$SC_TMP/f,nonblock|nonblock" \
-	    "OPEN:$SC_TMP/f,o-noatime|o-noatime" \
+	for _a in "OPEN:$SC_TMP/f,ftruncate=0|ftruncate" \
 	    "OPEN:$SC_TMP/f,o-direct|o-direct" \
-	    "OPEN:$SC_TMP/f,fs-noatime|fs-noatime" \
 	    "OPEN:$SC_TMP/f,user=root|user" \
+	    "OPEN:$SC_TMP/f,group=root|group" \
 	    "OPEN:$SC_TMP/f,unlink-close|unlink-close" \
+	    "OPEN:$SC_TMP/f,cool-write|cool-write" \
+	    "FD:3,o-noatime|o-noatime" \
 	    "PTY,link=$SC_TMP/lk,perm=0600|perm"; do
 		socat_refused "${_a%|*}: ${_a#*|} $_no" "$_tcp" "${_a%|*}"
 	done
-	assertFalse "no pipe made" "[ -e '$SC_TMP/p' ]"
 	assertFalse "no pty link made" "[ -e '$SC_TMP/lk' ]"
 	assertEquals "the file untouched" "hi" "$(<"$SC_TMP/f")"
 	socat_refused "EXEC:cat,nofork: nofork is supported with stdio, a file, a descriptor, one connection or each of a stream listener's, without TLS" \

@@ -154,8 +154,7 @@ pair_file(struct options *o, int i)
 {
 	struct side	*sd = &o->pair[i];
 	const char	*why;
-	mode_t		 old = 0;
-	int		 fd, rd, wr, flags;
+	int		 fd, rd, wr, flags, made;
 
 	/* socat's is read and written, unless -u or -U says one way. */
 	if (o->socat && o->socat_dir == 0)
@@ -169,10 +168,19 @@ pair_file(struct options *o, int i)
 		pair_refuse(o, o->socat_dir == -1 ? "append is for the "
 		    "file written, the first address with -U" : "append is "
 		    "for the file written, the second address");
+	/* A descriptor: itself, locked if asked. */
+	if (sd->kind == SIDE_FD) {
+		if ((fd = dup(sd->local.fd)) == -1 || (sd->local.lock != 0 &&
+		    end_lock(fd, sd->local.lock) == -1))
+			fatal("%s", sd->text);
+		goto opened;
+	}
 	/*
 	 * socat's GOPEN and OPEN: open as socat's do (GOPEN creates, OPEN
-	 * as its options say), made under umask= if given; file: as ">"
-	 * would (or "<"), read too as its options say (stdin as well).
+	 * as its options say); file: as ">" would (or "<"), read too as its
+	 * options say (stdin as well).  Either is opened by the one opener
+	 * of a file, which does what the side's options say to it (its
+	 * umask=, owner, size, lock, offset; a named pipe made).
 	 */
 	if (o->socat)
 		flags = side_file_flags(sd, rd || sd->local.as_stdin, wr);
@@ -186,15 +194,13 @@ pair_file(struct options *o, int i)
 		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
 		    sd->oflags : sd->local.as_stdin ? 0 : O_CREAT |
 		    (sd->append ? 0 : O_TRUNC));
-	if (sd->local.umask != -1)
-		old = umask(sd->local.umask);
-	fd = path_open(sd->path, flags, sd->perm != -1 ? sd->perm : 0666, &why);
-	if (sd->local.umask != -1)
-		umask(old);
-	if (fd == -1)
-		fatalx("%s: %s", sd->text, why);
-	if (end_seek(sd, fd) == -1)
+	flags |= side_file_flags(sd, 0, 0) & (O_NONBLOCK | O_NOATIME);
+	if ((fd = end_open_path(sd, flags, &made, &why)) == -1) {
+		if (why != NULL)
+			fatalx("%s: %s", sd->text, why);
 		fatal("%s", sd->text);
+	}
+opened:
 	if ((rd && dup2(fd, STDIN_FILENO) == -1) ||
 	    (wr && dup2(fd, STDOUT_FILENO) == -1) ||
 	    (!rd && sd->local.as_stdin && dup2(fd, STDIN_FILENO) == -1))
@@ -366,25 +372,29 @@ pair_local(const struct side *sd)
 /*
  * The first of socat's options of sd that only the local relay carries
  * out (a program's terminal, a file's ignoreeof, ...), or NULL.  With
- * prog, a program's own (its terminal and its modes, stderr, setsid,
- * fdin=, fdout=) are not among them: plain mode runs it so too.
+ * beside (sd is joined with a socket or a device), a program's own (its
+ * terminal and its modes, stderr, setsid, fdin=, fdout=) are not among
+ * them, as plain mode runs it so too; nor what the opener of a file or a
+ * descriptor does to it (pair_file()) but for what changes the file.
  */
 static const char *
-pair_local_opt(const struct side *sd, int prog)
+pair_local_opt(const struct side *sd, int beside)
 {
 	const struct side_local	*l = &sd->local;
+	int			 opened = beside && (sd->kind == SIDE_FILE ||
+				    sd->kind == SIDE_FD);
 
 	if (sd->wside != NULL)
 		return ("!!");
 	if (sd->kind == SIDE_PTY && sd->perm != -1)
 		return ("perm");
-	if (sd->kind == SIDE_FD)
+	if (sd->kind == SIDE_FD && !opened)
 		return ("FD");
-	if (l->fifo)
+	if (l->fifo && !opened)
 		return ("PIPE:PATH");
 	if (l->ignoreeof)
 		return ("ignoreeof");
-	if (l->lock != 0)
+	if (l->lock != 0 && !opened)
 		return (side_lock_name(l->lock));
 	if (l->ftruncate >= 0)
 		return ("ftruncate");
@@ -396,14 +406,21 @@ pair_local_opt(const struct side *sd, int prog)
 	 */
 	if (sd->kind == SIDE_SOCKET)
 		return (NULL);
-	if (l->nonblock)
-		return ("nonblock");
 	if (l->direct)
 		return ("o-direct");
-	if (l->noatime)
-		return ("o-noatime");
-	if (l->fs_noatime)
+	if (!opened || sd->kind == SIDE_FD) {
+		if (l->nonblock)
+			return ("nonblock");
+		if (l->noatime)
+			return ("o-noatime");
+	}
+	if (l->fs_noatime && !opened)
 		return ("fs-noatime");
+	/*
+	 * What changes a file for good waits for the file's turn to open:
+	 * a file beside a socket is opened before the socket is (its
+	 * owner, size or name would be lost to a connection refused).
+	 */
 	if (l->user != NULL)
 		return ("user");
 	if (l->group != NULL)
@@ -412,7 +429,7 @@ pair_local_opt(const struct side *sd, int prog)
 		return ("unlink-close");
 	if (l->escape != -1)
 		return ("escape");
-	if (prog && sd->kind == SIDE_EXEC)
+	if (beside && sd->kind == SIDE_EXEC)
 		return (NULL);
 	if (l->pty)
 		return ("pty");
@@ -885,7 +902,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	}
 	for (i = 0; i < 2; i++) {
 		pair_unlink_early(&o->pair[i]);
-		if (o->pair[i].kind == SIDE_FILE)
+		if (o->pair[i].kind == SIDE_FILE || o->pair[i].kind == SIDE_FD)
 			pair_file(o, i);
 		pair_device_check(&o->pair[i]);
 		pair_port_check(&o->pair[i]);

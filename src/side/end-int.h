@@ -10,6 +10,5 @@
 /* endfile.c, which calls nothing of end.c's */
 void		 end_unlink_at_end(const char *);
 int		 end_fl_set(int, int);
-int		 end_lock(int, int);
 
 #endif /* SC_END_INT_H */

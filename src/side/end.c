@@ -242,8 +242,6 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
 		close(fd);
 		return (-1);
 	}
-	if (sd->local.unlink_close == 1 && !made)
-		end_unlink_at_end(sd->path);
 	return (end_fd_ways(sd, s, fd, how, e, cause));
 }
 

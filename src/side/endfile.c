@@ -156,6 +156,23 @@ end_lock(int fd, int lock)
 }
 
 /*
+ * The file fd of sd at the offset its seek= or seek-end= says, as socat
+ * sets it (seek= first when both are given).  Returns -1 with errno.
+ */
+static int
+end_seek(const struct side *sd, int fd)
+{
+	const struct side_local	*l = &sd->local;
+
+	if (l->seek != SIDE_NO_SEEK && lseek(fd, l->seek, SEEK_SET) == -1)
+		return (-1);
+	if (l->seek_end != SIDE_NO_SEEK &&
+	    lseek(fd, l->seek_end, SEEK_END) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
  * What sd's options do to the file fd just opened (made: a named pipe
  * made for it): fs-noatime, its owner (user=, group=), its size
  * (ftruncate=).  Returns -1 with errno.
@@ -179,32 +196,27 @@ end_file_opts(const struct side *sd, int fd, int made)
 	return (end_seek(sd, fd));
 }
 
-/*
- * The file fd of sd at the offset its seek= or seek-end= says, as socat
- * sets it (seek= first when both are given).  Returns -1 with errno.
- */
-int
-end_seek(const struct side *sd, int fd)
-{
-	const struct side_local	*l = &sd->local;
-
-	if (l->seek != SIDE_NO_SEEK && lseek(fd, l->seek, SEEK_SET) == -1)
-		return (-1);
-	if (l->seek_end != SIDE_NO_SEEK &&
-	    lseek(fd, l->seek_end, SEEK_END) == -1)
-		return (-1);
-	return (0);
-}
 
 /*
  * Open the file, named pipe or socket of sd for reading (rd), writing
- * (wr) or both, as its options say, as path_open() opens a path; *made
- * says whether a named pipe was made for it.  Returns the descriptor, or
- * -1 with errno and, when path_open() failed, *why.
+ * (wr) or both, as its options say (end_open_path()).
  */
 int
 end_open_file(const struct side *sd, int rd, int wr, int *made,
     const char **why)
+{
+	return (end_open_path(sd, side_file_flags(sd, rd, wr), made, why));
+}
+
+/*
+ * Open the file, named pipe or socket of sd with open(2)'s flags, as
+ * path_open() opens a path, and do to it what sd's options say (its
+ * umask=, mode, owner, size, lock and offset; unlink-close); *made says
+ * whether a named pipe was made for it.  Returns the descriptor, or -1
+ * with errno and, when path_open() failed, *why.
+ */
+int
+end_open_path(const struct side *sd, int flags, int *made, const char **why)
 {
 	const struct side_local	*l = &sd->local;
 	struct stat		 st;
@@ -220,8 +232,8 @@ end_open_file(const struct side *sd, int rd, int wr, int *made,
 	else if (stat(sd->path, &st) == 0 && S_ISSOCK(st.st_mode))
 		fd = end_unix(sd->path);
 	else
-		fd = path_open(sd->path, side_file_flags(sd, rd, wr),
-		    sd->perm != -1 ? sd->perm : 0666, why);
+		fd = path_open(sd->path, flags, sd->perm != -1 ? sd->perm :
+		    0666, why);
 	if (error == 0)
 		error = errno;
 	if (l->umask != -1)
@@ -238,6 +250,8 @@ end_open_file(const struct side *sd, int rd, int wr, int *made,
 		close(fd);
 		fd = -1;
 	}
+	if (fd != -1 && l->unlink_close == 1 && !*made)
+		end_unlink_at_end(sd->path);
 	errno = error;
 	return (fd);
 }

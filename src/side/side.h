@@ -73,9 +73,10 @@ int		 end_device_open(const struct side *, const char **, int *,
 void		 end_device_close(const struct side *, int);
 
 /* endfile.c */
-int		 end_seek(const struct side *, int);
 int		 end_open_file(const struct side *, int, int, int *,
 		    const char **);
+int		 end_open_path(const struct side *, int, int *, const char **);
+int		 end_lock(int, int);
 
 /* rec-replay.c */
 int		 replay_check(const struct side *, char **);
