@@ -721,14 +721,12 @@ struct script {
 	char			 why[192];
 };
 
-const char	*script_op_name(enum script_op);
 int		 script_add(struct script *, const char *, const char *,
 		    size_t);
 int		 script_parse(struct script *, const char *, size_t);
 int		 script_compile(struct script *);
 ssize_t		 script_text(const char *, const char *, const regmatch_t *,
 		    unsigned char *, size_t, const char **);
-int		 script_time(const char *, long long *);
 void		 script_free(struct script *);
 
 /* rec-format.c */
@@ -776,6 +774,5 @@ int		 record_parse(struct record *, const char *, size_t);
 void		 record_free(struct record *);
 size_t		 record_line(char *, uint64_t, enum record_who,
 		    const unsigned char *, size_t);
-const char	*record_who_name(enum record_who);
 
 #endif /* SC_CODEC_H */

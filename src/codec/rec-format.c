@@ -27,13 +27,6 @@ static const char *const record_whos[] = {
 	[RECORD_SERVER] = "server",
 };
 
-/* How a file writes who sent a chunk. */
-const char *
-record_who_name(enum record_who who)
-{
-	return (record_whos[who]);
-}
-
 /*
  * The line of a chunk of n bytes at p (at most RECORD_LINE_BYTES), sent by
  * who ms milliseconds into the session, into out (RECORD_LINE_MAX bytes),

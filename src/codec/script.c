@@ -32,13 +32,6 @@ static const struct {
 	[SCRIPT_INTERACT] = { "interact", 0 },
 };
 
-/* The word of op, as a file writes it. */
-const char *
-script_op_name(enum script_op op)
-{
-	return (script_words[op].word);
-}
-
 /* Say what is wrong with the step of line (0: the command line's). */
 static int
 script_why(struct script *sc, size_t line, const char *what, const char *arg)
@@ -72,7 +65,7 @@ script_why(struct script *sc, size_t line, const char *what, const char *arg)
  * or with a unit, "ms", "s" or "m"; at most SCRIPT_TIME_MAX seconds.  A
  * fraction of a millisecond counts as one.  Returns -1 when it is none.
  */
-int
+static int
 script_time(const char *s, long long *ms)
 {
 	long long	 whole = 0, frac = 0, scale = 1000, div = 1;

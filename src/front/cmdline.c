@@ -408,7 +408,7 @@ bad_option(const char *word, int socat)
  * row has no topic: the completions and the manual would be made from a
  * wrong table.
  */
-void
+static void
 cmdline_dump(void)
 {
 	static const char *const comps[] = {
@@ -464,7 +464,7 @@ cmdline_dump(void)
  * The topics as tab-separated lines, for doc/man/gen.py: the name, its
  * manual page and section, and its summary.
  */
-void
+static void
 cmdline_dump_topics(void)
 {
 	const struct opttopic	*tp;

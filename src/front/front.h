@@ -169,8 +169,6 @@ struct cmdline {
 };
 void		 cmdline_parse(struct options *, struct runtime *, int,
 		    char **);
-void		 cmdline_dump(void);
-void		 cmdline_dump_topics(void);
 
 /* socat.c */
 int		 socat_cmdline(struct cmdline *, int, char **);
@@ -332,7 +330,6 @@ long long	 opt_time_value(const char *, const char *, long long,
 		    long long);
 
 /* optset.c: the rows' own functions, and what blanks a secret in argv */
-void		 opt_hide_secret(char *, size_t);
 void		 opt_hide(const struct optdef *, char *);
 void		 opt_credentials(struct cmdline *, char *);
 opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,

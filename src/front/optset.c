@@ -128,7 +128,7 @@ opt_proxy_user(struct cmdline *cl, const struct optdef *d, char *arg)
  * (ps(1), /proc/PID/cmdline), and what the kernel shows is argv's own
  * memory.  Its length stays, as curl leaves it.
  */
-void
+static void
 opt_hide_secret(char *s, size_t len)
 {
 	memset(s, '*', len);

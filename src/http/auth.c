@@ -79,7 +79,7 @@ auth_init(void)
  * with timingsafe_bcmp(3), so that the time taken says nothing of where
  * they differ, nor of either's length.
  */
-int
+static int
 auth_equal(const char *a, const char *b)
 {
 	char	 ha[DIGEST_HEX_MAX], hb[DIGEST_HEX_MAX];

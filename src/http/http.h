@@ -54,7 +54,6 @@ struct auth_ask {
 	void			*arg;
 };
 
-int		 auth_equal(const char *, const char *);
 int		 auth_on(const struct auth_conf *);
 int		 auth_add(struct auth_conf *, const char *, char **);
 int		 auth_file_read(struct auth_conf *, const char *, char **);

@@ -111,7 +111,7 @@ edit_alloc(struct edit *e)
 }
 
 /* Show p, n bytes, where the keys echo, unless the line is secret. */
-void
+static void
 edit_echo(const struct edit *e, const void *p, size_t n)
 {
 	if (e->echo != -1 && !e->secret)

@@ -201,7 +201,6 @@ struct edit {
 void		 edit_init(struct edit *, int, int, void (*)(void *),
 		    void (*)(void *), void *);
 void		 edit_free(struct edit *);
-void		 edit_echo(const struct edit *, const void *, size_t);
 void		 edit_show(struct edit *);
 void		 edit_hide(struct edit *);
 void		 edit_watch(struct edit *, int);

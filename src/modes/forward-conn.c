@@ -59,7 +59,7 @@ fconn_label_of(struct fconn *fc, const struct sockaddr *sa, socklen_t len)
 	return (fc->label);
 }
 
-const char *
+static const char *
 fconn_label(struct fconn *fc)
 {
 	return (fconn_label_of(fc, &fc->from.sa, fc->fromlen));

@@ -153,7 +153,6 @@ void		 forward_target_down(struct fwd_target *);
 void		 forward_target_up(struct fwd_target *);
 
 /* forward-conn.c */
-const char	*fconn_label(struct fconn *);
 void		 fconn_destroy(struct fconn *);
 void		 fconn_free(struct fconn *);
 void		 fconn_relay(struct fconn *);

@@ -8,7 +8,6 @@
 #define SC_END_INT_H
 
 /* endfile.c, which calls nothing of end.c's */
-void		 end_unlink_at_end(const char *);
 int		 end_fl_set(int, int);
 
 #endif /* SC_END_INT_H */

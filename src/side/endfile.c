@@ -45,7 +45,7 @@ end_cleanup(int sig)
 }
 
 /* path is removed at exit, or when a signal ends us. */
-void
+static void
 end_unlink_at_end(const char *path)
 {
 	static int	 added;

@@ -102,7 +102,6 @@ int		 side_exec_signals(const struct side_local *);
 /* sidepriv.c */
 int		 side_creds(const struct side_local *, struct exec_creds *,
 		    char **);
-int		 side_privs(const struct side_local *);
 int		 side_drop(const struct side *, char **);
 /* sideurl.c: a side's URL, a proxy hop. */
 int		 side_ws_url(struct side *, const char *, char **, char **,

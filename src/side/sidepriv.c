@@ -95,7 +95,7 @@ side_creds(const struct side_local *l, struct exec_creds *c, char **cause)
 }
 
 /* Does l ask for a user, a group or a root of its own? */
-__startup int
+static __startup int
 side_privs(const struct side_local *l)
 {
 	return (l->su != NULL || l->su_d != NULL || l->setuid != NULL ||
