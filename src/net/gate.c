@@ -3,7 +3,7 @@
  * clients: allow and deny rules, a connection count, the idle timeout
  * and the descriptor limit.
  *
- * The listener (listen.c) calls gate_decide() for each client, and the
+ * A client's admission (netconn.c) calls gate_decide(), and the
  * client's netconn gate_release() when it is freed; the mode calls
  * gate_session() on the session it builds.
  */

@@ -148,7 +148,7 @@ void		 redial_start(struct redial *);
 int		 redial_tries(const struct redial *);
 void		 redial_free(struct redial *);
 
-/* listen.c */
+/* netconn.c */
 
 /*
  * A client the gate has admitted, as the listener hands it to a mode: its
@@ -185,6 +185,10 @@ struct netconn	*netconn_new(int);
 struct endpoint	*netconn_endpoint(struct netconn *, struct session *,
 		    const char *, enum ep_shut, int, int);
 void		 netconn_free(struct netconn *);
+int		 listen_admit(const struct side *, const struct net_peer *,
+		    struct netconn **);
+
+/* listen.c */
 
 /*
  * A stream server's row: what the one listener needs of a mode.  Only
@@ -234,8 +238,6 @@ struct listen_ops {
 	void	(*admitted)(void *, int, const struct net_peer *);
 	void	(*abandon)(void *, int);
 };
-int		 listen_admit(const struct side *, const struct net_peer *,
-		    struct netconn **);
 int		 listen_early(const struct side *);
 void		 listen_say_full(const struct side *, int);
 int		 listen_open(const struct side *, const char *, int,
