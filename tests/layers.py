@@ -37,6 +37,7 @@ MODULES = [
      "ws/wspre.c"],
     ["side/side.c", "side/sidelocal.c", "side/sideurl.c",
      "side/sidepriv.c", "side/sidesock.c"],
+    ["io/tls.c", "io/tlssecret.c"],
     ["side/listen.c", "side/netconn.c"],
     ["modes/forward.c", "modes/forward-conn.c"],
     ["modes/plain.c", "modes/plain-client.c", "modes/plain-exec.c"],

@@ -3,7 +3,7 @@
  * Crockford's base 32 (no I, L, O or U to mistake), in groups of four
  * between dashes, with a check that tells a typing slip from a code that
  * is simply another.  Pure functions, shared with the fuzz target; what
- * a code becomes (the key) is src/io/tls.c's.
+ * a code becomes (the key) is src/io/tlssecret.c's.
  */
 /* SPDX-License-Identifier: ISC */
 

@@ -2,7 +2,7 @@
  * --secret's code, from wherever the command line says it is: the option
  * itself, SOCKCAT_SECRET, --secret-file, the terminal; or drawn here, by
  * a listener, and shown with the command the other side runs.  What the
- * code becomes is src/io/tls.c's (tls_secret_key()).
+ * code becomes is src/io/tlssecret.c's (tls_secret_key()).
  */
 /* SPDX-License-Identifier: ISC */
 

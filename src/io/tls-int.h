@@ -333,8 +333,12 @@ void		 tls_conf_read(const struct tls_ctx *, size_t, size_t);
 #endif
 
 /* tls.c */
+int		 tls_load(char **);
 const char	*tls_error(void);
 int		 tls_peer_own(const SSL *);
 int		 tls_peer_closed(const SSL *);
+
+/* tlssecret.c */
+int		 tls_ctx_fill_secret(struct tls_ctx *, SSL_CTX *, char **);
 
 #endif /* SC_TLS_INT_H */
