@@ -40,6 +40,7 @@ MODULES = [
     ["io/tls.c", "io/tlssecret.c"],
     ["side/listen.c", "side/netconn.c"],
     ["modes/forward.c", "modes/forward-conn.c"],
+    ["modes/proxyd.c", "modes/proxyd-relay.c"],
     ["modes/plain.c", "modes/plain-client.c", "modes/plain-exec.c"],
 ]
 

@@ -2,9 +2,9 @@
  * The proxy server (-l --proxy-type socks5|http): each client's request is
  * parsed by a small state machine on the event loop, the destination is
  * connected without blocking, and the pair is relayed by the pump as a
- * session of its own, many at once.  With --ssl the clients reach the
- * proxy over TLS (the listener's handshake done), and the destinations
- * are spoken to in the clear.
+ * session of its own (proxyd-relay.c), many at once.  With --ssl the
+ * clients reach the proxy over TLS (the listener's handshake done), and
+ * the destinations are spoken to in the clear.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -22,28 +22,10 @@
 #include <unistd.h>
 
 #include "modes.h"
+#include "proxyd-int.h"
 
-/* The largest request accepted: an HTTP head, or any SOCKS message. */
-#define PCONN_BUFSIZE		HTTP_HEAD_MAX
 /* A client has this long (unless -w says) to make its request. */
 #define PCONN_TIMEOUT_MS	(30 * 1000)
-
-struct proxyd {
-	const struct job	*j;
-	struct listener	*l;
-	struct auth_conf auth;		/* --proxy-auth's user, or none */
-	struct auth_user user;
-	struct sockaddr_storage self;	/* the listener's address */
-	int		 v6only;	/* IPV6_V6ONLY on the listener */
-};
-
-/* Where a client's conversation stands. */
-enum pconn_state {
-	PC_GREETING,		/* SOCKS5: waiting for the methods */
-	PC_AUTH,		/* SOCKS5: waiting for user and password */
-	PC_REQUEST,		/* SOCKS5 CONNECT or the HTTP header */
-	PC_DIALING,		/* looking the destination up, connecting */
-};
 
 /* What the state machine made of the bytes it has. */
 enum pconn_result {
@@ -53,58 +35,15 @@ enum pconn_result {
 	PR_CLOSE,		/* refused (reply sent, if any): close */
 };
 
-struct pconn {
-	struct proxyd	*pd;
-	struct netconn	*nc;		/* the client: its socket, its TLS
-					   (--ssl) and its place at the gate */
-	int		 want;		/* the events a TLS read waits for */
-	int		 tfd;		/* the destination, -1 until tried */
-	enum pconn_state state;
-	unsigned char	 in[PCONN_BUFSIZE];
-	size_t		 len;
-	struct ev_timer	 timer;
-	struct dial	*dial;		/* to the destination, until done */
-	char		 host[NI_MAXHOST];
-	char		 port[NI_MAXSERV];
-	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
-	struct net_peer	 from;		/* its address: its lookups' share */
-	int		 head_only;	/* a HEAD: refused without a body */
-	int		 ours;		/* the refusal is our failure (out of
-					   memory or descriptors): said
-					   without -v */
-	char		*fwd;		/* a GET, HEAD or POST for the origin */
-	ssize_t		 fwdlen;
-	long long	 body;		/* its body's length (-1: chunked) */
-};
-_Static_assert(HTTP_HOST_MAX < NI_MAXHOST,
-    "a request's host, as the codec bounds it, fits in struct pconn");
-
-/*
- * A relayed client, as its session's argument: its place at the gate;
- * and for a forwarded request with a chunked body, that body read as the
- * origin will read it, nothing after its end going on.
- */
-struct prelay {
-	struct netconn	*nc;
-	struct pchunked	*pk;		/* NULL: no chunked body */
-	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
-};
-
-struct pchunked {
-	struct http_chunked ck;
-	int		 said;		/* the bytes dropped after it */
-};
-
-static void	pconn_relay(struct pconn *);
 static int	pconn_is_self(struct pconn *, const struct addrinfo *);
 
-static int
+int
 proxyd_http(const struct pconn *pc)
 {
 	return (pc->pd->j->side->proxy.proto == PROXY_HTTP);
 }
 
-static void
+void
 pconn_free(struct pconn *pc)
 {
 	ev_timer_disarm(&pc->timer);
@@ -140,7 +79,7 @@ pconn_watch(struct pconn *pc, int events, ev_fd_cb *cb)
  * Send a short reply.  A fresh socket takes a few hundred bytes at once;
  * one that does not is a client not worth waiting for.
  */
-static int
+int
 pconn_reply(struct pconn *pc, const void *p, size_t len)
 {
 	int	 want;
@@ -193,7 +132,7 @@ pconn_recv_all(struct pconn *pc)
 }
 
 /* A SOCKS5 reply with code rep, and the address fd is bound to if any. */
-static int
+int
 pconn_socks5_reply(struct pconn *pc, int rep, int fd)
 {
 	struct sockaddr_storage	 ss;
@@ -237,7 +176,7 @@ pconn_refused(struct pconn *pc, const char *why)
 }
 
 /* Refuse the request in the protocol's words, report it, and close. */
-static void
+void
 pconn_refuse(struct pconn *pc, int socks_rep, int http_status,
     const char *why)
 {
@@ -637,245 +576,6 @@ pconn_read_cb(int fd, int events, void *arg)
 	    pconn_watch(pc, pc->want, pconn_read_cb) == -1)
 		return;
 	pconn_parse(pc);
-}
-
-/*
- * A relay that broke is passed on as a reset, each way: the client must
- * not take a tunnel cut short for a whole one.
- */
-static void
-proxyd_finished(struct session *s)
-{
-	struct prelay		*pr = s->arg;
-	const struct channel	*own;
-	const char		*how = join_ended(s, 0, &own);
-
-	if (own != NULL)
-		log_warnx("proxy: %s: %s: %s", pr->peer, own->error_op,
-		    strerror(own->error));
-	log_verbose(2, "proxy: %s: %s", pr->peer, how);
-	session_free(s);
-	netconn_free(pr->nc);
-	free(pr->pk);
-	free(pr);
-}
-
-/* A chunked body that turned out broken ends the session. */
-static int
-proxyd_watch(struct session *s)
-{
-	struct prelay	*pr = s->arg;
-
-	return (pr->pk != NULL && pr->pk->ck.state == HC_BAD ? SESSION_END :
-	    SESSION_RULE);
-}
-
-/*
- * The client's bytes after a forwarded request's chunked body are not the
- * origin's: they are read and dropped, as after a Content-Length; -v
- * says so once, or why the body is broken.
- */
-static size_t
-proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
-    size_t space)
-{
-	struct prelay	*pr = ch->src->session->arg;
-	struct pchunked	*pk = pr->pk;
-	size_t		 k;
-
-	(void)space;
-	k = http_chunked_scan(&pk->ck, p, n);
-	if (pk->ck.state == HC_BAD && !pk->said) {
-		log_verbose_warn(1, "proxy: %s: %s", pr->peer, pk->ck.why);
-		pk->said = 1;
-	} else if (k < n && !pk->said) {
-		log_verbose_warn(1, "proxy: %s: what follows the request's "
-		    "body dropped", pr->peer);
-		pk->said = 1;
-	}
-	return (k);
-}
-
-/*
- * The client's bytes after a forwarded request's body (xstate bytes still
- * to come) are not the origin's: they are read and dropped.  The origin's
- * answer ends the connection (JOIN_NEAR_ENDS).
- */
-static size_t
-proxyd_body_xform(struct channel *ch, unsigned char *p, size_t n,
-    size_t space)
-{
-	(void)p;
-	(void)space;
-	if ((long long)n > ch->xstate)
-		n = ch->xstate;
-	ch->xstate -= n;
-	return (n);
-}
-
-/*
- * A forwarded request's chunked body is read as the origin will read it,
- * from what has come with the request on: nothing goes to the origin
- * when that is broken already (pc is refused).  Returns -1 when pc is
- * gone.
- */
-static int
-pconn_chunked(struct pconn *pc, struct prelay *pr)
-{
-	struct pchunked	*pk;
-	size_t		 k;
-
-	if ((pk = pr->pk = calloc(1, sizeof(*pk))) == NULL) {
-		log_warn("proxy: %s", pc->peer);
-		pconn_free(pc);
-		return (-1);
-	}
-	http_chunked_init(&pk->ck);
-	k = http_chunked_scan(&pk->ck, pc->in, pc->len);
-	if (pk->ck.state == HC_BAD) {
-		pconn_refuse(pc, -1, HTTP_BAD_REQUEST, pk->ck.why);
-		return (-1);
-	}
-	if (k < pc->len) {
-		log_verbose_warn(1, "proxy: %s: %zu bytes after the request's "
-		    "body dropped", pc->peer, pc->len - k);
-		pk->said = 1;
-		pc->len = k;
-	}
-	return (0);
-}
-
-/* Say the destination is connected; a forwarded request's origin does. */
-static int
-pconn_connected(struct pconn *pc)
-{
-	struct http_answer	 a = { .status = HTTP_OK,
-	    .reason = "Connection established", .length = -1 };
-	char			 buf[128];
-	ssize_t			 n;
-
-	if (pc->fwd != NULL)
-		return (0);
-	if (!proxyd_http(pc))
-		return (pconn_socks5_reply(pc, SOCKS5_REP_OK, pc->tfd));
-	n = http_encode_answer(buf, sizeof(buf), &a);
-	return (n == -1 ? -1 : pconn_reply(pc, buf, n));
-}
-
-/*
- * What goes up first: a forwarded request, rewritten, then what the
- * client sent after its request (a body, or the tunnel's first bytes),
- * a body no further than its end.  Returns -1 with errno.
- */
-static int
-pconn_upstream(struct pconn *pc, struct prelay *pr, struct channel *up)
-{
-	if (pc->fwd != NULL &&
-	    channel_inject(up, pc->fwd, pc->fwdlen) == -1)
-		return (-1);
-	if (pc->fwd != NULL && pc->body != -1) {
-		if ((long long)pc->len > pc->body) {
-			log_verbose_warn(1, "proxy: %s: %lld bytes after the "
-			    "request's body dropped", pc->peer,
-			    (long long)pc->len - pc->body);
-			pc->len = pc->body;
-		}
-		up->xform = proxyd_body_xform;
-		up->xgrow = 1;
-		up->xstate = pc->body - pc->len;
-	}
-	if (pr->pk != NULL) {
-		up->xform = proxyd_chunked_xform;
-		up->xgrow = 1;
-	}
-	return (pc->len > 0 ? channel_inject(up, pc->in, pc->len) : 0);
-}
-
-/*
- * Connected: say so, and hand both sockets to the pump.  A relay between
- * two peers is over once both ways are done, or at once when one failed.
- * A forwarded request is over once the origin's answer is delivered: the
- * origin closes it (Connection: close), whatever the client does.
- */
-static void
-pconn_relay(struct pconn *pc)
-{
-	const struct job	*j = pc->pd->j;
-	struct join	 jn = { .s = NULL };
-	char		*cause = NULL;
-	struct join_how	 how = { .flow = j->flow, .far = j->side,
-	    .name = { "upstream", "downstream" },
-	    .flags = { CH_SHUTDOWN | CH_RESET, CH_SHUTDOWN | CH_RESET },
-	    .idle_ms = TIME_NONE,
-	    .rule = pc->fwd != NULL ? JOIN_NEAR_ENDS : JOIN_SIDES };
-	struct netconn	*tnc;
-	struct prelay	*pr;
-	char		 host[LOG_ESCAPED(sizeof(pc->host))];
-	int		 rc, answered = 0, cfd = pc->nc->fd;
-
-	log_verbose(1, "proxy: %s: connected to %s port %s", pc->peer,
-	    log_escape(host, sizeof(host), pc->host, strlen(pc->host)),
-	    pc->port);
-	if ((pr = calloc(1, sizeof(*pr))) == NULL) {
-		log_warn("proxy: %s", pc->peer);
-		pconn_free(pc);
-		return;
-	}
-	if (pc->fwd != NULL && pc->body == -1 && pconn_chunked(pc, pr) == -1) {
-		free(pr->pk);
-		free(pr);
-		return;
-	}
-	strlcpy(pr->peer, pc->peer, sizeof(pr->peer));
-	if (pconn_connected(pc) == -1)
-		goto fail;
-	/* Told it is connected: from now on a failure is the client's reset. */
-	answered = 1;
-	if (join_new(&jn, proxyd_watch, proxyd_finished, pr) == -1)
-		goto fail;
-	/* Each descriptor is the session's once it has an endpoint. */
-	ev_timer_disarm(&pc->timer);
-	ev_del(pc->nc->fd);
-	ev_del(pc->tfd);
-	if ((tnc = netconn_new(pc->tfd)) == NULL)
-		goto fail;
-	pc->tfd = -1;
-	rc = end_netconn(&jn.end[0], j->side, pc->nc, jn.s, "client",
-	    EP_SHUT_SOCKET, 0, 0) == -1 || end_netconn(&jn.end[1], j->side,
-	    tnc, jn.s, "destination", EP_SHUT_SOCKET, 0, 0) == -1;
-	if (!rc && join_ways(&jn, &how, &cause) == -1) {
-		netconn_free(tnc);
-		join_failed(pc->peer, cause);
-		goto said;
-	}
-	netconn_free(tnc);
-	if (rc || pconn_upstream(pc, pr, jn.way[0]) == -1)
-		goto fail;
-	if (j->side->timeout_ms != TIME_NONE)
-		session_set_idle(jn.s, j->side->timeout_ms);
-	gate_session(&j->side->gate, jn.s);
-	/* The session's argument holds the client's place now. */
-	pr->nc = pc->nc;
-	pc->nc = NULL;
-	pconn_free(pc);
-	if (join_start(&jn) == -1)
-		session_finish(jn.s);
-	return;
-
-fail:
-	/* Ours is said; a client that left is -v's to say. */
-	if (net_own_error(errno))
-		log_warn("proxy: %s", pc->peer);
-	else
-		log_verbose_warn(1, "proxy: %s: %s", pc->peer,
-		    strerror(errno));
-said:
-	if (answered)
-		net_reset_at_close(cfd);
-	session_free(jn.s);
-	free(pr->pk);
-	free(pr);
-	pconn_free(pc);
 }
 
 /* Would connecting to ai reach this very proxy (net_is_self())? */
