@@ -211,6 +211,12 @@ ws_client() {
 	    2>/dev/null
 	[ "$(cat "$SC_TMP/c.out")" = hello ]
 }
+# A program on a terminal: the line comes back before the client ends
+# (a terminal's end at the network's would lose the answer).
+pty_client() {
+	t 10 "$SC" --send 'hello\n' --expect '^hello' 127.0.0.1 "$PORT" \
+	    </dev/null >"$SC_TMP/c.out" 2>/dev/null
+}
 page_client() {
 	[ "$(t 10 curl -s "http://127.0.0.1:$PORT/index.html")" = "the page" ]
 }

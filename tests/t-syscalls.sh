@@ -13,15 +13,16 @@
 . "${TESTS_DIR:-$(dirname "$0")}/sweep.sh"
 
 # sweep_calls WHAT SWEEP ARGS...: SWEEP ARGS with each of the calls
-# below failing in turn, with the error a busy or a strict system gives;
-# not those named in SWEEP_SKIP.
+# below failing in turn, with the error a busy or a strict system gives,
+# and those of SWEEP_ALSO (CALL:ERRNO ...); not those named in SWEEP_SKIP.
 sweep_calls() {
 	_what=$1
 	shift
 	_faulted=0
 	for _call in socket:EMFILE setsockopt:ENOPROTOOPT bind:EADDRINUSE \
 	    listen:EADDRINUSE accept4:EMFILE connect:ECONNREFUSED \
-	    epoll_ctl:ENOMEM pipe2:EMFILE socketpair:EMFILE fork:EAGAIN; do
+	    epoll_ctl:ENOMEM pipe2:EMFILE socketpair:EMFILE fork:EAGAIN \
+	    ${SWEEP_ALSO:-}; do
 		case " ${SWEEP_SKIP:-} " in
 		*" ${_call%%:*} "*) continue ;;
 		esac
@@ -100,6 +101,15 @@ test_proxy_server_own_error_said() {
 	    "sockcat: proxy: 127.0.0.1 N: socket: Too many open files" \
 	    "$(sed -E 's/ [0-9]+:/ N:/' "$SC_TMP/s.err")"
 	assertEquals "the next client served" 0 "$OK"
+}
+
+# A program on a terminal of its own for each client: what the client
+# sends, echoed by the terminal and by the program, comes back.  (A
+# server of one such client exits with its program's status: the
+# terminal hung up at the client's end, 129.)
+test_pty_program_server() {
+	SWEEP_ALSO=posix_openpt:EAGAIN KEEPS=1 sweep_calls "-lk --pty -e" \
+	    sweep_server pty_client -lk 127.0.0.1 0 --pty -e /bin/cat
 }
 
 # The HTTP and SOCKS5 proxy servers, a client's tunnel to a backend.  A
