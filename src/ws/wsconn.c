@@ -784,10 +784,16 @@ ws_ep_free(struct endpoint *ep)
 	/* Our close, sent or waiting for its ping's pong, had no answer. */
 	if (!w->in_closed && (w->close_ping || w->close_sent))
 		log_verbose(1, "WebSocket: the peer did not answer our close");
+	/*
+	 * A close owed: the peer's code echoed where the session ended
+	 * whole, or by the peer's own failure (its close said one: RFC
+	 * 6455, 5.5.1, however soon the end came); else ours was cut.
+	 */
 	if (!w->close_sent) {
 		w->wop = 0;
 		w->linelen = 0;
-		if (ep->flags & EP_WHOLE)
+		if ((ep->flags & EP_WHOLE) || (w->in_closed &&
+		    w->peer_code != 0 && w->err == ECONNRESET))
 			ws_send_close(w, 0, "");
 		else
 			ws_send_close(w, WS_CLOSE_INTERNAL, "cut");
