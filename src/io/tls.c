@@ -2,9 +2,9 @@
  * TLS with OpenSSL: the library, loaded when TLS is first asked for; a
  * side's context, built from its --ssl-* options (certificate and key,
  * trust, ciphers, ALPN, a DTLS server's cookies, the session a client
- * resumes); and the check of a peer after a handshake (-v, --ssl-pin).
- * The connections are src/io/tlsconn.c's, --secret's key and context
- * src/io/tlssecret.c's.  Built only with OpenSSL (configure's
+ * resumes).  The connections are src/io/tlsconn.c's, the check of a
+ * peer after its handshake (-v, --ssl-pin) src/io/tlsenv.c's, --secret's
+ * key and context src/io/tlssecret.c's.  Built only with OpenSSL (configure's
  * --without-openssl builds src/io/tls-none.c in the place of them all).
  */
 /* SPDX-License-Identifier: ISC */
