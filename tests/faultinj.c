@@ -8,7 +8,8 @@
  *	SC_FAULT	comma-separated FUNC:WHEN:ERRNO, where FUNC is one of
  *			accept4, socket, socketpair, pipe2, fork, vfork,
  *			epoll_ctl, splice, sendfile, setsockopt, bind,
- *			listen, connect, open, openat, posix_openpt; WHEN
+ *			listen, connect, open, openat, posix_openpt,
+ *			tcgetattr, tcsetattr; WHEN
  *			is N (the Nth call only, counted from 1), N-M (the
  *			Nth to the Mth), N+ (every call from the Nth) or *
  *			(every call); ERRNO a name (EMFILE) or a number.
@@ -63,18 +64,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 enum {
 	F_ACCEPT4, F_SOCKET, F_SOCKETPAIR, F_PIPE2, F_FORK, F_VFORK,
 	F_EPOLL_CTL, F_SPLICE, F_SENDFILE, F_SETSOCKOPT, F_BIND, F_LISTEN,
-	F_CONNECT, F_OPEN, F_OPENAT, F_POSIX_OPENPT, F_ALLOC, F_MAX
+	F_CONNECT, F_OPEN, F_OPENAT, F_POSIX_OPENPT, F_TCGETATTR,
+	F_TCSETATTR, F_ALLOC, F_MAX
 };
 
 static const char *const names[F_MAX] = {
 	"accept4", "socket", "socketpair", "pipe2", "fork", "vfork",
 	"epoll_ctl", "splice", "sendfile", "setsockopt", "bind", "listen",
-	"connect", "open", "openat", "posix_openpt", "alloc",
+	"connect", "open", "openat", "posix_openpt", "tcgetattr", "tcsetattr",
+	"alloc",
 };
 
 /* What is asked of one function: fail calls first..last with error. */
@@ -436,6 +440,28 @@ posix_openpt(int flags)
 		return (-1);
 	NEXT(next, "posix_openpt");
 	return (next(flags));
+}
+
+int
+tcgetattr(int fd, struct termios *t)
+{
+	static int	(*next)(int, struct termios *);
+
+	if (fault(F_TCGETATTR))
+		return (-1);
+	NEXT(next, "tcgetattr");
+	return (next(fd, t));
+}
+
+int
+tcsetattr(int fd, int how, const struct termios *t)
+{
+	static int	(*next)(int, int, const struct termios *);
+
+	if (fault(F_TCSETATTR))
+		return (-1);
+	NEXT(next, "tcsetattr");
+	return (next(fd, how, t));
 }
 
 #ifdef FAULT_ALLOC

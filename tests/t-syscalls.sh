@@ -112,6 +112,51 @@ test_pty_program_server() {
 	    sweep_server pty_client -lk 127.0.0.1 0 --pty -e /bin/cat
 }
 
+# A terminal to a board (the README's serial: recipe), on a stand-in
+# line (two pseudo-terminals joined by socat): the line's modes read,
+# set and put back, each of those calls failing in turn too.
+test_serial_line() {
+	command -v socat >/dev/null || { sc_skip "no socat"; return; }
+	bg t 120 socat PTY,link="$SC_TMP/a",raw PTY,link="$SC_TMP/b",raw
+	wait_until test -e "$SC_TMP/a" -a -e "$SC_TMP/b" || fail "no line"
+	bg t 120 python3 -c '
+import os, sys, termios, tty
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+tty.setraw(fd, termios.TCSANOW)
+print("ready", flush=True)
+buf = b""
+try:
+    while True:
+        buf += os.read(fd, 100)
+        while b"\n" in buf:
+            l, buf = buf.split(b"\n", 1)
+            os.write(fd, b"board got: " + l.rstrip(b"\r") + b"\r\n")
+except OSError:
+    pass
+' "$SC_TMP/b" >"$SC_TMP/board"
+	wait_for "$SC_TMP/board" '^ready$' || fail "no board"
+	SWEEP_ALSO="tcgetattr:EIO tcsetattr:EIO" SWEEP_SKIP="socket \
+	    setsockopt bind listen accept4 connect socketpair" \
+	    sweep_calls "serial:" sweep_client board_run
+	# The line's own modes not put back at the end is said, the
+	# board's answer delivered all the same.
+	SC_FAULT=tcsetattr:2:EIO board_run
+	assertEquals "modes not put back: status" 0 "$CST"
+	assertEquals "modes not put back: said" \
+	    "sockcat: $SC_TMP/a: its own modes could not be put back: Input/output error" \
+	    "$(grep -v '^profiling:' "$SC_TMP/c.err")"
+	assertEquals "the answer" "board got: hello" "$(tr -d '\r' <"$SC_TMP/c.out")"
+}
+
+# board_run: a line to the board on the faulted sockcat's serial line,
+# its answer back within -q's second.
+board_run() {
+	echo hello | t 10 "$FSC" -q 1 "serial:$SC_TMP/a,115200" - \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	CST=$?
+	grep -q '^board got: hello' "$SC_TMP/c.out"
+}
+
 # The HTTP and SOCKS5 proxy servers, a client's tunnel to a backend.  A
 # destination that refuses (connect) is the client's news, told in its
 # answer (502, a SOCKS5 failure), and said by the server under -v only.

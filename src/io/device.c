@@ -172,7 +172,8 @@ device_set_speeds(struct termios *t, long ispeed, long ospeed)
 /*
  * Give the terminals their own modes back; at exit after what we wrote
  * has gone out, unless a line may be held up by its flow control (then,
- * and on a fatal signal, at once).  Async-signal-safe.
+ * and on a fatal signal, at once).  At exit a terminal left in our modes
+ * is said; on a signal nothing is (async-signal-safe).
  */
 static void
 term_cleanup(int sig)
@@ -180,9 +181,11 @@ term_cleanup(int sig)
 	size_t	 i;
 
 	for (i = 0; i < DEVICES_MAX; i++) {
-		if (terms[i].fd != -1)
-			tcsetattr(terms[i].fd, sig == 0 && terms[i].drain ?
-			    TCSADRAIN : TCSANOW, &terms[i].saved);
+		if (terms[i].fd != -1 && tcsetattr(terms[i].fd, sig == 0 &&
+		    terms[i].drain ? TCSADRAIN : TCSANOW, &terms[i].saved) ==
+		    -1 && sig == 0)
+			log_warn("a terminal's own modes could not be put "
+			    "back");
 	}
 }
 
@@ -490,8 +493,10 @@ serial_release(const char *path)
 		if (terms[i].fd == -1 || fstat(terms[i].fd, &mine) == -1 ||
 		    mine.st_rdev != st.st_rdev)
 			continue;
-		tcsetattr(terms[i].fd, terms[i].drain ? TCSADRAIN :
-		    TCSANOW, &terms[i].saved);
+		if (tcsetattr(terms[i].fd, terms[i].drain ? TCSADRAIN :
+		    TCSANOW, &terms[i].saved) == -1)
+			log_warn("%s: its own modes could not be put back",
+			    path);
 		close(terms[i].fd);
 		terms[i].fd = -1;
 	}
