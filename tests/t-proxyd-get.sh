@@ -352,8 +352,18 @@ test_post_body_ends_at_its_length() {
 	assertEquals "the body" "ab" "$(origin_body)"
 	assertContains "the length kept" "$(<"$SC_TMP/origin.out")" \
 	    "Content-Length: 2"
+	# The body read as it comes, after the request has gone on: its
+	# end is counted down where it falls.
+	stop "$OPID"
+	wait "$OPID" 2>/dev/null
+	chunk_origin abcde
+	ask_split 'POST http://127.0.0.1:'"$OPORT"'/f HTTP/1.1\r\nContent-Length: 5\r\n\r\nab' \
+	    'cdeGET /smuggled HTTP/1.1\r\n\r\n'
+	assertContains "$(<"$SC_TMP/ans")" "origin says hi"
+	assertEquals "in pieces" "abcde" "$(origin_body)"
+	assertNotContains "$(<"$SC_TMP/origin.out")" "smuggled"
 	# A GET has no body: what follows its header goes nowhere either.
-	next_origin
+	origin
 	ask 'GET http://127.0.0.1:%s/ HTTP/1.1\r\n\r\nGET /x HTTP/1.1\r\n\r\n' \
 	    "$OPORT"
 	assertEquals "after a GET" "" "$(origin_body)"
@@ -405,6 +415,7 @@ chunk_origin() {
 	: >"$SC_TMP/origin.port"
 	bg t 30 python3 -c '
 import socket, sys
+mark = sys.argv[3].encode().decode("unicode_escape").encode("latin-1")
 l = socket.socket()
 l.bind(("127.0.0.1", 0))
 l.listen(1)
@@ -417,11 +428,11 @@ while True:
         break
     got += d
     open(sys.argv[2], "wb").write(got)
-    if not answered and b"\r\n0\r\n\r\n" in got:
+    if not answered and mark in got:
         c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\norigin says hi")
         c.shutdown(socket.SHUT_WR)
         answered = True
-' "$SC_TMP/origin.port" "$SC_TMP/origin.out"
+' "$SC_TMP/origin.port" "$SC_TMP/origin.out" "${1:-\\r\\n0\\r\\n\\r\\n}"
 	OPID=$BG_PID
 	wait_for "$SC_TMP/origin.port" '^[0-9]+$' || fail "no origin"
 	OPORT=$(<"$SC_TMP/origin.port")
