@@ -196,7 +196,6 @@ end_file_opts(const struct side *sd, int fd, int made)
 	return (end_seek(sd, fd));
 }
 
-
 /*
  * Open the file, named pipe or socket of sd for reading (rd), writing
  * (wr) or both, as its options say (end_open_path()).
