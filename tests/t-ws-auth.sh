@@ -659,21 +659,22 @@ print(get(\"2001:db8:2::2\"))
 401" "$(<"$SC_TMP/out")"
 }
 
-# A password checked by bcrypt is checked off the event loop: while a
-# bcrypt of cost 13 runs for one client's answer, another client is
-# answered.  The server has read the first request (its socket's receive
-# queue is empty) before the second is sent; the second's answer comes
-# first.
-test_bcrypt_off_the_loop() {
+# bcrypt_room COST: a room behind --auth-file whose user ann has a bcrypt
+# hash of COST; the test skipped where Python's crypt makes none.
+bcrypt_room() {
 	sc_tmp
-	python3 -c 'import crypt; print("ann:" + crypt.crypt("pw-a", "$2y$13$abcdefghijklmnopqrstuu"))' \
-	    >"$SC_TMP/users" 2>/dev/null
-	grep -q '^ann:\$2y\$13\$' "$SC_TMP/users" ||
-	    { sc_skip "no bcrypt in Python's crypt"; return; }
+	python3 -c 'import crypt, sys; print("ann:" + crypt.crypt("pw-a", "$2y$%s$abcdefghijklmnopqrstuu" % sys.argv[1]))' \
+	    "$1" >"$SC_TMP/users" 2>/dev/null
+	grep -q "^ann:\\\$2y\\\$$1\\\$" "$SC_TMP/users" ||
+	    { sc_skip "no bcrypt in Python's crypt"; return 1; }
 	server s --room --websocket --auth-file "$SC_TMP/users" \
 	    127.0.0.1 0 || fail "no server"
-	t 60 python3 -c '
-import base64, select, socket, sys
+}
+
+# Python's request(cred) to the server at sys.argv[1]: a GET, with
+# cred's Basic answer unless it is None.
+REQUEST='
+import base64, socket, sys
 port = int(sys.argv[1])
 def request(cred):
     c = socket.create_connection(("127.0.0.1", port), timeout=30)
@@ -682,6 +683,18 @@ def request(cred):
         h += "Authorization: Basic %s\r\n" % base64.b64encode(cred).decode()
     c.sendall((h + "\r\n").encode())
     return c
+'
+
+# A password checked by bcrypt is checked off the event loop: while a
+# bcrypt of cost 13 runs for one client's answer, another client is
+# answered.  The server has read the first request (its socket's receive
+# queue is empty) before the second is sent; the second's answer comes
+# first.
+test_bcrypt_off_the_loop() {
+	bcrypt_room 13 || return
+	t 60 python3 -c '
+'"$REQUEST"'
+import select
 def unread(peer):
     # The server end of the connection from port peer: its receive queue.
     for line in open("/proc/net/tcp").readlines()[1:]:
@@ -715,21 +728,9 @@ print(" ".join(order))
 # the answers still waiting are refused unchecked: five 401s, the rest
 # 429, whatever the order the server read them in.
 test_answers_at_once() {
-	sc_tmp
-	python3 -c 'import crypt; print("ann:" + crypt.crypt("pw-a", "$2y$11$abcdefghijklmnopqrstuu"))' \
-	    >"$SC_TMP/users" 2>/dev/null
-	grep -q '^ann:\$2y\$11\$' "$SC_TMP/users" ||
-	    { sc_skip "no bcrypt in Python's crypt"; return; }
-	server s --room --websocket --auth-file "$SC_TMP/users" \
-	    127.0.0.1 0 || fail "no server"
+	bcrypt_room 11 || return
 	t 60 python3 -c '
-import base64, socket, sys
-port = int(sys.argv[1])
-def request(cred):
-    c = socket.create_connection(("127.0.0.1", port), timeout=30)
-    c.sendall(("GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n\r\n"
-               % base64.b64encode(cred).decode()).encode())
-    return c
+'"$REQUEST"'
 cs = [request(b"ann:wrong%d" % i) for i in range(11)]
 request(b"ann:gone").close()
 codes = []
