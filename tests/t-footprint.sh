@@ -284,14 +284,16 @@ PY
 # datagram queues or dumps, to make or to free what was never made (a
 # debug build asks whether TLS was built in, to check its tables), and
 # at most 150 functions of its own in all, less a debug build's marks of
-# what options it read (base/taken.c, front/optaudit.c).
+# what options it read (base/taken.c, front/optaudit.c) and its check
+# that an option is one row (opt_rows_one()).
 test_plain_client_runs_only_its_own_code() {
 	client_functions "$SC_TMP/client" || fail "no client: $(<"$SC_TMP/vg.err")"
 	# The option audit's marks are a debug build's alone: not counted.
-	n=$(grep -Evc '^(base/taken\.c|front/optaudit\.c):' "$SC_TMP/client")
+	n=$(grep -Evc '^(base/taken\.c|front/optaudit\.c):|:(opt_rows_one|side_opt_member)$' \
+	    "$SC_TMP/client")
 	assertTrue "callgrind saw none of sockcat's functions" "[ $n -gt 20 ]"
 	assertEquals "functions of what the client never used" "" \
-	    "$(grep -E '^(io/tls|io/tlsconn|net/ws|net/auth\.c:auth_free|net/gate|codec/addr-socat|net/redial|net/peers|io/edit|base/dgramq|pump/dump|pump/datagram)' \
+	    "$(grep -E '^(io/tls|io/tlsconn|ws/|http/auth\.c:auth_free|net/gate|codec/addr-socat|side/redial|side/peers|io/edit|base/dgramq|pump/dump|pump/datagram)' \
 	    "$SC_TMP/client" | grep -v ':tls_available$' | tr '\n' ' ')"
 	echo "the plain client ran $n functions of src/"
 	assertTrue "the plain client ran $n functions of src/, more than 150" \

@@ -40,7 +40,9 @@ static const struct {
 #define T(f, m, b)	1
 #define TV(f, m)	1
 #define OPT(name, is, type, needs, set)	{ name, is, type, needs, set },
+#define OPTCL(name, is, type, needs, set, ...)	{ name, is, type, needs, set },
 #include "addr-opts.h"
+#undef OPTCL
 #undef OPT
 #undef TV
 #undef T

@@ -18,35 +18,110 @@
  * function of side.c; R, read where it is used (the address's grammar, or
  * another option's function); A, an alias whose NEEDS are its own (its
  * row by IS says); T and TV, a change of a terminal's modes (below).
+ *
+ * An option the command line spells too is one row all the same: a macro
+ * OPT_IS(X) that calls X with the five columns, then the command line's
+ * row (struct optdef's initializers, front.h).  It is called here with
+ * OPTCL, which the codec and the side read as OPT; front/opttab.c calls
+ * it again with OPTCLI at its place in --help.
  */
 /* SPDX-License-Identifier: ISC */
 
 /* TLS */
-OPT("verify openssl-verify",
-			"verify",	AO_BOOL,  N_TLS,	S(side_opt_verify))
-OPT("sni snihost openssl-snihost",
-			"sni",		AO_TEXT,  N_TLS_DIAL,	F(tls.servername, TEXT))
+#define OPT_VERIFY(X)							\
+	X("verify openssl-verify", "verify",				\
+	AO_BOOL, N_TLS, S(side_opt_verify),				\
+	.name = "ssl-verify", .group = OPTG_PROXY, .topic = OPTT_TLS,	\
+	.kind = OPTK_FLAG, FIELD(side.tls.verify), .also = OPTA_SSL,	\
+	.line = "verify the peer (against FILE's CAs)",			\
+	.help = "verify the peer's certificate and name")
+OPT_VERIFY(OPTCL)
+#define OPT_SNI(X)							\
+	X("sni snihost openssl-snihost", "sni",				\
+	AO_TEXT, N_TLS_DIAL, F(tls.servername, TEXT),			\
+	.name = "ssl-servername", .arg = "NAME", .group = OPTG_PROXY,	\
+	.topic = OPTT_TLS, .kind = OPTK_STRING, .also = OPTA_SSL,	\
+	.comp = OPTC_HOST, .line = "SNI to send and check; ALPN",	\
+	.help = "server name to send (SNI) and check")
+OPT_SNI(OPTCL)
 OPT("commonname cn openssl-commonname",
 			"commonname",	AO_TEXT,  N_TLS,	F(tls.checkname, TEXT))
-OPT("cafile openssl-cafile",
-			"cafile",	AO_TEXT,  N_TLS,	F(tls.trustfile, TEXT))
+#define OPT_CAFILE(X)							\
+	X("cafile openssl-cafile", "cafile",				\
+	AO_TEXT, N_TLS, F(tls.trustfile, TEXT),				\
+	.name = "ssl-trustfile", .arg = "FILE", .group = OPTG_PROXY,	\
+	.topic = OPTT_TLS, .kind = OPTK_STRING, .also = OPTA_SSL,	\
+	.comp = OPTC_FILE, .joins = 1,					\
+	.help = "PEM certificates to trust")
+OPT_CAFILE(OPTCL)
 OPT("capath openssl-capath",
 			"capath",	AO_TEXT,  N_TLS,	S(side_opt_capath))
-OPT("cert certificate openssl-certificate",
-			"cert",		AO_TEXT,  N_TLS,	F(tls.cert, TEXT))
-OPT("key openssl-key",	"key",		AO_TEXT,  N_TLS,	F(tls.key, TEXT))
-OPT("secret",		"secret",	AO_SECRET, N_PSK,	S(side_opt_secret))
-OPT("min-version openssl-min-proto-version",
-			"min-version",	AO_TLSVER, N_TLS_STREAM, F(tls.min_version, TLSVER))
-OPT("max-version openssl-max-proto-version",
-			"max-version",	AO_TLSVER, N_TLS_STREAM, F(tls.max_version, TLSVER))
-OPT("ciphers cipher cipherlist openssl-cipherlist",
-			"ciphers",	AO_TEXT,  N_TLS,	F(tls.ciphers, TEXT))
+#define OPT_CERT(X)							\
+	X("cert certificate openssl-certificate", "cert",		\
+	AO_TEXT, N_TLS, F(tls.cert, TEXT),				\
+	.name = "ssl-cert", .arg = "FILE", .group = OPTG_PROXY,		\
+	.topic = OPTT_TLS, .kind = OPTK_STRING, .also = OPTA_SSL,	\
+	.comp = OPTC_FILE,						\
+	.line = "PEM certificate and key (-l makes one)",		\
+	.help = "PEM certificate (a listener makes one if none)")
+OPT_CERT(OPTCL)
+#define OPT_KEY(X)							\
+	X("key openssl-key", "key",					\
+	AO_TEXT, N_TLS, F(tls.key, TEXT),				\
+	.name = "ssl-key", .arg = "FILE", .group = OPTG_PROXY,		\
+	.topic = OPTT_TLS, .kind = OPTK_STRING, .also = OPTA_SSL,	\
+	.comp = OPTC_FILE, .joins = 1,					\
+	.help = "PEM private key of --ssl-cert")
+OPT_KEY(OPTCL)
+#define OPT_SECRET(X)							\
+	X("secret", "secret",						\
+	AO_SECRET, N_PSK, S(side_opt_secret),				\
+	.name = "secret", .arg = "CODE",				\
+	.has_arg = optional_argument, .group = OPTG_PROXY,		\
+	.set = opt_secret, FIELD(side.tls.secret), .topic = OPTT_TLS,	\
+	.also = OPTA_SSL, .hide = OPTH_ALL,				\
+	.line = "TLS 1.3 keyed by a code",				\
+	.help = "TLS 1.3 keyed by a shared code, no certificate")
+OPT_SECRET(OPTCL)
+#define OPT_MIN_VERSION(X)						\
+	X("min-version openssl-min-proto-version", "min-version",	\
+	AO_TLSVER, N_TLS_STREAM, F(tls.min_version, TLSVER),		\
+	.name = "ssl-min-version", .arg = "VERSION",			\
+	.group = OPTG_PROXY, .topic = OPTT_TLS,				\
+	.set = opt_ssl_version, .also = OPTA_SSL, .comp = OPTC_WORDS,	\
+	.words = "1.0 1.1 1.2 1.3", .line = "TLS 1.0 to 1.3",		\
+	.help = "the oldest TLS version allowed (1.2)")
+OPT_MIN_VERSION(OPTCL)
+#define OPT_MAX_VERSION(X)						\
+	X("max-version openssl-max-proto-version", "max-version",	\
+	AO_TLSVER, N_TLS_STREAM, F(tls.max_version, TLSVER),		\
+	.name = "ssl-max-version", .arg = "VERSION",			\
+	.group = OPTG_PROXY, .topic = OPTT_TLS,				\
+	.set = opt_ssl_version, .also = OPTA_SSL, .comp = OPTC_WORDS,	\
+	.words = "1.0 1.1 1.2 1.3", .joins = 1,				\
+	.help = "the newest TLS version allowed (1.3)")
+OPT_MAX_VERSION(OPTCL)
+#define OPT_CIPHERS(X)							\
+	X("ciphers cipher cipherlist openssl-cipherlist", "ciphers",	\
+	AO_TEXT, N_TLS, F(tls.ciphers, TEXT),				\
+	.name = "ssl-ciphers", .arg = "LIST", .group = OPTG_PROXY,	\
+	.topic = OPTT_TLS, .kind = OPTK_STRING, .also = OPTA_SSL,	\
+	.line = "OpenSSL ciphers; TLS 1.0, 1.1 (warned)",		\
+	.help = "OpenSSL cipher list")
+OPT_CIPHERS(OPTCL)
 OPT("compress openssl-compress",
 			"compress",	AO_COMPRESS, N_TLS,	R)
 
 /* Proxies */
-OPT("proxy",		"proxy",	AO_HOSTPORT, N_PROXY,	S(side_opt_proxy))
+#define OPT_PROXY(X)							\
+	X("proxy", "proxy",						\
+	AO_HOSTPORT, N_PROXY, S(side_opt_proxy),			\
+	.letter = 'x', .name = "proxy",					\
+	.arg = "PROXY_ADDRESS[:PORT]", .group = OPTG_PROXY,		\
+	.set = opt_proxy, FIELD(side.proxy.host), .comp = OPTC_HOST,	\
+	.topic = OPTT_CORE, .repeat = 1, .hide = OPTH_ADDRESS,		\
+	.help = "via this proxy; repeat: a chain; or a URL")
+OPT_PROXY(OPTCL)
 OPT("proxyport",	"proxyport",	AO_PORT,  N_HTTP_PROXY,	R)
 OPT("proxy-resolve resolve resolv",
 			"proxy-resolve", AO_BOOL, N_HTTP_PROXY,	R)
@@ -309,15 +384,33 @@ OPT("max-children maxchildren",
 OPT("reuseaddr so-reuseaddr",
 			"reuseaddr",	AO_BOOL,  N_LISTEN | N_IP_DIAL | N_UNIX_DIAL,
 							F(sock.reuseaddr, FLAG))
-OPT("reuseport so-reuseport",
-			"reuseport",	AO_BOOL,  N_IP_LISTEN,	F(sock.reuseport, FLAG))
+#define OPT_REUSEPORT(X)						\
+	X("reuseport so-reuseport", "reuseport",			\
+	AO_BOOL, N_IP_LISTEN, F(sock.reuseport, FLAG),			\
+	.name = "reuseport", .group = OPTG_SOCK, .topic = OPTT_CORE,	\
+	.kind = OPTK_FLAG, .joins = 1,					\
+	.help = "with -l: SO_REUSEPORT, a listener per processor")
+OPT_REUSEPORT(OPTCL)
 OPT("bind",		"bind",		AO_TEXT,  N_IP | N_UNIX_DIAL, R)
 OPT("sourceport sp",	"sourceport",	AO_PORT,  N_IP,		S(side_opt_sourceport))
 OPT("lowport",		"lowport",	AO_BOOL,  N_IP,		S(side_opt_lowport))
 OPT("range",		"range",	AO_TEXT,  N_IP_LISTEN,	S(side_opt_range))
-OPT("backlog",		"backlog",	AO_NUMBER, N_STREAM_LISTEN, F(sock.backlog, INT))
-OPT("nodelay tcp-nodelay",
-			"nodelay",	AO_BOOL,  N_TCP,	F(sock.nodelay, FLAG))
+#define OPT_BACKLOG(X)							\
+	X("backlog", "backlog",						\
+	AO_NUMBER, N_STREAM_LISTEN, F(sock.backlog, INT),		\
+	.name = "backlog", .arg = "N", .group = OPTG_SOCK,		\
+	.topic = OPTT_CORE, .kind = OPTK_NUMBER, .lo = 1,		\
+	.hi = INT_MAX, .what = "backlog",				\
+	.help = "with -l: clients that may wait to be accepted")
+OPT_BACKLOG(OPTCL)
+#define OPT_NODELAY(X)							\
+	X("nodelay tcp-nodelay", "nodelay",				\
+	AO_BOOL, N_TCP, F(sock.nodelay, FLAG),				\
+	.name = "nodelay", .group = OPTG_SOCK, .topic = OPTT_CORE,	\
+	.kind = OPTK_FLAG,						\
+	.line = "TCP_NODELAY; -l sharing its port",			\
+	.help = "TCP_NODELAY: small writes go out at once")
+OPT_NODELAY(OPTCL)
 OPT("mss maxseg tcp-maxseg",
 			"mss",		AO_NUMBER, N_TCP,	F(sock.mss, INT))
 OPT("cork tcp-cork",	"cork",		AO_BOOL,  N_TCP,	F(sock.cork, FLAG))
@@ -340,20 +433,52 @@ OPT("transparent ip-transparent",
 OPT("linger so-linger",	"linger",	AO_COUNT, N_IP | N_UNIX, S(side_opt_linger))
 OPT("bindtodevice so-bindtodevice if interface",
 			"bindtodevice",	AO_TEXT,  N_IP | N_UNIX, F(sock.device, TEXT))
-OPT("keepalive so-keepalive",
-			"keepalive",	AO_BOOL,  N_TCP | N_UNIX, F(sock.keepalive, FLAG))
+#define OPT_KEEPALIVE(X)						\
+	X("keepalive so-keepalive", "keepalive",			\
+	AO_BOOL, N_TCP | N_UNIX, F(sock.keepalive, FLAG),		\
+	.name = "keepalive", .arg = "IDLE,INTERVAL,COUNT",		\
+	.has_arg = optional_argument, .group = OPTG_SOCK,		\
+	.topic = OPTT_CORE, .set = opt_keepalive,			\
+	.help = "TCP keepalive (probe times, count)")
+OPT_KEEPALIVE(OPTCL)
 OPT("keepidle tcp-keepidle",
 			"keepidle",	AO_NUMBER, N_TCP,	F(sock.keepidle, INT))
 OPT("keepintvl tcp-keepintvl",
 			"keepintvl",	AO_NUMBER, N_TCP,	F(sock.keepintvl, INT))
 OPT("keepcnt tcp-keepcnt",
 			"keepcnt",	AO_NUMBER, N_TCP,	F(sock.keepcnt, INT))
-OPT("sndbuf so-sndbuf",	"sndbuf",	AO_BUFSIZE, N_IP | N_UNIX, F(sock.sndbuf, INT))
-OPT("rcvbuf so-rcvbuf",	"rcvbuf",	AO_BUFSIZE, N_IP | N_UNIX, F(sock.rcvbuf, INT))
-OPT("ttl ip-ttl ipttl ipv6-unicast-hops unicast-hops",
-			"ttl",		AO_BYTE,  N_IP,		S(side_opt_ttl))
-OPT("tos ip-tos iptos ipv6-tclass",
-			"tos",		AO_BYTE,  N_IP,		F(sock.tos, BYTE))
+#define OPT_SNDBUF(X)							\
+	X("sndbuf so-sndbuf", "sndbuf",					\
+	AO_BUFSIZE, N_IP | N_UNIX, F(sock.sndbuf, INT),			\
+	.letter = 'O', .name = "send-buf", .arg = "LENGTH",		\
+	.group = OPTG_SOCK, .kind = OPTK_NUMBER, .topic = OPTT_CORE,	\
+	.lo = 1, .hi = 65536 * 1024, .what = "TCP send window",		\
+	.help = "socket send buffer size (TCP, Unix)")
+OPT_SNDBUF(OPTCL)
+#define OPT_RCVBUF(X)							\
+	X("rcvbuf so-rcvbuf", "rcvbuf",					\
+	AO_BUFSIZE, N_IP | N_UNIX, F(sock.rcvbuf, INT),			\
+	.letter = 'I', .name = "recv-buf", .arg = "LENGTH",		\
+	.group = OPTG_SOCK, .kind = OPTK_NUMBER, .topic = OPTT_CORE,	\
+	.lo = 1, .hi = 65536 * 1024, .what = "TCP receive window",	\
+	.help = "socket receive buffer size (TCP, UDP, Unix)")
+OPT_RCVBUF(OPTCL)
+#define OPT_TTL(X)							\
+	X("ttl ip-ttl ipttl ipv6-unicast-hops unicast-hops", "ttl",	\
+	AO_BYTE, N_IP, S(side_opt_ttl),					\
+	.letter = 'M', .name = "ttl", .arg = "TTL",			\
+	.group = OPTG_SOCK, .topic = OPTT_CORE, .kind = OPTK_NUMBER,	\
+	FIELD(side.sock.ttl), .lo = 0, .hi = 255, .what = "ttl",	\
+	.help = "outgoing TTL / hop limit")
+OPT_TTL(OPTCL)
+#define OPT_TOS(X)							\
+	X("tos ip-tos iptos ipv6-tclass", "tos",			\
+	AO_BYTE, N_IP, F(sock.tos, BYTE),				\
+	.letter = 'T', .name = "tos", .arg = "KEYWORD",			\
+	.group = OPTG_SOCK, .topic = OPTT_CORE, .set = opt_tos,		\
+	.comp = OPTC_TOS,						\
+	.help = "TOS: lowdelay, throughput, ef, af11, cs1, ... or 0-255")
+OPT_TOS(OPTCL)
 OPT("ip-options ipoptions",
 			"ip-options",	AO_TEXT,  N_IP,		S(side_opt_ip_options))
 /*
@@ -374,20 +499,45 @@ OPT("ip-recvopts recvopts iprecvopts",
 OPT("connect-timeout",	"connect-timeout", AO_SECONDS, N_DIAL,	F(connect_ms, MS))
 OPT("accept-timeout listen-timeout",
 			"accept-timeout", AO_SECONDS, N_STREAM_LISTEN, F(accept_ms, MS))
-OPT("retry",		"retry",	AO_COUNT, N_DIAL | N_LISTEN, F(retries, INT))
+#define OPT_RETRY(X)							\
+	X("retry", "retry",						\
+	AO_COUNT, N_DIAL | N_LISTEN, F(retries, INT),			\
+	.name = "retry", .arg = "N|forever", .group = OPTG_CONN,	\
+	.topic = OPTT_CORE, .set = opt_retry, .comp = OPTC_WORDS,	\
+	.words = "forever",						\
+	.help = "try connecting again while refused or unreachable")
+OPT_RETRY(OPTCL)
 OPT("forever",		"forever",	AO_BOOL,  N_DIAL | N_LISTEN, S(side_opt_forever))
 OPT("interval intervall",
 			"interval",	AO_SECONDS, N_DIAL | N_LISTEN, S(side_opt_interval))
 OPT("pf protocol-family",
 			"pf",		AO_FAMILY, N_IP,	R)
-OPT("broadcast so-broadcast",
-			"broadcast",	AO_BOOL,  N_UDP,	F(sock.broadcast, FLAG))
-OPT("multicast-loop ip-multicast-loop ipmulticastloop multicastloop",
-			"multicast-loop", AO_BOOL, N_UDP,	F(sock.mcast_loop, FLAG))
+#define OPT_BROADCAST(X)						\
+	X("broadcast so-broadcast", "broadcast",			\
+	AO_BOOL, N_UDP, F(sock.broadcast, FLAG),			\
+	.letter = 'b', .name = "broadcast", .group = OPTG_SOCK,		\
+	.topic = OPTT_CORE, .kind = OPTK_FLAG,				\
+	.help = "allow broadcast")
+OPT_BROADCAST(OPTCL)
+#define OPT_MULTICAST_LOOP(X)						\
+	X("multicast-loop ip-multicast-loop ipmulticastloop multicastloop",	\
+	"multicast-loop",						\
+	AO_BOOL, N_UDP, F(sock.mcast_loop, FLAG),			\
+	.name = "mcast-loop", .arg = "on|off", .group = OPTG_SOCK,	\
+	.topic = OPTT_CORE, .joins = 1, .set = opt_mcast_loop,		\
+	.comp = OPTC_WORDS, .words = "on off",				\
+	.help = "whether this host hears what it sends to a group")
+OPT_MULTICAST_LOOP(OPTCL)
 OPT("multicast-ttl ip-multicast-ttl ipmulticastttl multicastttl",
 			"multicast-ttl", AO_BYTE, N_UDP,	F(sock.mcast_ttl, BYTE))
-OPT("multicast-if ip-multicast-if",
-			"multicast-if",	AO_TEXT,  N_UDP,	F(sock.mcast_if, TEXT))
+#define OPT_MULTICAST_IF(X)						\
+	X("multicast-if ip-multicast-if", "multicast-if",		\
+	AO_TEXT, N_UDP, F(sock.mcast_if, TEXT),				\
+	.name = "mcast-if", .arg = "INTERFACE", .group = OPTG_SOCK,	\
+	.topic = OPTT_CORE, .kind = OPTK_STRING,			\
+	.line = "-u: multicast interface; loop",			\
+	.help = "multicast interface (name or address), -u")
+OPT_MULTICAST_IF(OPTCL)
 OPT("shut-null",	"shut-null",	AO_BOOL,  N_SHUT,	F(shut_null, FLAG))
 OPT("shut-none",	"shut-none",	AO_BOOL,  N_SHUT,	S(side_opt_shut_none))
 OPT("shut-down",	"shut-down",	AO_BOOL,  N_SHUT,	R)

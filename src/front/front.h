@@ -301,6 +301,8 @@ struct optdef {
 	unsigned char	 oneline;	/* its argument goes into a protocol's
 					   line: no control characters */
 #ifdef SC_DEBUG
+	const char	*is;		/* its address option's name, where
+					   its row is addr-opts.h's */
 	unsigned char	 taken_part;	/* TAKEN_* + 1 where a path marks it
 					   other than at its field (TAKES()) */
 	unsigned char	 taken_size;

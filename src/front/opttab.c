@@ -38,6 +38,27 @@ static int	on_gate(const struct options *, const struct optdef *);
 static int	on_auth(const struct options *, const struct optdef *);
 
 /*
+ * The options an address may carry too are rows of codec/addr-opts.h, a
+ * macro each (OPT_NODELAY(X)): X(its address spelling, ..., what it sets,
+ * then its command-line spelling as the optdef's initializers).  Their
+ * place in --help is where this table calls them, with OPTCLI: the
+ * field is the member of struct side that the address's option sets.
+ */
+#define OPT(name, is, type, needs, set)
+#define OPTCL(name, is, type, needs, set, ...)
+#include "codec/addr-opts.h"
+#undef OPTCL
+#undef OPT
+#define F(m, how)	FIELD(side.m),
+#define S(fn)
+#ifdef SC_DEBUG
+#define OPTCLI(name, is_, type, needs, set, ...)	\
+	{ set __VA_ARGS__, .is = is_ }
+#else
+#define OPTCLI(name, is_, type, needs, set, ...)	{ set __VA_ARGS__ }
+#endif
+
+/*
  * Every option, in --help's order.  A row with a kind other than
  * OPTK_CUSTOM needs no code here: the parser stores its value.  A row
  * also says whether its option is in effect, for the conflict rows in
@@ -90,11 +111,7 @@ static const struct optdef optdefs[] = {
 	  .group = OPTG_CONN, .kind = OPTK_TIME, FIELD(flow.interval_ms),
 	  .topic = OPTT_CORE, .lo = 0, .hi = UINT_MAX, .what = "interval",
 	  .help = "pause after each line sent, and between ports" },
-	{ .name = "retry", .arg = "N|forever", .group = OPTG_CONN,
-	  .topic = OPTT_CORE,
-	  .set = opt_retry, FIELD(side.retries), .comp = OPTC_WORDS,
-	  .words = "forever",
-	  .help = "try connecting again while refused or unreachable" },
+	OPT_RETRY(OPTCLI),
 	{ .name = "retry-interval", .arg = "TIME", .group = OPTG_CONN,
 	  .topic = OPTT_CORE, .set = opt_retry_interval, FIELD(side.retry_ms),
 	  .help = "pause between tries (default 1s)" },
@@ -405,11 +422,7 @@ static const struct optdef optdefs[] = {
 	  .help = "neither offer nor accept permessage-deflate" },
 
 	/* Proxies and TLS. */
-	{ .letter = 'x', .name = "proxy", .arg = "PROXY_ADDRESS[:PORT]",
-	  .group = OPTG_PROXY, .set = opt_proxy, FIELD(side.proxy.host),
-	  .comp = OPTC_HOST,
-	  .topic = OPTT_CORE, .repeat = 1, .hide = OPTH_ADDRESS,
-	  .help = "via this proxy; repeat: a chain; or a URL" },
+	OPT_PROXY(OPTCLI),
 	{ .letter = 'X', .name = "proxy-type", .arg = "PROXY_PROTOCOL",
 	  .group = OPTG_PROXY, .set = opt_proxy_type, FIELD(side.proxy.proto),
 	  .comp = OPTC_WORDS,
@@ -431,64 +444,28 @@ static const struct optdef optdefs[] = {
 	  .help = "who resolves the target: local, remote, both, none" },
 	{ .name = "ssl", .group = OPTG_PROXY, .kind = OPTK_FLAG, FIELD(side.tls.on),
 	  .topic = OPTT_TLS, .help = "TLS (every --ssl-* option implies it)" },
-	{ .name = "ssl-cert", .arg = "FILE", .group = OPTG_PROXY,
-	  .topic = OPTT_TLS,
-	  .kind = OPTK_STRING, FIELD(side.tls.cert), .also = OPTA_SSL,
-	  .comp = OPTC_FILE, .line = "PEM certificate and key (-l makes one)",
-	  .help = "PEM certificate (a listener makes one if none)" },
-	{ .name = "ssl-key", .arg = "FILE", .group = OPTG_PROXY,
-	  .topic = OPTT_TLS,
-	  .kind = OPTK_STRING, FIELD(side.tls.key), .also = OPTA_SSL,
-	  .comp = OPTC_FILE, .joins = 1,
-	  .help = "PEM private key of --ssl-cert" },
-	{ .name = "ssl-verify", .group = OPTG_PROXY, .topic = OPTT_TLS,
-	  .kind = OPTK_FLAG, FIELD(side.tls.verify), .also = OPTA_SSL,
-	  .line = "verify the peer (against FILE's CAs)",
-	  .help = "verify the peer's certificate and name" },
-	{ .name = "ssl-trustfile", .arg = "FILE", .group = OPTG_PROXY,
-	  .topic = OPTT_TLS,
-	  .kind = OPTK_STRING, FIELD(side.tls.trustfile), .also = OPTA_SSL,
-	  .comp = OPTC_FILE, .joins = 1,
-	  .help = "PEM certificates to trust" },
+	OPT_CERT(OPTCLI),
+	OPT_KEY(OPTCLI),
+	OPT_VERIFY(OPTCLI),
+	OPT_CAFILE(OPTCLI),
 	{ .name = "ssl-pin", .arg = "SHA256", .group = OPTG_PROXY,
 	  .topic = OPTT_TLS,
 	  .set = opt_ssl_pin, FIELD(side.tls.npins), .also = OPTA_SSL,
 	  .repeat = 1,
 	  .help = "accept only this certificate or key fingerprint" },
-	{ .name = "ssl-ciphers", .arg = "LIST", .group = OPTG_PROXY,
-	  .topic = OPTT_TLS,
-	  .kind = OPTK_STRING, FIELD(side.tls.ciphers), .also = OPTA_SSL,
-	  .line = "OpenSSL ciphers; TLS 1.0, 1.1 (warned)",
-	  .help = "OpenSSL cipher list" },
+	OPT_CIPHERS(OPTCLI),
 	{ .name = "ssl-legacy", .group = OPTG_PROXY, .kind = OPTK_FLAG,
 	  .topic = OPTT_TLS,
 	  FIELD(side.tls.legacy), .also = OPTA_SSL, .joins = 1,
 	  .help = "allow TLS 1.0 and 1.1, weak ciphers and keys (warned)" },
-	{ .name = "ssl-min-version", .arg = "VERSION", .group = OPTG_PROXY,
-	  .topic = OPTT_TLS,
-	  .set = opt_ssl_version, FIELD(side.tls.min_version),
-	  .also = OPTA_SSL, .comp = OPTC_WORDS, .words = "1.0 1.1 1.2 1.3",
-	  .line = "TLS 1.0 to 1.3",
-	  .help = "the oldest TLS version allowed (1.2)" },
-	{ .name = "ssl-max-version", .arg = "VERSION", .group = OPTG_PROXY,
-	  .topic = OPTT_TLS,
-	  .set = opt_ssl_version, FIELD(side.tls.max_version),
-	  .also = OPTA_SSL, .comp = OPTC_WORDS, .words = "1.0 1.1 1.2 1.3",
-	  .joins = 1, .help = "the newest TLS version allowed (1.3)" },
-	{ .name = "ssl-servername", .arg = "NAME", .group = OPTG_PROXY,
-	  .topic = OPTT_TLS,
-	  .kind = OPTK_STRING, FIELD(side.tls.servername), .also = OPTA_SSL,
-	  .comp = OPTC_HOST, .line = "SNI to send and check; ALPN",
-	  .help = "server name to send (SNI) and check" },
+	OPT_MIN_VERSION(OPTCLI),
+	OPT_MAX_VERSION(OPTCLI),
+	OPT_SNI(OPTCLI),
 	{ .name = "ssl-alpn", .arg = "LIST", .group = OPTG_PROXY,
 	  .topic = OPTT_TLS,
 	  .kind = OPTK_STRING, FIELD(side.tls.alpn), .also = OPTA_SSL,
 	  .joins = 1, .help = "ALPN protocols, comma-separated" },
-	{ .name = "secret", .arg = "CODE", .has_arg = optional_argument,
-	  .group = OPTG_PROXY, .set = opt_secret, FIELD(side.tls.secret),
-	  .topic = OPTT_TLS, .also = OPTA_SSL, .hide = OPTH_ALL,
-	  .line = "TLS 1.3 keyed by a code",
-	  .help = "TLS 1.3 keyed by a shared code, no certificate" },
+	OPT_SECRET(OPTCLI),
 	{ .name = "secret-file", .arg = "FILE", .group = OPTG_PROXY,
 	  .topic = OPTT_TLS,
 	  .set = opt_secret_file, FIELD(side.tls.secret), .also = OPTA_SSL,
@@ -556,61 +533,27 @@ static const struct optdef optdefs[] = {
 	  .help = "the time before each line of stdout, -o, --hex-dump" },
 
 	/* Socket options. */
-	{ .letter = 'b', .name = "broadcast", .group = OPTG_SOCK,
-	  .topic = OPTT_CORE,
-	  .kind = OPTK_FLAG, FIELD(side.sock.broadcast), .help = "allow broadcast" },
+	OPT_BROADCAST(OPTCLI),
 	{ .letter = 'D', .name = "debug", .group = OPTG_SOCK,
 	  .topic = OPTT_CORE,
 	  .kind = OPTK_FLAG, FIELD(side.sock.so_debug), .help = "SO_DEBUG" },
-	{ .letter = 'I', .name = "recv-buf", .arg = "LENGTH",
-	  .group = OPTG_SOCK, .kind = OPTK_NUMBER, FIELD(side.sock.rcvbuf),
-	  .topic = OPTT_CORE,
-	  .lo = 1, .hi = 65536 * 1024, .what = "TCP receive window",
-	  .help = "socket receive buffer size (TCP, UDP, Unix)" },
-	{ .letter = 'O', .name = "send-buf", .arg = "LENGTH",
-	  .group = OPTG_SOCK, .kind = OPTK_NUMBER, FIELD(side.sock.sndbuf),
-	  .topic = OPTT_CORE,
-	  .lo = 1, .hi = 65536 * 1024, .what = "TCP send window",
-	  .help = "socket send buffer size (TCP, Unix)" },
+	OPT_RCVBUF(OPTCLI),
+	OPT_SNDBUF(OPTCLI),
 	{ .letter = 'S', .name = "md5sig", .group = OPTG_SOCK,
 	  .topic = OPTT_CORE, .set = opt_md5sig, FIELD(side.sock.md5sig),
 	  .help = "TCP MD5 signatures (the key is read from the tty)" },
-	{ .letter = 'M', .name = "ttl", .arg = "TTL", .group = OPTG_SOCK,
-	  .topic = OPTT_CORE,
-	  .kind = OPTK_NUMBER, FIELD(side.sock.ttl), .lo = 0, .hi = 255, .what = "ttl",
-	  .help = "outgoing TTL / hop limit" },
+	OPT_TTL(OPTCLI),
 	{ .letter = 'm', .name = "min-ttl", .arg = "MINTTL",
 	  .group = OPTG_SOCK, .kind = OPTK_NUMBER, FIELD(side.sock.minttl),
 	  .topic = OPTT_CORE, .lo = 0, .hi = 255, .what = "minttl",
 	  .help = "minimum incoming TTL / hop limit" },
-	{ .letter = 'T', .name = "tos", .arg = "KEYWORD", .group = OPTG_SOCK,
-	  .topic = OPTT_CORE, .set = opt_tos, FIELD(side.sock.tos),
-	  .comp = OPTC_TOS,
-	  .help = "TOS: lowdelay, throughput, ef, af11, cs1, ... or 0-255" },
-	{ .name = "keepalive", .arg = "IDLE,INTERVAL,COUNT",
-	  .has_arg = optional_argument, .group = OPTG_SOCK, .topic = OPTT_CORE,
-	  .set = opt_keepalive, FIELD(side.sock.keepalive),
-	  .help = "TCP keepalive (probe times, count)" },
-	{ .name = "nodelay", .group = OPTG_SOCK, .topic = OPTT_CORE,
-	  .kind = OPTK_FLAG, FIELD(side.sock.nodelay),
-	  .line = "TCP_NODELAY; -l sharing its port",
-	  .help = "TCP_NODELAY: small writes go out at once" },
-	{ .name = "reuseport", .group = OPTG_SOCK, .topic = OPTT_CORE,
-	  .kind = OPTK_FLAG, FIELD(side.sock.reuseport), .joins = 1,
-	  .help = "with -l: SO_REUSEPORT, a listener per processor" },
-	{ .name = "backlog", .arg = "N", .group = OPTG_SOCK,
-	  .topic = OPTT_CORE, .kind = OPTK_NUMBER, FIELD(side.sock.backlog),
-	  .lo = 1, .hi = INT_MAX, .what = "backlog",
-	  .help = "with -l: clients that may wait to be accepted" },
-	{ .name = "mcast-if", .arg = "INTERFACE", .group = OPTG_SOCK,
-	  .topic = OPTT_CORE, .kind = OPTK_STRING, FIELD(side.sock.mcast_if),
-	  .line = "-u: multicast interface; loop",
-	  .help = "multicast interface (name or address), -u" },
-	{ .name = "mcast-loop", .arg = "on|off", .group = OPTG_SOCK,
-	  .topic = OPTT_CORE, .joins = 1,
-	  .set = opt_mcast_loop, FIELD(side.sock.mcast_loop), .comp = OPTC_WORDS,
-	  .words = "on off",
-	  .help = "whether this host hears what it sends to a group" },
+	OPT_TOS(OPTCLI),
+	OPT_KEEPALIVE(OPTCLI),
+	OPT_NODELAY(OPTCLI),
+	OPT_REUSEPORT(OPTCLI),
+	OPT_BACKLOG(OPTCLI),
+	OPT_MULTICAST_IF(OPTCLI),
+	OPT_MULTICAST_LOOP(OPTCLI),
 
 	/* Information. */
 	{ .letter = 'v', .name = "verbose", .group = OPTG_INFO,
@@ -639,6 +582,9 @@ static const struct optdef optdefs[] = {
 	{ .name = "dump-topics", .group = OPTG_HIDDEN, .set = opt_dump,
 	  .value = 2, .exits = 1, .help = "print the topics" },
 };
+#undef OPTCLI
+#undef S
+#undef F
 
 /*
  * The topics of the manual, in --help's order: each is a page
@@ -696,10 +642,40 @@ static const struct opttopic opttopics[] = {
 _Static_assert(nitems(optdefs) <= OPT_ROWS_MAX,
     "OPT_ROWS_MAX sizes getopt_long's arguments (cmdline.c)");
 
+#ifdef SC_DEBUG
+/*
+ * Does every option that an address may carry too come from its one row
+ * of addr-opts.h?  A row of this table that stores into struct side where
+ * an address's option of another row does is the same option twice.
+ */
+static int
+opt_rows_one(void)
+{
+	const struct optdef	*d;
+	const char		*is;
+	size_t			 side = offsetof(struct options, side);
+
+	for (d = optdefs; d < optdefs + nitems(optdefs); d++) {
+		if (d->size == 0 || d->field < side ||
+		    d->field >= side + sizeof(struct side))
+			continue;
+		is = side_opt_member(d->field - side);
+		if (is != NULL && (d->is == NULL || strcmp(d->is, is) != 0)) {
+			log_warnx("--%s and an address's %s are one option: "
+			    "make them one row (codec/addr-opts.h)", d->name,
+			    is);
+			return (0);
+		}
+	}
+	return (1);
+}
+#endif
+
 /* The table and its length. */
 __startup const struct optdef *
 opt_table(size_t *n)
 {
+	DEBUG_CHECK(opt_rows_one(), "an option is written in two rows");
 	*n = sizeof(optdefs) / sizeof(optdefs[0]);
 	return (optdefs);
 }

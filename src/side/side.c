@@ -89,7 +89,9 @@ static const struct side_opt {
 #define TTY_C		TTY_CFLAG
 #define TTY_L		TTY_LFLAG
 #define OPT(name, is, type, needs, set)	{ is, set },
+#define OPTCL(name, is, type, needs, set, ...)	{ is, set },
 #include "codec/addr-opts.h"
+#undef OPTCL
 #undef OPT
 #undef TTY_L
 #undef TTY_C
@@ -459,6 +461,26 @@ side_kind(struct side *sd, const struct addr *a)
 	sd->shut_null = sd->shut_none = sd->null_eof = 0;
 	sd->unix_either = a->either;
 }
+
+#ifdef SC_DEBUG
+/*
+ * The name of the option of addr-opts.h whose row stores its value in the
+ * member of struct side at off (a row of F()), or NULL: the option
+ * table's check that an option both spellings write is one row.
+ */
+__startup const char *
+side_opt_member(size_t off)
+{
+	const struct side_opt	*o;
+
+	for (o = side_opts; o < side_opts + nitems(side_opts); o++) {
+		if (o->how != SH_NONE && o->how != SH_FN &&
+		    o->how != SH_TTY && o->how != SH_TTYV && o->off == off)
+			return (o->is);
+	}
+	return (NULL);
+}
+#endif
 
 /* Is a's boolean option name given and 1? */
 int

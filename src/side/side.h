@@ -90,6 +90,9 @@ int		 side_parse(struct side *, const struct side *, const char *,
 		    char **);
 void		 side_free(struct side *);
 int		 side_flag(const struct addr *, const char *);
+#ifdef SC_DEBUG
+const char	*side_opt_member(size_t);
+#endif
 /* sidelocal.c: the options of a side that is no socket. */
 void		 side_local_defaults(struct side *);
 int		 side_file_flags(const struct side *, int, int);
