@@ -1,21 +1,8 @@
 /*
  * Many-client servers: --broker relays what each client sends to all the
- * others; --room (room.c) is a chat server built on it.
- *
- * Every client is a session: its socket is a member of one fan-out (so
- * it receives through a bounded queue of shared chunks) and a channel
- * carries what it sends to a "relay" endpoint, whose write operation hands
- * the bytes to the fan-out (--broker) or to the room's hooks, which frame
- * them into lines first (--room).  stdout is a member too; stdin is relayed the same way.
- *
- * In a room, an operator who types on a terminal and reads on one has the
- * line edited as --chat has it, and what the room says is drawn above it.
- *
- * stdout gets what clients send only when asked (--monitor), as ncat's
- * broker, or in a room (the operator's view) or with --recv-only.
- * --send-only relays only the operator's stdin: what clients send is read
- * (so that their leaving is seen) and dropped.  --recv-only sends nothing
- * to the clients, stdin is not read, and stdout shows what they send.
+ * others; --room (room.c) is a chat server built on it.  Each client is a
+ * session: its socket a member of one fan-out, what it sends carried to a
+ * relay endpoint that hands it to the fan-out or the room's hooks.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -70,9 +57,8 @@ client_who(const struct client *c)
 }
 
 /*
- * Send a message to every member but except; a failure is only logged.
- * With --recv-only nothing is sent to the clients: only the console (when
- * it is not the sender) shows it.
+ * Send a message to every member but except (with --recv-only, to the
+ * console only); a failure is only logged.
  */
 void
 broker_send(struct broker *b, struct endpoint *except, const void *p,
@@ -89,9 +75,8 @@ broker_send(struct broker *b, struct endpoint *except, const void *p,
 }
 
 /*
- * Does a plain broker relay whole lines?  With --websocket in text mode a
- * line is a message: an unfinished line passed on at once would become a
- * message that another sender's bytes then continue.
+ * Does a plain broker relay whole lines?  A text WebSocket message must be
+ * one line.
  */
 static int
 broker_lines(const struct broker *b)
@@ -139,8 +124,8 @@ part_flush(struct broker *b, struct endpoint *except, struct broker_part *pt)
 }
 
 /*
- * Relay what a sender sent as whole lines (broker_lines()): an unfinished
- * last line waits in pt for its end, or until it is BROKER_LINE_MAX long.
+ * Relay what a sender sent as whole lines; an unfinished line waits in pt up
+ * to BROKER_LINE_MAX.
  */
 static void
 broker_send_lines(struct broker *b, struct endpoint *except,
@@ -239,10 +224,7 @@ static const struct ep_ops console_relay_ops = {
 	.write = console_relay_write,
 };
 
-/*
- * A client is over when it has stopped sending (its one way ended, the
- * one rule's) or typed ":q", which lets it go at once.
- */
+/* A client is over when it has stopped sending or typed ":q". */
 static int
 client_watch(struct session *s)
 {
@@ -296,9 +278,8 @@ client_finished(struct session *s)
 }
 
 /*
- * A member of the fan-out read nothing for the stall time and is cut off:
- * say so, and in a room tell it why (its last line, if it takes it) and
- * tell the others it left.  stdout says so when its session ends.
+ * A member that read nothing for the stall time is cut off; the room is
+ * told.
  */
 static void
 broker_stalled(struct endpoint *ep, void *arg)
@@ -317,8 +298,8 @@ broker_stalled(struct endpoint *ep, void *arg)
 }
 
 /*
- * Start a session for the client nc at peer, which the client's record
- * then owns (it is freed on failure).  Returns -1 with errno.
+ * Start a session for client nc; nc is the client's, freed on failure.
+ * Returns -1 with errno.
  */
 static int
 client_start(struct broker *b, struct netconn *nc,
@@ -437,10 +418,8 @@ console_out_finished(struct session *s)
 }
 
 /*
- * What the room says, on the operator's terminal: the line being typed
- * makes way, all its rows, and comes back below once the room's line is
- * whole.  Written here, in order with the room's bytes, so nothing of
- * the room's can come between.
+ * Write the room's bytes to the operator's terminal, the line being typed
+ * moved below them.
  */
 static ssize_t
 console_tty_write(struct endpoint *ep, const void *p, size_t n)
@@ -461,8 +440,8 @@ static const struct ep_ops console_tty_out_ops = {
 };
 
 /*
- * After each key, or a new window size: the line again, if it changed,
- * unless the room's line shown is not finished (it comes back then).
+ * After each key or resize: redraw the line if it changed and the room's
+ * line is whole.
  */
 static void
 console_key_after(void *arg)
@@ -474,9 +453,8 @@ console_key_after(void *arg)
 }
 
 /*
- * A room's operator on a terminal (stdin and stdout): edit the lines
- * typed, in cbreak mode (restored at exit), with a history, and keep
- * what the room says clear of them.
+ * Edit the operator's lines on a terminal (cbreak mode, restored at exit),
+ * with a history.
  */
 static void
 console_edit(struct broker *b, struct endpoint *in)
@@ -534,9 +512,8 @@ console_start(struct broker *b)
 }
 
 /*
- * Listen and serve any number of clients at once: relay among them, or,
- * with room, run a chat room, whose hooks frame and carry out what is
- * said.  Runs until killed.
+ * Listen and serve clients as a broker, or a chat room with room's hooks.
+ * Runs until killed.
  */
 int
 broker_run(const struct job *j, const struct broker_room *room)

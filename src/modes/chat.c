@@ -73,10 +73,7 @@ static void	chat_udp_first_cb(int, int, void *);
 
 static const struct ep_ops	chat_udp_ops;
 
-/*
- * Show the line being typed again, on a line of its own, once what the
- * peer sent is all on the screen.
- */
+/* Redraw the line being typed once what the peer sent is all on the screen. */
 static void
 chat_redraw(struct chat *c)
 {
@@ -110,9 +107,8 @@ chat_key_before(void *arg)
 }
 
 /*
- * Tell the user something happened, on stderr.  On a terminal the notice
- * gets a line of its own, after a peer's unfinished line or in place of
- * the line being typed, which is then shown again below it.
+ * Tell the user something on stderr, on a line of its own; the line being
+ * typed is redrawn.
  */
 static void
 chat_notice(struct chat *c, const char *fmt, ...)
@@ -139,11 +135,8 @@ chat_notice(struct chat *c, const char *fmt, ...)
 }
 
 /*
- * Write "HOST port PORT" for peer into out.  An IPv4 caller of an IPv6
- * socket is named by its IPv4 address, not ::ffff:a.b.c.d.  The partner
- * is named as -n says; a stranger (stranger set) by its address only:
- * its name would be looked up on the loop, and a resolver that does not
- * answer would hold the conversation up meanwhile.
+ * Write "HOST port PORT" for peer into out (an IPv4-mapped address as IPv4);
+ * a stranger by its address only, so that no lookup can stall the loop.
  */
 static void
 chat_label(struct chat *c, const struct net_peer *peer, int stranger,
@@ -170,9 +163,8 @@ chat_label(struct chat *c, const struct net_peer *peer, int stranger,
 }
 
 /*
- * What the user types goes out as it is (with -C, its line feeds as CRLF),
- * up to a ":q" line, which stays here over a connection (its end tells the
- * partner) and goes over UDP, which has none.
+ * What the user types, as typed (with -C, CRLF), up to a ":q" line, which is
+ * sent over UDP only.
  */
 static size_t
 chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
@@ -190,8 +182,8 @@ chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 }
 
 /*
- * What the peer sends, up to a ":q" line; on a terminal, as
- * chatproto_rx() shows it.
+ * What the peer sends, up to a ":q" line; on a terminal, as chatproto_rx()
+ * shows it.
  */
 static size_t
 chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
@@ -237,13 +229,8 @@ chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 }
 
 /*
- * The conversation is over when the peer has left (its end of the
- * connection, a :q line, a broken connection), once what it said is
- * shown; or when our user has left (a :q line, end of input), once what
- * they said is sent: both ways end the session (CH_FINAL, chat_start()),
- * by the one rule.  What is seen here, at each change before the rule
- * runs, is which way ended first, for the notice; and a :q line, which
- * ends its way.
+ * Note which way ended first (for the notice) and end a way at its ":q"
+ * line; the session ends when both ways have (CH_FINAL).
  */
 static int
 chat_watch(struct session *s)
@@ -330,11 +317,9 @@ chat_finished(struct session *s)
 }
 
 /*
- * Start the conversation on c->nc's socket (over TLS or DTLS when it has
- * them), joined with stdin and stdout as any two sides are (join.c: a
- * chat's rule, both ways final), with the chat's own stage on each way:
- * connected, or over UDP on the server, the bound socket, which then
- * talks to c->partner only.  c->nc stays c's until the conversation ends.
+ * Start the conversation on c->nc, joined with stdin and stdout (join.c);
+ * over UDP on the server, with c->partner only.  c->nc stays c's until the
+ * conversation ends.
  */
 static int
 chat_start(struct chat *c)
@@ -444,10 +429,7 @@ chat_dialled(int fd, const struct net_peer *peer, void *arg)
 	net_report_connect(sd, sd->host, sd->ports[0], peer);
 }
 
-/*
- * Talk to the chat server at the host and port of the command line.
- * Returns the exit status: 0 when the conversation ended as it should.
- */
+/* Talk to the chat server of the command line.  Returns the exit status. */
 int
 chat_connect(const struct job *j)
 {
@@ -481,10 +463,8 @@ chat_connect(const struct job *j)
 }
 
 /*
- * A caller while a conversation is going on is told the server is busy
- * and let go at once, before any handshake, so that it never sees the
- * conversation and nothing it sends reaches the user.  Returns 1 if it
- * was turned away (fd closed).
+ * Tell a caller that comes during a conversation that the server is busy,
+ * before any handshake.  Returns 1 if it was turned away (fd closed).
  */
 static int
 chat_busy(void *arg, int fd, const struct net_peer *peer)
@@ -585,10 +565,7 @@ chat_udp_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 	return (0);
 }
 
-/*
- * Read a datagram from the partner over UDP: anyone else's is dropped
- * (said with -v).
- */
+/* Read a datagram from the UDP partner; anyone else's is dropped. */
 static ssize_t
 chat_udp_read(struct endpoint *ep, void *p, size_t n)
 {
@@ -619,8 +596,8 @@ static const struct ep_ops chat_udp_ops = {
 };
 
 /*
- * The first datagram on the bound UDP socket: its sender becomes the
- * partner.  It is only looked at here, and read by the conversation.
+ * The first datagram's sender becomes the partner; the datagram stays
+ * queued.
  */
 static void
 chat_udp_first_cb(int fd, int events, void *arg)
@@ -650,11 +627,7 @@ chat_udp_first_cb(int fd, int events, void *arg)
 		fatal("session");
 }
 
-/*
- * The port the listening socket fd is bound to, as a number (port 0 of the
- * command line is the one the system chose); the command line's port if
- * it cannot be known.
- */
+/* The port fd is bound to, as a number; port if it cannot be known. */
 static const char *
 chat_port(int fd, const char *port)
 {
@@ -670,9 +643,8 @@ chat_port(int fd, const char *port)
 }
 
 /*
- * Wait for someone to talk to on the address and port of the command line
- * (every address when none was given) and talk with them; with -k, with
- * one partner after another.  Returns the exit status.
+ * Wait for a partner and talk with them (with -k, one after another).
+ * Returns the exit status.
  */
 int
 chat_listen(const struct job *j)

@@ -1,12 +1,7 @@
 /*
  * Datagram listeners (UDP or Unix domain) that serve the first peer, as
- * netcat does, or every peer (-k).
- *
- * A listener's socket is one endpoint whose operations are recvfrom(2) and
- * sendto(2).  Every datagram received is written to stdout, and the peer
- * that sent it becomes the one stdin goes to.  Peers are kept in a table,
- * one entry per address.  With a program (-e, -c) each peer gets its own
- * socket and program instead (plain_serve_dgram()).
+ * netcat does, or every peer (-k): datagrams to stdout, stdin to the peer
+ * heard last.  With a program, plain_serve_dgram() serves instead.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -74,10 +69,7 @@ dgram_forget(struct dgram_server *ds, struct dgram_peer *peer)
 	free(peer);
 }
 
-/*
- * With -k and --idle-timeout, a peer not heard from for that long has
- * gone: its place (--max-conns) is free for another.
- */
+/* With -k and --idle-timeout, forget the peers not heard from for that long. */
 static void
 dgram_expire(struct dgram_server *ds)
 {
@@ -98,11 +90,8 @@ dgram_expire(struct dgram_server *ds)
 }
 
 /*
- * Note that a datagram came from ss.  A peer admitted by the gate (once,
- * when first heard) becomes the one stdin goes to; without -k the first
- * one is the only one, and the socket is connected to it so the kernel
- * drops the others.  Returns 1 if the datagram is to be delivered, 0 if
- * its sender is refused (--allow, --deny, --max-conns).
+ * Note that a datagram came from ss; without -k the socket is connected to
+ * the first peer.  Returns 1 to deliver it, 0 when its sender is refused.
  */
 static int
 dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
@@ -169,11 +158,7 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 	return (1);
 }
 
-/*
- * Should a datagram from ss (of length len) be kept?  Its sender is noted
- * (dgram_heard()) if so; a refused sender's datagram never reaches
- * stdout.
- */
+/* Should a datagram from ss be kept?  Its sender is noted if so. */
 static int
 dgram_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 {
@@ -196,8 +181,8 @@ dgram_read(struct endpoint *ep, void *p, size_t size)
 }
 
 /*
- * Receive up to vlen datagrams at once, noting who sent each, in order;
- * those the listener does not take are dropped.
+ * Receive up to vlen datagrams, noting each sender; those refused are
+ * dropped.
  */
 static int
 dgram_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
@@ -206,8 +191,8 @@ dgram_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
 }
 
 /*
- * Send one datagram to the current peer.  One that cannot be delivered is
- * lost, as datagrams are; it does not end the listener.
+ * Send one datagram to the current peer; one that is not delivered is lost,
+ * not an error.
  */
 static ssize_t
 dgram_write(struct endpoint *ep, const void *p, size_t n)
@@ -259,8 +244,8 @@ dgram_finished(struct session *s)
 }
 
 /*
- * socat's UDP-DATAGRAM:'s address, resolved: where stdin always goes,
- * whoever is heard.  Exits with one line when it does not resolve.
+ * The resolved address of socat's UDP-DATAGRAM:.  Exits with one line when
+ * it does not resolve.
  */
 static __startup struct dgram_peer *
 dgram_fixed(const struct side *sd, int fd)
@@ -301,12 +286,8 @@ dgram_program_exited(struct child *c, void *arg)
 }
 
 /*
- * Serve the bound datagram socket fd (UDP or Unix domain): datagrams from
- * peers to stdout, stdin to the peer heard last, joined as any two sides
- * are (join.c: a datagram listener's rule, -o, -b, -i, -W).  Without -k
- * only the first peer is served.  Stdin is not read until there is a
- * peer to send it to.  (With a program, -e or -c, plain_serve_dgram()
- * serves.)  Returns the exit status.
+ * Serve the bound datagram socket fd with stdin and stdout; stdin is read
+ * only once there is a peer.  Returns the exit status.
  */
 static int
 dgram_serve(const struct job *j, int fd)
@@ -391,8 +372,8 @@ dgram_serve(const struct job *j, int fd)
 }
 
 /*
- * Serve the bound datagram socket fd: a program per peer, or stdio.  Over
- * DTLS (--ssl) each peer is a connection of the stream listener's kind.
+ * Serve the bound datagram socket fd: a program per peer, DTLS, or stdio.
+ * Returns the exit status.
  */
 int
 dgram_serve_socket(const struct job *j, int fd)

@@ -1,11 +1,7 @@
 /*
- * A connection of the port forwarder (a stream client's, or a datagram
- * peer's with a socket of its own), relayed to a target by the pump,
- * both directions at once, each ending on its own.  A target is a side
- * (src/side/side.c): the outbound stage picks one and opens it as its kind
- * says (open.c: the dial, the side's proxies, TLS and WebSocket; or the
- * device of a serial: or pty: target; or, for the second of two
- * listeners, its first client), trying the next when one fails.
+ * One connection of the port forwarder: its targets tried in order, each
+ * opened as its side says (open.c), and the client relayed with the first
+ * that opens.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -35,10 +31,8 @@ static void	fconn_device_close(struct fconn *);
 static void	fconn_failed_error(struct fconn *, const char *, int);
 
 /*
- * The connection's name in messages, "#N HOST PORT", HOST PORT the
- * client's address sa: made when a message first needs it, not for
- * every connection (most say nothing).  Without the memory for it, "#N"
- * alone.
+ * The connection's name in messages, "#N HOST PORT", made on first use ("#N"
+ * without memory).
  */
 static const char *
 fconn_label_of(struct fconn *fc, const struct sockaddr *sa, socklen_t len)
@@ -66,8 +60,8 @@ fconn_label(struct fconn *fc)
 }
 
 /*
- * The outbound stage is over: let go of what only it needed, closing what
- * the pump has not taken.
+ * Free what only the outbound stage needed, closing what the pump has not
+ * taken.
  */
 static void
 fconn_out_free(struct fconn *fc)
@@ -96,10 +90,7 @@ fconn_out_free(struct fconn *fc)
 	fc->out = NULL;
 }
 
-/*
- * Close and free what the connection holds; the client's netconn gives
- * its place back.
- */
+/* Close and free the connection; its netconn gives its place back. */
 void
 fconn_destroy(struct fconn *fc)
 {
@@ -116,10 +107,7 @@ fconn_destroy(struct fconn *fc)
 	free(fc);
 }
 
-/*
- * A client not served, said: without -k it was the one client, and the
- * status is 1, as it is when no target accepted it.
- */
+/* Say a client was not served; without -k the status becomes 1. */
 void
 forward_unserved(struct forward *f)
 {
@@ -142,10 +130,7 @@ fconn_free(struct fconn *fc)
 	}
 }
 
-/*
- * The connection is done with its device: its modes or its link go
- * back, and the next client may have it.
- */
+/* Give the device back (its modes or its link) for the next client. */
 static void
 fconn_device_close(struct fconn *fc)
 {
@@ -191,11 +176,7 @@ fconn_more(const struct fconn *fc)
 	return (0);
 }
 
-/*
- * The current target failed for the reason given: on to the next.  -v
- * says so once: here when another target is tried, or else in the line
- * that closes the client.
- */
+/* The current target failed for why: try the next; -v says so once. */
 static void
 fconn_failed(struct fconn *fc, const char *why)
 {
@@ -203,9 +184,8 @@ fconn_failed(struct fconn *fc, const char *why)
 }
 
 /*
- * The same, for the error that failed it: one of this process's own
- * (out of descriptors or memory) says nothing of the target, which is
- * not put down for it, so that the next client still reaches it.
+ * As fconn_failed(), for error; an error of our own (EMFILE, ENOMEM) does
+ * not put the target in back-off.
  */
 static void
 fconn_failed_error(struct fconn *fc, const char *why, int error)
@@ -266,16 +246,9 @@ fconn_finished(struct session *s)
 }
 
 /*
- * The client as jn's first end, the target as its second: its socket
- * speaking the side's TLS or WebSocket (binary messages; each a datagram
- * when the client is a datagram peer), or its device.  Each descriptor
- * is the session's once it has an endpoint.  A WebSocket client's is a
- * bridge, as websockify is: bytes either way, binary messages, each one
- * datagram of a datagram target.  The sockets are the forwarder's alone
- * (EP_OWN): no child ever has them, so closing one takes it out of the
- * loop's set.  A datagram peer's may be the listener's, shared.  Between
- * two datagram sockets a refusal (ICMP) is of one datagram, and ends
- * nothing (EP_DEAF).  Returns -1 with errno.
+ * Open jn's two ends: the client first, the target second.  The sockets
+ * are EP_OWN (no child has them); between two datagram sockets a refusal
+ * ends nothing (EP_DEAF).  Returns -1 with errno.
  */
 static int
 fconn_ends(struct fconn *fc, struct join *jn)
@@ -301,8 +274,8 @@ fconn_ends(struct fconn *fc, struct join *jn)
 }
 
 /*
- * How the join of fc goes: its ways' flags, the end rule, the idle time,
- * the taps of a dump.  Returns -1 with errno.
+ * Fill how for fc's join: flags, end rule, idle time, taps.  Returns -1 with
+ * errno.
  */
 static int
 fconn_how(struct fconn *fc, const struct join *jn, struct join_how *how)
@@ -343,11 +316,8 @@ fconn_how(struct fconn *fc, const struct join *jn, struct join_how *how)
 }
 
 /*
- * The target is open: say so, send the PROXY header if asked, and join
- * the client with it.  What ends the relay is the join's rule for two
- * connections (a failure at once, else both ways; a datagram target's
- * answers awaited a while after the client's end, a datagram peer's
- * relay over with its target's), or for a connection and a line.
+ * The target is open: say so, send the PROXY header if asked, and join it
+ * with the client.
  */
 void
 fconn_relay(struct fconn *fc)
@@ -428,10 +398,7 @@ fail:
 	fconn_free(fc);
 }
 
-/*
- * The target is ready: relay, or, while the client is still in its
- * handshake, wait for it (forward_start()).
- */
+/* Relay, or wait for the client's handshake to finish (forward_start()). */
 static void
 fconn_target_ready(struct fconn *fc)
 {
@@ -446,8 +413,8 @@ fconn_target_ready(struct fconn *fc)
 }
 
 /*
- * The target is open (tnc: its socket, TLS, WebSocket), or not, and
- * then -v has said why or cause does.
+ * Callback of the target's open: tnc on success, else error, with cause or
+ * -v's line.
  */
 static void
 fconn_opened(struct netconn *tnc, const struct net_peer *peer, int error,
@@ -467,10 +434,8 @@ fconn_opened(struct netconn *tnc, const struct net_peer *peer, int error,
 }
 
 /*
- * A device target, from the loop: opened for one client at a time (its
- * lock, or its link, keeps other processes away too), and given back
- * when the client is done.  A client that comes meanwhile is told, and
- * so is the server's user.
+ * Open a device target for one client at a time, from the loop; a client
+ * that comes meanwhile is refused.
  */
 static void
 fconn_device_cb(void *arg)
@@ -519,9 +484,8 @@ static const struct listen_ops fconn_accept_ops = {
 };
 
 /*
- * A udp-l: target's first datagram has come: its sender is the target's
- * client, to which the socket is connected (the datagram stays queued,
- * for the relay to read).
+ * A udp-l: target's first datagram: connect to its sender; the datagram
+ * stays queued.
  */
 static void
 fconn_peeked(int fd, int events, void *arg)
@@ -549,9 +513,8 @@ fconn_peeked(int fd, int events, void *arg)
 }
 
 /*
- * A listening target (two listeners): listen on it now that the first
- * side has its client, and take its first client (for UDP, the sender of
- * its first datagram).
+ * Listen on a listening target now that the first side has its client, and
+ * take its first client.
  */
 static void
 fconn_accept(struct fconn *fc, struct fwd_target *t)
@@ -579,9 +542,8 @@ fconn_accept(struct fconn *fc, struct fwd_target *t)
 }
 
 /*
- * Try the next target in order (from the first this connection was
- * given), skipping those in their back-off; with none left, close the
- * client and say why.
+ * Try the next target not in back-off; with none left, close the client and
+ * say why.
  */
 void
 fconn_next(struct fconn *fc)
@@ -734,9 +696,8 @@ fconn_take_early(struct forward *f, int fd)
 }
 
 /*
- * A datagram that reached the listener from a peer it has given a socket
- * of its own already (sent before that socket was connected): passed on,
- * or kept until the peer's target is open.
+ * Pass on, or keep until its target is open, a datagram from a peer that has
+ * its own socket.
  */
 static int
 forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
@@ -764,10 +725,8 @@ forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
 }
 
 /*
- * A new datagram peer, with a socket of its own (peers.c): a connection
- * to a target, each of its datagrams relayed as it came (one datagram
- * each to a datagram target), each read from the target one datagram
- * back.
+ * Start a connection for a new datagram peer with a socket of its own
+ * (peers.c).
  */
 static int
 forward_peer_start(void *arg, struct netconn *nc, const struct net_peer *peer,

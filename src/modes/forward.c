@@ -1,10 +1,7 @@
 /*
- * The port forwarder (-l ... --forward TARGET): every connection the
- * listener admits is relayed to a target by the pump (forward-conn.c),
- * both directions at once, each ending on its own.  Here are the targets,
- * each a side (src/side/side.c) read from --forward or --forward-file (and
- * read again on SIGHUP), the back-off of one that failed, and the
- * listener, of streams or of datagram peers (-u).
+ * The port forwarder (--forward): every connection the listener admits is
+ * relayed to a target (forward-conn.c).  Here are the targets (read again
+ * on SIGHUP), their back-off, and the listener.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -28,14 +25,10 @@
 #define FWD_FILE_MAX		(1024 * 1024)
 
 /*
- * Read the --forward target text into sd, a side that starts from the
- * forwarder's outbound settings (fwd->peer): an address of a kind that
- * is dialled (tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://) or a
- * device (serial:, pty:), or "HOST:PORT" as before addresses had
- * schemes: UDP's for a datagram forwarder, else TCP's.  --forward-ssl
- * and --send-proxy are for the targets that are plain streams of their
- * own kind (HOST:PORT, tcp:, unix:): given with another, they are
- * refused, not ignored.  Returns 0, or -1 with *cause set.
+ * Read the --forward target text into sd, a side that starts from
+ * fwd->peer: a dialled address, a device, or "HOST:PORT" (UDP for a
+ * datagram forwarder).  --forward-ssl and --send-proxy on other kinds are
+ * refused.  Returns 0, or -1 with *cause set.
  */
 int
 forward_target(struct side *sd, const struct fwd_conf *fwd, const char *text,
@@ -92,13 +85,10 @@ forward_target(struct side *sd, const struct fwd_conf *fwd, const char *text,
 }
 
 /*
- * Read the targets of the file at path, one a line; blank lines and text
- * from '#' to the end of its line are skipped.  Returns the file's text,
- * into which *targets point, with *n of them and *lines their line
- * numbers (both allocated), or NULL with *cause set.  Each target is
- * read as a side by whoever uses it (forward_target()), which names the
- * line when it is refused.  A file without a target is refused: a
- * forwarder with nowhere to go is a mistake to report, not to run.
+ * Read the targets of the file at path, one a line, '#' to end of line
+ * skipped.  Returns the file's text, into which the *n *targets point, with
+ * *lines their line numbers (the caller frees all three), or NULL with
+ * *cause set; a file without a target is refused.
  */
 char *
 forward_read_file(const char *path, char ***targets, size_t **lines,
@@ -211,10 +201,7 @@ target_name(struct fwd_target *t)
 		snprintf(t->name, sizeof(t->name), "%s %s", sd->host, port);
 }
 
-/*
- * A list of n targets, taken once by the caller, to be filled with
- * targets_set().
- */
+/* A list of n targets, filled by targets_set(), taken once by the caller. */
 static struct fwd_targets *
 targets_new(size_t n)
 {
@@ -239,9 +226,8 @@ targets_set(struct fwd_targets *ts, size_t i, struct side *sd)
 }
 
 /*
- * The TLS contexts of the targets of ts that speak TLS, each a client's
- * of its own settings, or a server's for a listening target (socat's
- * second listener).  Returns 0, or -1 with *cause set.
+ * Make the TLS contexts of ts's TLS targets.  Returns 0, or -1 with *cause
+ * set.
  */
 static int
 targets_tls(struct fwd_targets *ts, char **cause)
@@ -310,11 +296,8 @@ forward_target_up(struct fwd_target *t)
 }
 
 /*
- * An admitted client, before its TLS handshake: dial its target now, so
- * that the target's own start (a program to spawn, a handshake of its
- * own) overlaps the client's handshake, when listen_early() allows it.
- * Otherwise, as when memory runs out here, the target is dialled once
- * the client is ready.
+ * Dial an admitted client's target before its TLS handshake, when
+ * listen_early() allows it.
  */
 static void
 forward_admitted(void *arg, int fd, const struct net_peer *peer)
@@ -342,8 +325,8 @@ forward_abandon(void *arg, int fd)
 }
 
 /*
- * An admitted connection, after its TLS: relay it to the target dialled
- * meanwhile, if it is ready, or find it one.
+ * A client after its TLS: relay it to its target if that is ready, else find
+ * it one.
  */
 static int
 forward_start(void *arg, struct netconn *nc, const struct net_peer *peer)
@@ -383,9 +366,8 @@ forward_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 }
 
 /*
- * A client failed its handshake (TLS, the WebSocket upgrade), said here:
- * without -k it was the one client, and the status is 1.  One answered
- * over plain HTTP (no cause) failed nothing: the next is taken.
+ * A client failed its handshake; without -k the status is 1.  No cause:
+ * answered over HTTP, not a failure.
  */
 static void
 forward_failed(void *arg, const struct net_peer *peer, const char *cause)
@@ -424,10 +406,8 @@ target_udp(const struct fwd_target *t)
 }
 
 /*
- * Read --forward-file again: a new list of targets for the connections
- * that come from now on, each target's back-off carried over from the
- * list before.  Returns -1 with *cause set when the file is refused, and
- * then the old list stays.
+ * Read --forward-file again, keeping each target's back-off.  Returns -1
+ * with *cause set, the old list kept.
  */
 static int
 forward_reload_targets(struct forward *f, char **cause)
@@ -498,10 +478,8 @@ forward_reload_targets(struct forward *f, char **cause)
 }
 
 /*
- * SIGHUP, from the loop: read the allow and deny files, the certificate
- * and key, and the targets' file again.  Each is taken or refused on its
- * own: a refused one is said in one line and the old one stays.  Open
- * connections keep what they were made with.
+ * SIGHUP, from the loop: reload the allow and deny files, certificate, key
+ * and targets; a refused one keeps the old.
  */
 static void
 forward_sighup(int sig, void *arg)
@@ -578,11 +556,9 @@ forward_dialled_start(void *arg, struct netconn *nc,
 }
 
 /*
- * Two dialled sides, or a dialled side and a device or a listener: the
- * first side opened, as a client is, then joined with a target; with
- * socat's fork, again and again (join_dial()), each connection with a
- * target of its own, until a try fails: then the status is 1, as
- * socat's, once the last is over.
+ * Open the first side as a client and join it with a target; with socat's
+ * fork again and again (join_dial()) until a try fails.  Returns the exit
+ * status.
  */
 static int
 forward_connect(struct forward *f)
@@ -604,9 +580,8 @@ forward_connect(struct forward *f)
 }
 
 /*
- * socat's pty-wait-slave: a pty target is made first, and the side the
- * forwarder serves opened (listened on, or dialled) only once another
- * process has opened its terminal side; its one client is given it.
+ * socat's pty-wait-slave: make the pty target, and open the served side once
+ * its terminal is opened.
  */
 static void
 forward_pty_wait(struct fwd_targets *ts)
@@ -627,10 +602,8 @@ forward_pty_wait(struct fwd_targets *ts)
 }
 
 /*
- * Serve the listening socket of the command line (TCP, Unix-domain, or a
- * bound UDP socket with -u), relaying every client to the --forward
- * targets; or, for a side that is dialled, relay it.  Returns the exit
- * status.
+ * Serve the listening (or bound UDP) socket, relaying each client to the
+ * targets, or relay a dialled side.  Returns the exit status.
  */
 int
 forward_listen(const struct job *j)

@@ -1,14 +1,7 @@
 /*
- * The one relay: two opened sides (struct end) joined in one session, a
- * way in each direction the mode asks for, how data flows applied to
- * both (-b, socat's dumps, pacing, -W), and what ends the session
- * declared, once, from what the two sides are (join_declare_end()).
- * Every mode that joins two sides makes its session here: plain mode's
- * client and listener with stdin and stdout or a program, the forwarder,
- * the datagram listener, a line, socat's pairs; join_run() joins two
- * sides that open at once (socat's pairs of files, programs and stdio, a
- * line with stdio, a program or another line).  A mode with a handler of
- * its own (broker, room, chat, proxy server) makes its own sessions.
+ * The one relay: two opened sides (struct end) joined in one session, its
+ * ways, what flows on them, and what ends it (join_declare_end()).  Modes
+ * with a handler of their own (broker, room, chat, proxy) make their own.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -23,9 +16,8 @@
 #include "modes.h"
 
 /*
- * Make jn's session: watch, finished and arg are the mode's (struct
- * session).  Its ends are opened into jn->s, then joined (join_ways()).
- * Returns -1 with errno.
+ * Make jn's session (watch, finished, arg as in struct session) to open ends
+ * into.  Returns -1 with errno.
  */
 __shortrun int
 join_new(struct join *jn, int (*watch)(struct session *),
@@ -39,19 +31,10 @@ join_new(struct join *jn, int (*watch)(struct session *),
 }
 
 /*
- * A connection (the far side, end[0]) with stdin and stdout, in netcat's
- * terms: over when both ways have finished; for a listener (or a
- * WebSocket), once the client has finished sending, with what stdin had
- * ready then sent first (so "sockcat -l > file" ends with its client);
- * with a quit timer (-q) a listener, or a datagram socket, also once
- * stdin is done; --raw leaves at once when the remote end closes, as ssh
- * does.  socat's -t and --quit-after give the far end that long once
- * stdin is done, and --fifo's filter that long (-q, --quit-after) once
- * the network is done; --fifo's own end is the session's.
- * --half-close waits for both ways whatever else is said.  A WebSocket
- * has no half-close: a client's end of stdin is its close (unless -q or
- * --ws-messages say when the answers are over), and the peer's close
- * then has WS_CLOSE_WAIT_MS to come.
+ * netcat's end for a connection (end[0]) with stdin and stdout: both ways;
+ * a listener or WebSocket once the client stops sending; -q, --raw,
+ * --half-close, socat's -t as doc/design.md "The end of a session" says.
+ * Returns -1 with errno.
  */
 static int
 join_declare_nc(struct join *jn, const struct join_how *how)
@@ -114,10 +97,8 @@ join_declare_nc(struct join *jn, const struct join_how *how)
 }
 
 /*
- * A datagram listener's own socket with stdin and stdout: it has no
- * end-of-file from its peers, so it ends when stdout or the socket
- * fails, or at the -q (or --quit-after) time after stdin has ended; with
- * a time of 0, once the datagrams ready then are written.
+ * A datagram listener ends when stdout or the socket fails, or -q's time
+ * after stdin's end.  Returns -1 with errno.
  */
 static int
 join_declare_dgram(struct join *jn, const struct join_how *how)
@@ -142,21 +123,11 @@ join_declare_dgram(struct join *jn, const struct join_how *how)
 }
 
 /*
- * The end of the session, from what its sides are, for the one rule
- * (session.c, doc/design.md "The end of a session"):
- *   - a line (serial:, pty:) that hangs up ends it at once; the other
- *     side's end, once written, ends it too (with what the line had
- *     ready then, for stdin; -q's time after it for its answers);
- *   - two connections: a failure ends the relay at once, else both ways;
- *     a datagram target's answers have JOIN_DGRAM_LINGER_MS after the
- *     client's end, and a datagram peer's relay ends with its target's;
- *   - two sides opened at once, no connection between (socat's): once
- *     one way has ended, the other has -t's time (flow's quit_ms);
- *   - a connection and a program: both ways, or the program's output
- *     once it has exited (the mode says so: join_program_gone()); and
- *     a recording played, which ends when it is played: both ways;
- *   - a connection and stdin and stdout: netcat's (join_declare_nc()).
- * Returns -1 with errno.
+ * Declare the session's end from what its sides are, for the one rule
+ * (session.c, doc/design.md "The end of a session"): a line's hang-up at
+ * once; two connections a failure at once, else both ways; socat's pairs
+ * -t's time after one way; a program both ways or its output's end;
+ * stdin and stdout netcat's (join_declare_nc()).  Returns -1 with errno.
  */
 static int
 join_declare_end(struct join *jn, const struct join_how *how)
@@ -236,10 +207,8 @@ join_notice(const struct side *sd)
 }
 
 /*
- * Would a join as how says add anything to the bytes or to their end: a
- * stage, a transform, a tap, pacing, a limit, a time, a notice, or a copy
- * (--no-splice)?  Any flow but the plain one does; only how a failure is
- * told (--fail-on-error) is not on them.
+ * Would a join as how says add anything to the bytes or their end?  Returns
+ * 1 if so.
  */
 int
 join_rides(const struct join_how *how)
@@ -255,8 +224,8 @@ join_rides(const struct join_how *how)
 }
 
 /*
- * A way from end src to end dst of jn named name, with flags, or none
- * when either side has no such way.  Returns -1 with errno.
+ * Add way i of jn from src to dst, or none when either end lacks it.
+ * Returns -1 with errno.
  */
 static __shortrun int
 join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
@@ -299,9 +268,8 @@ join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
 }
 
 /*
- * socat's crlf of either end: what goes to it has CRLF for each line
- * feed, what comes from it no CR.  Between two ends that both have it,
- * the bytes go as they are, as socat's do: their line ends are alike.
+ * socat's crlf: CRLF to the end that has it, CR dropped from it; between two
+ * such ends, nothing.
  */
 static void
 join_crlf(struct join *jn)
@@ -320,12 +288,8 @@ join_crlf(struct join *jn)
 }
 
 /*
- * What the flow puts on the ways, whatever the two ends are, each where it
- * means something: -C on what the near end sends to a connection or a
- * line; --timestamp on what is written to stdout (or --fifo's), not a
- * program's or a socket's; --record on both ways of every pair.  The
- * command line refuses each where no pair can carry it.  Returns -1 with
- * errno, or with *cause set.
+ * Put the flow's stages (-C, --timestamp, --record) on jn's ways.  Returns
+ * -1 with errno or *cause set.
  */
 static int
 join_stages(struct join *jn, const struct join_how *how, char **cause)
@@ -360,12 +324,9 @@ join_stages(struct join *jn, const struct join_how *how, char **cause)
 }
 
 /*
- * Join jn's two ends, opened: a way from the first to the second
- * (way[0]) and one back (way[1]), each as how says (its name, its flags;
- * none where how leaves it out or an end has no such way), what the flow
- * puts on them (join_stages()), and the session's end declared.  The mode
- * then adds what is its own and starts the session (join_start()).
- * Returns -1 with errno, or with *cause set (the caller frees it).
+ * Join jn's opened ends: way[0] first to second, way[1] back, as how
+ * says, their stages, and the end declared; the mode then starts it
+ * (join_start()).  Returns -1 with errno, or with *cause set (caller frees).
  */
 __shortrun int
 join_ways(struct join *jn, const struct join_how *how, char **cause)
@@ -391,10 +352,7 @@ join_ways(struct join *jn, const struct join_how *how, char **cause)
 	return (join_declare_end(jn, how));
 }
 
-/*
- * join_ways() failed for a client of what: say why, a stage's cause (which
- * is freed) or errno, if it is ours to say.
- */
+/* Say why join_ways() failed for a client of what; cause is freed. */
 void
 join_failed(const char *what, char *cause)
 {
@@ -406,12 +364,9 @@ join_failed(const char *what, char *cause)
 }
 
 /*
- * How session s of two peers ended: "reset" when a way broke (but at
- * its idle time), or when cut says it was cut short (a limit), and then
- * each end is reset, so that no peer takes a cut stream for a whole one;
- * else "idle" at its idle time, or "closed".  *own is a way that failed
- * by a fault of ours, not a peer's doing (to be said without -v), or
- * NULL.
+ * How session s ended: "reset" (each end reset) when a way broke or cut
+ * says it was cut short, "idle", or "closed".  *own is a way that failed
+ * by our fault (said without -v), or NULL.
  */
 const char *
 join_ended(struct session *s, int cut, const struct channel **own)
@@ -435,10 +390,8 @@ join_ended(struct session *s, int cut, const struct channel **own)
 }
 
 /*
- * The program of a near end has exited (from: the way from it, to: the
- * way to it): its output's end ends the session now, since nobody will
- * read what the far side still sends (its children may, until then); a
- * program only written to (socat's -U) ends its way at once.
+ * A near end's program exited: its output's end ends the session; a program
+ * only written to ends its way.
  */
 void
 join_program_gone(struct channel *to, struct channel *from)
@@ -477,11 +430,8 @@ struct join_run {
 };
 
 /*
- * socat's READLINE, side k of r (stdin and stdout) on a terminal: the
- * lines typed are edited (src/io/edit.c), with its history file, and what
- * the other side sends keeps clear of the line being typed, its half line
- * the line's prompt (prompt=, noprompt and noecho= say otherwise).  On
- * what is no terminal, the lines are read as they come.
+ * socat's READLINE for side k of r: edit the lines typed on a terminal, or
+ * read them as they come.
  */
 static void
 join_readline(struct join_run *r, const struct side *sd, int k)
@@ -534,9 +484,8 @@ join_run_flush_cb(void *arg)
 }
 
 /*
- * A program of the relay exited: its output's end is the end of its way,
- * as any side's (with -t's time for the other); a line's program, whose
- * status is ours, is waited for once the relay is over.
+ * A program of the relay exited: its way ends; a line's program is waited
+ * for after the relay.
  */
 static void
 join_run_exited(struct child *c, void *arg)
@@ -585,9 +534,8 @@ join_run_finished(struct session *s)
 }
 
 /*
- * socat's nofork: the program of side i runs in our place, the other
- * side (a file, a descriptor, stdio: opened here) its stdin and stdout
- * for the ways used (way[i]: from it).  Returns only on failure, said.
+ * socat's nofork: run side i's program in our place on the other side.
+ * Returns only on failure, said.
  */
 static void
 join_nofork(const struct side *const *sides, int i, const int *skip)
@@ -617,13 +565,8 @@ join_nofork(const struct side *const *sides, int i, const int *skip)
 }
 
 /*
- * Join the job's two sides that open at once (no socket but socat's UDP
- * halves of "R!!W", a line, a file, a program, stdin and stdout): both
- * ways, or with -u or -U (flow's send_only: the first to the second
- * alone; recv_only: back alone) one, until the session's end.  A line
- * is the first side, its near end the second.  Returns the exit status:
- * 1 when a side cannot be opened or data was lost; else a program's
- * failure.
+ * Join the job's two sides that open at once, both ways or one (-u, -U).
+ * Returns the exit status.
  */
 int
 join_run(const struct job *j)
@@ -734,13 +677,9 @@ join_pause_cb(void *arg)
 }
 
 /*
- * Dial the side sd (port as its path says, how as its mode does) and
- * give the connection to start(arg, ...).  With socat's fork, interval=
- * after each (a second unless said) the next is made while those before
- * go on, as socat's children would, until *stop (when stop is not NULL)
- * or a try fails: one the dial did not try again (a handshake) is made
- * again as retry= and forever say, as socat's loop does.  Returns 1 when
- * a try failed, said, or a start did; else 0.
+ * Dial sd and give each connection to start(arg, ...); with socat's fork,
+ * one per interval= until *stop or a try fails, retried as retry= and
+ * forever say.  Returns 1 when a try or a start failed (said), else 0.
  */
 int
 join_dial(const struct side *sd, const char *port,

@@ -1,8 +1,7 @@
 /*
  * Plain mode's client: each port dialled in turn, or a socket connected
- * already, relayed with stdin and stdout (or a program); -F handing the
- * socket over; --reconnect making a lost connection again; and
- * --readline editing what is typed.
+ * already, relayed with stdin and stdout or a program; -F, --reconnect and
+ * --readline.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -36,8 +35,8 @@ conn_label(const struct conn *c, char *label, size_t len)
 }
 
 /*
- * --reconnect: say what stdin gave while no connection could take it and
- * was dropped, if anything was.  Data lost makes the exit status 1.
+ * --reconnect: say what stdin gave while no connection could take it; data
+ * lost makes the status 1.
  */
 __shortrun void
 conn_spilled(struct conn *c)
@@ -65,12 +64,9 @@ conn_drain_cb(void *arg)
 }
 
 /*
- * --reconnect: has the connection ended, so that it is to be made again?
- * Returns 0 when not (the usual rules apply), 1 when it has, and the
- * session goes on without it (the network endpoint detached: stdin is
- * read, and waits, meanwhile), -1 when it has and cannot be made again.
- * It ends as usual once stdin has ended and all it gave was delivered
- * (not with -d, which only receives), or when stdout failed.
+ * --reconnect: has the connection ended, to be made again?  Returns 0 when
+ * not, 1 when it has and the session goes on without it (stdin waits), -1
+ * when it cannot be made again.
  */
 int
 conn_lost(struct conn *c)
@@ -132,9 +128,8 @@ conn_lost(struct conn *c)
 }
 
 /*
- * --reconnect: the connection is made again (fd, over t or w), or it
- * cannot be (fd -1: the attempts allowed have failed).  What --on-connect
- * says goes first, then what waited.
+ * --reconnect: the connection is made again (fd, over t or w), or fd is -1
+ * when the attempts are spent.
  */
 static void
 conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
@@ -193,12 +188,8 @@ conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
 }
 
 /*
- * --readline: the editor, before the first connection, so that its
- * history outlives each one; the keys echo where the terminal shows
- * (stdout, or else stderr).  A line typed after the peer's half line
- * (its prompt) is typed on after it, unless READLINE's prompt= or
- * noprompt says otherwise.  A history file that cannot be had is said,
- * and the program ends.
+ * --readline: make the editor before the first connection, so its history
+ * outlives each.  Exits when the history file cannot be had.
  */
 void
 plain_readline_init(struct plain *p)
@@ -212,9 +203,8 @@ plain_readline_init(struct plain *p)
 }
 
 /*
- * --readline: the terminal on stdin edits what is typed (src/io/edit.c,
- * in cbreak mode, restored at exit), and what the peer sends to a
- * terminal on stdout keeps clear of the line being typed.
+ * --readline: edit what is typed on stdin (cbreak mode, restored at exit),
+ * the peer's output kept clear of it.  Returns -1 with errno.
  */
 int
 conn_readline(struct conn *c, struct endpoint *in)
@@ -238,8 +228,8 @@ plain_pass_fd(int fd)
 }
 
 /*
- * The client's connection to p->port is made, before its handshakes:
- * netcat's -v line, and -F hands the socket over.
+ * The connection to p->port is made, before its handshakes: netcat's -v
+ * line, and -F hands the socket over.
  */
 static __shortrun void
 plain_dialled(int fd, const struct net_peer *peer, void *arg)
@@ -267,9 +257,8 @@ plain_fork_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 }
 
 /*
- * socat's fork of a dialled side, in this process: each connection made
- * is its own program's (join_dial()); the exit status is 1 once the
- * tries are spent, as socat's, once the last connection is over.
+ * socat's fork of a dialled side (join_dial()).  Returns the exit status: 1
+ * once the tries are spent.
  */
 static int
 plain_connect_fork(const struct job *j)
@@ -297,9 +286,8 @@ plain_connect_fork(const struct job *j)
 }
 
 /*
- * Connect to each port in turn and relay over it, as netcat does.
- * Returns the exit status: 0 if any connection was made and nothing went
- * wrong; with a program, its status.
+ * Connect to each port in turn and relay over it, as netcat does.  Returns
+ * the exit status.
  */
 __shortrun int
 plain_connect(const struct job *j)
@@ -366,11 +354,8 @@ plain_connect(const struct job *j)
 }
 
 /*
- * Relay stdin and stdout over nc, a connection already made (to a UDP or
- * Unix-domain peer, say, WebSocket or not), which it takes, until the
- * session ends; with --reconnect, a stream socket that was dialled as how
- * says (a Unix-domain path's), and is dialled again.  Returns the exit
- * status.
+ * Relay stdin and stdout over nc, which it takes; with --reconnect, nc is
+ * dialled again as how says.  Returns the exit status.
  */
 int
 plain_relay(const struct job *j, struct netconn *nc,

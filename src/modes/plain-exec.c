@@ -1,8 +1,6 @@
 /*
- * Plain mode with a program (-e, -c): one started for each connection
- * and wired to its socket, started early while a client's TLS handshake
- * runs; and a datagram listener with a program, which gives each peer
- * address a connection of its own.
+ * Plain mode with a program (-e, -c): one per connection, started during
+ * a client's TLS handshake; and a datagram listener's program per peer.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -28,9 +26,8 @@ struct early {
 };
 
 /*
- * The program exited: its output's end ends the session now (the one
- * rule, join_program_gone()), or, the session over, the connection is
- * done with.
+ * The program exited: its output's end ends the session, or the connection
+ * is done with.
  */
 static void
 conn_child_exited(struct child *child, void *arg)
@@ -76,10 +73,8 @@ plain_take_early(struct plain *p, int fd)
 }
 
 /*
- * The connection c told to a program: its socket's addresses, a
- * WebSocket request's variables, a datagram peer's first datagram's
- * control messages and, where the dialect tells it (socat's), its TLS
- * peer's certificate (*tlsenv, to be freed).  Returns -1 with errno.
+ * Set the environment telling c's program of its connection; *tlsenv is the
+ * caller's to free.  Returns -1 with errno.
  */
 static int
 conn_exec_env(struct conn *c, int fd, const struct net_peer *peer,
@@ -102,15 +97,9 @@ conn_exec_env(struct conn *c, int fd, const struct net_peer *peer,
 }
 
 /*
- * socat's nofork with a listener of many clients (fork), and a client
- * whose connection needs nothing of ours (plain_exec_direct()): the
- * client's program has the connection itself as its stdin and stdout,
- * nothing of ours between, as socat's child that runs it in its own
- * place, or inetd's.  socat's closes our copy at once, so that the
- * program's close is the client's end; the other keeps it, unwatched,
- * for the lingering close at the program's exit (conn_child_exited()).
- * The client keeps its place (max-children) until the program exits.
- * Returns -1 when it cannot be started (said).
+ * Start the client's program on the connection itself, nothing of ours
+ * between, as socat's nofork or inetd do; keep says whether our copy stays
+ * for the lingering close.  Returns -1 when it cannot start (said).
  */
 static int
 conn_start_here(struct conn *c, const struct net_peer *peer, int keep)
@@ -144,15 +133,9 @@ conn_start_here(struct conn *c, const struct net_peer *peer, int keep)
 }
 
 /*
- * May each client's program be given its connection itself, nothing of
- * ours between, as inetd does (and ncat and netcat's -e without TLS)?
- * Only a stream listener's connection with nothing layered on it (TLS,
- * WebSocket, relay, a redial, -w's or --idle-timeout's time), a program
- * read and written without a terminal, and nothing the join would add
- * to the bytes (join_rides(): any flow but the plain one, a tap, socat's
- * notices) nor count of them (--stats).  The program then starts at the
- * fork-and-exec floor, and the connection ends when it exits (a
- * lingering close).
+ * May each program be given its connection itself, as inetd does?  Only when
+ * nothing of ours would touch the bytes (join_rides(), --stats, TLS,
+ * timers).
  */
 int
 plain_exec_direct(const struct plain *p)
@@ -174,10 +157,8 @@ plain_exec_direct(const struct plain *p)
 }
 
 /*
- * Start the program for the connection's socket and wire it to the
- * connection: what the peer sends is its stdin, and its stdout is sent,
- * the socket shut down for writing when it closes.  A program that cannot
- * be started is reported; returns -1.
+ * Start the program and wire it to the connection.  Returns -1 when it
+ * cannot be started (said).
  */
 int
 conn_start_exec(struct conn *c, const struct net_peer *peer)
@@ -264,13 +245,9 @@ fail:
 }
 
 /*
- * An admitted client, before its TLS handshake: start its program now, as
- * without --ssl, so that the program's start overlaps the handshake, when
- * listen_early() allows it.  It is given nothing the client sends before
- * the handshake has succeeded, and what it writes waits until then; if
- * the handshake fails, it sees end-of-file, as it does when a client
- * without TLS leaves at once.  Should it not start here, it is started
- * (and the failure reported) once the handshake is over.
+ * Start an admitted client's program before its TLS handshake, when
+ * listen_early() allows; it sees nothing until the handshake succeeds, and
+ * end-of-file if it fails.
  */
 void
 plain_admitted(void *arg, int fd, const struct net_peer *peer)
@@ -304,10 +281,8 @@ plain_abandon(void *arg, int fd)
 }
 
 /*
- * Hand a datagram from peer to the connection already serving that peer,
- * if there is one: one that reached the listener before the peer's own
- * socket was connected.  Returns 1 if there was one (the datagram is
- * dropped when its channel has no room, as datagrams are), else 0.
+ * Hand a datagram from peer to the connection already serving it.  Returns 1
+ * if there is one (the datagram may be dropped), else 0.
  */
 static int
 plain_dgram_route(void *arg, const struct net_peer *peer, const void *dgram,
@@ -328,8 +303,7 @@ plain_dgram_route(void *arg, const struct net_peer *peer, const void *dgram,
 }
 
 /*
- * A new peer of the listener, which runs a program per peer (-u -l with
- * -e or -c): its connection, whose program reads its first datagram
+ * Start a new peer's connection, its program reading the first datagram
  * first.
  */
 static int
@@ -357,9 +331,8 @@ static const struct peer_ops plain_dgram_ops = {
 };
 
 /*
- * Serve the bound datagram socket lfd (UDP; Unix domain without -k) with
- * a program per peer (-e, -c): each peer address gets its own, many at
- * once with -k.  Returns the exit status.
+ * Serve the bound datagram socket lfd with a program per peer (-k: many at
+ * once).  Returns the exit status.
  */
 int
 plain_serve_dgram(const struct job *j, int lfd)

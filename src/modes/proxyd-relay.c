@@ -1,9 +1,7 @@
 /*
- * The proxy server's connected clients: the destination reached is told
- * to the client (or a forwarded request's origin answers), and the pair
- * is handed to the pump as a session of its own, a forwarded request's
- * body read no further than its end.  Reading and answering the request
- * is src/modes/proxyd.c's.
+ * The proxy server's connected clients: tell the client, and relay it
+ * with its destination as a session of its own.  Reading the request is
+ * proxyd.c's.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -19,8 +17,8 @@
 #include "proxyd-int.h"
 
 /*
- * A relay that broke is passed on as a reset, each way: the client must
- * not take a tunnel cut short for a whole one.
+ * A relay that broke is passed on as a reset each way, so no cut tunnel
+ * looks whole.
  */
 static void
 proxyd_finished(struct session *s)
@@ -50,9 +48,8 @@ proxyd_watch(struct session *s)
 }
 
 /*
- * The client's bytes after a forwarded request's chunked body are not the
- * origin's: they are read and dropped, as after a Content-Length; -v
- * says so once, or why the body is broken.
+ * Drop the client's bytes past a forwarded chunked body; -v says so, or why
+ * the body is broken.
  */
 static size_t
 proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
@@ -76,9 +73,8 @@ proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
 }
 
 /*
- * The client's bytes after a forwarded request's body (xstate bytes still
- * to come) are not the origin's: they are read and dropped.  The origin's
- * answer ends the connection (JOIN_NEAR_ENDS).
+ * Drop the client's bytes past a forwarded body (xstate bytes still to
+ * come).
  */
 static size_t
 proxyd_body_xform(struct channel *ch, unsigned char *p, size_t n,
@@ -93,10 +89,8 @@ proxyd_body_xform(struct channel *ch, unsigned char *p, size_t n,
 }
 
 /*
- * A forwarded request's chunked body is read as the origin will read it,
- * from what has come with the request on: nothing goes to the origin
- * when that is broken already (pc is refused).  Returns -1 when pc is
- * gone.
+ * Check a forwarded chunked body as far as it came; a broken one refuses pc.
+ * Returns -1 when pc is gone.
  */
 static int
 pconn_chunked(struct pconn *pc, struct prelay *pr)
@@ -142,9 +136,8 @@ pconn_connected(struct pconn *pc)
 }
 
 /*
- * What goes up first: a forwarded request, rewritten, then what the
- * client sent after its request (a body, or the tunnel's first bytes),
- * a body no further than its end.  Returns -1 with errno.
+ * Queue on up the rewritten request, then what the client sent after it, up
+ * to the body's end.  Returns -1 with errno.
  */
 static int
 pconn_upstream(struct pconn *pc, struct prelay *pr, struct channel *up)
@@ -170,12 +163,7 @@ pconn_upstream(struct pconn *pc, struct prelay *pr, struct channel *up)
 	return (pc->len > 0 ? channel_inject(up, pc->in, pc->len) : 0);
 }
 
-/*
- * Connected: say so, and hand both sockets to the pump.  A relay between
- * two peers is over once both ways are done, or at once when one failed.
- * A forwarded request is over once the origin's answer is delivered: the
- * origin closes it (Connection: close), whatever the client does.
- */
+/* Connected: say so and hand both sockets to the pump as a session. */
 void
 pconn_relay(struct pconn *pc)
 {

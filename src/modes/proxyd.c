@@ -1,10 +1,7 @@
 /*
- * The proxy server (-l --proxy-type socks5|http): each client's request is
- * parsed by a small state machine on the event loop, the destination is
- * connected without blocking, and the pair is relayed by the pump as a
- * session of its own (proxyd-relay.c), many at once.  With --ssl the
- * clients reach the proxy over TLS (the listener's handshake done), and
- * the destinations are spoken to in the clear.
+ * The proxy server (--proxy-type socks5|http): each client's request read
+ * by a state machine on the loop, its destination connected without
+ * blocking, and the pair relayed (proxyd-relay.c).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -62,8 +59,8 @@ pconn_free(struct pconn *pc)
 }
 
 /*
- * Watch pc's client for events, cb called; else say why (the loop's
- * failure is ours) and free pc.  Returns -1 when pc is gone.
+ * Watch pc's client for events with cb.  Returns -1 when pc is gone (freed,
+ * said).
  */
 static int
 pconn_watch(struct pconn *pc, int events, ev_fd_cb *cb)
@@ -76,8 +73,8 @@ pconn_watch(struct pconn *pc, int events, ev_fd_cb *cb)
 }
 
 /*
- * Send a short reply.  A fresh socket takes a few hundred bytes at once;
- * one that does not is a client not worth waiting for.
+ * Send a short reply at once; a client that does not take it is not waited
+ * for.
  */
 int
 pconn_reply(struct pconn *pc, const void *p, size_t len)
@@ -89,9 +86,8 @@ pconn_reply(struct pconn *pc, const void *p, size_t len)
 }
 
 /*
- * Read what the client sent into the request buffer, without blocking:
- * returns as read(2) does.  A TLS read may wait for the socket to take
- * bytes first (pc->want says EV_WRITE then).
+ * Read into the request buffer without blocking.  Returns as read(2); a TLS
+ * read may set pc->want to EV_WRITE.
  */
 static ssize_t
 pconn_recv(struct pconn *pc)
@@ -106,10 +102,8 @@ pconn_recv(struct pconn *pc)
 }
 
 /*
- * Read all the client has sent so far: over TLS, a record may hold more
- * than one read takes, and what the library holds wakes no one.  Returns
- * the bytes read, 0 at the client's end before any, or -1 with errno
- * (EAGAIN: nothing yet).
+ * Read all the client has sent, draining TLS's buffer.  Returns the bytes, 0
+ * at end, or -1 with errno (EAGAIN: nothing yet).
  */
 static ssize_t
 pconn_recv_all(struct pconn *pc)
@@ -148,9 +142,8 @@ pconn_socks5_reply(struct pconn *pc, int rep, int fd)
 }
 
 /*
- * After a reply, the client's end: a lingering close (sock_linger()), so
- * that what it still sends cannot make the kernel reset the reply away;
- * a TLS client is told that the end is the end.
+ * Close the client after a reply with a lingering close, so the reply is not
+ * reset away.
  */
 static void
 pconn_drain(struct pconn *pc)
@@ -305,10 +298,8 @@ pconn_socks5_request(struct pconn *pc)
 }
 
 /*
- * Does the request r, of head h, carry the credentials of --proxy-auth?
- * Returns 0, or -1 once it is refused (pc is gone): 407 and the
- * challenge (stale=true for a right Digest answer to a spent nonce), or
- * 429 when the client or the server has been wrong too often.
+ * Check r's credentials against --proxy-auth.  Returns 0, or -1 once refused
+ * (407 or 429 sent, pc gone).
  */
 static int
 pconn_http_auth(struct pconn *pc, const char *h, struct http_request *r)
@@ -338,10 +329,8 @@ pconn_http_auth(struct pconn *pc, const char *h, struct http_request *r)
 }
 
 /*
- * An HTTP request, with CR LF or bare LF line ends, within PCONN_BUFSIZE
- * bytes: "CONNECT host:port HTTP/1.x" and headers, or GET, HEAD or POST
- * with an absolute URI, forwarded to the origin in origin form on a
- * connection of its own.
+ * Parse an HTTP proxy request (CONNECT, or GET, HEAD, POST with an absolute
+ * URI) within PCONN_BUFSIZE.
  */
 static enum pconn_result
 pconn_http_request(struct pconn *pc)
@@ -402,8 +391,8 @@ pconn_step(struct pconn *pc)
 }
 
 /*
- * Refuse, in the protocol's words, a destination that could not be
- * reached: error is the last attempt's, or ELOOP for this very proxy.
+ * Refuse an unreachable destination in the protocol's words (error ELOOP:
+ * this proxy).
  */
 static void
 pconn_unreachable(struct pconn *pc, int error, const char *cause)
@@ -463,11 +452,7 @@ pconn_dialed_cb(int fd, const struct net_peer *peer, struct tls *t,
 	pconn_relay(pc);
 }
 
-/*
- * No request may come back to this proxy: a forwarded GET, an HTTP
- * CONNECT or a SOCKS5 CONNECT to its own address would each nest a
- * connection in another until the descriptors run out.
- */
+/* Refuse a destination that is this proxy's own address, which would loop. */
 static int
 pconn_check_cb(const struct addrinfo *ai, void *arg)
 {
@@ -477,10 +462,8 @@ pconn_check_cb(const struct addrinfo *ai, void *arg)
 }
 
 /*
- * While its destination is looked up and connected, a client may send
- * more (kept for the destination), end its sending side (it still wants
- * the answer), or break the connection: then it is gone, and so is its
- * dial.
+ * The client during its dial: more bytes are kept, its half-close is fine, a
+ * break frees it and the dial.
  */
 static void
 pconn_wait_cb(int fd, int events, void *arg)
@@ -599,11 +582,7 @@ pconn_timeout_cb(void *arg)
 		pconn_refuse(pc, -1, HTTP_TIMEOUT, "no request in time");
 }
 
-/*
- * Refuse a client over --max-conns in the protocol's words: a SOCKS5
- * server's only way to say no at once is "no acceptable methods".  A fresh
- * socket takes these few bytes at once.
- */
+/* Refuse a client over --max-conns in the protocol's words. */
 static void
 proxyd_full(void *arg, int fd)
 {
@@ -660,10 +639,8 @@ static const struct listen_ops proxyd_ops = {
 };
 
 /*
- * Serve as a SOCKS5 or HTTP CONNECT proxy on the address and port of the
- * command line until killed.  A proxy open to anyone (neither --proxy-auth
- * nor --allow) listens on loopback unless an address is given, and says
- * so when it is given one that is not loopback.  Returns the exit status.
+ * Serve as a SOCKS5 or HTTP proxy until killed; one open to anyone listens
+ * on loopback unless told.  Returns the exit status.
  */
 int
 proxyd_listen(const struct job *j)

@@ -1,12 +1,7 @@
 /*
- * The relay (--relay): pairs two clients that present the same
- * rendezvous name (--via, src/codec/rendez.c) and joins their
- * connections, as the forwarder joins a client with its target, seeing
- * nothing of what passes but its size.  The name comes from the code
- * under a label of its own, so the relay cannot make the key; the two
- * clients' TLS runs end to end through it.  With --websocket a client
- * may come as a WebSocket (its request and the answers binary messages,
- * what follows their payload) or, on the same port, as plain TCP.
+ * The relay (--relay): joins two clients that present the same rendezvous
+ * name (--via, src/codec/rendez.c), seeing nothing but sizes; their TLS
+ * runs end to end.  A client may come as a WebSocket or plain TCP.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -147,8 +142,8 @@ rclient_free(struct rclient *rc)
 }
 
 /*
- * A waiting client's WebSocket is given up while it waits, where it can
- * be (between messages, nothing held): the wait then costs a few bytes.
+ * Drop a waiting client's WebSocket state where it can be (between
+ * messages).
  */
 static void
 relay_ws_shed(struct rclient *rc)
@@ -190,9 +185,8 @@ relay_answer(struct rclient *rc, enum rdv_reply r)
 }
 
 /*
- * Up to n bytes of what a client sent: of its socket, or of its
- * WebSocket messages' payload, never past the frame in progress.
- * Returns what recv(2) would; *why says what broke the protocol.
+ * Read up to n payload bytes of a client, never past a frame.  Returns as
+ * recv(2); *why says what broke.
  */
 static ssize_t
 relay_recv(struct rclient *rc, void *buf, size_t n, const char **why)
@@ -258,10 +252,7 @@ rpair_finished(struct session *s)
 	rpair_free(p);
 }
 
-/*
- * What the pair may have moved by now at --relay-limit's rate=: a
- * second's worth, and the rate since it was paired.
- */
+/* The bytes the pair may have moved by now at --relay-limit's rate=. */
 static uint64_t
 rpair_allowed(const struct rpair *p)
 {
@@ -281,10 +272,7 @@ rpair_hold(struct rpair *p, int on)
 	channel_hold(p->way[1], on);
 }
 
-/*
- * The pair's limits, from its timer: past bytes= it ends; past rate= it
- * stays held until the rate allows what it moved.
- */
+/* The pair's limit timer: end it past bytes=, hold it past rate=. */
 static void
 rpair_tick(void *arg)
 {
@@ -307,10 +295,8 @@ rpair_tick(void *arg)
 }
 
 /*
- * Each chunk either way, once delivered (with limits only: a tap makes
- * the pump copy rather than splice): counted against --relay-limit's
- * bytes= and rate=; past either, both ways are held and the timer says
- * what comes next.  A tap must not free the session: the timer ends it.
+ * Count each delivered chunk against --relay-limit; past it, hold both ways
+ * (the timer goes on).  Must not free the session: the timer ends it.
  */
 static void
 rpair_tap(struct channel *ch, const unsigned char *buf, size_t n, void *arg)
@@ -335,9 +321,8 @@ rpair_tap(struct channel *ch, const unsigned char *buf, size_t n, void *arg)
 }
 
 /*
- * first waited, second came with the same name: tell each which it is
- * and join them.  The first is TLS's server; the second, its client,
- * speaks first, and its ClientHello goes straight through.
+ * Tell first and second which they are (first is TLS's server) and join
+ * them.
  */
 static void
 relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
@@ -440,10 +425,7 @@ relay_expire_cb(void *arg)
 	relay_refuse(rc, RDV_EXPIRED, "waited its time, nobody came");
 }
 
-/*
- * A waiting client says nothing until it is paired: anything it sends,
- * or its end, ends its wait.
- */
+/* A waiting client that sends anything, or ends, ends its wait. */
 static void
 relay_waiter_cb(int fd, int events, void *arg)
 {

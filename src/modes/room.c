@@ -1,9 +1,6 @@
 /*
- * --room: a chat server on the broker (broker.c), with user ids,
- * announcements and one prefix per line.  What a member sends is framed
- * into lines by the room codec (src/codec/roomproto.c); a command (/who,
- * /nick, /me, /help, :q) is carried out, any other line goes to everyone
- * with the speaker's name.
+ * --room: a chat server on the broker, with names, announcements and
+ * commands; lines are framed by src/codec/roomproto.c.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -27,11 +24,8 @@ room_tell(struct client *c, const char *msg, size_t len)
 }
 
 /*
- * Relay a line of text: the speaker's name (or "* " and the bare name
- * for an action, /me), the line as text_escape() shows it (controls and
- * what is not UTF-8 as \xNN: no member's terminal obeys another's bytes,
- * and a WebSocket member's text stays UTF-8), a newline.  A line the room
- * cut (ROOM_LINE_MAX) is cut at the end of its last whole character.
+ * Relay a line with its speaker's name, escaped by text_escape(), cut at a
+ * whole character.
  */
 static void
 room_say(struct speaker *sp, const unsigned char *line, size_t len,
@@ -56,10 +50,7 @@ room_say(struct speaker *sp, const unsigned char *line, size_t len,
 	broker_send(sp->b, sp->except, out, n);
 }
 
-/*
- * "<announce> Present: <a>, <b>." for c, listing the members but c; with
- * nobody else there, nothing is said.
- */
+/* Tell c who else is present; nothing when nobody is. */
 static void
 room_who(struct broker *b, struct client *c, int newcomer)
 {
@@ -106,11 +97,7 @@ room_name_taken(struct broker *b, struct client *c, const char *name,
 	return (0);
 }
 
-/*
- * /nick NAME: a valid name, not one of the server's (roomproto_name_reserved():
- * nobody may speak as the announcements, the operator or another's id),
- * that nobody else has in any case; the room is told.
- */
+/* /nick NAME: take a valid, unreserved, unused name; the room is told. */
 static void
 room_nick(struct broker *b, struct client *c, const unsigned char *name,
     size_t len)
@@ -157,9 +144,8 @@ static const char room_too_long[] =
     "were relayed.\n";
 
 /*
- * One line of a room, from roomproto_frame(): a client's command is carried
- * out, any other line is relayed.  The operator's lines are all text.
- * Returns 1 when a client asked to leave (":q").
+ * One line from roomproto_frame(): a client's command carried out, else
+ * relayed.  Returns 1 on ":q".
  */
 static int
 room_line(const unsigned char *line, size_t len, void *arg)
@@ -214,8 +200,8 @@ room_http_request(const void *p, size_t len)
 }
 
 /*
- * Frame what a speaker sent into lines and act on each; a line cut at
- * ROOM_LINE_MAX is said to its speaker (the operator: on stderr).
+ * Frame what sp sent into lines and act on each; a cut line is told to its
+ * speaker.
  */
 static int
 room_heard(struct speaker *sp, const void *p, size_t len)
@@ -274,9 +260,8 @@ room_flush_speaker(struct speaker *sp)
 }
 
 /*
- * c joins the room (NULL: the operator, whose lines are framed too): a
- * name of its own, a welcome, who is there, and the others are told.
- * Returns -1 with errno.
+ * c (NULL: the operator) joins: a name, a welcome, who is there.  Returns -1
+ * with errno.
  */
 static int
 room_join(struct broker *b, struct client *c)

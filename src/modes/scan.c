@@ -25,9 +25,8 @@ scan_pause(long long ms)
 }
 
 /*
- * Try each port once.  Returns the exit status, as nc's: 0 if any port
- * accepted, 1 if none did; over UDP, where each "connection" is made,
- * that of the last port made, 1 when it was refused.
+ * Try each port once.  Returns nc's status: 0 if a port accepted, else 1;
+ * over UDP, the last port's.
  */
 __shortrun int
 scan_ports(const struct job *j)
