@@ -40,8 +40,8 @@ const struct dialect dialect_socat = {
 };
 
 /*
- * The row of the grammar address a is written in: socat's names (in
- * capitals under sockcat's own) mean what socat's options say.
+ * The grammar row address a is written in (socat's names mean what socat's
+ * options say).
  */
 const struct dialect *
 dialect_of(const struct addr *a)

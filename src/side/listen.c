@@ -1,10 +1,8 @@
 /*
  * The one listener every stream server shares, its stages driven by the
- * loop: accept, admission (the gate, netconn.c), naming (listenname.c), a
- * trusted front's PROXY header (listenfront.c), the TLS handshake and the
+ * loop: accept, admission (netconn.c), naming, a PROXY header, TLS and the
  * WebSocket upgrade, then the mode's start function with a ready netconn
- * (doc/design.md, "Connection set-up").  Over DTLS the cookie exchange is
- * its accept, and it is a listener like the others.
+ * (doc/design.md, "Connection set-up").  A DTLS cookie exchange is its accept.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -114,9 +112,8 @@ listener_backoff_cb(void *arg)
 }
 
 /*
- * Is the server full for sd's listener, whose clients then wait in the
- * backlog (the gate's full_wait) rather than being accepted and turned
- * away?
+ * Is l's server full, so that clients wait in the backlog rather than being
+ * accepted and refused?
  */
 static int
 listener_full(const struct listener *l)
@@ -138,11 +135,7 @@ listener_wait(struct listener *l)
 	listener_update(l);
 }
 
-/*
- * A place has been given back: the listeners that wait for one are
- * watched again, and take the client waiting longest in their backlog
- * (or wait again, if another took the place first).
- */
+/* A place has been given back: the waiting listeners accept again. */
 void
 listener_wake(void)
 {
@@ -156,16 +149,10 @@ listener_wake(void)
 }
 
 /*
- * Whether what a mode starts for a client (a program, a target dialled)
- * may start when the client is admitted, so that its start overlaps the
- * client's TLS handshake rather than following it: with --ssl, unless the
- * client must show a certificate (--ssl-verify, --ssl-pin) or the code
- * (--secret), since then nothing is started for a client that did not;
- * and not with
- * --websocket, whose upgrade may still be refused.  Not over DTLS: a
- * peer that sent its cookie back has proved its address, not that it
- * will go on.  Without --ssl there is no handshake to overlap.  The
- * listener also keeps to LISTEN_EARLY_MAX such connections at once.
+ * May a mode start what it starts for a client (a program, a dial) when it
+ * is admitted, overlapping its TLS handshake?  Only with --ssl, not when
+ * the client must prove itself (--ssl-verify, --ssl-pin, --secret), not
+ * with --websocket or DTLS.  At most LISTEN_EARLY_MAX at once.
  */
 int
 listen_early(const struct side *sd)
@@ -189,11 +176,8 @@ listen_full_line(const struct side *sd, char *msg, size_t size)
 }
 
 /*
- * The line a person is sent when the server is full (--chat, --room):
- * in a data mode nothing is said, since a line would corrupt the
- * protocol the client speaks; nor with --ssl, where the client expects
- * a handshake and would read the line as a broken one.  Best effort: a
- * new socket's buffer is empty.
+ * Send the "server full" line where a person reads it (--chat, --room, not
+ * --ssl); best effort.
  */
 void
 listen_say_full(const struct side *sd, int fd)
@@ -215,10 +199,7 @@ pending_free(struct pending *pd)
 	free(pd);
 }
 
-/*
- * A pending connection is ready: it is the mode's, which says what went
- * wrong if it cannot start it.
- */
+/* Hand a ready connection to the mode, which says why if it cannot start it. */
 static void
 listener_ready(struct pending *pd)
 {
@@ -240,12 +221,8 @@ listener_abandon(struct listener *l, struct pending *pd)
 }
 
 /*
- * A handshake failed, for cause: that client's problem alone.  Or (cause
- * NULL) the client was answered over plain HTTP (a file, a page), or left
- * before it asked anything (a browser's speculative connection, a port
- * probe), and nothing failed.  Either way a lingering close, so that what
- * it may still send cannot make the kernel reset an answer or a refusal
- * away.
+ * A handshake failed for cause (NULL: answered over HTTP or left, nothing
+ * failed); close with a linger so no answer is reset away.
  */
 static void
 listener_hs_failed(struct pending *pd, char *cause)
@@ -280,10 +257,7 @@ listener_ws_done(struct ws *ws, char *cause, void *arg)
 	listener_ready(pd);
 }
 
-/*
- * --websocket: the upgrade is the last stage of the handshake, after TLS
- * (tls, or NULL), which it then owns.
- */
+/* --websocket: the upgrade, after TLS (tls or NULL), which it then owns. */
 static void
 listener_upgrade(struct pending *pd, struct tls *tls)
 {
@@ -316,9 +290,8 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 }
 
 /*
- * A connection through its handshake, if there is one (TLS, then the
- * WebSocket upgrade), to the mode.  The handshake runs on the loop, so
- * other clients go on being served meanwhile.
+ * Run the connection's handshakes (TLS, then the upgrade) on the loop, then
+ * give it to the mode.
  */
 static void
 listener_secure(struct pending *pd)
@@ -363,8 +336,7 @@ listener_front_done(void *arg, char *cause)
 }
 
 /*
- * A named connection (its line printed): a trusted front's PROXY header
- * first, whose client then stands for the connection, then its
+ * A named connection: a trusted front's PROXY header first, then its
  * handshake.
  */
 static void
@@ -388,9 +360,8 @@ listener_handshake(void *arg)
 }
 
 /*
- * An admitted connection: its -v line, which may wait for its name, then
- * its handshake.  Its socket is not read meanwhile, so that for a single
- * client the line comes before anything is relayed, as with netcat.
+ * An admitted connection: its -v line (which may wait for its name), then
+ * its handshake; it is not read meanwhile.
  */
 static void
 listener_name(struct listener *l, struct netconn *nc,
@@ -442,10 +413,7 @@ listener_name(struct listener *l, struct netconn *nc,
 		listener_handshake(pd);
 }
 
-/*
- * Is the datagram queued next on lfd another peer's than peer's?  Only
- * the head of the queue can be looked at, without taking it.
- */
+/* Is the datagram queued next on lfd from another peer than peer? */
 static int
 listener_dtls_next_other(int lfd, const struct net_peer *peer)
 {
@@ -460,17 +428,11 @@ listener_dtls_next_other(int lfd, const struct net_peer *peer)
 }
 
 /*
- * The accept of a DTLS listener (-u --ssl): the cookie exchange on the
- * bound socket lfd, statelessly; then the socket that heard the peer
- * becomes the peer's own, connected to it, for its connection *dtls, and
- * a twin bound to the same port (udp_twin_socket()) takes its place, and
- * its number, as the listener.  So the rest of a ClientHello sent in
- * fragments, already queued, is the peer's connection's to read.  When
- * another peer's datagram is queued next instead, the listener keeps its
- * socket (what is queued behind would be lost with it: under a burst of
- * handshakes, again and again) and the peer gets a socket of its own.
- * Returns the peer's socket, or -1 with errno (EAGAIN: nothing more is
- * waiting for now).
+ * A DTLS listener's accept: the cookie exchange on lfd, then lfd becomes
+ * the peer's socket and a twin (udp_twin_socket()) takes its number as the
+ * listener, so queued fragments stay the peer's; when another peer's
+ * datagram is next, the peer gets a new socket instead.  Returns the
+ * peer's socket, or -1 with errno (EAGAIN: nothing more waiting).
  */
 static int
 listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
@@ -531,9 +493,8 @@ listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
 }
 
 /*
- * A client accepted on fd (over its DTLS connection dtls, or NULL): let in
- * or refused by the gate, turned away by a busy mode, or on to its naming
- * and handshake.
+ * A client accepted on fd (over dtls, or NULL): to the gate, the mode's busy
+ * check, then naming and handshake.
  */
 static void
 listener_take(struct listener *l, int fd, const struct net_peer *peer,
@@ -584,8 +545,8 @@ listener_take(struct listener *l, int fd, const struct net_peer *peer,
 }
 
 /*
- * socat's accept-timeout=: no client came in its time; the listener
- * stops, as socat's does, and the sessions it has go on to their end.
+ * socat's accept-timeout=: no client came in time; the listener stops, its
+ * sessions go on.
  */
 static void
 listener_idle_cb(void *arg)
@@ -669,9 +630,8 @@ listener_accept_cb(int lfd, int events, void *arg)
 }
 
 /*
- * The listening socket fd of sd (-1: none) once bound: what socat's su=,
- * chroot=, ... give up, given up (side_drop()), and socat's -lm log gone
- * to syslog.  Returns fd, or -1 with *cause set (fd closed).
+ * Give up sd's privileges once fd is bound (side_drop(), -lm).  Returns fd,
+ * or -1 with *cause set (fd closed).
  */
 static __startup int
 listen_drop(const struct side *sd, int fd, char **cause)
@@ -687,11 +647,9 @@ listen_drop(const struct side *sd, int fd, char **cause)
 }
 
 /*
- * --workers: after fd, the first, sd's other n - 1 sockets on its port,
- * each with SO_REUSEPORT (the kernel spreads the clients over them);
- * what side_drop() gives up, given up; then the workers started.
- * Returns in each worker its own socket, the others closed; the parent
- * supervises them and never returns.  Returns -1 with *cause set (fd
+ * --workers: open sd's n - 1 other SO_REUSEPORT sockets, give up
+ * privileges, and fork the workers.  Returns each worker's own socket; the
+ * parent supervises and never returns.  Returns -1 with *cause set (fd
  * closed) if a socket cannot be made.
  */
 static __startup int
@@ -742,15 +700,11 @@ listen_workers(const struct side *sd, const char *host, int flags, int fd,
 }
 
 /*
- * The listening socket of the command line, as every server opens it:
- * the -U socket (unix_server()), or host (NULL: as netcat binds, or with
- * LISTEN_ANY every address, IPv4 and IPv6 alike) and the command line's
- * port, reported with -v.  With LISTEN_MANY (a server of many clients at
- * once) the descriptor limit is raised first (gate_raise_nofile()).  A
- * port in use is tried again as a socat listener's retry= says.  With
- * LISTEN_WORKERS, and workers asked for, it returns in each worker
- * (listen_workers()).
- * Returns the socket, or -1 with errno and *cause set.
+ * Open the command line's listening socket: -U's, or host (NULL: as netcat
+ * binds; LISTEN_ANY: every address) and its port, reported with -v, tried
+ * again as retry= says.  LISTEN_MANY raises the descriptor limit;
+ * LISTEN_WORKERS returns in each worker.  Returns the socket, or -1 with
+ * errno and *cause set.
  */
 __startup int
 listen_open(const struct side *sd, const char *host, int flags,
@@ -798,9 +752,8 @@ listen_open(const struct side *sd, const char *host, int flags,
 }
 
 /*
- * Serve the listening socket fd with the row ops and its argument arg
- * until the loop ends (*lp is the listener meanwhile, for the mode to
- * pause or close), then free the listener.
+ * Serve fd with ops and arg until the loop ends (*lp is the listener
+ * meanwhile), then free it.
  */
 __startup void
 listener_run(const struct side *sd, int fd, const struct listen_ops *ops,
@@ -818,11 +771,10 @@ listener_run(const struct side *sd, int fd, const struct listen_ops *ops,
 }
 
 /*
- * Serve the listening socket fd (non-blocking) with the mode described by
- * ops: every admitted connection, after its handshake, is given to
- * ops->start with arg.  With -u (and --ssl, which the caller checks), fd
- * is a bound UDP socket and each connection is DTLS over a socket of the
- * peer's own.  Returns the listener, or NULL with errno.
+ * Serve the non-blocking listening socket fd: each admitted connection,
+ * after its handshake, goes to ops->start with arg.  With -u --ssl, fd is
+ * a bound UDP socket and each peer is DTLS on its own socket.  Returns
+ * the listener, or NULL with errno.
  */
 __startup struct listener *
 listener_new(const struct side *sd, int fd, const struct listen_ops *ops,
@@ -870,10 +822,7 @@ listener_new(const struct side *sd, int fd, const struct listen_ops *ops,
 	return (l);
 }
 
-/*
- * Take no more connections for now (on), or again (off): a mode that
- * serves one connection at a time resumes when it is done.
- */
+/* Take no more connections (on) or take them again (off). */
 void
 listener_pause(struct listener *l, int on)
 {
@@ -881,10 +830,7 @@ listener_pause(struct listener *l, int on)
 	listener_update(l);
 }
 
-/*
- * Close the listening socket: no more connections.  Those being named or
- * in their handshake carry on.
- */
+/* Close the listening socket; connections in their handshake carry on. */
 void
 listener_close(struct listener *l)
 {

@@ -1,10 +1,7 @@
 /*
- * A client's admission and its place in the gate's count: the gate's
- * decision (--allow, --deny, --max-conns), the struct netconn an admitted
- * client is handed to its mode in, made an endpoint of the mode's
- * session, and netconn_free(), the one way a place is given back.  A
- * datagram server admits each new peer here (listen_admit()); a stream
- * server's clients come through the listener (listen.c).
+ * A client's admission (--allow, --deny, --max-conns) and its place in the
+ * gate's count: the struct netconn a mode is handed, and netconn_free(),
+ * the one way a place is given back.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -26,12 +23,10 @@
 static int		 netconn_held;
 
 /*
- * Decide about the client at peer on the socket fd (or -1: a datagram
- * peer of a shared socket) with the gate (gate_decide()), and when it is
- * admitted make *ncp, which holds the client's place in the count until
- * netconn_free() and owns fd from then on.  Returns GATE_ADMIT,
- * GATE_DENY or GATE_FULL (fd is still the caller's), or -1 with errno
- * (out of memory: the place is given back, and fd is the caller's).
+ * Decide about peer on fd (-1: a datagram peer of a shared socket); when
+ * admitted, *ncp holds the place until netconn_free() and owns fd.
+ * Returns GATE_ADMIT, GATE_DENY or GATE_FULL, or -1 with errno; unless
+ * admitted, fd is still the caller's.
  */
 int
 netconn_admit(const struct side *sd, int fd, const struct net_peer *peer,
@@ -56,10 +51,8 @@ netconn_admit(const struct side *sd, int fd, const struct net_peer *peer,
 }
 
 /*
- * A connection that holds no place in the count (a client's own, or a
- * socket already connected), on the socket fd, so that a mode that
- * serves both treats both alike.  Returns NULL with errno (fd is still
- * the caller's).
+ * A connection on fd that holds no place in the count.  Returns NULL with
+ * errno (fd still the caller's).
  */
 __shortrun struct netconn *
 netconn_new(int fd)
@@ -73,9 +66,8 @@ netconn_new(int fd)
 }
 
 /*
- * The read of a datagram peer's socket whose one datagram the mode was
- * given (nc->once): its end.  Shut down for reading, the socket is always
- * readable, so the end is read at once; what else the peer sent is not.
+ * Read of a datagram peer whose one datagram the mode was given: end-of-file
+ * at once.
  */
 static ssize_t
 netconn_once_read(struct endpoint *ep, void *p, size_t n)
@@ -91,12 +83,10 @@ static const struct ep_ops netconn_once_ops = {
 };
 
 /*
- * Make the client's socket the endpoint name of session s, speaking TLS
- * or WebSocket as the client does, its messages as how says (NC_BINARY,
- * NC_MESSAGES: each a datagram, the endpoint then EP_DGRAM).  The
- * endpoint then owns the socket, TLS and WebSocket; nc keeps the
- * client's place in the count, and the mode keeps nc.  Returns the
- * endpoint, or NULL with errno, nc unchanged.
+ * Make nc's socket the endpoint name of s, with its TLS or WebSocket, its
+ * messages as how says (NC_BINARY, NC_MESSAGES).  The endpoint owns the
+ * socket, TLS and WebSocket; nc keeps the place and stays the mode's.
+ * Returns the endpoint, or NULL with errno, nc unchanged.
  */
 __shortrun struct endpoint *
 netconn_endpoint(struct netconn *nc, struct session *s, const char *name,
@@ -122,8 +112,8 @@ netconn_endpoint(struct netconn *nc, struct session *s, const char *name,
 }
 
 /*
- * The client is done with: close what is still in nc and give its place
- * in the count back.  The one way a place is given back.
+ * Close what nc still holds and give its place back; the one way a place is
+ * given back.
  */
 __shortrun void
 netconn_free(struct netconn *nc)
@@ -149,16 +139,11 @@ netconn_free(struct netconn *nc)
 }
 
 /*
- * The admission step every server shares, for a client at peer: the rules
- * (--allow, --deny) first, then the count (--max-conns).  A refusal is
- * reported with exactly one -v line; an admitted client with netcat's
- * "Connection received on" line, and *ncp (of no socket: fd -1) holds
- * its place in the count until netconn_free().
- * For a datagram server, whose peer has no connection to hold back: with
- * -k (many peers) the line comes when the peer's name does, and the peer
- * is served meanwhile; without -k (one peer, as netcat) before its first
- * datagram is taken.  Returns GATE_ADMIT, GATE_DENY or GATE_FULL, or -1
- * with errno (out of memory: not admitted after all).
+ * The admission step every server shares: rules, then the count; a
+ * refusal says one -v line, an admission netcat's "Connection received
+ * on" (for a datagram server with -k, when the name is known), and *ncp
+ * (fd -1) holds the place until netconn_free().  Returns GATE_ADMIT,
+ * GATE_DENY or GATE_FULL, or -1 with errno.
  */
 int
 listen_admit(const struct side *sd, const struct net_peer *peer,

@@ -1,13 +1,8 @@
 /*
- * Opening a dialled side: the dial (the name looked up, the connection
- * made, through the side's proxies: dial.c), tried again as --retry says,
- * then the TLS handshake and the WebSocket upgrade where the side asks for
- * them, one stage after the other on the loop, under one deadline; with
- * --via, the rendezvous at a relay comes between the dial and TLS (with
- * --via ws://, between the upgrade and TLS, which then runs inside the
- * WebSocket through a bridge: wsbridge.c).  Every
- * mode that dials opens its side here: the client, the forwarder,
- * --reconnect and the relay.
+ * Opening a dialled side, one stage after the other on the loop under one
+ * deadline: the dial (dial.c) tried again as --retry says, --via's
+ * rendezvous, TLS and the WebSocket upgrade.  Every mode that dials opens
+ * its side here.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -75,9 +70,8 @@ open_left(const struct opening *op)
 }
 
 /*
- * The end: give the owner the connection (nc, which it owns now) or the
- * failure, then free op.  The callback is called last: it may free
- * whatever holds op, or open another side.
+ * Give the owner nc (now its) or the failure, then free op; the callback is
+ * last and may free op's holder.
  */
 static __shortrun void
 open_end(struct opening *op, struct netconn *nc, int error, const char *cause)
@@ -185,9 +179,8 @@ open_rdv_stop(struct opening *op)
 }
 
 /*
- * Paired: TLS with the peer, through the relay, as the relay's pairing
- * says: the first to come is TLS's server, the second its client.  The
- * handshake has the time the dial had, from now.
+ * Paired: TLS with the peer through the relay, the first to come its server,
+ * under a fresh dial's time.
  */
 static void
 open_rdv_paired(struct opening *op, int first)
@@ -220,9 +213,8 @@ open_rdv_paired(struct opening *op, int first)
 }
 
 /*
- * Up to n bytes of the relay's answers: of the socket, or of its
- * WebSocket messages' payload.  Returns what recv(2) would; *why says
- * what broke the protocol.
+ * Read up to n bytes of the relay's answers.  Returns as recv(2); *why says
+ * what broke.
  */
 static ssize_t
 open_rdv_recv(struct opening *op, void *buf, size_t n, const char **why)
@@ -238,11 +230,7 @@ open_rdv_recv(struct opening *op, void *buf, size_t n, const char **why)
 	return (r);
 }
 
-/*
- * The relay's answers, read one at a time: never a byte past them.  A
- * TLS layer underneath (wss://) may hold what no poll announces: read
- * till nothing is left.
- */
+/* Read the relay's answers, never a byte past them, draining TLS underneath. */
 static void
 open_rdv_read_cb(int fd, int events, void *arg)
 {
@@ -309,10 +297,7 @@ open_rdv_read_cb(int fd, int events, void *arg)
 	}
 }
 
-/*
- * No answer came, where a relay answers at once: it is no relay.  Or
- * nobody came with this code in time: a wrong code never pairs.
- */
+/* No answer in time: no relay, or nobody came with this code. */
 static void
 open_rdv_wait_cb(void *arg)
 {
@@ -332,10 +317,8 @@ open_rdv_wait_cb(void *arg)
 }
 
 /*
- * --via: dialled to the relay (fd), send the name the code makes and
- * wait for the peer with the same name, as long as the side waits.
- * Nothing but the request is sent before the relay pairs us, and nothing
- * but its answers is read.
+ * --via: send the relay the name the code makes and wait for the peer,
+ * reading nothing but the answers.
  */
 static void
 open_rdv(struct opening *op, struct tls *t)
@@ -377,11 +360,8 @@ open_rdv_ws(struct opening *op, struct ws *w)
 }
 
 /*
- * --retry: did a try fail with error (and no message) because the peer
- * is not there yet?  A refusal, a time-out, an unreachable host or
- * network, a Unix socket whose file is not made yet (socat's retry= waits
- * for it too).  A failure with a message (a name that does not resolve, a
- * source that cannot be bound, a proxy's refusal) is final.
+ * --retry: did a try fail with error (and no message) because the peer is
+ * not there yet?
  */
 static int
 open_not_yet(int error, const char *cause)
@@ -405,8 +385,8 @@ open_not_yet(int error, const char *cause)
 }
 
 /*
- * Dialled (fd), through an https:// proxy's TLS when t is not NULL: the
- * connection's own handshakes, if any, go through it.
+ * Dialled fd, through an https:// proxy's TLS t or NULL: go on to the
+ * handshakes.
  */
 static __shortrun void
 open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
@@ -469,8 +449,8 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 }
 
 /*
- * One try of the dial, under its part of the deadline (-w).  Returns -1
- * with errno.
+ * One try of the dial under its part of the deadline.  Returns -1 with
+ * errno.
  */
 static __shortrun int
 open_try(struct opening *op)
@@ -500,20 +480,14 @@ open_pause_cb(void *arg)
 }
 
 /*
- * Open the side sd: dial host and port (port NULL: host is a Unix-domain
- * path) the way how says (NULL: a client's; see dial_open()), again after
- * the side's --retry-interval while --retry allows and the peer is not
- * there yet, then run the side's TLS handshake and WebSocket upgrade.
- * With -w the whole of one try may take that long, else the dial the
- * kernel's time and the handshakes OPEN_HANDSHAKE_MS together.  cb is
- * called once, from the loop, never before this returns: with the
- * connection (a netconn that holds no place at the gate, the caller's to
- * free) and the peer it reached, or with NULL, an errno value and a
- * message (NULL when -v has said each failed try in netcat's words).
- * how->dialled, if set, hears of the connection as soon as it is made,
- * before any handshake.  sd must outlive the opening.  Returns a handle
- * for open_cancel(), valid until the callback is called, or NULL with
- * errno.
+ * Open sd: dial host and port (port NULL: a Unix-domain path) as how says
+ * (NULL: a client's), retried as --retry says, then its TLS and WebSocket,
+ * within -w per try.  cb is called once, from the loop, never before this
+ * returns: with a netconn that holds no place (the caller frees it) and
+ * its peer, or NULL with an errno value and a message (NULL when -v said
+ * it).  how->dialled hears of the socket before any handshake.  sd must
+ * outlive the opening.  Returns a handle for open_cancel(), valid until
+ * the callback, or NULL with errno.
  */
 __shortrun struct opening *
 open_start(const struct side *sd, const char *host, const char *port,
@@ -555,8 +529,8 @@ open_start(const struct side *sd, const char *host, const char *port,
 }
 
 /*
- * The failures of op are its owner's to say: -v does not say, in
- * netcat's words, that each address failed (dial_quiet()).
+ * op's failures are its owner's to say: -v says nothing of each address
+ * (dial_quiet()).
  */
 void
 open_quiet(struct opening *op)
@@ -615,10 +589,9 @@ open_wait_cb(struct netconn *nc, const struct net_peer *peer, int error,
 }
 
 /*
- * open_start() for a process with nothing else to serve meanwhile (a
- * client): run the loop until the side is open.  Returns the connection
- * with *peer filled, or NULL with errno and *cause (NULL when -v has
- * said it all, as for a connection refused).
+ * open_start() run to its end on the loop, for a client with nothing else
+ * to serve.  Returns the connection with *peer filled, or NULL with errno
+ * and *cause (NULL when -v said it).
  */
 __shortrun struct netconn *
 open_wait(const struct side *sd, const char *host, const char *port,

@@ -29,9 +29,8 @@ static void	peers_take(struct peers *, int, const struct net_peer *,
 		    size_t);
 
 /*
- * Receive one datagram on fd into ps->dgram, its sender into peer, what
- * its control messages say into ps->anc (logged with -vv).  Returns its
- * length, or -1 with errno.
+ * Receive one datagram on fd into ps->dgram, its sender into peer.  Returns
+ * its length, or -1 with errno.
  */
 static ssize_t
 peers_recv(struct peers *ps, int fd, struct net_peer *peer)
@@ -55,10 +54,8 @@ peers_recv(struct peers *ps, int fd, struct net_peer *peer)
 }
 
 /*
- * A peer's socket fd has just been connected.  Until then it could take
- * datagrams from anyone (the kernel prefers the newest of the sockets on
- * a port): handle what it holds as the listener would.  Without -k (fd
- * is the listener's), datagrams from others are dropped, as netcat does.
+ * Handle what fd, just connected, took from anyone before; without -k
+ * others' datagrams are dropped.
  */
 static void
 peers_drain(struct peers *ps, int fd)
@@ -76,11 +73,7 @@ peers_drain(struct peers *ps, int fd)
 	}
 }
 
-/*
- * A datagram of n bytes (in ps->dgram) from peer reached the listener
- * lfd: the peer's own connection has it if there is one, else a new peer
- * gets one.
- */
+/* A datagram from peer on lfd: to the peer's connection, or a new peer's. */
 static void
 peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
 {
@@ -154,13 +147,11 @@ peers_cb(int lfd, int events, void *arg)
 }
 
 /*
- * Serve the bound datagram socket lfd of side sd (UDP; Unix-domain
- * without -k), giving each new peer to ops->start with arg: its
- * connection, which the mode owns from then on, and its first datagram,
- * valid during the call.  ops->route is asked first, for every datagram
- * that reaches the listener: it returns 1 when it belongs to a peer the
- * mode serves already (and has taken it), else 0.  Without -k, the first
- * peer is the only one.  Returns the listener, or NULL with errno.
+ * Serve the bound datagram socket lfd: each new peer's connection goes to
+ * ops->start with arg (the mode owns it; its first datagram is valid
+ * during the call).  ops->route is asked first for every datagram and
+ * returns 1 when it took it.  Without -k, one peer.  Returns the
+ * listener, or NULL with errno.
  */
 struct peers *
 peers_new(const struct side *sd, int lfd, const struct peer_ops *ops,

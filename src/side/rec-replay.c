@@ -1,8 +1,7 @@
 /*
- * replay: a side that plays one party of a recorded session (--record's
- * file) with its timing, and checks what the other party sends against
- * the recording when it plays the client.  Its endpoint reads a pipe its
- * timers write to, so that the pump moves the bytes as any other's.
+ * replay: a side that plays one party of a --record file with its timing,
+ * checking what the other party sends when it plays the client.  Its
+ * endpoint reads a pipe its timers write to.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -43,8 +42,8 @@ struct replay {
 };
 
 /*
- * Read the recording of sd (its path) into r->rec.  Returns -1 with
- * *cause ("PATH: line N: what").
+ * Read sd's recording into r->rec.  Returns -1 with *cause ("PATH: line N:
+ * what").
  */
 static int
 replay_load(struct replay *r, const struct side *sd, char **cause)
@@ -87,11 +86,7 @@ replay_load(struct replay *r, const struct side *sd, char **cause)
 	return (0);
 }
 
-/*
- * Check the recording of the replay side sd at start, and what its
- * options say, so that a wrong one is refused in one line before anything
- * is served.  Returns -1 with *cause.
- */
+/* Check sd's recording and options at start.  Returns -1 with *cause. */
 int
 replay_check(const struct side *sd, char **cause)
 {
@@ -135,10 +130,8 @@ replay_done(struct replay *r)
 }
 
 /*
- * Play what is due: each chunk of the party played at its time after the
- * step before it (the recorded gap, divided by the speed); a run of the
- * other party's chunks is a step once that party has sent something
- * since the last (or has ended), as a device answers a request.
+ * Play the chunks that are due, each at its recorded gap (divided by the
+ * speed) after the other party's step.
  */
 static void
 replay_run(struct replay *r)
@@ -196,9 +189,8 @@ replay_other(struct replay *r)
 }
 
 /*
- * Say where what came first differs from the recording: n bytes at p
- * from the byte that differs on.  Returns -1 with errno EBADMSG, for
- * the way that wrote them to fail with replay_why()'s words.
+ * Say where n bytes at p differ from the recording.  Returns -1 with errno
+ * EBADMSG.
  */
 static int
 replay_differs(struct replay *r, const unsigned char *p, size_t n)
@@ -232,8 +224,8 @@ replay_differs(struct replay *r, const unsigned char *p, size_t n)
 }
 
 /*
- * What the other party sends: heard (it may be the step the next chunk
- * waits for), and compared with the recording when the replay checks.
+ * What the other party sends: noted as a step, and checked when the replay
+ * checks.
  */
 static ssize_t
 replay_write(struct endpoint *ep, const void *buf, size_t n)
@@ -307,9 +299,8 @@ static const struct ep_ops replay_ops = {
 };
 
 /*
- * Open the replay side sd into e, an endpoint of session s read from
- * (what it plays, how->rd) and written to (what it hears, how->wr).
- * The first chunk is played from the loop.  Returns -1 with *cause.
+ * Open the replay side sd into e of s; it plays from the loop.  Returns -1
+ * with *cause.
  */
 int
 replay_open(const struct side *sd, struct session *s,

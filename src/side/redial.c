@@ -1,8 +1,7 @@
 /*
- * A client's connection made again after it ended (--reconnect): a pause,
- * then the side opened again (open.c), until one attempt gets through or
- * MAX have failed.  The pause starts at --retry-interval and doubles after
- * each failed attempt, up to REDIAL_MAX_MS, jittered (retry_pause()).
+ * --reconnect: a client's connection made again after it ended, with a
+ * pause from --retry-interval, doubled each failure up to REDIAL_MAX_MS
+ * and jittered, until an attempt gets through or MAX have failed.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -32,9 +31,8 @@ struct redial {
 static void	redial_try(void *);
 
 /*
- * Make the connection to host and port (port NULL and how DIAL_UNIX for a
- * Unix-domain path) again each time redial_start() asks; cb hears of each
- * outcome.  Returns NULL with errno on failure.
+ * Make ready to dial host and port (port NULL: a Unix path) again at each
+ * redial_start(); cb hears each outcome.  Returns NULL with errno.
  */
 struct redial *
 redial_new(const struct side *sd, const char *host, const char *port,
@@ -57,9 +55,8 @@ redial_new(const struct side *sd, const char *host, const char *port,
 }
 
 /*
- * The connection was lost, or an attempt failed: the next attempt after a
- * pause, or, when the attempts allowed are spent, the end, told to the
- * owner.  The callback comes from the loop.
+ * Schedule the next attempt, or tell the owner the attempts are spent; the
+ * callback comes from the loop.
  */
 static void
 redial_next(struct redial *r)
@@ -70,10 +67,7 @@ redial_next(struct redial *r)
 		r->cb(-1, NULL, NULL, NULL, r->arg);
 }
 
-/*
- * The connection was lost: try to make it again.  The callback comes from
- * the loop.
- */
+/* The connection was lost: make it again; the callback comes from the loop. */
 void
 redial_start(struct redial *r)
 {

@@ -1,8 +1,6 @@
 /*
- * The options of a side that is no socket, in socat's grammar: a file's
- * (how it is opened), and those of a file, a descriptor, a program or a
- * terminal that its opener carries out (src/side/end.c).  side.c reads
- * the rest of an address.
+ * The options of a side that is no socket, in socat's grammar: a file's,
+ * a descriptor's, a program's, a terminal's (carried out by end.c).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -27,10 +25,8 @@
 #define SIDE_WORDS	256
 
 /*
- * The flags of open(2) for the file of sd read (rd), written (wr) or
- * both, as socat opens it: GOPEN creates a file that is not there and
- * appends to one that is; OPEN as its options say (creat, trunc, excl,
- * append).
+ * The open(2) flags for sd's file, read (rd), written (wr) or both, as
+ * socat's GOPEN or OPEN.
  */
 int
 side_file_flags(const struct side *sd, int rd, int wr)
@@ -46,11 +42,7 @@ side_file_flags(const struct side *sd, int rd, int wr)
 	    (l->direct ? O_DIRECT : 0));
 }
 
-/*
- * sd without socat's options of a file or a program (no umask=,
- * unlink-close, ...): the command line's side, or before an address's
- * are read.
- */
+/* Clear sd's options of a file or program (no umask=, unlink-close, ...). */
 __startup void
 side_local_defaults(struct side *sd)
 {
@@ -69,8 +61,8 @@ side_local_defaults(struct side *sd)
 }
 
 /*
- * ispeed=, ospeed= or socat's bN (is "speed": both): a terminal's speeds,
- * bits per second or socat's termios code (device_is_speed()).
+ * ispeed=, ospeed= or socat's bN (is "speed": both).  Returns -1 with *cause
+ * set.
  */
 int
 side_opt_speed(struct side *sd, const struct addr *a, const char *is,
@@ -132,12 +124,7 @@ side_opt_fdout(struct side *sd, const struct addr *a, const char *is,
 	return (0);
 }
 
-/*
- * How the text of a program's address is run: socat's EXEC: by its words
- * as socat splits them, its SHELL: by $SHELL, its SYSTEM: by /bin/sh;
- * sockcat's exec: by its words unless it needs a shell (what a shell
- * would read differently from words split on blanks).
- */
+/* How a program's address is run: by its words, by $SHELL, or by /bin/sh. */
 static int
 side_exec_run(const struct addr *a)
 {
@@ -154,8 +141,7 @@ side_exec_run(const struct addr *a)
 }
 
 /*
- * Refuse option name of a, in sockcat's own grammar, as socat's alone:
- * the address written as socat does, or that socat has none such.
+ * Refuse option name of a, written in sockcat's grammar, as socat's alone.
  * Returns -1 with *cause set.
  */
 static int
@@ -179,13 +165,8 @@ side_socat_only(const struct addr *a, const char *name, char **cause)
 }
 
 /*
- * What an address that is no socket says besides its options: a
- * descriptor's number, a file's flags as socat opens it (OPEN: as its
- * options say, creat, trunc, excl, append; sockcat's file: creates and
- * truncates the file it writes), and what socat's name implies (GOPEN, a
- * named pipe, a pipe, how a program is run).  Options that are socat's
- * alone are refused in sockcat's own grammar.  Returns -1 with *cause
- * set.
+ * Read what a non-socket address says besides its options (fd number, file
+ * flags, what socat's name implies).  Returns -1 with *cause set.
  */
 int
 side_local_kind(struct side *sd, const struct addr *a, char **cause)
@@ -240,11 +221,8 @@ side_lock_name(int lock)
 }
 
 /*
- * socat's setlk, setlkw, setlk-rd and setlkw-rd (fcntl(2)'s write and read
- * locks on the whole file, waited for or not) and flock-ex, flock-sh,
- * flock-ex-nb and flock-sh-nb (flock(2)'s): the one lock a file (or
- * standard input or output, a descriptor) takes once open.  Two are
- * refused.
+ * socat's setlk* and flock-* options: the one lock the file takes once open;
+ * two are refused.
  */
 int
 side_opt_lock(struct side *sd, const struct addr *a, const char *is,
@@ -274,10 +252,8 @@ side_opt_lock(struct side *sd, const struct addr *a, const char *is,
 }
 
 /*
- * What the options of a side that is no socket cannot be together, once
- * read: sockcat's pty is raw and silent; a program's terminal modes need
- * its terminal (pty), which has no fdin= or fdout=.  Returns -1 with
- * *cause set.
+ * Refuse options of a non-socket side that cannot go together.  Returns -1
+ * with *cause set.
  */
 int
 side_local_check(const struct side *sd, const struct addr *a, char **cause)
@@ -351,12 +327,7 @@ side_local_check(const struct side *sd, const struct addr *a, char **cause)
 	return (0);
 }
 
-/*
- * The program of sd (socat's EXEC: or SYSTEM:) as exec_spawn() takes it:
- * its words as socat splits them, or a shell's command, with its own
- * options (its terminal and the terminal's modes, fdin=, fdout=, stderr,
- * setsid), whatever it is joined with.  Returns -1 with *cause set.
- */
+/* Fill cmd with sd's program for exec_spawn().  Returns -1 with *cause set. */
 int
 side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 {
@@ -415,8 +386,8 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 }
 
 /*
- * socat's sigint, sighup, sigquit of a program: those signals go to the
- * programs.  Returns -1 with errno.
+ * socat's sigint, sighup, sigquit: pass those signals to the programs.
+ * Returns -1 with errno.
  */
 int
 side_exec_signals(const struct side_local *l)

@@ -20,9 +20,8 @@
 #include "side.h"
 
 /*
- * The user name (or number) as a passwd entry, or NULL with *cause set.
- * A number that names nobody in the password file is still a user, of
- * the group of its number, as socat takes it.
+ * The user name or number as a passwd entry (a number without an entry too,
+ * as socat takes it), or NULL with *cause set.
  */
 static struct passwd *
 side_user(const char *name, char **cause)
@@ -46,8 +45,8 @@ side_user(const char *name, char **cause)
 }
 
 /*
- * The user of su= or su-d= (as looked up now), setuid='s and setgid='s of
- * l into *c.  Returns -1 with *cause set.
+ * Fill *c with l's su=, su-d=, setuid=, setgid=.  Returns -1 with *cause
+ * set.
  */
 int
 side_creds(const struct side_local *l, struct exec_creds *c, char **cause)
@@ -103,11 +102,9 @@ side_privs(const struct side_local *l)
 }
 
 /*
- * What the listener sd, its socket bound, gives up, as socat's does
- * after its bind: its root (chroot=, then "/" its directory), its
- * groups, group and user.  su-d='s user is looked up before the
- * chroot, su='s after it (in the new root's password file), as socat's.
- * Returns -1 with *cause set: the process may have changed in part.
+ * Give up what socat's listener does after its bind: chroot=, groups,
+ * group, user (su-d= looked up before the chroot, su= after).  Returns -1
+ * with *cause set; the process may then have changed in part.
  */
 __startup int
 side_drop(const struct side *sd, char **cause)

@@ -23,10 +23,8 @@
 #include "side-int.h"
 
 /*
- * The address of host, a name of range= (socat's range=localhost:MASK),
- * in family, as text in out: the gate takes a prefix of an address, not
- * of a name.  An address is left as it is, for the gate to read (and to
- * refuse, if ambiguous).  Returns -1 with *cause set.
+ * Write host's address in family into out (the gate takes addresses, not
+ * names).  Returns -1 with *cause set.
  */
 static int
 side_range_name(const char *host, int family, char *out, size_t outlen,
@@ -62,10 +60,8 @@ side_range_name(const char *host, int family, char *out, size_t outlen,
 }
 
 /*
- * socat's range= of a listener, ADDR/BITS or ADDR:MASK (an IPv6 one in
- * brackets), as the gate's ADDR/BITS in buf.  A mask must be a prefix's.
- * ADDR may be a name, of the mask's family (IPv4 with BITS unless they
- * are more than 32).
+ * socat's range= (ADDR/BITS or ADDR:MASK) as the gate's ADDR/BITS in buf.
+ * Returns -1 with *cause set.
  */
 static int
 side_range(const char *v, char *buf, size_t size, char **cause)
@@ -124,9 +120,8 @@ bad:
 }
 
 /*
- * socat's range= of a listener: its clients let in by the gate, their
- * addresses in the prefix.  The rules are the side's own, never added to
- * the command line's.
+ * socat's range=: the side's own gate rule, never added to the command
+ * line's.
  */
 int
 side_opt_range(struct side *sd, const struct addr *a, const char *is,
@@ -152,10 +147,7 @@ side_opt_range(struct side *sd, const struct addr *a, const char *is,
 	return (gate_add(&sd->gate, 0, 0, spec, cause));
 }
 
-/*
- * sourceport=: a listener's clients' one port (the gate's); a dialled
- * socket's own, which the address's grammar took.
- */
+/* sourceport=: a listener's clients' one port, or a dialled socket's own. */
 int
 side_opt_sourceport(struct side *sd, const struct addr *a, const char *is,
     const char *v, char **cause)
@@ -173,9 +165,8 @@ side_opt_sourceport(struct side *sd, const struct addr *a, const char *is,
 }
 
 /*
- * lowport: a listener's clients' ports below 1024 (the gate's); a dialled
- * socket's source port, below 1024, searched for when it is bound
- * (net_bind_port()), at port 0 until then.
+ * lowport: a listener's clients' ports below 1024, or a dialled socket's,
+ * found when bound (net_bind_port()).
  */
 int
 side_opt_lowport(struct side *sd, const struct addr *a, const char *is,
@@ -199,10 +190,8 @@ side_opt_lowport(struct side *sd, const struct addr *a, const char *is,
 }
 
 /*
- * socat's ip-add-membership=GROUP:INTERFACE (an address or a name) and
- * ipv6-join-group=[GROUP]:INTERFACE of a UDP listener: it listens on the
- * group, which it joins (net_join_group()) on that interface, as
- * --mcast-if names one.
+ * socat's ip-add-membership= and ipv6-join-group= of a UDP listener
+ * (net_join_group()).
  */
 int
 side_opt_membership(struct side *sd, const struct addr *a, const char *is,
@@ -247,11 +236,7 @@ bad:
 	return (-1);
 }
 
-/*
- * socat's linger=SECONDS: 0 only, a reset at the close.  A longer time
- * makes close(2) wait for what is unsent, and every connection of the
- * process shares the loop that would wait.
- */
+/* socat's linger=: 0 only, since a longer close would block the loop. */
 int
 side_opt_linger(struct side *sd, const struct addr *a, const char *is,
     const char *v, char **cause)
@@ -268,10 +253,7 @@ side_opt_linger(struct side *sd, const struct addr *a, const char *is,
 	return (0);
 }
 
-/*
- * ttl=N: the IP TTL (IPv6's unicast hops); in sockcat's grammar, as -M,
- * what is sent to a group too; socat's sets IP_TTL alone.
- */
+/* ttl=N: the IP TTL or hops; in sockcat's grammar, multicast's too. */
 int
 side_opt_ttl(struct side *sd, const struct addr *a, const char *is,
     const char *v, char **cause)
@@ -283,10 +265,7 @@ side_opt_ttl(struct side *sd, const struct addr *a, const char *is,
 	return (0);
 }
 
-/*
- * socat's ip-options=xHEX: IP_OPTIONS of what is sent, in socat's
- * hexadecimal (x01000000), 40 bytes at most.
- */
+/* socat's ip-options=xHEX, 40 bytes at most. */
 int
 side_opt_ip_options(struct side *sd, const struct addr *a, const char *is,
     const char *v, char **cause)
@@ -315,9 +294,8 @@ bad:
 }
 
 /*
- * socat's setsockopt=LEVEL:NAME:VALUE (a dialled socket's, before it
- * connects) and setsockopt-listen= (a listener's, before it binds),
- * numbers each (0x for hex): an int value.  Data values are refused.
+ * socat's setsockopt= and setsockopt-listen=: an int value; data values are
+ * refused.
  */
 int
 side_opt_sockopt(struct side *sd, const struct addr *a, const char *is,

@@ -18,11 +18,9 @@
 #include "side.h"
 
 /*
- * One proxy of a chain, from arg: a URL (socks5://user:pass@host:port,
- * http://host:3128) names its protocol and credentials; a HOST[:PORT]
- * is of protocol proto, the protocol's port when it has none.  The hop
- * owns what it holds (side_proxy_hop_free()).  Returns 0, or -1 with *cause
- * set.
+ * Fill h with one proxy of a chain: a URL with its protocol and
+ * credentials, or HOST[:PORT] of protocol proto.  h owns what it holds
+ * (side_proxy_hop_free()).  Returns 0, or -1 with *cause set.
  */
 int
 side_proxy_hop_parse(struct proxy_hop *h, int proto, const char *arg,
@@ -96,8 +94,8 @@ side_proxy_hop_free(struct proxy_hop *h)
 }
 
 /*
- * What follows the colon of url when it starts as a WebSocket URL but
- * lacks a slash of "//" ("ws:/host", "wss:host"), or NULL.
+ * What follows the colon of a WebSocket URL lacking a slash ("ws:/host"), or
+ * NULL.
  */
 static const char *
 ws_url_slashes(const char *url)
@@ -116,10 +114,8 @@ ws_url_slashes(const char *url)
 }
 
 /*
- * The rest of a "ws+unix:" URL, as node's ws and others write it: a
- * Unix-domain socket's path, then, after a ':', the request's path
- * ("ws+unix:///run/app.sock:/chat?room=1", or "ws+unix:/run/app.sock").
- * The socket is sd's host, *port NULL; the rest as side_ws_url() says.
+ * Read a "ws+unix:PATH[:REQPATH]" URL's rest into sd's host (*port NULL),
+ * the rest as side_ws_url().
  */
 static int
 side_ws_unix_url(struct side *sd, const char *rest, char **hostbuf,
@@ -160,16 +156,11 @@ nomem:
 }
 
 /*
- * A "ws://[user[:password]@]host[:port][/path]" or "wss://..." URL, for
- * the client side sd: its host, its port (80, 443 by default) in *port,
- * its path with its query in *path ("/" when none), its user information
- * as a Basic credentials header in *auth (NULL when none); wss:// is over
- * TLS, and its certificate and name are verified, as browsers and curl
- * do, unless sd's WebSocket is insecure or it pins a certificate.  The
- * host points into *hostbuf; *path, *auth and *hostbuf are the caller's
- * to free.  A "ws+unix:" URL is a Unix-domain socket's instead
- * (side_ws_unix_url()).  Returns 0, or -1 with *cause set (NULL when url
- * is no WebSocket URL at all).
+ * Read a ws:// or wss:// URL for sd: host, *port (80, 443), *path ("/"),
+ * user information as a Basic header in *auth (or NULL); wss:// verifies
+ * unless insecure or pinned.  The host points into *hostbuf; *hostbuf,
+ * *path and *auth are the caller's to free.  Returns 0, or -1 with *cause
+ * set (NULL when url is no WebSocket URL).
  */
 int
 side_ws_url(struct side *sd, const char *url, char **hostbuf, char **port,
