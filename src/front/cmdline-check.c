@@ -1,10 +1,8 @@
 /*
- * The conflicts between options, checked once after parsing, in netcat's
- * order: the conflict table, whose rows name facts (an option in effect,
- * or a condition), the steps between its rows that work out what the
- * options mean together (the proxy chain, the --forward targets), and
- * the modes' rules (mode.c), each refusing what its mode does not take.
- * The completions learn from the same rows what excludes what.
+ * The conflicts between options, checked once after parsing in netcat's
+ * order: the conflict table's rows of facts, the steps between them
+ * (cmdline-steps.c), and the modes' rules (mode.c).  The completions learn
+ * from the same rows what excludes what.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -465,10 +463,7 @@ fact_option(const char *w)
 	return (w[1] != '\0' && w[2] == '\0' ? opt_named(w + 1) : NULL);
 }
 
-/*
- * Whether the fact w holds in o: 1 or 0, or -1 when w is no option
- * whose row says when it is in effect, and no condition.
- */
+/* Does fact w hold in o?  Returns 1 or 0, or -1 when w is no fact. */
 static __startup int
 fact_holds(const struct options *o, const char *w)
 {
@@ -485,9 +480,8 @@ fact_holds(const struct options *o, const char *w)
 }
 
 /*
- * How many facts of list hold in o, stopping at the first that does not
- * when all is set.  Exits on a name that is no fact: a fault of the
- * table, which the tests see (cmdline_conflicts_valid()).
+ * How many facts of list hold in o, stopping at the first that does not when
+ * all is set.  Exits on a name that is no fact (a fault of the table).
  */
 static __startup size_t
 facts_holding(const struct options *o, const char *list, int all)
@@ -534,8 +528,8 @@ mode_text(const char *w)
 }
 
 /*
- * Refuse, with what the mode is (subject, why), the facts of list that
- * hold in o, if any: one line naming them all, status 1.
+ * Refuse in one line, status 1, the facts of list that hold in o, naming the
+ * mode (subject, why).
  */
 static __startup void
 mode_refuse(const struct options *o, const char *subject, const char *why,
@@ -560,8 +554,8 @@ mode_refuse(const struct options *o, const char *subject, const char *why,
 }
 
 /*
- * The modes of sockcat's own (mode.c's rules): one that is selected takes
- * no other mode or near end, and no option it does not use.
+ * A mode of sockcat's own takes no other mode or near end, and no option it
+ * does not use.
  */
 static __startup void
 step_modes(struct cmdline *cl)
@@ -583,9 +577,8 @@ step_modes(struct cmdline *cl)
 }
 
 /*
- * A command line that runs the mode of fact without naming it (an address
- * pair that forwards runs --forward's): what that mode does not use is
- * refused as step_modes() refuses it, subject naming what it is.
+ * Refuse, as step_modes() does, what the mode of fact does not use, when a
+ * command line runs it unnamed.
  */
 __startup void
 cmdline_refuse_mode(const struct options *o, const char *fact,
@@ -602,8 +595,8 @@ cmdline_refuse_mode(const struct options *o, const char *fact,
 }
 
 /*
- * Say each name of the lists a, b and c (of a row of table) that is no
- * fact of o.  Returns 0 when there is one.
+ * Say each name of lists a, b and c of a row of table that is no fact of o.
+ * Returns 0 when there is one.
  */
 static __startup int
 lists_valid(const struct options *o, const char *table, const char *a,
@@ -626,11 +619,9 @@ lists_valid(const struct options *o, const char *table, const char *a,
 }
 
 /*
- * Is every fact the conflict rows and the modes' rules name an option
- * whose row says when it is in effect, or a condition?  Says each one
- * that is not; the table dump (and so the completions and
- * tests/t-options.sh) refuses to go on without it, as debug builds do at
- * every start.
+ * Is every fact the conflict rows and mode rules name an option or a
+ * condition?  Says each one that is not.  The table dump refuses to go on
+ * without it, as debug builds do at every start.
  */
 __startup int
 cmdline_conflicts_valid(void)
@@ -651,10 +642,7 @@ cmdline_conflicts_valid(void)
 	return (ok);
 }
 
-/*
- * The option row of the i-th fact of list, or NULL where it is a
- * condition or there is none.
- */
+/* The option row of the i-th fact of list, or NULL for a condition or none. */
 static const struct optdef *
 list_option(const char *list, size_t i)
 {
@@ -668,8 +656,8 @@ list_option(const char *list, size_t i)
 }
 
 /*
- * Of two options a and b that exclude each other, print the one that is
- * not d when the other is, after a space if *sep.
+ * Print whichever of a and b is not d, when the other is, after a space if
+ * *sep.
  */
 static void
 exclude_pair(const struct optdef *d, const struct optdef *a,
@@ -693,12 +681,8 @@ exclude_list(const struct optdef *d, const struct optdef *a,
 }
 
 /*
- * Print the names of the options d excludes, for the completions: two
- * flags that set the same field (-4, -6), and the conflict rows that
- * refuse two options given together: two of all (-z and -l), or the one
- * of all with any of any (--forward and any of -e, -c, ...).  A row
- * with a condition in it, or with none, refuses only some of the
- * command lines with both, so it excludes nothing.
+ * Print, for the completions, the options d always excludes (same field, or
+ * a conflict row without a condition).
  */
 void
 cmdline_excludes(const struct optdef *d)
@@ -736,8 +720,8 @@ cmdline_excludes(const struct optdef *d)
 }
 
 /*
- * --dump-modes: each mode of sockcat's own, a line each: its fact, the
- * modes and near ends it takes none of, the options it does not use.
+ * --dump-modes: a line per mode of sockcat's own: its fact, and what it
+ * refuses.
  */
 void
 cmdline_dump_modes(void)

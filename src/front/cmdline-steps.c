@@ -1,9 +1,7 @@
 /*
- * The steps between the conflict table's rows (cmdline-check.c): what
- * the options mean together, worked out once the rows before have
- * refused what cannot go together: -q's notice of stdin's end, the proxy
- * chain and its credentials, the --forward targets, the vsock and retry
- * settings, and the last step, whose settings every side starts from.
+ * The steps between the conflict table's rows (cmdline-check.c): what the
+ * options mean together, worked out once the rows before have refused what
+ * cannot go together.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -42,11 +40,8 @@ step_quit(struct cmdline *cl)
 }
 
 /*
- * SOCKCAT_PROXY_AUTH: --proxy-auth's value from the environment, which
- * other users cannot read, for a client through one proxy (-x) or the
- * proxy server, when the command line gives no credentials.  The
- * variable is removed, whatever it says, so that no program sockcat
- * starts sees it.
+ * SOCKCAT_PROXY_AUTH as --proxy-auth when the command line gives none; the
+ * variable is removed so that no program we start sees it.
  */
 static void
 proxy_auth_env(struct cmdline *cl)
@@ -66,10 +61,7 @@ proxy_auth_env(struct cmdline *cl)
 	opt_credentials(cl, copy);
 }
 
-/*
- * May -x's argument be ncat's -x FILE?  Not a URL, nor an address (with
- * or without its port): a name, which no listener of nc's takes.
- */
+/* May -x's argument be ncat's -x FILE (neither a URL nor an address)? */
 static int
 proxy_may_be_file(const char *arg)
 {
@@ -91,9 +83,8 @@ proxy_may_be_file(const char *arg)
 }
 
 /*
- * One -x, the i-th: a URL names its type and credentials; an address is
- * of -X's type, with -P or --proxy-auth's credentials when it is the only
- * one.  The first hop is also proxy_host, as a single -x always was.
+ * Read the i-th -x: a URL's type and credentials, or -X's type and -P's or
+ * --proxy-auth's when it is the only one.
  */
 static void
 proxy_hop(struct cmdline *cl, size_t i)
@@ -134,8 +125,8 @@ step_proxy_free(struct proxy_conf *pc)
 }
 
 /*
- * -x: a client's proxy, or a chain of them; or, with -l --proxy-type, be
- * the proxy.
+ * -x: a client's proxy or chain of them; or, with -l --proxy-type, be the
+ * proxy.
  */
 __startup void
 step_proxy(struct cmdline *cl)
@@ -214,11 +205,7 @@ step_proxy(struct cmdline *cl)
 	}
 }
 
-/*
- * A --forward target given as an address must be of the family -4 or -6
- * asks for, or every client would fail to reach it.  Through a proxy
- * (-x) the family is the proxy's business.
- */
+/* Refuse a --forward address not of -4's or -6's family (unless through -x). */
 static void
 forward_check_family(const struct options *o, const char *arg,
     const char *host)
@@ -234,10 +221,8 @@ forward_check_family(const struct options *o, const char *arg,
 }
 
 /*
- * The forwarder's outbound settings: a client of the command line's
- * (any family of address unless -4 or -6, the proxy of -x), with no
- * source address of its own and the TLS of --forward-ssl.  Each target
- * starts from them.
+ * Fill peer with the forwarder's outbound settings, which each target starts
+ * from.
  */
 static __startup void
 forward_peer(const struct options *o, struct side *peer)
@@ -289,10 +274,7 @@ step_retry(struct cmdline *cl)
 		cl->o->side.retry_ms = RETRY_DEFAULT_MS;
 }
 
-/*
- * Each --forward target read, once, into a side of its own: a kind the
- * forwarder dials or opens, and an address of the family asked for.
- */
+/* Read each --forward target into a side of its own, once. */
 static __startup void
 forward_sides(struct options *o)
 {
@@ -321,10 +303,8 @@ forward_sides(struct options *o)
 }
 
 /*
- * The near end of the command line's connection, as a side of its own:
- * -e's program (its words), -c's (a shell's command), each on a terminal
- * of its own with --pty; else stdin and stdout, --fifo's FIFO read in
- * stdin's place.  An address pair gives its own (pair_build()).
+ * The near end as a side: -e's or -c's program (with --pty, on a terminal),
+ * else stdin and stdout or --fifo's.
  */
 static __startup void
 step_near(struct options *o)
@@ -381,9 +361,9 @@ step_shuffle(struct options *o)
 }
 
 /*
- * What the options mean together, once every conflict is out of the way;
- * and --proxy-auth USER with no terminal to ask on: USER has an empty
- * password, as ncat takes it.
+ * The settings every side starts from, once every conflict is out of the
+ * way; --proxy-auth USER without a terminal has an empty password, as
+ * ncat's.
  */
 __startup void
 step_last(struct cmdline *cl)

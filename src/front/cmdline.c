@@ -160,9 +160,8 @@ help_name(const struct optdef *d, char *buf, size_t size)
 }
 
 /*
- * One --help line: "  -l, --listen    text", the text at HELP_COLUMN;
- * with the row that joins it (next, or NULL) after the first option:
- * "      --allow ADDRESS, --allowfile FILE  text".
+ * Print one --help line for d, and next (or NULL), the row that joins it,
+ * with its text at HELP_COLUMN.
  */
 static __shortrun void
 help_line(struct help_out *h, const struct optdef *d,
@@ -208,8 +207,8 @@ help_line(struct help_out *h, const struct optdef *d,
 }
 
 /*
- * The whole --help: netcat's usage, the forms, each group, examples, and
- * last the topics, for --help TOPIC and the manual's pages.
+ * Print the whole --help: netcat's usage, forms, groups, examples and
+ * topics.
  */
 static __shortrun void
 help(void)
@@ -245,9 +244,8 @@ help(void)
 }
 
 /*
- * --help TOPIC: the topic's summary and its page, its forms, and each of
- * its options on a line of its own, in --help's order.  A name that is
- * no topic is one line and status 1.
+ * --help TOPIC: print the topic's page and options; an unknown name is one
+ * line and status 1.
  */
 static __dead void
 help_topic(const char *name)
@@ -303,9 +301,8 @@ usage(int full)
 }
 
 /*
- * netcat's usage, as netcat prints it (scripts know its lines), then one
- * line more for a person: what is wrong with the command line, or where
- * to read on.  Exits 1.
+ * Print netcat's usage as netcat does (scripts know its lines), then what is
+ * wrong; exits 1.
  */
 static __dead void __attribute__((format(printf, 1, 2)))
 usage_why(const char *fmt, ...)
@@ -322,9 +319,8 @@ usage_why(const char *fmt, ...)
 }
 
 /*
- * The optimal string alignment distance between a (alen bytes) and b:
- * the edits (a letter added, dropped, changed, two swapped) that make one
- * the other; 99 for names too long to be options.
+ * The optimal string alignment distance between a (alen bytes) and b; 99 for
+ * names too long to be options.
  */
 static int
 edit_distance(const char *a, size_t alen, const char *b)
@@ -356,11 +352,8 @@ edit_distance(const char *a, size_t alen, const char *b)
 }
 
 /*
- * getopt_long has said what is wrong with an option (word, the argument
- * it was in): netcat's usage follows, then the long option meant when
- * word is one mistyped (a letter or two off), websocat's letter's
- * spelling here, that socat's command line is socat's name's (socat),
- * else where the options are listed.
+ * After getopt_long's message on word: netcat's usage and the option
+ * probably meant; exits 1.
  */
 static __dead void
 bad_option(const char *word, int socat)
@@ -399,14 +392,9 @@ bad_option(const char *word, int socat)
 }
 
 /*
- * The table as tab-separated lines, for completions/gen.py,
- * doc/man/gen.py and the tests: letter, long name,
- * none/required/optional, argument, group, completion, its words,
- * repeatable, exits, --help line, the options it excludes (cmdline_excludes())
- * and its topic.  Hidden rows are left out.  Exits with status 1,
- * printing nothing, when a conflict row names a fact that is none, or a
- * row has no topic: the completions and the manual would be made from a
- * wrong table.
+ * --dump-options: the table as tab-separated lines for completions/gen.py,
+ * doc/man/gen.py and the tests, hidden rows left out.  Exits 1, printing
+ * nothing, when a conflict row names no fact or a row has no topic.
  */
 static void
 cmdline_dump(void)
@@ -460,10 +448,7 @@ cmdline_dump(void)
 	}
 }
 
-/*
- * The topics as tab-separated lines, for doc/man/gen.py: the name, its
- * manual page and section, and its summary.
- */
+/* --dump-topics: the topics as tab-separated lines, for doc/man/gen.py. */
 static void
 cmdline_dump_topics(void)
 {
@@ -481,10 +466,8 @@ cmdline_dump_topics(void)
 }
 
 /*
- * getopt_long's arguments from the table: the short options
- * and the long ones, each long one returning CHAR_MAX + 1 + its row.
- * Static, as the table is: nothing allocated, nothing to free on any way
- * out of the parsing.
+ * Point *shortopts and *longopts at getopt_long's arguments from the table;
+ * static, nothing to free.
  */
 static void
 getopt_args(const char **shortopts, const struct option **longopts)
@@ -531,10 +514,7 @@ opt_find(int ch)
 	return (NULL);
 }
 
-/*
- * Does word look like a value of d, an option whose value is optional:
- * one of its words, or numbers and units (--keepalive 60,10,5)?
- */
+/* Does word look like a value of d, whose value is optional? */
 static int
 opt_value_like(const struct optdef *d, const char *word)
 {
@@ -563,8 +543,8 @@ opt_value_like(const struct optdef *d, const char *word)
 static char	 operand_hint[128];
 
 /*
- * Port operands: each one a port, a service or a range.  Listening takes
- * exactly one port, and 0 there asks the kernel to pick one.
+ * Read the port operands (port, service or range); listening takes one, 0
+ * for the kernel's pick.
  */
 static __startup void
 add_ports(struct options *o, char *const *argv, int argc)
@@ -583,11 +563,8 @@ add_ports(struct options *o, char *const *argv, int argc)
 }
 
 /*
- * A client's "ws://[user[:password]@]host[:port][/path]" or "wss://..."
- * operand (side_ws_url()): its password and a ?token= are blanked in
- * place, as other secrets are (addr_hide_secret()), and the rest of it
- * stays as given, so that ps(1) shows it.  Returns 0, or -1 when arg is
- * no such URL.
+ * Read a client's ws:// or wss:// operand (side_ws_url()), its secrets
+ * blanked in place.  Returns -1 when arg is no such URL.
  */
 static int
 ws_url(struct options *o, char *arg)
@@ -617,9 +594,8 @@ ws_url(struct options *o, char *arg)
 }
 
 /*
- * The one operand of a client that names no port: a chat's port taken
- * for its host, a forwarder without -l, a URL of a scheme not taken.
- * Says what was meant, or returns.
+ * Exit saying what was meant by a client's one operand with no port, or
+ * return.
  */
 static void
 operand_alone(const struct options *o, const char *arg)
@@ -643,10 +619,8 @@ operand_alone(const struct options *o, const char *arg)
 }
 
 /*
- * "-s PORT" with nothing to connect to: websocat's WebSocket server of
- * stdin and stdout on [ADDRESS:]PORT (or its own ws-l: or ws-listen:),
- * which is ws-l:[ADDRESS:]PORT here; netcat's -s, an address with no
- * port, is not.
+ * "-s PORT" alone: websocat's WebSocket server, which is ws-l:[ADDRESS:]PORT
+ * here; exits 1.
  */
 static __dead void
 websocat_server(const char *arg)
@@ -672,11 +646,8 @@ websocat_server(const char *arg)
 }
 
 /*
- * Operands, in the forms netcat accepts: "-l -p port [-s addr]", "-l
- * port", "-l addr port", "host port [port ...]".  Listening with both an
- * address operand and -s or -p is ambiguous: usage.  A chat with no host
- * waits for one, on port 5000 unless told otherwise.  A client's one
- * operand may be a ws:// or wss:// URL.
+ * Read the operands in netcat's forms; a listener's address operand with -s
+ * or -p is usage.
  */
 static void
 operands(struct options *o, int argc, char **argv)
@@ -765,9 +736,8 @@ operands(struct options *o, int argc, char **argv)
 }
 
 /*
- * Sockets passed the systemd way are taken whatever the mode, so that
- * their variables go; a listener serves the first (unless --listen-fd
- * names one), a client leaves them be.
+ * Take the sockets passed the systemd way, whatever the mode, so their
+ * variables go; a listener serves one.
  */
 static void
 passed(struct cmdline *cl)
@@ -788,11 +758,7 @@ passed(struct cmdline *cl)
 	o->side.sock.listen_fd_name = name;
 }
 
-/*
- * A listener given its socket takes the socket's address as its
- * operands: what -v says, the path a Unix-domain server names, the
- * address the proxy server knows as its own.
- */
+/* A listener given its socket takes the socket's address as its operands. */
 static void
 passed_operands(struct options *o)
 {
@@ -815,10 +781,7 @@ passed_operands(struct options *o)
 	free(port);
 }
 
-/*
- * The options of argv, applied to cl in turn; help and the dumps asked
- * for are printed and end the run.
- */
+/* Apply argv's options to cl in turn; help and dumps print and exit. */
 static __startup void
 cmdline_options(struct cmdline *cl, int argc, char **argv)
 {
@@ -863,9 +826,8 @@ cmdline_options(struct cmdline *cl, int argc, char **argv)
 }
 
 /*
- * Fill o from the command line, exiting with netcat's message and status 1
- * on anything it would refuse; o refers to run, what changes while the
- * program runs.
+ * Fill o from the command line (o refers to run), exiting 1 with netcat's
+ * message on what it would refuse.
  */
 __startup void
 cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)

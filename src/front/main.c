@@ -16,12 +16,10 @@
 
 #ifdef SC_DEBUG
 /*
- * Debug builds say at exit what they counted, for the tests: how many
- * addresses were parsed, when SC_ADDR_COUNT is set (each address is read
- * once, however many connections it serves: tests/t-sides.sh), and how
- * many bytes the expects of a script looked at, when SC_EXPECT_COUNT is
- * (in proportion to what came: tests/t-sessions.sh).  Async-signal-safe:
- * a signal ends a server.
+ * Debug builds: say at exit how many addresses were parsed
+ * (SC_ADDR_COUNT, tests/t-sides.sh: each once) and how many bytes the
+ * expects looked at (SC_EXPECT_COUNT, tests/t-sessions.sh).
+ * Async-signal-safe: a signal ends a server.
  */
 static void
 main_say_count(const char *what, unsigned long n)
@@ -59,11 +57,9 @@ main_expect_count(int sig)
 
 #ifdef SC_DEBUG
 /*
- * Debug builds append their process id and command line to the file
- * named by SC_CMDLINE_LOG, when it is set: a sanitizer report names a
- * process by its id alone, and the test suite joins the two to say which
- * command line a report came from.  One write(2) with O_APPEND, so the
- * lines of processes started together do not mix.
+ * Debug builds: append the process id and command line to $SC_CMDLINE_LOG,
+ * so the tests can name the command line of a sanitizer report.  One
+ * write(2) with O_APPEND, so lines of processes started together do not mix.
  */
 static void
 main_note_cmdline(int argc, char **argv)
@@ -107,10 +103,8 @@ __asm__(".section .text.zshortrun,\"ax\",@progbits\n"
 #endif
 
 /*
- * Each side frees what it owns: a pair's sides what their addresses
- * made, the command line's side what its options made, which the pair's
- * sides only point to.  What the command line never asked for was never
- * made, and no code of its kind is run to free it.
+ * Free o and run: each side what it owns (the command line's side what its
+ * options made, which a pair's sides only point to).
  */
 static __startup void
 main_free(struct options *o, struct runtime *run)

@@ -1,13 +1,7 @@
 /*
- * The modes, one row each: its name (said with -vv as it starts), which
- * command line it serves, and which function of src/modes/ runs it.  The
- * modes themselves, the -U and -u -l ones included, live in src/modes/;
- * this is only the table.  A server mode's function opens its socket
- * with listen_open() and gives it, with its own row of the listener
- * (struct listen_ops: the function that receives each ready connection),
- * to listener_run(): the listener admits, names, runs the TLS handshake
- * and the WebSocket upgrade, and the connection it hands over gives its
- * place at the gate back when the mode frees it.
+ * The modes, one row each: its name, which command line it serves, and
+ * which function of src/modes/ runs it.  Only the table; a server mode
+ * opens with listen_open() and serves with listener_run().
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -163,12 +157,8 @@ static const struct mode {
 };
 
 /*
- * --workers N, past 1: only a server of many TCP clients at once, on a
- * port of its own, runs in N processes, and none that must keep
- * something in one (the clients it holds, a count of them, the wrong
- * passwords it was given, the sessions it numbers).  Exits with one
- * line; else the side served shares its port (SO_REUSEPORT), a socket
- * for each worker.
+ * --workers N: allowed only for a server of many TCP clients that keeps no
+ * state in one process.  Exits with one line otherwise.
  */
 static __startup void
 mode_workers(struct options *o, const struct mode *m)
@@ -209,9 +199,8 @@ static struct tls_conf	 mode_relay_tls = { .on = 1, .verify = 1,
 	"system trusts)" };
 
 /*
- * The TLS context of side sd, when it speaks TLS: a server's for a
- * listener, DTLS's over datagrams.  Exits with one line if it cannot be
- * made.
+ * Make sd's TLS context when it speaks TLS.  Exits with one line if it
+ * cannot be made.
  */
 static __startup void
 mode_tls(struct side *sd)

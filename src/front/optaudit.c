@@ -1,8 +1,7 @@
 /*
- * The audit of the options given (debug builds, SC_OPT_AUDIT=1): at exit,
- * each option the command line set whose field no path read (the marks of
- * src/base/taken.c) is said, one line each, and the exit status is 70
- * (doc/design.md, "An option given is applied or refused").
+ * The audit of the options given (debug builds, SC_OPT_AUDIT=1): at exit
+ * each option set whose field no path read (src/base/taken.c) is said and
+ * the status is 70 (doc/design.md, "An option given is applied or refused").
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -41,8 +40,7 @@ _Static_assert(sizeof(struct side) <= TAKEN_BYTES_MAX &&
     "a part is larger than the marks kept of it (TAKEN_BYTES_MAX)");
 
 /*
- * Where a path marks row d's option: the row's own place (TAKES()), else
- * its field, in the part of struct options it is in.  Returns -1 for a
+ * Where a path marks d's option (TAKES(), else its field).  Returns -1 for a
  * row that names neither.
  */
 static int
@@ -72,8 +70,8 @@ audit_key(const struct optdef *d, int *part, size_t *off, size_t *size)
 }
 
 /*
- * Say each option given that no path read; 1 if there was one.  Only
- * write(2): a fatal signal's handler runs it.
+ * Say each option given that no path read.  Returns 1 if there was one.
+ * Only write(2): a fatal signal's handler runs it.
  */
 static int
 audit_say(void)
@@ -118,10 +116,9 @@ audit_cleanup(int sig)
 }
 
 /*
- * Once the command line is read and checked, as the mode starts: with
- * SC_OPT_AUDIT=1 in the environment, the audit runs at exit; and
- * SC_OPT_AUDIT_DROP=NAME, the tests' planted fault, drops every mark of
- * option NAME's field.
+ * Arm the audit at exit (SC_OPT_AUDIT=1) once the command line is
+ * checked; SC_OPT_AUDIT_DROP=NAME, the tests' planted fault, drops every
+ * mark of NAME's field.
  */
 __startup void
 opt_audit_arm(const struct options *o)

@@ -1,8 +1,7 @@
 /*
  * The options that need code of their own, each the function of its row
- * in opttab.c's table: what their argument says, checked and stored,
- * with netcat's words when it refuses one.  The credentials and codes
- * they take are blanked in argv here once read.
+ * in opttab.c: the argument checked and stored, or refused with netcat's
+ * words (exit 1).  Secrets are blanked in argv once read.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -29,8 +28,8 @@
 static char	*opt_keep(const char *);
 
 /*
- * -S: read the TCP MD5 key from the terminal, as netcat does when it sees
- * the option; without a terminal there is no key to read.
+ * -S: read the TCP MD5 key from the terminal, as netcat does; without one
+ * there is no key.
  */
 void
 opt_md5sig(struct cmdline *cl, const struct optdef *d, char *arg)
@@ -95,10 +94,7 @@ opt_listen_fd(struct cmdline *cl, const struct optdef *d, char *arg)
 	cl->listen_fd = 1;
 }
 
-/*
- * -X, --proxy-type: only the long name makes a listener a proxy; -X is the
- * protocol of -x's, which a listener refuses (step_proxy()).
- */
+/* -X, --proxy-type: only the long name makes a listener a proxy. */
 void
 opt_proxy_type(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -123,10 +119,8 @@ opt_proxy_user(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
- * Overwrite the len bytes of a secret at s, a command-line argument, in
- * place, once it has been copied: every user can read a command line
- * (ps(1), /proc/PID/cmdline), and what the kernel shows is argv's own
- * memory.  Its length stays, as curl leaves it.
+ * Overwrite the len bytes of the secret at s in argv, which ps(1) shows; its
+ * length stays, as curl does.
  */
 static void
 opt_hide_secret(char *s, size_t len)
@@ -135,9 +129,8 @@ opt_hide_secret(char *s, size_t len)
 }
 
 /*
- * A copy of arg, kept to the end of the program, and reachable to the
- * end so that no leak checker reports it: what a row that hides its
- * argument keeps in place of argv's bytes, which opt_hide() blanks.
+ * A copy of arg kept, and reachable, until exit, in place of argv's blanked
+ * bytes.
  */
 static char *
 opt_keep(const char *arg)
@@ -163,10 +156,8 @@ static const char *const opt_secret_headers[] = {
 };
 
 /*
- * Blank in arg, a command-line argument that the row d has read (and
- * copied what it keeps of), what its row says is a secret (enum
- * opt_hide), so that ps(1) shows the rest as given and pgrep -f finds
- * it.
+ * Blank in arg what d's row says is secret (enum opt_hide), once d has
+ * copied what it keeps.
  */
 __startup void
 opt_hide(const struct optdef *d, char *arg)
@@ -206,8 +197,8 @@ opt_hide(const struct optdef *d, char *arg)
 }
 
 /*
- * The proxy credentials are s, "user:pass" or "user" (the password then
- * asked for on the terminal), which is kept and cut in two in place.
+ * Take s, "user:pass" or "user" (password asked on the terminal), as the
+ * proxy credentials; s is kept and cut in place.
  */
 void
 opt_credentials(struct cmdline *cl, char *s)
@@ -224,10 +215,7 @@ opt_credentials(struct cmdline *cl, char *s)
 	cl->auth_nopass = 0;
 }
 
-/*
- * --proxy-auth user:pass; without a colon, the password is asked for on
- * the terminal.
- */
+/* --proxy-auth user[:pass]; without a password, it is asked on the terminal. */
 void
 opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -268,8 +256,8 @@ opt_mcast_loop(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
- * --allow, --deny (value bit 1) and their files (value bit 2): a rule,
- * or a file of them; exits on a bad one.
+ * --allow, --deny (value bit 1) and their files (bit 2); exits on a bad
+ * rule.
  */
 void
 opt_gate(struct cmdline *cl, const struct optdef *d, char *arg)
@@ -282,9 +270,8 @@ opt_gate(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
- * --auth user:password, --auth-file (value 1), --auth-token (value 2): a
- * user, a file of them, or the token; exits on a bad one.  Each is
- * copied: the row blanks a password or token in argv (opt_hide()).
+ * --auth, --auth-file (value 1), --auth-token (value 2), copied; exits on a
+ * bad one.
  */
 void
 opt_auth(struct cmdline *cl, const struct optdef *d, char *arg)
@@ -344,11 +331,7 @@ opt_retry(struct cmdline *cl, const struct optdef *d, char *arg)
 		    INT_MAX);
 }
 
-/*
- * --workers N or auto: the processes of a server of many clients; auto,
- * one for each processor it may run on (as taskset(1) confines it), else
- * each one online.
- */
+/* --workers N or auto (one per processor it may run on). */
 void
 opt_workers(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -367,8 +350,8 @@ opt_workers(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
- * --reconnect[=MAX]: dial again after a loss, up to MAX attempts each
- * time (none: for ever).
+ * --reconnect[=MAX]: dial again after a loss, up to MAX attempts (none: for
+ * ever).
  */
 void
 opt_reconnect(struct cmdline *cl, const struct optdef *d, char *arg)
@@ -379,10 +362,7 @@ opt_reconnect(struct cmdline *cl, const struct optdef *d, char *arg)
 	    opt_number("reconnect count", arg, 1, INT_MAX);
 }
 
-/*
- * --retry-interval TIME, at least RETRY_MIN_MS: tries that follow each
- * other without a pause would only spin the processor.
- */
+/* --retry-interval TIME, at least RETRY_MIN_MS so that tries do not spin. */
 void
 opt_retry_interval(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -396,11 +376,7 @@ opt_retry_interval(struct cmdline *cl, const struct optdef *d, char *arg)
 	cl->o->side.retry_ms = ms;
 }
 
-/*
- * A --keepalive time in whole seconds, rounded up: "0.2" is a second, not
- * the system's value.  Zero is refused: TCP has no keepalive time of 0,
- * and a probe every second is not what "0" says.
- */
+/* A --keepalive time in whole seconds, rounded up; 0 is refused (exits). */
 static int
 keepalive_time(const char *what, const char *arg)
 {
@@ -412,9 +388,8 @@ keepalive_time(const char *what, const char *arg)
 }
 
 /*
- * --keepalive=IDLE[,INTERVAL[,COUNT]]: times in whole seconds (rounded
- * up) as TCP takes them, a count of probes; an empty or missing field
- * keeps the system's value.
+ * --keepalive=IDLE[,INTERVAL[,COUNT]]; an empty field keeps the system's
+ * value.
  */
 void
 opt_keepalive(struct cmdline *cl, const struct optdef *d, char *arg)
@@ -464,10 +439,7 @@ opt_ssl_version(struct cmdline *cl, const struct optdef *d, char *arg)
 		c->max_version = v;
 }
 
-/*
- * --ssl-pin: a SHA-256 fingerprint in hex, 64 digits, with or without
- * colons between the bytes (as openssl x509 -fingerprint prints it).
- */
+/* --ssl-pin: a SHA-256 fingerprint, 64 hex digits, colons allowed. */
 void
 opt_ssl_pin(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -499,9 +471,8 @@ opt_ssl_pin(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
- * --secret[=CODE]: the code, copied, which its row blanks in argv
- * (opt_hide()); without one, secret_find() finds it.  Until then
- * the field holds "", which says the option is in effect.
+ * --secret[=CODE], copied; without one the field holds "" until
+ * secret_find().
  */
 void
 opt_secret(struct cmdline *cl, const struct optdef *d, char *arg)
@@ -568,8 +539,8 @@ opt_forward(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
- * --forward-file: the file's targets join the --forward ones where it
- * stands on the command line; SIGHUP reads it again.
+ * --forward-file: its targets join --forward's where it stands; SIGHUP reads
+ * it again.
  */
 void
 opt_forward_file(struct cmdline *cl, const struct optdef *d, char *arg)
@@ -611,10 +582,7 @@ opt_send_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
 		fatalx("send-proxy invalid: %s (v1 or v2)", arg);
 }
 
-/*
- * --ws-allow-origin, --ws-path: one more of a list (their rows keep
- * control characters out: no request line or header could match one).
- */
+/* --ws-allow-origin, --ws-path: one more of a list. */
 void
 opt_ws_list(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -640,8 +608,8 @@ opt_ws_list(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
- * --ws-header: one more line of the upgrade request; --ws-server-header
- * (d->value 1): of the server's answer.
+ * --ws-header (a request line), --ws-server-header (d->value 1: an answer
+ * line).
  */
 void
 opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
@@ -672,10 +640,8 @@ opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
- * --relay-limit KEY=VALUE, as often as there are limits to set: wait=TIME
- * (how long a client waits for its peer), per-addr=N (clients waiting
- * from one address at once), bytes=N and rate=N (a pair's, both ways
- * together: in all, and a second).  Exits on anything else.
+ * --relay-limit KEY=VALUE (wait=, per-addr=, bytes=, rate=); exits on
+ * anything else.
  */
 void
 opt_relay_limit(struct cmdline *cl, const struct optdef *d, char *arg)
@@ -706,9 +672,8 @@ opt_relay_limit(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
- * --trust-front WAY=ADDRESS, once for each front and way: the fronts at
- * ADDRESS are believed when they say their client's address that way.
- * Exits on a bad one.
+ * --trust-front WAY=ADDRESS: believe that front's client address; exits on a
+ * bad one.
  */
 void
 opt_trust_front(struct cmdline *cl, const struct optdef *d, char *arg)
@@ -722,10 +687,7 @@ opt_trust_front(struct cmdline *cl, const struct optdef *d, char *arg)
 	cl->o->side.front = &cl->o->front;
 }
 
-/*
- * --expect PATTERN and --send TEXT: a step each of the command line's
- * script, in the order given; refused in one line as the step is read.
- */
+/* --expect and --send: add a script step, in order; refused in one line. */
 static void
 opt_step(struct cmdline *cl, const char *word, const char *name,
     const char *arg)
@@ -754,11 +716,7 @@ opt_send(struct cmdline *cl, const struct optdef *d, char *arg)
 	opt_step(cl, "send", "--send", arg);
 }
 
-/*
- * --script FILE: its steps, read now and added to the command line's;
- * a file that cannot be read or is malformed is refused in one line,
- * naming its line.
- */
+/* --script FILE: read its steps now; refused in one line naming the line. */
 void
 opt_script(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -807,10 +765,7 @@ opt_timestamp(struct cmdline *cl, const struct optdef *d, char *arg)
 	o->flow.stamp = &o->stamp;
 }
 
-/*
- * --record FILE: each session's traffic in a file of its own; with -k
- * (sessions one after another) FILE must say where its number goes.
- */
+/* --record FILE; with -k, FILE must say where the session's number goes. */
 void
 opt_record(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -821,10 +776,8 @@ opt_record(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
- * A recording played (--replay, replay:) by rd, a side joined with the
- * socket far: whose part it plays (side=, else the party far is: a
- * listener's is the server's), at what speed; its file read once now,
- * so that a wrong one is refused in one line before anything is served.
+ * Set up the replay side rd joined with far (part, speed), its file read now
+ * so that a wrong one exits at start.
  */
 void
 opt_replay_setup(struct side *rd, const struct side *far)
@@ -863,10 +816,7 @@ opt_help(struct cmdline *cl, const struct optdef *d, char *arg)
 	cl->action = CL_HELP;
 }
 
-/*
- * --version: the version, then what was built in, for a bug report or to
- * know whether --ssl can work here.
- */
+/* --version: the version and what was built in. */
 void
 opt_version(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -883,9 +833,8 @@ opt_version(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
- * --dump-options: the table, for completions/gen.py, doc/man/gen.py and
- * the tests; --dump-modes, what each mode of sockcat's own refuses, for
- * the tests; --dump-topics, the topics, for doc/man/gen.py.
+ * --dump-options, --dump-modes, --dump-topics: the tables for the generators
+ * and the tests.
  */
 void
 opt_dump(struct cmdline *cl, const struct optdef *d, char *arg)

@@ -1,8 +1,7 @@
 /*
- * --secret's code, from wherever the command line says it is: the option
- * itself, SOCKCAT_SECRET, --secret-file, the terminal; or drawn here, by
- * a listener, and shown with the command the other side runs.  What the
- * code becomes is src/io/tlssecret.c's (tls_secret_key()).
+ * --secret's code, from the option, SOCKCAT_SECRET, --secret-file or the
+ * terminal, or drawn by a listener.  What the code becomes is
+ * src/io/tlssecret.c's.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -49,9 +48,8 @@ static char	 secret_relay_path[1024];
 static void	 secret_via(struct cmdline *);
 
 /*
- * The value of the environment's variable name, copied, then blanked and
- * removed, whatever it says: no program sockcat starts sees it (nor
- * SOCKCAT_SECRET whether or not --secret reads it).  NULL when unset.
+ * Copy, blank and remove the environment variable name, so no program we
+ * start sees it.  Returns the copy, or NULL when unset.
  */
 __startup char *
 secret_env_take(const char *name)
@@ -69,9 +67,8 @@ secret_env_take(const char *name)
 }
 
 /*
- * Take text as the code of o's side: a drawn code, kept as its symbols,
- * or one of the user's; either is said to be weak when it measures so.
- * A drawn code with a slip in it exits now, before any connection.
+ * Take text as o's side's code, warning when weak; a drawn code with a slip
+ * exits.
  */
 static void
 secret_take(struct options *o, const char *text)
@@ -101,10 +98,8 @@ secret_take(struct options *o, const char *text)
 }
 
 /*
- * Find the code of a --secret given without one: SOCKCAT_SECRET; else a
- * listener draws one, which it shows with the command the other side
- * runs once it listens (net_report_listen()); else it is asked for on
- * the terminal, without echo.  Then check it.  A step of cmdline_check().
+ * A step of cmdline_check(): find --secret's code (SOCKCAT_SECRET, a
+ * listener's drawn one, or the terminal) and check it.
  */
 __startup void
 secret_find(struct cmdline *cl)
@@ -141,12 +136,8 @@ secret_find(struct cmdline *cl)
 }
 
 /*
- * --via ws://HOST[:PORT][/PATH] or wss://: the relay behind a WebSocket
- * upgrade (--relay --websocket, or a web server in front of it), reached
- * over TLS with wss://, its certificate checked.  Sets sd's via (not
- * its WebSocket: the mode is given TLS with the peer, no WebSocket) and
- * the relay's host in secret_relay_host, *port.  Returns 0 when url is no
- * such URL.
+ * --via ws:// or wss://: set sd's via and the relay's host, *port.  Returns
+ * 0 when url is no such URL.
  */
 static __startup int
 secret_via_url(struct side *sd, const char *url, char **port)
@@ -186,11 +177,8 @@ secret_via_url(struct side *sd, const char *url, char **port)
 }
 
 /*
- * --via: the side dials the relay (HOST[:PORT], RDV_PORT unless given;
- * an IPv6 address in brackets) instead of its peer, or instead of
- * listening, and presents the name its code makes.  A code, drawn-looking
- * or not, that a relay could guess offline is refused: the relay sees the
- * name, and a handshake.  secret_find()'s last step, with --via.
+ * --via: dial the relay instead of the peer (or listening); a code a relay
+ * could guess offline exits.
  */
 static __startup void
 secret_via(struct cmdline *cl)
@@ -250,10 +238,7 @@ ports:
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 }
 
-/*
- * --print-psk: the key --secret's code makes, in hex on a line of its
- * own, for openssl's -psk; then exit.
- */
+/* --print-psk: print the key --secret's code makes, in hex, and exit. */
 __dead void
 secret_print_psk(struct cmdline *cl)
 {

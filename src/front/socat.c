@@ -1,10 +1,7 @@
 /*
- * Invoked as "socat" (a link to sockcat, as busybox's are): socat's
- * command line, "socat [OPTIONS] ADDRESS ADDRESS".  Its options are
- * mapped onto ours, its addresses read in its grammar into the two sides
- * of a pair (src/front/pair.c), and its messages written in its form.
- * An option of socat's that sockcat does not carry out is refused, by
- * its name, with status 1: a script that relies on it learns so at once.
+ * Invoked as "socat": socat's command line, its options mapped onto ours,
+ * its addresses read in its grammar into a pair (pair.c), its messages in
+ * its form.  An option we do not carry out is refused by name, status 1.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -81,8 +78,8 @@ static const char socat_usage[] =
 "   sockcat-socat(7): a table of each kind, option group and difference.\n";
 
 /*
- * socat's -hh and -hhh: every option an address takes, a line each (socat's
- * other names of it after its own), wrapped before the 79th column.
+ * socat's -hh and -hhh: every address option, a line each, within 79
+ * columns.
  */
 static __startup void
 socat_usage_options(void)
@@ -115,9 +112,8 @@ socat_usage_options(void)
 }
 
 /*
- * The value of socat's option argv[*i], whose name is n bytes (-rFILE or
- * -r FILE): attached, or the next word, which *i then passes; NULL when
- * there is none, or, with need, said in socat's words.
+ * The value of option argv[*i] (name n bytes), attached or next (*i passes
+ * it); NULL when none, said if need.
  */
 static __startup const char *
 socat_value(int argc, char **argv, int *i, size_t n, int need)
@@ -132,10 +128,7 @@ socat_value(int argc, char **argv, int *i, size_t n, int need)
 	return (NULL);
 }
 
-/*
- * Seconds, as socat's -t and -T take them ("0.5"), in milliseconds, a
- * fraction of one rounded up: test.sh sleeps with "-T 0.000002".
- */
+/* socat's seconds ("0.5") in milliseconds, a fraction rounded up. */
 static __startup long long
 socat_seconds(const char *opt, const char *arg)
 {
@@ -151,9 +144,8 @@ socat_seconds(const char *opt, const char *arg)
 }
 
 /*
- * socat's -b: the most bytes a read moves, as socat's limit (half of
- * SIZE_MAX, a CRLF rewrite doubling what is read) and its words, and
- * ours, the pump's buffers being sized by an unsigned int.
+ * socat's -b: the most bytes a read moves, within socat's limit and ours.
+ * Exits on a bad one.
  */
 static __startup u_int
 socat_block(const char *arg)
@@ -195,11 +187,7 @@ static const struct {
 	{ "syslog", LOG_SYSLOG }, { "user", LOG_USER }, { "uucp", LOG_UUCP },
 };
 
-/*
- * socat's -lf FILE (appended to), -ls (stderr), -ly[FACILITY] (syslog,
- * the daemon's by default) and -lm[FACILITY] (stderr until started, then
- * syslog): where messages go from now on.
- */
+/* socat's -lf, -ls, -ly and -lm: where messages go from now on. */
 static __startup void
 socat_log_dest(const char *opt, const char *arg)
 {
@@ -266,10 +254,8 @@ socat_unlock(int sig)
 }
 
 /*
- * Take the lock file path as socat does: the process's id written to a
- * file of its own, then linked under path, which fails if path is there
- * (whatever it is: lstat's test, then link's, which no two take).
- * Returns 0 when taken, 1 when another holds it, or -1 with errno.
+ * Take the lock file path as socat does (a link, atomic).  Returns 0 when
+ * taken, 1 when held, or -1 with errno.
  */
 static __startup int
 socat_lock_try(const char *path)
@@ -301,10 +287,8 @@ socat_lock_try(const char *path)
 }
 
 /*
- * socat's -L and an address's lockfile= (wait: 0), -W and waitlock= (1):
- * take the lock file path before the address is opened, or say it is
- * held, status 1; -W looks again each second until it is free.  It is
- * removed when sockcat ends.
+ * socat's -L, lockfile= (wait 0), -W, waitlock= (1): take path, or exit 1
+ * when held; -W waits.  Removed at exit.
  */
 __startup void
 socat_lock(const char *path, int wait)
@@ -341,8 +325,8 @@ struct socat_cl {
 };
 
 /*
- * socat's option argv[*i] into cl's options (or sc), *i past its value;
- * -h and -V answer and exit here.
+ * Read socat's option argv[*i] into cl (or sc), *i past its value; -h and -V
+ * exit.
  */
 static __startup void
 socat_option(struct cmdline *cl, struct socat_cl *sc, int argc, char **argv,
@@ -425,9 +409,8 @@ socat_option(struct cmdline *cl, struct socat_cl *sc, int argc, char **argv,
 }
 
 /*
- * Read socat's command line into cl's options and return the index in
- * argv of its first address.  The addresses are the pair's, read in
- * socat's grammar (side.dialect).
+ * Read socat's command line into cl.  Returns the index in argv of its first
+ * address.
  */
 __startup int
 socat_cmdline(struct cmdline *cl, int argc, char **argv)

@@ -165,12 +165,9 @@ stats_init(const struct options *o)
 }
 
 /*
- * Erase the live line, if it is shown, so that a message can be printed
- * in its place; the next refresh draws it again.  Only write(2): a signal
- * handler may call this.  st.shown is set just before the line is written
- * and cleared just after it is erased, so that a signal between the two
- * steps erases once too often, which shows nothing, rather than leave the
- * line on the screen.
+ * Erase the live line, if shown; only write(2), for signal handlers.
+ * st.shown is set before the line is drawn and cleared after it is
+ * erased, so a signal between erases once too often rather than never.
  */
 static void
 stats_clear(void)
@@ -184,9 +181,8 @@ stats_clear(void)
 }
 
 /*
- * Before a message: a warning or an error keeps the live line, drawn once
- * more with the figures at that moment and ended, above it (what had
- * moved when it went wrong is worth reading); anything else erases it.
+ * Before a message: keep the live line, drawn once more, for a warning or
+ * error; else erase it.
  */
 static void
 stats_log_clear(int warning)
@@ -201,9 +197,8 @@ stats_log_clear(int warning)
 }
 
 /*
- * Write received data to a terminal stdout that the live line shares: the
- * line is erased first, and not drawn again until the data ends a line,
- * so that it never covers what was received.
+ * Write to a terminal stdout that the live line shares: erased first, drawn
+ * again only after a line ends.
  */
 static ssize_t
 stats_out_write(struct endpoint *ep, const void *p, size_t n)
@@ -242,11 +237,8 @@ enum stats_field {
 };
 
 /*
- * Draw the live line as things stand.  A terminal too narrow for it all
- * loses the fields that say least first: a direction that moved nothing,
- * the time so far, then the counts; the rate and the time left go last,
- * and what is still too wide is cut ("\r" takes no column; the last column
- * stays free, a wrapped line would stay on the screen).
+ * Draw the live line, dropping the least telling fields first on a narrow
+ * terminal.
  */
 static void
 stats_draw(void)
@@ -351,9 +343,8 @@ stats_tick(void *arg)
 }
 
 /*
- * The --stats line as it stands now: what was sent and received so far
- * (nothing before the first transfer, in no time).  Only write(2) and
- * integer arithmetic.
+ * Write the --stats line as it stands.  Only write(2) and integer
+ * arithmetic.
  */
 static void
 stats_line(void)
@@ -417,10 +408,7 @@ stats_line(void)
 	log_write_quiet(STDERR_FILENO, l.buf, l.len);
 }
 
-/*
- * The figures so far, asked for (SIGUSR1 in a forwarder), with or
- * without --stats; the program goes on.  Called from the loop.
- */
+/* Print the figures so far (SIGUSR1); called from the loop. */
 void
 stats_report(void)
 {
@@ -431,10 +419,8 @@ stats_report(void)
 }
 
 /*
- * The end: erase the live line and, with --stats, print the final line
- * (nothing before the first transfer).  Runs once: from main(), from
- * exit() or at a fatal signal (sig), where only what is safe in a
- * signal handler is done: write(2) and integer arithmetic.
+ * Erase the live line and, with --stats, print the final one.  Runs once,
+ * perhaps from a signal handler (sig): only async-signal-safe work.
  */
 static void
 stats_finish(int sig)
