@@ -1,12 +1,8 @@
 /*
- * Terminal devices as endpoints: a serial line (serial:DEVICE,SPEED) set
- * to raw 8N1 at a speed and put back as it was at exit, and a new
- * pseudo-terminal (pty:LINK) whose terminal side a symbolic link names
- * for a program that wants a serial port, the link removed at exit.
- * Two of each per process at most (two joined: a null modem): the
- * clean-up at exit and on every signal that ends the process
- * (cleanup_on_signals()) knows them by heart, in a table of fixed size
- * that a signal handler can walk.
+ * Terminal devices as endpoints: a serial line set raw at a speed, and a
+ * new pseudo-terminal named by a symbolic link, each put back at exit.
+ * Two of each per process at most, in fixed tables that the clean-up on a
+ * signal (cleanup_on_signals()) can walk.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -107,11 +103,8 @@ static struct {
 } ptylinks[DEVICES_MAX] = { { .fd = -1 }, { .fd = -1 } };
 
 /*
- * The termios speed of v bits per second; or, with codes, a terminal's
- * ispeed= or ospeed= (socat's): bits per second (19200), or the code
- * socat gives cfsetispeed(3) as it is (its ispeed=14 is B19200 on
- * Linux); the two sets of numbers do not meet.  Returns -1 (errno
- * EINVAL) when the system has no such speed.
+ * Set *speed to the termios speed of v bits per second, or with codes
+ * socat's cfsetispeed(3) code too.  Returns -1 (EINVAL) when there is none.
  */
 static int
 device_speed(unsigned long v, int codes, speed_t *speed)
@@ -151,9 +144,8 @@ device_is_speed(unsigned long v)
 }
 
 /*
- * Set the input and output speeds of t to ispeed and ospeed, each a
- * number device_speed() reads with codes, or -1: as it is.  Returns -1
- * with errno.
+ * Set t's input and output speeds (as device_speed() reads them with codes;
+ * -1: as it is).  Returns -1 with errno.
  */
 static int
 device_set_speeds(struct termios *t, long ispeed, long ospeed)
@@ -170,10 +162,9 @@ device_set_speeds(struct termios *t, long ispeed, long ospeed)
 }
 
 /*
- * Give the terminals their own modes back; at exit after what we wrote
- * has gone out, unless a line may be held up by its flow control (then,
- * and on a fatal signal, at once).  At exit a terminal left in our modes
- * is said; on a signal nothing is (async-signal-safe).
+ * Give the terminals their own modes back: at exit after the output has
+ * drained (unless flow control may hold it), at once on a fatal signal
+ * (sig), where nothing is said (async-signal-safe).
  */
 static void
 term_cleanup(int sig)
@@ -201,9 +192,8 @@ term_slot(void)
 }
 
 /*
- * Set t on the terminal fd, whose own modes are in terms[i].saved, and
- * hold keep (fd or a copy of it) to put them back at exit.  Returns -1
- * with errno, the terminal's modes put back.
+ * Set t on fd, its own modes in terms[i].saved, holding keep to put them
+ * back at exit.  Returns -1 with errno, the modes put back.
  */
 static int
 term_set(size_t i, int keep, int fd, const struct termios *t, int drain)
@@ -233,9 +223,8 @@ tty_want_any(const struct tty_want *w)
 }
 
 /*
- * One more change of w's, after those before it: in field, the bits of
- * mask set to bits (TTY_CC: c_cc[mask] = bits); name is the option's.
- * Returns -1 with errno (E2BIG: TTY_OPS_MAX already).
+ * Add one change to w: field's mask bits set to bits (TTY_CC: c_cc[mask] =
+ * bits).  Returns -1 with errno (E2BIG: full).
  */
 int
 tty_want_add(struct tty_want *w, enum tty_field field, unsigned int mask,
@@ -270,14 +259,9 @@ tty_want_name(const struct tty_want *w)
 }
 
 /*
- * socat's composite modes, as measured on it (a pseudo-terminal's stty(1)
- * after each): raw clears every input flag, OPOST, ISIG, ICANON and XCASE;
- * rawer clears every flag, but for the size of a character (8 bits) and,
- * unlike socat's, the speeds and CREAD: a serial line's speed 0 hangs it
- * up, and without CREAD it reads nothing; cfmakeraw is cfmakeraw(3); sane
- * sets the flags stty(1)'s sane does, the special characters, the speeds,
- * the size of a character, parity and IXON left as they are.  The first
- * three read a byte at a time (VMIN 1, VTIME 0).
+ * socat's composite modes (raw, rawer, cfmakeraw, sane), as measured on
+ * socat; unlike socat's, rawer keeps the speeds and CREAD, without which
+ * a serial line hangs up or reads nothing.
  */
 static void
 tty_composite(struct termios *t, enum tty_field what)
@@ -315,9 +299,8 @@ tty_composite(struct termios *t, enum tty_field what)
 }
 
 /*
- * socat's modes of a terminal, as w says, in t: each change in the order
- * written, then the speeds as device_speed() reads them with codes.
- * Returns -1 with errno (EINVAL: a speed the system has not).
+ * Apply w's changes to t in order, then the speeds.  Returns -1 with errno
+ * (EINVAL: no such speed).
  */
 int
 tty_modes(struct termios *t, const struct tty_want *w)
@@ -348,8 +331,8 @@ tty_modes(struct termios *t, const struct tty_want *w)
 }
 
 /*
- * The terminal on fd in the modes w says now, its own not kept: the
- * caller has kept them (serial_open()).  Returns -1 with errno.
+ * Put the terminal fd in w's modes, its own not kept (the caller keeps
+ * them).  Returns -1 with errno.
  */
 int
 tty_modes_apply(int fd, const struct tty_want *w)
@@ -364,11 +347,9 @@ tty_modes_apply(int fd, const struct tty_want *w)
 }
 
 /*
- * The terminal on fd in socat's modes, as tty_modes() sets them.  Its
- * own modes come back at exit and on a fatal signal, as socat puts them
- * back: a shell's terminal left raw and silent would look dead.  Two
- * terminals a process at most.  Returns -1 with errno (ENOTTY: fd is no
- * terminal).
+ * Put the terminal fd in w's modes; its own come back at exit and on a
+ * fatal signal, as socat does.  Two terminals per process at most.
+ * Returns -1 with errno (ENOTTY: fd is no terminal).
  */
 int
 tty_modes_set(int fd, const struct tty_want *w)
@@ -401,12 +382,10 @@ tty_modes_set(int fd, const struct tty_want *w)
 }
 
 /*
- * Open the serial line path (never our controlling terminal), for us
- * alone (flock(2): a second sockcat on it is refused), and make it raw
- * 8N1 at bps bits per second (0: its speed as it is), the modem's lines
- * ignored, with RTS/CTS flow control if crtscts and none otherwise; its
- * own modes come back at exit.  Returns a descriptor, non-blocking, or
- * -1 with *cause (to free) saying why, without the address.
+ * Open the serial line path for us alone (flock(2)), never as controlling
+ * terminal, raw 8N1 at bps (0: as it is), RTS/CTS if crtscts; its modes
+ * come back at exit.  Returns a non-blocking descriptor, or -1 with *cause
+ * (to free).
  */
 int
 serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
@@ -477,9 +456,8 @@ fail:
 }
 
 /*
- * Give the serial line at path back: its own modes, once what was written
- * has gone out (unless its flow control may hold it up), and its lock.
- * The endpoint's descriptor is its session's to close.
+ * Give path back: its modes once the output drained, and its lock.  The
+ * descriptor is the session's to close.
  */
 void
 serial_release(const char *path)
@@ -503,8 +481,7 @@ serial_release(const char *path)
 }
 
 /*
- * Remove the link to our pseudo-terminal, if it is still the one we
- * made (same device and inode), not one put there since.
+ * Remove link i if it is still ours (same device and inode).
  * Async-signal-safe.
  */
 static void
@@ -534,10 +511,8 @@ ptylink_cleanup(int sig)
 }
 
 /*
- * Remove the link path to our pseudo-terminal (NULL: it has none) and
- * close its terminal side (slave, which ptylink_open() gave; -1: none),
- * so that a program that has it open reads end-of-file; the master is
- * its session's to close.
+ * Remove the link path (or NULL) and close slave (or -1), so its readers see
+ * end-of-file; the master is the session's.
  */
 void
 ptylink_release(const char *path, int slave)
@@ -590,11 +565,9 @@ pty_wait_cb(void *arg)
 }
 
 /*
- * Wait, on the loop, until a process has opened the terminal side of the
- * pseudo-terminal whose master is fd (ours closed): while nobody has it
- * open, the master polls as hung up (POLLHUP), which is looked at every
- * interval_ms, as socat's pty-wait-slave does.  Runs the loop itself:
- * not from one of its callbacks.  Returns 0, or -1 with errno.
+ * Run the loop until a process opens the terminal side of master fd,
+ * polling every interval_ms, as socat's pty-wait-slave.  Not from a loop
+ * callback.  Returns 0, or -1 with errno.
  */
 int
 ptylink_wait_slave(int fd, long long interval_ms)
@@ -620,10 +593,8 @@ ptylink_wait_slave(int fd, long long interval_ms)
 }
 
 /*
- * May the link path be made?  Not when something is there, unless it is
- * a link of the user's own to a pseudo-terminal that has gone (left by a
- * sockcat that was killed), which is removed: another user's link is
- * theirs.
+ * May the link path be made?  A stale link of the user's own to a gone pty
+ * is removed; anything else refuses.
  */
 static int
 ptylink_free(const char *path)
@@ -646,8 +617,8 @@ ptylink_free(const char *path)
 }
 
 /*
- * Make a new pseudo-terminal into pt, raw, then in the modes w says.
- * Returns -1 with errno (nothing left open).
+ * Make a new pty into pt, raw then in w's modes.  Returns -1 with errno,
+ * nothing left open.
  */
 static int
 ptylink_make(struct pty *pt, const struct tty_want *w)
@@ -675,14 +646,10 @@ fail:
 }
 
 /*
- * Make a new pseudo-terminal, raw and then in the modes w says (socat's
- * options), its terminal side named by a symbolic link at path, removed
- * at exit; with path NULL (socat's PTY without link=) by its own name
- * alone, which the caller says.  The terminal side stays open here too,
- * so that its modes last while programs open and close it, and the master
- * never reads end-of-file.  Returns the master, non-blocking, and sets
- * *slave and name (of namesz bytes), the terminal's (/dev/pts/N); or -1
- * with *cause (to free).
+ * Make a new pseudo-terminal in w's modes, named by a link at path (NULL:
+ * none) removed at exit.  The terminal side stays open (*slave) so its
+ * modes last; its name goes in name (namesz bytes).  Returns the master,
+ * non-blocking, or -1 with *cause (to free).
  */
 int
 ptylink_open(const char *path, const struct tty_want *w, int *slave,
@@ -765,8 +732,8 @@ fail:
 }
 
 /*
- * Read from a terminal device: EIO (the far side of a pseudo-terminal
- * closed, a line hung up) is its end-of-file.
+ * Read from a terminal device; EIO (hung up, far side closed) is
+ * end-of-file.
  */
 static ssize_t
 device_read(struct endpoint *ep, void *p, size_t len)
@@ -783,9 +750,8 @@ static const struct ep_ops device_ops = {
 };
 
 /*
- * Add the terminal device fd (serial_open(), ptylink_open()) to s as the
- * endpoint name, which owns it from now on.  Its writing side never ends:
- * a line has no end-of-file to send.
+ * Add the terminal fd to s as endpoint name, which owns it; its writing side
+ * never ends.
  */
 struct endpoint *
 device_endpoint(struct session *s, const char *name, int fd)

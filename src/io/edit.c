@@ -1,23 +1,9 @@
 /*
  * A line typed on a terminal and edited before it is sent (--chat,
- * --readline, a --room's operator): the terminal echoes nothing (cbreak, stdio_tty_raw()),
- * and the keys are applied here.  Printable
- * bytes (UTF-8 included) are put in at the cursor; Enter finishes the
- * line; Left, Right, Home, End, Delete, erase, ^A, ^E, ^B, ^F, ^K, ^U and
- * ^W edit it (ESC b and ESC f move by words); ^D on an empty line ends
- * the input; with a history, Up and Down bring back the lines sent
- * before (kept in a file too with edit_history_file(), as socat's
- * history= does); other escape sequences and controls are ignored.
- * A line typed after the owner's half line starts as its EDIT_PROMPT_*
- * says (beside a peer: editpeer.c).
- *
- * A line wider than the terminal takes several rows: it is always
- * redrawn from its first row (which must start in the first column), as
- * readline does, so that no stale row is left behind; edit_hide() takes
- * it off the screen before the owner shows something else.  A character
- * is taken to fill one column, a tab as many as reach the next multiple
- * of eight.  The owner's endpoint reads the finished lines
- * (edit_attach()).
+ * --readline, a room's operator): the terminal in cbreak mode, the keys
+ * applied here, a history, and a line over several rows always redrawn
+ * from its first, as readline does.  The owner's endpoint reads the
+ * finished lines (edit_attach()); beside a peer, see editpeer.c.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -39,11 +25,9 @@
 static struct edit	*edit_winch_e;
 
 /*
- * Set e up: echo to the descriptor echo (-1: nowhere), keep a history of
- * up to EDIT_HISTORY lines when history is set; before (when not NULL) is
- * called before a key that shows something (once the owner's half line
- * is ended, e->midline), after after each key (to show the line again
- * when e->redraw says so), both with arg.
+ * Set e up: echo to echo (-1: nowhere), a history if history is set;
+ * before (or NULL) runs before a key that shows something, after after
+ * each key, both with arg.
  */
 __startup void
 edit_init(struct edit *e, int echo, int history, void (*before)(void *),
@@ -130,9 +114,8 @@ edit_measure(struct edit *e)
 }
 
 /*
- * The column after s (n bytes) shown from column w: a tab reaches the
- * next multiple of eight, a character takes one, a terminal's escape
- * sequence (a prompt's colours) none.
+ * The column after s (n bytes) shown from column w; a tab to the next
+ * eighth, an escape sequence none.
  */
 static size_t
 edit_cols(const char *s, size_t n, size_t w)
@@ -180,12 +163,8 @@ edit_up(const struct edit *e, size_t n)
 }
 
 /*
- * Take the line off the screen: every row of it is cleared, from its last
- * to its first, and the cursor is left in the first column of the first.
- * Row by row, not "clear to the end of the screen": tmux and others keep
- * a whole screen so cleared in their history, where a person scrolling
- * back would find stale copies of the line.  Nothing is written when
- * nothing of it is shown.
+ * Take the line off the screen row by row, cursor left at its start; row by
+ * row so no terminal history keeps stale copies.
  */
 void
 edit_hide(struct edit *e)
@@ -207,11 +186,8 @@ edit_hide(struct edit *e)
 }
 
 /*
- * Show the line being typed again, from its first row, in place of what
- * that row shows, and put the cursor where it is in the line.  A line
- * that ends at the last column of a row has the cursor taken to the next
- * row, so that where it stands never depends on the terminal's way of
- * holding a wrap back.
+ * Show the line again from its first row, the cursor at its place (on the
+ * next row after a full row).
  */
 void
 edit_show(struct edit *e)
@@ -275,10 +251,8 @@ edit_set_prompt(struct edit *e, const char *text, size_t n)
 }
 
 /*
- * After each key, or a new window size: the owner's after, or else (the
- * lines of a peer, edit_terminal()) the line again if it changed, unless
- * what the peer sent is still on its way to the screen (the line comes
- * back after it, edit_rx_tap()).
+ * After each key or resize: the owner's after, or redraw the line unless the
+ * peer's output is still on its way.
  */
 static void
 edit_after(struct edit *e)
@@ -289,11 +263,7 @@ edit_after(struct edit *e)
 		edit_show(e);
 }
 
-/*
- * SIGWINCH: the terminal has a new width.  A terminal that reflows its
- * lines keeps the cursor on the same character, so the line's first row
- * is found again with the new width, and the line is drawn anew.
- */
+/* SIGWINCH: find the line's first row again at the new width and redraw it. */
 static void
 edit_winch(int sig, void *arg)
 {
@@ -308,10 +278,7 @@ edit_winch(int sig, void *arg)
 	edit_after(e);
 }
 
-/*
- * Follow the terminal's width (on, at the start) or stop (off).  Only one
- * editor at a time follows it.
- */
+/* Follow the terminal's width (on) or stop (off); one editor at a time. */
 void
 edit_watch(struct edit *e, int on)
 {
@@ -332,8 +299,8 @@ edit_watch(struct edit *e, int on)
 }
 
 /*
- * Put text in place of the line being typed (a line of the history, never
- * longer than a line's buffer), the cursor at its end; it is shown again.
+ * Replace the line being typed with text (a history line), the cursor at its
+ * end.
  */
 static void
 edit_set(struct edit *e, const char *text)
@@ -345,8 +312,8 @@ edit_set(struct edit *e, const char *text)
 }
 
 /*
- * Keep line (len bytes), unless it is empty or the last one again.
- * Returns 1 if it was kept.
+ * Keep line (len bytes) in the history unless empty or a repeat.  Returns 1
+ * if kept.
  */
 static int
 edit_keep(struct edit *e, const char *line, size_t len)
@@ -369,9 +336,8 @@ edit_keep(struct edit *e, const char *line, size_t len)
 }
 
 /*
- * Keep the line just finished in the history, and at the end of its
- * file, at once: ^C ends the program with no time to save anything.  A
- * file that cannot be written to is said once, and left alone.
+ * Keep the finished line in the history and its file at once (^C leaves no
+ * time); a write failure is said once.
  */
 static void
 edit_remember(struct edit *e)
@@ -422,11 +388,9 @@ edit_history(struct edit *e, int dir)
 }
 
 /*
- * Keep the history in the file path too (--readline-history): the lines
- * it holds, one a line and the newest last, come back with Up, and each
- * line sent is added at its end.  The file is made if need be, readable
- * by its owner only (the lines may be secrets), and cut to its last
- * EDIT_HISTORY lines.  Returns -1 with errno and *why, in words.
+ * Keep the history in path too: read now, each line sent appended, the
+ * file made owner-only and cut to EDIT_HISTORY lines.  Returns -1 with
+ * errno and *why, in words.
  */
 int
 edit_history_file(struct edit *e, const char *path, const char **why)
@@ -491,10 +455,8 @@ edit_submit(struct edit *e)
 }
 
 /*
- * The line fills its buffer: what is typed so far goes on its way, as
- * the start of the line and without a newline, and the rest of it is
- * typed on; the peer gets the line as it was typed.  What is shown of
- * it stays, and the rest is typed on the next row.
+ * The line fills its buffer: send what is typed so far without a newline,
+ * and type on.
  */
 static void
 edit_piece(struct edit *e)
@@ -660,12 +622,8 @@ edit_sequence(struct edit *e, unsigned char f)
 }
 
 /*
- * Before a key that shows something.  At a line's first key: a half line
- * of the owner's that asks for a secret (noecho=) has the line typed
- * unseen after it; else the line takes its prompt (EDIT_PROMPT_*):
- * prompt=, in place of the owner's half line if one is shown, or that half
- * line.  A half line shown while the line is typed is its new prompt too;
- * one that is no prompt is ended.  Then the owner is called.
+ * Before a key that shows something: at a line's first key, set its prompt
+ * (EDIT_PROMPT_*, noecho=); then call the owner's before.
  */
 static void
 edit_before(struct edit *e)
@@ -811,9 +769,8 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 }
 
 /*
- * Read the terminal of ep, whose editor e is, for the pump: the finished
- * lines, or nothing yet (EAGAIN); 0 once ^D has been typed on an empty
- * line and every line before it has been read.
+ * The finished lines, for the pump; EAGAIN when none, 0 after ^D on an empty
+ * line once all are read.
  */
 static ssize_t
 edit_read(struct endpoint *ep, void *p, size_t n)

@@ -1,8 +1,7 @@
 /*
  * The line editor beside a peer (--readline, socat's READLINE): the
- * peer's half line kept as the prompt of the line typed after it, and the
- * channel that writes the peer's bytes to the terminal kept clear of the
- * line being typed (edit_terminal()).  The editor itself is edit.c's.
+ * peer's half line as the prompt, and the peer's output kept clear of the
+ * line being typed.  The editor itself is edit.c's.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -19,14 +18,10 @@ static void	edit_rx_tap(struct channel *, const unsigned char *, size_t,
 		    void *);
 
 /*
- * How a line typed after the peer's half line starts (--readline and
- * socat's READLINE): the half line is its prompt, unless noprompt (a row
- * of its own) or prompt (when not NULL: that, in place of it) say
- * otherwise; a half line the extended regular expression noecho (when
- * not NULL) matches has the line typed after it neither shown nor kept
- * (a password asked for, as socat's noecho=).  prompt stays the
- * caller's.  Returns -1 with errno (EINVAL: noecho is no regular
- * expression).
+ * How a line typed after the peer's half line starts: that half line,
+ * a row of its own (noprompt), or prompt (not NULL, stays the caller's);
+ * after a half line matching the ERE noecho, unseen and not kept.
+ * Returns -1 with errno (EINVAL: noecho is no regular expression).
  */
 static int
 edit_prompt(struct edit *e, const char *prompt, int noprompt,
@@ -49,12 +44,9 @@ edit_prompt(struct edit *e, const char *prompt, int noprompt,
 }
 
 /*
- * --readline's and READLINE's editor e: the keys echoed where the
- * terminal shows (stdout, else stderr), a history, kept in the file
- * history too when not NULL, and a line typed after the peer's half line
- * started as prompt, noprompt and noecho say (edit_prompt()).  Returns
- * -1 with errno, *what (the history's file, or what failed) and *why, in
- * words.
+ * Set up e for --readline and READLINE: echo where the terminal shows, a
+ * history (in the file history if not NULL), prompts as edit_prompt().
+ * Returns -1 with errno, *what and *why, in words.
  */
 int
 edit_readline(struct edit *e, const char *history, const char *prompt,
@@ -79,11 +71,8 @@ edit_readline(struct edit *e, const char *history, const char *prompt,
 }
 
 /*
- * The owner has shown p (n bytes) on the terminal: whether its last line
- * is finished, and with EDIT_PROMPT_HALF or noecho= the end of its half
- * line (after the last newline or carriage return, EDIT_PROMPT_MAX - 1
- * bytes at most), kept as the next line's prompt.  A half line that
- * cannot be kept is not a prompt: the line typed after it starts a row.
+ * Note what the owner showed (p, n bytes): whether its last line is
+ * finished, and its half line as the next prompt.
  */
 static void
 edit_shown(struct edit *e, const void *p, size_t n)
@@ -123,12 +112,8 @@ edit_shown(struct edit *e, const void *p, size_t n)
 }
 
 /*
- * What the peer sends, on its way to the terminal: the half-typed line
- * shown, all its rows, is wiped first (it comes back below,
- * edit_rx_tap(), whose argument is the editor).  It is only ever shown
- * when nothing of the peer's waits to be written, so the wipe goes
- * straight to the terminal.  Then the channel's own rewrite, if it had
- * one (socat's crlf), with its state.
+ * Wipe the typed line before the peer's bytes go to the terminal, then the
+ * channel's own rewrite.
  */
 static size_t
 edit_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
@@ -150,8 +135,8 @@ edit_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 }
 
 /*
- * Once a line of the peer's is shown, and nothing more of the peer's
- * waits, the typed one again.
+ * Show the typed line again once the peer's line is shown and nothing more
+ * waits.
  */
 static void
 edit_rx_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
@@ -166,11 +151,9 @@ edit_rx_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 }
 
 /*
- * The terminal on stdin edits the lines in reads (cbreak mode, restored
- * at exit), and what the channel rx (when not NULL) writes to a terminal
- * on stdout keeps clear of the line being typed: the line is wiped
- * before, and shown again after it, until edit_terminal_end().  Returns
- * -1 with errno.
+ * Edit the lines in reads on stdin (cbreak mode, restored at exit); what
+ * rx (or NULL) writes to a terminal stdout keeps clear of the line until
+ * edit_terminal_end().  Returns -1 with errno.
  */
 int
 edit_terminal(struct edit *e, struct endpoint *in, struct channel *rx)

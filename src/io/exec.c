@@ -53,8 +53,8 @@ exec_cmd_init(struct exec_cmd *cmd, const char *text)
 }
 
 /*
- * Fill cmd from the text of -e (words split on blanks, no shell, found on
- * PATH) or -c (given to /bin/sh -c).  Returns -1 with errno and *cause.
+ * Fill cmd from -e's text (words, PATH) or -c's (/bin/sh -c).  Returns -1
+ * with errno and *cause.
  */
 int
 exec_cmd_parse(struct exec_cmd *cmd, const char *text, int shell,
@@ -105,9 +105,8 @@ nomem:
 }
 
 /*
- * cmd as argv (its words, NULL after them; argv[0] the program, looked
- * for on PATH) gives it, text what messages call it: as exec_cmd_parse()
- * makes it of a line.  Returns 0, or -1 with *cause set.
+ * Fill cmd from argv (argv[0] looked for on PATH), text its name in
+ * messages.  Returns 0, or -1 with *cause set.
  */
 int
 exec_cmd_argv(struct exec_cmd *cmd, const char *text, char *const *argv,
@@ -162,10 +161,9 @@ exec_usable(const char *path)
 }
 
 /*
- * The next place to look for name along the PATH-like list *list: written
- * into file (size bytes), *list moved on.  Returns 1, or 0 at the end of
- * the list; a place too long for file is skipped.  An empty element is the
- * current directory.  No allocation: a vfork(2) child calls it too.
+ * Write the next place to look for name along *list into file (size
+ * bytes), moving *list on.  Returns 1, or 0 at the end.  No allocation: a
+ * vfork(2) child calls it.
  */
 static int
 exec_path_next(const char **list, const char *name, char *file, size_t size)
@@ -189,9 +187,8 @@ exec_path_next(const char **list, const char *name, char *file, size_t size)
 }
 
 /*
- * Check before anything is started that the program exists and can be
- * executed, looking for it on PATH when its name has no slash, so that a
- * typing error is reported once, at once.  Returns -1 with *cause set.
+ * Check that the program exists and is executable (on PATH if no slash),
+ * before anything starts.  Returns -1 with *cause set.
  */
 int
 exec_cmd_check(const struct exec_cmd *cmd, char **cause)
@@ -221,9 +218,8 @@ exec_cmd_check(const struct exec_cmd *cmd, char **cause)
 }
 
 /*
- * Send sig to c's program and, where it leads a process group, to the
- * whole group: what it started ends with it.  Only while it is not
- * reaped, so that its number is nobody else's.
+ * Send sig to c's program, and its process group if it leads one; only while
+ * it is not reaped.
  */
 static void
 exec_signal(const struct child *c, int sig)
@@ -284,9 +280,8 @@ exec_kill_cb(void *arg)
 }
 
 /*
- * Ask c to end (SIGTERM) and kill it (SIGKILL) if it is still running
- * EXEC_KILL_GRACE_MS later, from the loop's timers, its group with it.
- * It is reaped as usual.
+ * SIGTERM c's group, then SIGKILL after EXEC_KILL_GRACE_MS from the loop's
+ * timers; reaped as usual.
  */
 void
 exec_terminate(struct child *c)
@@ -299,10 +294,8 @@ exec_terminate(struct child *c)
 }
 
 /*
- * How many children still listed are running, without blocking.  Those
- * that have exited are left unreaped, so that their numbers, and their
- * groups', are nobody else's yet; one reaped already (the signal came
- * in exec_sigchld()) is never signalled again.  Safe in a signal handler.
+ * How many listed children still run, without blocking or reaping (so
+ * their pids stay ours).  Safe in a signal handler.
  */
 static int
 exec_running_listed(void)
@@ -337,8 +330,8 @@ exec_pass_cb(int sig, void *arg)
 }
 
 /*
- * socat's sigint, sighup, sigquit: sig, sent to sockcat, goes to every
- * program running instead of ending sockcat.  Returns -1 with errno.
+ * socat's sigint, sighup, sigquit: sig goes to every program instead of
+ * ending us.  Returns -1 with errno.
  */
 int
 exec_pass_signal(int sig)
@@ -347,12 +340,9 @@ exec_pass_signal(int sig)
 }
 
 /*
- * Ask every program still running to end (SIGTERM) when the signal sig
- * ends sockcat, wait up to EXEC_KILL_GRACE_MS for them, and kill (SIGKILL)
- * those that ignored it, with what is left of their groups: no program
- * outlives sockcat.  The wait sleeps in sigtimedwait(2) until a child
- * exits, it never polls.  Only for a process about to die: safe in a
- * signal handler, it walks the list and makes system calls.
+ * When sig ends us: SIGTERM every program, wait up to EXEC_KILL_GRACE_MS
+ * in sigtimedwait(2), then SIGKILL their groups.  Only for a process
+ * about to die; safe in a signal handler.
  */
 static void
 exec_kill_children(int sig)
@@ -439,9 +429,9 @@ struct exec_how {
 static int	exec_vfork_shares = -1;
 
 /*
- * Exec how->path with every directory of how->search tried in turn, as
- * execvp(3) does, but without its shell fallback, as posix_spawnp(3), and
- * with a buffer on the stack, so that a vfork(2) child may run it.  Returns only on failure, with errno.
+ * Exec how->path along how->search, as execvp(3) but with no shell fallback
+ * and no allocation (a vfork(2) child runs it).  Returns only on failure,
+ * with errno.
  */
 static void
 exec_search(const struct exec_how *how)
@@ -471,9 +461,8 @@ exec_child_dup(int from, int to)
 }
 
 /*
- * The child's pipes at their places (0 and 1, or fdin and fdout), out as
- * its stderr too with errout.  Each first moved above both places, so
- * that putting one cannot close the other.  System calls only.
+ * Put the child's pipes at their places (0 and 1, or fdin and fdout; errout:
+ * stderr too).  System calls only.
  */
 static int
 exec_child_fds(struct exec_how *how)
@@ -494,10 +483,8 @@ exec_child_fds(struct exec_how *how)
 }
 
 /*
- * Would the child be stopped (SIGTTIN, SIGTTOU) for using the terminal
- * its descriptors 0-2 reach from a group of its own: is its stdin a
- * terminal, or an output where TOSTOP is set?  Then it stays in ours,
- * in our terminal's foreground with us.  System calls only.
+ * Would the child be stopped for using the terminal from a group of its own?
+ * Then it stays in ours.  System calls only.
  */
 static int
 exec_child_on_tty(void)
@@ -514,11 +501,8 @@ exec_child_on_tty(void)
 }
 
 /*
- * The child's root and user, as socat sets them before its exec:
- * the root first (chroot(2) needs the privileges given up after), then
- * the groups, the group and the user.  Raw system calls: libc's wrappers
- * of the last three would reach every thread of the parent, whose
- * memory this child shares.
+ * The child's root, groups, group and user, as socat sets them; raw system
+ * calls, since libc's reach every thread of the parent.
  */
 static int
 exec_child_creds(const struct exec_how *how)
@@ -542,12 +526,8 @@ exec_child_creds(const struct exec_how *how)
 
 /*
  * The child of exec_start(), sharing our memory until its exec: system
- * calls only.  Every signal is blocked (the parent did it) until those
- * whose disposition we set are back at their default, so that none of
- * our handlers ever runs here; then it takes its descriptors, closes what
- * we inherited without close-on-exec, and becomes the program.  A failure
- * is left in how->error, and written to how->err when there is a pipe
- * (which the exec closes).
+ * calls only.  Resets our signal dispositions before unblocking, takes
+ * its descriptors and execs; a failure goes in how->error (and how->err).
  */
 static __dead void
 exec_child(struct exec_how *how)
@@ -616,17 +596,11 @@ fail:
 }
 
 /*
- * Start the program that how describes, as posix_spawn(3) would, only
- * cheaper: glibc's walks all 64 signals in its child, one or two system
- * calls each, while the parent waits; this one puts back only the signals
- * whose disposition sockcat set (cleanup_sigaction()).  vfork(2) suspends this
- * thread until the child has become the program, or failed to; a child
- * that shares our memory leaves its failure in how->error, so nothing
- * more is waited for.  Returns the pid, or -1 with errno (the exec's own),
- * with every signal still blocked either way and the mask to put back in
- * *old: the caller lists the child first, so that a signal that ends
- * sockcat (exec_kill_children()) cannot come between the start and the
- * list and leave the program running.
+ * Start the program how describes with vfork(2), as posix_spawn(3) but
+ * resetting only our own signal dispositions.  Returns the pid, or -1
+ * with errno (the exec's own); every signal is still blocked and *old
+ * holds the mask, so the caller lists the child before a fatal signal can
+ * come (exec_kill_children()).
  */
 static pid_t
 exec_start(struct exec_how *how, sigset_t *old)
@@ -676,8 +650,8 @@ exec_start(struct exec_how *how, sigset_t *old)
 }
 
 /*
- * Reap children from the loop (SIGCHLD), once; no program outlives a
- * signal that ends sockcat.  Returns -1 with errno.
+ * Reap children from the loop (SIGCHLD), set up once.  Returns -1 with
+ * errno.
  */
 static int
 exec_reap_start(void)
@@ -692,9 +666,8 @@ exec_reap_start(void)
 }
 
 /*
- * The child c of cmd has started: it takes our ends of its pipes (in[1],
- * out[0]) or its terminal pt, the others closed.  Returns -1 with errno
- * and *cause set, c released (the child sees end-of-file and is reaped).
+ * c has started: keep our ends of its pipes (in[1], out[0]) or pt.  Returns
+ * -1 with errno and *cause set, c released.
  */
 static int
 exec_started(struct child *c, const struct exec_cmd *cmd, int *in, int *out,
@@ -736,13 +709,11 @@ exec_started(struct child *c, const struct exec_cmd *cmd, int *in, int *out,
 }
 
 /*
- * Start cmd with pipes for its stdin and stdout (or, ec->on_fd, ec->fd as
- * both, made blocking) and sockcat's stderr, only descriptors 0, 1 and 2
- * open, SIGPIPE at its default and no signal blocked, ec described in its
- * environment, and leading a process group (exec_child()).  The child is
- * reaped from the event loop; exited_cb (set by the caller) is called
- * then.  Returns NULL with errno and *cause set on failure, also when the
- * program cannot be executed.
+ * Start cmd with pipes for stdin and stdout (or ec->fd as both, made
+ * blocking), our stderr, default signals, ec in its environment, leading
+ * a process group.  It is reaped from the loop, which then calls the
+ * exited_cb the caller sets.  Returns NULL with errno and *cause set,
+ * also when the program cannot be executed.
  */
 struct child *
 exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
@@ -831,9 +802,8 @@ fail:
 }
 
 /*
- * Add the child c to session s as an endpoint: reading its stdout, writing
- * its stdin, which is closed once everything for it has been written.
- * The session owns the pipes from now on.
+ * Add c to s as an endpoint (its stdout read, its stdin written and closed
+ * at the end); s owns the pipes.
  */
 struct endpoint *
 exec_endpoint(struct session *s, struct child *c)
@@ -850,8 +820,8 @@ exec_endpoint(struct session *s, struct child *c)
 }
 
 /*
- * The owner of c lets go of it: freed now if it has exited, else when it
- * is reaped.  Pipes not yet handed to a session are closed.
+ * Let go of c: freed now if it exited, else when reaped; pipes not given to
+ * a session are closed.
  */
 void
 exec_release(struct child *c)
@@ -871,10 +841,7 @@ exec_release(struct child *c)
 		c->released = 1;
 }
 
-/*
- * The exit status of an exited child as a shell reports it: its exit code,
- * or 128 plus the number of the signal that killed it.
- */
+/* c's exit status as a shell reports it (128 + the signal when killed). */
 int
 exec_status(const struct child *c)
 {

@@ -1,8 +1,6 @@
 /*
- * What a program is told of its connection: its environment, sockcat's
- * variables, ncat's, socat's (its first datagram's control messages
- * too) and a WebSocket request's CGI ones, over what it inherits
- * (exec.c starts it with them).
+ * What a program is told of its connection: sockcat's, ncat's and socat's
+ * variables and a WebSocket request's CGI ones, over what it inherits.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -45,10 +43,8 @@ static const char *const exec_socat_names[] = {
 #define EXEC_NSOCAT	(sizeof(exec_socat_names) / sizeof(exec_socat_names[0]))
 
 /*
- * Describe the connection on socket fd for a child: the local address from
- * the socket, the remote one from peer or, when peer is NULL, from the
- * socket too; its type is type, or when that is 0 the socket's.  Works
- * for any socket type and family.
+ * Describe socket fd in ec: local address from fd, remote from peer (NULL:
+ * fd), type (0: fd's).
  */
 void
 exec_conn_socket(struct exec_conn *ec, int fd, int type,
@@ -96,9 +92,8 @@ exec_format(const struct net_peer *np, char *host, size_t hostlen,
 }
 
 /*
- * A socket address as socat gives it to programs: IPv4 dotted, IPv6 in
- * brackets with every group's four digits ("[0000:...:0001]"), a Unix
- * socket's path; its port apart.  Empty if unknown.
+ * A socket address as socat tells programs (IPv6 in full, in brackets), the
+ * port apart; empty if unknown.
  */
 static void
 exec_socat_format(const struct net_peer *np, char *host, size_t hostlen,
@@ -148,11 +143,7 @@ exec_ours(const char *e)
 	return (0);
 }
 
-/*
- * With a WebSocket request's variables (cgi): is the inherited entry e
- * one a request sets, or any HTTP_* (a header the request lacks must not
- * seem to be there)?
- */
+/* Is the inherited entry e one the request cgi sets, or any HTTP_*? */
 static int
 exec_cgi_ours(const char *e, char *const *cgi)
 {
@@ -174,9 +165,8 @@ exec_cgi_ours(const char *e, char *const *cgi)
 }
 
 /*
- * Is the inherited entry e one of ec's extra, or (cmd's env_peer) one
- * that only a TLS peer's certificate may give (SOCAT_OPENSSL_*), as socat
- * removes them?
+ * Is inherited e one of ec's extra, or a SOCAT_OPENSSL_* that only a peer's
+ * certificate may give?
  */
 static int
 exec_extra_ours(const char *e, const struct exec_cmd *cmd,
@@ -194,10 +184,7 @@ exec_extra_ours(const char *e, const struct exec_cmd *cmd,
 	return (0);
 }
 
-/*
- * Is the inherited entry e a variable of ec's datagram (ec->anc), under
- * prefix?
- */
+/* Is inherited e a variable of ec's datagram under prefix? */
 static int
 exec_anc_ours(const char *e, const char *prefix, const struct exec_conn *ec)
 {
@@ -216,9 +203,8 @@ exec_anc_ours(const char *e, const char *prefix, const struct exec_conn *ec)
 }
 
 /*
- * Free a list of "NAME=value" strings made for a program, those from
- * first on its own: an environment from exec_environ(), or (first 0) a
- * TLS peer's (tls_peer_env()) or a WebSocket request's CGI variables.
+ * Free env's strings from first on, and env: from exec_environ(), or (first
+ * 0) tls_peer_env()'s or CGI's.
  */
 void
 exec_environ_free(char **env, size_t first)
@@ -232,12 +218,7 @@ exec_environ_free(char **env, size_t first)
 	free(env);
 }
 
-/*
- * "PREFIXNAME=value", the value's first len bytes, allocated: a variable
- * for a program's environment (the connection's, a TLS peer's, a
- * WebSocket request's), made for every program a server starts, so
- * without printf's machinery.  Returns NULL if out of memory.
- */
+/* An allocated "PREFIXNAME=value" of value's first len bytes, or NULL. */
 char *
 exec_env_var(const char *prefix, const char *name, const char *value,
     size_t len)
@@ -255,12 +236,7 @@ exec_env_var(const char *prefix, const char *name, const char *value,
 	return (v);
 }
 
-/*
- * socat's variables of the connection ec, from env[*k] on: the addresses
- * and ports of both ends (the ports of those that have one), and the
- * process's id as socat's and its parent's, this one process being both.
- * Returns -1 if out of memory.
- */
+/* Add socat's variables of ec at env[*k].  Returns -1 if out of memory. */
 static int
 exec_environ_socat(const struct exec_conn *ec, char **env, size_t *k)
 {
@@ -291,11 +267,9 @@ exec_environ_socat(const struct exec_conn *ec, char **env, size_t *k)
 }
 
 /*
- * The environment of cmd's child, told of ec: ours, without any stale
- * copy of the connection variables (nor our PATH when cmd's search,
- * socat's path=, is given), then the connection variables and
- * PATH=search.  The strings after the inherited ones are allocated
- * (*first is the index of the first); returns NULL on failure.
+ * cmd's child's environment: ours less stale connection variables (and
+ * PATH when socat's path= is given), then ec's.  The strings from *first
+ * on are allocated (exec_environ_free()).  Returns NULL on failure.
  */
 char **
 exec_environ(const struct exec_cmd *cmd, const struct exec_conn *ec,

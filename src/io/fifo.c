@@ -64,10 +64,8 @@ static const struct ep_ops fifo_follow_ops = {
 };
 
 /*
- * Remove the FIFO (or the file followed) if sockcat made or took it, and
- * only if PATH is still that very file: one put there since is somebody
- * else's.  Only async-signal-safe calls: it also runs from the handler
- * of a fatal signal.
+ * Remove the FIFO or followed file if we made or took it and PATH is still
+ * it.  Async-signal-safe.
  */
 static void
 fifo_cleanup(int sig)
@@ -84,10 +82,9 @@ fifo_cleanup(int sig)
 }
 
 /*
- * Open PATH for reading without waiting for a writer and without
- * following a symbolic link.  With known set, only the file opened
- * before will do (-k opens the FIFO again after each writer).  Returns
- * the descriptor and *st, or -1 with errno.
+ * Open PATH for reading, not waiting for a writer nor following a link;
+ * with known, only the file opened before.  Returns the descriptor and
+ * *st, or -1 with errno.
  */
 static int
 fifo_open_read(struct stat *st, int known)
@@ -112,12 +109,9 @@ fifo_open_read(struct stat *st, int known)
 }
 
 /*
- * What is open at fd (of status *st) may be read from: a FIFO of the
- * user's own; or, as the shell's half of the race above, an empty
- * regular file of the user's own made a moment ago (followed: *follow
- * is set).  Anything else is refused with *cause: an older empty file
- * is somebody's, and is neither followed nor removed; another user's
- * FIFO or file could be written by that user.
+ * May the file open at path (of *st) be read: a FIFO of the user's own,
+ * or a fresh empty file of theirs (the shell's half of the race; *follow
+ * set)?  Returns 0, or -1 with *cause set.
  */
 static int
 fifo_usable(const char *path, const struct stat *st, int *follow,
@@ -144,8 +138,8 @@ fifo_usable(const char *path, const struct stat *st, int *follow,
 }
 
 /*
- * Watch the regular file at path, the one open (fifo.dev, fifo.ino), for
- * what is written to it.  Returns -1 with errno.
+ * Watch the open regular file at path for what is written to it.  Returns -1
+ * with errno.
  */
 static int
 fifo_watch(const char *path)
@@ -166,11 +160,9 @@ fifo_watch(const char *path)
 }
 
 /*
- * Make path a FIFO if nothing is there, and open it for reading without
- * waiting for a writer.  An existing FIFO of the user's own is used as
- * it is; an empty regular file of the user's own made a moment ago is
- * taken as the shell's half of the race above and followed.  A
- * symbolic link is refused.  Returns -1 with errno and *cause set.
+ * Make path a FIFO if nothing is there and open it for reading without
+ * waiting; a fresh empty file of the user's own is followed, a link
+ * refused.  Returns -1 with errno and *cause set.
  */
 int
 fifo_open(const char *path, char **cause)
@@ -278,11 +270,8 @@ fifo_read(struct endpoint *ep, void *p, size_t n)
 }
 
 /*
- * Read what was appended to the followed file.  Nothing new is EAGAIN,
- * not end-of-file, until its writer has closed it.  Notifications are
- * consumed only once the file is read to its end, and the file is read
- * again after them, so that nothing written meanwhile is missed: the
- * descriptor the loop watches stays readable while anything is unread.
+ * Read what was appended to the followed file; EAGAIN until its writer
+ * closes, and nothing written meanwhile is missed.
  */
 static ssize_t
 fifo_follow_read(struct endpoint *ep, void *p, size_t n)
@@ -312,10 +301,8 @@ fifo_follow_read(struct endpoint *ep, void *p, size_t n)
 }
 
 /*
- * Add the FIFO (or the followed file) to s as the endpoint data is read
- * from.  A FIFO that reached end-of-file in an earlier session is opened
- * again, so that a new writer can be read (-k); if PATH is no longer
- * that FIFO, the one open is kept, at its end.
+ * Add the FIFO (or followed file) to s as its input endpoint, reopened after
+ * an earlier end (-k).
  */
 struct endpoint *
 fifo_in(struct session *s)

@@ -1,8 +1,7 @@
 /*
- * Programs on a pseudo-terminal (--pty): the terminal's master side as an
- * endpoint of the pump, the end of the program as the end of its output,
- * and the window size a --raw peer announces in the byte stream, once the
- * side that dialled has said that it speaks of them (PTY_HELLO).
+ * Programs on a pseudo-terminal (--pty): the master as an endpoint of the
+ * pump, and the window sizes a --raw peer announces in the byte stream
+ * once it has said PTY_HELLO.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -32,9 +31,8 @@ struct pty_ep {
 };
 
 /*
- * Open a new pseudo-terminal: the master non-blocking, both sides
- * close-on-exec and never our controlling terminal, the window 24x80.
- * Returns -1 with errno.
+ * Open a new pty: master non-blocking, both close-on-exec, never our
+ * controlling terminal, 24x80.  Returns -1 with errno.
  */
 int
 pty_open(struct pty *pt)
@@ -62,9 +60,8 @@ pty_open(struct pty *pt)
 }
 
 /*
- * Read what the program wrote.  Once it has exited, its terminal has no
- * more to say: EIO (nobody has the terminal open) or nothing waiting (a
- * program it left behind still has) is end-of-file.
+ * Read what the program wrote; once it has exited, EIO or nothing waiting is
+ * end-of-file.
  */
 static ssize_t
 pty_read(struct endpoint *ep, void *p, size_t len)
@@ -92,10 +89,8 @@ pty_pending(struct endpoint *ep)
 }
 
 /*
- * The peer has finished sending: hang up, as closing the master does
- * (the program gets SIGHUP and end-of-file).  The descriptor number
- * stays the endpoint's, now /dev/null, whose end-of-file ends the
- * program's output too.
+ * The peer finished sending: hang up as closing the master does; the
+ * descriptor becomes /dev/null.
  */
 static void
 pty_hangup(struct endpoint *ep)
@@ -128,10 +123,7 @@ static const struct ep_ops pty_ops = {
 	.free = pty_free,
 };
 
-/*
- * Add the terminal of c (started with a pty) to s as an endpoint: reading
- * and writing its master side.  The session owns the master from now on.
- */
+/* Add c's pty master to s as an endpoint; s owns the master. */
 struct endpoint *
 pty_endpoint(struct session *s, struct child *c)
 {
@@ -154,9 +146,8 @@ pty_endpoint(struct session *s, struct child *c)
 }
 
 /*
- * The program on c's terminal has exited: let go of the terminal side we
- * held, so that the master reads what is left and then EIO, and read it
- * now, since no poll may say so.
+ * c's program exited: close our terminal side so the master reads what is
+ * left then EIO, and read it now.
  */
 void
 pty_exited(struct child *c)
@@ -212,9 +203,8 @@ naws_match(const unsigned char *q, size_t len)
 
 /*
  * Take the window-size announcements out of the n bytes at p (room for
- * space bytes, at least n + NAWS_LEN - 1), in place, and return the new
- * length.  An announcement cut at the end of p is held in st until the
- * next call.  *rows and *cols are the last size announced, or -1.
+ * space, at least n + NAWS_LEN - 1) in place; a cut one waits in st.
+ * *rows and *cols are the last size, or -1.  Returns the new length.
  */
 static size_t
 naws_decode(struct naws *st, unsigned char *p, size_t n, size_t space,
@@ -251,10 +241,8 @@ naws_decode(struct naws *st, unsigned char *p, size_t n, size_t space,
 }
 
 /*
- * Do the n bytes at p, a server's first from its client, begin with the
- * client's hello?  If so it is answered, window sizes are taken from now
- * on, and PTY_HELLO_LEN is returned: the bytes not to type.  A hello cut
- * by the end of a read is not one (the client writes it whole, first).
+ * Do p's n bytes, a client's first, begin with its whole hello?  Then answer
+ * it.  Returns PTY_HELLO_LEN if so, else 0.
  */
 static size_t
 pty_take_hello(struct pty_ep *pe, const void *p, size_t n)
@@ -271,10 +259,8 @@ pty_take_hello(struct pty_ep *pe, const void *p, size_t n)
 }
 
 /*
- * The network side of a terminal: a client's hello at the start, and,
- * once it is said, window sizes announced in the byte stream
- * (naws_decode()), are taken out; the sizes are given to the terminal,
- * whose program gets SIGWINCH.  Every other byte goes through.
+ * Take a client's hello and then its window sizes out of the stream, and
+ * give the sizes to the terminal.
  */
 static size_t
 pty_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
@@ -304,16 +290,10 @@ pty_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 }
 
 /*
- * The window-size exchange of the terminal whose input rx writes, with
- * the peer that rx reads and tx (or NULL) writes to.  The side that
- * dialled speaks first, and a server never sends a client what it did
- * not ask for: as a client (dialled is 1) we say PTY_HELLO before
- * anything the program writes, and take window sizes from then on; as a
- * server we look at the client's first bytes, and only when they are
- * its hello (a --raw client's) do we take it out, answer it with ours
- * and take window sizes (pty_xform()).  A plain client is sent nothing
- * but what the program writes, and its bytes all reach the terminal.
- * Returns 0, or -1 with errno.
+ * The window-size exchange of the terminal rx writes to, with the peer rx
+ * reads and tx (or NULL) writes to: dialled, we say PTY_HELLO first; as a
+ * server we answer only a client's hello, so a plain client sees only the
+ * program's bytes.  Returns 0, or -1 with errno.
  */
 int
 pty_exchange(struct channel *rx, struct channel *tx, int dialled)
@@ -330,9 +310,8 @@ pty_exchange(struct channel *rx, struct channel *tx, int dialled)
 }
 
 /*
- * A datagram server's first datagram from a peer, which reaches rx by
- * channel_inject(), not by a read: how many of its n bytes at p are the
- * peer's hello, taken as pty_xform() takes it from a first read.
+ * How many of a first datagram's n bytes at p, injected into rx, are the
+ * peer's hello.
  */
 size_t
 pty_first_datagram(struct channel *rx, const void *p, size_t n)

@@ -57,11 +57,9 @@ stdio_cleanup(int sig)
 }
 
 /*
- * Let the program edit what is typed on the terminal on stdin: bytes come
- * one at a time and are not echoed; ^C still interrupts, ^Z is off (the
- * modes would not come back after fg).  stdio_restore() undoes it, also
- * on every signal that ends the process (cleanup_on_signals()).  Returns
- * -1 with errno if stdin is not a terminal or cannot be changed.
+ * Put the terminal on stdin in cbreak mode without echo, ^Z off;
+ * stdio_restore() undoes it, also on a fatal signal.  Returns -1 with errno
+ * if stdin is no terminal or cannot be changed.
  */
 int
 stdio_tty_raw(void)
@@ -70,11 +68,8 @@ stdio_tty_raw(void)
 }
 
 /*
- * --raw: the terminal on stdin passes every byte through untouched, as a
- * remote terminal needs: no echo, no line editing, no signals from keys,
- * no CR or LF translation either way.  stdio_restore() undoes it, also
- * on every signal that ends the process.  Returns -1 with errno (ENOTTY)
- * if stdin is not a terminal.
+ * --raw: every byte through untouched; stdio_restore() undoes it, also on
+ * a fatal signal.  Returns -1 with errno (ENOTTY) if stdin is no terminal.
  */
 int
 stdio_tty_makeraw(void)
@@ -83,9 +78,8 @@ stdio_tty_makeraw(void)
 }
 
 /*
- * Save the modes of the terminal on stdin (once) and set them: socat's
- * (w: as tty_modes() sets them), or else cbreak (stdio_tty_raw()) or,
- * when raw, every byte untouched (stdio_tty_makeraw()).
+ * Save stdin's terminal modes (once) and set w's, or cbreak, or raw.
+ * Returns -1 with errno.
  */
 static int
 stdio_tty_set(int raw, const struct tty_want *w)
@@ -122,11 +116,8 @@ stdio_tty_set(int raw, const struct tty_want *w)
 }
 
 /*
- * socat's modes for the terminal on stdin (STDIO,raw,echo=0, or a
- * terminal opened by its path and made stdin): rawer (cfmakeraw(3)),
- * as tty_modes() sets them.  stdio_restore() puts its own modes back,
- * also on every signal that ends the process.  Returns -1 with errno
- * (ENOTTY: stdin is no terminal).
+ * socat's modes (w) for the terminal on stdin; stdio_restore() puts its
+ * own back, also on a fatal signal.  Returns -1 with errno (ENOTTY).
  */
 __startup int
 stdio_tty_modes(const struct tty_want *w)
@@ -135,9 +126,8 @@ stdio_tty_modes(const struct tty_want *w)
 }
 
 /*
- * Give the terminal on stdin its own modes back, for good: a --raw
- * listener's client has left, and the next one makes it raw again
- * (stdio_tty_makeraw()).  Nothing when they were never set.
+ * Give stdin's terminal its modes back for good (a --raw listener's client
+ * left); nothing if never set.
  */
 void
 stdio_tty_unset(void)
@@ -149,10 +139,8 @@ stdio_tty_unset(void)
 }
 
 /*
- * The process is about to stop (stop is 1: the terminal gets its own
- * modes back, for the shell) or has continued (0: the modes set by
- * stdio_tty_raw() or stdio_tty_makeraw() again).  Nothing when they were
- * never set.  Async-signal-safe.
+ * Before a stop (stop 1) give the terminal its modes back; after (0) set
+ * ours again.  Async-signal-safe.
  */
 void
 stdio_tty_pause(int stop)
@@ -163,15 +151,10 @@ stdio_tty_pause(int stop)
 }
 
 /*
- * Give the pipe on fd a description of its own, opened again through
- * /proc, in the same direction: O_NONBLOCK set on the one we were given
- * would be set for every process that shares it (a shell whose loop
- * reads its input from that pipe while we run in the background), and
- * left set if we were killed.  Only a pipe's (pipe(2)): a named pipe
- * opened again without blocking, its writers gone already, would never
- * report their end to epoll (Linux keeps a FIFO's hang-up from a reader
- * that opened it with no writer until one comes).  Returns -1 where it
- * cannot be (a named pipe, no /proc, a pipe that no one reads any more).
+ * Reopen the pipe on fd through /proc, so that O_NONBLOCK is not set for
+ * the others who share it (a shell's loop).  Pipes only: a reopened named
+ * pipe would never report its writers' end to epoll.  Returns -1 where it
+ * cannot be.
  */
 static __startup int
 stdio_reopen(int fd, int flags)
@@ -195,13 +178,9 @@ stdio_reopen(int fd, int flags)
 }
 
 /*
- * Make sure 0, 1 and 2 are open, so that no socket takes their number, and
- * make stdin and stdout non-blocking where they are pipes or sockets: a
- * blocking write to a full pipe would stall every other direction.  A
- * pipe is opened again for that (stdio_reopen()), so that its other
- * users do not see the change.  Ttys and files are left alone; a write
- * to them does not wait for a reader.  Pipes are also enlarged, as far
- * as the system allows.
+ * Keep 0, 1 and 2 open, and make stdin and stdout non-blocking where they
+ * are pipes (reopened, stdio_reopen()) or sockets, so that no write stalls
+ * the loop; pipes are enlarged.  Ttys and files are left alone.
  */
 __startup void
 stdio_init(void)
@@ -257,12 +236,8 @@ struct reader {
 static struct read_opts	 stdin_opts = { .escape = -1 };
 
 /*
- * Read a file opened with O_DIRECT, which takes whole blocks at offsets
- * of whole blocks into memory aligned as they are: the blocks that hold
- * the next byte (dpos) and up to len after it are read into the aligned
- * buffer, at their own offset (pread(2)), and the bytes from dpos on
- * given.  The block that was read in part is read again next time, so a
- * file that grows (ignoreeof) is followed at its end.
+ * Read an O_DIRECT file in aligned whole blocks, giving bytes from dpos on;
+ * a partly read block is read again, to follow a growing file.
  */
 static ssize_t
 reader_direct(struct reader *rd, void *p, size_t len)
@@ -287,11 +262,7 @@ reader_direct(struct reader *rd, void *p, size_t len)
 	return (n);
 }
 
-/*
- * The reader rd of a file opened with O_DIRECT: its buffer, aligned to
- * the file's block (its st_blksize, a whole number of the device's
- * blocks), and where it is read from.  Returns -1 with errno.
- */
+/* Set up rd's aligned buffer for an O_DIRECT file.  Returns -1 with errno. */
 static int
 reader_direct_init(struct reader *rd)
 {
@@ -315,10 +286,8 @@ reader_direct_init(struct reader *rd)
 }
 
 /*
- * Read the descriptor; with ignoreeof, its end (or, a pipe's, nothing
- * yet) is no end: the timer that is the endpoint's descriptor wakes the
- * pump a moment later to look again, as tail -f does, where a regular
- * file, which epoll would call always ready, would have it spin.
+ * Read the descriptor; with ignoreeof, its end is looked at again a moment
+ * later (a timer), as tail -f.
  */
 static ssize_t
 reader_read(struct endpoint *ep, void *p, size_t len)
@@ -372,11 +341,9 @@ static const struct ep_ops reader_ops = {
 };
 
 /*
- * An endpoint of s named name that reads fd (the session's from now on,
- * also on failure) as ro says: with ignoreeof its end is waited past,
- * with escape (not -1) that byte is an end, with direct it is read in
- * whole blocks (reader_direct()).  socat's readbytes is the channel's
- * (channel_read_bytes()).  Returns NULL with errno.
+ * An endpoint of s named name reading fd (s's from now on, also on
+ * failure) as ro says: ignoreeof, escape byte, O_DIRECT.  Returns NULL
+ * with errno.
  */
 struct endpoint *
 stdio_reader_endpoint(struct session *s, const char *name, int fd,
@@ -434,11 +401,7 @@ stdio_reader_endpoint(struct session *s, const char *name, int fd,
 	return (ep);
 }
 
-/*
- * stdin is read as ro says (stdio_reader_endpoint()) by every stdio_in() from
- * now on: socat's ignoreeof or escape of the file or stdio that is
- * stdin.
- */
+/* Have every stdio_in() from now on read stdin as ro says. */
 void
 stdio_set_in_opts(const struct read_opts *ro)
 {
@@ -446,8 +409,8 @@ stdio_set_in_opts(const struct read_opts *ro)
 }
 
 /*
- * Add stdin as an endpoint of s (NULL with -d).  Once stdin has ended it
- * stays ended for later sessions (-k): their channel starts drained.
+ * Add stdin as an endpoint of s (NULL with -d); once ended it stays so for
+ * later sessions (-k).
  */
 __shortrun struct endpoint *
 stdio_in(struct session *s, int no_stdin)
@@ -479,11 +442,7 @@ stdio_in(struct session *s, int no_stdin)
 	return (ep);
 }
 
-/*
- * How many bytes have been read from stdin, when it is a regular file:
- * how far its offset has moved since stdio_in_size() (read(2) and
- * sendfile(2) both move it).
- */
+/* How many bytes were read from a regular-file stdin since stdio_in_size(). */
 uint64_t
 stdio_in_bytes(void)
 {
@@ -497,7 +456,7 @@ stdio_in_bytes(void)
 
 /*
  * If stdin is a regular file, store in *size how much of it is left to
- * read from the current offset and return 0; otherwise return -1.
+ * read and return 0; otherwise return -1.
  */
 int
 stdio_in_size(uint64_t *size)
@@ -514,10 +473,7 @@ stdio_in_size(uint64_t *size)
 	return (0);
 }
 
-/*
- * Add stdout as an endpoint of s; ending it closes stdout.  On a terminal
- * that the --progress line shares, writes go round the line.
- */
+/* Add stdout as an endpoint of s; ending it closes stdout. */
 __shortrun struct endpoint *
 stdio_out(struct session *s)
 {
@@ -531,9 +487,8 @@ stdio_out(struct session *s)
 }
 
 /*
- * Have stdout's endpoints write through ops (NULL: write(2)): how a
- * display that shares the terminal (--progress) keeps out of the data's
- * way, without this file knowing about it.
+ * Have stdout's endpoints write through ops (NULL: write(2)), so a display
+ * (--progress) keeps out of the data's way.
  */
 void
 stdio_set_out_ops(const struct ep_ops *ops)
@@ -543,7 +498,7 @@ stdio_set_out_ops(const struct ep_ops *ops)
 
 /*
  * Add an endpoint of s that takes everything and keeps nothing
- * (--send-only: what is received is read and dropped).
+ * (--send-only).
  */
 struct endpoint *
 stdio_discard(struct session *s)

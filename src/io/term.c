@@ -1,12 +1,8 @@
 /*
- * The local side of a remote terminal (--raw), client or listener: the
- * local terminal in raw mode while connected, put back when the
- * connection ends, at exit, on every fatal signal and while stopped
- * (SIGTSTP); the escape "~." after a newline to leave; the window size
- * sent, and again whenever it changes, to a --pty peer that said that it
- * takes them (PTY_HELLO: a --pty client first, a --pty server in answer
- * to a --raw client's own hello), and to nobody else: a plain shell
- * would read them as typed.
+ * The local side of a remote terminal (--raw): the local terminal raw
+ * while connected (put back at exit, on fatal signals, while stopped),
+ * "~." to leave, and window sizes sent only to a --pty peer that said
+ * PTY_HELLO.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -39,10 +35,8 @@ static int	term_begin(struct channel *, int);
 static size_t	term_xform(struct channel *, unsigned char *, size_t, size_t);
 
 /*
- * SIGTSTP (kill -TSTP; ^Z is a byte for the remote side in raw mode):
- * give the terminal its own modes back and stop, as ssh does; when
- * continued, make it raw again and have the window size sent, as it may
- * have changed meanwhile.  Only async-signal-safe calls.
+ * SIGTSTP: give the terminal its modes back and stop, as ssh does; on
+ * continue, raw again and the size resent.  Async-signal-safe.
  */
 static void
 term_tstp(int sig)
@@ -93,8 +87,8 @@ term_winch(int sig, void *arg)
 }
 
 /*
- * The peer has said PTY_HELLO (taken out of the n bytes at p, at q): it
- * is sent the window's size from now on.  Returns the new length.
+ * The peer said PTY_HELLO (at q within p's n bytes, taken out): send it
+ * sizes from now on.  Returns the new length.
  */
 static size_t
 term_hello_heard(struct channel *ch, unsigned char *p, unsigned char *q,
@@ -111,12 +105,8 @@ term_hello_heard(struct channel *ch, unsigned char *p, unsigned char *q,
 }
 
 /*
- * What a client sends first (on the channel that shows it), to a --raw
- * listener: a --pty client begins with PTY_HELLO, which is taken out, and
- * from then on it is sent the window's size.  Anything else is passed on
- * untouched, and the client is never sent one.  A hello cut by the end
- * of a read is not one: it reaches the terminal, which ignores it, and no
- * size is sent.  Only the first read is looked at.
+ * A --raw listener: take a --pty client's PTY_HELLO out of its first read,
+ * and send it sizes from then on.
  */
 static size_t
 term_hello_xform(struct channel *ch, unsigned char *p, size_t n,
@@ -132,13 +122,8 @@ term_hello_xform(struct channel *ch, unsigned char *p, size_t n,
 }
 
 /*
- * What a server sends to a --raw client that said its hello: a --pty
- * server answers with its own once it has read ours, after what its
- * program wrote meanwhile, so every read is looked at until the answer
- * comes.  It is taken out, and from then on the server is sent the
- * window's size.  A server that never answers is never sent one.  An
- * answer cut by the end of a read is not seen: it reaches the terminal,
- * which ignores it, and no size is sent.
+ * A --raw client: take a --pty server's answer out of what it sends, and
+ * send it sizes from then on.
  */
 static size_t
 term_answer_xform(struct channel *ch, unsigned char *p, size_t n,
@@ -153,12 +138,10 @@ term_answer_xform(struct channel *ch, unsigned char *p, size_t n,
 }
 
 /*
- * Make the local terminal (stdin) a remote one for the channel tx, which
- * sends what is typed, and rx, which shows what comes: raw mode, put back
- * at exit, on any fatal signal and while stopped; the escape; the window
- * size, for a peer whose first bytes say it takes them, then and on
- * SIGWINCH.  A client says hello first (term_hello()) and waits for the
- * answer instead.  Returns -1 with errno when stdin is not a terminal.
+ * Make stdin's terminal a remote one for tx (what is typed) and rx (what
+ * comes): raw mode, the escape, window sizes for a peer that asks.  A
+ * client then calls term_hello().  Returns -1 with errno when stdin is no
+ * terminal.
  */
 int
 term_start(struct channel *tx, struct channel *rx)
@@ -171,10 +154,9 @@ term_start(struct channel *tx, struct channel *rx)
 }
 
 /*
- * A --raw client, started with term_start(), on a new connection: it
- * says PTY_HELLO on tx before anything tx holds (--on-connect's text
- * too), and sends window sizes only once rx has brought the answer of a
- * --pty server (term_answer_xform()).  Returns 0, or -1 with errno.
+ * A --raw client on a new connection: say PTY_HELLO on tx before
+ * anything it holds; sizes only once rx brings a --pty server's answer.
+ * Returns 0, or -1 with errno.
  */
 int
 term_hello(struct channel *tx, struct channel *rx)
@@ -187,10 +169,7 @@ term_hello(struct channel *tx, struct channel *rx)
 	return (0);
 }
 
-/*
- * The same for a line to a device (serial:, pty:), which has no window:
- * no sizes are sent on it.
- */
+/* term_start() for a line to a device, which has no window. */
 int
 term_start_line(struct channel *tx)
 {
@@ -221,10 +200,8 @@ term_begin(struct channel *tx, int sizes)
 }
 
 /*
- * The session of tx is about to be freed: window sizes are no longer
- * sent on it, and the terminal has its own modes back (a listener's
- * next client makes it raw again).  Anything else may be passed; it is
- * then left alone.
+ * tx's session is about to be freed: stop sending sizes on it and give the
+ * terminal its modes back.
  */
 void
 term_stop(struct channel *tx)
@@ -246,11 +223,9 @@ term_escaped(const struct channel *tx)
 }
 
 /*
- * Look for the escape in the n bytes typed at p: "~." right after a
- * newline (CR or LF) or at the start leaves; "~~" there sends one "~";
- * a "~" followed by anything else is sent as it is.  The bytes before
- * the escape are sent; nothing after it is.  p has room for n + 1 bytes
- * (a "~" held back from the last read).  Returns the new length.
+ * Act on the escape in the n bytes typed at p: "~." after a newline or at
+ * the start leaves, "~~" sends "~"; nothing after the escape is sent.  p
+ * has room for n + 1 bytes.  Returns the new length.
  */
 static size_t
 term_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)

@@ -1,8 +1,7 @@
 /*
- * TLS when sockcat is built without OpenSSL (configure --without-openssl,
- * or no OpenSSL found): the same entry points as src/io/tls.c,
- * tlssecret.c, tlsconn.c and tlsenv.c, each of which says that TLS was
- * not built in, so the callers need no #ifdef.
+ * TLS when built without OpenSSL: the entry points of tls.c, tlssecret.c,
+ * tlsconn.c and tlsenv.c, each saying TLS was not built in, so callers
+ * need no #ifdef.
  */
 /* SPDX-License-Identifier: ISC */
 

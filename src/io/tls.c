@@ -1,11 +1,8 @@
 /*
- * TLS with OpenSSL: the library, loaded when TLS is first asked for; a
- * side's context, built from its --ssl-* options (certificate and key,
- * trust, ciphers, ALPN, a DTLS server's cookies, the session a client
- * resumes).  The connections are src/io/tlsconn.c's, the check of a
- * peer after its handshake (-v, --ssl-pin) src/io/tlsenv.c's, --secret's
- * key and context src/io/tlssecret.c's.  Built only with OpenSSL (configure's
- * --without-openssl builds src/io/tls-none.c in the place of them all).
+ * TLS with OpenSSL: the library, loaded when first asked for, and a side's
+ * context from its --ssl-* options.  Connections are tlsconn.c's, the
+ * peer's check tlsenv.c's, --secret tlssecret.c's (tls-none.c without
+ * OpenSSL).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -66,8 +63,8 @@ tls_available(void)
 }
 
 /*
- * Load OpenSSL and find every function we call.  Returns -1 with *cause
- * set if the library or a function is missing.
+ * Load OpenSSL and find every function we call.  Returns -1 with *cause set
+ * if any is missing.
  */
 int
 tls_load(char **cause)
@@ -119,9 +116,8 @@ enum tls_file {
 };
 
 /*
- * Why OpenSSL could not load file, of the kind said: what went wrong and
- * why, in *cause.  The first error of OpenSSL's queue is the reason; those
- * after it only say where it surfaced ("system lib", "PEM lib").
+ * Set *cause to why OpenSSL could not load file of kind: the first error of
+ * its queue, the reason.
  */
 static void
 tls_file_error(enum tls_file kind, const char *file, const char *cert,
@@ -205,8 +201,8 @@ tls_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
 }
 
 /*
- * A listener without --ssl-cert: a fresh P-256 key and a self-signed
- * certificate for it, in memory only, valid for a year.
+ * Give ctx a fresh P-256 key and a year's self-signed certificate, in
+ * memory.  Returns -1 with *cause set.
  */
 static int
 tls_self_signed(SSL_CTX *ctx, char **cause)
@@ -254,9 +250,8 @@ tls_accept_any(int ok, X509_STORE_CTX *ctx)
 }
 
 /*
- * Replace the cookie secret when it is DTLS_SECRET_MS old, keeping the
- * one it replaces; both are new when the last was made two periods ago
- * or more (nothing was asked of them meanwhile).
+ * Replace the cookie secret when DTLS_SECRET_MS old, keeping the previous
+ * one.
  */
 static void
 dtls_secret_turn(void)
@@ -274,11 +269,8 @@ dtls_secret_turn(void)
 }
 
 /*
- * A DTLS server's cookie for the peer of ssl: an HMAC of its address and
- * port under the secret key (0: now's, 1: the one before), so that the
- * server keeps nothing for a peer until it has proved it receives at the
- * address it sends from.  Returns 0, or -1 if the peer's address cannot
- * be known.
+ * Make ssl's peer's cookie in md: an HMAC of its address under key (0:
+ * now's, 1: the previous).  Returns 0, or -1 if the address is unknown.
  */
 static int
 dtls_cookie(SSL *ssl, int key, unsigned char *md, unsigned int *len)
@@ -342,10 +334,8 @@ dtls_cookie_verify(SSL *ssl, const unsigned char *cookie, unsigned int len)
 static int	tls_ctx_fill(struct tls_ctx *, SSL_CTX *, char **);
 
 /*
- * A client's new session (TLS 1.3 sends its tickets after the handshake):
- * kept, in place of the one before, for the next connection of the same
- * context to resume: one round trip and no certificate to check again.
- * Returns 1: the session is ours.
+ * Keep a client's new session for the next connection of its context to
+ * resume.  Returns 1: the session is ours.
  */
 static int
 tls_new_session(SSL *ssl, SSL_SESSION *sess)
@@ -361,8 +351,8 @@ tls_new_session(SSL *ssl, SSL_SESSION *sess)
 }
 
 /*
- * An OpenSSL context made from tc's settings: a server's or a client's,
- * TLS or DTLS as its flags say.  Returns it, or NULL with *cause set.
+ * An OpenSSL context from tc's settings.  Returns it, or NULL with *cause
+ * set.
  */
 static SSL_CTX *
 tls_ctx_make(struct tls_ctx *tc, char **cause)
@@ -399,9 +389,8 @@ tls_ctx_make(struct tls_ctx *tc, char **cause)
 }
 
 /*
- * The context of a side whose TLS conf says: a server's (TLS_SERVER) or
- * a client's, over datagrams (TLS_DGRAM: DTLS) or a stream.  conf must
- * outlive it.  Returns it, or NULL with *cause set.
+ * A side's TLS context from conf (which must outlive it): TLS_SERVER or a
+ * client's, TLS_DGRAM for DTLS.  Returns it, or NULL with *cause set.
  */
 struct tls_ctx *
 tls_ctx_new(const struct tls_conf *conf, int flags, char **cause)
@@ -447,10 +436,9 @@ tls_conf_read(const struct tls_ctx *tc, size_t off, size_t size)
 }
 
 /*
- * Debug builds: a path uses tc, made from the conf at off of part: what
- * tc applied of it, and applies from now on, is marked there (taken.c).
- * The first to say where tc's conf came from is right: a forwarder's
- * target is a side, its TLS --forward-ssl's.
+ * Debug builds: a path uses tc, made from the conf at off of part; mark
+ * there what tc applied (taken.c).  The first caller names tc's conf: a
+ * forwarder's target's TLS is --forward-ssl's.
  */
 void
 tls_ctx_taken(const struct tls_ctx *tc, int part, size_t off)
@@ -487,14 +475,10 @@ tls_ctx_free(struct tls_ctx *tc)
 }
 
 /*
- * Read the certificate and key of a TLS server again (SIGHUP): a new
- * OpenSSL context takes the place of the old one for the handshakes that
- * start from now on.  A connection made with the old one keeps it, as
- * OpenSSL counts the context's references: the old one goes with the
- * last of them.  A server without a certificate of its own (made up at
- * start) has nothing to read.  Returns 1 when the context was replaced,
- * 0 when there was nothing to do, or -1 with *cause set, and then the
- * old context stays.
+ * SIGHUP: read a TLS server's certificate and key again into a new
+ * context for later handshakes; connections keep the old until their
+ * last goes.  Returns 1 when replaced, 0 when there was nothing to read,
+ * or -1 with *cause set, the old context kept.
  */
 int
 tls_ctx_reload(struct tls_ctx *tc, char **cause)
@@ -514,10 +498,7 @@ tls_ctx_reload(struct tls_ctx *tc, char **cause)
 	return (1);
 }
 
-/*
- * OpenSSL's number of a TLS version of ours (enum tls_version): its
- * numbers for 1.0 to 1.3 follow each other, as ours do.
- */
+/* OpenSSL's number for our enum tls_version. */
 static int
 tls_proto(int v)
 {
@@ -527,11 +508,9 @@ tls_proto(int v)
 }
 
 /*
- * The versions a TLS context allows (--ssl-min-version,
- * --ssl-max-version, --ssl-legacy).  TLS 1.0 and 1.1 are broken (RFC
- * 8996): only --ssl-legacy allows them, for old devices, and with them
- * the weak ciphers, keys and signatures they need (OpenSSL's security
- * level 0), which is said once.  Returns 0, or -1 with *cause set.
+ * Set the TLS versions ctx allows; TLS 1.0 and 1.1 (RFC 8996) only with
+ * --ssl-legacy, at security level 0, said once.  Returns 0, or -1 with
+ * *cause set.
  */
 static int
 tls_ctx_versions(const struct tls_conf *c, SSL_CTX *ctx, char **cause)
@@ -653,10 +632,7 @@ tls_peer_closed(const SSL *ssl)
 	    ((uintptr_t)SSL_get_ex_data(ssl, tls_saw_slot) & TLS_SAW_CLOSE));
 }
 
-/*
- * SSLKEYLOGFILE: each secret of a handshake, as NSS writes them, for a
- * capture to be read (Wireshark).  The file is opened once, to append.
- */
+/* SSLKEYLOGFILE: append each handshake secret, as NSS writes them. */
 static void
 tls_keylog(const SSL *ssl, const char *line)
 {
@@ -684,8 +660,8 @@ tls_keylog(const SSL *ssl, const char *line)
 }
 
 /*
- * The protocol of ctx: DTLS 1.2 and up, a DTLS server's cookies; or the
- * TLS versions asked for.  Returns 0, or -1 with *cause set.
+ * Set ctx's protocol: DTLS 1.2 and up with cookies, or the TLS versions.
+ * Returns 0, or -1 with *cause set.
  */
 static int
 tls_ctx_proto(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
@@ -730,9 +706,8 @@ tls_ctx_proto(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 }
 
 /*
- * Who ctx says it is: --secret's key, the certificate and its key (in the
- * certificate's file without --ssl-key), or a server's certificate made
- * up.  Returns 0, or -1 with *cause set.
+ * Set who ctx is: --secret's key, the certificate and key, or one made up.
+ * Returns 0, or -1 with *cause set.
  */
 static int
 tls_ctx_identity(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
@@ -771,9 +746,8 @@ tls_ctx_identity(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 }
 
 /*
- * Whom ctx trusts (--ssl-verify: the trust file, capath, or the system's
- * CAs); a server with pins alone asks for any certificate, checked after
- * the handshake.  Returns 0, or -1 with *cause set.
+ * Set whom ctx trusts; a server with pins alone takes any certificate,
+ * checked later.  Returns 0, or -1 with *cause set.
  */
 static int
 tls_ctx_trust(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)

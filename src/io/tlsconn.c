@@ -1,8 +1,7 @@
 /*
- * TLS connections: a handshake driven by the event loop on a connected
- * socket (and a DTLS server's stateless answer before it), and the
- * endpoint operations that let the pump move data through SSL_read()
- * and SSL_write().  Their contexts are src/io/tls.c's.
+ * TLS connections: a handshake driven by the loop on a connected socket
+ * (a DTLS server's stateless answer before it), and the endpoint
+ * operations through SSL_read() and SSL_write().  Contexts are tls.c's.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -47,10 +46,8 @@ tls_name_is_addr(const char *name)
 }
 
 /*
- * socat's check of an address: where the certificate does not name it
- * as an address (OpenSSL's check), its commonName may be the address as
- * written, an IPv6 one in brackets ("[::1]"), as socat compares them.
- * The peer's certificate is checked so only after its chain was.
+ * socat's check of an address: after the chain, the commonName may be the
+ * address as written.
  */
 static int
 tls_verify_cn_addr(int ok, X509_STORE_CTX *x)
@@ -78,9 +75,8 @@ tls_verify_cn_addr(int ok, X509_STORE_CTX *x)
 }
 
 /*
- * The name the client sends as SNI (servername, else checkname, else
- * host: never an address) and the one it expects, checked when verify
- * is set (checkname, socat's commonname=, else servername, else host).
+ * Set the SNI a client sends and the name it verifies (checkname,
+ * commonname=, servername, host).  Returns -1 on failure.
  */
 static int
 tls_set_peer_name(SSL *ssl, const struct tls_conf *c, const char *host)
@@ -110,13 +106,9 @@ tls_set_peer_name(SSL *ssl, const struct tls_conf *c, const char *host)
 }
 
 /*
- * DTLS: did the call that returned r fail only because it read an empty
- * datagram?  The datagram BIO returns 0 for one, which OpenSSL takes for
- * a failed read (SSL_ERROR_SYSCALL with no errno and nothing queued)
- * although the connection is intact.  Anyone who knows the address pair
- * can send one, and a record that is not valid is silently discarded
- * (RFC 6347, 4.1.2.7): the datagram is gone, and the caller waits for
- * the next one.  A real failure of the socket leaves its errno.
+ * DTLS: did the call that returned r fail only on an empty datagram,
+ * which OpenSSL takes for a failed read?  It is discarded, as RFC 6347
+ * 4.1.2.7 says, and the caller waits for the next.
  */
 static int
 dtls_empty_datagram(struct tls *t, int r)
@@ -170,9 +162,8 @@ tls_hs_io_cb(int fd, int events, void *arg)
 }
 
 /*
- * DTLS: no answer to the last flight in time.  It is sent again (OpenSSL
- * doubles the wait each time), and the handshake goes on; a server that
- * has sent it DTLS_SERVER_RESENDS times again gives the peer up.
+ * DTLS: resend the last flight; a server gives the peer up after
+ * DTLS_SERVER_RESENDS.
  */
 static void
 tls_hs_resend_cb(void *arg)
@@ -219,10 +210,8 @@ tls_hs_deadline_cb(void *arg)
 }
 
 /*
- * Why a handshake with --secret failed, as the error OpenSSL queued says:
- * the binder of the client's key did not verify (the server sees it,
- * and tells the client with an illegal_parameter alert), so the two
- * codes differ; or the peer did not offer the key at all.
+ * Set *cause to why a --secret handshake failed: different codes, or no key
+ * offered.
  */
 static void
 tls_secret_failed(char **cause)
@@ -241,9 +230,8 @@ tls_secret_failed(char **cause)
 }
 
 /*
- * Whether the error OpenSSL queued says that what came back was no TLS
- * record at all ("wrong version number", "packet length too long", an
- * HTTP answer): a plain port, a person's most likely mistake.
+ * Does OpenSSL's queued error say the peer spoke no TLS at all (a plain
+ * port)?
  */
 static int
 tls_not_tls(void)
@@ -339,8 +327,8 @@ tls_hs_step(struct tls_hs *h)
 }
 
 /*
- * DTLS runs on fd, a UDP socket connected to its peer: a datagram BIO
- * for ssl, which says the peer is fixed.  Returns -1 on failure.
+ * Run DTLS on fd, a UDP socket connected to its peer.  Returns -1 on
+ * failure.
  */
 static int
 dtls_set_fd(SSL *ssl, int fd)
@@ -360,9 +348,8 @@ dtls_set_fd(SSL *ssl, int fd)
 }
 
 /*
- * Start a handshake on fd with a new connection of tc, as a server or as
- * a client checking its servername (or host) when it verifies; or, with
- * t, go on with the DTLS connection a listener took a ClientHello for.
+ * Start a handshake on fd with a new connection of tc, or with t, a DTLS one
+ * a listener took.  Returns NULL with *cause set.
  */
 static struct tls_hs *
 tls_hs_begin(struct tls_ctx *tc, struct tls *t, int fd, const char *host,
@@ -450,14 +437,11 @@ fail:
 }
 
 /*
- * Start the TLS handshake on the connected non-blocking socket fd, with
- * a new connection of tc: as a server, or as a client of host.  The
- * whole handshake may take timeout_ms (TIME_NONE: TLS_HANDSHAKE_MS).
- * done is called once, from the loop (never before this returns), with
- * the TLS state to attach to fd's endpoint, or with NULL and a message
- * that it must free; fd stays open either way and its watcher is
- * removed.  Returns the handshake, which tls_handshake_cancel()
- * abandons, or NULL with *cause set when it cannot even start.
+ * Start a TLS handshake on the connected non-blocking fd, as a server or
+ * a client of host, within timeout_ms (TIME_NONE: TLS_HANDSHAKE_MS).  done
+ * is called once, from the loop, never before this returns: with the TLS
+ * state, or NULL and a message it must free; fd stays open, unwatched.
+ * Returns the handshake for tls_handshake_cancel(), or NULL with *cause set.
  */
 struct tls_hs *
 tls_handshake_start(struct tls_ctx *tc, int fd, const char *host,
@@ -468,15 +452,10 @@ tls_handshake_start(struct tls_ctx *tc, int fd, const char *host,
 }
 
 /*
- * A DTLS server's accept: read one datagram waiting on the bound UDP
- * socket lfd and answer it statelessly (DTLSv1_listen()).  A ClientHello
- * without a valid cookie is answered with a HelloVerifyRequest carrying
- * one, and nothing is kept: a flood from spoofed addresses costs no
- * memory.  Returns 1 when a ClientHello came back with its cookie: peer
- * is its sender and *tp the connection, to be moved to a socket of the
- * peer's own and taken on with tls_dtls_accept_start().  Returns 0 when
- * the datagram was answered or dropped, -1 with errno when none is
- * waiting (EAGAIN) or on failure.
+ * A DTLS server's accept: answer one datagram on lfd statelessly
+ * (DTLSv1_listen()), keeping nothing until a cookie comes back.  Returns
+ * 1 then, with peer and *tp for tls_dtls_accept_start(); 0 when answered
+ * or dropped; -1 with errno (EAGAIN: none waiting).
  */
 int
 tls_dtls_listen(struct tls_ctx *tc, int lfd, struct net_peer *peer,
@@ -533,9 +512,8 @@ nomem:
 }
 
 /*
- * tls_handshake_start() for a DTLS connection tls_dtls_listen() took a
- * ClientHello for: on fd, the peer's own connected socket; t is the
- * handshake's (freed if it cannot start).
+ * tls_handshake_start() for t from tls_dtls_listen(), on the peer's own fd;
+ * t is freed if it cannot start.
  */
 struct tls_hs *
 tls_dtls_accept_start(struct tls_ctx *tc, struct tls *t, int fd,
@@ -558,9 +536,8 @@ tls_handshake_cancel(struct tls_hs *h)
 }
 
 /*
- * The socket ended under t's reads with no close_notify: a cut stream.
- * Where t's end is the stream's (tls_check_peer()) it is an error, with
- * errno EBADMSG, which tls_cut_why() says; elsewhere an end, said with -v.
+ * The socket ended without close_notify: errno EBADMSG where t's end is
+ * the stream's (tls_cut_why() says it), else an end, said with -v.
  */
 static ssize_t
 tls_cut(struct tls *t)
@@ -576,8 +553,8 @@ tls_cut(struct tls *t)
 }
 
 /*
- * Map an SSL_read/SSL_write failure onto errno and the events it needs;
- * an end with no close_notify read before it is tls_cut().
+ * Map an SSL_read/SSL_write failure r onto errno and *want; an end without
+ * close_notify is tls_cut().
  */
 static ssize_t
 tls_fail(struct tls *t, int r, int *want)
@@ -606,9 +583,9 @@ tls_fail(struct tls *t, int r, int *want)
 }
 
 /*
- * Read up to n bytes of t's plaintext into p, without blocking.  Returns
- * the count, 0 at the peer's close_notify, or -1 with errno (EAGAIN: try
- * again when the socket is ready for *want, EV_READ or EV_WRITE).
+ * Read up to n bytes of plaintext into p without blocking.  Returns the
+ * count, 0 at close_notify, or -1 with errno (EAGAIN: retry when ready
+ * for *want).
  */
 ssize_t
 tls_read(struct tls *t, void *p, size_t n, int *want)
@@ -631,9 +608,8 @@ tls_read(struct tls *t, void *p, size_t n, int *want)
 }
 
 /*
- * Write up to n bytes of p over t, without blocking.  Returns the count
- * taken, or -1 with errno (EAGAIN: try again, with the same bytes, when
- * the socket is ready for *want).
+ * Write up to n bytes of p without blocking.  Returns the count, or -1
+ * with errno (EAGAIN: retry the same bytes when ready for *want).
  */
 ssize_t
 tls_write(struct tls *t, const void *p, size_t n, int *want)
@@ -653,10 +629,7 @@ tls_write(struct tls *t, const void *p, size_t n, int *want)
 	return (-1);
 }
 
-/*
- * What a read of t that failed with error was, when it was a cut stream:
- * the line that says so, and how much came before; else NULL.
- */
+/* The line saying t's stream was cut, and how much came before; else NULL. */
 const char *
 tls_cut_why(struct tls *t)
 {
@@ -669,10 +642,7 @@ tls_cut_why(struct tls *t)
 	return (why);
 }
 
-/*
- * Send close_notify, once, best effort: the socket's own shutdown
- * follows.  Not after the peer's stream was cut: the connection is broken.
- */
+/* Send close_notify once, best effort; not after the peer's stream was cut. */
 void
 tls_close_notify(struct tls *t)
 {

@@ -1,8 +1,7 @@
 /*
- * A TLS peer once its handshake is done: described (-v), checked against
- * --ssl-pin and the name asked for, and its certificate told to a
- * program in the variables socat gives (SOCAT_OPENSSL_X509_SUBJECT,
- * ..._COMMONNAME, ...).
+ * A TLS peer after its handshake: described (-v), checked against
+ * --ssl-pin and --secret, and its certificate told to a program as socat
+ * does (SOCAT_OPENSSL_*).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -17,10 +16,8 @@
 #include "tls-int.h"
 
 /*
- * Add "PREFIXNAME=value" to the list env (of *n, room for one more and
- * the NULL), value joined with " // " to a variable of that name already
- * there, as socat joins the fields a name has more than once.  Returns
- * -1 if out of memory.
+ * Add "PREFIXNAME=value" to *env (*n entries), joined with " // " to one of
+ * that name, as socat.  Returns -1 if out of memory.
  */
 static int
 tls_env_add(char ***env, size_t *n, const char *prefix, const char *name,
@@ -77,12 +74,9 @@ tls_env_name(char ***env, size_t *n, const char *prefix, const char *which,
 }
 
 /*
- * The peer's certificate of t as socat gives it to a program: its
- * subject and issuer whole in OpenSSL's one-line form (PREFIXSUBJECT,
- * PREFIXISSUER), and each field of its subject under its long name in
- * capitals (PREFIXCOMMONNAME, ...).  A value is the peer's bytes up to
- * a NUL.  Returns a list of "NAME=value" ended by NULL (exec_environ_free()),
- * empty without a certificate, or NULL with errno.
+ * t's peer certificate as socat tells a program: subject, issuer, and
+ * each subject field (PREFIXCOMMONNAME, ...).  Returns a NULL-ended list
+ * (exec_environ_free()), empty without a certificate, or NULL with errno.
  */
 char **
 tls_peer_env(struct tls *t, const char *prefix)
@@ -144,9 +138,8 @@ tls_hex(const unsigned char *md, size_t len, char *out)
 }
 
 /*
- * The SHA-256 fingerprints of certificate x (of its DER form) and of its
- * public key (of the DER SubjectPublicKeyInfo, as key pins are).
- * Returns -1 if either cannot be computed.
+ * The SHA-256 fingerprints of x and of its public key.  Returns -1 if either
+ * cannot be computed.
  */
 static int
 tls_fingerprints(X509 *x, unsigned char cert[TLS_PIN_LEN],
@@ -181,8 +174,8 @@ tls_time(const ASN1_TIME *t, char *out, size_t len)
 }
 
 /*
- * -v: what was negotiated and who the peer says it is, one fact per line
- * in a format scripts may rely on.
+ * -v: what was negotiated and who the peer is, one fact per line, for
+ * scripts.
  */
 static void
 tls_describe(SSL *ssl, int secret, X509 *peer, const unsigned char *cert,
@@ -233,12 +226,8 @@ tls_describe(SSL *ssl, int secret, X509 *peer, const unsigned char *cert,
 }
 
 /*
- * After a handshake: describe the peer (-v) and check it against the
- * pins (--ssl-pin), its certificate's or its public key's SHA-256
- * fingerprint, or that it used --secret's key.  Kept apart from the
- * handshake itself so that any way of driving one ends with the same
- * check.  Returns 0, or -1 with *cause set when the peer is not one of
- * those pinned, or did not use the key.
+ * After any handshake: describe the peer (-v) and check it against
+ * --ssl-pin or --secret's key.  Returns 0, or -1 with *cause set.
  */
 int
 tls_check_peer(const struct tls_conf *c, struct tls *t, char **cause)

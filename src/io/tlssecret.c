@@ -1,8 +1,6 @@
 /*
- * --secret over TLS 1.3: the key (and a relay's rendezvous name) a code
- * makes, and a side's context set up to use that key as an external
- * PSK, on both sides, in the place of certificates.  The rest of a
- * context is src/io/tls.c's.
+ * --secret over TLS 1.3: the key and the rendezvous name a code makes, and
+ * a context that uses the key as an external PSK on both sides.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -45,9 +43,8 @@
 				"TLS_CHACHA20_POLY1305_SHA256"
 
 /*
- * TLS_PSK_LEN bytes that c's --secret makes under the label info: HKDF
- * (RFC 5869) with SHA-256 of the code, after scrypt for a code of the
- * user's.  Returns 0, or -1 with *cause set.
+ * Derive TLS_PSK_LEN bytes from c's code under label (HKDF-SHA-256, after
+ * scrypt for a user's code).  Returns 0, or -1 with *cause set.
  */
 static int
 tls_secret_derive(const struct tls_conf *c, const char *label,
@@ -101,8 +98,8 @@ out:
 }
 
 /*
- * The TLS 1.3 key (TLS_PSK_LEN bytes) that c's --secret makes.  Returns
- * 0, or -1 with *cause set.
+ * The TLS 1.3 key c's --secret makes, into key.  Returns 0, or -1 with
+ * *cause set.
  */
 int
 tls_secret_key(const struct tls_conf *c, unsigned char *key, char **cause)
@@ -111,8 +108,7 @@ tls_secret_key(const struct tls_conf *c, unsigned char *key, char **cause)
 }
 
 /*
- * The name (TLS_PSK_LEN bytes) a relay pairs the two sides of c's
- * --secret by: another label than the key's.  Returns 0, or -1 with
+ * The relay name c's --secret makes, into name.  Returns 0, or -1 with
  * *cause set.
  */
 int
@@ -122,9 +118,8 @@ tls_secret_name(const struct tls_conf *c, unsigned char *name, char **cause)
 }
 
 /*
- * The session that stands for --secret's key on ssl: TLS 1.3, of the
- * suite TLS_AES_128_GCM_SHA256 (whose hash the key is for), as RFC 8446
- * has an external PSK.  Returns NULL if it cannot be made.
+ * The TLS 1.3 session standing for --secret's key on ssl, as RFC 8446 has an
+ * external PSK.  Returns NULL if it cannot be made.
  */
 static SSL_SESSION *
 tls_psk_session(SSL *ssl)
@@ -161,9 +156,8 @@ tls_psk_use(SSL *ssl, const EVP_MD *md, const unsigned char **id,
 }
 
 /*
- * A server has one key, whatever name the client gives it (the name is
- * no secret; openssl s_client sends its own): a client without the key
- * fails the binder's check, before any data.
+ * A server's one key, whatever identity the client names; a client without
+ * it fails the binder.
  */
 static int
 tls_psk_find(SSL *ssl, const unsigned char *id, size_t idlen,
@@ -175,8 +169,8 @@ tls_psk_find(SSL *ssl, const unsigned char *id, size_t idlen,
 }
 
 /*
- * With --secret, a client takes no certificate: a server that shows one
- * has not used the code, and is refused before any data.
+ * With --secret a client takes no certificate: a server that shows one is
+ * refused.
  */
 static int
 tls_refuse_cert(int ok, X509_STORE_CTX *ctx)
@@ -187,10 +181,8 @@ tls_refuse_cert(int ok, X509_STORE_CTX *ctx)
 }
 
 /*
- * Set ctx up for --secret: TLS 1.3 alone, the key on both sides, no
- * certificate, no tickets, and the key exchange of psk_dhe_ke only
- * (OpenSSL's own unless SSL_OP_ALLOW_NO_DHE_KEX), so that the code alone
- * never decrypts a recording.  Returns 0, or -1 with *cause set.
+ * Set ctx up for --secret: TLS 1.3, the key, no certificate or tickets,
+ * psk_dhe_ke only.  Returns 0, or -1 with *cause set.
  */
 int
 tls_ctx_fill_secret(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
