@@ -74,10 +74,7 @@ broker_send(struct broker *b, struct endpoint *except, const void *p,
 		log_warn("relay");
 }
 
-/*
- * Does a plain broker relay whole lines?  A text WebSocket message must be
- * one line.
- */
+/* Does a plain broker relay whole lines (a text WebSocket's message is one)? */
 static int
 broker_lines(const struct broker *b)
 {
@@ -123,10 +120,7 @@ part_flush(struct broker *b, struct endpoint *except, struct broker_part *pt)
 	part_free(pt);
 }
 
-/*
- * Relay what a sender sent as whole lines; an unfinished line waits in pt up
- * to BROKER_LINE_MAX.
- */
+/* Relay whole lines; an unfinished one waits in pt, up to BROKER_LINE_MAX. */
 static void
 broker_send_lines(struct broker *b, struct endpoint *except,
     struct broker_part *pt, const unsigned char *p, size_t len)
@@ -277,10 +271,7 @@ client_finished(struct session *s)
 	client_free(c);
 }
 
-/*
- * A member that read nothing for the stall time is cut off; the room is
- * told.
- */
+/* Cut off a member that read nothing for the stall time; the room is told. */
 static void
 broker_stalled(struct endpoint *ep, void *arg)
 {
@@ -297,10 +288,7 @@ broker_stalled(struct endpoint *ep, void *arg)
 		b->room->cut(b, c);
 }
 
-/*
- * Start a session for client nc; nc is the client's, freed on failure.
- * Returns -1 with errno.
- */
+/* Start client nc's session; nc is freed on failure.  Returns -1 with errno. */
 static int
 client_start(struct broker *b, struct netconn *nc,
     const struct net_peer *peer)
@@ -417,10 +405,7 @@ console_out_finished(struct session *s)
 	session_free(s);
 }
 
-/*
- * Write the room's bytes to the operator's terminal, the line being typed
- * moved below them.
- */
+/* Write the room's bytes to the operator's terminal, above the typed line. */
 static ssize_t
 console_tty_write(struct endpoint *ep, const void *p, size_t n)
 {
@@ -440,8 +425,8 @@ static const struct ep_ops console_tty_out_ops = {
 };
 
 /*
- * After each key or resize: redraw the line if it changed and the room's
- * line is whole.
+ * After a key or resize: redraw the line unless the room's line is
+ * unfinished.
  */
 static void
 console_key_after(void *arg)
@@ -452,10 +437,7 @@ console_key_after(void *arg)
 		edit_show(e);
 }
 
-/*
- * Edit the operator's lines on a terminal (cbreak mode, restored at exit),
- * with a history.
- */
+/* Edit the operator's lines on a terminal (cbreak, restored at exit). */
 static void
 console_edit(struct broker *b, struct endpoint *in)
 {
@@ -511,10 +493,7 @@ console_start(struct broker *b)
 		fatal("console");
 }
 
-/*
- * Listen and serve clients as a broker, or a chat room with room's hooks.
- * Runs until killed.
- */
+/* Serve clients as a broker, or a room with room's hooks, until killed. */
 int
 broker_run(const struct job *j, const struct broker_room *room)
 {

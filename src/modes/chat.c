@@ -106,10 +106,7 @@ chat_key_before(void *arg)
 	chat_redraw(c);
 }
 
-/*
- * Tell the user something on stderr, on a line of its own; the line being
- * typed is redrawn.
- */
+/* Tell the user something on stderr, on a line of its own. */
 static void
 chat_notice(struct chat *c, const char *fmt, ...)
 {
@@ -181,10 +178,7 @@ chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	return (n);
 }
 
-/*
- * What the peer sends, up to a ":q" line; on a terminal, as chatproto_rx()
- * shows it.
- */
+/* What the peer sends, up to a ":q" line, shown by chatproto_rx(). */
 static size_t
 chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 {
@@ -642,10 +636,7 @@ chat_port(int fd, const char *port)
 	return (num);
 }
 
-/*
- * Wait for a partner and talk with them (with -k, one after another).
- * Returns the exit status.
- */
+/* Talk with a partner (-k: one after another).  Returns the exit status. */
 int
 chat_listen(const struct job *j)
 {

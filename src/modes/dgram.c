@@ -180,20 +180,14 @@ dgram_read(struct endpoint *ep, void *p, size_t size)
 	return (udp_recv_kept(ep, p, size, dgram_keep));
 }
 
-/*
- * Receive up to vlen datagrams, noting each sender; those refused are
- * dropped.
- */
+/* Receive up to vlen datagrams, noting each sender; refused ones dropped. */
 static int
 dgram_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
 {
 	return (udp_recvmmsg_kept(ep, msgs, vlen, dgram_keep));
 }
 
-/*
- * Send one datagram to the current peer; one that is not delivered is lost,
- * not an error.
- */
+/* Send one datagram to the current peer; one not delivered is no error. */
 static ssize_t
 dgram_write(struct endpoint *ep, const void *p, size_t n)
 {
@@ -371,10 +365,7 @@ dgram_serve(const struct job *j, int fd)
 	return (ds.status);
 }
 
-/*
- * Serve the bound datagram socket fd: a program per peer, DTLS, or stdio.
- * Returns the exit status.
- */
+/* Serve the bound datagram socket fd.  Returns the exit status. */
 int
 dgram_serve_socket(const struct job *j, int fd)
 {

@@ -30,10 +30,7 @@
 static void	fconn_device_close(struct fconn *);
 static void	fconn_failed_error(struct fconn *, const char *, int);
 
-/*
- * The connection's name in messages, "#N HOST PORT", made on first use ("#N"
- * without memory).
- */
+/* fc's name in messages, "#N HOST PORT", made on first use. */
 static const char *
 fconn_label_of(struct fconn *fc, const struct sockaddr *sa, socklen_t len)
 {
@@ -59,10 +56,7 @@ fconn_label(struct fconn *fc)
 	return (fconn_label_of(fc, &fc->from.sa, fc->fromlen));
 }
 
-/*
- * Free what only the outbound stage needed, closing what the pump has not
- * taken.
- */
+/* Free what only the outbound stage needed, closing what the pump lacks. */
 static void
 fconn_out_free(struct fconn *fc)
 {
@@ -273,10 +267,7 @@ fconn_ends(struct fconn *fc, struct join *jn)
 	    EP_DGRAM : 0) | deaf, NC_BINARY | (fc->peer ? NC_MESSAGES : 0)));
 }
 
-/*
- * Fill how for fc's join: flags, end rule, idle time, taps.  Returns -1 with
- * errno.
- */
+/* Fill how for fc's join.  Returns -1 with errno. */
 static int
 fconn_how(struct fconn *fc, const struct join *jn, struct join_how *how)
 {
@@ -316,8 +307,8 @@ fconn_how(struct fconn *fc, const struct join *jn, struct join_how *how)
 }
 
 /*
- * The target is open: say so, send the PROXY header if asked, and join it
- * with the client.
+ * The target is open: say so, send the PROXY header, join it with the
+ * client.
  */
 void
 fconn_relay(struct fconn *fc)
@@ -412,10 +403,7 @@ fconn_target_ready(struct fconn *fc)
 	fc->state = FC_READY;
 }
 
-/*
- * Callback of the target's open: tnc on success, else error, with cause or
- * -v's line.
- */
+/* open_start()'s callback: tnc, or error with cause (NULL: -v said it). */
 static void
 fconn_opened(struct netconn *tnc, const struct net_peer *peer, int error,
     const char *cause, void *arg)
@@ -483,10 +471,7 @@ static const struct listen_ops fconn_accept_ops = {
 	.start = fconn_accepted,
 };
 
-/*
- * A udp-l: target's first datagram: connect to its sender; the datagram
- * stays queued.
- */
+/* A udp-l: target's first datagram: connect to its sender, datagram queued. */
 static void
 fconn_peeked(int fd, int events, void *arg)
 {
@@ -512,10 +497,7 @@ fconn_peeked(int fd, int events, void *arg)
 	fconn_target_ready(fc);
 }
 
-/*
- * Listen on a listening target now that the first side has its client, and
- * take its first client.
- */
+/* Listen on a listening target, now the first side has its client. */
 static void
 fconn_accept(struct fconn *fc, struct fwd_target *t)
 {
@@ -541,10 +523,7 @@ fconn_accept(struct fconn *fc, struct fwd_target *t)
 	}
 }
 
-/*
- * Try the next target not in back-off; with none left, close the client and
- * say why.
- */
+/* Try the next target not in back-off; with none, close the client, said. */
 void
 fconn_next(struct fconn *fc)
 {
@@ -695,10 +674,7 @@ fconn_take_early(struct forward *f, int fd)
 	return (NULL);
 }
 
-/*
- * Pass on, or keep until its target is open, a datagram from a peer that has
- * its own socket.
- */
+/* Pass on (or keep until its target opens) a datagram for a known peer. */
 static int
 forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
     size_t n)
@@ -724,10 +700,7 @@ forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
 	return (0);
 }
 
-/*
- * Start a connection for a new datagram peer with a socket of its own
- * (peers.c).
- */
+/* Start a connection for a new datagram peer with its own socket. */
 static int
 forward_peer_start(void *arg, struct netconn *nc, const struct net_peer *peer,
     const void *dgram, size_t n)

@@ -225,10 +225,7 @@ targets_set(struct fwd_targets *ts, size_t i, struct side *sd)
 	target_name(&ts->t[i]);
 }
 
-/*
- * Make the TLS contexts of ts's TLS targets.  Returns 0, or -1 with *cause
- * set.
- */
+/* Make ts's TLS contexts.  Returns 0, or -1 with *cause set. */
 static int
 targets_tls(struct fwd_targets *ts, char **cause)
 {
@@ -296,8 +293,8 @@ forward_target_up(struct fwd_target *t)
 }
 
 /*
- * Dial an admitted client's target before its TLS handshake, when
- * listen_early() allows it.
+ * Dial a client's target during its TLS handshake, when listen_early()
+ * allows.
  */
 static void
 forward_admitted(void *arg, int fd, const struct net_peer *peer)
@@ -324,10 +321,7 @@ forward_abandon(void *arg, int fd)
 		fconn_destroy(fc);
 }
 
-/*
- * A client after its TLS: relay it to its target if that is ready, else find
- * it one.
- */
+/* A client after its TLS: relay it to its target, or find it one. */
 static int
 forward_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 {
@@ -579,10 +573,7 @@ forward_connect(struct forward *f)
 	return (f->status);
 }
 
-/*
- * socat's pty-wait-slave: make the pty target, and open the served side once
- * its terminal is opened.
- */
+/* socat's pty-wait-slave: open the served side once the pty is opened. */
 static void
 forward_pty_wait(struct fwd_targets *ts)
 {

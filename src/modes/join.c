@@ -15,10 +15,7 @@
 
 #include "modes.h"
 
-/*
- * Make jn's session (watch, finished, arg as in struct session) to open ends
- * into.  Returns -1 with errno.
- */
+/* Make jn's session (see struct session).  Returns -1 with errno. */
 __shortrun int
 join_new(struct join *jn, int (*watch)(struct session *),
     void (*finished)(struct session *), void *arg)
@@ -206,10 +203,7 @@ join_notice(const struct side *sd)
 	return (sd->addr_no == 1 ? CH_SAY_EOF1 : CH_SAY_EOF2);
 }
 
-/*
- * Would a join as how says add anything to the bytes or their end?  Returns
- * 1 if so.
- */
+/* Would a join as how says touch the bytes or their end? */
 int
 join_rides(const struct join_how *how)
 {
@@ -223,10 +217,7 @@ join_rides(const struct join_how *how)
 	    how->idle_ms != TIME_NONE || join_notice(how->far) != 0);
 }
 
-/*
- * Add way i of jn from src to dst, or none when either end lacks it.
- * Returns -1 with errno.
- */
+/* Add way i of jn from src to dst, if both have it.  Returns -1 with errno. */
 static __shortrun int
 join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
     const struct join_how *how)
@@ -267,10 +258,7 @@ join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
 	return (0);
 }
 
-/*
- * socat's crlf: CRLF to the end that has it, CR dropped from it; between two
- * such ends, nothing.
- */
+/* socat's crlf, on the ends that have it; between two such, nothing. */
 static void
 join_crlf(struct join *jn)
 {
@@ -288,8 +276,8 @@ join_crlf(struct join *jn)
 }
 
 /*
- * Put the flow's stages (-C, --timestamp, --record) on jn's ways.  Returns
- * -1 with errno or *cause set.
+ * Put -C, --timestamp, --record on jn's ways.  Returns -1 with errno or
+ * *cause.
  */
 static int
 join_stages(struct join *jn, const struct join_how *how, char **cause)
@@ -429,10 +417,7 @@ struct join_run {
 	struct edit	*ed;	/* READLINE's editor, or NULL */
 };
 
-/*
- * socat's READLINE for side k of r: edit the lines typed on a terminal, or
- * read them as they come.
- */
+/* socat's READLINE for side k of r: edit the lines typed on a terminal. */
 static void
 join_readline(struct join_run *r, const struct side *sd, int k)
 {
@@ -483,10 +468,7 @@ join_run_flush_cb(void *arg)
 	ev_break();
 }
 
-/*
- * A program of the relay exited: its way ends; a line's program is waited
- * for after the relay.
- */
+/* A relay's program exited: its way ends (a line's is waited for later). */
 static void
 join_run_exited(struct child *c, void *arg)
 {
@@ -534,8 +516,8 @@ join_run_finished(struct session *s)
 }
 
 /*
- * socat's nofork: run side i's program in our place on the other side.
- * Returns only on failure, said.
+ * socat's nofork: run side i's program in our place.  Returns only on
+ * failure.
  */
 static void
 join_nofork(const struct side *const *sides, int i, const int *skip)
@@ -564,10 +546,7 @@ join_nofork(const struct side *const *sides, int i, const int *skip)
 	free(cause);
 }
 
-/*
- * Join the job's two sides that open at once, both ways or one (-u, -U).
- * Returns the exit status.
- */
+/* Join the job's two sides that open at once.  Returns the exit status. */
 int
 join_run(const struct job *j)
 {

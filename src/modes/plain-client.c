@@ -256,10 +256,7 @@ plain_fork_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	return (0);
 }
 
-/*
- * socat's fork of a dialled side (join_dial()).  Returns the exit status: 1
- * once the tries are spent.
- */
+/* socat's fork of a dialled side (join_dial()).  Returns the exit status. */
 static int
 plain_connect_fork(const struct job *j)
 {
@@ -286,8 +283,8 @@ plain_connect_fork(const struct job *j)
 }
 
 /*
- * Connect to each port in turn and relay over it, as netcat does.  Returns
- * the exit status.
+ * Connect to each port in turn and relay, as netcat.  Returns the exit
+ * status.
  */
 __shortrun int
 plain_connect(const struct job *j)

@@ -25,10 +25,7 @@ struct early {
 	TAILQ_ENTRY(early)	 entry;
 };
 
-/*
- * The program exited: its output's end ends the session, or the connection
- * is done with.
- */
+/* The program exited: its output's end ends the session. */
 static void
 conn_child_exited(struct child *child, void *arg)
 {
@@ -156,10 +153,7 @@ plain_exec_direct(const struct plain *p)
 	return (!j->stats && !join_rides(&how));
 }
 
-/*
- * Start the program and wire it to the connection.  Returns -1 when it
- * cannot be started (said).
- */
+/* Start the program on the connection.  Returns -1 when it cannot (said). */
 int
 conn_start_exec(struct conn *c, const struct net_peer *peer)
 {
@@ -302,10 +296,7 @@ plain_dgram_route(void *arg, const struct net_peer *peer, const void *dgram,
 	return (0);
 }
 
-/*
- * Start a new peer's connection, its program reading the first datagram
- * first.
- */
+/* Start a new peer's connection; its program reads the first datagram first. */
 static int
 plain_dgram_start(void *arg, struct netconn *nc, const struct net_peer *peer,
     const void *dgram, size_t n)
@@ -330,10 +321,7 @@ static const struct peer_ops plain_dgram_ops = {
 	.route = plain_dgram_route,
 };
 
-/*
- * Serve the bound datagram socket lfd with a program per peer (-k: many at
- * once).  Returns the exit status.
- */
+/* Serve lfd with a program per datagram peer.  Returns the exit status. */
 int
 plain_serve_dgram(const struct job *j, int lfd)
 {

@@ -16,10 +16,7 @@
 #include "modes.h"
 #include "proxyd-int.h"
 
-/*
- * A relay that broke is passed on as a reset each way, so no cut tunnel
- * looks whole.
- */
+/* Pass a broken relay on as a reset each way, so no cut tunnel looks whole. */
 static void
 proxyd_finished(struct session *s)
 {
@@ -72,10 +69,7 @@ proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
 	return (k);
 }
 
-/*
- * Drop the client's bytes past a forwarded body (xstate bytes still to
- * come).
- */
+/* Drop the client's bytes past a forwarded body (xstate bytes to come). */
 static size_t
 proxyd_body_xform(struct channel *ch, unsigned char *p, size_t n,
     size_t space)
@@ -88,10 +82,7 @@ proxyd_body_xform(struct channel *ch, unsigned char *p, size_t n,
 	return (n);
 }
 
-/*
- * Check a forwarded chunked body as far as it came; a broken one refuses pc.
- * Returns -1 when pc is gone.
- */
+/* Check a forwarded chunked body so far.  Returns -1 when pc is gone. */
 static int
 pconn_chunked(struct pconn *pc, struct prelay *pr)
 {

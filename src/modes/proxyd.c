@@ -58,10 +58,7 @@ pconn_free(struct pconn *pc)
 	free(pc);
 }
 
-/*
- * Watch pc's client for events with cb.  Returns -1 when pc is gone (freed,
- * said).
- */
+/* Watch pc's client for events with cb.  Returns -1 when pc is gone. */
 static int
 pconn_watch(struct pconn *pc, int events, ev_fd_cb *cb)
 {
@@ -72,10 +69,7 @@ pconn_watch(struct pconn *pc, int events, ev_fd_cb *cb)
 	return (-1);
 }
 
-/*
- * Send a short reply at once; a client that does not take it is not waited
- * for.
- */
+/* Send a short reply at once.  Returns -1 when not all was taken. */
 int
 pconn_reply(struct pconn *pc, const void *p, size_t len)
 {
@@ -141,10 +135,7 @@ pconn_socks5_reply(struct pconn *pc, int rep, int fd)
 	return (n == -1 ? -1 : pconn_reply(pc, buf, n));
 }
 
-/*
- * Close the client after a reply with a lingering close, so the reply is not
- * reset away.
- */
+/* Close the client after a reply with a lingering close (sock_linger()). */
 static void
 pconn_drain(struct pconn *pc)
 {
@@ -390,10 +381,7 @@ pconn_step(struct pconn *pc)
 	return (pconn_socks5_request(pc));
 }
 
-/*
- * Refuse an unreachable destination in the protocol's words (error ELOOP:
- * this proxy).
- */
+/* Refuse an unreachable destination (error ELOOP: this proxy itself). */
 static void
 pconn_unreachable(struct pconn *pc, int error, const char *cause)
 {

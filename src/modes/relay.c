@@ -141,10 +141,7 @@ rclient_free(struct rclient *rc)
 	free(rc);
 }
 
-/*
- * Drop a waiting client's WebSocket state where it can be (between
- * messages).
- */
+/* Drop a waiting client's WebSocket state, between messages. */
 static void
 relay_ws_shed(struct rclient *rc)
 {
@@ -320,10 +317,7 @@ rpair_tap(struct channel *ch, const unsigned char *buf, size_t n, void *arg)
 	}
 }
 
-/*
- * Tell first and second which they are (first is TLS's server) and join
- * them.
- */
+/* Tell first (TLS's server) and second which they are, and join them. */
 static void
 relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 {

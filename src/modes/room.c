@@ -23,10 +23,7 @@ room_tell(struct client *c, const char *msg, size_t len)
 		log_warn("relay");
 }
 
-/*
- * Relay a line with its speaker's name, escaped by text_escape(), cut at a
- * whole character.
- */
+/* Relay a line with its speaker's name, escaped (text_escape()). */
 static void
 room_say(struct speaker *sp, const unsigned char *line, size_t len,
     int action)
@@ -199,10 +196,7 @@ room_http_request(const void *p, size_t len)
 	return (http_request_line(line, &l, &why) == 0);
 }
 
-/*
- * Frame what sp sent into lines and act on each; a cut line is told to its
- * speaker.
- */
+/* Frame what sp sent into lines and act on each. */
 static int
 room_heard(struct speaker *sp, const void *p, size_t len)
 {
@@ -259,10 +253,7 @@ room_flush_speaker(struct speaker *sp)
 		roomproto_flush(&sp->rf, room_line, sp);
 }
 
-/*
- * c (NULL: the operator) joins: a name, a welcome, who is there.  Returns -1
- * with errno.
- */
+/* c (NULL: the operator) joins the room.  Returns -1 with errno. */
 static int
 room_join(struct broker *b, struct client *c)
 {
