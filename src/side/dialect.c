@@ -39,10 +39,7 @@ const struct dialect dialect_socat = {
 	.env_tls = "SOCAT_OPENSSL_X509_",
 };
 
-/*
- * The grammar row address a is written in (socat's names mean what socat's
- * options say).
- */
+/* The grammar row address a is written in (sockcat's or socat's). */
 const struct dialect *
 dialect_of(const struct addr *a)
 {

@@ -290,8 +290,8 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 }
 
 /*
- * Run the connection's handshakes (TLS, then the upgrade) on the loop, then
- * give it to the mode.
+ * Run the connection's TLS and upgrade on the loop, then give it to the
+ * mode.
  */
 static void
 listener_secure(struct pending *pd)
@@ -335,10 +335,7 @@ listener_front_done(void *arg, char *cause)
 		listener_secure(pd);
 }
 
-/*
- * A named connection: a trusted front's PROXY header first, then its
- * handshake.
- */
+/* A named connection: a trusted front's PROXY header, then its handshake. */
 static void
 listener_handshake(void *arg)
 {
@@ -544,10 +541,7 @@ listener_take(struct listener *l, int fd, const struct net_peer *peer,
 	listener_name(l, nc, peer, dtls);
 }
 
-/*
- * socat's accept-timeout=: no client came in time; the listener stops, its
- * sessions go on.
- */
+/* socat's accept-timeout=: stop listening; the sessions go on. */
 static void
 listener_idle_cb(void *arg)
 {
@@ -751,10 +745,7 @@ listen_open(const struct side *sd, const char *host, int flags,
 	return (listen_drop(sd, fd, cause));
 }
 
-/*
- * Serve fd with ops and arg until the loop ends (*lp is the listener
- * meanwhile), then free it.
- */
+/* Serve fd with ops and arg until the loop ends (*lp meanwhile), then free. */
 __startup void
 listener_run(const struct side *sd, int fd, const struct listen_ops *ops,
     void *arg, struct listener **lp)

@@ -65,10 +65,7 @@ netconn_new(int fd)
 	return (nc);
 }
 
-/*
- * Read of a datagram peer whose one datagram the mode was given: end-of-file
- * at once.
- */
+/* A datagram peer's read once its one datagram was given: end-of-file. */
 static ssize_t
 netconn_once_read(struct endpoint *ep, void *p, size_t n)
 {
@@ -111,10 +108,7 @@ netconn_endpoint(struct netconn *nc, struct session *s, const char *name,
 	return (ep);
 }
 
-/*
- * Close what nc still holds and give its place back; the one way a place is
- * given back.
- */
+/* Close what nc holds and give its place back (the one way to). */
 __shortrun void
 netconn_free(struct netconn *nc)
 {

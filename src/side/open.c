@@ -212,10 +212,7 @@ open_rdv_paired(struct opening *op, int first)
 		open_fail(op, EPROTO, why);
 }
 
-/*
- * Read up to n bytes of the relay's answers.  Returns as recv(2); *why says
- * what broke.
- */
+/* Read the relay's answers.  Returns as recv(2); *why says what broke. */
 static ssize_t
 open_rdv_recv(struct opening *op, void *buf, size_t n, const char **why)
 {
@@ -359,10 +356,7 @@ open_rdv_ws(struct opening *op, struct ws *w)
 	open_rdv(op, NULL);
 }
 
-/*
- * --retry: did a try fail with error (and no message) because the peer is
- * not there yet?
- */
+/* --retry: did a try fail (error, no message) as the peer is not there yet? */
 static int
 open_not_yet(int error, const char *cause)
 {
@@ -384,10 +378,7 @@ open_not_yet(int error, const char *cause)
 	}
 }
 
-/*
- * Dialled fd, through an https:// proxy's TLS t or NULL: go on to the
- * handshakes.
- */
+/* Dialled fd (over an https:// proxy's TLS t, or NULL): the handshakes. */
 static __shortrun void
 open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
     int error, const char *cause, void *arg)
@@ -448,10 +439,7 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 		open_fail(op, EPROTO, why);
 }
 
-/*
- * One try of the dial under its part of the deadline.  Returns -1 with
- * errno.
- */
+/* One try of the dial within its deadline.  Returns -1 with errno. */
 static __shortrun int
 open_try(struct opening *op)
 {
@@ -528,10 +516,7 @@ open_start(const struct side *sd, const char *host, const char *port,
 	return (op);
 }
 
-/*
- * op's failures are its owner's to say: -v says nothing of each address
- * (dial_quiet()).
- */
+/* Leave op's failures to its owner to say: -v says nothing per address. */
 void
 open_quiet(struct opening *op)
 {

@@ -41,10 +41,7 @@ struct replay {
 	char			 why[256];
 };
 
-/*
- * Read sd's recording into r->rec.  Returns -1 with *cause ("PATH: line N:
- * what").
- */
+/* Read sd's recording into r->rec.  Returns -1 with *cause set. */
 static int
 replay_load(struct replay *r, const struct side *sd, char **cause)
 {
@@ -188,10 +185,7 @@ replay_other(struct replay *r)
 	return (r->ck < r->rec.n ? &r->rec.c[r->ck] : NULL);
 }
 
-/*
- * Say where n bytes at p differ from the recording.  Returns -1 with errno
- * EBADMSG.
- */
+/* Say where p's n bytes differ from the recording.  Returns -1 (EBADMSG). */
 static int
 replay_differs(struct replay *r, const unsigned char *p, size_t n)
 {
@@ -223,10 +217,7 @@ replay_differs(struct replay *r, const unsigned char *p, size_t n)
 	return (-1);
 }
 
-/*
- * What the other party sends: noted as a step, and checked when the replay
- * checks.
- */
+/* What the other party sends: a step, and checked when the replay checks. */
 static ssize_t
 replay_write(struct endpoint *ep, const void *buf, size_t n)
 {
@@ -298,10 +289,7 @@ static const struct ep_ops replay_ops = {
 	.free = replay_free,
 };
 
-/*
- * Open the replay side sd into e of s; it plays from the loop.  Returns -1
- * with *cause.
- */
+/* Open the replay side sd into e of s.  Returns -1 with *cause set. */
 int
 replay_open(const struct side *sd, struct session *s,
     const struct end_how *how, struct end *e, char **cause)

@@ -24,10 +24,7 @@
 /* The most words of a program socat splits (EXEC:). */
 #define SIDE_WORDS	256
 
-/*
- * The open(2) flags for sd's file, read (rd), written (wr) or both, as
- * socat's GOPEN or OPEN.
- */
+/* The open(2) flags for sd's file, read (rd) or written (wr), as socat's. */
 int
 side_file_flags(const struct side *sd, int rd, int wr)
 {
@@ -60,10 +57,7 @@ side_local_defaults(struct side *sd)
 	l->fdout = STDOUT_FILENO;
 }
 
-/*
- * ispeed=, ospeed= or socat's bN (is "speed": both).  Returns -1 with *cause
- * set.
- */
+/* ispeed=, ospeed= or socat's bN.  Returns -1 with *cause set. */
 int
 side_opt_speed(struct side *sd, const struct addr *a, const char *is,
     const char *v, char **cause)
@@ -220,10 +214,7 @@ side_lock_name(int lock)
 	return (side_locks[lock >> 1]);
 }
 
-/*
- * socat's setlk* and flock-* options: the one lock the file takes once open;
- * two are refused.
- */
+/* socat's setlk* and flock-*: the one lock the file takes once open. */
 int
 side_opt_lock(struct side *sd, const struct addr *a, const char *is,
     const char *v, char **cause)
@@ -251,10 +242,7 @@ side_opt_lock(struct side *sd, const struct addr *a, const char *is,
 	return (0);
 }
 
-/*
- * Refuse options of a non-socket side that cannot go together.  Returns -1
- * with *cause set.
- */
+/* Refuse conflicting options of a non-socket side.  Returns -1 with *cause. */
 int
 side_local_check(const struct side *sd, const struct addr *a, char **cause)
 {
@@ -385,10 +373,7 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 	return (0);
 }
 
-/*
- * socat's sigint, sighup, sigquit: pass those signals to the programs.
- * Returns -1 with errno.
- */
+/* socat's sigint, sighup, sigquit: pass them on.  Returns -1 with errno. */
 int
 side_exec_signals(const struct side_local *l)
 {

@@ -44,10 +44,7 @@ side_user(const char *name, char **cause)
 	return (&num);
 }
 
-/*
- * Fill *c with l's su=, su-d=, setuid=, setgid=.  Returns -1 with *cause
- * set.
- */
+/* Fill *c from l's su=, su-d=, setuid=, setgid=.  Returns -1 with *cause. */
 int
 side_creds(const struct side_local *l, struct exec_creds *c, char **cause)
 {

@@ -59,10 +59,7 @@ side_range_name(const char *host, int family, char *out, size_t outlen,
 	return (0);
 }
 
-/*
- * socat's range= (ADDR/BITS or ADDR:MASK) as the gate's ADDR/BITS in buf.
- * Returns -1 with *cause set.
- */
+/* socat's range= as the gate's ADDR/BITS in buf.  Returns -1 with *cause. */
 static int
 side_range(const char *v, char *buf, size_t size, char **cause)
 {
@@ -119,10 +116,7 @@ bad:
 	return (-1);
 }
 
-/*
- * socat's range=: the side's own gate rule, never added to the command
- * line's.
- */
+/* socat's range=: the side's own gate rule, apart from the command line's. */
 int
 side_opt_range(struct side *sd, const struct addr *a, const char *is,
     const char *v, char **cause)
@@ -189,10 +183,7 @@ side_opt_lowport(struct side *sd, const struct addr *a, const char *is,
 	return (0);
 }
 
-/*
- * socat's ip-add-membership= and ipv6-join-group= of a UDP listener
- * (net_join_group()).
- */
+/* socat's ip-add-membership= and ipv6-join-group= (net_join_group()). */
 int
 side_opt_membership(struct side *sd, const struct addr *a, const char *is,
     const char *v, char **cause)
@@ -293,10 +284,7 @@ bad:
 	return (-1);
 }
 
-/*
- * socat's setsockopt= and setsockopt-listen=: an int value; data values are
- * refused.
- */
+/* socat's setsockopt= and setsockopt-listen=: int values only. */
 int
 side_opt_sockopt(struct side *sd, const struct addr *a, const char *is,
     const char *v, char **cause)

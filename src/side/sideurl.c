@@ -93,10 +93,7 @@ side_proxy_hop_free(struct proxy_hop *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/*
- * What follows the colon of a WebSocket URL lacking a slash ("ws:/host"), or
- * NULL.
- */
+/* What follows the colon of a WebSocket URL short of a slash, or NULL. */
 static const char *
 ws_url_slashes(const char *url)
 {
