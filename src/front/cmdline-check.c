@@ -528,8 +528,8 @@ mode_text(const char *w)
 }
 
 /*
- * Refuse in one line, status 1, the facts of list that hold in o, naming the
- * mode (subject, why).
+ * Refuse the facts of list that hold in o, in one line naming the mode;
+ * exits 1.
  */
 static __startup void
 mode_refuse(const struct options *o, const char *subject, const char *why,
@@ -553,10 +553,7 @@ mode_refuse(const struct options *o, const char *subject, const char *why,
 	fatalx("%s", msg);
 }
 
-/*
- * A mode of sockcat's own takes no other mode or near end, and no option it
- * does not use.
- */
+/* A mode of sockcat's own takes no other mode, near end or unused option. */
 static __startup void
 step_modes(struct cmdline *cl)
 {
@@ -576,10 +573,7 @@ step_modes(struct cmdline *cl)
 	}
 }
 
-/*
- * Refuse, as step_modes() does, what the mode of fact does not use, when a
- * command line runs it unnamed.
- */
+/* Refuse what fact's mode does not use, when a command line runs it unnamed. */
 __startup void
 cmdline_refuse_mode(const struct options *o, const char *fact,
     const char *subject)
@@ -655,10 +649,7 @@ list_option(const char *list, size_t i)
 	return (NULL);
 }
 
-/*
- * Print whichever of a and b is not d, when the other is, after a space if
- * *sep.
- */
+/* Print whichever of a and b is not d, when the other is (space if *sep). */
 static void
 exclude_pair(const struct optdef *d, const struct optdef *a,
     const struct optdef *b, int *sep)
@@ -719,10 +710,7 @@ cmdline_excludes(const struct optdef *d)
 	}
 }
 
-/*
- * --dump-modes: a line per mode of sockcat's own: its fact, and what it
- * refuses.
- */
+/* --dump-modes: a line per mode of sockcat's own: its fact, what it refuses. */
 void
 cmdline_dump_modes(void)
 {

@@ -124,10 +124,7 @@ step_proxy_free(struct proxy_conf *pc)
 	pc->nhops = 0;
 }
 
-/*
- * -x: a client's proxy or chain of them; or, with -l --proxy-type, be the
- * proxy.
- */
+/* -x: a client's proxy or chain; with -l --proxy-type, be the proxy. */
 __startup void
 step_proxy(struct cmdline *cl)
 {
@@ -220,10 +217,7 @@ forward_check_family(const struct options *o, const char *arg,
 		fatalx("--forward %s: an IPv6 address, with -4", arg);
 }
 
-/*
- * Fill peer with the forwarder's outbound settings, which each target starts
- * from.
- */
+/* Fill peer with the forwarder's outbound settings, each target's start. */
 static __startup void
 forward_peer(const struct options *o, struct side *peer)
 {

@@ -206,10 +206,7 @@ help_line(struct help_out *h, const struct optdef *d,
 	help_put(h, "\n", 1);
 }
 
-/*
- * Print the whole --help: netcat's usage, forms, groups, examples and
- * topics.
- */
+/* Print the whole --help: usage, forms, groups, examples and topics. */
 static __shortrun void
 help(void)
 {
@@ -243,10 +240,7 @@ help(void)
 	help_flush(&h);
 }
 
-/*
- * --help TOPIC: print the topic's page and options; an unknown name is one
- * line and status 1.
- */
+/* --help TOPIC: the topic's page and options; exits 1 on an unknown name. */
 static __dead void
 help_topic(const char *name)
 {
@@ -300,10 +294,7 @@ usage(int full)
 	exit(1);
 }
 
-/*
- * Print netcat's usage as netcat does (scripts know its lines), then what is
- * wrong; exits 1.
- */
+/* Print netcat's usage as netcat does, then what is wrong; exits 1. */
 static __dead void __attribute__((format(printf, 1, 2)))
 usage_why(const char *fmt, ...)
 {
@@ -351,10 +342,7 @@ edit_distance(const char *a, size_t alen, const char *b)
 	return (d[alen][blen]);
 }
 
-/*
- * After getopt_long's message on word: netcat's usage and the option
- * probably meant; exits 1.
- */
+/* After getopt_long's message on word: usage and the option meant; exits 1. */
 static __dead void
 bad_option(const char *word, int socat)
 {
@@ -542,10 +530,7 @@ opt_value_like(const struct optdef *d, const char *word)
  */
 static char	 operand_hint[128];
 
-/*
- * Read the port operands (port, service or range); listening takes one, 0
- * for the kernel's pick.
- */
+/* Read the port operands; listening takes one, 0 for the kernel's pick. */
 static __startup void
 add_ports(struct options *o, char *const *argv, int argc)
 {
@@ -593,10 +578,7 @@ ws_url(struct options *o, char *arg)
 	return (0);
 }
 
-/*
- * Exit saying what was meant by a client's one operand with no port, or
- * return.
- */
+/* Exit saying what a client's one operand with no port meant, or return. */
 static void
 operand_alone(const struct options *o, const char *arg)
 {
@@ -618,10 +600,7 @@ operand_alone(const struct options *o, const char *arg)
 	fatalx("missing port number%s", operand_hint);
 }
 
-/*
- * "-s PORT" alone: websocat's WebSocket server, which is ws-l:[ADDRESS:]PORT
- * here; exits 1.
- */
+/* "-s PORT" alone, websocat's server: point at ws-l:[ADDRESS:]PORT; exits 1. */
 static __dead void
 websocat_server(const char *arg)
 {
@@ -645,10 +624,7 @@ websocat_server(const char *arg)
 	usage_why("missing destination and port");
 }
 
-/*
- * Read the operands in netcat's forms; a listener's address operand with -s
- * or -p is usage.
- */
+/* Read the operands in netcat's forms; exits 1 when ambiguous. */
 static void
 operands(struct options *o, int argc, char **argv)
 {
@@ -735,10 +711,7 @@ operands(struct options *o, int argc, char **argv)
 		usage_why("missing destination and port");
 }
 
-/*
- * Take the sockets passed the systemd way, whatever the mode, so their
- * variables go; a listener serves one.
- */
+/* Take sockets passed the systemd way, so their variables go. */
 static void
 passed(struct cmdline *cl)
 {

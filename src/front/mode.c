@@ -198,10 +198,7 @@ static struct tls_conf	 mode_relay_tls = { .on = 1, .verify = 1,
 	.verify_way = " (a wss:// relay's certificate must be one the "
 	"system trusts)" };
 
-/*
- * Make sd's TLS context when it speaks TLS.  Exits with one line if it
- * cannot be made.
- */
+/* Make sd's TLS context if it speaks TLS; exits with one line on failure. */
 static __startup void
 mode_tls(struct side *sd)
 {

@@ -27,10 +27,7 @@
 
 static char	*opt_keep(const char *);
 
-/*
- * -S: read the TCP MD5 key from the terminal, as netcat does; without one
- * there is no key.
- */
+/* -S: read the TCP MD5 key from the terminal, as netcat does. */
 void
 opt_md5sig(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -128,10 +125,7 @@ opt_hide_secret(char *s, size_t len)
 	memset(s, '*', len);
 }
 
-/*
- * A copy of arg kept, and reachable, until exit, in place of argv's blanked
- * bytes.
- */
+/* A copy of arg, reachable until exit, kept in place of argv's bytes. */
 static char *
 opt_keep(const char *arg)
 {
@@ -155,10 +149,7 @@ static const char *const opt_secret_headers[] = {
 	"Authorization", "Proxy-Authorization", "Cookie",
 };
 
-/*
- * Blank in arg what d's row says is secret (enum opt_hide), once d has
- * copied what it keeps.
- */
+/* Blank in arg what d's row says is secret, once d has copied it. */
 __startup void
 opt_hide(const struct optdef *d, char *arg)
 {
@@ -255,10 +246,7 @@ opt_mcast_loop(struct cmdline *cl, const struct optdef *d, char *arg)
 		fatalx("multicast loop invalid: %s (on or off)", arg);
 }
 
-/*
- * --allow, --deny (value bit 1) and their files (bit 2); exits on a bad
- * rule.
- */
+/* --allow, --deny (value bit 1), their files (bit 2); exits on a bad rule. */
 void
 opt_gate(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -269,10 +257,7 @@ opt_gate(struct cmdline *cl, const struct optdef *d, char *arg)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 }
 
-/*
- * --auth, --auth-file (value 1), --auth-token (value 2), copied; exits on a
- * bad one.
- */
+/* --auth, --auth-file (1), --auth-token (2), copied; exits on a bad one. */
 void
 opt_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -349,10 +334,7 @@ opt_workers(struct cmdline *cl, const struct optdef *d, char *arg)
 	cl->o->side.sock.workers = n < 1 ? 1 : n > d->hi ? d->hi : n;
 }
 
-/*
- * --reconnect[=MAX]: dial again after a loss, up to MAX attempts (none: for
- * ever).
- */
+/* --reconnect[=MAX]: up to MAX attempts after a loss (none: for ever). */
 void
 opt_reconnect(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -387,10 +369,7 @@ keepalive_time(const char *what, const char *arg)
 	return ((ms + 999) / 1000);
 }
 
-/*
- * --keepalive=IDLE[,INTERVAL[,COUNT]]; an empty field keeps the system's
- * value.
- */
+/* --keepalive=IDLE[,INTERVAL[,COUNT]]; an empty field keeps the system's. */
 void
 opt_keepalive(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -470,10 +449,7 @@ opt_ssl_pin(struct cmdline *cl, const struct optdef *d, char *arg)
 	memcpy(o->side.tls.pins[o->side.tls.npins++], pin, sizeof(pin));
 }
 
-/*
- * --secret[=CODE], copied; without one the field holds "" until
- * secret_find().
- */
+/* --secret[=CODE], copied; without one "" until secret_find(). */
 void
 opt_secret(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -538,10 +514,7 @@ opt_forward(struct cmdline *cl, const struct optdef *d, char *arg)
 	o->fwd.targets[o->fwd.n++] = opt_keep(arg);
 }
 
-/*
- * --forward-file: its targets join --forward's where it stands; SIGHUP reads
- * it again.
- */
+/* --forward-file: its targets join --forward's; SIGHUP reads it again. */
 void
 opt_forward_file(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -607,10 +580,7 @@ opt_ws_list(struct cmdline *cl, const struct optdef *d, char *arg)
 	(*list)[(*n)++] = opt_keep(arg);
 }
 
-/*
- * --ws-header (a request line), --ws-server-header (d->value 1: an answer
- * line).
- */
+/* --ws-header, --ws-server-header (d->value 1): one more header line. */
 void
 opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -639,10 +609,7 @@ opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
 	(*list)[(*n)++] = opt_keep(arg);
 }
 
-/*
- * --relay-limit KEY=VALUE (wait=, per-addr=, bytes=, rate=); exits on
- * anything else.
- */
+/* --relay-limit wait=, per-addr=, bytes=, rate=; exits on anything else. */
 void
 opt_relay_limit(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -671,10 +638,7 @@ opt_relay_limit(struct cmdline *cl, const struct optdef *d, char *arg)
 		fatalx("--relay-limit: wait=0 lets nobody wait");
 }
 
-/*
- * --trust-front WAY=ADDRESS: believe that front's client address; exits on a
- * bad one.
- */
+/* --trust-front WAY=ADDRESS; exits on a bad one. */
 void
 opt_trust_front(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -748,10 +712,7 @@ opt_script(struct cmdline *cl, const struct optdef *d, char *arg)
 	o->flow.script = &o->script;
 }
 
-/*
- * --timestamp[=FORMAT]: iso (the default), relative, or a strftime(3)
- * format.
- */
+/* --timestamp[=FORMAT]: iso (the default), relative, or strftime(3)'s. */
 void
 opt_timestamp(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -832,10 +793,7 @@ opt_version(struct cmdline *cl, const struct optdef *d, char *arg)
 	exit(0);
 }
 
-/*
- * --dump-options, --dump-modes, --dump-topics: the tables for the generators
- * and the tests.
- */
+/* --dump-options, --dump-modes, --dump-topics, for generators and tests. */
 void
 opt_dump(struct cmdline *cl, const struct optdef *d, char *arg)
 {

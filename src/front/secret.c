@@ -67,7 +67,7 @@ secret_env_take(const char *name)
 }
 
 /*
- * Take text as o's side's code, warning when weak; a drawn code with a slip
+ * Take text as o's side's code, warning when weak; a slip in a drawn one
  * exits.
  */
 static void
@@ -176,10 +176,7 @@ secret_via_url(struct side *sd, const char *url, char **port)
 	return (1);
 }
 
-/*
- * --via: dial the relay instead of the peer (or listening); a code a relay
- * could guess offline exits.
- */
+/* --via: dial the relay instead; a code a relay could guess offline exits. */
 static __startup void
 secret_via(struct cmdline *cl)
 {

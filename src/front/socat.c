@@ -77,10 +77,7 @@ static const char socat_usage[] =
 "      R!!W, VSOCK-CONNECT\n"
 "   sockcat-socat(7): a table of each kind, option group and difference.\n";
 
-/*
- * socat's -hh and -hhh: every address option, a line each, within 79
- * columns.
- */
+/* socat's -hh and -hhh: every address option, a line each. */
 static __startup void
 socat_usage_options(void)
 {
@@ -143,10 +140,7 @@ socat_seconds(const char *opt, const char *arg)
 	return (parse_time_ms_up(d * 1000));
 }
 
-/*
- * socat's -b: the most bytes a read moves, within socat's limit and ours.
- * Exits on a bad one.
- */
+/* socat's -b: the most bytes a read moves; exits on a bad one. */
 static __startup u_int
 socat_block(const char *arg)
 {
@@ -324,10 +318,7 @@ struct socat_cl {
 	int		 lock_wait;	/* -W */
 };
 
-/*
- * Read socat's option argv[*i] into cl (or sc), *i past its value; -h and -V
- * exit.
- */
+/* Read socat's option argv[*i] into cl or sc, *i past its value. */
 static __startup void
 socat_option(struct cmdline *cl, struct socat_cl *sc, int argc, char **argv,
     int *i)
@@ -408,10 +399,7 @@ socat_option(struct cmdline *cl, struct socat_cl *sc, int argc, char **argv,
 	}
 }
 
-/*
- * Read socat's command line into cl.  Returns the index in argv of its first
- * address.
- */
+/* Read socat's command line into cl.  Returns its first address's index. */
 __startup int
 socat_cmdline(struct cmdline *cl, int argc, char **argv)
 {

@@ -180,10 +180,7 @@ stats_clear(void)
 	st.shown = 0;
 }
 
-/*
- * Before a message: keep the live line, drawn once more, for a warning or
- * error; else erase it.
- */
+/* Before a message: a warning or error keeps the live line, else erase it. */
 static void
 stats_log_clear(int warning)
 {
@@ -236,10 +233,7 @@ enum stats_field {
 	SF_COUNT,
 };
 
-/*
- * Draw the live line, dropping the least telling fields first on a narrow
- * terminal.
- */
+/* Draw the live line, dropping the least telling fields when narrow. */
 static void
 stats_draw(void)
 {
@@ -342,10 +336,7 @@ stats_tick(void *arg)
 	stats_draw();
 }
 
-/*
- * Write the --stats line as it stands.  Only write(2) and integer
- * arithmetic.
- */
+/* Write the --stats line.  Only write(2) and integer arithmetic. */
 static void
 stats_line(void)
 {
