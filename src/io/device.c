@@ -298,10 +298,7 @@ tty_composite(struct termios *t, enum tty_field what)
 	t->c_cc[VTIME] = 0;
 }
 
-/*
- * Apply w's changes to t in order, then the speeds.  Returns -1 with errno
- * (EINVAL: no such speed).
- */
+/* Apply w's changes to t, then the speeds.  Returns -1 with errno. */
 int
 tty_modes(struct termios *t, const struct tty_want *w)
 {
@@ -331,8 +328,8 @@ tty_modes(struct termios *t, const struct tty_want *w)
 }
 
 /*
- * Put the terminal fd in w's modes, its own not kept (the caller keeps
- * them).  Returns -1 with errno.
+ * Put the terminal fd in w's modes, its own not kept.  Returns -1 with
+ * errno.
  */
 int
 tty_modes_apply(int fd, const struct tty_want *w)
@@ -480,10 +477,7 @@ serial_release(const char *path)
 	}
 }
 
-/*
- * Remove link i if it is still ours (same device and inode).
- * Async-signal-safe.
- */
+/* Remove link i if it is still ours (same inode).  Async-signal-safe. */
 static void
 ptylink_unlink(size_t i)
 {
@@ -616,10 +610,7 @@ ptylink_free(const char *path)
 	return (-1);
 }
 
-/*
- * Make a new pty into pt, raw then in w's modes.  Returns -1 with errno,
- * nothing left open.
- */
+/* Make a new pty into pt in w's modes.  Returns -1 with errno, nothing open. */
 static int
 ptylink_make(struct pty *pt, const struct tty_want *w)
 {
@@ -731,10 +722,7 @@ fail:
 	return (-1);
 }
 
-/*
- * Read from a terminal device; EIO (hung up, far side closed) is
- * end-of-file.
- */
+/* Read from a terminal device; EIO (hung up) is end-of-file. */
 static ssize_t
 device_read(struct endpoint *ep, void *p, size_t len)
 {
@@ -750,8 +738,8 @@ static const struct ep_ops device_ops = {
 };
 
 /*
- * Add the terminal fd to s as endpoint name, which owns it; its writing side
- * never ends.
+ * Add the terminal fd to s as endpoint name, which owns it; it never ends
+ * writing.
  */
 struct endpoint *
 device_endpoint(struct session *s, const char *name, int fd)

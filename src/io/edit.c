@@ -298,10 +298,7 @@ edit_watch(struct edit *e, int on)
 		edit_winch_e = e;
 }
 
-/*
- * Replace the line being typed with text (a history line), the cursor at its
- * end.
- */
+/* Replace the typed line with text (a history line), the cursor at its end. */
 static void
 edit_set(struct edit *e, const char *text)
 {
@@ -311,10 +308,7 @@ edit_set(struct edit *e, const char *text)
 	e->redraw = 1;
 }
 
-/*
- * Keep line (len bytes) in the history unless empty or a repeat.  Returns 1
- * if kept.
- */
+/* Keep line (len bytes) unless empty or a repeat.  Returns 1 if kept. */
 static int
 edit_keep(struct edit *e, const char *line, size_t len)
 {
@@ -454,10 +448,7 @@ edit_submit(struct edit *e)
 	e->linelen = e->pos = 0;
 }
 
-/*
- * The line fills its buffer: send what is typed so far without a newline,
- * and type on.
- */
+/* The line fills its buffer: send it so far, without a newline, and type on. */
 static void
 edit_piece(struct edit *e)
 {
@@ -768,10 +759,7 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 	}
 }
 
-/*
- * The finished lines, for the pump; EAGAIN when none, 0 after ^D on an empty
- * line once all are read.
- */
+/* The finished lines, for the pump; EAGAIN when none, 0 after ^D. */
 static ssize_t
 edit_read(struct endpoint *ep, void *p, size_t n)
 {

@@ -112,8 +112,8 @@ edit_shown(struct edit *e, const void *p, size_t n)
 }
 
 /*
- * Wipe the typed line before the peer's bytes go to the terminal, then the
- * channel's own rewrite.
+ * Wipe the typed line before the peer's bytes, then the channel's own
+ * rewrite.
  */
 static size_t
 edit_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
@@ -134,10 +134,7 @@ edit_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	return (e->rx_xform != NULL ? e->rx_xform(ch, p, n, space) : n);
 }
 
-/*
- * Show the typed line again once the peer's line is shown and nothing more
- * waits.
- */
+/* Show the typed line again once the peer's line is shown. */
 static void
 edit_rx_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 {

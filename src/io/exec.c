@@ -52,10 +52,7 @@ exec_cmd_init(struct exec_cmd *cmd, const char *text)
 	cmd->pgid = -1;
 }
 
-/*
- * Fill cmd from -e's text (words, PATH) or -c's (/bin/sh -c).  Returns -1
- * with errno and *cause.
- */
+/* Fill cmd from -e's text or -c's.  Returns -1 with errno and *cause. */
 int
 exec_cmd_parse(struct exec_cmd *cmd, const char *text, int shell,
     char **cause)
@@ -217,10 +214,7 @@ exec_cmd_check(const struct exec_cmd *cmd, char **cause)
 	return (-1);
 }
 
-/*
- * Send sig to c's program, and its process group if it leads one; only while
- * it is not reaped.
- */
+/* Send sig to c's program (its group if it leads one) while it is unreaped. */
 static void
 exec_signal(const struct child *c, int sig)
 {
@@ -279,10 +273,7 @@ exec_kill_cb(void *arg)
 	}
 }
 
-/*
- * SIGTERM c's group, then SIGKILL after EXEC_KILL_GRACE_MS from the loop's
- * timers; reaped as usual.
- */
+/* SIGTERM c's group, SIGKILL after EXEC_KILL_GRACE_MS; reaped as usual. */
 void
 exec_terminate(struct child *c)
 {
@@ -820,8 +811,8 @@ exec_endpoint(struct session *s, struct child *c)
 }
 
 /*
- * Let go of c: freed now if it exited, else when reaped; pipes not given to
- * a session are closed.
+ * Let go of c: freed now if it exited, else when reaped; its pipes not yet
+ * given to a session are closed.
  */
 void
 exec_release(struct child *c)

@@ -42,10 +42,7 @@ static const char *const exec_socat_names[] = {
 };
 #define EXEC_NSOCAT	(sizeof(exec_socat_names) / sizeof(exec_socat_names[0]))
 
-/*
- * Describe socket fd in ec: local address from fd, remote from peer (NULL:
- * fd), type (0: fd's).
- */
+/* Describe socket fd in ec; peer NULL or type 0: as fd says. */
 void
 exec_conn_socket(struct exec_conn *ec, int fd, int type,
     const struct net_peer *peer)
@@ -164,10 +161,7 @@ exec_cgi_ours(const char *e, char *const *cgi)
 	return (0);
 }
 
-/*
- * Is inherited e one of ec's extra, or a SOCAT_OPENSSL_* that only a peer's
- * certificate may give?
- */
+/* Is inherited e one of ec's extra, or a SOCAT_OPENSSL_* a peer gives? */
 static int
 exec_extra_ours(const char *e, const struct exec_cmd *cmd,
     const struct exec_conn *ec)

@@ -137,10 +137,7 @@ fifo_usable(const char *path, const struct stat *st, int *follow,
 	return (0);
 }
 
-/*
- * Watch the open regular file at path for what is written to it.  Returns -1
- * with errno.
- */
+/* Watch the open regular file at path.  Returns -1 with errno. */
 static int
 fifo_watch(const char *path)
 {
@@ -300,10 +297,7 @@ fifo_follow_read(struct endpoint *ep, void *p, size_t n)
 	}
 }
 
-/*
- * Add the FIFO (or followed file) to s as its input endpoint, reopened after
- * an earlier end (-k).
- */
+/* Add the FIFO (or followed file) to s as input, reopened after an end (-k). */
 struct endpoint *
 fifo_in(struct session *s)
 {

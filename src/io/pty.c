@@ -59,10 +59,7 @@ pty_open(struct pty *pt)
 	return (0);
 }
 
-/*
- * Read what the program wrote; once it has exited, EIO or nothing waiting is
- * end-of-file.
- */
+/* Read the program's output; once it has exited, EIO or nothing is the end. */
 static ssize_t
 pty_read(struct endpoint *ep, void *p, size_t len)
 {
@@ -88,10 +85,7 @@ pty_pending(struct endpoint *ep)
 	return (pe->c != NULL && pe->c->exited);
 }
 
-/*
- * The peer finished sending: hang up as closing the master does; the
- * descriptor becomes /dev/null.
- */
+/* The peer finished sending: hang up, the descriptor becoming /dev/null. */
 static void
 pty_hangup(struct endpoint *ep)
 {
@@ -309,10 +303,7 @@ pty_exchange(struct channel *rx, struct channel *tx, int dialled)
 	return (tx != NULL ? channel_inject(tx, PTY_HELLO, PTY_HELLO_LEN) : 0);
 }
 
-/*
- * How many of a first datagram's n bytes at p, injected into rx, are the
- * peer's hello.
- */
+/* How many of the first datagram's n bytes at p are the peer's hello. */
 size_t
 pty_first_datagram(struct channel *rx, const void *p, size_t n)
 {

@@ -78,8 +78,8 @@ stdio_tty_makeraw(void)
 }
 
 /*
- * Save stdin's terminal modes (once) and set w's, or cbreak, or raw.
- * Returns -1 with errno.
+ * Save stdin's modes (once) and set w's, cbreak or raw.  Returns -1 with
+ * errno.
  */
 static int
 stdio_tty_set(int raw, const struct tty_want *w)
@@ -408,10 +408,7 @@ stdio_set_in_opts(const struct read_opts *ro)
 	stdin_opts = *ro;
 }
 
-/*
- * Add stdin as an endpoint of s (NULL with -d); once ended it stays so for
- * later sessions (-k).
- */
+/* Add stdin to s (NULL with -d); once ended, it stays so for later sessions. */
 __shortrun struct endpoint *
 stdio_in(struct session *s, int no_stdin)
 {
@@ -486,20 +483,14 @@ stdio_out(struct session *s)
 	return (ep);
 }
 
-/*
- * Have stdout's endpoints write through ops (NULL: write(2)), so a display
- * (--progress) keeps out of the data's way.
- */
+/* Have stdout's endpoints write through ops (NULL: write(2)). */
 void
 stdio_set_out_ops(const struct ep_ops *ops)
 {
 	stdio_out_ops = ops;
 }
 
-/*
- * Add an endpoint of s that takes everything and keeps nothing
- * (--send-only).
- */
+/* Add an endpoint of s that takes everything and keeps nothing. */
 struct endpoint *
 stdio_discard(struct session *s)
 {

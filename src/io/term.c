@@ -199,10 +199,7 @@ term_begin(struct channel *tx, int sizes)
 	return (0);
 }
 
-/*
- * tx's session is about to be freed: stop sending sizes on it and give the
- * terminal its modes back.
- */
+/* tx's session is ending: stop sizes on it and give the terminal its modes. */
 void
 term_stop(struct channel *tx)
 {

@@ -62,10 +62,7 @@ tls_available(void)
 	return (1);
 }
 
-/*
- * Load OpenSSL and find every function we call.  Returns -1 with *cause set
- * if any is missing.
- */
+/* Load OpenSSL and find every function we call.  Returns -1 with *cause set. */
 int
 tls_load(char **cause)
 {
@@ -249,10 +246,7 @@ tls_accept_any(int ok, X509_STORE_CTX *ctx)
 	return (1);
 }
 
-/*
- * Replace the cookie secret when DTLS_SECRET_MS old, keeping the previous
- * one.
- */
+/* Replace the cookie secret when DTLS_SECRET_MS old, keeping the previous. */
 static void
 dtls_secret_turn(void)
 {
@@ -350,10 +344,7 @@ tls_new_session(SSL *ssl, SSL_SESSION *sess)
 	return (1);
 }
 
-/*
- * An OpenSSL context from tc's settings.  Returns it, or NULL with *cause
- * set.
- */
+/* An OpenSSL context from tc.  Returns it, or NULL with *cause set. */
 static SSL_CTX *
 tls_ctx_make(struct tls_ctx *tc, char **cause)
 {

@@ -45,10 +45,7 @@ tls_name_is_addr(const char *name)
 	    inet_pton(AF_INET6, name, &a) == 1);
 }
 
-/*
- * socat's check of an address: after the chain, the commonName may be the
- * address as written.
- */
+/* socat's check: after the chain, the commonName may be the address. */
 static int
 tls_verify_cn_addr(int ok, X509_STORE_CTX *x)
 {
@@ -161,10 +158,7 @@ tls_hs_io_cb(int fd, int events, void *arg)
 	tls_hs_step(arg);
 }
 
-/*
- * DTLS: resend the last flight; a server gives the peer up after
- * DTLS_SERVER_RESENDS.
- */
+/* DTLS: resend the last flight; a server gives up after DTLS_SERVER_RESENDS. */
 static void
 tls_hs_resend_cb(void *arg)
 {
@@ -209,10 +203,7 @@ tls_hs_deadline_cb(void *arg)
 	tls_hs_end(h, NULL, cause);
 }
 
-/*
- * Set *cause to why a --secret handshake failed: different codes, or no key
- * offered.
- */
+/* Set *cause to why a --secret handshake failed. */
 static void
 tls_secret_failed(char **cause)
 {
@@ -229,10 +220,7 @@ tls_secret_failed(char **cause)
 		    "not use the code (--secret): %s", tls_error());
 }
 
-/*
- * Does OpenSSL's queued error say the peer spoke no TLS at all (a plain
- * port)?
- */
+/* Does OpenSSL's queued error say the peer spoke no TLS (a plain port)? */
 static int
 tls_not_tls(void)
 {
@@ -326,10 +314,7 @@ tls_hs_step(struct tls_hs *h)
 	tls_hs_end(h, NULL, cause);
 }
 
-/*
- * Run DTLS on fd, a UDP socket connected to its peer.  Returns -1 on
- * failure.
- */
+/* Run DTLS on fd, a connected UDP socket.  Returns -1 on failure. */
 static int
 dtls_set_fd(SSL *ssl, int fd)
 {
@@ -552,10 +537,7 @@ tls_cut(struct tls *t)
 	return (0);
 }
 
-/*
- * Map an SSL_read/SSL_write failure r onto errno and *want; an end without
- * close_notify is tls_cut().
- */
+/* Map an SSL_read/SSL_write failure r onto errno and *want. */
 static ssize_t
 tls_fail(struct tls *t, int r, int *want)
 {

@@ -173,10 +173,7 @@ tls_time(const ASN1_TIME *t, char *out, size_t len)
 		strlcpy(out, "unknown", len);
 }
 
-/*
- * -v: what was negotiated and who the peer is, one fact per line, for
- * scripts.
- */
+/* -v: what was negotiated and who the peer is, a fact per line, for scripts. */
 static void
 tls_describe(SSL *ssl, int secret, X509 *peer, const unsigned char *cert,
     const unsigned char *key)

@@ -97,20 +97,14 @@ out:
 	return (rv);
 }
 
-/*
- * The TLS 1.3 key c's --secret makes, into key.  Returns 0, or -1 with
- * *cause set.
- */
+/* The TLS 1.3 key of c's --secret into key.  Returns -1 with *cause set. */
 int
 tls_secret_key(const struct tls_conf *c, unsigned char *key, char **cause)
 {
 	return (tls_secret_derive(c, TLS_SECRET_INFO, key, cause));
 }
 
-/*
- * The relay name c's --secret makes, into name.  Returns 0, or -1 with
- * *cause set.
- */
+/* The relay name of c's --secret into name.  Returns -1 with *cause set. */
 int
 tls_secret_name(const struct tls_conf *c, unsigned char *name, char **cause)
 {
@@ -155,10 +149,7 @@ tls_psk_use(SSL *ssl, const EVP_MD *md, const unsigned char **id,
 	return (1);
 }
 
-/*
- * A server's one key, whatever identity the client names; a client without
- * it fails the binder.
- */
+/* One key whatever identity the client names; without it, the binder fails. */
 static int
 tls_psk_find(SSL *ssl, const unsigned char *id, size_t idlen,
     SSL_SESSION **sess)
@@ -168,10 +159,7 @@ tls_psk_find(SSL *ssl, const unsigned char *id, size_t idlen,
 	return ((*sess = tls_psk_session(ssl)) != NULL);
 }
 
-/*
- * With --secret a client takes no certificate: a server that shows one is
- * refused.
- */
+/* With --secret a client refuses any certificate a server shows. */
 static int
 tls_refuse_cert(int ok, X509_STORE_CTX *ctx)
 {
