@@ -70,8 +70,8 @@ open_left(const struct opening *op)
 }
 
 /*
- * Give the owner nc (now its) or the failure, then free op; the callback is
- * last and may free op's holder.
+ * Give the owner nc, which it then owns, or the failure, and free op; the
+ * callback comes last and may free op's holder.
  */
 static __shortrun void
 open_end(struct opening *op, struct netconn *nc, int error, const char *cause)
