@@ -1,7 +1,5 @@
 /*
- * What a datagram's control messages say (socat's ancillary data): when
- * it came, its TTL or hop limit, its TOS or traffic class, its IP
- * options, the interface and the addresses it came to; as text, in
+ * A datagram's control messages (socat's ancillary data) as text in
  * socat's words, for -d's lines and a program's environment.
  */
 /* SPDX-License-Identifier: ISC */
@@ -20,9 +18,8 @@
 #include "base.h"
 
 /*
- * Add an item of type, its name and its variable's name (after the
- * prefix: "IP_TOS") to anc; its value is written by the caller.  Returns
- * the value's buffer, or NULL when anc is full.
+ * Add an item of type and names to anc.  Returns its value's buffer for
+ * the caller to fill, or NULL when anc is full.
  */
 static char *
 anc_add(struct sock_anc *anc, const char *type, const char *name,
@@ -40,7 +37,7 @@ anc_add(struct sock_anc *anc, const char *type, const char *name,
 	return (it->value);
 }
 
-/* data's len bytes in socat's hexadecimal: "x01000000", cut to fit. */
+/* data as socat's hexadecimal ("x01000000"), cut to fit. */
 static void
 anc_hex(const unsigned char *data, size_t len, char *out)
 {
@@ -52,7 +49,7 @@ anc_hex(const unsigned char *data, size_t len, char *out)
 	out[2 * i] = '\0';
 }
 
-/* The interface of index i, by name, or "" when it has none. */
+/* The name of interface i, or "". */
 static void
 anc_ifname(unsigned int i, char *out)
 {
@@ -139,12 +136,8 @@ anc_ip(struct sock_anc *anc, int level, int type, const unsigned char *data,
 }
 
 /*
- * Read the control messages of m, a datagram received with recvmsg(2),
- * into anc, those socat reads (socat's names: IP_PKTINFO, IP_TOS,
- * IP_TTL, IP_OPTIONS, SCM_TIMESTAMP, IPV6_PKTINFO, IPV6_HOPLIMIT,
- * IPV6_TCLASS, IPV6_HOPOPTS); the others, as our own drop count, are
- * passed over.
- * Returns how many items anc holds.
+ * Read into anc the control messages of m (from recvmsg(2)) that socat
+ * reads; others are passed over.  Returns how many items anc holds.
  */
 u_int
 anc_parse(struct msghdr *m, struct sock_anc *anc)
@@ -175,7 +168,7 @@ anc_parse(struct msghdr *m, struct sock_anc *anc)
 	return (anc->n);
 }
 
-/* -d -d -d (-vv): each item on a line of its own, as socat's info. */
+/* Log each item on a line of its own, as socat's info (-vv). */
 void
 anc_log(const struct sock_anc *anc)
 {
@@ -187,8 +180,8 @@ anc_log(const struct sock_anc *anc)
 }
 
 /*
- * Read m's control messages and log them (anc_log()): for a datagram
- * whose items go nowhere else.
+ * Read and log m's control messages, for a datagram whose items go nowhere
+ * else.
  */
 void
 anc_log_msg(struct msghdr *m)

@@ -1,13 +1,8 @@
 /*
- * Bounded byte buffers: the queue between a channel's source and sink, and
- * the pool they come from.
- *
- * A connection holds a buffer only while bytes are in it: a channel takes
- * one when it is about to read and gives it back as soon as it is empty,
- * so that ten thousand idle connections hold none.  The pool keeps a few
- * empty buffers of each size in use, so that a burst costs no malloc(3);
- * beyond those, a buffer given back is freed.  A buffer that still holds
- * bytes is never given back.
+ * Bounded byte buffers between a channel's source and sink, and their
+ * pool: a connection holds a buffer only while bytes are in it, so idle
+ * ones hold none; a few empty buffers of each size are kept for the next
+ * burst.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -44,9 +39,8 @@ static struct {
 static size_t	pool_held, pool_pooled, pool_bytes;
 
 /*
- * Return an area of size bytes (at least a pointer's) for a user that
- * gives it back with buf_pool_put() and the same size.  Returns NULL with
- * errno on failure.
+ * An area of size bytes (at least a pointer's), given back with
+ * buf_pool_put() and the same size.  Returns NULL with errno.
  */
 void *
 buf_pool_get(size_t size)
@@ -72,8 +66,8 @@ buf_pool_get(size_t size)
 }
 
 /*
- * Give back an area of size bytes from buf_pool_get(): it is kept for the next
- * taker of that size, or freed when the pool has enough of them.
+ * Give back an area from buf_pool_get(): pooled, or freed when the pool is
+ * full.
  */
 __shortrun void
 buf_pool_put(void *p, size_t size)
@@ -105,10 +99,7 @@ buf_pool_put(void *p, size_t size)
 	pool_bytes += size;
 }
 
-/*
- * How many areas are held by their users and how many wait in the pool.
- * Only reads two numbers: a signal handler may call it.
- */
+/* Areas held by users and pooled.  Async-signal-safe. */
 void
 buf_pool_counts(size_t *held, size_t *pooled)
 {
@@ -117,8 +108,8 @@ buf_pool_counts(size_t *held, size_t *pooled)
 }
 
 /*
- * Give b size bytes from the pool.  Returns -1 with errno on failure, b
- * left without a buffer.
+ * Give b size bytes from the pool.  Returns -1 with errno, b without a
+ * buffer.
  */
 int
 buf_init(struct buf *b, size_t size)
@@ -130,7 +121,7 @@ buf_init(struct buf *b, size_t size)
 	return (0);
 }
 
-/* Give b's buffer back, whatever it holds: the caller has done with it. */
+/* Give b's buffer back, whatever it holds. */
 __shortrun void
 buf_free(struct buf *b)
 {
@@ -138,10 +129,7 @@ buf_free(struct buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/*
- * Give b's buffer back if it holds nothing; one holding bytes is kept.
- * Returns 1 if b no longer has a buffer.
- */
+/* Give b's buffer back if empty.  Returns 1 if b no longer has one. */
 __shortrun int
 buf_release(struct buf *b)
 {
@@ -151,8 +139,8 @@ buf_release(struct buf *b)
 }
 
 /*
- * Room at the tail.  Data is kept at the front when that frees room, so a
- * buffer that is not full always offers all of its free space.
+ * Room at the tail; data is moved to the front when that frees room, so a
+ * buffer that is not full offers all of its free space.
  */
 size_t
 buf_space(struct buf *b)

@@ -1,9 +1,7 @@
 /*
- * The one exit clean-up registry: what a module must undo when the
- * process ends (restore the terminal, remove a file it made, end its
- * programs) is registered here, and run both at exit() and from the
- * handler of a fatal signal.  With it, the signals' dispositions that a
- * child is given back.
+ * The one exit clean-up registry: what a module must undo when the process
+ * ends, run at exit() and from a fatal signal's handler; and the signal
+ * dispositions a child is given back.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -75,9 +73,8 @@ cleanup_at_exit(void)
 }
 
 /*
- * Called before a child process is started: from then on cleanup_run()
- * knows which process owns the registry, so that a child, should it ever
- * run our code before its exec, leaves its parent's things alone.
+ * Call before starting a child: a child that runs our code before its exec
+ * then leaves its parent's registry alone.
  */
 void
 cleanup_spawning(void)
@@ -87,8 +84,8 @@ cleanup_spawning(void)
 }
 
 /*
- * Called in a process forked to go on as sockcat (a worker, --workers):
- * the registry is its own, as if nothing had been started before.
+ * Call in a process forked to go on as sockcat (--workers): the registry
+ * becomes its own.
  */
 __startup void
 cleanup_forked(void)
@@ -98,9 +95,8 @@ cleanup_forked(void)
 
 /*
  * Run fn when the process ends: fn(0) at exit(), fn(SIG) from the handler
- * of the fatal signal SIG, where it may only make async-signal-safe calls.
- * It must be harmless when run twice.  Registering the same fn again does
- * nothing.
+ * of fatal signal SIG, where only async-signal-safe calls are allowed.  fn
+ * must be harmless when run twice; adding it again does nothing.
  */
 __startup void
 cleanup_add(cleanup_fn *fn)
@@ -117,10 +113,7 @@ cleanup_add(cleanup_fn *fn)
 	cleanup_n++;
 }
 
-/*
- * Run what was registered, the latest first, as atexit(3) does.  A child
- * process (-e, before its exec) leaves its parent's things alone.
- */
+/* Run the registry, latest first, as atexit(3) does; nothing in a child. */
 static __shortrun void
 cleanup_run(int sig)
 {
@@ -181,10 +174,8 @@ static const int cleanup_fatal_sigs[] = {
 };
 
 /*
- * The handler of a signal that ends the process: run the clean-up
- * registry, then die of the signal as if it had not been caught, so that
+ * Handler of a fatal signal: run the registry, then die of the signal, so
  * the status says which and a core is dumped where its default does.
- * Returning re-delivers it at once: a fault's instruction faults again.
  */
 void
 cleanup_signal(int sig)
@@ -221,15 +212,10 @@ cleanup_catch(int sig, const struct sigaction *sa)
 }
 
 /*
- * From now on, every signal that would end the process runs the clean-up
- * registry first (cleanup_signal()): called by whatever puts a terminal
- * in modes of its own, which a signal must not leave behind (a shell's
- * terminal left raw and silent looks dead).  A signal that is ignored
- * (SIGPIPE; one a shell had ignored for a background job) or that
- * sockcat has taken already (cleanup_sigaction(): a reload, figures, a signal
- * passed to a program) is left as it is; a handler of another's (a
- * sanitizer's) is replaced, so that the process still dies of the
- * signal.  Once is enough.
+ * From now on, every signal that would end the process runs the registry
+ * first; for whatever puts the terminal in modes of its own.  Ignored
+ * signals and those sockcat set (cleanup_sigaction()) are left alone;
+ * another's handler (a sanitizer's) is replaced.  Idempotent.
  */
 __startup void
 cleanup_on_signals(void)
@@ -252,10 +238,9 @@ cleanup_on_signals(void)
 }
 
 /*
- * sigaction(2), remembering sig when sa sets a disposition, so that a
- * child can be given back the default of every signal sockcat catches or
- * ignores (cleanup_sigset()) without asking for every signal there is.
- * Every handler and every ignored signal is set through here.
+ * sigaction(2), remembering sig so that a child can be given back every
+ * disposition sockcat set (cleanup_sigset()).  Every handler and ignored
+ * signal is set through here.
  */
 __startup int
 cleanup_sigaction(int sig, const struct sigaction *sa, struct sigaction *old)

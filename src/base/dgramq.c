@@ -1,9 +1,7 @@
 /*
- * Datagram queues: whole datagrams kept in the order they came, each
- * given on whole in its turn.  A mode keeps a peer's datagrams here while
- * its connection is being made; a channel keeps those handed to it while
- * it holds one already (channel_inject()).  A queue exists only while it
- * holds something: an empty one is freed, and is NULL.
+ * Datagram queues: whole datagrams kept in order, each given whole in its
+ * turn, while a connection is being made or a channel holds one already.
+ * An empty queue is freed, and is NULL.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -27,9 +25,9 @@ struct dgramq {
 };
 
 /*
- * Add the n-byte datagram at p behind those of *qp (made if NULL), when
- * the queue then holds at most max bytes.  Returns 0, or -1 with errno
- * (ENOBUFS: it would hold more).
+ * Queue a copy of the n-byte datagram p on *qp (made if NULL), unless the
+ * queue would then hold more than max bytes.  Returns 0, or -1 with errno
+ * (ENOBUFS: too much).
  */
 int
 dgramq_add(struct dgramq **qp, const void *p, size_t n, size_t max)
@@ -61,8 +59,8 @@ dgramq_add(struct dgramq **qp, const void *p, size_t n, size_t max)
 }
 
 /*
- * The first datagram of q, in *p and *n, kept in the queue.  Returns 1,
- * or 0 when q holds none.
+ * The first datagram of q in *p and *n, left queued.  Returns 1, or 0 when
+ * q is empty.
  */
 int
 dgramq_first(const struct dgramq *q, const unsigned char **p, size_t *n)
@@ -76,7 +74,7 @@ dgramq_first(const struct dgramq *q, const unsigned char **p, size_t *n)
 	return (1);
 }
 
-/* Drop the first datagram of *qp; the queue goes with its last. */
+/* Drop the first datagram of *qp; the queue is freed with its last. */
 void
 dgramq_drop(struct dgramq **qp)
 {
@@ -101,7 +99,7 @@ dgramq_bytes(const struct dgramq *q)
 	return (q != NULL ? q->bytes : 0);
 }
 
-/* Drop every datagram of *qp, and the queue. */
+/* Free *qp and every datagram in it. */
 void
 dgramq_free(struct dgramq **qp)
 {

@@ -143,7 +143,7 @@ enum { EV_ORDER_KERNEL, EV_ORDER_REVERSE, EV_ORDER_SEED };
 static int		 ev_order = -1;
 static uint64_t		 ev_order_state;
 
-/* Read SC_EVENT_ORDER once; a value it cannot read is said, and ignored. */
+/* Read SC_EVENT_ORDER once; a value it cannot read is said and ignored. */
 static __shortrun void
 ev_order_init(void)
 {
@@ -223,9 +223,8 @@ ev_backend(void)
 }
 
 /*
- * The number of the loop's current round (of its wait calls so far): a
- * watcher called in two rounds in a row knows its descriptor was ready
- * at both waits.
+ * The number of the current round: a watcher called in two rounds in a row
+ * knows its descriptor was ready at both waits.
  */
 unsigned long
 ev_round(void)
@@ -233,17 +232,14 @@ ev_round(void)
 	return (ev_rounds);
 }
 
-/*
- * Has the loop anything in the kernel yet (its epoll instance)?  A process
- * forked after would share it with its parent (workers_start()).
- */
+/* Is the epoll instance made?  A process forked after would share it. */
 __startup int
 ev_started(void)
 {
 	return (ev_epfd != -1);
 }
 
-/* Milliseconds on the monotonic clock: never jumps with the wall clock. */
+/* Milliseconds on the monotonic clock. */
 __shortrun uint64_t
 ev_now(void)
 {
@@ -253,7 +249,7 @@ ev_now(void)
 	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
 }
 
-/* Make room in the tables for descriptor fd.  Returns -1 with errno. */
+/* Make room in the tables for fd.  Returns -1 with errno. */
 static __startup int
 ev_grow(int fd)
 {
@@ -304,7 +300,7 @@ ev_backend_grow(int n)
 	return (0);
 }
 
-/* Forget that fd is always ready: swap the last entry into its place. */
+/* Forget that fd is always ready. */
 static void
 ev_always_del(int fd)
 {
@@ -318,10 +314,8 @@ ev_always_del(int fd)
 }
 
 /*
- * Tell the kernel what fd's slot now asks for, edge-triggered if edge.
- * Called on every change only, so a steady set of watchers costs no
- * system call, nor does any change to an edge-triggered one.  Returns -1
- * with errno.
+ * Tell the kernel what fd's slot asks for, edge-triggered if edge; only on
+ * a change.  Returns -1 with errno.
  */
 static __startup int
 ev_backend_set(int fd, int edge)
@@ -404,9 +398,9 @@ ev_backend_set(int fd, int edge)
 }
 
 /*
- * Call the owner of edge-triggered fd in the next round, without a wait,
- * if it watches an event the slot remembers: as a level-triggered wait
- * would report it.  Returns -1 with errno (ENOMEM).
+ * Call edge-triggered fd's owner next round without a wait if it watches
+ * an event the slot remembers, as a level-triggered wait would.  Returns
+ * -1 with errno (ENOMEM).
  */
 static __startup int
 ev_edge_hot(int fd)
@@ -430,10 +424,8 @@ ev_edge_hot(int fd)
 }
 
 /*
- * A call on edge-triggered fd said EAGAIN for events (EV_READ, EV_WRITE):
- * they are not ready until the kernel reports them again, which it will.
- * Does nothing to a descriptor watched level-triggered, so the pump says
- * it of every descriptor.
+ * A call on edge-triggered fd said EAGAIN for events: not ready until the
+ * kernel reports them again.  A no-op when fd is level-triggered.
  */
 void
 ev_blocked(int fd, int events)
@@ -444,10 +436,8 @@ ev_blocked(int fd, int events)
 
 /*
  * A read from edge-triggered stream socket fd returned less than asked:
- * its queue was empty, and what comes next is a change the kernel
- * reports.  Not after the peer's end or urgent data (EV_KEOF): a read
- * stops short of the urgent mark, and the end follows the last bytes
- * with no change to come.  Does nothing to a level-triggered descriptor.
+ * its queue is empty.  Not after EV_KEOF (a read stops short of the urgent
+ * mark; the end brings no change).  A no-op when fd is level-triggered.
  */
 void
 ev_short_read(int fd)
@@ -458,9 +448,8 @@ ev_short_read(int fd)
 }
 
 /*
- * At the end of a round: what a wait found ready while parked, and what
- * was not watched again nor closed since, leaves the kernel's set, or it
- * would be found ready at every wait.
+ * At the end of a round, take out of the kernel's set what a wait found
+ * ready while parked, or it would be found ready at every wait.
  */
 static void
 ev_unpark(void)
@@ -488,8 +477,8 @@ ev_unpark(void)
 }
 
 /*
- * The only place that waits for the kernel.  Fills ev_fired with what is
- * ready and returns how many entries it filled, or -1 with errno.
+ * The only wait for the kernel.  Fills ev_fired; returns its entries, or
+ * -1 with errno.
  */
 static int
 ev_wait(int timeout)
@@ -575,9 +564,8 @@ ev_wait(int timeout)
 }
 
 /*
- * Add what ev_again() asked for to the n entries of ev_fired: to the
- * descriptor's entry if it has one, else as an entry of its own (each
- * descriptor once, so that they fit).  Returns the entries.
+ * Add ev_again()'s requests to the n entries of ev_fired, one entry per
+ * descriptor.  Returns the entries.
  */
 static int
 ev_wait_again(int n)
@@ -604,11 +592,10 @@ ev_wait_again(int n)
 }
 
 /*
- * Report fd ready for events in the next round, as if the kernel had:
- * for a reader that left data its source holds (inflated, decrypted) to
- * let the others run, and that no poll would announce.  The callback is
- * not called if fd is no longer watched for them, or watched by another
- * since.  Returns -1 with errno.
+ * Report fd ready for events next round, as if the kernel had: for a
+ * reader that left data its source holds (inflated, decrypted).  Not
+ * called if fd is no longer watched for them, or by another.  Returns -1
+ * with errno.
  */
 int
 ev_again(int fd, int events)
@@ -642,8 +629,8 @@ ev_again(int fd, int events)
 }
 
 /*
- * Watch fd for events (EV_READ, EV_WRITE or both) and call cb when any is
- * ready; events of 0 stops watching.  Returns -1 with errno on failure.
+ * Watch fd for events (EV_READ, EV_WRITE) and call cb from the loop when
+ * one is ready; events 0 stops.  Returns -1 with errno.
  */
 __startup int
 ev_set(int fd, int events, ev_fd_cb *cb, void *arg)
@@ -682,10 +669,7 @@ ev_set(int fd, int events, ev_fd_cb *cb, void *arg)
 	return (ev_edge_hot(fd));
 }
 
-/*
- * Stop watching fd.  Safe to call on a descriptor that is not watched, and
- * to be called before the descriptor is closed.
- */
+/* Stop watching fd, if watched; call before closing it. */
 __shortrun void
 ev_del(int fd)
 {
@@ -706,13 +690,9 @@ ev_del(int fd)
 }
 
 /*
- * Stop watching fd, as ev_del() does, but leave it in the kernel's set
- * until a wait finds it ready (ev_unpark()): an owner that watches it
- * again before then (a socket just connected, handed to the pump) costs
- * one change instead of a removal and an addition, and one that closes
- * it first with ev_close() costs none.  fd must then be given to
- * ev_del() or ev_close() before it is closed: a descriptor closed while
- * another process holds the same socket would stay in the set.
+ * Stop watching fd but leave it in the kernel's set until a wait finds it
+ * ready, so that watching it again or ev_close() costs less.  fd must go
+ * to ev_del() or ev_close() before it is closed.
  */
 void
 ev_park(int fd)
@@ -737,13 +717,9 @@ ev_park(int fd)
 }
 
 /*
- * Stop watching fd and close it, without a change to the kernel's set:
- * closing a descriptor takes it out of the set, with a removal pending
- * from ev_park().  Only for a descriptor whose file no other process
- * holds (a socket this process accepted or dialled, close-on-exec and
- * never handed on): the set holds the file, not the number, and would
- * keep a file another process still has open, under a number that may
- * be reused, beyond any ev_del().  Returns close(2)'s result.
+ * Stop watching fd and close it, with no change to the kernel's set.  Only
+ * for a descriptor no other process holds (the set holds the file).
+ * Returns close(2)'s result.
  */
 int
 ev_close(int fd)
@@ -774,7 +750,7 @@ ev_timer_init(struct ev_timer *t, ev_timer_cb *cb, void *arg)
 	t->arg = arg;
 }
 
-/* Fire t once, ms milliseconds from now (re-arming moves it). */
+/* Fire t once, ms milliseconds from now; re-arming moves it. */
 __shortrun void
 ev_timer_arm(struct ev_timer *t, long long ms)
 {
@@ -816,9 +792,8 @@ ev_timer_armed(const struct ev_timer *t)
 }
 
 /*
- * Is anything left that keeps the loop going: a watched descriptor or a
- * timer that is not EV_TIMER_WEAK?  A weak timer (a display refresh, say)
- * runs while there is other work and never keeps an idle loop alive.
+ * Is a descriptor watched or a timer not EV_TIMER_WEAK armed?  Weak timers
+ * never keep an idle loop alive.
  */
 static int
 ev_busy(void)
@@ -835,10 +810,8 @@ ev_busy(void)
 }
 
 /*
- * Is fd readable now (data, its end or an error waiting)?  The kernel is
- * asked without waiting: for a rule that must know what is ready at the
- * moment it decides (the last round of a session), whatever order the
- * round's events are handled in.
+ * Is fd readable now (data, end or error)?  Asks the kernel without
+ * waiting, for a rule that must not depend on the round's order.
  */
 int
 ev_ready(int fd)
@@ -849,10 +822,7 @@ ev_ready(int fd)
 	    (pfd.revents & (POLLIN | POLLHUP | POLLERR)) != 0);
 }
 
-/*
- * Run fn first in every round, before what the round found ready: how
- * the signals that came are handled first (evsignal.c).
- */
+/* Run fn first in every round, before what it found ready (evsignal.c). */
 void
 ev_every_round(void (*fn)(void))
 {
@@ -881,8 +851,8 @@ ev_run_timers(void)
 }
 
 /*
- * Run until ev_break() is called or nothing is left to wait for.
- * Returns 0, or -1 with errno if the wait call failed or memory ran out.
+ * Run until ev_break() or nothing is left to wait for.  Returns 0, or -1
+ * with errno when the wait fails or memory runs out.
  */
 __startup int
 ev_loop(void)

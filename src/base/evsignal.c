@@ -1,7 +1,6 @@
 /*
- * Signals as events of the loop (event.c): a pipe to ourselves that the
- * handler writes to, read by the loop, which runs the callbacks outside
- * signal context.
+ * Signals as events of the loop: the handler writes to a pipe to
+ * ourselves, and the loop runs the callbacks outside signal context.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -25,7 +24,7 @@ static volatile sig_atomic_t	 ev_sig_pending[NSIG];
 static volatile sig_atomic_t	 ev_sig_any;	/* one of them is set */
 static int			 ev_sig_pipe[2] = { -1, -1 };
 
-/* The signal handler: async-signal-safe, errno preserved. */
+/* Async-signal-safe; keeps errno. */
 static void
 ev_signal_handler(int sig)
 {
@@ -40,8 +39,8 @@ ev_signal_handler(int sig)
 }
 
 /*
- * Run the callbacks of the signals that arrived: first in each round of
- * the loop (ev_every_round()), and when the pipe is read.
+ * Run the callbacks of the signals that came; first in each round, and
+ * when the pipe is read.
  */
 static void
 ev_signal_run(void)
@@ -60,7 +59,7 @@ ev_signal_run(void)
 	}
 }
 
-/* The read end of the pipe is ready: run the callbacks of what arrived. */
+/* The pipe is readable: run the callbacks of what arrived. */
 static void
 ev_signal_dispatch(int fd, int events, void *arg)
 {
@@ -75,11 +74,10 @@ ev_signal_dispatch(int fd, int events, void *arg)
 }
 
 /*
- * Call cb from the loop, not from signal context, each time sig arrives
- * (several deliveries between two rounds may be reported once).  A NULL
- * cb restores the default disposition.  While any signal is watched its
- * pipe counts as a watched descriptor, so ev_loop() does not return for
- * lack of work: the mode ends it with ev_break().  Returns -1 with errno.
+ * Call cb from the loop each time sig arrives (deliveries between two
+ * rounds may be reported once); NULL restores the default.  A watched
+ * signal keeps ev_loop() running: the mode ends it with ev_break().
+ * Returns -1 with errno.
  */
 int
 ev_signal(int sig, ev_signal_cb *cb, void *arg)

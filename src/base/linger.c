@@ -1,19 +1,8 @@
 /*
- * A lingering close, for a server that lets a client go while the client
- * may still be sending.  Closing a socket with unread input makes the
- * kernel answer with a reset (RST), and a reset makes the client's kernel
- * throw away what it received and its program has not read yet: the
- * server's last words ("busy", "the server is full", an HTTP 503), and
- * the client then reports "connection reset" instead of an end.  So
- * the writing side is ended first, which the client sees as end-of-file
- * after everything sent, and what still comes is read and dropped until
- * the client's own end-of-file, an error, or LINGER_MS; only then is the
- * socket closed.  A server that exits after its last client waits for
- * that client's close first (sock_linger_break()).
- *
- * A lingering socket holds a descriptor and a little memory, so at most
- * LINGER_MAX linger at once: beyond that a socket is closed at once, as
- * it was before.  They keep the event loop going until their time is up.
+ * A lingering close: the writing side ends first, and the client's input
+ * is read and dropped until its end, an error or LINGER_MS, so that a
+ * close with unread input does not reset away the server's last words.  At
+ * most LINGER_MAX at once; they keep the event loop going.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -66,9 +55,8 @@ static int	nlingering;
 static int	linger_breaking;
 
 /*
- * Read and drop what is waiting on fd, LINGER_READS reads at most.
- * Returns 1 when the peer is done (end-of-file or an error), 0 when more
- * may come.
+ * Read and drop what waits on fd (LINGER_READS reads at most).  Returns 1
+ * when the peer is done (end or error), 0 when more may come.
  */
 static int
 linger_drain(int fd)
@@ -122,7 +110,7 @@ linger_read(int fd, int events, void *arg)
 	}
 }
 
-/* Close ls's socket with a reset (SO_LINGER 0) rather than an end. */
+/* Close ls's socket with a reset (SO_LINGER 0). */
 static void
 linger_reset(struct linger_sock *ls)
 {
@@ -153,7 +141,7 @@ linger_expired(void *arg)
 	ev_timer_arm(&ls->timer, LINGER_RESET_POLL_MS);
 }
 
-/* sock_linger() and sock_linger_reset(): reset says which. */
+/* sock_linger(), or sock_linger_reset() if reset. */
 static void
 linger_start(int fd, int reset)
 {
@@ -183,11 +171,10 @@ linger_start(int fd, int reset)
 }
 
 /*
- * Close socket fd, which the caller no longer watches, once its peer has
- * ended or LINGER_MS has passed, dropping what it still sends; the peer
- * sees end-of-file at once.  The socket is closed at once when it is not
- * a stream socket, when its peer has already ended, when LINGER_MAX
- * linger already, or when memory or the event loop fail.
+ * Close socket fd, no longer watched, once its peer ends or LINGER_MS
+ * passes, dropping what it sends; the peer sees end-of-file at once.
+ * Closed at once when no stream, already ended, LINGER_MAX linger, or
+ * memory or the loop fail.
  */
 void
 sock_linger(int fd)
@@ -196,12 +183,9 @@ sock_linger(int fd)
 }
 
 /*
- * As sock_linger(), for a peer let go for good (a room member that typed
- * ":q"): a peer that has said nothing more for LINGER_QUIET_MS and has
- * acknowledged everything it was sent is reset, so that a client that
- * waits on its terminal after the end-of-file (nc, socat, sockcat) sees
- * its connection gone and ends.  A peer that goes on sending lingers as
- * with sock_linger(), never reset.
+ * As sock_linger(), but a peer quiet for LINGER_QUIET_MS with everything
+ * acknowledged is reset, so that a client waiting on its terminal (nc,
+ * socat) sees the end.
  */
 void
 sock_linger_reset(int fd)
@@ -209,11 +193,7 @@ sock_linger_reset(int fd)
 	linger_start(fd, 1);
 }
 
-/*
- * Ask ev_loop() to return once no socket lingers, at once when none does:
- * a server that exits after its last client lets that client's close
- * finish (LINGER_MS at most), where its exit would reset it.
- */
+/* Ask ev_loop() to return once no socket lingers (at once when none does). */
 void
 sock_linger_break(void)
 {

@@ -42,11 +42,7 @@ enum log_sev {
 	LOG_SEV_DEBUG,
 };
 
-/*
- * Write each message in socat's form, "YYYY/MM/DD hh:mm:ss socat[PID] N
- * text" (its severity's letter), so that scripts that read socat's find
- * theirs.
- */
+/* Write messages in socat's form, "YYYY/MM/DD hh:mm:ss socat[PID] N text". */
 __startup void
 log_socat_form(void)
 {
@@ -54,9 +50,8 @@ log_socat_form(void)
 }
 
 /*
- * socat's -d, counted (nd): a warning is shown from one -d on, as
- * socat's; notices, info and debugging go by log_init()'s level, which
- * socat's command line makes nd - 1.
+ * socat's -d count nd: warnings from one -d on; the rest by log_init()'s
+ * level, which socat's command line makes nd - 1.
  */
 __startup void
 log_socat_debug(int nd)
@@ -72,10 +67,8 @@ log_socat_name(const char *name)
 }
 
 /*
- * Where socat's form goes and what it shows (socat's -lf, -ls, -ly, -lu,
- * -lh): fd, a file opened for appending, or -1 for stderr; to syslog
- * with facility (-1: not); the time to the microsecond; host, a name
- * shown before the program's, or NULL.  fd is the log's from now on.
+ * Where socat's form goes (-lf, -ls, -ly): fd, opened for appending, or -1
+ * for stderr; syslog facility, or -1.  fd is the log's from now on.
  * Returns -1 with errno if fd cannot be a stream.
  */
 __startup int
@@ -95,9 +88,8 @@ log_socat_dest(int fd, int facility)
 }
 
 /*
- * socat's -lm[FACILITY]: messages to stderr (or where they go) while
- * sockcat starts, to syslog with facility once it has
- * (log_socat_settled()).
+ * socat's -lm: messages to stderr until log_socat_settled(), then to
+ * syslog with facility.
  */
 __startup void
 log_socat_mix(int facility)
@@ -105,10 +97,7 @@ log_socat_mix(int facility)
 	log_socat_mixed = facility;
 }
 
-/*
- * sockcat has started: its listener is bound, or its relay runs.  -lm's
- * messages go to syslog from now on.
- */
+/* sockcat has started (listener bound, relay running): -lm goes to syslog. */
 __startup void
 log_socat_settled(void)
 {
@@ -118,6 +107,7 @@ log_socat_settled(void)
 	log_socat_mixed = -1;
 }
 
+/* socat's -lu and -lh: the time to the microsecond; host before the name. */
 __startup void
 log_socat_detail(int usec, const char *host)
 {
@@ -140,10 +130,7 @@ log_verbosity(void)
 	return (log_level);
 }
 
-/*
- * Mark each line of this process as worker w's (--workers): "worker w: "
- * before its text.
- */
+/* Prefix each line of this process with "worker w: ". */
 __startup void
 log_set_worker(int w)
 {
@@ -151,10 +138,8 @@ log_set_worker(int w)
 }
 
 /*
- * Have fn erase whatever is drawn on stderr's current line (the
- * --progress line) before each message, so that none is written over it;
- * fn is told whether the message is a warning (or an error), for which
- * what the line shows is worth keeping above it.
+ * Have fn erase stderr's current line (--progress) before each message;
+ * fn(1) for a warning or error, whose line is kept above.
  */
 void
 log_set_clear(void (*fn)(int))
@@ -163,9 +148,8 @@ log_set_clear(void (*fn)(int))
 }
 
 /*
- * Write one line of severity sev (enum log_sev): in netcat's form after
- * the program's name if named, in socat's with its letter; warning: one
- * the --progress line is kept above.
+ * Write one line of severity sev, after the program name if named;
+ * warning: the --progress line is kept above it.
  */
 static void
 log_vprint(enum log_sev sev, int named, int warning, const char *fmt,
@@ -236,10 +220,7 @@ log_vprint(enum log_sev sev, int named, int warning, const char *fmt,
 	    "a message was made from a NULL string");
 }
 
-/*
- * A report without the program name, as netcat's "Listening on ...":
- * socat's notice.
- */
+/* A report without the program name ("Listening on ..."); socat's notice. */
 void
 log_info(const char *fmt, ...)
 {
@@ -250,11 +231,7 @@ log_info(const char *fmt, ...)
 	va_end(ap);
 }
 
-/*
- * A report with the program name, shown only at verbosity level or more:
- * in socat's form what its -d levels show so, a notice at level 1 (-d
- * -d), info at 2, debugging from 3 on.
- */
+/* A report with the program name, shown at verbosity level or more. */
 __shortrun void
 log_verbose(int level, const char *fmt, ...)
 {
@@ -269,10 +246,8 @@ log_verbose(int level, const char *fmt, ...)
 }
 
 /*
- * Something that failed but is not the end (a client's connection, a
- * try of a dial, a datagram dropped), with the program name, shown only
- * at verbosity level or more: in socat's form a warning, which one -d
- * shows.
+ * A failure that is not the end (a client, a dial's try, a datagram),
+ * shown at verbosity level or more; socat's warning.
  */
 __shortrun void
 log_verbose_warn(int level, const char *fmt, ...)
@@ -287,10 +262,7 @@ log_verbose_warn(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
-/*
- * A warning with the program name: always shown as netcat's, in socat's
- * form its W, which one -d shows.
- */
+/* A warning with the program name, always shown. */
 void
 log_warning(const char *fmt, ...)
 {
@@ -303,10 +275,7 @@ log_warning(const char *fmt, ...)
 	va_end(ap);
 }
 
-/*
- * A debugging detail (a system call made), shown only at verbosity level
- * or more: in socat's form its "D" line, which its -d -d -d -d shows.
- */
+/* A debugging detail (a system call), shown at verbosity level or more. */
 void
 log_debug(int level, const char *fmt, ...)
 {
@@ -333,9 +302,8 @@ log_warn(const char *fmt, ...)
 }
 
 /*
- * Format a message into *cause for a caller to print: how functions that
- * return -1 say why.  A NULL cause is ignored; so is running out of
- * memory (*cause is then NULL).  errno is kept, for the caller's return.
+ * Format a message into *cause, for functions that return -1 to say why.
+ * NULL cause is ignored; *cause is NULL if memory runs out.  Keeps errno.
  */
 void
 log_cause(char **cause, const char *fmt, ...)
@@ -363,7 +331,7 @@ log_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Print "prog: message" and exit 1: for command line and set-up errors. */
+/* Print "prog: message" and exit 1; for command line and set-up errors. */
 void
 fatalx(const char *fmt, ...)
 {
@@ -389,13 +357,11 @@ fatal(const char *fmt, ...)
 }
 
 /*
- * The n bytes at p, which a peer chose, as a message may quote them:
- * text_escape()'s, every byte but printable ASCII as \xNN.  Every string
- * that came from a peer (a name it sent or that was looked up for it, a
- * path, a header, a reason) is logged through here and nowhere else:
- * tests/peertext.py fails on a message that prints one otherwise.
- * Written to out, of size outsz (LOG_ESCAPED(n) holds it all), cut at a
- * whole byte or escape to fit, NUL-terminated.  Returns out.
+ * The n bytes at p, which a peer chose, as a message may quote them
+ * (text_escape(), non-ASCII as \xNN), in out of outsz bytes
+ * (LOG_ESCAPED(n) holds all), cut at a whole escape, NUL-terminated.
+ * Returns out.  Every peer's string is logged through here:
+ * tests/peertext.py checks it.
  */
 __shortrun const char *
 log_escape(char *out, size_t outsz, const void *p, size_t n)
@@ -418,10 +384,9 @@ log_escape(char *out, size_t outsz, const void *p, size_t n)
 }
 
 /*
- * Write what fd takes of p at once, for output whose loss is not worth a
- * report: a progress line, a wake-up byte, a last word to a client being
- * closed.  A short write is resumed, EINTR retried; any other failure,
- * EAGAIN included, ends it.  Async-signal-safe, and errno is kept.
+ * Write what fd takes of p at once, where a loss is not worth a report.
+ * Resumes short writes and EINTR; stops on any other failure (EAGAIN too).
+ * Async-signal-safe; keeps errno.
  */
 __shortrun void
 log_write_quiet(int fd, const void *p, size_t n)
@@ -443,12 +408,9 @@ log_write_quiet(int fd, const void *p, size_t n)
 }
 
 /*
- * The callback cb of the start function start is about to be called, by
- * where, before start has returned: the rule of ASYNC_START() (in
- * base.h) is broken.  Say so, naming both, and abort, for a core and
- * a stack.  Debug builds only.  A static function has a name only in the
- * executable's symbol table, which addr2line(1) reads when it is there;
- * else the callback is its address in the executable.
+ * Debug builds: cb, start's callback, is about to be called by where
+ * before start returned, breaking ASYNC_START() (base.h).  Say so and
+ * abort.
  */
 void
 log_async_abort(const char *start, const char *where, void *cb)

@@ -1,7 +1,7 @@
 /*
- * Parsers for command line values: ports and port ranges, time values and
- * TOS keywords.  They never exit: each returns -1 and sets *errstr (or a
- * message) so that callers, and the fuzz targets, decide what happens.
+ * Parsers for command line values: ports and port ranges, times and TOS
+ * keywords.  They never exit: each returns -1 with *errstr or a message,
+ * for callers and the fuzz targets.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -21,11 +21,7 @@
 
 #define PORT_MAX	65535
 
-/*
- * Convert a port number to an int within [min, 65535].  Returns -1 with
- * netcat's message in err: "port number too large: 99999",
- * "port number invalid: name".
- */
+/* A port number in [min, 65535].  Returns -1 with netcat's message in err. */
 static __startup int
 port_number(const char *s, int min, char *err, size_t errlen)
 {
@@ -51,7 +47,7 @@ port_number(const char *s, int min, char *err, size_t errlen)
 	return ((int)n);
 }
 
-/* A port as a decimal string, allocated. */
+/* port as a decimal string, allocated. */
 static char *
 port_string(int port)
 {
@@ -66,12 +62,10 @@ port_string(int port)
 }
 
 /*
- * Expand one port argument and append the ports, as decimal strings, to
- * *list.  As netcat does: a service name first, then an inclusive range
- * "lo-hi" if it starts with a digit (hi is checked first, a reversed range
- * is the same range), then a single number.  min is the smallest port
- * allowed: 1 to connect, 0 to listen on a port the kernel picks.  Returns
- * 0, or -1 with a message in err.
+ * Append the ports of one argument, as allocated decimal strings, to
+ * *list: a service name, "lo-hi" (either order) or a number, as nc reads
+ * them; min is 1 to connect, 0 to listen.  Returns 0, or -1 with a message
+ * in err.
  */
 __startup int
 parse_ports(const char *arg, int udp, int min, char ***list, size_t *n,
@@ -141,12 +135,10 @@ parse_ports_free(char **list, size_t n)
 }
 
 /*
- * Parse a time: a whole number of seconds as netcat takes it, or a number
- * with a unit suffix "ms", "s", "m" or "h" ("1.5s" too).  The result, in
- * milliseconds (a fraction of one rounded up: parse_time_ms_up()), must lie
- * within [min_s, max_s] seconds.  Returns -1 with
- * *errstr set to "invalid", "too small" or "too large", as strtonum(3)
- * says it for the plain numbers netcat takes.
+ * A time in whole seconds as nc takes it, or with a unit ("ms", "s", "m",
+ * "h"; "1.5s"), into *ms rounded up, within [min_s, max_s] seconds.
+ * Returns -1 with *errstr "invalid", "too small" or "too large", as
+ * strtonum(3).
  */
 int
 parse_time(const char *s, long long min_s, long long max_s, long long *ms,
@@ -196,12 +188,9 @@ parse_time(const char *s, long long min_s, long long max_s, long long *ms,
 }
 
 /*
- * v milliseconds as a whole number of them, rounded up: a positive time,
- * however short, is at least 1 ms, never 0, which the timers take for
- * "none" (socat's -T) or "at once".  The product of a decimal fraction and
- * its unit is off by the last bits of a double (1.1 s is
- * 1100.0000000000002 ms): that error, less than the millionth of a
- * millisecond taken off first, is not rounded up.
+ * v milliseconds rounded up to a whole one, so that no positive time
+ * becomes 0 ("none"); a double's error under a millionth of a millisecond
+ * is not rounded up (1.1 s is 1100.0000000000002 ms).
  */
 long long
 parse_time_ms_up(double v)
@@ -250,8 +239,8 @@ parse_tos_name(size_t i)
 }
 
 /*
- * Parse a -T value: a keyword, a 0x hexadecimal number, or a decimal
- * number, from 0 to 255.  Returns -1 if it is none of them.
+ * Parse a -T value: a keyword, 0x hex or decimal, 0 to 255.  Returns -1 if
+ * none.
  */
 int
 parse_tos(const char *s, int *tos)

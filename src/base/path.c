@@ -1,9 +1,7 @@
 /*
- * Every file sockcat makes or writes by name is opened here, by the one
- * rule for a directory others can write to (doc/design.md, "Names others
- * may write to"): an address's file, --record, -o, --hex-dump, socat's
- * -r, -R and -lf, the line editor's history, SSLKEYLOGFILE; and such a
- * file's owner set by name (user=, group=).
+ * Every file sockcat makes or writes by name is opened here, by the rule
+ * for directories others can write to (doc/design.md, "Names others may
+ * write to"); and such a file's owner set by name (user=, group=).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -22,9 +20,8 @@
 #include "base.h"
 
 /*
- * Open path, in a directory (its stat dst) sticky and writable by
- * everyone, by path_open()'s rule.  Returns the descriptor, or -1 with
- * errno and, for a refusal, *why.
+ * path_open() in a sticky, world-writable directory (dst its stat).
+ * Returns the descriptor, or -1 with errno and, for a refusal, *why.
  */
 static int
 path_open_sticky(const char *path, const struct stat *dst, int flags,
@@ -70,15 +67,11 @@ path_open_sticky(const char *path, const struct stat *dst, int flags,
 }
 
 /*
- * Open path as the shell's redirection would (flags and mode as for
- * open(2)), following a symbolic link, but not what another user put in
- * a directory like /tmp (sticky and writable by everyone): there a link
- * is followed, and an existing file written to (O_CREAT), only if it is
- * the user's or the directory owner's.  That is the rule of Linux's
- * fs.protected_symlinks and fs.protected_regular, kept whatever the
- * system sets them to.  A name that changes between the look and the
- * open is looked at again.  Returns the descriptor, or -1 with errno and
- * *why, in words: a refusal's reason, else strerror(errno).
+ * open(2) as a shell redirection does, but in a sticky world-writable
+ * directory (/tmp) follow a link or write an existing file only if it is
+ * the user's or the directory owner's, as Linux's fs.protected_symlinks
+ * and fs.protected_regular, whatever they are set to.  Returns the
+ * descriptor, or -1 with errno and *why (a refusal or strerror(errno)).
  */
 int
 path_open(const char *path, int flags, mode_t mode, const char **why)
@@ -108,7 +101,7 @@ path_open(const char *path, int flags, mode_t mode, const char **why)
 	return (fd);
 }
 
-/* The id of a user (or, group, of a group) named name, or its number. */
+/* The id of user (group: group) name, or its number. */
 static int
 path_id(const char *name, int group, id_t *id)
 {
@@ -129,11 +122,9 @@ path_id(const char *name, int group, id_t *id)
 }
 
 /*
- * user= and group=: the owner and group of fd (or, -1, of path), each a
- * name or a number (one may be NULL: left as it is; neither, nothing is
- * done).  Returns -1 with errno (EINVAL for a user or group the system
- * does not know, *unknown then its option's name when unknown is not
- * NULL).
+ * Set the owner and group of fd (-1: of path) to user and group, names or
+ * numbers; NULL leaves one as it is.  Returns -1 with errno (EINVAL for an
+ * unknown one, its option's name in *unknown if not NULL).
  */
 int
 path_chown(int fd, const char *path, const char *user, const char *group,

@@ -1,12 +1,8 @@
 /*
- * A pool of worker threads for a step too slow for the event loop (a
- * name lookup, a crypt(3) check): a job runs in a worker and its answer
- * comes back as a callback from the loop.  The resolver and the password
- * checks each have one (doc/design.md, "Nothing slow runs on the loop").
- *
- * The workers touch nothing but the lists and the shares, under the
- * pool's mutex, and the job they run; the loop side (submit, cancel,
- * deliver) runs in the thread that made the pool, checked in debug builds.
+ * Worker threads for a step too slow for the event loop (a name lookup, a
+ * crypt(3) check); a job's answer comes back as a callback from the loop.
+ * Workers touch only the lists and shares, under the mutex; submit, cancel
+ * and deliver run in the pool's thread (checked in debug builds).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -77,8 +73,8 @@ static void	pool_run(struct pool *, struct pool_list *);
 	(p)->loop), "a pool's loop side called from a worker")
 
 /*
- * Make a pool that runs conf's jobs (conf must outlive it); from the loop's
- * thread.  Its workers are started as jobs come.  Returns NULL with errno.
+ * Make a pool for conf's jobs (conf must outlive it), from the loop's
+ * thread; workers start as jobs come.  Returns NULL with errno.
  */
 struct pool *
 pool_new(const struct pool_conf *conf)
@@ -106,9 +102,9 @@ pool_new(const struct pool_conf *conf)
 }
 
 /*
- * Count one more job in the share of the peer at sa (NULL, or no IPv4 or
- * IPv6 address: none), made if new; lock held.  Returns -1 when the peer
- * has conf->share_max jobs already, or with no memory.
+ * Count one more job in the share of the peer at sa (none for NULL or no
+ * IP address); lock held.  Returns -1 when the share is full or memory
+ * runs out.
  */
 static int
 pool_share_get(struct pool *p, const struct sockaddr *sa,
@@ -149,9 +145,8 @@ pool_share_put(struct pool_share *s)
 }
 
 /*
- * May a worker take j now?  Not beyond its share; and once conf->threads
- * jobs run, only for a peer that has none running (or for no peer), so
- * that the workers added beyond them go to those the others starve.
+ * May a worker take j now?  Within its share, and beyond conf->threads
+ * running only for a peer with none running.
  */
 static int
 pool_may_run(const struct pool *p, const struct pool_job *j)
@@ -187,7 +182,7 @@ pool_runnable(const struct pool *p)
 	return (n);
 }
 
-/* A job has ended in a worker: to the done list, the loop woken; lock held. */
+/* j has ended in a worker: to the done list, the loop woken; lock held. */
 static void
 pool_finished(struct pool *p, struct pool_job *j)
 {
@@ -236,11 +231,8 @@ pool_worker(void *arg)
 }
 
 /*
- * At exit, every pool's workers waiting for work leave and are joined, so
- * that the C library frees what each holds; together they are given a
- * tenth of a second, and one still busy then (in a call that does not
- * return) is left to the end of the process.  Not from a signal handler:
- * nothing here is async-signal-safe.
+ * At exit: idle workers leave and are joined, within a tenth of a second;
+ * a busy one is left.  Not async-signal-safe.
  */
 static void
 pool_stop(int sig)
@@ -271,8 +263,8 @@ pool_stop(int sig)
 }
 
 /*
- * A new worker, which takes no signal (the loop's thread handles them all);
- * lock held.  The first registers pool_stop() to run at exit.
+ * Start a worker that takes no signal; lock held.  The first registers
+ * pool_stop().
  */
 static void
 pool_spawn(struct pool *p)
@@ -305,12 +297,10 @@ pool_watch(struct pool *p)
 }
 
 /*
- * Queue j, counted in the share of the peer at from (NULL: none), for a
- * worker; conf->done(j) is called from the loop once it has run, never
- * before this returns.  Up to conf->threads jobs run at once, and one
- * more for each share with none running, up to conf->threads_max.
- * Returns 0, or -1 with EAGAIN (j is still the caller's) when the queue
- * or the share is full or no worker could be started.
+ * Queue j for a worker, counted in the share of the peer at from (NULL:
+ * none); conf->done(j) runs from the loop, never before this returns.
+ * Returns 0, or -1 with EAGAIN when the queue or share is full or no
+ * worker starts (j is still the caller's).
  */
 int
 pool_submit(struct pool *p, struct pool_job *j, const struct sockaddr *from)
@@ -345,7 +335,7 @@ full:
 	return (-1);
 }
 
-/* The jobs answered on the loop: their callbacks, in the order asked. */
+/* Run the callbacks of jobs answered without a worker, in order. */
 static void
 pool_kick_cb(void *arg)
 {
@@ -357,9 +347,8 @@ pool_kick_cb(void *arg)
 }
 
 /*
- * j needs no worker: its answer is in it already.  conf->done(j) is called
- * all the same from the loop, by a timer of no delay later in this round,
- * after the callback that submitted it has returned.
+ * j's answer is in it already: conf->done(j) runs from the loop later in
+ * this round, after its submitter returns.
  */
 void
 pool_answer(struct pool *p, struct pool_job *j)
@@ -374,8 +363,8 @@ pool_answer(struct pool *p, struct pool_job *j)
 }
 
 /*
- * Forget j: conf->done(j) is never called, and conf->free(j) is, at once
- * when j is still queued, else once its worker is done with it.
+ * Forget j: conf->done(j) is never called; conf->free(j) is, at once if
+ * queued, else when its worker is done.
  */
 void
 pool_cancel(struct pool *p, struct pool_job *j)
@@ -398,7 +387,7 @@ pool_cancel(struct pool *p, struct pool_job *j)
 	pool_watch(p);
 }
 
-/* Answers are in: call back each one that is still wanted. */
+/* Answers are in: call back each still wanted. */
 static void
 pool_deliver_cb(int fd, int events, void *arg)
 {
@@ -415,7 +404,7 @@ pool_deliver_cb(int fd, int events, void *arg)
 	pool_run(p, &done);
 }
 
-/* Call back each job of done that is still wanted, freeing them all. */
+/* Call back each job of done still wanted, freeing them all. */
 static void
 pool_run(struct pool *p, struct pool_list *done)
 {

@@ -1,8 +1,8 @@
 /*
- * When to try again (struct retry): how many tries may follow the first,
- * and the pause before each, fixed (--retry, socat's retry= and forever)
- * or doubling up to a cap (--reconnect), drawn at random from its upper
- * half so that clients cut off together do not all come back together.
+ * When to try again: the tries that may follow the first, and the pause
+ * before each, fixed (--retry, socat's retry=, forever) or doubling to a
+ * cap (--reconnect), drawn from its upper half so clients do not all come
+ * back together.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -13,7 +13,7 @@
 
 #include "base.h"
 
-/* A try failed: may another be made?  It is counted if so. */
+/* A try failed: returns 1, counting it, if another may be made. */
 __shortrun int
 retry_again(struct retry *r)
 {
@@ -23,7 +23,7 @@ retry_again(struct retry *r)
 	return (1);
 }
 
-/* The pause before the try retry_again() allowed, in milliseconds. */
+/* Milliseconds before the try retry_again() allowed. */
 long long
 retry_pause(struct retry *r)
 {

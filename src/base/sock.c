@@ -1,7 +1,6 @@
 /*
- * What every layer needs of a descriptor or a socket address: its
- * non-blocking mode, its close on a failure, an address as text for
- * messages and programs, and the host an address counts as.
+ * What every layer needs of a descriptor or socket address: non-blocking
+ * mode, a close on failure, an address as text, the host it counts as.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -23,18 +22,14 @@
 
 #include "base.h"
 
-/*
- * Set or clear O_NONBLOCK on fd, its other status flags as they are: one
- * call, where fcntl(2) takes two (F_GETFL, F_SETFL).  Returns -1 with
- * errno on failure.
- */
+/* Set or clear O_NONBLOCK on fd in one call.  Returns -1 with errno. */
 __startup int
 net_set_nonblock(int fd, int on)
 {
 	return (ioctl(fd, FIONBIO, &on));
 }
 
-/* Make the close of socket fd a reset (RST), not an end-of-file. */
+/* Make the close of socket fd a reset (RST). */
 void
 net_reset_at_close(int fd)
 {
@@ -43,7 +38,7 @@ net_reset_at_close(int fd)
 	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
 }
 
-/* Close fd on a failure's way out, keeping its errno.  Returns -1. */
+/* Close fd keeping errno.  Returns -1. */
 int
 net_close_err(int fd)
 {
@@ -55,8 +50,8 @@ net_close_err(int fd)
 }
 
 /*
- * Write the name of a Unix-domain address: its path, "@name" or "",
- * escaped (log_escape()): a peer binds whatever name it likes.
+ * A Unix-domain address's name (path, "@name" or ""), escaped: the peer
+ * chose it.
  */
 static void
 net_format_unix(const struct sockaddr *sa, socklen_t len, char *out,
@@ -84,7 +79,7 @@ net_format_unix(const struct sockaddr *sa, socklen_t len, char *out,
 	log_escape(out, outlen, raw, n);
 }
 
-/* Write n in decimal at p, NUL-terminated; returns the end. */
+/* Write n in decimal at p, NUL-terminated.  Returns the end. */
 static char *
 net_decimal(char *p, unsigned int n)
 {
@@ -101,10 +96,8 @@ net_decimal(char *p, unsigned int n)
 }
 
 /*
- * Write the host and port of sa as text.  With numeric, no name lookups;
- * otherwise the host is reverse resolved where possible.  The port is
- * always a number, as netcat prints it.  The text is printable
- * (log_escape()), whoever chose the name.
+ * The host and port of sa as printable text; the host reverse resolved
+ * unless numeric, the port a number, as nc prints it.
  */
 __shortrun void
 net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
@@ -168,11 +161,8 @@ net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
 }
 
 /*
- * The 16 bytes that say which host sa is, for the limits that count a
- * host's clients: an IPv4 address (or one mapped in IPv6) as it is
- * mapped, an IPv6 address's /64 (whoever has one address there usually
- * has them all) and a 6 after it; any other address (a Unix-domain
- * socket's) all zero: one host.
+ * The 16 bytes that name sa's host, for per-host limits: an IPv4 address
+ * (mapped), an IPv6 /64 and a 6, any other all zero.
  */
 void
 net_host_key(const struct sockaddr *sa, unsigned char key[NET_HOST_KEY_LEN])
@@ -200,10 +190,7 @@ net_host_key(const struct sockaddr *sa, unsigned char key[NET_HOST_KEY_LEN])
 	}
 }
 
-/*
- * An IPv6 address as socat gives it to programs and its logs: in
- * brackets, every group's four digits ("[0000:...:0001]").
- */
+/* An IPv6 address as socat writes it: "[0000:...:0001]". */
 void
 net_socat_in6(const struct in6_addr *a, char *out, size_t outlen)
 {

@@ -1,9 +1,7 @@
 /*
- * Which parts of the configuration the running paths read: a consumer
- * marks each field it applies (TAKEN(), and the parts' own macros in the
- * layers above), and the front asks at exit whether an option given was
- * ever marked (doc/design.md, "An option given is applied or refused").
- * Debug builds only: the others mark nothing.
+ * Debug builds: which configuration fields the running paths read, so the
+ * front can check at exit that each option given was applied
+ * (doc/design.md, "An option given is applied or refused").
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -24,10 +22,7 @@ static struct {
 	size_t	 off, size;
 }			 taken_dropped = { .part = -1 };
 
-/*
- * Mark the size bytes at off of part as read by a path; bytes of the
- * field taken_drop() named stay unmarked.
- */
+/* Mark size bytes at off of part as read, except taken_drop()'s field. */
 __startup void
 taken(int part, size_t off, size_t size)
 {
@@ -43,7 +38,7 @@ taken(int part, size_t off, size_t size)
 	}
 }
 
-/* Was any of the size bytes at off of part marked?  Signal-safe. */
+/* Was any of size bytes at off of part marked?  Async-signal-safe. */
 int
 taken_any(int part, size_t off, size_t size)
 {
@@ -60,21 +55,14 @@ taken_any(int part, size_t off, size_t size)
 	return (0);
 }
 
-/*
- * This process runs no path of its own (the workers' parent, which only
- * watches them): each worker, which runs the paths, says what it did
- * not read, and this one nothing.
- */
+/* This process runs no path (the workers' parent): the workers report. */
 void
 taken_defer(void)
 {
 	taken_deferred = 1;
 }
 
-/*
- * The tests' planted fault: the marks of this field are dropped, those
- * made already and those to come, as if no path read it.
- */
+/* The tests' planted fault: this field's marks are dropped, now and later. */
 void
 taken_drop(int part, size_t off, size_t size)
 {

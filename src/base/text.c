@@ -1,8 +1,6 @@
 /*
- * A peer's text as a terminal may be shown it: UTF-8 checked, and every
- * control and every byte that is no text escaped.  Pure functions over
- * bytes, which every layer calls (the codecs too: the fuzz targets link
- * this file with them).
+ * A peer's text made safe for a terminal: UTF-8 checked, controls and
+ * non-text bytes escaped.  Pure functions, linked by the fuzz targets.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -14,13 +12,9 @@
 #include "base.h"
 
 /*
- * Check n bytes at p as UTF-8 (RFC 3629: no surrogates, no overlong forms,
- * nothing past U+10FFFF), carrying a sequence cut between calls in
- * *state (0 at the start of a text).  Returns how many bytes are valid
- * (n when all are: the first invalid one is at the offset returned), with
- * *state as it stands after them and *bound the offset just after the
- * last whole character among them (0 when none ends there), where a
- * text may end, or be cut, and still be UTF-8.
+ * Check n bytes at p as UTF-8 (RFC 3629), a sequence cut between calls
+ * carried in *state (0 to start).  Returns how many are valid (n if all),
+ * *state after them, and *bound after the last whole character (0: none).
  */
 size_t
 text_utf8_span(int *state, const unsigned char *p, size_t n, size_t *bound)
@@ -87,7 +81,7 @@ text_utf8_span(int *state, const unsigned char *p, size_t n, size_t *bound)
 	return (i);
 }
 
-/* Byte b as \xNN at out.  Returns 4. */
+/* Write b as \xNN.  Returns 4. */
 static __shortrun size_t
 text_hex(unsigned char *out, unsigned char b)
 {
@@ -101,9 +95,8 @@ text_hex(unsigned char *out, unsigned char b)
 }
 
 /*
- * The whole character e holds, at out: as it is, or each of its bytes as
- * \xNN when it is a control (C0 but a tab, DEL, C1: U+0080 to U+009F).
- * Returns the length written.
+ * Write e's character as it is, or as \xNN bytes if a control (C0 but tab,
+ * DEL, C1).  Returns the length.
  */
 static size_t
 text_char(struct text_esc *e, unsigned char *out)
@@ -127,17 +120,12 @@ text_char(struct text_esc *e, unsigned char *out)
 }
 
 /*
- * Show n bytes of a peer's text at p, at out, as no terminal obeys them:
- * printable ASCII, a tab and every other UTF-8 character as they are; a
- * control (C0, DEL, C1 as a character) and each byte that is not part of
- * a UTF-8 character as \xNN, one for each byte.  With e->ascii (a
- * message that quotes a peer) every byte but printable ASCII is \xNN.
- * Text shown once comes out the same if shown again.  A character cut at
- * the end of p is held in e for the next call, or for text_escape_end();
- * the pieces of a text show what the whole does.  Each byte of p makes
- * at most TEXT_ESC_MAX at out (it may end what e held), and a whole text
- * (text_escape_end() after) at most 4 for each of its bytes.  Returns the
- * length written.
+ * Write n bytes of a peer's text at p to out so no terminal obeys them:
+ * printable ASCII, tab and UTF-8 characters as they are, controls and
+ * invalid bytes as \xNN (all but printable ASCII with e->ascii).  A cut
+ * character waits in e for the next call or text_escape_end().  Each byte
+ * makes at most TEXT_ESC_MAX, a whole text 4 per byte.  Idempotent.
+ * Returns the length written.
  */
 __shortrun size_t
 text_escape(struct text_esc *e, const void *p, size_t n, unsigned char *out)
@@ -163,9 +151,8 @@ text_escape(struct text_esc *e, const void *p, size_t n, unsigned char *out)
 }
 
 /*
- * The text shown through e has ended, or is cut here: what e held of a
- * character, which never became one, at out as \xNN each (at most 12
- * bytes).  Returns the length written.
+ * End the text: what e held as \xNN each (12 bytes at most).  Returns the
+ * length written.
  */
 size_t
 text_escape_end(struct text_esc *e, unsigned char *out)

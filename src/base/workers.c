@@ -1,9 +1,7 @@
 /*
- * Workers (--workers): one server run by several processes, forked once
- * its listening sockets are made, and their parent, which serves no
- * client: it passes its signals on to them, starts again one that dies
- * of a signal it did not pass on, and ends when the last has ended, with
- * one status for them all.
+ * --workers: one server run by several forked processes; their parent
+ * serves no client, passes its signals on, restarts one killed by a signal
+ * it did not pass, and ends after the last with one status.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -40,7 +38,7 @@ struct workers {
 /* This process's number (1 to n), or 0 where it is no worker. */
 static int	 worker_self;
 
-/* The number of this worker, 1 to n; 0 in a process that is none. */
+/* This worker's number, 1 to n; 0 if none. */
 int
 worker_number(void)
 {
@@ -48,9 +46,8 @@ worker_number(void)
 }
 
 /*
- * In a worker just forked: its number, its lines marked with it, and an
- * end when its parent ends, however it ends (the signal is SIGTERM, which
- * runs the clean-up registry: the worker's programs end with it).
+ * In a new worker: its number, its lines marked, and SIGTERM when its
+ * parent ends.
  */
 static __startup void
 worker_enter(struct workers *ws, int w)
@@ -65,7 +62,7 @@ worker_enter(struct workers *ws, int w)
 	sigprocmask(SIG_SETMASK, &ws->old, NULL);
 }
 
-/* Fork worker w: returns 0 in it, 1 in the parent, or -1 with errno. */
+/* Fork worker w.  Returns 0 in it, 1 in the parent, -1 with errno. */
 static __startup int
 workers_fork(struct workers *ws, int w)
 {
@@ -82,7 +79,7 @@ workers_fork(struct workers *ws, int w)
 	return (1);
 }
 
-/* Send sig to every worker still running, and remember it was passed. */
+/* Send sig to every running worker, remembering it. */
 static void
 workers_pass(struct workers *ws, int sig)
 {
@@ -95,7 +92,7 @@ workers_pass(struct workers *ws, int sig)
 	}
 }
 
-/* End the whole, with status: the others are sent SIGTERM. */
+/* End all with status: SIGTERM to the others. */
 static void
 workers_fail(struct workers *ws, int status)
 {
@@ -108,9 +105,8 @@ workers_fail(struct workers *ws, int status)
 }
 
 /*
- * Worker w has ended with the wait status st.  One that died of a signal
- * the parent did not pass on (SIGKILL, SIGSEGV) is started again, unless
- * the whole is ending: returns 0 in the new worker, 1 in the parent.
+ * Worker w ended with wait status st; one killed by a signal not passed on
+ * is restarted unless all are ending.  Returns 0 in a new worker, else 1.
  */
 static int
 workers_ended(struct workers *ws, int w, int st)
@@ -147,7 +143,7 @@ workers_ended(struct workers *ws, int w, int st)
 	return (r);
 }
 
-/* Reap the workers that have ended: returns 0 in a new worker, else 1. */
+/* Reap ended workers.  Returns 0 in a new worker, else 1. */
 static int
 workers_reap(struct workers *ws)
 {
@@ -164,11 +160,9 @@ workers_reap(struct workers *ws)
 }
 
 /*
- * The parent's life once the workers run: each signal of workers_sigs
- * is passed on, each end reaped, until none is left; then the parent
- * exits with the first status other than 0, or dies of the signal that
- * ended them, or exits with 0.  Returns only in a worker started again:
- * its number.
+ * The parent: pass signals on and reap until none is left, then exit with
+ * the first non-zero status or die of their signal.  Returns only in a
+ * restarted worker: its number.
  */
 static __startup int
 workers_supervise(struct workers *ws)
@@ -196,11 +190,9 @@ workers_supervise(struct workers *ws)
 }
 
 /*
- * Run the rest of the program in n processes (n > 1), forked now: the
- * listening sockets are made, and nothing of the loop's is in the
- * kernel yet (its epoll instance would be shared).  Returns in each
- * worker its number, 1 to n; the parent supervises them and never
- * returns.  Exits with one line if the first workers cannot be started.
+ * Fork n workers (n > 1) after the listeners are made and before the epoll
+ * instance is.  Returns the worker's number in each; the parent never
+ * returns.  Exits with a message if the first workers cannot start.
  */
 __startup int
 workers_start(int n)
