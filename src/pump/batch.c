@@ -1,13 +1,8 @@
 /*
  * Batches of datagrams: many received with one recvmmsg(2), delivered with
- * one writev(2) to a stream or one sendmmsg(2) to a datagram socket.
- *
- * Each datagram of a batch has a slot of its own, as large as the biggest
- * datagram the channel takes, so that no datagram is ever cut; the slots
- * are one allocation that the kernel backs with memory only where a
- * datagram was written.  A batch starts small and doubles, up to
- * BATCH_MAX, each time a receive fills it: a quiet peer costs little, a
- * flood gets the largest batches.
+ * one writev(2) to a stream or one sendmmsg(2) to a datagram socket.  Each
+ * datagram has a whole slot; a batch doubles up to BATCH_MAX each time a
+ * receive fills it.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -32,10 +27,7 @@
 #define BATCH_ANC	256
 #define BATCH_CMSGLEN(b) ((b)->anc ? BATCH_ANC : BATCH_CMSG)
 
-/*
- * Set a batch up for datagrams of at most slotsize bytes; nothing held.
- * With -vv each datagram's control messages are logged.
- */
+/* Set b up for datagrams of at most slotsize bytes, holding none. */
 void
 batch_init(struct batch *b, size_t slotsize)
 {
@@ -45,9 +37,8 @@ batch_init(struct batch *b, size_t slotsize)
 }
 
 /*
- * Let go of everything b holds but its settings (slot size, drop count):
- * done with it, or empty and idle, so that a quiet peer holds no slots.
- * The next receive starts again from BATCH_MIN slots.
+ * Free all b holds but its settings, so an idle peer holds no slots; the
+ * next receive starts from BATCH_MIN.
  */
 void
 batch_free(struct batch *b)
@@ -68,8 +59,8 @@ batch_free(struct batch *b)
 }
 
 /*
- * Make room for cap datagrams in the empty batch b: nothing held is
- * copied.  Returns -1 with errno, the batch as it was.
+ * Make room for cap datagrams in empty b.  Returns -1 with errno, b as it
+ * was.
  */
 static int
 batch_grow(struct batch *b, u_int cap)
@@ -108,17 +99,14 @@ batch_grow(struct batch *b, u_int cap)
 	return (0);
 }
 
-/*
- * Is the batch empty: every datagram delivered (or none received)?  An
- * empty datagram counts as held until it is delivered.
- */
+/* Is every datagram delivered?  An empty datagram counts until delivered. */
 int
 batch_empty(const struct batch *b)
 {
 	return (b->first >= b->n);
 }
 
-/* Datagram i of the batch: where its bytes are and how many. */
+/* Datagram i: its bytes and their length. */
 unsigned char *
 batch_data(const struct batch *b, u_int i)
 {
@@ -131,7 +119,7 @@ batch_len(const struct batch *b, u_int i)
 	return (b->msgs[i].msg_len);
 }
 
-/* Set datagram i's length (after a transformation rewrote it). */
+/* Set datagram i's length after a rewrite. */
 void
 batch_set_len(struct batch *b, u_int i, size_t len)
 {
@@ -140,9 +128,8 @@ batch_set_len(struct batch *b, u_int i, size_t len)
 }
 
 /*
- * Ask the kernel to tell, with each datagram, how many it has dropped on
- * socket fd for want of room (SO_RXQ_OVFL).  Best effort: a socket that
- * cannot say is still read.
+ * Ask the kernel for its drop count on fd with each datagram
+ * (SO_RXQ_OVFL); best effort.
  */
 void
 batch_count_drops(struct batch *b, int fd)
@@ -154,9 +141,8 @@ batch_count_drops(struct batch *b, int fd)
 }
 
 /*
- * The kernel's count of datagrams it dropped on socket fd, read now
- * (SO_MEMINFO): the drops after the last datagram received, which no
- * datagram reported.  Returns how many more than the batch knew of.
+ * Read the kernel's drop count on fd now (SO_MEMINFO).  Returns the drops
+ * the batch did not know of.
  */
 uint64_t
 batch_drops_now(struct batch *b, int fd)
@@ -176,7 +162,7 @@ batch_drops_now(struct batch *b, int fd)
 	return (more);
 }
 
-/* Note the drop counter carried by message m, if any. */
+/* Note the drop counter carried by m, if any. */
 static uint64_t
 batch_read_drops(struct batch *b, struct msghdr *m)
 {
@@ -199,11 +185,9 @@ batch_read_drops(struct batch *b, struct msghdr *m)
 }
 
 /*
- * Receive up to max datagrams from ep into the empty batch b, each of at
- * most want bytes (want is at most the slot size; a transformation may
- * need the rest), with ep's recvmmsg operation if it has one.  On return
- * *dropped holds how many datagrams the kernel newly says it dropped.
- * Returns the number received (0: none kept), or -1 with errno.
+ * Receive up to max datagrams of at most want bytes each from ep into
+ * empty b, with ep's recvmmsg operation if any; *dropped the kernel's new
+ * drops.  Returns how many were received (0: none kept), or -1 with errno.
  */
 int
 batch_recv(struct batch *b, struct endpoint *ep, u_int max, size_t want,
@@ -268,10 +252,8 @@ batch_recv(struct batch *b, struct endpoint *ep, u_int max, size_t want,
 }
 
 /*
- * Keep only the datagrams of msgs[0..n) for which keep() says yes, in
- * order, at the front; for an endpoint's recvmmsg operation that filters
- * by sender.  Each header keeps its own buffer, so moving headers moves
- * the datagrams.  Returns how many are kept.
+ * Keep, in order, the datagrams of msgs[0..n) that keep() accepts; each
+ * header keeps its buffer.  Returns how many are kept.
  */
 int
 batch_filter(struct mmsghdr *msgs, int n,
@@ -296,10 +278,8 @@ batch_filter(struct mmsghdr *msgs, int n,
 }
 
 /*
- * Mark n bytes of the batch delivered to a stream, from the first datagram
- * held on, calling each(arg, p, len) for every piece.  Empty datagrams
- * reached on the way are passed over: a stream has nothing to show for
- * them.
+ * Mark n bytes delivered to a stream, calling each(arg, p, len) for every
+ * piece; empty datagrams on the way are passed over.
  */
 void
 batch_consume(struct batch *b, size_t n,
@@ -326,8 +306,8 @@ batch_consume(struct batch *b, size_t n,
 }
 
 /*
- * Mark the first k datagrams held delivered whole (to a datagram socket),
- * calling each(arg, p, len) for every one.
+ * Mark the first k datagrams delivered whole, calling each(arg, p, len)
+ * for each.
  */
 void
 batch_sent(struct batch *b, u_int k,
@@ -345,8 +325,8 @@ batch_sent(struct batch *b, u_int k,
 }
 
 /*
- * Write what the batch holds to the stream fd in one writev(2), every
- * datagram's bytes in order.  Returns what writev(2) does.
+ * Write every datagram's bytes to stream fd in one writev(2).  Returns
+ * writev(2)'s result.
  */
 ssize_t
 batch_writev(struct batch *b, int fd)
@@ -369,9 +349,8 @@ batch_writev(struct batch *b, int fd)
 }
 
 /*
- * Send the datagrams the batch holds to the datagram socket fd (connected)
- * in one sendmmsg(2), each one whole.  Returns how many were sent, or -1
- * with errno.
+ * Send each datagram whole to connected datagram socket fd in one
+ * sendmmsg(2).  Returns how many were sent, or -1 with errno.
  */
 int
 batch_sendmmsg(struct batch *b, int fd)

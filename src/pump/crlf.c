@@ -1,8 +1,6 @@
 /*
- * -C: line feeds become CRLF on data going to the network.  An existing
- * CRLF is left alone, also when its CR ended the previous read.  socat's
- * crlf option also turns CRLF back into a line feed on data coming from
- * the network.
+ * -C: line feeds become CRLF on the way to the network, an existing CRLF
+ * left alone (also one split between reads); socat's crlf, both ways.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -13,9 +11,8 @@
 #include "pump.h"
 
 /*
- * Rewrite the n bytes at p in place (p has room for space bytes, at least
- * 2n) and return the new length.  ch->xstate remembers whether the last
- * byte seen was a CR.
+ * Rewrite n bytes at p in place (room for space >= 2n).  Returns the new
+ * length; ch->xstate remembers a last CR.
  */
 size_t
 crlf_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
@@ -43,8 +40,8 @@ crlf_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 }
 
 /*
- * socat's crlf, the way out: every line feed becomes CRLF, one before it
- * or not (socat's own rule, kept so that its users get its bytes).
+ * socat's crlf on the way out: every line feed becomes CRLF, even after a
+ * CR, as socat does.
  */
 size_t
 crlf_socat_out(struct channel *ch, unsigned char *p, size_t n, size_t space)
@@ -65,9 +62,8 @@ crlf_socat_out(struct channel *ch, unsigned char *p, size_t n, size_t space)
 }
 
 /*
- * socat's crlf, the way in: every CR is taken out, as socat does (a
- * CRLF becomes a line feed).  Rewrites the n bytes at p in place and
- * returns the new length.
+ * socat's crlf on the way in: every CR is taken out, in place, as socat
+ * does.  Returns the new length.
  */
 size_t
 crlf_socat_in(struct channel *ch, unsigned char *p, size_t n, size_t space)

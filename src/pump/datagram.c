@@ -1,10 +1,6 @@
 /*
- * The pump's datagrams: a channel from a datagram socket reads them in
- * batches (recvmmsg(2)) and delivers each batch in one system call, and
- * the datagrams the kernel dropped are counted for --stats.
- *
- * The batches themselves (struct batch, their slots and system calls)
- * are batch.c's; this file is where the pump's channels use them.
+ * The pump's datagram channels: read in batches (batch.c), delivered in
+ * one system call, the kernel's drops counted for --stats.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -29,9 +25,8 @@ static struct {
 } drop_watch[PUMP_DROP_WATCH];
 
 /*
- * Add the datagrams the kernel dropped on the watched sockets since their
- * last datagram: drops that no datagram has reported yet.  Only system
- * calls: stats.c calls it from a signal handler too.
+ * Add the kernel's drops on watched sockets not yet reported by a
+ * datagram.  Only system calls: stats.c calls it from a signal handler.
  */
 void
 pump_count_drops(void)
@@ -71,11 +66,8 @@ pump_unwatch_drops(struct batch *b)
 }
 
 /*
- * Should ch read its datagrams in batches?  Yes from any datagram socket,
- * unless the endpoint reads in its own way and cannot batch, pacing
- * counts single writes (--delay), or an empty datagram is its end
- * (EP_NULL_EOF): what follows that one is not read.  The kernel's drop
- * counter is turned on for network sockets.
+ * Make ch read in batches if its source is a datagram socket that can
+ * batch, with no --delay and no EP_NULL_EOF; turns on drop counting.
  */
 void
 channel_try_batch(struct channel *ch)
@@ -109,11 +101,9 @@ channel_try_batch(struct channel *ch)
 }
 
 /*
- * Deliver what ch's batch holds: to a stream, every datagram's bytes in
- * one writev(2); to a datagram socket, each whole in one sendmmsg(2).  An
- * endpoint with its own write operation gets one datagram per call.
- * Returns 1 if something moved and more may, 0 when the destination is
- * full or failed.
+ * Deliver ch's batch (writev(2) to a stream, sendmmsg(2) to a datagram
+ * socket, one datagram a call to a write operation).  Returns 1 if
+ * something moved and more may, 0 when the destination is full or failed.
  */
 static int
 channel_deliver_batch(struct channel *ch)
@@ -165,10 +155,7 @@ fail:
 	return (0);
 }
 
-/*
- * Deliver ch's batch, in as many system calls as the destination takes,
- * once the bytes injected before it are gone: they came first.
- */
+/* Deliver ch's batch once the bytes injected before it are gone. */
 void
 channel_push_batch(struct channel *ch)
 {
@@ -178,8 +165,8 @@ channel_push_batch(struct channel *ch)
 }
 
 /*
- * Receive a batch of datagrams for ch, rewrite each if the channel does
- * (-C, --chat), and count them.  Returns -1 with errno on failure.
+ * Receive a batch for ch, rewritten if the channel does, and count it.
+ * Returns -1 with errno.
  */
 int
 channel_pull_batch(struct channel *ch)

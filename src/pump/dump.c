@@ -46,8 +46,8 @@ struct dump {
 };
 
 /*
- * Open the log at path, made if need be, truncated unless append is set.
- * Returns the descriptor, or -1 with errno and *cause ("PATH: reason").
+ * Open the log at path, made if need be, truncated unless append.  Returns
+ * the descriptor, or -1 with errno and *cause ("PATH: reason").
  */
 static int
 dump_open_file(const char *path, int append, char **cause)
@@ -62,8 +62,8 @@ dump_open_file(const char *path, int append, char **cause)
 }
 
 /*
- * Are the files at a and b one and the same (device and inode), whatever
- * their names, links or symbolic links?  0 when either is missing.
+ * Are the files at a and b the same (device and inode)?  0 if either is
+ * missing.
  */
 static int
 dump_same(const struct stat *a, const char *b)
@@ -75,10 +75,9 @@ dump_same(const struct stat *a, const char *b)
 }
 
 /*
- * Open the raw log raw_path and the hex dump hex_path (either may be
- * NULL), truncated unless append is set.  The two must be different
- * files: each would overwrite the other.  Returns NULL with errno and
- * *cause set ("PATH: reason") on failure.
+ * Open the raw log and the hex dump (either path may be NULL), truncated
+ * unless append; they must be different files.  Returns NULL with errno
+ * and *cause ("PATH: reason").
  */
 struct dump *
 dump_open(const char *raw_path, const char *hex_path, int append,
@@ -145,7 +144,7 @@ dump_close(struct dump *d)
 	free(d);
 }
 
-/* --timestamp: d's lines are stamped as st says. */
+/* --timestamp: stamp d's lines as st says. */
 void
 dump_stamp(struct dump *d, const struct stamp *st)
 {
@@ -153,11 +152,10 @@ dump_stamp(struct dump *d, const struct stamp *st)
 }
 
 /*
- * socat's dumps on d: how (DUMP_SOCAT_TEXT, _HEX: -v, -x) to stderr,
- * and each way's bytes as they are appended to a file (ltor_path: -r,
- * rtol_path: -R; either NULL).  received_ltor says that what the modes
- * call received goes from socat's first address to its second.  Returns
- * -1 with errno and *cause on failure.
+ * socat's dumps on d: how (DUMP_SOCAT_TEXT, _HEX: -v, -x) to stderr, and
+ * each way appended to a file (-r ltor_path, -R rtol_path; NULL: none);
+ * received_ltor: what the modes receive goes first address to second.
+ * Returns -1 with errno and *cause.
  */
 int
 dump_socat(struct dump *d, int how, const char *ltor_path,
@@ -184,7 +182,7 @@ dump_socat(struct dump *d, int how, const char *ltor_path,
 
 static void	dump_write(int *, const char *, const void *, size_t);
 
-/* The raw log's n bytes at p of one way (sent), each line stamped. */
+/* Write the raw log's n bytes of one way, each line stamped. */
 static void
 dump_raw_stamped(struct dump *d, int sent, const unsigned char *p, size_t n)
 {
@@ -207,9 +205,8 @@ dump_raw_stamped(struct dump *d, int sent, const unsigned char *p, size_t n)
 }
 
 /*
- * socat's block header: "> 2026/11/24 23:59:10.000347862  length=6
- * from=0 to=5", its fraction the microseconds in nine digits, as socat
- * 1.7.4 writes them.
+ * socat 1.7.4's block header: "> 2026/11/24 23:59:10.000347862  length=6
+ * from=0 to=5".
  */
 static size_t
 dump_socat_header(char *out, size_t len, int rtol, uint64_t off, size_t n)
@@ -259,9 +256,8 @@ dump_socat_text(const unsigned char *p, size_t n)
 }
 
 /*
- * socat's -x: with -v, lines of at most 16 bytes (a line ends after a
- * newline too), hex then text, and "--" after the block; alone, every
- * byte in hex on one line.
+ * socat's -x: with -v, lines of at most 16 bytes (or to a newline), hex
+ * then text, "--" after the block; alone, all in hex on one line.
  */
 static void
 dump_socat_hex(const unsigned char *p, size_t n, int text)
@@ -300,7 +296,7 @@ dump_socat_hex(const unsigned char *p, size_t n, int text)
 	log_write_quiet(STDERR_FILENO, "--\n", 3);
 }
 
-/* One chunk of socat's way rtol (0: first address to second) in its dumps. */
+/* Dump a chunk of way rtol (0: first address to second) as socat does. */
 static void
 dump_socat_chunk(struct dump *d, int rtol, const unsigned char *p, size_t n)
 {
@@ -320,10 +316,8 @@ dump_socat_chunk(struct dump *d, int rtol, const unsigned char *p, size_t n)
 }
 
 /*
- * Format one hex dump line of n bytes (at most 16) at offset off, marked
- * with dir, into out (81 bytes; less is truncated).  The layout is that of
- * hexdump -C after a marker and a space:
- * "< 00000000  68 69 0a" + padding + "  |hi.|\n".  Returns its length.
+ * Format one line of hexdump -C after a direction marker: n <= 16 bytes at
+ * off, in out (81 bytes; less truncates).  Returns its length.
  */
 static size_t
 dump_hex_line(char *out, size_t outlen, int dir, uint64_t off,
@@ -359,10 +353,7 @@ dump_hex_line(char *out, size_t outlen, int dir, uint64_t off,
 	return (len);
 }
 
-/*
- * Write all of p to *fd; after a failure, warn once and log no more to
- * that file.
- */
+/* Write all of p to *fd; after a failure, warn once and stop logging there. */
 static void
 dump_write(int *fd, const char *path, const void *p, size_t n)
 {
@@ -393,7 +384,7 @@ dump_chunk(struct dump *d, int dir, const unsigned char *p, size_t n)
 	*off += n;
 }
 
-/* Tap for the channel that receives from the network; arg is the dump. */
+/* Tap for the channel from the network; arg is the dump. */
 void
 dump_received(struct channel *ch, const unsigned char *p, size_t n,
     void *arg)
@@ -404,7 +395,7 @@ dump_received(struct channel *ch, const unsigned char *p, size_t n,
 	dump_chunk(d, DUMP_RECEIVED, p, n);
 }
 
-/* Tap for the channel that sends to the network. */
+/* Tap for the channel to the network; arg is the dump. */
 void
 dump_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 {
@@ -415,10 +406,8 @@ dump_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 }
 
 /*
- * Log one chunk of the connection called label (a relay's many at once;
- * NULL: the one): sent says the direction, off is where the chunk starts
- * in that connection's own count.  The raw log gets the bytes as they
- * are; each hex line begins with the label.
+ * Log a chunk of the connection label (NULL: the only one), direction
+ * sent, at offset off in its count; hex lines begin with the label.
  */
 void
 dump_labelled(struct dump *d, const char *label, int sent, uint64_t off,

@@ -1,8 +1,7 @@
 /*
- * A session run by a script (--expect, --send, --script): what the peer
- * sends is matched as the way from it delivers it (a tap), what the
- * script sends goes into the way to it in stdin's place (held meanwhile),
- * and the steps are driven by the loop's timers, never a sleep.
+ * A session run by a script (--expect, --send, --script): the peer's bytes
+ * matched in a tap, the script's sent in stdin's place (held meanwhile),
+ * the steps driven by the loop's timers.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -78,9 +77,8 @@ expect_time(char *buf, size_t len, long long ms)
 }
 
 /*
- * The current expect failed: say it in one line, with the last line of
- * what came since the last match (its line end left out, its end when
- * long), and end the session for the mode's reason (expect_watch()).
+ * The current expect failed: say so in one line with the last line that
+ * came, and end the session (expect_watch()).
  */
 static void
 expect_fail(struct expect *ex, int ended)
@@ -129,10 +127,8 @@ expect_looked_count(void)
 #endif
 
 /*
- * Run re over win[from, to), the bytes around it its context: what came
- * may hold NUL bytes, and the offsets in m are win's.  A NUL follows what
- * came, for the regexec() of a sanitizer, which looks for one.  Returns
- * regexec()'s.
+ * regexec() re over win[from, to) with the bytes around it as context
+ * (REG_STARTEND: NUL bytes allowed, offsets win's).  Returns regexec()'s.
  */
 static int
 expect_exec(struct expect *ex, const regex_t *re, size_t from, size_t to,
@@ -166,9 +162,8 @@ expect_exec(struct expect *ex, const regex_t *re, size_t from, size_t to,
 }
 
 /*
- * The line after tested: its end (after its LF) in *end, its length
- * without its line end in *n.  final: a line not ended is one.  Returns
- * 0 when no whole line waits; a line end is looked for once in what came.
+ * The line after those tested: *end after its LF, *n its length without
+ * the line end; final: an unended line counts.  Returns 0 if none waits.
  */
 static int
 expect_line(struct expect *ex, int final, size_t *end, size_t *n)
@@ -192,9 +187,8 @@ expect_line(struct expect *ex, int final, size_t *end, size_t *n)
 }
 
 /*
- * The current expect matched as m says, what came up to end (the end of
- * its line, for a line) is done with: its text is kept for the groups.
- * Returns -1 with errno when out of memory.
+ * Match m ends the current expect; what came up to end is dropped, the
+ * groups kept.  Returns -1 with errno.
  */
 static int
 expect_matched(struct expect *ex, regmatch_t *m, size_t end)
@@ -227,12 +221,9 @@ expect_matched(struct expect *ex, regmatch_t *m, size_t end)
 }
 
 /*
- * Try the current expect's pattern on what came and was not tried: each
- * whole line alone (lines), or what came since it was last tried, from
- * as far before it as a match can start (EXPECT_REACH).  A match keeps
- * its groups and drops what came up to its end (the line's end, for a
- * whole line).  final: the peer has ended, so a line not ended is tried
- * as a whole one.  Returns 1 on a match, -1 with errno when out of memory.
+ * Try the current pattern on what came untried: each whole line (lines),
+ * else from EXPECT_REACH before; final: the peer ended, so an unended line
+ * counts.  Returns 1 on a match, -1 with errno.
  */
 static int
 expect_match(struct expect *ex, int final)
@@ -279,10 +270,7 @@ expect_match(struct expect *ex, int final)
 	return (expect_matched(ex, m, m[0].rm_eo));
 }
 
-/*
- * Keep the n bytes at p that came: when the window is full, the latest
- * half of it, what came included.
- */
+/* Keep n bytes that came; a full window keeps its latest half. */
 static void
 expect_keep(struct expect *ex, const unsigned char *p, size_t n)
 {
@@ -308,8 +296,8 @@ expect_keep(struct expect *ex, const unsigned char *p, size_t n)
 }
 
 /*
- * The script is over: the session is stdin's again (interact), or what
- * we send has ended as if stdin had; the session's idle time runs again.
+ * The script is over: stdin is the session's again (interact), or our
+ * sending ends as stdin's would; idle time runs again.
  */
 static void
 expect_done(struct expect *ex, int interact)
@@ -327,9 +315,9 @@ expect_done(struct expect *ex, int interact)
 }
 
 /*
- * Send the text waiting, as much as tx has room for: the rest waits
- * for what it delivers (expect_sent()).  Returns 1 when all of it went
- * into tx, 0 when some waits, -1 when tx no longer sends (said).
+ * Send the waiting text into tx as far as it has room; the rest waits for
+ * expect_sent().  Returns 1 when all went, 0 when some waits, -1 when tx
+ * no longer sends (said).
  */
 static int
 expect_flush(struct expect *ex)
@@ -429,7 +417,7 @@ expect_step(struct expect *ex)
 	ex->running = 0;
 }
 
-/* What the peer sent reached its destination: match it. */
+/* Tap: what the peer sent was delivered; match it. */
 static void
 expect_received(struct channel *ch, const unsigned char *p, size_t n,
     void *arg)
@@ -446,7 +434,7 @@ expect_received(struct channel *ch, const unsigned char *p, size_t n,
 	expect_step(ex);
 }
 
-/* What the script sent was delivered: there may be room for the rest. */
+/* Tap: the script's text was delivered; send more. */
 static void
 expect_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 {
@@ -459,7 +447,7 @@ expect_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 		expect_step(ex);
 }
 
-/* An expect's time ran out, or a sleep is over. */
+/* An expect timed out, or a sleep is over. */
 static void
 expect_timer_cb(void *arg)
 {
@@ -475,13 +463,10 @@ expect_timer_cb(void *arg)
 }
 
 /*
- * Run the script sc in session s, whose way rx comes from the peer and
- * tx goes to it (its source, stdin, is held while the script runs and
- * given back by an interact step).  lines: match whole lines (-C, a
- * message's peer), else what came as it came.  timeout_ms: each expect's
- * time until a timeout step says another (-1: none).  Before the session
- * starts; its idle time (-w) waits for the script's end.  Returns NULL
- * with errno.
+ * Run script sc in session s: rx from the peer, tx to it (its source,
+ * stdin, held until an interact step).  lines: match whole lines.
+ * timeout_ms: each expect's time (-1: none).  Call before the session
+ * starts; its idle time waits for the script.  Returns NULL with errno.
  */
 struct expect *
 expect_attach(struct session *s, struct channel *rx, struct channel *tx,
@@ -519,7 +504,7 @@ expect_attach(struct session *s, struct channel *rx, struct channel *tx,
 	return (ex);
 }
 
-/* Run the script's first steps: once its session has started. */
+/* Run the script's first steps, once its session has started. */
 void
 expect_start(struct expect *ex)
 {
@@ -527,10 +512,8 @@ expect_start(struct expect *ex)
 }
 
 /*
- * For the mode's watch, at each change of the session: SESSION_END once
- * the script has failed (said), the session being over for the mode's
- * reason; else SESSION_RULE.  An expect the peer's end leaves unmatched
- * fails here.  NULL: no script.
+ * The mode's watch: SESSION_END once the script has failed (said, also an
+ * expect the peer's end left unmatched), else SESSION_RULE.  NULL: none.
  */
 int
 expect_watch(struct expect *ex)
@@ -542,7 +525,7 @@ expect_watch(struct expect *ex)
 	return (ex->failed ? SESSION_END : SESSION_RULE);
 }
 
-/* Did the script fail?  Its mode's status is then 1.  NULL: no script. */
+/* Did the script fail (mode's status 1)?  NULL: no script. */
 int
 expect_failed(const struct expect *ex)
 {
@@ -550,8 +533,8 @@ expect_failed(const struct expect *ex)
 }
 
 /*
- * Is the way to the peer still the script's (stdin not handed back by
- * an interact step), so that its end is not stdin's?  NULL: no script.
+ * Is the way to the peer still the script's, so its end is not stdin's?
+ * NULL: no script.
  */
 int
 expect_owns(const struct expect *ex)
@@ -559,7 +542,7 @@ expect_owns(const struct expect *ex)
 	return (ex != NULL && !ex->handed);
 }
 
-/* Free ex: with its session, or before. */
+/* Free ex, with its session or before. */
 void
 expect_free(struct expect *ex)
 {

@@ -1,17 +1,8 @@
 /*
- * Fan-out: one message delivered to many endpoints through per-endpoint
- * output queues of shared, reference-counted chunks.
- *
- * A message is copied once into a chunk; each member's queue holds a
- * reference.  Delivery is tried at once (most sockets take it whole, so
- * nothing is queued and no event is registered); what is left waits for
- * the member's descriptor to be writable.  Nothing is lost for a member
- * that keeps up: while any queue is above its high-water mark, the
- * channels that feed the fan-out are held (back-pressure), and they read
- * again once it has drained to half.  A member that makes no progress at
- * all for the stall time is cut off, so that a reader that stopped holds
- * the others back for that long only.  Failed members are ended after the
- * current round, never from inside another member's callback.
+ * Fan-out: one message to many endpoints through per-member queues of
+ * shared, reference-counted chunks.  Members above their high-water mark
+ * hold the feeders back until drained to half; one that stalls is cut off;
+ * failed members end after the round, never inside another's callback.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -119,7 +110,7 @@ static const struct ep_hook feeder_hook = {
 	(type *)(void *)((char *)(uintptr_t)(ep)->hook -		\
 	offsetof(type, hook)) : NULL)
 
-/* ep's queue, NULL when ep is no member. */
+/* ep's queue, or NULL when ep is no member. */
 static struct outq *
 ep_outq(const struct endpoint *ep)
 {
@@ -160,8 +151,8 @@ fanout_hold(struct fanout *fo)
 }
 
 /*
- * Count q in or out of the fan-out's full members as its size says, and
- * hold or (after this round) release the senders when that changes.
+ * Count q as full or not by its size, holding or (after this round)
+ * releasing the senders on a change.
  */
 static void
 outq_mark(struct outq *q)
@@ -185,9 +176,8 @@ outq_mark(struct outq *q)
 }
 
 /*
- * q holds nothing: let go of its ring and its stall timer, so that an idle
- * member costs only its queue's head.  They are made again when it next
- * has bytes to hold.
+ * Free empty q's ring and stall timer, so an idle member costs only its
+ * head; remade when it next holds bytes.
  */
 static void
 outq_release(struct outq *q)
@@ -228,13 +218,9 @@ outq_fail(struct outq *q, int error)
 }
 
 /*
- * q's member, whose write failed, is read on when it can be: a peer that
- * reset the connection (or is gone: EPIPE) may have sent lines before,
- * which the kernel keeps to be read; its reader takes them, and the
- * session ends at their end, as a peer's that closed.  Nothing more is
- * written (its watch is made again for reading alone).  Not a member cut
- * off (its lines are no longer heard), nor stdout.  Returns 1 when it is
- * read on, 0 when it is to be ended.
+ * After a failed write (a reset, EPIPE), keep reading q's member for what
+ * it sent before, writing nothing more; not one cut off, nor stdout.
+ * Returns 1 when read on, 0 when it is to be ended.
  */
 static int
 outq_read_on(struct outq *q)
@@ -248,7 +234,7 @@ outq_read_on(struct outq *q)
 	return (1);
 }
 
-/* Append a reference to c to q, growing the ring.  Returns -1 on ENOMEM. */
+/* Append a reference to c to q.  Returns -1 on ENOMEM. */
 static int
 outq_append(struct outq *q, struct chunk *c)
 {
@@ -272,7 +258,7 @@ outq_append(struct outq *q, struct chunk *c)
 	return (0);
 }
 
-/* Does q have bytes waiting for its descriptor to be writable? */
+/* Does q hold bytes waiting for its descriptor? */
 static int
 outq_has(const struct outq *q)
 {
@@ -287,10 +273,9 @@ outq_pending(struct endpoint *ep)
 }
 
 /*
- * Write what ep's queue holds until it is empty or the descriptor would
- * block.  A member cut off that has said its last words is ended.
- * Returns -1 with the queue's error set if the write failed and the
- * member is to be ended now, 0 if it is still read (outq_read_on()).
+ * Write ep's queue until empty or the write would block; a cut-off member
+ * that has said its last words is ended.  Returns -1 with the queue's
+ * error set if it is to be ended now, 0 if read on (outq_read_on()).
  */
 static int
 outq_flush(struct endpoint *ep)
@@ -335,10 +320,7 @@ outq_flush(struct endpoint *ep)
 	return (0);
 }
 
-/*
- * q has just started to hold bytes: watch that they move.  Returns -1
- * with errno when there is no memory for the timer.
- */
+/* q has begun to hold bytes: watch that they move.  Returns -1 with errno. */
 static int
 outq_watch(struct outq *q)
 {
@@ -358,9 +340,9 @@ outq_watch(struct outq *q)
 }
 
 /*
- * Give c to ep: written at once when nothing is queued before it, else
- * queued within the bound.  Returns -1 with the queue's error set (ENOBUFS
- * on overflow) when ep must be cut off.
+ * Give c to ep: written at once if nothing is queued, else queued within
+ * the bound.  Returns -1 with the queue's error set (ENOBUFS: overflow)
+ * when ep must be cut off.
  */
 static int
 outq_push(struct endpoint *ep, struct chunk *c)
@@ -408,8 +390,8 @@ outq_push(struct endpoint *ep, struct chunk *c)
 }
 
 /*
- * A new fan-out.  A member whose queue makes no progress for stall_ms is
- * cut off (0: never).
+ * A new fan-out; a member whose queue stalls for stall_ms is cut off (0:
+ * never).
  */
 struct fanout *
 fanout_new(long long stall_ms)
@@ -428,9 +410,8 @@ fanout_new(long long stall_ms)
 }
 
 /*
- * Make ep a member of fo with an output queue that is full above high
- * bytes and may never hold more than limit.  The pump writes the queue
- * when ep's write descriptor is ready.  Returns -1 with errno on failure.
+ * Make ep a member of fo with a queue full above high bytes and never
+ * holding more than limit.  Returns -1 with errno.
  */
 int
 fanout_join(struct fanout *fo, struct endpoint *ep, size_t high,
@@ -451,8 +432,8 @@ fanout_join(struct fanout *fo, struct endpoint *ep, size_t high,
 }
 
 /*
- * ep is a relay endpoint: what its writer channel delivers goes to fo.
- * That channel is held while any member of fo is full.
+ * What relay endpoint ep's writer delivers goes to fo; that channel is
+ * held while a member is full.
  */
 int
 fanout_feed(struct fanout *fo, struct endpoint *ep)
@@ -482,7 +463,7 @@ feeder_leave(struct endpoint *ep)
 	ep->hook = NULL;
 }
 
-/* A member is freed: its queue goes, and its place in the fan-out. */
+/* A member is freed: so are its queue and its place. */
 static void
 outq_leave(struct endpoint *ep)
 {
@@ -502,7 +483,7 @@ outq_leave(struct endpoint *ep)
 	ep->hook = NULL;
 }
 
-/* End, after this round, the session of a member that failed. */
+/* End a failed member's session after this round. */
 static void
 fanout_doom(struct outq *q)
 {
@@ -532,9 +513,8 @@ fanout_reap_cb(void *arg)
 }
 
 /*
- * No member is full any more: let the senders read again.  Resuming one
- * may relay what it held at once and fill a member again: then the rest
- * stay held.  A sender's session may end (and go) while it is resumed.
+ * No member is full: let the senders read, stopping if one fills a member
+ * again.  A sender's session may be freed meanwhile.
  */
 static void
 fanout_resume_cb(void *arg)
@@ -553,10 +533,9 @@ fanout_resume_cb(void *arg)
 }
 
 /*
- * A member's queue has held data for the stall time: cut it off if none
- * of it moved meanwhile.  Its queue is dropped, so it holds nobody back;
- * the mode may give it last words (fanout_send_to()), which it has
- * another stall time to take before it is ended.
+ * A queue held data for the stall time: cut its member off if nothing
+ * moved.  Its queue is dropped; last words (fanout_send_to()) get another
+ * stall time.
  */
 static void
 outq_stall_cb(void *arg)
@@ -598,10 +577,9 @@ fanout_give(struct endpoint *ep, struct chunk *c)
 }
 
 /*
- * Send len bytes at p to every member of fo except the endpoint except
- * (NULL for none) and those cut off.  Returns -1 with errno if the
- * message could not be made; a member that cannot take it is ended,
- * never the others.
+ * Send len bytes at p to every member but except (NULL: none) and those
+ * cut off.  Returns -1 with errno if the message cannot be made; a member
+ * that cannot take it is ended, never the others.
  */
 int
 fanout_send(struct fanout *fo, struct endpoint *except, const void *p,
@@ -641,8 +619,8 @@ fanout_send(struct fanout *fo, struct endpoint *except, const void *p,
 }
 
 /*
- * Send len bytes at p to the member ep alone, even one being cut off (its
- * last words).  Returns -1 with errno.
+ * Send len bytes to member ep alone, even one being cut off (last words).
+ * Returns -1 with errno.
  */
 int
 fanout_send_to(struct endpoint *ep, const void *p, size_t len)
@@ -658,7 +636,7 @@ fanout_send_to(struct endpoint *ep, const void *p, size_t len)
 	return (0);
 }
 
-/* Say stalled(ep, arg) when a member of fo is cut off for not reading. */
+/* Call stalled(ep, arg) when a member of fo is cut off for not reading. */
 void
 fanout_set_stalled(struct fanout *fo, void (*stalled)(struct endpoint *,
     void *), void *arg)
@@ -667,7 +645,7 @@ fanout_set_stalled(struct fanout *fo, void (*stalled)(struct endpoint *,
 	fo->arg = arg;
 }
 
-/* The time a member of fo may make no progress, in ms (0: any). */
+/* The stall time of fo's members in ms (0: none). */
 long long
 fanout_stall_ms(const struct fanout *fo)
 {
@@ -675,8 +653,8 @@ fanout_stall_ms(const struct fanout *fo)
 }
 
 /*
- * Why the member ep's queue failed (ENOBUFS, ETIMEDOUT, a write's errno),
- * 0 if it has not or ep is no member; *limit is its hard bound.
+ * Why ep's queue failed (ENOBUFS, ETIMEDOUT, a write's errno), or 0; its
+ * hard bound in *limit.
  */
 int
 fanout_error(const struct endpoint *ep, size_t *limit)

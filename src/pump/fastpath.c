@@ -1,13 +1,8 @@
 /*
- * The pump's fast path: channels that move their bytes in the kernel,
- * never through user space, and the pool of pipes they splice through.
- *
- * From a regular file, sendfile(2); with a pipe at either end, one
- * splice(2) from source to destination; otherwise splice(2) through a
- * pipe of the pump's that takes the place of the buffer, held only while
- * bytes are in it.  Which descriptors may splice is decided when the
- * session starts (fd_splices()), and a channel the kernel refuses leaves
- * the fast path for copying, taking along what its pipe held.
+ * The pump's fast path: channels moved in the kernel with sendfile(2) or
+ * splice(2), directly with a pipe at one end, else through a pooled pipe
+ * held only while bytes are in it.  A channel the kernel refuses falls
+ * back to copying, with what its pipe held.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -51,10 +46,7 @@ static struct {
 } pipe_pool[PUMP_PIPE_POOL];
 static size_t	pipe_pooled;
 
-/*
- * Give ch an empty pipe, from the pool or a new one.  Returns -1 with
- * errno (out of descriptors, say).
- */
+/* Give ch an empty pipe, pooled or new.  Returns -1 with errno. */
 static int
 channel_pipe_take(struct channel *ch)
 {
@@ -80,9 +72,8 @@ channel_pipe_take(struct channel *ch)
 }
 
 /*
- * Let go of ch's pipe: back to the pool if it is empty and there is room,
- * else closed.  Bytes still in it are lost: the caller has given up on
- * them (the channel failed or stopped).
+ * Let go of ch's pipe: pooled if empty and there is room, else closed;
+ * bytes still in it are lost.
  */
 __shortrun void
 channel_pipe_give(struct channel *ch)
@@ -102,10 +93,7 @@ channel_pipe_give(struct channel *ch)
 	channel_fast(ch)->piped = 0;
 }
 
-/*
- * A drained pipe goes back at once: an idle channel holds none.  errno is
- * kept, for the caller to look at.
- */
+/* Give back ch's drained pipe at once.  Keeps errno. */
 static void
 channel_pipe_drained(struct channel *ch)
 {
@@ -126,24 +114,11 @@ channel_spliced(const struct channel *ch)
 }
 
 /*
- * May fd, whose fstat(2) is st, be an end of splice(2)?  Only when a read
- * of it cannot wait: the pump reads a source once per readiness, but a
- * splice that moved something is tried again at once (a full pipe's worth
- * is likely to follow), and the kernel splices from most descriptors by
- * reading them, so a second splice from a blocking descriptor with
- * nothing more to give would sit in the kernel, and the whole loop with
- * it, until more came.  A terminal is the case that matters: the one
- * shared with the shell is blocking, cannot be made non-blocking without
- * the shell seeing it too, and has nothing more to give after each line;
- * it is copied, both ways (it moves little, so nothing is lost).
- * Regular files and block devices always have their bytes there, and a
- * pipe is spliced with SPLICE_F_NONBLOCK.  A socket only when it is
- * non-blocking (the pump's own are; one inherited as stdin may not be).
- * Of the other character devices, those opened non-blocking and the
- * memory devices that never wait (/dev/null, /dev/zero, /dev/full,
- * /dev/random, /dev/urandom: major 1).  A destination is taken by the same rule, which keeps a terminal
- * written by write(2) alone and costs nothing where it matters
- * (/dev/null).
+ * May fd (fstat st) be an end of splice(2)?  Only if a read of it cannot
+ * block: a second splice after one that moved bytes would otherwise stall
+ * the loop (a shared blocking terminal).  Yes for regular files, block
+ * devices, pipes (SPLICE_F_NONBLOCK), non-blocking sockets and character
+ * devices, and the memory devices of major 1 (/dev/null, /dev/zero).
  */
 static __shortrun int
 fd_splices(int fd, const struct stat *st)
@@ -172,10 +147,8 @@ nonblocking:
 }
 
 /*
- * Can ch take the fast path?  Only when nothing looks at or rewrites the
- * bytes and both ends are descriptors that can splice (fd_splices());
- * the kernel may still say no, and then the channel falls back to
- * copying.
+ * Put ch on the fast path if nothing taps or rewrites it and both ends
+ * splice (fd_splices()); the kernel may still refuse.
  */
 __shortrun void
 channel_try_splice(struct channel *ch)
@@ -209,9 +182,8 @@ channel_try_splice(struct channel *ch)
 }
 
 /*
- * Leave the fast path (an end that cannot splice, or no pipe to be had),
- * saying why: what is in the pipe moves to the buffer, which grows to
- * hold it.  Returns -1 with errno.
+ * Leave the fast path, saying why; the pipe's bytes move to the buffer,
+ * grown to hold them.  Returns -1 with errno.
  */
 static int
 channel_unsplice(struct channel *ch, const char *why)
@@ -240,7 +212,7 @@ channel_unsplice(struct channel *ch, const char *why)
 	return (0);
 }
 
-/* splice(2) failed this way: the descriptor cannot do it, not an error. */
+/* Does error mean the descriptor cannot splice, rather than a failure? */
 static int
 splice_refused(int error)
 {
@@ -249,9 +221,8 @@ splice_refused(int error)
 }
 
 /*
- * Is error one a connection's socket reports once (a reset, a time-out,
- * an unreachable peer, a peer gone), so that a second try would report
- * something else?
+ * Is error one a socket reports only once (reset, time-out, unreachable,
+ * gone)?
  */
 int
 pump_socket_error(int error)
@@ -283,7 +254,7 @@ ep_reads_pipe(const struct endpoint *ep)
 	return (fstat(ep->rfd, &st) == 0 && S_ISFIFO(st.st_mode));
 }
 
-/* Does ep's read descriptor hold nothing to read?  Keeps errno. */
+/* Does ep's read descriptor hold nothing?  Keeps errno. */
 static int
 ep_empty(const struct endpoint *ep)
 {
@@ -296,9 +267,8 @@ ep_empty(const struct endpoint *ep)
 }
 
 /*
- * Move what the source has straight to the destination (one end is a
- * pipe).  When splice(2) would block, the source's queue tells which end
- * is the cause: data waiting means the destination is full.
+ * Splice the source straight to the destination (one end a pipe); on
+ * EAGAIN the source's queue tells which end blocked.
  */
 __shortrun void
 channel_splice_direct(struct channel *ch)
@@ -357,10 +327,7 @@ channel_splice_direct(struct channel *ch)
 	channel_settle(ch);
 }
 
-/*
- * A direct channel (a pipe at one end) writes when it reads: it is pushed
- * only to take up a splice that found its destination full.
- */
+/* Retry a direct splice that found its destination full. */
 void
 channel_push_direct(struct channel *ch)
 {
@@ -369,8 +336,8 @@ channel_push_direct(struct channel *ch)
 }
 
 /*
- * Send what ch's source file holds to the destination with sendfile(2),
- * until the file ends or the destination would block.
+ * sendfile(2) ch's source to its destination until the file ends or the
+ * destination would block.
  */
 __shortrun void
 channel_push_sendfile(struct channel *ch)
@@ -415,8 +382,8 @@ channel_push_sendfile(struct channel *ch)
 }
 
 /*
- * Splice what ch's pipe holds to the destination, until it is drained
- * (and goes back to the pool) or the destination would block.
+ * Splice ch's pipe to the destination until drained (the pipe goes back)
+ * or the destination would block.
  */
 __shortrun void
 channel_push_pipe(struct channel *ch)
@@ -446,10 +413,9 @@ channel_push_pipe(struct channel *ch)
 }
 
 /*
- * Splice what ch's source has into ch's pipe, taking one first.  Leaves
- * in *np what splice(2) returned, with errno, for channel_pull() to go
- * on with; a channel that left the fast path instead reads by copying,
- * and *np is untouched.  Returns -1 when the channel failed.
+ * Splice ch's source into its pipe, taking one first; *np and errno are
+ * splice(2)'s for channel_pull(), untouched if the channel fell back to
+ * copying.  Returns -1 when the channel failed.
  */
 __shortrun int
 channel_pull_pipe(struct channel *ch, ssize_t *np)

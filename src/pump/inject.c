@@ -1,11 +1,7 @@
 /*
- * What reaches a channel other than by its own reads: bytes a mode puts
- * in its buffer as if its source had sent them (a datagram its listener
- * read for it, --on-connect's text ahead of the rest), and, for
- * --reconnect, a new connection put under an endpoint whose connection
- * ended, its channels and what they hold kept; a read a mode asks for
- * that no poll would announce; and what watches the bytes a channel
- * delivers (-o, --hex-dump, telnet's answers).
+ * What reaches a channel other than by its reads: bytes a mode puts in its
+ * buffer, a new connection under a --reconnect endpoint, a read no poll
+ * announces, and the taps that watch what a channel delivers.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -20,8 +16,8 @@
 #include "pump-int.h"
 
 /*
- * Add an observer of what ch delivers (session logs, telnet answers).
- * Returns -1 with errno ENOSPC when the channel has CH_TAPS_MAX already.
+ * Add an observer of what ch delivers.  Returns -1 with ENOSPC beyond
+ * CH_TAPS_MAX.
  */
 int
 channel_tap(struct channel *ch, ch_tap_cb *cb, void *arg)
@@ -44,8 +40,8 @@ channel_tap(struct channel *ch, ch_tap_cb *cb, void *arg)
 #define CH_HELD_MAX	(4 * CHANNEL_BUFSIZE)
 
 /*
- * The buffer of ch is empty: move the first datagram held into it.
- * Returns 1, or 0 when none waits.
+ * ch's buffer is empty: move the first held datagram into it.  Returns 1,
+ * or 0 when none waits.
  */
 int
 channel_unhold(struct channel *ch)
@@ -66,15 +62,10 @@ channel_unhold(struct channel *ch)
 }
 
 /*
- * Put the n bytes at p in ch's buffer as if they had been read from its
- * source: data a mode read before the channel existed, or read from
- * elsewhere on its behalf (a datagram listener hands a peer's datagram to
- * that peer's session).  A datagram for a datagram destination (a UDP
- * socket, a WebSocket's messages) that comes while the buffer holds one
- * waits behind it, whole, up to CH_HELD_MAX bytes.  The channel then
- * copies, never splices.  Returns 0, or -1 with errno: ENOBUFS when they
- * do not fit, EPIPE when the channel no longer reads, EBUSY when it
- * already splices.
+ * Put n bytes at p in ch's buffer as if read from its source.  A datagram
+ * for a datagram destination that comes while one is buffered waits whole
+ * behind it (CH_HELD_MAX bytes).  ch then copies.  Returns 0, or -1 with
+ * ENOBUFS (no room), EPIPE (no longer reads) or EBUSY (splices).
  */
 int
 channel_inject(struct channel *ch, const void *p, size_t n)
@@ -115,13 +106,10 @@ channel_inject(struct channel *ch, const void *p, size_t n)
 }
 
 /*
- * Put the n bytes at p in ch's buffer before what it holds: what a mode
- * must send first on a connection, ahead of what waited for it
- * (--on-connect).  The buffer grows to take them.  A channel that has
- * ended (CH_DONE) takes them too, for a connection that replaced the one
- * it told: it ends again, telling the new one, once they are delivered.
- * The channel copies.  Returns 0, or -1 with errno (EPIPE: the channel
- * failed; EBUSY: it splices).
+ * Put n bytes at p before what ch holds (--on-connect), the buffer grown.
+ * A CH_DONE channel takes them too and ends again once they are delivered.
+ * ch then copies.  Returns 0, or -1 with EPIPE (failed) or EBUSY
+ * (splices).
  */
 int
 channel_inject_first(struct channel *ch, const void *p, size_t n)
@@ -157,9 +145,8 @@ channel_inject_first(struct channel *ch, const void *p, size_t n)
 }
 
 /*
- * Drop up to n bytes from the front of what the copying channel ch holds
- * (what channel_inject_first() put there, not delivered, and meant for
- * that connection only).  Returns how many were dropped.
+ * Drop up to n bytes from the front of copying ch (what
+ * channel_inject_first() put there).  Returns how many were dropped.
  */
 size_t
 channel_unqueue(struct channel *ch, size_t n)
@@ -172,15 +159,11 @@ channel_unqueue(struct channel *ch, size_t n)
 }
 
 /*
- * The connection of ep, an EP_REDIAL endpoint, is over (its reader has
- * ended, or it broke): let go of it (its operations' data freed, its
- * descriptors closed) and keep ep, and its channels, for the next one
- * (ep_attach()).  The channel reading from it starts afresh.  The
- * channel writing to it keeps what it holds and goes on reading its
- * source: while ep is detached, what no longer fits is read and dropped,
- * counted in its spilled, so that a source is never held up by a
- * connection that is not there.  Its end, if it comes meanwhile, is
- * passed on to the next connection.
+ * The connection of EP_REDIAL endpoint ep is over: free its operations'
+ * data and close its descriptors, keeping ep and its channels for
+ * ep_attach().  The writer keeps what it holds and reads on, dropping what
+ * does not fit (counted as spilled); an end is passed to the next
+ * connection.
  */
 void
 ep_detach(struct endpoint *ep)
@@ -224,10 +207,8 @@ ep_detach(struct endpoint *ep)
 }
 
 /*
- * Give the detached endpoint ep the connected socket fd (its operations,
- * TLS or WebSocket, attached already) and start moving bytes over it:
- * what waited (first what channel_inject_first() put there) is sent.
- * The session's rule runs; the session may be over on return.
+ * Give detached ep the connected socket fd (its operations attached) and
+ * send what waited.  The session's rule runs: it may be over on return.
  */
 void
 ep_attach(struct endpoint *ep, int fd)
@@ -252,10 +233,8 @@ ep_attach(struct endpoint *ep, int fd)
 }
 
 /*
- * Read ep now, as if a poll had said it was readable: for an endpoint
- * whose read operation knows of an end that no poll announces (the
- * terminal of a program that has exited).  The session's rule is not
- * run; the caller runs it.
+ * Read ep now as if polled readable, for an end no poll announces.  The
+ * caller runs the session's rule.
  */
 void
 ep_readable(struct endpoint *ep)

@@ -1,7 +1,6 @@
 /*
- * A channel's pacing (-i, --delay) and read limit (-W), and the state few
- * channels have, made the first time one asks for it; the pauses
- * themselves are the pump's (pump.c).  And a channel held by its mode.
+ * A channel's pacing (-i, --delay), read limit (-W) and hold, in state
+ * made for the channels that ask; the pauses are pump.c's.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -14,11 +13,9 @@
 #include "pump-int.h"
 
 /*
- * Pace ch: a pause of line_gap_ms after each line delivered (-i), of
- * write_gap_ms after each chunk (--delay), and its source treated as
- * ended after read_limit reads (-W); 0 (or less) is none.  Only a
- * channel given any of them holds the state.  Returns -1 with errno on
- * failure.
+ * Pace ch: line_gap_ms after each line (-i), write_gap_ms after each chunk
+ * (--delay), its source ended after read_limit reads (-W); <= 0: none.
+ * Returns -1 with errno.
  */
 __shortrun int
 channel_pace(struct channel *ch, long long line_gap_ms,
@@ -36,10 +33,9 @@ channel_pace(struct channel *ch, long long line_gap_ms,
 }
 
 /*
- * socat's readbytes: ch reads n bytes of its source at most, then takes
- * it as ended, as -W's last read (channel_pull()); read in the plain way
- * (no splice, no batch of datagrams), so that no byte past them is
- * taken.  Returns -1 with errno on failure.
+ * socat's readbytes: ch reads at most n bytes, then takes its source as
+ * ended; it reads plainly (no splice, no batch), so no byte more is taken.
+ * Returns -1 with errno.
  */
 int
 channel_read_bytes(struct channel *ch, uint64_t n)
@@ -50,10 +46,7 @@ channel_read_bytes(struct channel *ch, uint64_t n)
 	return (0);
 }
 
-/*
- * ch's pacing and the rest that few channels have, made the first time
- * one is asked for.  Returns NULL with errno.
- */
+/* ch's rarely used state, made on first use.  Returns NULL with errno. */
 struct ch_pace *
 channel_pace_get(struct channel *ch)
 {
@@ -74,9 +67,8 @@ channel_unpause(struct channel *ch)
 }
 
 /*
- * Hold ch (on) so that its source is not read, or let it read again (off):
- * for a mode that has nowhere to send data yet, such as a datagram
- * listener before its first peer.
+ * Stop reading ch's source (on), or read again (off): for a mode with
+ * nowhere to send yet.
  */
 void
 channel_hold(struct channel *ch, int on)
@@ -89,10 +81,8 @@ channel_hold(struct channel *ch, int on)
 }
 
 /*
- * Let a held channel read again, and take at once what its source holds
- * already that no poll would announce (the rest of a TLS record).  The
- * session's rule runs then: the session may be finished, and freed by
- * its mode, on return.
+ * Let held ch read again, taking what its source holds that no poll
+ * announces.  The session's rule runs: it may be freed on return.
  */
 void
 channel_resume(struct channel *ch)

@@ -1,20 +1,8 @@
 /*
- * The pump's core: channels moved by the event loop, read, written and
- * ended, and the endpoints they watch.
- *
- * A channel copies bytes from one endpoint to another through a bounded
- * buffer.  A full buffer stops reading its source (back-pressure); an empty
- * one stops watching its destination.  When the source ends and the buffer
- * is drained, the destination's write side is ended the way the endpoint
- * declared (shutdown, close, nothing), if the channel asks for it.  Each
- * channel is independent: one direction stalling never stalls another.
- * The rest of the pump is beside it: sessions made, started and freed,
- * and the totals they count (session.c), the fast path of splice(2) and
- * sendfile(2) (fastpath.c), pacing and the read limit (pace.c),
- * datagrams in batches (datagram.c), and bytes
- * and connections put in from outside the channels' reads and the
- * observers of what they deliver (inject.c); pump-int.h is what they
- * share.
+ * The pump's core: channels moved by the event loop, and their endpoints.
+ * A channel copies from one endpoint to another through a bounded buffer;
+ * a full buffer stops its reads, and at the source's end the destination
+ * is ended as it declared.  pump-int.h is what the pump's files share.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -54,7 +42,7 @@ channel_limit_reached(const struct channel *ch)
 	    ch->pace->reads >= ch->pace->read_limit);
 }
 
-/* Bytes read from the source and not yet written to the destination. */
+/* Bytes read from the source and not yet written. */
 size_t
 channel_pending(const struct channel *ch)
 {
@@ -63,10 +51,7 @@ channel_pending(const struct channel *ch)
 	    (ch->batch != NULL ? ch->batch->bytes : 0));
 }
 
-/*
- * Does ch hold anything to deliver?  More than channel_pending() says: an
- * empty datagram is something to send.
- */
+/* Does ch hold anything to deliver, an empty datagram included? */
 __shortrun int
 channel_holds(const struct channel *ch)
 {
@@ -108,10 +93,7 @@ channel_wants_read(struct channel *ch)
 	return ((ch->dst->flags & EP_DETACHED) != 0);
 }
 
-/*
- * Is ch's destination a connection that is gone or not there yet
- * (EP_REDIAL)?  What ch holds then waits for the next one.
- */
+/* Is ch's EP_REDIAL destination gone or not there yet? */
 static int
 channel_dst_away(const struct channel *ch)
 {
@@ -125,7 +107,7 @@ channel_paused(const struct channel *ch)
 	return (ch->pace != NULL && ev_timer_armed(&ch->pace->timer));
 }
 
-/* Start ch's pause of ms milliseconds: it is paced, so it has a timer. */
+/* Start ch's pause of ms milliseconds (ch is paced: it has a timer). */
 static void
 channel_pause(struct channel *ch, long long ms)
 {
@@ -147,7 +129,7 @@ channel_wants_write(const struct channel *ch)
 	    !channel_paused(ch));
 }
 
-/* The events that let a read from ep, or a write to it, make progress. */
+/* The events that let a read from ep, or a write to it, progress. */
 static int
 ep_read_events(const struct endpoint *ep)
 {
@@ -170,8 +152,8 @@ ep_pending(struct endpoint *ep)
 }
 
 /*
- * The loop could not watch ep (no memory): its channels fail as a read
- * would, its end passed on, so that the session ends and says why.
+ * The loop could not watch ep (no memory): fail its channels as a read
+ * would, so the session ends and says why.
  */
 static void
 ep_unwatched(struct endpoint *ep)
@@ -193,7 +175,7 @@ ep_unwatched(struct endpoint *ep)
 	}
 }
 
-/* Register with the event loop what ep is waiting for, and nothing more. */
+/* Register with the loop what ep waits for, and nothing more. */
 __shortrun void
 ep_update(struct endpoint *ep)
 {
@@ -336,10 +318,9 @@ channel_discard(struct channel *ch)
 }
 
 /*
- * A read or write of ch failed: ch stops, dropping what it holds, and
- * says error, unless its source's read failed first (a reset): that is
- * the cause, and a destination that then fails to take what was queued
- * (a program that exits) must not hide it.
+ * A read or write of ch failed: ch stops, dropping what it holds, and says
+ * error, unless its source's read failed first: that cause is not hidden
+ * by the destination's failure.
  */
 void
 channel_fail(struct channel *ch, const char *op, int error)
@@ -362,12 +343,9 @@ channel_fail(struct channel *ch, const char *op, int error)
 }
 
 /*
- * A connection whose read fails is gone both ways: whatever the other
- * direction holds, or is still to be given, can never reach it.  The
- * channel writing to it fails too (ep_write_ended()), without an error of
- * its own (the read error is the one to report), so that the session can
- * end instead of waiting for input it could not deliver.  Not for
- * datagrams: an error there (an ICMP message) is about one datagram.
+ * ep's read failed, so the connection is gone both ways: its writer fails
+ * too, quietly (ep_write_ended()).  Not for datagrams (an ICMP error is
+ * about one datagram).
  */
 static void
 ep_broken(struct endpoint *ep)
@@ -377,13 +355,9 @@ ep_broken(struct endpoint *ep)
 }
 
 /*
- * A write to ep met the end of its connection (a reset), which a socket
- * reports only once: the channel reading from ep fails too, without an
- * error of its own (the write's is the one to report), and drops what it
- * holds, as the reset dropped what the kernel held.  For an endpoint
- * whose write operation does more than write (a protocol's frames):
- * otherwise its reader, when its destination is full, would wait for
- * ever for a read that would have said so.  ep_broken() the other way.
+ * A write to ep met a reset, which a socket reports once: ep's reader
+ * fails too, quietly, dropping what it holds; else a protocol's writer
+ * could wait for ever.  The other way of ep_broken().
  */
 void
 ep_write_broken(struct endpoint *ep)
@@ -411,12 +385,9 @@ ep_write_broken(struct endpoint *ep)
 }
 
 /*
- * The peer of ep said it takes nothing more (a WebSocket close frame):
- * the channel writing to ep ends, quietly, and drops what it holds, as
- * the peer would drop it.  Not an error: the peer ended the session.
- * Called from ep's write, the pump runs the session's rule after it;
- * from elsewhere (a timer), the caller does (session_check()).  What
- * waits for a connection that may be replaced is for the next one.
+ * ep's peer takes nothing more (a WebSocket close): its writer ends
+ * quietly, dropping what it holds.  From ep's write the pump runs the rule
+ * after; elsewhere the caller runs session_check().
  */
 void
 ep_write_ended(struct endpoint *ep)
@@ -446,9 +417,8 @@ ep_write_ended(struct endpoint *ep)
 }
 
 /*
- * If the source has ended and everything is delivered, tell dst; a pause
- * after the last line (-i) still runs first, as netcat sleeps before its
- * shutdown.
+ * If the source has ended and all is delivered, tell dst, after the pause
+ * of -i, as nc sleeps before its shutdown.
  */
 __shortrun void
 channel_settle(struct channel *ch)
@@ -494,8 +464,8 @@ channel_settle(struct channel *ch)
 }
 
 /*
- * Read from ep as its kind does.  A plain descriptor tells the loop when
- * it is empty, for a socket watched edge-triggered (ev_blocked()).
+ * Read from ep as its kind does; a plain descriptor reports EAGAIN to the
+ * loop (ev_blocked()).
  */
 static ssize_t
 ep_read(struct endpoint *ep, void *p, size_t n)
@@ -536,9 +506,9 @@ ep_write(struct endpoint *ep, const void *p, size_t n)
 }
 
 /*
- * n bytes at p of ch (arg, as a batch calls back) reached its destination:
- * count them, the session is alive, and its taps see them (p is NULL
- * when they were spliced: a tapped channel never is).
+ * n bytes at p of ch (arg) were delivered: count them, touch the session,
+ * and show them to its taps (p NULL when spliced; a tapped channel never
+ * is).
  */
 __shortrun void
 channel_delivered(void *arg, const unsigned char *p, size_t n)
@@ -557,11 +527,8 @@ channel_delivered(void *arg, const unsigned char *p, size_t n)
 }
 
 /*
- * ep's source gave end-of-file: its read side is shut, as declared.  Not
- * a plain socket's: its peer has ended its writing already, so that
- * shutdown(2) would change nothing the peer could see, and a connection
- * it closed altogether refuses it (ENOTCONN); a forwarded connection
- * saves a system call each way.
+ * ep's source ended: shut its read side as declared, but not a plain
+ * socket's (nothing the peer could see; ENOTCONN after a close).
  */
 __shortrun void
 ep_read_ended(struct endpoint *ep)
@@ -571,9 +538,8 @@ ep_read_ended(struct endpoint *ep)
 }
 
 /*
- * Reading ch's source failed (a reset): what is queued is still delivered,
- * then the loss shows.  A connection is gone both ways (ep_broken()).
- * Every path of the pump, copying or splicing, ends a read this way.
+ * ch's source failed to read (a reset): what is queued is still delivered,
+ * then the loss shows (ep_broken()).  Every path ends a read this way.
  */
 void
 channel_read_failed(struct channel *ch, int error)
@@ -588,11 +554,9 @@ channel_read_failed(struct channel *ch, int error)
 }
 
 /*
- * Copy what ch's buffer holds to its destination until done, it would
- * block, or the channel pauses.  With a line gap (-i) each write stops
- * after the first newline and a whole line written starts the pause: a
- * stream's lines sent as datagrams are one datagram each, as netcat
- * sends them (a datagram read is never cut).
+ * Copy ch's buffer to its destination until done, it would block, or a
+ * pause; with -i each write ends at a newline, so lines go out as one
+ * datagram each, as nc sends them.
  */
 static void
 channel_push_copy(struct channel *ch)
@@ -643,11 +607,8 @@ channel_push_copy(struct channel *ch)
 }
 
 /*
- * Write what ch holds to its destination until done, it would block, or
- * the channel pauses.  The strategies run in turn, as one may hand over
- * to the next: a channel that leaves the fast path copies what its pipe
- * held from its buffer at once, and what was injected goes before a
- * batch.
+ * Deliver what ch holds until done, it would block, or a pause; each
+ * strategy may hand over to the next (spliced, copied, injected, batch).
  */
 static __shortrun void
 channel_push(struct channel *ch)
@@ -678,7 +639,7 @@ channel_push(struct channel *ch)
 	channel_settle(ch);
 }
 
-/* The pause after a line or chunk is over: deliver the next one. */
+/* The pause is over: deliver the next line or chunk. */
 void
 channel_pause_cb(void *arg)
 {
@@ -690,10 +651,7 @@ channel_pause_cb(void *arg)
 	session_check(s);
 }
 
-/*
- * Treat ch's source as ended: nothing more is read, what is queued is
- * still delivered, then dst is told as for end-of-file.
- */
+/* Treat ch's source as ended: what is queued is delivered, then dst told. */
 void
 channel_end_source(struct channel *ch)
 {
@@ -705,8 +663,8 @@ channel_end_source(struct channel *ch)
 }
 
 /*
- * Read ch's source into its buffer (*space: its room) or, full with its
- * destination detached, into a spill dropped (*spilling).  As ep_read().
+ * Read ch's source into its buffer (*space: its room), or into a spill
+ * dropped (*spilling) when full with dst detached.  As ep_read().
  */
 static inline ssize_t
 channel_read_buf(struct channel *ch, size_t *space, int *spilling)
@@ -818,11 +776,9 @@ channel_pull(struct channel *ch)
 }
 
 /*
- * Move what is ready on ch: read once if its source is readable, deliver
- * at once (latency matters more than batching), then take what the source
- * already holds but no poll would announce (the rest of a TLS record),
- * as long as there is room.  The bound keeps one channel from starving
- * the others.
+ * Move what is ready on ch: read once if readable, deliver at once, then
+ * take what the source holds that no poll announces, within a bound that
+ * keeps one channel from starving the others.
  */
 __shortrun void
 channel_run(struct channel *ch, int readable)

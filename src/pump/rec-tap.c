@@ -1,7 +1,6 @@
 /*
- * --record: a session's traffic, both ways, written as it is delivered
- * to a file of its own in the recording format (codec/rec-format.c), each
- * chunk with the time since the session began.
+ * --record: a session's traffic both ways, with times since its start,
+ * written to its own file in the recording format (codec/rec-format.c).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -23,7 +22,7 @@ struct recorder {
 	int		 server;	/* we are the server */
 };
 
-/* Write all of p; after a failure, say it once and record no more. */
+/* Write all of p; after a failure, say so once and record no more. */
 static void
 rec_write(struct recorder *r, const void *p, size_t n)
 {
@@ -45,8 +44,8 @@ rec_write(struct recorder *r, const void *p, size_t n)
 }
 
 /*
- * The name of the n-th session's recording: pattern with each "%n" the
- * number, "%%" a '%'.  Returns it (the caller frees it), or NULL.
+ * The name of the n-th session's recording: pattern with "%n" the number,
+ * "%%" a '%'.  Returns it allocated (the caller frees), or NULL.
  */
 static char *
 rec_name(const char *pattern, unsigned long n)
@@ -74,9 +73,8 @@ rec_name(const char *pattern, unsigned long n)
 }
 
 /*
- * Start the recording of the n-th session (from 1) in the file pattern
- * names (rec_name()), made anew: server says whether we are its server.
- * Returns NULL with *cause set.
+ * Start the recording of the nth session (from 1) in a new file named by
+ * pattern; server: we are its server.  Returns NULL with *cause.
  */
 static struct recorder *
 rec_open(const char *pattern, unsigned long nth, int server, char **cause)
@@ -112,7 +110,7 @@ rec_open(const char *pattern, unsigned long nth, int server, char **cause)
 	return (r);
 }
 
-/* A chunk of who's, delivered now in ch's session: its lines. */
+/* Record who's chunk, delivered now in ch's session. */
 static void
 rec_chunk(struct recorder *r, struct channel *ch, enum record_who who,
     const unsigned char *p, size_t n)
@@ -152,7 +150,7 @@ rec_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 	rec_chunk(r, ch, r->server ? RECORD_SERVER : RECORD_CLIENT, p, n);
 }
 
-/* The session is freed: so is its recording, the endpoint that holds it. */
+/* The session's endpoint holding the recording is freed: so is it. */
 static void
 rec_free(struct endpoint *ep)
 {
@@ -170,11 +168,10 @@ static const struct ep_ops rec_ops = {
 };
 
 /*
- * --record: the session s, both ways (from: what the peer sends, to: what
- * it is sent; either may be NULL), in the next file of pattern (the n-th
- * session of the process for its "%n"); server says whether we are the
- * peer's server.  The recording is an endpoint of s without descriptors,
- * freed with it.  Returns -1 with *cause set.
+ * --record session s: from is the peer's way, to the way to it (either may
+ * be NULL), in the next file of pattern; server: we are its server.  The
+ * recording is an endpoint of s without descriptors, freed with it.
+ * Returns -1 with *cause.
  */
 int
 recorder_start(struct session *s, struct channel *from, struct channel *to,

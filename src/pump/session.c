@@ -1,12 +1,7 @@
 /*
- * The pump's sessions: the endpoints and channels of one connection,
- * made, started, watched for idleness, finished, reported on and freed,
- * and the totals of every session.
- *
- * A mode builds a session, declares what the end of each of its ways
- * means, gives it what to do at each change (watch) and at its end
- * (finished), and starts it; from then on the pump's core moves its bytes
- * and runs the one rule of its end (session_rule()) after every change.
+ * The pump's sessions: the endpoints and channels of one connection, made,
+ * started, finished by the one rule of their end (session_rule()),
+ * reported and freed; and the totals of every session.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -38,14 +33,14 @@ struct session_clock {
 						   something last moved */
 };
 
-/* The bytes every session has moved to and from the network so far. */
+/* Bytes all sessions moved to and from the network so far. */
 const struct pump_totals *
 pump_totals(void)
 {
 	return (&totals);
 }
 
-/* The same totals, for the pump's own files to count in. */
+/* The same totals, writable, for the pump's files. */
 __shortrun struct pump_totals *
 pump_tally(void)
 {
@@ -53,8 +48,8 @@ pump_tally(void)
 }
 
 /*
- * Make a session: watch sees every change before the rule runs (NULL:
- * nothing to see), finished is called once it is over, arg is theirs.
+ * Make a session: watch sees every change before the rule (NULL: none),
+ * finished is called once it is over; arg is theirs.
  */
 __shortrun struct session *
 session_new(int (*watch)(struct session *),
@@ -74,8 +69,8 @@ session_new(int (*watch)(struct session *),
 }
 
 /*
- * Add an endpoint reading from rfd and writing to wfd (either may be -1).
- * The session owns the descriptors unless EP_NOCLOSE is given.
+ * Add an endpoint reading rfd and writing wfd (-1: none); the session owns
+ * them unless EP_NOCLOSE.
  */
 __shortrun struct endpoint *
 session_endpoint(struct session *s, const char *name, int rfd, int wfd,
@@ -96,10 +91,8 @@ session_endpoint(struct session *s, const char *name, int rfd, int wfd,
 }
 
 /*
- * Is ep a plain stream socket of the process's own, which the loop
- * watches edge-triggered (EV_EDGE)?  Its reads and writes say when they
- * would block (ep_read(), ep_write(), the fast path), so a change of what
- * the pump waits for costs no system call.
+ * Is ep a plain stream socket of our own, watched edge-triggered?  Its
+ * reads and writes report EAGAIN to the loop.
  */
 __shortrun int
 ep_edge(const struct endpoint *ep)
@@ -109,10 +102,9 @@ ep_edge(const struct endpoint *ep)
 }
 
 /*
- * Read at most n bytes at a time, and so write at most that (socat's -b):
- * ch copies through a buffer of its own size, room made for what its
- * rewrite (set before) may grow, and never splices.  Before the session
- * starts.
+ * socat's -b: ch reads at most n bytes at a time through a buffer of its
+ * own, room made for its rewrite (set before), and never splices.  Call
+ * before the session starts.
  */
 void
 channel_block(struct channel *ch, u_int n)
@@ -129,7 +121,7 @@ session_touch(struct session *s)
 		s->clock->last_active = ev_now();
 }
 
-/* Add a channel moving bytes from src to dst. */
+/* Add a channel from src to dst. */
 __shortrun struct channel *
 session_channel(struct session *s, const char *name, struct endpoint *src,
     struct endpoint *dst, int flags)
@@ -156,10 +148,9 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 }
 
 /*
- * Give ch a grace: once it has ended, the session's other ways have
- * grace_ms to end by themselves (socat's -t, -q after stdin's end), then
- * the session is over.  TIME_NONE: none.  Before the session starts.
- * Returns -1 with errno.
+ * Once ch ends, the other ways have grace_ms to end (socat's -t, -q after
+ * stdin's end), then the session is over; TIME_NONE: none.  Call before
+ * the session starts.  Returns -1 with errno.
  */
 __shortrun int
 channel_grace(struct channel *ch, long long grace_ms)
@@ -173,7 +164,7 @@ channel_grace(struct channel *ch, long long grace_ms)
 	return (0);
 }
 
-/* s's clock, made the first time it needs one; NULL if it cannot be. */
+/* s's clock, made on first need; NULL if it cannot be. */
 static struct session_clock *
 session_clock(struct session *s)
 {
@@ -206,7 +197,7 @@ session_clock_set(struct session *s)
 		ev_timer_arm(&k->timer, due > now ? (long long)(due - now) : 0);
 }
 
-/* ch has ended: its grace starts, unless an earlier one runs already. */
+/* ch ended: its grace starts, unless an earlier one runs. */
 static void
 session_grace_start(struct session *s, struct channel *ch)
 {
@@ -221,10 +212,7 @@ session_grace_start(struct session *s, struct channel *ch)
 	session_clock_set(s);
 }
 
-/*
- * Does ch's source have something ready now, data or its end, that a
- * read would take without waiting?
- */
+/* Has ch's source data or its end ready for a read that will not wait? */
 static int
 channel_source_ready(struct channel *ch)
 {
@@ -234,10 +222,8 @@ channel_source_ready(struct channel *ch)
 }
 
 /*
- * ch takes its last round, once: what its source has ready at this moment
- * (a line standard input holds, its end) is read and will be delivered;
- * then it reads no more.  Whatever order the loop handled this round's
- * events in, what was ready when an end was seen goes out.
+ * ch's last round, once: what its source has ready now is read and will be
+ * delivered, whatever order the loop took this round's events in.
  */
 static void
 channel_last_round(struct channel *ch)
@@ -257,9 +243,8 @@ channel_last_round(struct channel *ch)
 }
 
 /*
- * final, a way whose end is the session's (CH_FINAL), has ended: each
- * other way takes its last round, as netcat reads no more once its client
- * has finished.
+ * final (CH_FINAL) ended: every other way takes its last round, as nc
+ * reads no more once its client has finished.
  */
 static void
 session_last_round(struct session *s, struct channel *final)
@@ -274,13 +259,9 @@ session_last_round(struct session *s, struct channel *final)
 }
 
 /*
- * ep's peer, which had ended its sending, is gone (a reset) while ep's
- * writer had nothing it could write (ep_watch_hangup()).  What the
- * writer's source had ready then was given before the end was seen,
- * whichever of the two the loop took first: it takes its last round, and
- * its write fails as any write would.  What it still holds (a line
- * waiting for its pause, -i) is lost the same way, said with the socket's
- * error.  With nothing given, the peer's end is the writer's, quietly.
+ * ep's peer, its sending ended, is gone (a reset) while ep's writer had
+ * nothing to write: the writer takes its last round and fails as a write
+ * would, losing what it holds; with nothing given, it ends quietly.
  */
 void
 ep_hangup(struct endpoint *ep)
@@ -303,18 +284,14 @@ ep_hangup(struct endpoint *ep)
 
 /*
  * The one rule that says when a session is over (doc/design.md, "The end
- * of a session"); returns why (enum session_why), or SE_NONE while it
- * goes on.  In this order:
- *   - a way failed and the session says a failure ends it (SS_FAILFAST),
- *     or a way whose end is the session's at once (CH_FINAL_NOW) ended:
- *     over, what the others hold is dropped;
- *   - a way whose end is the session's (CH_FINAL) ended: the others take
- *     their last round (session_last_round()), and the session is over
- *     once each has delivered what it holds (or ended);
+ * of a session").  Returns why (enum session_why), or SE_NONE.  In order:
+ *   - a way failed under SS_FAILFAST, or a CH_FINAL_NOW way ended: over,
+ *     the others' bytes dropped;
+ *   - a CH_FINAL way ended: the others take their last round, over once
+ *     each has delivered (or ended);
  *   - every way ended: over;
- *   - a way with a grace (CH_GRACE) ended: the grace starts, and its end
- *     ends the session (session_clock_cb()).
- * A session with no channel never ends by this rule: its mode ends it.
+ *   - a CH_GRACE way ended: the grace starts (session_clock_cb()).
+ * A session with no channel is ended by its mode.
  */
 static int
 session_rule(struct session *s)
@@ -355,11 +332,9 @@ session_rule(struct session *s)
 }
 
 /*
- * Run the session's mode's watch, then the rule; finish the session if it
- * is over.  The pump runs it after every change it makes; a mode calls it
- * when something outside the pump changed what the rule looks at (a child
- * exited).  Not again while it runs: the last round's reads change the
- * channels, and the rule looks at them once they are done.
+ * Run the mode's watch, then the rule, and finish s if it is over.  The
+ * pump runs it after every change; a mode calls it after a change outside
+ * the pump (a child exited).  Not reentrant: a nested call does nothing.
  */
 __shortrun void
 session_check(struct session *s)
@@ -387,8 +362,8 @@ session_check(struct session *s)
 }
 
 /*
- * Choose how each channel moves bytes, start watching, and run the rule
- * once.  No buffer is taken yet: a channel takes one when it reads.
+ * Choose how each channel moves bytes, start watching, run the rule once.
+ * Buffers are taken at the first read.
  */
 __shortrun int
 session_start(struct session *s)
@@ -440,9 +415,8 @@ session_start(struct session *s)
 }
 
 /*
- * End the session after idle_ms without any data moving, counted from
- * session_start(), or from now when the session runs already; TIME_NONE:
- * never.
+ * End s after idle_ms without data moving, from session_start() or now if
+ * running; TIME_NONE: never.
  */
 void
 session_set_idle(struct session *s, long long idle_ms)
@@ -456,7 +430,7 @@ session_set_idle(struct session *s, long long idle_ms)
 	}
 }
 
-/* s's clock is due: its grace has run out, or it has been idle. */
+/* s's clock is due: its grace ran out, or it was idle. */
 static void
 session_clock_cb(void *arg)
 {
@@ -479,10 +453,8 @@ session_clock_cb(void *arg)
 }
 
 /*
- * What a session ended by time (its grace, its idle time) still held was
- * read and will not be delivered: each way that holds bytes fails, as a
- * write that timed out, so that its mode reports the loss.  Data is never
- * dropped without a word.
+ * s ended by time with bytes undelivered: each way holding some fails as a
+ * timed-out write, so the mode reports the loss.
  */
 static void
 session_lost(struct session *s)
@@ -498,9 +470,8 @@ session_lost(struct session *s)
 }
 
 /*
- * Mark the session over, stop watching its descriptors and tell its mode,
- * which may free it from the callback.  Called by the one rule, the
- * session's clock, or a mode ending it for a reason of its own.
+ * Mark s over, stop watching its descriptors and tell its mode, which may
+ * free s from that callback.
  */
 __shortrun void
 session_finish(struct session *s)
@@ -537,10 +508,7 @@ session_finish(struct session *s)
 		s->finished(s);
 }
 
-/*
- * The words for error, which ep's read or write gave: the endpoint's own
- * when it has them (ep_ops' why), else strerror()'s.
- */
+/* The words for error from ep's read or write: ep_ops' why, else strerror(). */
 const char *
 ep_strerror(struct endpoint *ep, int error)
 {
@@ -552,11 +520,9 @@ ep_strerror(struct endpoint *ep, int error)
 }
 
 /*
- * Say what a session lost, if anything: one line per channel that had a
- * read or write error.  Returns 1 if there was any, else 0 (an exit
- * status).  A reader of stdout that has had enough ("| head") is none:
- * nc stops writing there, quietly.  Nor is a reader gone of an EP_COOL
- * endpoint (socat's cool-write): a notice, with -v.
+ * Say each channel's read or write error, one line each.  Returns 1 if
+ * any, else 0 (an exit status).  A stdout reader gone ("| head") is none,
+ * as in nc, nor an EP_COOL endpoint's (a notice with -v).
  */
 int
 session_report(struct session *s)
@@ -587,11 +553,9 @@ session_report(struct session *s)
 }
 
 /*
- * Did ep's session end in order (neither torn down nor failed fast), with
- * all that was to be written to ep delivered (its source not broken)?  A
- * stream whose end is a message of its own (TLS's close_notify, a
- * WebSocket's close) then says it ended whole (EP_WHOLE, which its free
- * operation reads), and else that it was cut.
+ * Did ep's session end in order with all for ep delivered?  Says whether
+ * an end message of its own (TLS close_notify, WebSocket close) is due
+ * (EP_WHOLE, read by its free operation).
  */
 static int
 ep_ended_whole(const struct endpoint *ep)
@@ -606,11 +570,8 @@ ep_ended_whole(const struct endpoint *ep)
 }
 
 /*
- * Was ch cut short of what its source gave: did it fail, or end with its
- * destination holding bytes it never delivered, or leave its source, a
- * regular file, unread to its end?  What a pipe or a terminal has not
- * given yet is not counted: nothing can tell it from what is still to be
- * typed.
+ * Was ch cut short: failed, left bytes undelivered, or left a regular file
+ * source unread to its end?  A pipe or terminal is never counted.
  */
 int
 channel_cut(const struct channel *ch)
@@ -628,7 +589,7 @@ channel_cut(const struct channel *ch)
 	return (at == -1 || at < st.st_size);
 }
 
-/* Make the close of ep's socket a reset (RST), not an end-of-file. */
+/* Make the close of ep's socket a reset (RST). */
 void
 ep_reset(struct endpoint *ep)
 {
@@ -636,7 +597,7 @@ ep_reset(struct endpoint *ep)
 	ep->flags &= ~EP_LINGER;
 }
 
-/* Free the session, closing every descriptor its endpoints own. */
+/* Free s, closing every descriptor its endpoints own. */
 __shortrun void
 session_free(struct session *s)
 {

@@ -1,7 +1,7 @@
 /*
- * --timestamp: the time before each line or message written to standard
- * output, as the endpoint's write (so that what the taps and -o see of
- * the way is the peer's bytes), and for the session logs (dump.c).
+ * --timestamp: the time before each line or message written to stdout, in
+ * the endpoint's write (taps and -o see the peer's bytes), and for the
+ * session logs (dump.c).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -26,10 +26,8 @@ struct stamp_ep {
 };
 
 /*
- * Read a --timestamp FORMAT into st: "iso" (the wall clock, ISO 8601
- * with milliseconds and the offset from UTC), "relative" (seconds since
- * the session started, with milliseconds), or a strftime(3) format (any
- * text with a '%').  Returns -1 when it is none of these.
+ * Read a --timestamp FORMAT into st: "iso", "relative" or a strftime(3)
+ * format (with a '%').  Returns -1 when it is none.
  */
 int
 stamp_parse(struct stamp *st, const char *fmt)
@@ -48,9 +46,8 @@ stamp_parse(struct stamp *st, const char *fmt)
 }
 
 /*
- * The stamp of now into out (STAMP_MAX bytes), a space after it; start
- * is the session's start (ev_now()'s), for a relative one.  Returns its
- * length.
+ * The stamp of now and a space into out (STAMP_MAX bytes); start is the
+ * session's ev_now(), for "relative".  Returns its length.
  */
 size_t
 stamp_now(const struct stamp *st, uint64_t start, char *out)
@@ -84,10 +81,9 @@ stamp_now(const struct stamp *st, uint64_t start, char *out)
 }
 
 /*
- * Write what the peer sent to standard output, each line (each message,
- * from a peer of messages) after its stamp: a write per stamp and per
- * line, and a stamp cut by a short write is finished first next time.
- * Returns what write(2) would of the bytes given.
+ * Write the peer's bytes to stdout, a stamp before each line or message; a
+ * stamp cut by a short write is finished first next time.  Returns what
+ * write(2) would of the bytes given.
  */
 static ssize_t
 stamp_write(struct endpoint *ep, const void *buf, size_t n)
@@ -147,8 +143,8 @@ static const struct ep_ops stamp_ops = {
 };
 
 /*
- * Stamp what is written to ep, standard output (an endpoint without
- * operations of its own), as st says.  Returns -1 with errno.
+ * Stamp what is written to ep (stdout, no operations of its own) as st
+ * says.  Returns -1 with errno.
  */
 int
 stamp_endpoint(struct endpoint *ep, const struct stamp *st)

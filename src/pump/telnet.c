@@ -1,6 +1,6 @@
 /*
- * -t: refuse every telnet option the peer offers or asks for, as netcat
- * does, with a parser that keeps its state across reads.
+ * -t: refuse every telnet option the peer offers or asks for, as nc does,
+ * with a parser that keeps its state across reads.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -26,12 +26,10 @@ enum {
 };
 
 /*
- * Read n bytes received from the peer and write to out (room for outlen
- * bytes) the answers they call for: IAC DONT for WILL or WONT, IAC WONT
- * for DO or DONT.  IAC IAC is a data byte; other commands are ignored.  A
- * sequence split across calls is answered when its last byte arrives.
- * Answers that do not fit in out are dropped: outlen >= n + 3 never drops
- * any.  Returns the number of bytes written to out.  Never fails.
+ * Parse n bytes from the peer and write to out (outlen bytes) the
+ * refusals: IAC DONT for WILL/WONT, IAC WONT for DO/DONT; a split sequence
+ * is answered at its last byte.  Answers that do not fit are dropped (none
+ * with outlen >= n + 3).  Returns the bytes written.  Never fails.
  */
 size_t
 telnet_answer(struct telnet *tn, const unsigned char *p, size_t n,
@@ -67,10 +65,9 @@ telnet_answer(struct telnet *tn, const unsigned char *p, size_t n,
 }
 
 /*
- * A tap for the channel that receives from the network: answer what the
- * peer negotiates on the same socket.  arg is the session's struct telnet.
- * A failed answer is a warning in netcat's words; the data flows on.
- * Answers are logged as sent data when tn->log is set.
+ * Tap from the network: answer the peer's negotiation on its socket (arg:
+ * the struct telnet).  A failed answer is a warning in nc's words; logged
+ * as sent data when tn->log is set.
  */
 void
 telnet_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
