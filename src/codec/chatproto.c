@@ -1,7 +1,7 @@
 /*
- * What a chat shows of its peer's lines on a terminal, and how a ":q"
- * line is found, as pure functions over bytes: src/modes/chat.c applies them to
- * what it relays, and the fuzz target checks them alone.
+ * What a chat shows of its peer's lines on a terminal, and how a ":q" line
+ * is found: pure functions, applied by src/modes/chat.c and the fuzz
+ * target.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -29,8 +29,8 @@ chatproto_reset(struct chat_view *v)
 }
 
 /*
- * Feed byte b of a line to the ":q" matcher whose state is *st.  Returns 1
- * when b ends a line that held only ":q" (a CR before the LF is allowed).
+ * Feed byte b to the ":q" matcher *st.  Returns 1 when b ends a line of
+ * only ":q" (CR before LF allowed).
  */
 static int
 chatproto_quit_match(int *st, unsigned char b)
@@ -60,10 +60,8 @@ chatproto_quit_match(int *st, unsigned char b)
 }
 
 /*
- * Scan n bytes at p for a ":q" line with the matcher whose state is *st
- * (QM_START, 0, at first).  Returns how many bytes to keep: up to and
- * including that line, or all of them; *quit is set when the line was
- * found.
+ * Scan n bytes at p for a ":q" line with matcher *st (QM_START at first).
+ * Returns the bytes to keep (up to that line, or all); *quit set if found.
  */
 size_t
 chatproto_quit_scan(int *st, const unsigned char *p, size_t n, int *quit)
@@ -80,8 +78,8 @@ chatproto_quit_scan(int *st, const unsigned char *p, size_t n, int *quit)
 }
 
 /*
- * A ":q" line ended at p[end - 1]: how many of the end bytes at p are
- * its own (fewer than the line when it began in an earlier read).
+ * How many of the end bytes at p belong to the ":q" line that ended at
+ * p[end - 1] (fewer if it began in an earlier read).
  */
 size_t
 chatproto_quit_len(const unsigned char *p, size_t end)
@@ -114,14 +112,10 @@ chatproto_show(struct chat_view *v, unsigned char *out, unsigned char b)
 }
 
 /*
- * What the peer sent, n bytes at in, as a terminal shows it, in out (which
- * holds n * CHAT_GROW bytes and is not in), up to a ":q" line, which is
- * not shown when it came whole in a datagram (a partner over UDP sends it
- * to leave; over a stream it could be cut, and pieces must show what the
- * whole does): each line
- * gets a mark, once, however many pieces it comes in; a CRLF ends a line
- * like an LF; the rest is shown as text_escape() shows it (controls and
- * what is not UTF-8 as \xNN).  Returns the length of out.
+ * The peer's n bytes at in as a terminal shows them, into out (n *
+ * CHAT_GROW bytes, not in): a mark once per line, CRLF as LF, the rest
+ * text_escape()'d, up to a ":q" line, hidden only when it came whole in a
+ * datagram.  Returns the length of out.
  */
 size_t
 chatproto_rx(struct chat_view *v, const unsigned char *in, size_t n,

@@ -1,11 +1,7 @@
 /*
- * MD5 (RFC 1321), SHA-1 and SHA-256 (FIPS 180-4), one-shot: MD5 and
- * SHA-256 for HTTP Digest authentication (RFC 7616), SHA-1 for the
- * WebSocket accept key (RFC 6455, ws.c).  They live here rather than
- * behind the dlopen(3) loader of src/io/tls.c so that a proxy with Digest
- * or a ws:// connection needs neither libcrypto nor TLS support, and a
- * process that never speaks TLS still never maps libcrypto: a few hundred
- * bytes of hashing per request do not need an optimised library.
+ * MD5, SHA-1 and SHA-256, one-shot, for HTTP Digest (RFC 7616) and the
+ * WebSocket accept key: here rather than behind src/io/tls.c's loader, so
+ * that Digest and ws:// never map libcrypto.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -40,10 +36,8 @@ word(const unsigned char *p, int big_endian)
 }
 
 /*
- * The message padded as the three hashes want it: a 0x80 byte, zeros, and
- * the length in bits in the last 8 bytes of a 64-byte block (little-endian
- * for MD5, big-endian for the SHAs).  Calls block() for each 64-byte
- * block.
+ * Pad the message as the three hashes do (0x80, zeros, the bit length;
+ * little-endian for MD5) and call block() on each 64-byte block.
  */
 static void
 digest_blocks(const unsigned char *p, size_t len, int big_endian,
@@ -127,7 +121,7 @@ md5_block(uint32_t *h, const unsigned char *p)
 	h[3] += d;
 }
 
-/* One 64-byte block of SHA-1 into the state h. */
+/* One 64-byte block of SHA-1 into state h. */
 static void
 sha1_block(uint32_t *h, const unsigned char *p)
 {
@@ -230,7 +224,7 @@ static const struct {
 };
 
 /*
- * The hash alg (DIGEST_*) of len bytes at p, in out: 16 bytes for MD5,
+ * The alg (DIGEST_*) hash of len bytes at p, in out: 16 bytes for MD5,
  * DIGEST_SHA1_LEN for SHA-1, 32 for SHA-256.
  */
 void
@@ -247,8 +241,8 @@ digest(int alg, const void *p, size_t len, unsigned char *out)
 }
 
 /*
- * The hash of alg (DIGEST_MD5, DIGEST_SHA256) of the string s, as lower
- * case hex in out, which must hold DIGEST_HEX_MAX bytes.
+ * The alg (DIGEST_MD5, DIGEST_SHA256) hash of s in lower-case hex, in out
+ * (DIGEST_HEX_MAX bytes).
  */
 void
 digest_hex(int alg, const char *s, char *out)

@@ -1,8 +1,7 @@
 /*
- * What a web server in front says of its client in the request it
- * passes on: X-Forwarded-For, or Forwarded's for= (RFC 7239).  Pure
- * functions over the header's value; the listener behind a trusted
- * front (src/net/listenfront.c) and the fuzz target share them.
+ * The client a trusted front names in X-Forwarded-For or Forwarded's for=
+ * (RFC 7239): pure functions for src/net/listenfront.c and the fuzz
+ * target.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -22,8 +21,8 @@
 #define FWD_NODE_MAX	(INET6_ADDRSTRLEN + 8)
 
 /*
- * The start of the last element of the comma-separated list value (a
- * comma within a quoted string is no separator), blanks skipped.
+ * The start of the last element of list value, blanks skipped (a quoted
+ * comma separates nothing).
  */
 static const char *
 fwd_last(const char *value)
@@ -43,9 +42,8 @@ fwd_last(const char *value)
 }
 
 /*
- * Copy the value of a Forwarded element's for= parameter, unquoted,
- * into node (FWD_NODE_MAX + 1 bytes).  -1 when it has none or it is too
- * long.
+ * Copy Forwarded element e's for= value, unquoted, into node (FWD_NODE_MAX
+ * + 1 bytes).  Returns -1 if none or too long.
  */
 static int
 fwd_for(const char *e, char *node)
@@ -86,9 +84,8 @@ fwd_for(const char *e, char *node)
 }
 
 /*
- * Copy the node that starts the element e (up to a blank, a comma or a
- * semicolon) into node (FWD_NODE_MAX + 1 bytes).  -1 when it is too
- * long.
+ * Copy the node starting element e into node (FWD_NODE_MAX + 1 bytes).
+ * Returns -1 if too long.
  */
 static int
 fwd_xff(const char *e, char *node)
@@ -103,9 +100,8 @@ fwd_xff(const char *e, char *node)
 }
 
 /*
- * A node: "a.b.c.d", "a.b.c.d:port", "[v6]", "[v6]:port" or a bare IPv6
- * address, into *ss and *sslen (port 0 when it has none, or an
- * obfuscated one).  -1 for anything else ("unknown", "_hidden").
+ * Read a node (IPv4 or IPv6, with or without port) into *ss and *sslen,
+ * port 0 if none or obfuscated.  Returns -1 for anything else ("unknown").
  */
 static int
 fwd_node(char *node, struct sockaddr_storage *ss, socklen_t *sslen)
@@ -151,10 +147,9 @@ fwd_node(char *node, struct sockaddr_storage *ss, socklen_t *sslen)
 }
 
 /*
- * The client's address in the value of X-Forwarded-For (forwarded 0) or
- * Forwarded (forwarded 1), every line of it joined with commas: the last
- * element's, the one the nearest front added.  Returns 0 with *ss and
- * *sslen, or -1 with *why.
+ * The client's address in X-Forwarded-For (forwarded 0) or Forwarded (1),
+ * its lines joined with commas: the last element's, added by the nearest
+ * front.  Returns 0 with *ss and *sslen, or -1 with *why.
  */
 int
 forwarded_for(const char *value, int forwarded, struct sockaddr_storage *ss,

@@ -1,11 +1,8 @@
 /*
- * HTTP CONNECT (RFC 9110, section 9.3.6) and forwarded requests as pure
- * functions over bytes: the request the proxy client sends and the
- * server parses, what the server forwards, the replies' header lines and
- * chunked bodies; a head's lines are read with httphead.c, and the
- * credentials, challenges and answers are httpauth.c's.  Nothing here
- * reads, writes or resolves; src/net/proxy.c, src/modes/proxyd.c and the
- * fuzz targets share it.
+ * HTTP CONNECT and forwarded requests as pure functions over bytes: the
+ * proxy client's request, the server's parse and forward, replies' headers
+ * and chunked bodies.  Heads are read with httphead.c, auth is
+ * httpauth.c's.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -20,11 +17,9 @@
 #include "codec.h"
 
 /*
- * A CONNECT request for host (an IPv6 address is put in brackets) and
- * port, with a header line called header (NULL: Proxy-Authorization;
- * socat spells it Proxy-authorization) of value auth ("Basic ...",
- * "Digest ...") when auth is not NULL, and the empty line that ends it.
- * Returns the length written to buf, or -1 with *errstr.
+ * Write into buf a CONNECT request for host and port, with header (NULL:
+ * Proxy-Authorization) set to auth when not NULL.  Returns the length, or
+ * -1 with *errstr.
  */
 ssize_t
 http_encode_connect(char *buf, size_t size, const char *host,
@@ -53,9 +48,9 @@ http_encode_connect(char *buf, size_t size, const char *host,
 }
 
 /*
- * Split an absolute URI "http://host[:port][/path]" in place: host (an IPv6
- * address in brackets loses them), port (80 when not given) and the path
- * in origin form, "/" when empty.  Returns 0, or -1 with *errstr.
+ * Split "http://host[:port][/path]" in place into r's host (brackets
+ * dropped), port (80 by default) and path ("/" if empty).  Returns 0, or
+ * -1 with *errstr.
  */
 static int
 http_parse_uri(const char *uri, struct http_request *r, const char **errstr)
@@ -124,10 +119,7 @@ http_parse_uri(const char *uri, struct http_request *r, const char **errstr)
 	return (0);
 }
 
-/*
- * A Content-Length value, the len bytes at v: digits only.  Returns the
- * length, or -1 when it is not one.
- */
+/* The Content-Length in len bytes at v (digits only), or -1. */
 static long long
 http_length(const char *v, size_t len)
 {
@@ -149,8 +141,8 @@ http_length(const char *v, size_t len)
 }
 
 /*
- * The codings of a Transfer-Encoding value f, in order, into r: chunked
- * once, and last (RFC 9112, section 6.1).  Returns 0, or -1 with *errstr.
+ * Read Transfer-Encoding value f into r: chunked once, and last (RFC 9112,
+ * 6.1).  Returns 0, or -1 with *errstr.
  */
 static int
 http_codings(const struct http_field *f, struct http_request *r,
@@ -174,12 +166,9 @@ http_codings(const struct http_field *f, struct http_request *r,
 }
 
 /*
- * Where a forwarded request's body ends (RFC 9112, section 6.3): after
- * Content-Length bytes, at the end of its chunked coding, or at once when
- * it has neither.  A request that could be read two ways (two different
- * lengths, a length and a coding, a coding that is not chunked last) is
- * refused: the proxy and the origin must agree on where the next request
- * starts.  Returns 0, or -1 with *errstr.
+ * Where a forwarded request's body ends (RFC 9112, 6.3).  A request that
+ * reads two ways is refused, so the proxy and origin agree where the next
+ * one starts.  Returns 0, or -1 with *errstr.
  */
 static int
 http_request_body(struct http_request *r, const char **errstr)
@@ -222,15 +211,12 @@ http_request_body(struct http_request *r, const char **errstr)
 }
 
 /*
- * Parse the request head h of hlen bytes (http_head_end()): its request
- * line into r->line, and r->headers points to its header lines.  A
- * CONNECT request's target is "host:port" (http_parse_target()); GET,
- * HEAD and POST with an absolute http URI are to be forwarded
- * (r->forward), with r->host, r->port and r->path set.  A head that the
- * origin could read otherwise than we do (http_head_check()) is refused
- * rather than mended, so no header value is ever taken in part.  Returns
- * 0, or the status to refuse the request with (HTTP_BAD_REQUEST,
- * HTTP_BAD_METHOD, HTTP_URI_TOO_LONG) and *errstr.
+ * Parse request head h (hlen bytes): its line into r->line, r->headers at
+ * its header lines; CONNECT's target split, an absolute-URI GET, HEAD or
+ * POST marked r->forward with host, port and path.  A head another reader
+ * could read otherwise (http_head_check()) is refused.  Returns 0, or the
+ * status to refuse with (HTTP_BAD_REQUEST, HTTP_BAD_METHOD,
+ * HTTP_URI_TOO_LONG) and *errstr.
  */
 int
 http_parse_request(const char *h, size_t hlen, struct http_request *r,
@@ -262,10 +248,8 @@ http_parse_request(const char *h, size_t hlen, struct http_request *r,
 }
 
 /*
- * Is the header field f named in a Connection line of headers, as one for
- * this hop only (RFC 9110, section 7.6.1)?  The framing of the body
- * (Content-Length, Transfer-Encoding) is never taken out: the origin
- * must read the body as the proxy does.
+ * Does a Connection line of headers name f as hop-by-hop (RFC 9110,
+ * 7.6.1)?  Never the body's framing fields.
  */
 static int
 http_connection_names(const char *headers, const struct http_field *f)
@@ -289,16 +273,10 @@ http_connection_names(const char *headers, const struct http_field *f)
 }
 
 /*
- * The request r (a forward one) as the origin server is to get it: the
- * request line in origin form, the Host of the URI (RFC 7230, section
- * 5.4: the client's own Host line is ignored, as ncat does), and the
- * headers but those meant for the proxy or for keeping the connection
- * (Proxy-Authorization, Proxy-Connection, Connection, Keep-Alive, and
- * those the Connection lines name), then
- * "Connection: close": every forwarded request has a connection of its
- * own, as ncat does.  The body, Content-Length or chunked, follows
- * unchanged.  Returns the length written to buf, or -1 when it does not
- * fit.
+ * Write forward request r into buf as the origin gets it: origin-form
+ * line, the URI's Host (as ncat), the headers less the proxy's and
+ * hop-by-hop ones, and "Connection: close" (a connection per request, as
+ * ncat).  Returns the length, or -1 when it does not fit.
  */
 ssize_t
 http_encode_forward(char *buf, size_t size, const struct http_request *r)
@@ -339,9 +317,8 @@ http_encode_forward(char *buf, size_t size, const struct http_request *r)
 }
 
 /*
- * Split a CONNECT target, host:port or [v6addr]:port, in place, into
- * host and port (a number from 1 to 65535).  Returns 0, or -1 with
- * *errstr.
+ * Split CONNECT target host:port or [v6]:port in place; port 1 to 65535.
+ * Returns 0, or -1 with *errstr.
  */
 int
 http_parse_target(char *target, char **host, uint16_t *port,
@@ -378,10 +355,7 @@ http_parse_target(char *target, char **host, uint16_t *port,
 	return (0);
 }
 
-/*
- * Begin reading a reply of HTTP/1.minor: r is cleared, ready for its
- * header lines.
- */
+/* Clear r to read the header lines of an HTTP/1.minor reply. */
 void
 http_reply_init(struct http_reply *r, int minor)
 {
@@ -390,10 +364,7 @@ http_reply_init(struct http_reply *r, int minor)
 	r->minor = minor;
 }
 
-/*
- * Take one header line of a reply (NUL-terminated, without its line end):
- * what it says of the body and the connection, and its challenges.
- */
+/* Take one reply header line (NUL-terminated, no line end) into r. */
 void
 http_reply_header(struct http_reply *r, const char *line)
 {
@@ -425,10 +396,8 @@ http_reply_header(struct http_reply *r, const char *line)
 }
 
 /*
- * May another request follow on the connection once the reply's body,
- * r->clen bytes, has been read?  Not when the proxy closes it (HTTP/1.0
- * without keep-alive, or "Connection: close"), nor when the body's end is
- * not known from a sound Content-Length.
+ * May another request follow once r->clen body bytes are read?  Not when
+ * the proxy closes, nor without a sound Content-Length.
  */
 int
 http_reply_reusable(const struct http_reply *r)
@@ -446,7 +415,7 @@ http_chunked_init(struct http_chunked *c)
 	c->state = HC_SIZE;
 }
 
-/* Mark c broken, for the reason why: returns -1. */
+/* Mark c broken for why.  Returns -1. */
 static int
 http_chunked_bad(struct http_chunked *c, const char *why)
 {
@@ -455,21 +424,14 @@ http_chunked_bad(struct http_chunked *c, const char *why)
 	return (-1);
 }
 
-/*
- * A control character other than a tab is no part of a chunk extension
- * or a trailer line.
- */
+/* Is ch a control character other than tab? */
 static int
 http_ctl(unsigned char ch)
 {
 	return ((ch < 0x20 && ch != '\t') || ch == 0x7f);
 }
 
-/*
- * The line end of the line c is in: after the size line a chunk's data,
- * or the trailer section after the last chunk (size 0); after a chunk's
- * data the next size; an empty trailer line ends the body.
- */
+/* Step c past the line end it is at. */
 static void
 http_chunked_eol(struct http_chunked *c)
 {
@@ -485,9 +447,8 @@ http_chunked_eol(struct http_chunked *c)
 }
 
 /*
- * One byte of the lines of a chunked body (c in any state but HC_DATA):
- * returns -1 when it breaks the coding (c->why says how).  A CR only
- * ends a line, with its LF (RFC 9112, section 2.2).
+ * Feed one byte of a chunked body's lines (c not in HC_DATA).  Returns -1
+ * when it breaks the coding, c->why saying how.  A CR only ends a line.
  */
 static int
 http_chunked_byte(struct http_chunked *c, unsigned char ch)
@@ -545,16 +506,11 @@ http_chunked_byte(struct http_chunked *c, unsigned char ch)
 }
 
 /*
- * Read the n bytes at p as the next part of a chunked body (RFC 9112,
- * section 7.1): chunk sizes in hex (at most HTTP_CHUNK_MAX) with optional
- * extensions, data, the last chunk and the trailer section (at most
- * HTTP_TRAILER_MAX bytes), each line ended by CR LF or a bare LF, as the
- * header's lines are.  Returns how many of the bytes belong to the body:
- * fewer than n once it has ended (c->state HC_DONE: the rest is not the
- * body's) or when it is broken (HC_BAD, c->why says how; the byte at the
- * offset returned is the first that does not fit).  Once done or broken,
- * it takes nothing more.  Pure: whatever the pieces the bytes come in,
- * the outcome is that of the whole.
+ * Feed n bytes at p to chunked body c (RFC 9112, 7.1; sizes to
+ * HTTP_CHUNK_MAX, trailers to HTTP_TRAILER_MAX).  Returns how many belong
+ * to the body: fewer than n when it is done (HC_DONE) or broken (HC_BAD,
+ * c->why; the first bad byte at that offset).  The result does not depend
+ * on how the bytes are split.
  */
 size_t
 http_chunked_scan(struct http_chunked *c, const unsigned char *p, size_t n)

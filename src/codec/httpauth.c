@@ -1,9 +1,7 @@
 /*
- * HTTP authentication as pure functions over bytes: Basic credentials
- * and base64, a proxy's or a server's challenges (RFC 9110, section 11),
- * Digest (RFC 7616) parsed and answered.  src/net/proxy.c answers a
- * proxy's challenge with them, src/http/auth.c checks a client's; the
- * fuzz targets feed them.
+ * HTTP authentication as pure functions: Basic and base64, challenges (RFC
+ * 9110, 11), Digest (RFC 7616) parsed and answered; for src/net/proxy.c,
+ * src/http/auth.c and the fuzz targets.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -18,8 +16,8 @@
 #include "codec.h"
 
 /*
- * Standard base64 of len bytes of in, NUL-terminated in out, which must
- * hold 4 * ((len + 2) / 3) + 1 bytes.
+ * Base64 of len bytes of in, NUL-terminated in out (4 * ((len + 2) / 3) +
+ * 1 bytes).
  */
 void
 http_base64(const unsigned char *in, size_t len, char *out)
@@ -47,9 +45,8 @@ http_base64(const unsigned char *in, size_t len, char *out)
 }
 
 /*
- * Decode the standard base64 s (padded, no blanks) into out, of size
- * outsz, NUL-terminated.  Returns the bytes decoded, or -1 when s is not
- * base64 or does not fit.
+ * Decode padded base64 s into out (outsz bytes), NUL-terminated.  Returns
+ * the bytes decoded, or -1 when s is not base64 or does not fit.
  */
 ssize_t
 http_unbase64(const char *s, unsigned char *out, size_t outsz)
@@ -88,8 +85,8 @@ http_unbase64(const char *s, unsigned char *out, size_t outsz)
 }
 
 /*
- * The Basic credentials of user and pass, base64 in out (of size
- * HTTP_BASIC_MAX).  Returns 0, or -1 when they are too long.
+ * Basic credentials for user and pass in out (HTTP_BASIC_MAX).  Returns 0,
+ * or -1 when too long.
  */
 static int
 http_basic(const char *user, const char *pass, char *out)
@@ -108,10 +105,8 @@ http_basic(const char *user, const char *pass, char *out)
 }
 
 /*
- * Parse the parameters of a Digest challenge or answer, v being what
- * follows "Digest ", in place: name=value or name="quoted value", comma
- * separated.  Unknown names are skipped.  Returns 0, or -1 when the
- * syntax is wrong.
+ * Parse in place the parameters v of a Digest challenge or answer (after
+ * "Digest "), unknown names skipped.  Returns 0, or -1 on bad syntax.
  */
 int
 http_digest_parse(char *v, struct http_digest *d)
@@ -178,11 +173,9 @@ http_digest_parse(char *v, struct http_digest *d)
 }
 
 /*
- * The response of RFC 7616 with qop=auth, in hex in out (DIGEST_HEX_MAX
- * bytes): H(H(user:realm:pass):nonce:nc:cnonce:auth:H(method:uri)), with
- * d's algorithm, realm, nonce, nc and cnonce; without qop (d->qop NULL),
- * RFC 2069's H(H(user:realm:pass):nonce:H(method:uri)).  Returns -1 when
- * a part is missing or too long.
+ * RFC 7616's qop=auth response from d (RFC 2069's when d->qop is NULL), in
+ * hex in out (DIGEST_HEX_MAX bytes).  Returns -1 when a part is missing or
+ * too long.
  */
 int
 http_digest_response(const struct http_digest *d, const char *user,
@@ -215,10 +208,7 @@ http_digest_response(const struct http_digest *d, const char *user,
 	return (0);
 }
 
-/*
- * The end of the auth-param "name=value" or "name=\"quoted\"" at p, or
- * NULL when p does not start one (RFC 9110, section 11.2).
- */
+/* The end of the auth-param at p, or NULL if p starts none (RFC 9110, 11.2). */
 static const char *
 http_param_end(const char *p)
 {
@@ -245,7 +235,7 @@ http_param_end(const char *p)
 	return (p + 1);
 }
 
-/* Copy the NUL-terminated s to out[HTTP_PARAM_MAX + 1]; -1 if too long. */
+/* Copy s to out[HTTP_PARAM_MAX + 1].  Returns -1 if too long. */
 static int
 http_param_copy(char *out, const char *s)
 {
@@ -256,9 +246,8 @@ http_param_copy(char *out, const char *s)
 }
 
 /*
- * One challenge: scheme (len bytes) with the auth-params in params (a
- * NUL-terminated copy, rewritten).  It replaces the one in ch when it is
- * stronger; a scheme not answered is remembered for the message.
+ * Take one challenge (scheme of len bytes, params rewritten) into ch if
+ * stronger; an unanswered scheme is remembered for the message.
  */
 static void
 http_challenge_one(struct http_challenge *ch, const char *scheme,
@@ -323,11 +312,9 @@ other:
 }
 
 /*
- * Take the value of one Proxy-Authenticate header line, which may hold
- * several challenges ("Digest realm=..., Basic realm=..."), keeping the
- * strongest one the client can answer in ch: Digest with SHA-256, then
- * with MD5, then Basic (the HTTP_AUTH_* order).  What follows a part that
- * makes no sense is ignored.
+ * Take one Proxy-Authenticate value, which may hold several challenges,
+ * keeping in ch the strongest we answer (the HTTP_AUTH_* order).  What
+ * follows a nonsense part is ignored.
  */
 void
 http_challenge_add(struct http_challenge *ch, const char *value)
@@ -371,7 +358,7 @@ http_challenge_add(struct http_challenge *ch, const char *value)
 	}
 }
 
-/* s in double quotes, '"' and '\' escaped, in out; -1 if too long. */
+/* s double-quoted, '"' and '\' escaped, in out.  Returns -1 if too long. */
 static int
 http_quote(char *out, size_t size, const char *s)
 {
@@ -393,12 +380,9 @@ http_quote(char *out, size_t size, const char *s)
 }
 
 /*
- * The value of a Proxy-Authorization header line that answers ch for user
- * and pass, "Basic ..." or "Digest ..." (RFC 7616, qop=auth, nc 1, the
- * client nonce cnonce; RFC 2069 when the challenge has no qop) for the
- * CONNECT of uri ("host:port" as in the request line), NUL-terminated in
- * buf.  Returns its length, or -1 when it
- * does not fit in size bytes or ch holds no challenge.
+ * The Proxy-Authorization value answering ch for user and pass on the
+ * CONNECT of uri (Digest: qop=auth, nc 1, cnonce), NUL-terminated in buf.
+ * Returns its length, or -1 when it does not fit or ch is empty.
  */
 ssize_t
 http_encode_auth(char *buf, size_t size, const struct http_challenge *ch,

@@ -1,11 +1,8 @@
 /*
- * The HTTP/1 head (RFC 9112) as pure functions over bytes: where it ends,
- * its request or status line, its header lines one by one or by name,
- * the comma-separated lists of their values, and the answers a server
- * sends.  Every head sockcat reads or writes goes through these;
- * tests/fuzz/http.c feeds them.  A head is its first line, its header
- * lines and the empty line that ends it, lines ended by CR LF or a bare
- * LF; it need not be a string, as nothing here reads past that line.
+ * The HTTP/1 head (RFC 9112) as pure functions: its end, first line,
+ * header lines, value lists and a server's answers, for every head sockcat
+ * reads or writes; tests/fuzz/http.c feeds them.  A head need not be a
+ * string: nothing reads past its empty line.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -19,11 +16,10 @@
 #include "codec.h"
 
 /*
- * Where the head at p (len bytes so far, in a buffer of size) ends: its
- * length, up to and including the empty line; 0 while that may come
- * still; -1 when it cannot come within size, with the status to refuse
- * it with (HTTP_URI_TOO_LONG when its request line alone fills the
- * buffer, else HTTP_TOO_LARGE) and *errstr.
+ * Where the head at p (len bytes so far, buffer of size) ends, empty line
+ * included.  Returns its length, 0 while more may come, or -1 when it
+ * cannot fit, with *status (HTTP_URI_TOO_LONG or HTTP_TOO_LARGE) and
+ * *errstr.
  */
 ssize_t
 http_head_end(const unsigned char *p, size_t len, size_t size, int *status,
@@ -49,12 +45,9 @@ http_head_end(const unsigned char *p, size_t len, size_t size, int *status,
 }
 
 /*
- * Is the head h, of len bytes, one that every reader reads alike?  No NUL,
- * no CR but before its LF (RFC 9112, section 2.2), no folded line (RFC
- * 9112, section 5.2), and every header line a name with no blank before
- * its colon (section 5.1).  A line read otherwise by the next hop could
- * hide a length, a coding or a credential.  Returns 0, or -1 with
- * *errstr.
+ * Does every reader read head h alike: no NUL, no bare CR, no folded line,
+ * no blank before a colon (RFC 9112, 2.2, 5.1, 5.2)?  Returns 0, or -1
+ * with *errstr.
  */
 int
 http_head_check(const char *h, size_t len, const char **errstr)
@@ -87,7 +80,7 @@ http_head_check(const char *h, size_t len, const char **errstr)
 	return (0);
 }
 
-/* The header lines of the head h: those after its first line. */
+/* The header lines of head h, after its first line. */
 const char *
 http_fields(const char *h)
 {
@@ -96,9 +89,8 @@ http_fields(const char *h)
 }
 
 /*
- * Does s start with "HTTP/1." and a digit?  Returns the digit, or -1; no
- * byte past the first that differs is read, as a head need not be a
- * string.
+ * The minor version if s starts "HTTP/1.DIGIT", else -1, reading no byte
+ * past the first that differs.
  */
 static int
 http_version(const char *s)
@@ -113,9 +105,8 @@ http_version(const char *s)
 }
 
 /*
- * Parse the request line of the head h, "METHOD TARGET HTTP/1.x", into l
- * (copies).  Returns 0, or the status to refuse it with (HTTP_BAD_REQUEST,
- * HTTP_URI_TOO_LONG) and *errstr.
+ * Parse h's "METHOD TARGET HTTP/1.x" into l (copies).  Returns 0, or the
+ * status to refuse with (HTTP_BAD_REQUEST, HTTP_URI_TOO_LONG) and *errstr.
  */
 int
 http_request_line(const char *h, struct http_line *l, const char **errstr)
@@ -143,9 +134,8 @@ http_request_line(const char *h, struct http_line *l, const char **errstr)
 }
 
 /*
- * The status of the status line at h, "HTTP/1.x NNN" then a space and its
- * reason, or the end of the line: 100 to 999, with the minor version in
- * *minor; -1 when it is none.
+ * The status (100 to 999) of the status line at h, its minor version in
+ * *minor, or -1.
  */
 int
 http_status_line(const char *h, int *minor)
@@ -167,10 +157,9 @@ http_status_line(const char *h, int *minor)
 }
 
 /*
- * The header line at *p into f: its name and its value without the
- * blanks around it, as pointers into the head and lengths; a line that is
- * no "Name: value" has a zero f->nlen.  *p moves to the next line.
- * Returns 1, or 0 at the empty line that ends the head (or its end).
+ * Read the header line at *p into f (name and trimmed value as pointers
+ * into the head; f->nlen 0 if malformed) and advance *p.  Returns 1, or 0
+ * at the head's end.
  */
 int
 http_field_next(const char **p, struct http_field *f)
@@ -203,7 +192,7 @@ http_field_next(const char **p, struct http_field *f)
 	return (1);
 }
 
-/* Is f the header field name (compared without case)? */
+/* Is f the header field name (any case)? */
 int
 http_field_is(const struct http_field *f, const char *name)
 {
@@ -213,9 +202,8 @@ http_field_is(const struct http_field *f, const char *name)
 }
 
 /*
- * Every value of the header field name in the head h, joined with ", "
- * as RFC 9110 allows for a list, in out (of size outsz).  Returns 1 when
- * found, 0 when absent, -1 when the values do not fit.
+ * Every value of field name in h, joined with ", ", in out (outsz bytes).
+ * Returns 1 if found, 0 if absent, -1 if it does not fit.
  */
 int
 http_field_get(const char *h, const char *name, char *out, size_t outsz)
@@ -242,9 +230,8 @@ http_field_get(const char *h, const char *name, char *out, size_t outsz)
 }
 
 /*
- * The next element of the comma-separated list at *p, before end, without
- * the blanks around it (empty elements are none): returns it, with its
- * length in *len, and moves *p past it; NULL at the list's end.
+ * The next non-empty element of the list at *p before end, trimmed, its
+ * length in *len; *p moves past it.  NULL at the end.
  */
 const char *
 http_list_next(const char **p, const char *end, size_t *len)
@@ -266,10 +253,7 @@ http_list_next(const char **p, const char *end, size_t *len)
 	return (s);
 }
 
-/*
- * Does the comma-separated list, a string, hold the token tok (compared
- * without case)?
- */
+/* Does comma-separated list hold token tok (any case)? */
 int
 http_list_has(const char *list, const char *tok)
 {
@@ -319,10 +303,9 @@ http_reason(int status)
 }
 
 /*
- * Append the n header lines ("Name: value", no line end) to out (of size
- * outsz, holding used bytes), each with its CR LF.  With errstr, each is
- * checked first: one line with a colon.  Returns the new length, or -1
- * when they do not fit, or (said in *errstr) when a line is bad.
+ * Append n header lines, each with CR LF, to out (outsz bytes, used held);
+ * with errstr each is checked first.  Returns the new length, or -1 when
+ * they do not fit or (with *errstr) a line is bad.
  */
 ssize_t
 http_put_lines(char *out, size_t outsz, size_t used, char *const *lines,
@@ -346,11 +329,9 @@ http_put_lines(char *out, size_t outsz, size_t used, char *const *lines,
 }
 
 /*
- * The answer a in out (of size outsz): its status line, fields and lines,
- * the Content-Type and Content-Length of its body (a->body's length, or
- * a->length without one; none when that is -1), "Connection: close"
- * with HTTP_CLOSE, the empty line, and a->body but to a HEAD request
- * (HTTP_HEAD_ONLY).  Returns its length, or -1 when it does not fit.
+ * Write answer a into out (outsz bytes): status line, fields, Content-Type
+ * and Content-Length (none when -1), "Connection: close" with HTTP_CLOSE,
+ * and the body unless HTTP_HEAD_ONLY.  Returns its length, or -1.
  */
 ssize_t
 http_encode_answer(char *out, size_t outsz, const struct http_answer *a)
@@ -380,10 +361,9 @@ http_encode_answer(char *out, size_t outsz, const struct http_answer *a)
 }
 
 /*
- * A refusal in out (of size outsz): status, the header lines fields (each
- * ending in CR LF; NULL: none), and a body of one line saying why (but to
- * a HEAD request: HTTP_HEAD_ONLY in flags), then the connection's end.
- * Returns its length, or -1 when it does not fit.
+ * Write a refusal into out (outsz bytes): status, fields (CR LF ended;
+ * NULL: none) and a one-line body unless HTTP_HEAD_ONLY.  Returns its
+ * length, or -1.
  */
 ssize_t
 http_encode_refusal(char *out, size_t outsz, int status, const char *fields,

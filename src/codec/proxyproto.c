@@ -1,10 +1,7 @@
 /*
- * The PROXY protocol header (HAProxy's, versions 1 and 2): the line or
- * block a relay sends first so that its backend learns the client's
- * address.  Pure functions over bytes, for the forwarder, which writes
- * them, and the listener behind a trusted front, which reads them;
- * nothing here reads, writes or touches the loop.  The fuzz target
- * checks both against a parser of its own.
+ * HAProxy's PROXY protocol header, versions 1 and 2, as pure functions:
+ * written by the forwarder, read by the listener behind a trusted front,
+ * checked by the fuzz target.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -39,7 +36,7 @@ static const unsigned char pp2_sig[PP2_SIG_LEN] = {
 #define PP2_LEN_INET		12	/* two addresses and two ports */
 #define PP2_LEN_INET6		36
 
-/* The address family the two ends share, or AF_UNSPEC: UNKNOWN, LOCAL. */
+/* The address family both ends share, or AF_UNSPEC (UNKNOWN, LOCAL). */
 static int
 pp_family(const struct sockaddr *src, const struct sockaddr *dst)
 {
@@ -51,8 +48,8 @@ pp_family(const struct sockaddr *src, const struct sockaddr *dst)
 }
 
 /*
- * An IPv4 address mapped into IPv6 is written as IPv4, as the backend
- * would see a client that had connected to it directly over IPv4.
+ * Copy sa to out, an IPv4-mapped address as IPv4 if unmap, as the backend
+ * would see a direct IPv4 client.
  */
 static void
 pp_copy(const struct sockaddr *sa, struct sockaddr_storage *out, int unmap)
@@ -79,8 +76,8 @@ pp_copy(const struct sockaddr *sa, struct sockaddr_storage *out, int unmap)
 }
 
 /*
- * The address of ss, of AF_INET or AF_INET6: *addr its bytes and *port
- * its port, in network order.  Returns the address's length.
+ * *addr and *port (network order) of ss, AF_INET or AF_INET6.  Returns the
+ * address length.
  */
 static size_t
 pp_addr(const struct sockaddr_storage *ss, const void **addr,
@@ -167,11 +164,9 @@ pp2_encode(unsigned char *buf, size_t len, int family,
 }
 
 /*
- * Build the PROXY header of version (PROXYPROTO_V1 or PROXYPROTO_V2) for a
- * connection from src to dst (the client's address and the one it
- * connected to) in buf.  Ends that are not both IPv4 or both IPv6 (a
- * Unix-domain client, say) give "UNKNOWN" (v1) or a LOCAL command (v2).
- * Returns the header's length, or -1 with *errstr set.
+ * Write the PROXY header of version (PROXYPROTO_V1, _V2) for a connection
+ * from src to dst into buf; mixed or non-IP ends give UNKNOWN or LOCAL.
+ * Returns its length, or -1 with *errstr.
  */
 ssize_t
 proxyproto_encode(unsigned char *buf, size_t len, int version,
@@ -200,7 +195,7 @@ proxyproto_encode(unsigned char *buf, size_t len, int version,
 	return (-1);
 }
 
-/* --send-proxy's argument: "v1", "v2" (or "1", "2").  -1 if neither. */
+/* --send-proxy's argument ("v1", "v2", "1", "2"), or -1. */
 int
 proxyproto_version(const char *s)
 {
@@ -212,9 +207,8 @@ proxyproto_version(const char *s)
 }
 
 /*
- * One address and port of a v1 line, of family, into *ss.  -1 if either
- * is not as the specification writes them (decimal ports without a sign
- * or a leading zero).
+ * Read a v1 address and port of family into *ss.  Returns -1 if not as the
+ * specification writes them.
  */
 static int
 pp1_addr(int family, const char *a, const char *port,
@@ -241,9 +235,8 @@ pp1_addr(int family, const char *a, const char *port,
 }
 
 /*
- * A whole v1 line of n bytes, CR LF included: "PROXY TCP4|TCP6 src dst
- * sport dport", each field after one space, or "PROXY UNKNOWN" and
- * anything.  Returns n, or -1 with *why.
+ * Parse a whole v1 line of n bytes, CR LF included.  Returns n, or -1 with
+ * *why.
  */
 static ssize_t
 pp1_line(const unsigned char *buf, size_t n, struct sockaddr_storage *src,
@@ -292,8 +285,8 @@ pp1_line(const unsigned char *buf, size_t n, struct sockaddr_storage *src,
 }
 
 /*
- * Version 2 from its 16 bytes on: PROXY over TCP4 or TCP6 gives the
- * source, LOCAL and the families we have no use for (UDP, Unix) none.
+ * Parse v2 from its 16th byte on: TCP4 or TCP6 gives the source, LOCAL and
+ * other families none.
  */
 static ssize_t
 pp2_parse(const unsigned char *buf, size_t len, struct sockaddr_storage *src,
@@ -352,15 +345,10 @@ pp2_parse(const unsigned char *buf, size_t len, struct sockaddr_storage *src,
 }
 
 /*
- * Read the PROXY header (either version) that starts buf[0..len), as a
- * server behind a trusted front does.  Returns the header's length as
- * far as these bytes tell it: more than len means "read up to that many
- * and ask again", never past the header; -1 with *why for bytes that are
- * no header.  Once the return is len or less, or (v2) what follows its
- * addresses is all that is missing, *src holds the client's address
- * (*srclen 0 for UNKNOWN, LOCAL and families without one: the
- * connection's own stands); a v2 header's TLVs, after the addresses, may
- * be skipped unread into buf.
+ * Read the PROXY header (v1 or v2) at buf[0..len).  Returns its length as
+ * far as known (more than len: read up to that and call again), or -1 with
+ * *why.  Once complete, *src holds the client (*srclen 0 when the header
+ * has none); v2 TLVs may be skipped unread.
  */
 ssize_t
 proxyproto_parse(const unsigned char *buf, size_t len,

@@ -28,9 +28,9 @@ static const char *const record_whos[] = {
 };
 
 /*
- * The line of a chunk of n bytes at p (at most RECORD_LINE_BYTES), sent by
- * who ms milliseconds into the session, into out (RECORD_LINE_MAX bytes),
- * its newline too.  Returns its length.
+ * Write the line of n bytes at p (at most RECORD_LINE_BYTES) sent by who
+ * ms into the session, newline included, in out (RECORD_LINE_MAX).
+ * Returns its length.
  */
 size_t
 record_line(char *out, uint64_t ms, enum record_who who,
@@ -76,7 +76,7 @@ record_line(char *out, uint64_t ms, enum record_who who,
 	return (len);
 }
 
-/* Say what is wrong with line; returns -1. */
+/* Say what is wrong with line.  Returns -1. */
 static int
 record_why(struct record *r, size_t line, const char *what)
 {
@@ -89,8 +89,8 @@ record_why(struct record *r, size_t line, const char *what)
 }
 
 /*
- * Read one chunk's line p (n bytes, no newline) of line number line into
- * r.  Returns -1 with r->why.
+ * Read chunk line p (n bytes, no newline), line number line, into r.
+ * Returns -1 with r->why.
  */
 static int
 record_chunk(struct record *r, const char *p, size_t n, size_t line)
@@ -185,9 +185,8 @@ record_chunk(struct record *r, const char *p, size_t n, size_t line)
 }
 
 /*
- * Read a recording's text (len bytes) into r, which it owns until
- * record_free().  Returns -1 with r->why naming the first line that is
- * wrong.
+ * Read a recording's text into r, which owns it until record_free().
+ * Returns -1 with r->why naming the first bad line.
  */
 int
 record_parse(struct record *r, const char *text, size_t len)

@@ -21,8 +21,8 @@ static const unsigned char	 rdv_magic[RDV_MAGIC_LEN] = "SCRV";
 static const unsigned char	 rdv_reply_magic[RDV_REPLY_LEN - 1] = "SCR";
 
 /*
- * Write the request for name (RDV_NAME_LEN bytes) into buf of len bytes.
- * Returns its length, or -1 if buf is too small.
+ * Write the request for name (RDV_NAME_LEN bytes) into buf.  Returns its
+ * length, or -1 if buf is too small.
  */
 ssize_t
 rdv_encode_request(unsigned char *buf, size_t len, const unsigned char *name)
@@ -37,12 +37,9 @@ rdv_encode_request(unsigned char *buf, size_t len, const unsigned char *name)
 }
 
 /*
- * Read a request from the len bytes of buf.  Returns the length of the
- * whole request as far as these bytes tell it: more than len means "read
- * up to that many and ask again" (never past the request), RDV_REQ_LEN
- * with name (RDV_NAME_LEN bytes) filled when it is whole, or -1 with *why
- * for bytes that are no request (a wrong magic, version or length is
- * refused at its first byte).
+ * Read a request from buf.  Returns its length as far as known (more than
+ * len: read up to that and call again), RDV_REQ_LEN with name filled when
+ * whole, or -1 with *why at the first bad byte.
  */
 ssize_t
 rdv_parse_request(const unsigned char *buf, size_t len, unsigned char *name,
@@ -70,7 +67,7 @@ rdv_parse_request(const unsigned char *buf, size_t len, unsigned char *name,
 	return (RDV_REQ_LEN);
 }
 
-/* Write the answer r into buf (RDV_REPLY_LEN bytes). */
+/* Write answer r into buf (RDV_REPLY_LEN bytes). */
 void
 rdv_encode_reply(unsigned char *buf, enum rdv_reply r)
 {
@@ -79,10 +76,8 @@ rdv_encode_reply(unsigned char *buf, enum rdv_reply r)
 }
 
 /*
- * Read an answer from the len bytes of buf: RDV_REPLY_LEN bytes of which
- * the last is a known letter.  Returns the answer, 0 if len is too short
- * to tell, or -1 with *why, said after the relay's name, for bytes that
- * are no answer.
+ * Read an answer from buf.  Returns it, 0 if len is too short, or -1 with
+ * *why.
  */
 int
 rdv_parse_reply(const unsigned char *buf, size_t len, const char **why)
@@ -112,7 +107,7 @@ rdv_parse_reply(const unsigned char *buf, size_t len, const char **why)
 	return (-1);
 }
 
-/* What a refusal means, for the one line a client says. */
+/* The words for refusal r. */
 const char *
 rdv_reply_text(enum rdv_reply r)
 {

@@ -1,7 +1,6 @@
 /*
- * The room's codec (--room): bytes framed into lines, commands recognised
- * and names validated.  Pure functions over bytes, no I/O: the server in
- * broker.c and the fuzz target share them.
+ * The room's codec (--room): lines framed, commands recognised, names
+ * checked; pure functions shared by broker.c and the fuzz target.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -13,14 +12,10 @@
 #include "codec.h"
 
 /*
- * Frame len bytes from p into lines and call cb with each complete one,
- * without its newline (nor a CR before it).  A line longer than
- * ROOM_LINE_MAX is cut there: its first ROOM_LINE_MAX bytes are handed on
- * as the line, and the rest of it, up to and including its newline, is
- * dropped (rf->dropped counts such lines for the caller to tell), so that
- * a line's tail is never taken for a line of its own.  What is left of a
- * line stays in rf for the next call.  Returns the first non-zero value
- * cb returns (what follows that line is dropped), else 0.
+ * Call cb with each whole line in len bytes at p, without CR LF.  A line
+ * is cut at ROOM_LINE_MAX, the rest to its newline dropped and counted in
+ * rf->dropped; a partial line waits in rf.  Returns cb's first non-zero
+ * return (the rest is dropped), else 0.
  */
 int
 roomproto_frame(struct room_framer *rf, const unsigned char *p, size_t len,
@@ -72,9 +67,8 @@ roomproto_frame(struct room_framer *rf, const unsigned char *p, size_t len,
 }
 
 /*
- * Hand what rf holds to cb as a line, even without its newline (the
- * speaker is gone), and empty rf.  Returns what cb returns, or 0 when rf
- * held nothing.
+ * Hand what rf holds to cb as a line (the speaker is gone) and empty rf.
+ * Returns cb's return, or 0 if rf was empty.
  */
 int
 roomproto_flush(struct room_framer *rf, room_line_cb *cb, void *arg)
@@ -87,7 +81,7 @@ roomproto_flush(struct room_framer *rf, room_line_cb *cb, void *arg)
 	return (cb(rf->line, len, arg));
 }
 
-/* Is name (len bytes) one a member may take: 1-20 of [A-Za-z0-9_-]? */
+/* Is name 1-20 of [A-Za-z0-9_-]? */
 int
 roomproto_name_valid(const unsigned char *name, size_t len)
 {
@@ -106,10 +100,8 @@ roomproto_name_valid(const unsigned char *name, size_t len)
 }
 
 /*
- * Is name (len bytes) one of the server's own: "announce" and "server",
- * the names its announcements and the operator's lines go by, or "user"
- * and digits, the form of the ids it gives?  Any case: "<Server>" would
- * fool a reader as well.
+ * Is name, in any case, the server's own ("announce", "server", or "user"
+ * and digits, as its ids)?
  */
 int
 roomproto_name_reserved(const unsigned char *name, size_t len)
@@ -143,12 +135,9 @@ static const struct {
 };
 
 /*
- * What a client's line (len bytes, no newline) asks for.  A command is
- * its first word, exactly, followed by nothing or by spaces and its
- * argument: the rest of the line without the spaces around it, in *arg
- * and *arglen (empty when there is none).  ":q" alone leaves the room.
- * Anything else, also a line starting with an unknown "/word", is text
- * to relay unchanged.
+ * What a client's line asks for: a command word alone or with its trimmed
+ * argument in *arg and *arglen; ":q" leaves.  Anything else, an unknown
+ * "/word" too, is text to relay.
  */
 enum room_cmd
 roomproto_parse(const unsigned char *line, size_t len,

@@ -1,8 +1,7 @@
 /*
- * Scripts of a session (--expect, --send, --script): their steps read
- * from the command line or a file, patterns compiled, a text's escapes
- * and a match's groups made into the bytes sent.  Pure: the pump's
- * expect.c runs them.
+ * Session scripts (--expect, --send, --script): steps read, patterns
+ * compiled, texts' escapes and match groups made into bytes.  Pure; the
+ * pump's expect.c runs them.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -32,7 +31,7 @@ static const struct {
 	[SCRIPT_INTERACT] = { "interact", 0 },
 };
 
-/* Say what is wrong with the step of line (0: the command line's). */
+/* Say what is wrong with the step of line (0: the command line). */
 static int
 script_why(struct script *sc, size_t line, const char *what, const char *arg)
 {
@@ -61,9 +60,8 @@ script_why(struct script *sc, size_t line, const char *what, const char *arg)
 }
 
 /*
- * A time of a sleep or a timeout: seconds, a fraction allowed ("1.5"),
- * or with a unit, "ms", "s" or "m"; at most SCRIPT_TIME_MAX seconds.  A
- * fraction of a millisecond counts as one.  Returns -1 when it is none.
+ * A sleep or timeout: seconds, a fraction, or "ms", "s", "m", at most
+ * SCRIPT_TIME_MAX s, rounded up to 1 ms.  Returns -1 if none.
  */
 static int
 script_time(const char *s, long long *ms)
@@ -103,12 +101,9 @@ script_time(const char *s, long long *ms)
 }
 
 /*
- * The bytes a send's text stands for, into out (outlen bytes): the
- * escapes of printf(1) (\\ \a \b \e \f \n \r \t \v, \0NNN in octal,
- * \xHH), and \1 to \9, the groups of the last match (subject, the text
- * matched; m, its SCRIPT_GROUPS matches; both NULL before any, when a
- * group is empty).  Returns the length, or -1 with *why saying what is
- * wrong with the text (an escape it does not know, a text too long).
+ * The bytes send text in stands for, in out (outlen bytes): printf(1)'s
+ * escapes and \1 to \9 for the last match's groups (subject and m; NULL
+ * before any).  Returns the length, or -1 with *why.
  */
 ssize_t
 script_text(const char *in, const char *subject, const regmatch_t *m,
@@ -214,10 +209,9 @@ script_far_sum(long long a, long long b)
 }
 
 /*
- * The repetition at *pp ('*', '+', '?', "{n}", "{n,}", "{n,m}"): how
- * many copies regcomp() makes of what it repeats (*copies) and how many
- * times that may match (*times, SCRIPT_FAR: any); *pp is left on its
- * last character.  Returns NULL, or what is wrong.
+ * The repetition at *pp: *copies regcomp() makes, *times it may match
+ * (SCRIPT_FAR: any); *pp left on its last character.  Returns NULL, or
+ * what is wrong.
  */
 static const char *
 script_repeat(const char **pp, long long *copies, long long *times)
@@ -250,7 +244,7 @@ script_repeat(const char **pp, long long *copies, long long *times)
 	return (NULL);
 }
 
-/* The end of the bracket expression at p: its ']', or the string's end. */
+/* The ']' ending the bracket expression at p, or the string's end. */
 static const char *
 script_bracket(const char *p)
 {
@@ -272,8 +266,8 @@ script_bracket(const char *p)
 }
 
 /*
- * The most bytes the atom at p matches (the C locale's characters are
- * bytes): none for an anchor, any number for a back-reference.
+ * The most bytes the atom at p matches: 0 for an anchor, SCRIPT_FAR for a
+ * back-reference.
  */
 static long long
 script_atom_reach(const char *p)
@@ -287,7 +281,7 @@ script_atom_reach(const char *p)
 	return (strchr("bB<>`'", p[1]) != NULL ? 0 : 1);
 }
 
-/* The group at w's depth is closed: it is the last atom of the one around. */
+/* Close the group at w's depth: it is the last atom of the outer one. */
 static void
 script_close(struct script_weight *w)
 {
@@ -300,15 +294,10 @@ script_close(struct script_weight *w)
 }
 
 /*
- * Weigh the extended regular expression re: is it cheap enough to
- * compile, and how long can a match be?  Its cost is its atoms, each
- * group counted as often as a repetition after it may repeat it:
- * regcomp(3) makes a copy of an interval's atom for each count, some 130
- * bytes each, so "(a{255}){255}" would take memory a peer's input should
- * not decide; and adjacent repetitions ("a++"), which POSIX leaves
- * undefined, make glibc's regcomp() take gigabytes.  Returns NULL with
- * its cost in *cost and the most bytes a match spans in *reach
- * (SCRIPT_FAR: any), or what is wrong.
+ * Weigh ERE re: *cost its atoms times their repetitions, *reach the most
+ * bytes a match spans (SCRIPT_FAR: any).  regcomp(3) copies each interval
+ * and glibc blows up on "a++", so a peer's input must not decide this.
+ * Returns NULL, or what is wrong.
  */
 static const char *
 script_weigh(const char *re, long long *cost, long long *reach)
@@ -377,12 +366,9 @@ script_weigh(const char *re, long long *cost, long long *reach)
 }
 
 /*
- * Add a step to sc: word, one of a script file's ("expect", "send",
- * ...), with its argument arg (NULL for a step that takes none), from
- * line of a file (0: the command line), and from sc->from.  A pattern's
- * cost is weighed, alone and with the script's (script_compile() compiles
- * it), a text checked, a time read.  Returns -1 with sc->why saying what
- * is wrong.
+ * Add step word with arg (NULL: none) from line (0: the command line) and
+ * sc->from to sc; patterns weighed, texts checked, times read.  Returns -1
+ * with sc->why.
  */
 int
 script_add(struct script *sc, const char *word, const char *arg, size_t line)
@@ -455,10 +441,8 @@ script_add(struct script *sc, const char *word, const char *arg, size_t line)
 }
 
 /*
- * Compile the patterns of sc's expects (POSIX extended, lines as lines:
- * REG_NEWLINE): once the command line is known to be sound, so that one
- * refused costs no compiling.  Returns -1 with sc->why saying what is
- * wrong, sc->from naming what the step came from.
+ * Compile sc's patterns (ERE, REG_NEWLINE), once the command line is
+ * sound.  Returns -1 with sc->why, sc->from naming the source.
  */
 __startup int
 script_compile(struct script *sc)
@@ -488,10 +472,8 @@ script_compile(struct script *sc)
 
 /*
  * Read a script file's text (len bytes, not NUL-terminated) into sc: a
- * step a line, its word then its argument, the rest of the line after
- * the blanks that follow the word; blank lines and lines whose first
- * non-blank is '#' are none; a CR before a line's LF is not its.
- * Returns -1 with sc->why naming the line.
+ * step a line, word then argument; blank and '#' lines skipped, CR before
+ * LF dropped.  Returns -1 with sc->why naming the line.
  */
 int
 script_parse(struct script *sc, const char *text, size_t len)

@@ -1,9 +1,7 @@
 /*
- * The codes of --secret, as people read and type them: drawn at random in
- * Crockford's base 32 (no I, L, O or U to mistake), in groups of four
- * between dashes, with a check that tells a typing slip from a code that
- * is simply another.  Pure functions, shared with the fuzz target; what
- * a code becomes (the key) is src/io/tlssecret.c's.
+ * --secret's codes: Crockford's base 32 in dashed groups of four, with a
+ * check that tells a slip from another code.  Pure, shared with the fuzz
+ * target; the key is src/io/tlssecret.c's.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -27,7 +25,7 @@ static const char	 secret_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
  */
 #define SECRET_CHECK_MOD	1021
 
-/* The value of c as a symbol of a code, or -1; as typed, any case. */
+/* The value of c (any case) as a code symbol, or -1. */
 static int
 secret_value(int c)
 {
@@ -56,11 +54,8 @@ secret_check(const int *v, size_t n)
 }
 
 /*
- * A new code, as it is shown: SECRET_SYMBOLS random symbols and the check,
- * in groups of four, into out (SECRET_TEXT_MAX bytes).  The few (about
- * one in 150) that secretcode_bits() puts under SECRET_STRONG_BITS, for a
- * walk or a repeat in them, are drawn again: every drawn code is taken
- * where a strong one is needed.
+ * Draw a new code, in groups, into out (SECRET_TEXT_MAX bytes); weak ones
+ * (under SECRET_STRONG_BITS) are redrawn, so every drawn code is strong.
  */
 void
 secretcode_draw(char *out)
@@ -91,15 +86,9 @@ secretcode_draw(char *out)
 }
 
 /*
- * Read text, a code as typed.  Text of the symbols (any case), either
- * run together or in groups of three to five between dashes or spaces
- * (a group with a slip in it is one more or one less), and
- * SECRET_LOOKS_MIN to SECRET_LOOKS_MAX symbols in all, is taken for a
- * drawn code: its symbols, upper case and without separators, go into
- * norm (SECRET_TEXT_MAX bytes) and 0 is returned; or it fails its check
- * or its length, and -1 is returned: a slip, to be said before anything
- * is sent.  Any other text ("correct horse battery staple") is a code of
- * the user's own choosing, returned as 1, norm untouched.
+ * Read a typed code.  Returns 0 with its normalised symbols in norm
+ * (SECRET_TEXT_MAX) for a drawn code, -1 for one that fails its check or
+ * length (a slip), 1 for a code of the user's own, norm untouched.
  */
 int
 secretcode_parse(const char *text, char *norm)
@@ -143,7 +132,7 @@ secretcode_parse(const char *text, char *norm)
 	return (rv);
 }
 
-/* Tenths of a bit a character of a pool of n symbols is worth. */
+/* Tenths of a bit one of n symbols is worth. */
 static int
 secret_pool_bits10(int n)
 {
@@ -160,7 +149,7 @@ secret_pool_bits10(int n)
 	return (0);
 }
 
-/* Ten times log2(n), n > 0, rounded down (and a little under between). */
+/* 10 * log2(n), n > 0, rounded down (a little under between powers). */
 static int
 secret_log2_10(size_t n)
 {
@@ -203,7 +192,7 @@ static const char *const secret_words[] = {
 /* What a guesser tries for a letter: the digits and signs that look it. */
 static const char	 secret_leet[] = "4a@a3e1i!i1l0o5s$s7t";
 
-/* A piece of len characters from i, worth bits10: is the reading cheaper? */
+/* Take a piece of len characters from i worth bits10 if cheaper. */
 static void
 secret_piece(struct secret_guess *g, size_t i, size_t len, int bits10)
 {
@@ -211,10 +200,7 @@ secret_piece(struct secret_guess *g, size_t i, size_t len, int bits10)
 		g->cost[i + len] = g->cost[i] + bits10;
 }
 
-/*
- * Pieces from i that repeat what came d characters before (a run of one
- * symbol, a word typed twice): which d, and how long, three or more.
- */
+/* Pieces from i repeating what came d before, three or more long. */
 static void
 secret_copies(struct secret_guess *g, size_t i)
 {
@@ -233,7 +219,7 @@ secret_copies(struct secret_guess *g, size_t i)
 	}
 }
 
-/* Walks from i of three or more: which walk, which way, how long. */
+/* Walks from i of three or more. */
 static void
 secret_walk(struct secret_guess *g, size_t i)
 {
@@ -264,7 +250,7 @@ secret_walk(struct secret_guess *g, size_t i)
 	}
 }
 
-/* Whether c, as typed, is the letter w (any case, or a look-alike). */
+/* Is c letter w, in any case or a look-alike? */
 static int
 secret_letter(int c, int w, int *leet)
 {
@@ -280,9 +266,8 @@ secret_letter(int c, int w, int *leet)
 }
 
 /*
- * Words from i: a common one (its rank, a bit more for capitals or
- * look-alikes), or any run of letters in lower case or capitalised, worth
- * a pick from 65,536 words.
+ * Words from i: a common one by rank, or any lower-case or capitalised
+ * run, worth a pick from 65,536.
  */
 static void
 secret_word(struct secret_guess *g, size_t i)
@@ -309,11 +294,7 @@ secret_word(struct secret_guess *g, size_t i)
 		secret_piece(g, i, len, 160);
 }
 
-/*
- * Tenths of a bit each character of s is worth on its own: a letter or
- * digit as one of the classes s uses (lower case, upper case, digits), a
- * separator (space, '-', '_', '.', ',') none, any other symbol five bits.
- */
+/* Tenths of a bit each character of s is worth alone. */
 static void
 secret_chars(const unsigned char *s, size_t n, int *bits10)
 {
@@ -335,12 +316,9 @@ secret_chars(const unsigned char *s, size_t n, int *bits10)
 }
 
 /*
- * About how many bits a guesser must try to find text, a code, at most:
- * the cheapest reading of its first SECRET_MEASURED characters as
- * characters on their own and the patterns guessers try first (repeats,
- * walks along the alphabet, the digits and the keyboard's rows, common
- * passwords, words).  A drawn code is measured as any other: its check
- * says nothing of its strength.
+ * About how many bits a guesser must try to find text: the cheapest
+ * reading of its first SECRET_MEASURED characters, by characters and by
+ * common patterns.  A drawn code is measured as any other.
  */
 int
 secretcode_bits(const char *text)

@@ -1,15 +1,8 @@
 /*
- * SOCKS4, SOCKS4a and SOCKS5 (RFC 1928, RFC 1929) as pure functions over
- * bytes: the messages the proxy client sends and the server answers are
- * built here, and the ones they receive are parsed here.  Nothing here
- * reads, writes or resolves; src/net/proxy.c, src/modes/proxyd.c and the fuzz
- * targets share it.
- *
- * Every parser returns the length of the whole message as far as the
- * bytes given tell it: when that is more than len the caller reads up to
- * that many and asks again; when it is len or less the message is
- * complete and the outputs are filled.  A malformed message returns -1
- * with *errstr set.
+ * SOCKS4, SOCKS4a and SOCKS5 (RFC 1928, 1929) as pure functions, for
+ * src/net/proxy.c, src/modes/proxyd.c and the fuzz targets.  Parsers
+ * return the message's length as far as known (more than len: read up to
+ * that and call again; outputs filled once complete), or -1 with *errstr.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -40,7 +33,7 @@ socks4_strerror(int e)
 	}
 }
 
-/* The reply codes of RFC 1928, section 6. */
+/* The reply codes of RFC 1928, section 6, in words. */
 const char *
 socks5_strerror(int e)
 {
@@ -60,10 +53,9 @@ socks5_strerror(int e)
 }
 
 /*
- * A SOCKS4 CONNECT to port, as user (NULL: none).  With addr (4 bytes, in
- * network order) the destination is that IPv4 address; without, it is the
- * name, which a SOCKS4a proxy resolves.  Returns the length written to
- * buf, or -1 with *errstr set.
+ * A SOCKS4 CONNECT to port as user (NULL: none), to addr (4 bytes, network
+ * order), or without it to name (SOCKS4a).  Returns the length, or -1 with
+ * *errstr.
  */
 ssize_t
 socks4_encode_connect(unsigned char *buf, size_t size,
@@ -104,7 +96,7 @@ socks4_encode_connect(unsigned char *buf, size_t size,
 	return (len);
 }
 
-/* A SOCKS4 reply: its code (SOCKS4_GRANTED or a refusal) in *code. */
+/* A SOCKS4 reply, its code in *code. */
 ssize_t
 socks4_parse_reply(const unsigned char *p, size_t len, int *code)
 {
@@ -115,8 +107,8 @@ socks4_parse_reply(const unsigned char *p, size_t len, int *code)
 }
 
 /*
- * RFC 1928's method selection: no authentication, and with userpass
- * username and password too.  Returns the length written to buf.
+ * RFC 1928's method selection: none, and username/password if userpass.
+ * Returns the length.
  */
 ssize_t
 socks5_encode_methods(unsigned char *buf, size_t size, int userpass)
@@ -130,7 +122,7 @@ socks5_encode_methods(unsigned char *buf, size_t size, int userpass)
 	return (2 + buf[1]);
 }
 
-/* The method the server chose, in *method. */
+/* The server's chosen method, in *method. */
 ssize_t
 socks5_parse_method(const unsigned char *p, size_t len, int *method,
     const char **errstr)
@@ -168,7 +160,7 @@ socks5_encode_userpass(unsigned char *buf, size_t size, const char *user,
 	return (3 + ulen + plen);
 }
 
-/* RFC 1929's reply: *status is 0 when the credentials were accepted. */
+/* RFC 1929's reply: *status 0 when accepted. */
 ssize_t
 socks5_parse_userpass_reply(const unsigned char *p, size_t len, int *status)
 {
@@ -178,10 +170,7 @@ socks5_parse_userpass_reply(const unsigned char *p, size_t len, int *status)
 	return (2);
 }
 
-/*
- * A CONNECT request to host (an IPv4 or IPv6 address in text, or a name
- * the proxy resolves) and port.
- */
+/* A CONNECT to host (an address, or a name the proxy resolves) and port. */
 ssize_t
 socks5_encode_connect(unsigned char *buf, size_t size, const char *host,
     uint16_t port, const char **errstr)
@@ -220,8 +209,8 @@ socks5_encode_connect(unsigned char *buf, size_t size, const char *host,
 }
 
 /*
- * The length of a SOCKS5 address of type atyp whose first byte is at p
- * (when len > 0), or 0 for an unknown type.
+ * The length of a SOCKS5 address of type atyp at p, or 0 for an unknown
+ * type.
  */
 static size_t
 socks5_addr_len(int atyp, const unsigned char *p, size_t len, size_t *need)
@@ -241,11 +230,7 @@ socks5_addr_len(int atyp, const unsigned char *p, size_t len, size_t *need)
 	}
 }
 
-/*
- * The server's reply to CONNECT: its code in *rep.  A refusal is complete
- * after 4 bytes (what follows it is not read); a success takes the bound
- * address and port too.
- */
+/* The reply to CONNECT, its code in *rep; a refusal is whole after 4 bytes. */
 ssize_t
 socks5_parse_reply(const unsigned char *p, size_t len, int *rep,
     const char **errstr)
@@ -271,10 +256,7 @@ socks5_parse_reply(const unsigned char *p, size_t len, int *rep,
 	return (4 + alen + 2);
 }
 
-/*
- * A reply with code rep and the bound address ss (NULL or not an IP
- * address: 0.0.0.0 port 0).
- */
+/* A reply rep with bound address ss (NULL or non-IP: 0.0.0.0:0). */
 ssize_t
 socks5_encode_reply(unsigned char *buf, size_t size, int rep,
     const struct sockaddr_storage *ss)
@@ -304,10 +286,7 @@ socks5_encode_reply(unsigned char *buf, size_t size, int rep,
 	return (4 + 4 + 2);
 }
 
-/*
- * A client's method selection: *offered says whether it offers method
- * want.
- */
+/* A client's method selection: *offered if it offers want. */
 ssize_t
 socks5_parse_methods(const unsigned char *p, size_t len, int want,
     int *offered, const char **errstr)
@@ -327,10 +306,7 @@ socks5_parse_methods(const unsigned char *p, size_t len, int want,
 	return (n);
 }
 
-/*
- * RFC 1929's request: the user and password are not NUL-terminated; they
- * point into p.
- */
+/* RFC 1929's request; user and password point into p, not NUL-terminated. */
 ssize_t
 socks5_parse_userpass(const unsigned char *p, size_t len,
     struct socks_userpass *up, const char **errstr)
@@ -357,10 +333,8 @@ socks5_parse_userpass(const unsigned char *p, size_t len,
 }
 
 /*
- * A client's request.  Only CONNECT is served.  A request that must be
- * refused returns -1 with *errstr and r->rep, the code to refuse it with
- * (-1: say nothing, it is not SOCKS5).  The host is text: an address, or
- * a name without NUL bytes.
+ * A client's request; only CONNECT is served.  -1 with *errstr and r->rep,
+ * the refusal code (-1: not SOCKS5, say nothing).  The host is text.
  */
 ssize_t
 socks5_parse_request(const unsigned char *p, size_t len,

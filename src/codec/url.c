@@ -1,7 +1,6 @@
 /*
- * A proxy given as a URL (-x socks5://user:pass@host:port): its type,
- * its credentials and its address, parsed from the bytes alone and built
- * again from them.  Pure functions, shared with the fuzz target.
+ * A proxy URL (-x socks5://user:pass@host:port) parsed and rebuilt: pure
+ * functions, shared with the fuzz target.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -27,7 +26,7 @@ static const struct {
 	{ "https",	PROXY_HTTP,	1 },
 };
 
-/* The scheme of protocol proto, as a URL names it. */
+/* The URL scheme of protocol proto. */
 const char *
 url_proxy_scheme(int proto)
 {
@@ -40,7 +39,7 @@ url_proxy_scheme(int proto)
 	return ("?");
 }
 
-/* Does s (len bytes) start as a URL does, with a scheme and "://"? */
+/* Does s (len bytes) start with a scheme and "://"? */
 int
 url_proxy_is(const char *s, size_t len)
 {
@@ -53,9 +52,8 @@ url_proxy_is(const char *s, size_t len)
 
 
 /*
- * Copy len bytes of s into out (size outlen) with %XX decoded, and a NUL
- * after them.  A NUL, a bad escape, or a result too long is an error:
- * returns -1.
+ * Copy len bytes of s to out (outlen bytes), %XX decoded, NUL-terminated.
+ * Returns -1 on a NUL, a bad escape or no room.
  */
 int
 url_decode(const char *s, size_t len, char *out, size_t outlen)
@@ -82,9 +80,8 @@ url_decode(const char *s, size_t len, char *out, size_t outlen)
 }
 
 /*
- * The host and port of a proxy URL, from host to end: an IPv6 address in
- * brackets, given without them, and the port (empty when absent: the
- * protocol's own), into u.  Returns NULL, or what is wrong.
+ * Read host[:port] from host to end into u, brackets dropped, port empty
+ * if absent.  Returns NULL, or what is wrong.
  */
 static const char *
 url_proxy_host(const char *host, const char *end, struct proxy_url *u)
@@ -127,12 +124,9 @@ url_proxy_host(const char *host, const char *end, struct proxy_url *u)
 }
 
 /*
- * Parse the len bytes of s, scheme://[user[:password]@]host[:port][/],
- * into u: the scheme (socks4, socks4a, socks5, socks5h, http or https,
- * in any case) as a PROXY_* protocol (https: HTTP, and u->tls), the
- * credentials with %XX escapes decoded, the host and the port
- * (url_proxy_host()).  Returns 0, or -1 with *errstr saying what is
- * wrong.
+ * Parse scheme://[user[:password]@]host[:port][/] (len bytes) into u:
+ * scheme (any case) as PROXY_* (https: HTTP and u->tls), credentials
+ * decoded, host and port.  Returns 0, or -1 with *errstr.
  */
 int
 url_proxy_parse(const char *s, size_t len, struct proxy_url *u,

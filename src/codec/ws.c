@@ -1,10 +1,7 @@
 /*
- * The WebSocket protocol (RFC 6455) as pure functions over bytes: frame
- * headers, masking, UTF-8 checking, close payloads, and the HTTP/1.1
- * upgrade of both sides with its accept key (SHA-1, from digest.c, so
- * that ws:// never needs libcrypto).  Nothing here reads, writes or
- * touches the loop: src/ws/wsconn.c and its neighbours (wsread.c,
- * wszip.c, wshs.c) drive it, and tests/fuzz/ws.c feeds it.
+ * The WebSocket protocol (RFC 6455) as pure functions: frames, masking,
+ * UTF-8, close payloads, and the HTTP upgrade of both sides.  src/ws/
+ * drives it; tests/fuzz/ws.c feeds it.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -22,9 +19,8 @@
 #define WS_GUID		"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 /*
- * The Sec-WebSocket-Accept value for a client's Sec-WebSocket-Key, in out
- * (WS_ACCEPT_LEN + 1 bytes).  Returns 0, or -1 when the key is too long
- * to be one.
+ * The Sec-WebSocket-Accept for key, in out (WS_ACCEPT_LEN + 1).  Returns
+ * 0, or -1 if key is too long.
  */
 static int
 ws_accept_key(const char *key, char *out)
@@ -41,7 +37,7 @@ ws_accept_key(const char *key, char *out)
 	return (0);
 }
 
-/* A new Sec-WebSocket-Key from 16 random bytes, in out (WS_KEY_LEN + 1). */
+/* A Sec-WebSocket-Key from 16 random bytes, in out (WS_KEY_LEN + 1). */
 void
 ws_make_key(const unsigned char *nonce, char *out)
 {
@@ -49,13 +45,9 @@ ws_make_key(const unsigned char *nonce, char *out)
 }
 
 /*
- * Parse the frame header at p (n bytes) into f.  A server's peer must mask
- * its frames and a client's must not (WS_PARSE_SERVER in flags says which
- * side we are); RSV1 marks the first frame of a compressed message, and
- * is allowed there only when permessage-deflate was agreed
- * (WS_PARSE_RSV1).  Returns the header's length; more than n means "read
- * up to that many and ask again"; -1 is a protocol error, with the close
- * code to answer it with in *code and the reason in *errstr.
+ * Parse the frame header at p into f; WS_PARSE_SERVER: the peer must mask,
+ * WS_PARSE_RSV1: deflate agreed.  Returns its length (more than n: read up
+ * to that and call again), or -1 with the close code in *code and *errstr.
  */
 ssize_t
 ws_frame_parse(const unsigned char *p, size_t n, int flags,
@@ -133,8 +125,8 @@ ws_frame_parse(const unsigned char *p, size_t n, int flags,
 }
 
 /*
- * A frame header in out (WS_HDR_MAX bytes): fin, opcode, a payload of len
- * bytes, masked with key when key is not NULL.  Returns its length.
+ * A frame header in out (WS_HDR_MAX bytes), masked with key unless NULL.
+ * Returns its length.
  */
 size_t
 ws_frame_encode(unsigned char *out, int fin, int opcode, uint64_t len,
@@ -165,11 +157,7 @@ ws_frame_encode(unsigned char *out, int fin, int opcode, uint64_t len,
 	return (i);
 }
 
-/*
- * XOR n bytes at p with the masking key, starting off bytes into the
- * payload (the key repeats every four).  A word at a time: the key is
- * rotated to the starting offset once, then applied eight bytes per step.
- */
+/* XOR n bytes at p with key, off bytes into the payload. */
 void
 ws_mask(unsigned char *p, size_t n, const unsigned char *key, uint64_t off)
 {
@@ -199,9 +187,8 @@ ws_mask(unsigned char *p, size_t n, const unsigned char *key, uint64_t off)
 }
 
 /*
- * Check n bytes at p as UTF-8, carrying a sequence cut between calls in
- * *state (0 at the start of a message).  Returns 0, or -1 at the first
- * invalid byte.  A message ends valid only with *state back at 0.
+ * Check n bytes as UTF-8, a cut sequence carried in *state (0 at a
+ * message's start; valid at its end only if 0).  Returns 0, or -1.
  */
 int
 ws_utf8(int *state, const unsigned char *p, size_t n)
@@ -214,7 +201,7 @@ ws_utf8(int *state, const unsigned char *p, size_t n)
 	return (-1);
 }
 
-/* Is code one a peer may send in a close frame (RFC 6455, 7.4)? */
+/* May a peer send code in a close frame (RFC 6455, 7.4)? */
 static int
 ws_close_code_valid(int code)
 {
@@ -229,9 +216,8 @@ ws_close_code_valid(int code)
 }
 
 /*
- * A close frame's payload in out (WS_CTRL_MAX bytes): code (0: none, an
- * empty payload) and as much of reason as fits, cut at a character.
- * Returns its length.
+ * A close payload in out (WS_CTRL_MAX bytes): code (0: empty) and what
+ * fits of reason, cut at a character.  Returns its length.
  */
 size_t
 ws_close_encode(unsigned char *out, int code, const char *reason)
@@ -254,11 +240,9 @@ ws_close_encode(unsigned char *out, int code, const char *reason)
 }
 
 /*
- * Parse a close frame's payload: *code (WS_CLOSE_NO_STATUS when empty)
- * and its reason, UTF-8 (*reason, *reasonlen: the bytes in p, which a
- * message quotes only escaped).  Returns 0, or -1 with the close code to
- * answer with in *answer (1002 for a bad length or code, 1007 for a
- * reason not UTF-8).
+ * Parse a close payload into *code (WS_CLOSE_NO_STATUS if empty) and its
+ * UTF-8 reason (pointing into p; quote it escaped).  Returns 0, or -1 with
+ * the close code to answer in *answer.
  */
 int
 ws_close_parse(const unsigned char *p, size_t n, int *code,
@@ -292,9 +276,8 @@ ws_close_parse(const unsigned char *p, size_t n, int *code,
 }
 
 /*
- * The first of the client's offered subprotocols (a comma-separated list)
- * that ours (another) also has, copied to out (of size outsz), or an
- * empty string.
+ * The first offered subprotocol that ours also lists, in out (outsz
+ * bytes), or "".
  */
 void
 ws_choose_protocol(const char *offered, const char *ours, char *out,
@@ -319,9 +302,8 @@ ws_choose_protocol(const char *offered, const char *ours, char *out,
 }
 
 /*
- * A client's offer of subprotocols (ours, NULL for none) with
- * WS_PROTO_BINARY last unless it is there, in out (of size outsz).
- * Returns 0, or -1 when it does not fit.
+ * ours (NULL: none) with WS_PROTO_BINARY last unless there, in out.
+ * Returns 0, or -1 if it does not fit.
  */
 int
 ws_offer_binary(const char *ours, char *out, size_t outsz)
@@ -337,11 +319,8 @@ ws_offer_binary(const char *ours, char *out, size_t outsz)
 }
 
 /*
- * Append the path p to out (of size outsz, holding used bytes), with
- * every byte a request line cannot hold as it is (a control, a space,
- * DEL, and any byte past ASCII) as %XX, as curl does: a path cannot end
- * the line early or add a header.  Returns the new length, or -1 when it
- * does not fit.
+ * Append path p to out, controls, spaces and non-ASCII as %XX, as curl
+ * does, so it cannot end the line.  Returns the new length, or -1.
  */
 static ssize_t
 ws_put_path(char *out, size_t outsz, size_t used, const char *p)
@@ -368,10 +347,9 @@ ws_put_path(char *out, size_t outsz, size_t used, const char *p)
 }
 
 /*
- * The header line "Authorization: Basic ..." for a URL's user
- * information, the len bytes at ui ("user:password", %XX escapes
- * decoded), in out (of size outsz).  Returns 0, or -1 when an escape is
- * bad, decodes to a control character, or the line does not fit.
+ * "Authorization: Basic ..." for URL user information ui (len bytes, %XX
+ * decoded), in out.  Returns 0, or -1 for a bad escape, a control, or no
+ * room.
  */
 int
 ws_basic_auth(const char *ui, size_t len, char *out, size_t outsz)
@@ -399,9 +377,7 @@ bad:
 }
 
 /*
- * A client's upgrade request in out (of size outsz): GET path on host,
- * with key and, where not NULL, origin, the subprotocols offered and
- * extra header lines ("Name: value").  Returns its length, or -1 with
+ * A client's upgrade request for r in out.  Returns its length, or -1 with
  * *errstr when it does not fit or a header has a line break.
  */
 ssize_t
@@ -438,11 +414,8 @@ ws_encode_request(char *out, size_t outsz, const struct ws_req *r,
 }
 
 /*
- * Parse a client's upgrade request, the head h: the path, key and
- * subprotocols offered go to r (copies).  Returns 0, or -1 with the HTTP
- * status to refuse it with in *status (400, 414; 404 never: any path is
- * served; 405 for another method, 426 for another version) and the
- * reason in *errstr.
+ * Parse the upgrade request head h into r (copies).  Returns 0, or -1 with
+ * the HTTP status in *status (400, 414, 405, 426) and *errstr.
  */
 int
 ws_parse_request(const char *h, struct ws_req *r, int *status,
@@ -501,11 +474,8 @@ ws_parse_request(const char *h, struct ws_req *r, int *status,
 }
 
 /*
- * The server's 101 answer in out (of size outsz) for key, with the chosen
- * subprotocol when protocol is not empty, the extensions accepted when
- * ext is not empty, and the nheaders lines of headers ("Name: value",
- * one line each, as the option parser made sure).  Returns its length,
- * or -1.
+ * The 101 answer for key in out, with protocol and ext when not empty and
+ * nheaders extra lines.  Returns its length, or -1.
  */
 ssize_t
 ws_encode_accept(char *out, size_t outsz, const char *key,
@@ -537,9 +507,8 @@ ws_encode_accept(char *out, size_t outsz, const char *key,
 }
 
 /*
- * Is h, a server's answer to an upgrade, what a web server serves (a page,
- * a redirection, nothing at that path) rather than an upgrade or the
- * refusal of one (credentials wanted, a limit, a server unavailable)?
+ * Is answer h a web page (a page, a redirect, a 404) rather than an
+ * upgrade or its refusal?
  */
 int
 ws_answer_page(const char *h)
@@ -550,11 +519,9 @@ ws_answer_page(const char *h)
 }
 
 /*
- * Check a server's answer, the head h, to a request with key offering
- * protocols (NULL: none): 101, the upgrade, the right accept key, a
- * subprotocol only if one was offered.  The one chosen is copied to
- * protocol (of size protosz; empty for none).  Returns 0, or -1 with
- * *errstr.
+ * Check the answer h to a request with key offering protocols (NULL:
+ * none); the chosen one in protocol (protosz; "" if none).  Returns 0, or
+ * -1 with *errstr.
  */
 int
 ws_check_accept(const char *h, const char *key, const char *protocols,
@@ -608,7 +575,7 @@ ws_check_accept(const char *h, const char *key, const char *protocols,
 	return (0);
 }
 
-/* s without the spaces and tabs around it (cut in place). */
+/* s trimmed of spaces and tabs, in place. */
 static char *
 ws_trim(char *s)
 {
@@ -621,7 +588,7 @@ ws_trim(char *s)
 	return (s);
 }
 
-/* A window size as RFC 7692 writes it: 8 to 15, no leading zero. */
+/* A window size as RFC 7692 writes it: 8 to 15, or -1. */
 static int
 ws_pmd_bits(const char *v)
 {
@@ -633,12 +600,10 @@ ws_pmd_bits(const char *v)
 }
 
 /*
- * Parse one element of a Sec-WebSocket-Extensions list, the len bytes at
- * s (an extension's name, then its parameters after ';'), into p.
- * Returns 1 when it is permessage-deflate with parameters RFC 7692
- * allows, each at most once; 0 when it is another extension; -1 when
- * its parameters are bad.  client_max_window_bits without a value is -1
- * in p->client_bits.
+ * Parse one Sec-WebSocket-Extensions element (len bytes at s) into p.
+ * Returns 1 for a valid permessage-deflate, 0 for another extension, -1
+ * for bad parameters.  A bare client_max_window_bits is -1 in
+ * p->client_bits.
  */
 static int
 ws_pmd_parse(const char *s, size_t len, struct ws_pmd *p)
@@ -693,16 +658,10 @@ ws_pmd_parse(const char *s, size_t len, struct ws_pmd *p)
 }
 
 /*
- * A server's choice among a client's offers, the Sec-WebSocket-Extensions
- * value ext: the first permessage-deflate offer it can honour goes to p,
- * and its answer to answer (of size anssz).  An offer that asks the
- * server for a window of 256 bytes is passed over: zlib's smallest raw
- * window is 512.  With fresh, the answer has each side start every
- * message afresh, whatever was offered, so that neither keeps a window
- * between messages: RFC 7692 lets a server answer
- * server_no_context_takeover and client_no_context_takeover unasked
- * (7.1.1.1, 7.1.1.2), and a client must honour both.  Returns 1, or 0
- * with an empty answer when none fits.
+ * A server's choice of the client's permessage-deflate offers in ext, into
+ * p and answer (anssz bytes); a 256-byte window is passed over (zlib's
+ * least is 512).  fresh adds both no_context_takeover, as RFC 7692 allows
+ * unasked.  Returns 1, or 0 with an empty answer.
  */
 int
 ws_pmd_choose(const char *ext, int fresh, struct ws_pmd *p, char *answer,
@@ -740,9 +699,8 @@ ws_pmd_choose(const char *ext, int fresh, struct ws_pmd *p, char *answer,
 }
 
 /*
- * Check a server's Sec-WebSocket-Extensions answer ext to our offer
- * (WS_PMD_OFFER): one permessage-deflate element, its parameters into
- * p.  Returns 0, or -1 with *errstr.
+ * Check the server's answer ext to WS_PMD_OFFER, its parameters into p.
+ * Returns 0, or -1 with *errstr.
  */
 int
 ws_pmd_answer(const char *ext, struct ws_pmd *p, const char **errstr)

@@ -1,9 +1,7 @@
 /*
- * What a WebSocket server says over plain HTTP, as pure functions: which
- * first bytes are an HTTP request, a target made a file's path below a
- * directory (or refused), the Content-Type of a file, a request header
- * made a CGI variable, and the record headers of --ws-framed ("T 12",
- * "B 4096").  The head itself is read with httphead.c.
+ * What a WebSocket server says over plain HTTP: request sniffing, safe
+ * file paths, Content-Types, CGI variables, and --ws-framed's record
+ * headers.  Pure functions; the head is read with httphead.c.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -27,8 +25,8 @@ static const char *const wsh_methods[] = {
 #define WSH_NMETHODS	(sizeof(wsh_methods) / sizeof(wsh_methods[0]))
 
 /*
- * Are the n first bytes at b an HTTP request's?  Returns 1 (they start
- * with a method and a space), 0 (they cannot), -1 (too few to say).
+ * Do the first n bytes at b start an HTTP request?  Returns 1, 0, or -1
+ * when too few to say.
  */
 int
 wsh_sniff(const char *b, size_t n)
@@ -48,8 +46,8 @@ wsh_sniff(const char *b, size_t n)
 }
 
 /*
- * The path of target (before any '?'), %XX decoded once, into out (of
- * size outsz).  Returns 0, or -1 on a bad escape, a NUL, or no room.
+ * The path of target before '?', %XX decoded once, in out.  Returns 0, or
+ * -1 for a bad escape, a NUL or no room.
  */
 int
 wsh_decode_path(const char *target, char *out, size_t outsz)
@@ -58,19 +56,11 @@ wsh_decode_path(const char *target, char *out, size_t outsz)
 }
 
 /*
- * The file target names below a served directory, as a path relative to
- * it, into out (of size outsz): "/" and a path ending in '/' name their
- * index.html.  A decoded path with a segment whose name begins with a
- * dot (".env", ".git", and "." and ".." too; after a slash or a
- * backslash) is a hidden file's, answered as absent (WSH_PATH_HIDDEN)
- * unless dotfiles asks for them, before any other check: whatever else
- * is wrong with the path, a request learns nothing about such files.
- * Refused (-1): a target that is not a path from the root, a bad
- * escape, and a decoded path with a segment "." or "..", an empty
- * segment, a backslash, a '%' (a second encoding, never decoded) or a
- * control character.  The directory's own
- * resolution still refuses symbolic links and escapes; this keeps a
- * request from even asking.  Returns 0 when the path may be opened.
+ * The file target names, relative to the served directory, in out ('/'
+ * ending: index.html).  A dot segment is a hidden file's (WSH_PATH_HIDDEN,
+ * as absent) unless dotfiles, before any other check.  Returns 0 when the
+ * path may be opened, -1 for a path not from the root, a bad escape, a "."
+ * or ".." or empty segment, a backslash, a '%' or a control.
  */
 int
 wsh_file_path(const char *target, int dotfiles, char *out, size_t outsz)
@@ -110,7 +100,7 @@ wsh_file_path(const char *target, int dotfiles, char *out, size_t outsz)
 	return (0);
 }
 
-/* The Content-Type of a file, from its name's ending. */
+/* A file's Content-Type, by its name's ending. */
 const char *
 wsh_content_type(const char *path)
 {
@@ -146,11 +136,9 @@ wsh_content_type(const char *path)
 }
 
 /*
- * A request header's CGI name, "HTTP_" and its name upper-cased with
- * '-' made '_', into out (of size outsz).  Returns 0, or -1 for a name
- * with any other character than letters, digits and '-' (two names must
- * not give one variable), and for Proxy, whose HTTP_PROXY a program
- * would take for its proxy.
+ * "HTTP_" and header name upper-cased, '-' as '_', in out.  Returns 0, or
+ * -1 for any character but letters, digits and '-', and for Proxy (the
+ * HTTP_PROXY trap).
  */
 int
 wsh_cgi_name(const char *name, size_t n, char *out, size_t outsz)
@@ -177,8 +165,7 @@ wsh_cgi_name(const char *name, size_t n, char *out, size_t outsz)
 }
 
 /*
- * A value for a CGI variable: the n bytes at v without their control
- * characters (a tab is a space), into out (of size outsz, cut to fit).
+ * v (n bytes) without controls (tab as space), in out, cut to fit.
  * Returns its length.
  */
 size_t
@@ -201,10 +188,8 @@ wsh_cgi_value(const char *v, size_t n, char *out, size_t outsz)
 }
 
 /*
- * The host of a Host header's value v (a CGI value: no control
- * character), for SERVER_NAME: v without its port, an IPv6 address kept
- * in its brackets, into out (of size outsz, cut to fit).  A '[' that is
- * never closed leaves the whole value.  Returns its length.
+ * SERVER_NAME from Host value v: without its port, IPv6 brackets kept, in
+ * out, cut to fit (an unclosed '[' keeps all).  Returns its length.
  */
 size_t
 wsh_server_name(const char *v, char *out, size_t outsz)
@@ -227,10 +212,9 @@ wsh_server_name(const char *v, char *out, size_t outsz)
 }
 
 /*
- * A --ws-framed record's header line, the n bytes at s up to and without
- * its newline: a kind ('T' text, 'B' binary; 't', 'b': a part of a
- * message that goes on) a space and the payload's length in decimal, at
- * most max.  Returns 0 with *kind and *len, or -1.
+ * Parse a --ws-framed header line (n bytes, no newline): kind 'T', 'B'
+ * ('t', 'b': more follows), a space, and a length at most max.  Returns 0
+ * with *kind and *len, or -1.
  */
 int
 wsh_frame_parse(const char *s, size_t n, uint64_t max, int *kind,
@@ -255,7 +239,10 @@ wsh_frame_parse(const char *s, size_t n, uint64_t max, int *kind,
 	return (0);
 }
 
-/* A record's header line for a message part of kind and len, in out. */
+/*
+ * A record header for a part of kind and len in out.  Returns its length,
+ * or 0 if it does not fit.
+ */
 size_t
 wsh_frame_encode(char *out, size_t outsz, int kind, uint64_t len)
 {
