@@ -1,9 +1,7 @@
 /*
- * Listening sockets handed over by a supervisor instead of bound here:
- * the systemd protocol (LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES; the
- * sockets from descriptor 3 on), read without libsystemd, or a number
- * given with --listen-fd by an inetd-like one.  Every listening mode
- * reaches them through net_listen() and unix_server().
+ * Listening sockets handed over by a supervisor: systemd's (LISTEN_PID,
+ * LISTEN_FDS, LISTEN_FDNAMES), read without libsystemd, or --listen-fd's;
+ * reached through net_listen() and unix_server().
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -26,19 +24,11 @@
 #define ACTIVATE_FD_FIRST	3
 
 /*
- * Take the sockets passed to this process the systemd way, if any: the
- * variables are unset whatever they say, so that no program we start
- * takes them for its own, and the sockets are closed on exec.  A
- * LISTEN_PID other than ours means they were meant for another process:
- * they are ignored, as the protocol says.  Returns the first socket's
- * descriptor, with *name its LISTEN_FDNAMES name (or NULL) and *count
- * how many there are; or -1 when none was passed to us, and then *cause
- * says why when the variables are wrong (else NULL).
- *
- * The sockets are contiguous from ACTIVATE_FD_FIRST, so the walk stops
- * at the first number that is not open: a LISTEN_FDS of a hundred
- * million costs as many system calls as there are open descriptors,
- * and is refused, not a walk of every number up to it.
+ * Take the sockets passed the systemd way: the variables are unset, the
+ * sockets made close-on-exec; another process's LISTEN_PID means none.
+ * Returns the first descriptor with *name (or NULL) and *count, or -1 with
+ * *cause when the variables are wrong (else NULL).  The walk stops at the
+ * first closed number, so a huge LISTEN_FDS costs nothing.
  */
 __startup int
 activate_take(const char **name, int *count, char **cause)
@@ -87,7 +77,7 @@ activate_take(const char **name, int *count, char **cause)
 	return (ACTIVATE_FD_FIRST);
 }
 
-/* The kind of socket type, or (family) of family af, in a message. */
+/* The name of socket type v, or (family) of family v, for a message. */
 static const char *
 activate_name(int family, int v)
 {
@@ -127,11 +117,9 @@ activate_family_fits(const struct side *sd, int af)
 }
 
 /*
- * The socket passed to us (the side's listen_fd), checked against what the
- * command line asks for (its type against -u, its family against -U,
- * --vsock, -4 and -6; a stream socket must be listening), made
- * non-blocking and said with -v.  Returns it, or -1 with errno and
- * *cause set.
+ * Check the side's listen_fd against the options (-u, -U, --vsock, -4, -6;
+ * a stream socket must listen), make it non-blocking and say it with -v.
+ * Returns it, or -1 with errno and *cause.
  */
 int
 activate_use(const struct side *sd, char **cause)
@@ -208,10 +196,8 @@ activate_use(const struct side *sd, char **cause)
 }
 
 /*
- * The address the passed socket fd is bound to, as operands would give
- * it: *host (a path for a Unix-domain socket, else the address) and
- * *port (NULL for a path), newly allocated.  Returns -1 with errno if it
- * cannot be known.
+ * The address passed socket fd is bound to, as operands: *host (a path for
+ * Unix) and *port (NULL for a path), allocated.  Returns -1 with errno.
  */
 int
 activate_addr(int fd, char **host, char **port)

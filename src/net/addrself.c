@@ -1,7 +1,7 @@
 /*
- * Which host an address is: this one (a listener's own address, one of
- * its local addresses), or loopback.  A proxy must recognise its own
- * names (RFC 9110, section 7.3.1) and not connect to itself.
+ * Whether an address is this host (a listener's own, a local address) or
+ * loopback, so a proxy knows its own names (RFC 9110, 7.3.1) and does not
+ * connect to itself.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -17,9 +17,8 @@
 #include "net.h"
 
 /*
- * The address of sa in a form to compare: an IPv4-mapped IPv6 address as
- * IPv4.  Returns its family (0 for neither), the address in a[16] and the
- * port in *port.
+ * sa's address in a[16] (IPv4-mapped as IPv4) and port in *port.  Returns
+ * its family, or 0.
  */
 static int
 net_addr_key(const struct sockaddr *sa, unsigned char *a, uint16_t *port)
@@ -46,7 +45,7 @@ net_addr_key(const struct sockaddr *sa, unsigned char *a, uint16_t *port)
 	return (AF_INET6);
 }
 
-/* Is the address sa (its port aside) one of this host's? */
+/* Is sa's address one of this host's? */
 static int
 net_addr_local(const struct sockaddr *sa, socklen_t len)
 {
@@ -68,10 +67,9 @@ net_addr_local(const struct sockaddr *sa, socklen_t len)
 }
 
 /*
- * Would connecting to dst (of length len) reach the listener bound at
- * self (IPV6_V6ONLY as v6only says)?  Yes for the listener's port at its
- * own address or, for a listener on every address (0.0.0.0 or ::), at
- * any address of this host.
+ * Would connecting to dst reach the listener bound at self (IPV6_V6ONLY
+ * v6only): its port at its address, or at any local address for a wildcard
+ * listener?
  */
 int
 net_is_self(const struct sockaddr *dst, socklen_t len,

@@ -1,7 +1,7 @@
 /*
- * The bind(2) of a dialled socket's source (net_bind_source() resolves
- * it): said as socat's debugging line says it, and with socat's lowport
- * a port below 1024 searched for.
+ * The bind(2) of a dialled socket's source (resolved by
+ * net_bind_source()), logged as socat does, with socat's lowport search
+ * below 1024.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -20,7 +20,7 @@
 /* socat's lowport: the ports searched, from here to IPPORT_RESERVED - 1. */
 #define BIND_LOW_PORT_MIN	640
 
-/* bind(2) fd to sa (of length len), said with -d -d -d -d as socat does. */
+/* bind(2) fd to sa, logged with -d -d -d -d as socat does. */
 static int
 bind_one(int fd, const struct sockaddr *sa, socklen_t len)
 {
@@ -37,10 +37,9 @@ bind_one(int fd, const struct sockaddr *sa, socklen_t len)
 }
 
 /*
- * Bind fd, a dialled socket, to its source sa (of length len) as the side
- * sd says: with socat's lowport (sd->sock.low_port) at the first free
- * port below 1024, from 640 up, the search starting at a random one as
- * socat's does.  Returns 0, or -1 with errno (EADDRINUSE: none free).
+ * Bind dialled fd to source sa; with sd->sock.low_port the first free port
+ * in 640-1023 from a random start, as socat.  Returns 0, or -1 with errno
+ * (EADDRINUSE: none free).
  */
 int
 net_bind_port(const struct side *sd, int fd, const struct sockaddr *sa,

@@ -1,12 +1,7 @@
 /*
- * Outbound connection set-up as a stage driven by the event loop: resolve
- * the name (src/net/resolve.c), connect without blocking to each address in
- * turn, then, with -x, speak the proxy's protocol (src/net/proxy.c) to reach
- * the destination.  One deadline covers all of it, no descriptor is ever
- * made blocking, and the caller hears the outcome through one callback.
- * It is the one way sockcat opens a connection: the client's, the proxy
- * server's to its destinations, and the forwarder's to its targets (a
- * Unix-domain path too).
+ * Outbound connections as a stage of the event loop: resolve, connect to
+ * each address in turn without blocking, then speak -x's proxies; one
+ * deadline, one callback.  The one way sockcat opens a connection.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -100,8 +95,8 @@ static void	dial_clear(struct dial *);
 #define DIAL_BACKLOG_MS	10
 
 /*
- * The end: hand fd (or -1, with error and cause) to the caller and free
- * d.  The callback may start another dial.
+ * Hand fd (or -1, error and cause) to the callback and free d; the
+ * callback may start another dial.
  */
 static __shortrun void
 dial_finish(struct dial *d, int fd, int error, const char *cause)
@@ -129,7 +124,7 @@ dial_finish(struct dial *d, int fd, int error, const char *cause)
 	cb(fd, fd != -1 ? &peer : NULL, t, error, cause, arg);
 }
 
-/* As dial_finish(), failing with a message made of a format. */
+/* dial_finish() failing with a formatted message. */
 static void
 dial_fail(struct dial *d, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -146,7 +141,7 @@ dial_fail(struct dial *d, int error, const char *fmt, ...)
 	dial_finish(d, -1, error, msg);
 }
 
-/* Watch fd for events; the loop's failure is ours: said, -v or not. */
+/* Watch fd for events; a failure of the loop fails d, said even without -v. */
 static void
 dial_watch(struct dial *d, int fd, int events, ev_fd_cb *cb)
 {
@@ -154,10 +149,7 @@ dial_watch(struct dial *d, int fd, int events, ev_fd_cb *cb)
 		dial_fail(d, errno, "%s", strerror(errno));
 }
 
-/*
- * As dial_finish(), failing with the message in cause (freed): through a
- * chain, what the hop being spoken to did names the hop.
- */
+/* dial_finish() failing with cause, freed here. */
 static void
 dial_fail_cause(struct dial *d, int error, char *cause)
 {
@@ -174,7 +166,7 @@ dial_fail_cause(struct dial *d, int error, char *cause)
 	dial_finish(d, -1, error, msg);
 }
 
-/* Say with -v that the address being tried failed, in netcat's words. */
+/* Say with -v, in nc's words, that the address tried failed. */
 static __shortrun void
 dial_report_failure(struct dial *d, int timed_out)
 {
@@ -250,8 +242,8 @@ dial_proxy_tls_done(struct tls *t, char *cause, void *arg)
 }
 
 /*
- * Connected to an https:// proxy: TLS with it first, verified and named
- * as its URL says.
+ * Connected to an https:// proxy: TLS first, verified and named as its URL
+ * says.
  */
 static void
 dial_proxy_tls(struct dial *d)
@@ -271,7 +263,7 @@ dial_proxy_tls(struct dial *d)
 		dial_fail_cause(d, EPROTO, cause);
 }
 
-/* Connected to d->ai: done, or on to the proxy's part. */
+/* Connected to d->ai: done, or on to the proxies. */
 static __shortrun void
 dial_connected(struct dial *d)
 {
@@ -290,13 +282,9 @@ dial_connected(struct dial *d)
 }
 
 /*
- * A connect ended in a hangup or an error: refused, or made and already
- * reset by a peer that answered and reset at once, its bytes waiting to be
- * read.  SO_ERROR would take that reset, and the connection would pass for
- * one never made, its bytes lost.  A peek tells: bytes (or their end) wait,
- * so it was made, and the reads meet the reset after them.  Returns the
- * connect's error, 0 when it was made, or -1 when the peek cannot tell
- * (a VSOCK socket says only that it is not connected).
+ * A connect ended in a hangup or error: refused, or made and reset at once
+ * with bytes waiting, which SO_ERROR would hide; a peek tells.  Returns
+ * the connect's error, 0 if made, -1 if the peek cannot tell (VSOCK).
  */
 static int
 dial_hangup(int fd)
@@ -309,10 +297,7 @@ dial_hangup(int fd)
 	    errno);
 }
 
-/*
- * A non-blocking connect has ended, one way or the other: the one place
- * its outcome is read.
- */
+/* A non-blocking connect ended: the one place its outcome is read. */
 static __shortrun void
 dial_connect_cb(int fd, int events, void *arg)
 {
@@ -344,8 +329,8 @@ dial_connect_cb(int fd, int events, void *arg)
 }
 
 /*
- * A Unix path needs no lookup: its first step is still the loop's.  So is
- * the outcome of a connect that was over as it returned.
+ * First step of a Unix path, or outcome of a connect done at once, from
+ * the loop.
  */
 static __shortrun void
 dial_kick_cb(void *arg)
@@ -359,7 +344,7 @@ dial_kick_cb(void *arg)
 	dial_try(d);
 }
 
-/* Is fd, whose connect(2) said EINPROGRESS, connected all the same? */
+/* Is fd, whose connect(2) said EINPROGRESS, connected already? */
 static int
 dial_over(int fd)
 {
@@ -370,8 +355,8 @@ dial_over(int fd)
 }
 
 /*
- * connect(2) fd to ai's address; socat's UDP-SENDTO to a link-local one
- * with no scope, on its bind= address's interface (net_link_scope()).
+ * connect(2) fd to ai's address; a link-local one with no scope (socat's
+ * UDP-SENDTO) on its bind= interface (net_link_scope()).
  */
 static __shortrun int
 dial_connect(const struct dial *d, int fd, const struct addrinfo *ai)
@@ -384,7 +369,7 @@ dial_connect(const struct dial *d, int fd, const struct addrinfo *ai)
 	return (connect(fd, ai->ai_addr, ai->ai_addrlen));
 }
 
-/* Start connecting to d->ai or the next address that takes a socket. */
+/* Connect to d->ai or the next address that takes a socket. */
 static __shortrun void
 dial_try(struct dial *d)
 {
@@ -513,17 +498,14 @@ dial_resolved_cb(int error, struct addrinfo *res, void *arg)
 	dial_try(d);
 }
 
-/* The last hop's protocol: the one that asks for the destination. */
+/* The protocol of the last hop, which asks for the destination. */
 static int
 dial_last_proto(const struct dial *d)
 {
 	return (d->pcs[d->nhops - 1].proto);
 }
 
-/*
- * SOCKS4 and SOCKS4a carry an IPv4 address, or (4a) a name: the last
- * hop's protocol, as -X gave it.
- */
+/* Is the last hop's protocol SOCKS4 or SOCKS4a, as -X gave it? */
 static int
 dial_socks4(const struct dial *d)
 {
@@ -532,7 +514,7 @@ dial_socks4(const struct dial *d)
 	return (proto == PROXY_SOCKS4 || proto == PROXY_SOCKS4A);
 }
 
-/* The destination's address behind the proxy is known now, or not. */
+/* The destination's address behind the proxy is known, or not. */
 static void
 dial_dest_cb(int error, struct addrinfo *res, void *arg)
 {
@@ -573,7 +555,7 @@ dial_dest_cb(int error, struct addrinfo *res, void *arg)
 	dial_negotiate(d);
 }
 
-/* HTTP 407: answer the challenge on a new connection to the proxy. */
+/* HTTP 407: answer the challenge on a new connection. */
 static void
 dial_again(struct dial *d)
 {
@@ -588,9 +570,8 @@ dial_again(struct dial *d)
 }
 
 /*
- * Move the conversation with the proxy on: send what it has to say, read
- * no more than its answer holds, until it is done or the socket would
- * block (the loop calls back).
+ * Move the proxy conversation on until done or the socket would block,
+ * reading no more than the answer holds.
  */
 static void
 dial_io_cb(int fd, int events, void *arg)
@@ -720,8 +701,8 @@ start:
 }
 
 /*
- * Who looks up the destination's name (PROXY_DNS_*, 0 for a numeric
- * address, which needs nobody); SOCKS4 becomes SOCKS4a to send a name.
+ * Choose who looks up the destination (PROXY_DNS_*, 0 for a numeric
+ * address); SOCKS4 becomes SOCKS4a to send a name.
  */
 static void
 dial_proxy_dns(struct dial *d)
@@ -746,7 +727,7 @@ dial_proxy_dns(struct dial *d)
 		d->pcs[d->nhops - 1].proto = PROXY_SOCKS4A;
 }
 
-/* -P without --proxy-auth: ask on the terminal, each time it is needed. */
+/* -P without --proxy-auth: ask on the terminal each time. */
 static int
 dial_ask_password(struct proxy_client *pc, char **cause)
 {
@@ -764,9 +745,8 @@ dial_ask_password(struct proxy_client *pc, char **cause)
 }
 
 /*
- * Set up one conversation for each proxy of -x, in order: each asks its
- * proxy for the next one, the last for the destination.  Returns -1 with
- * errno if out of memory.
+ * One conversation per -x proxy, in order, each asking for the next hop.
+ * Returns -1 with errno.
  */
 static int
 dial_proxies(struct dial *d)
@@ -818,7 +798,7 @@ dial_proxies(struct dial *d)
 	return (0);
 }
 
-/* Keep the address of the client a server's dial is for (how->peer). */
+/* Keep the client a server's dial is for (how->peer). */
 static void
 dial_set_peer(struct dial *d, const struct sockaddr *sa)
 {
@@ -831,27 +811,19 @@ dial_set_peer(struct dial *d, const struct sockaddr *sa)
 }
 
 /*
- * Open a connection to host and port as the side sd says: its family,
- * socket type, source (-s, -p) and socket options, directly or through
- * its proxies (-x, -X, -P, --proxy-auth), within timeout_ms for the whole
- * set-up (TIME_NONE or 0: none but the kernel's).  The outcome comes
- * later, from the loop, through cb(fd, peer, tls, error, cause, arg): fd
- * is a connected non-blocking socket (the caller's to close) and peer the
- * address it is connected to (the proxy's, through one), and tls, when
- * not NULL, the TLS of an https:// proxy that the connection goes
- * through (the caller's to free and to read and write through); or fd is
- * -1, error an errno value and cause a message for the user, NULL when
- * each failed attempt was already reported with -v in netcat's words (a
- * connection refused, say).  cause and peer are valid only during the
- * call, which never comes before this returns.  sd must outlive the
- * dial.
- * how (NULL: a client's) says how the dial differs, as net.h's DIAL_*
- * flags say; how->check, if set, is asked about each address before it
- * is tried: an errno value instead of 0 ends the dial with that error
- * and no cause.  how->peer, if set, is the client the lookup counts for:
- * one client's stalled names never hold up another's.  Returns a handle
- * for dial_cancel(), valid until the callback is called, or NULL with
- * errno.
+ * Connect to host and port as sd says (family, type, source, options,
+ * proxies), all within timeout_ms (TIME_NONE or 0: the kernel's).  cb(fd,
+ * peer, tls, error, cause, arg) runs later from the loop, never before
+ * this returns: fd connected and non-blocking (the caller's to close),
+ * peer its address (the proxy's through one), tls an https:// proxy's TLS
+ * to read and write through (the caller's to free), or NULL; or fd -1 with
+ * errno value error and cause (NULL when -v said each failure).  peer and
+ * cause live only during the call; sd must outlive the dial.
+ *
+ * how (NULL: a client's) holds DIAL_* flags; how->check, if set, vets each
+ * address (non-zero errno ends the dial, no cause); how->peer is the
+ * client whose resolver share the lookup takes.  Returns a handle for
+ * dial_cancel(), valid until cb runs, or NULL with errno.
  */
 __shortrun struct dial *
 dial_open(const struct side *sd, const char *host, const char *port,
@@ -948,9 +920,8 @@ fail:
 }
 
 /*
- * The caller of d reports its failure in words of its own: -v does not
- * say, in netcat's, that each address failed.  The callback then has no
- * cause for a connection refused or timed out, only the error.
+ * The caller says d's failure in its own words: -v says nothing per
+ * address, and cb gets no cause for a refusal or time-out.
  */
 void
 dial_quiet(struct dial *d)
@@ -958,7 +929,7 @@ dial_quiet(struct dial *d)
 	d->quiet = 1;
 }
 
-/* Give up the dial d: its callback is never called. */
+/* Give up d: its callback is never called. */
 __shortrun void
 dial_cancel(struct dial *d)
 {

@@ -1,8 +1,6 @@
 /*
- * A TCP connection that met itself: with nothing listening on a port of
- * this host, a connect given that very port as its own (a simultaneous
- * open) talks to its own echo.  The dial takes it for the refusal it
- * stands for.
+ * A TCP connection that met itself (a simultaneous open with nothing
+ * listening), taken by the dial for the refusal it stands for.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -18,11 +16,8 @@
 #include "net.h"
 
 /*
- * Can a connection to port (network order) be given that very port as
- * its own?  Only one in the range local ports are taken from
- * (net.ipv4.ip_local_port_range, which IPv6 shares), read once: a
- * server's port is most often below it, and then a connect to it cannot
- * meet itself.  A range that cannot be read is taken to be every port.
+ * Can a connection to port (network order) get it as its own?  Only in
+ * ip_local_port_range, read once (unreadable: every port).
  */
 static int
 dial_port_ephemeral(unsigned short port)
@@ -47,14 +42,9 @@ dial_port_ephemeral(unsigned short port)
 }
 
 /*
- * Is fd, just connected to ai, a TCP connection to itself?  With nothing
- * listening on a port of this host in the range local ports are taken
- * from, a connect that is given that very port as its own meets itself
- * (a simultaneous open) and would talk to its own echo: a client waiting
- * with --retry for a late listener can.  The caller takes it for the
- * refusal it stands for.  Only a port the socket could have been given
- * is looked at: one in the local port range, or any with a -p of its own.
- * A socat address that gives its source address as well wants it.
+ * Is fd, just connected to ai, a TCP connection to itself (a --retry
+ * client before its listener)?  Only a port it could have been given is
+ * checked: in the local range, or any with its own -p or source address.
  */
 __shortrun int
 dial_self(const struct side *sd, const struct addrinfo *ai, int fd)

@@ -1,11 +1,7 @@
 /*
- * Server admission controls shared by every listener that serves many
- * clients: allow and deny rules, a connection count, the idle timeout
- * and the descriptor limit.
- *
- * A client's admission (netconn.c) calls gate_decide(), and the
- * client's netconn gate_release() when it is freed; the mode calls
- * gate_session() on the session it builds.
+ * Admission controls of the servers: allow and deny rules, a connection
+ * count, the idle timeout and the descriptor limit.  Admission calls
+ * gate_decide(), netconn_free() gate_release(), the mode gate_session().
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -56,7 +52,7 @@ struct gate_rule {
 	TAILQ_ENTRY(gate_rule)	 entry;
 };
 
-/* Start with no rules, no limit and no idle timeout. */
+/* No rules, no limit, no idle timeout. */
 __startup void
 gate_init(struct gate *g)
 {
@@ -73,10 +69,7 @@ gate_active(const struct gate *g)
 	    g->idle_ms != TIME_NONE || g->peer_port != 0 || g->low_port);
 }
 
-/*
- * Forget every rule and where they came from, as gate_init() left it (the
- * counters stay).
- */
+/* Forget every rule and its source; the counters stay. */
 void
 gate_clear(struct gate *g)
 {
@@ -95,10 +88,7 @@ gate_clear(struct gate *g)
 	g->nsrcs = g->nfiles = 0;
 }
 
-/*
- * Remember a rule's source, once it is in force, so that a reload reads
- * it again; a rule refused leaves no note behind.
- */
+/* Note a rule's source once it is in force, for a reload. */
 static int
 gate_note(struct gate *g, int deny, int file, const char *arg)
 {
@@ -121,7 +111,7 @@ gate_note(struct gate *g, int deny, int file, const char *arg)
 static int	gate_add_spec(struct gate *, int, const char *, char **);
 static int	gate_read_file(struct gate *, int, const char *, char **);
 
-/* A rule of spec, or (file) one for each entry of the file at spec. */
+/* A rule of spec, or (file) one per entry of the file spec. */
 static int
 gate_read(struct gate *g, int deny, int file, const char *spec,
     char **cause)
@@ -132,10 +122,9 @@ gate_read(struct gate *g, int deny, int file, const char *spec,
 }
 
 /*
- * Add an allow (or deny) rule: an address, a CIDR range ADDR/BITS (IPv4 or
- * IPv6) or a host name, which stands for every address it resolves to now;
- * with file, a rule for each entry of the file at spec (gate_read_file()).
- * Returns -1 with *cause set on failure, naming a file's line.
+ * Add an allow (or deny) rule: an address, ADDR/BITS, or a name for every
+ * address it resolves to now; with file, one per entry of file spec.
+ * Returns -1 with *cause, naming a file's line.
  */
 int
 gate_add(struct gate *g, int deny, int file, const char *spec, char **cause)
@@ -150,12 +139,9 @@ gate_add(struct gate *g, int deny, int file, const char *spec, char **cause)
 }
 
 /*
- * Read the rules of g again from their sources, files and all, into a
- * gate of their own that run->gate then holds in place of g's rules (and
- * of those of the reload before, freed now).  Nothing is read when no
- * rule came from a file.  Returns 1 when the rules were replaced, 0 when
- * there was nothing to read, or -1 with *cause set, the rules in force
- * left as they were.
+ * Read g's rules again from their sources into a gate that run->gate then
+ * holds (the previous reload's freed).  Returns 1 if replaced, 0 when no
+ * rule came from a file, or -1 with *cause, the rules in force kept.
  */
 int
 gate_reload(const struct gate *g, struct runtime *run, char **cause)
@@ -187,7 +173,7 @@ gate_reload(const struct gate *g, struct runtime *run, char **cause)
 	return (1);
 }
 
-/* Free the rules a reload read (run->gate): the options' are in force. */
+/* Free run->gate's reloaded rules: the options' are in force. */
 void
 gate_forget(struct runtime *run)
 {
@@ -198,7 +184,7 @@ gate_forget(struct runtime *run)
 	run->gate = NULL;
 }
 
-/* Append a rule for family's addr/bits.  Returns -1 with errno. */
+/* Append a rule for addr/bits.  Returns -1 with errno. */
 static int
 gate_rule_add(struct gate *g, int deny, int family, const void *addr,
     int bits)
@@ -297,10 +283,8 @@ invalid:
 
 /*
  * Read a line of f into line (size bytes), without its newline.  Returns
- * 1, 0 at the end of the file, or -1 with *why set: a read error (errno),
- * a line that does not fit (the file is not a list of addresses, and must
- * not take the memory it would), or a NUL byte (what follows it would
- * be silently ignored).
+ * 1, 0 at the end, or -1 with *why: a read error, a line too long, or a
+ * NUL.
  */
 static int
 gate_read_line(FILE *f, char *line, size_t size, const char **why)
@@ -328,11 +312,9 @@ gate_read_line(FILE *f, char *line, size_t size, const char **why)
 }
 
 /*
- * Add a rule for each entry of the file at path: entries are separated by
- * white space, several may share a line (as ncat reads these files), and
- * text from '#' to the end of its line is a comment.  A line is at most
- * GATE_LINE_MAX bytes.  Returns -1 with *cause set on failure, naming the
- * file and line.
+ * Add a rule for each blank-separated entry of path ('#' starts a
+ * comment), as ncat reads these files; lines at most GATE_LINE_MAX.
+ * Returns -1 with *cause naming file and line.
  */
 static int
 gate_read_file(struct gate *g, int deny, const char *path, char **cause)
@@ -378,7 +360,7 @@ gate_read_file(struct gate *g, int deny, const char *path, char **cause)
 	return (rc);
 }
 
-/* Is addr, of the given family, within rule r's range? */
+/* Is addr of family within r's range? */
 static int
 gate_match(const struct gate_rule *r, int family, const unsigned char *addr)
 {
@@ -394,12 +376,9 @@ gate_match(const struct gate_rule *r, int family, const unsigned char *addr)
 }
 
 /*
- * May a client at sa connect?  Its port must be the one a socat listener's
- * sourceport= names, or below 1024 with lowport.  Deny rules win; when
- * there are allow rules, the client must match one.  An IPv4 client is
- * also the IPv6 address
- * ::ffff:a.b.c.d, as an IPv6 socket sees it, and the other way round: a
- * rule written either way applies to it.
+ * May a client at sa connect?  Its port must fit sourceport= or lowport;
+ * deny wins, and allow rules, if any, must match.  An IPv4 client matches
+ * rules for ::ffff:a.b.c.d and the other way round.
  */
 int
 gate_permits(const struct gate *g, const struct sockaddr *sa)
@@ -443,10 +422,9 @@ gate_permits(const struct gate *g, const struct sockaddr *sa)
 }
 
 /*
- * Decide about a client at peer without saying anything to it: what a
- * refused client is told, if anything, is the server's to say.  Returns GATE_ADMIT (it is counted until gate_release()),
- * GATE_DENY (the rules refuse it) or GATE_FULL (--max-conns); refusals are
- * reported with -v.
+ * Decide about the client at peer, telling it nothing.  Returns GATE_ADMIT
+ * (counted until gate_release()), GATE_DENY or GATE_FULL (--max-conns);
+ * refusals said with -v.
  */
 int
 gate_decide(const struct gate *g, struct runtime *run,
@@ -478,8 +456,8 @@ gate_decide(const struct gate *g, struct runtime *run,
 }
 
 /*
- * A client admitted by gate_decide() has gone.  Only netconn_free() calls
- * it, for the netconn that held the client's place (doc/design.md).
+ * An admitted client has gone.  Only netconn_free() calls it
+ * (doc/design.md).
  */
 void
 gate_release(struct runtime *run)
@@ -490,7 +468,7 @@ gate_release(struct runtime *run)
 		run->conns--;
 }
 
-/* Apply the per-client controls (--idle-timeout) to a client's session. */
+/* Apply --idle-timeout to a client's session. */
 void
 gate_session(const struct gate *g, struct session *s)
 {
@@ -500,9 +478,8 @@ gate_session(const struct gate *g, struct session *s)
 }
 
 /*
- * Raise the descriptor limit to the hard limit, so that a server can hold
- * as many clients as the system lets it, and say so when that is fewer
- * than --max-conns (or, with -v, ten thousand without it).
+ * Raise the descriptor limit to the hard limit; say so when that is fewer
+ * than --max-conns (with -v, 10,000 without it).
  */
 void
 gate_raise_nofile(const struct gate *g)

@@ -1,10 +1,7 @@
 /*
- * A trusted front's word on its client's address (--trust-front): the
- * PROXY header (src/codec/proxyproto.c) such a front sends first, read
- * as the listener's stage between naming and the handshake; and the
- * X-Forwarded-For or Forwarded line of a WebSocket upgrade request
- * (src/codec/forwarded.c), read by the upgrade.  The address it gives
- * stands for the connection's from then on: the mode's limits count it.
+ * A trusted front's word on its client (--trust-front): the PROXY header,
+ * read as a listener stage, or a WebSocket upgrade's X-Forwarded-For or
+ * Forwarded line.  The address it gives stands for the connection.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -48,7 +45,7 @@ struct listen_front {
 	const char		*starting; /* ASYNC_START() */
 };
 
-/* No front trusted yet: made by the first --trust-front. */
+/* No front trusted until the first --trust-front. */
 static __startup void
 listen_front_init(struct front_conf *fc)
 {
@@ -69,9 +66,8 @@ listen_front_clear(struct front_conf *fc)
 }
 
 /*
- * --trust-front WAY=ADDRESS: the fronts at ADDRESS (an address, a range
- * ADDR/BITS or a name, as --allow takes them) are believed when they say
- * who their client is that way.  Returns -1 with *cause set.
+ * --trust-front WAY=ADDRESS (an address, ADDR/BITS or a name, as --allow).
+ * Returns -1 with *cause.
  */
 int
 listen_front_add(struct front_conf *fc, const char *spec, char **cause)
@@ -95,7 +91,7 @@ listen_front_add(struct front_conf *fc, const char *spec, char **cause)
 	return (-1);
 }
 
-/* Is the client at peer a front whose word sd believes said way? */
+/* Does sd believe the client at peer, a front, said way? */
 int
 listen_front_trusts(const struct side *sd, enum front_way way,
     const struct net_peer *peer)
@@ -110,7 +106,7 @@ listen_front_trusts(const struct side *sd, enum front_way way,
 	    gate_permits(g, (const struct sockaddr *)&peer->ss));
 }
 
-/* The front at *peer speaks for the client at ss, said with -v. */
+/* The front at *peer speaks for the client at ss: replace, said with -v. */
 static void
 listen_front_believe(struct net_peer *peer, const struct sockaddr_storage *ss,
     socklen_t len, const char *how)
@@ -127,7 +123,7 @@ listen_front_believe(struct net_peer *peer, const struct sockaddr_storage *ss,
 	peer->len = len;
 }
 
-/* The header is read (cause NULL) or is not to be had: tell the owner. */
+/* Tell the owner the header is read (cause NULL) or not to be had. */
 static void
 listen_front_end(struct listen_front *lf, char *cause)
 {
@@ -154,8 +150,8 @@ listen_front_fail(struct listen_front *lf, const char *why)
 }
 
 /*
- * Read what there is of the header, never past it (what follows is the
- * client's).  Returns 1 once it is whole, 0 for more, -1 with *why.
+ * Read the header, never past it.  Returns 1 when whole, 0 for more, -1
+ * with *why.
  */
 static int
 listen_front_read(struct listen_front *lf, struct sockaddr_storage *ss,
@@ -224,13 +220,11 @@ listen_front_late(void *arg)
 }
 
 /*
- * Read the PROXY header that the front at *peer, connected on fd, sends
- * first, on the loop and within -w (FRONT_HEADER_MS unless given), and
- * nothing after it; the client's address it gives replaces *peer, which
- * must live until done.  Then, from the loop, done(arg, cause): cause
- * NULL when it was read, else a message for done to free.  Returns the
- * stage (for listen_front_cancel()), or NULL with errno: then done is
- * never called.
+ * Read from fd the PROXY header the front at *peer sends, within -w
+ * (FRONT_HEADER_MS by default), nothing after it; *peer (which must live
+ * until done) becomes the client.  done(arg, cause) runs from the loop,
+ * cause NULL on success or for done to free.  Returns the stage, or NULL
+ * with errno (done never runs).
  */
 struct listen_front *
 listen_front_start(const struct side *sd, int fd, struct net_peer *peer,
@@ -257,7 +251,7 @@ listen_front_start(const struct side *sd, int fd, struct net_peer *peer,
 	return (lf);
 }
 
-/* Give a header's reading up (NULL: none): done is never called. */
+/* Give up the reading (NULL: none): done never runs. */
 void
 listen_front_cancel(struct listen_front *lf)
 {
@@ -269,10 +263,9 @@ listen_front_cancel(struct listen_front *lf)
 }
 
 /*
- * An upgrade request's head, from the client at *peer: where
- * *peer is a front trusted for X-Forwarded-For or Forwarded and the
- * request has that line, the address its last element gives replaces
- * *peer.  A line that gives none is ignored, said with -v.
+ * If *peer is a front trusted for the upgrade head's X-Forwarded-For or
+ * Forwarded line, replace *peer with its last element's address; a line
+ * naming none is ignored, said with -v.
  */
 void
 listen_front_request(const struct side *sd, const char *head,

@@ -1,7 +1,7 @@
 /*
- * A client's -v line ("Connection received on"), with its name looked
- * up off the loop first, for a while at most: the listener's naming
- * step (listen.c), and a datagram server's for each new peer.
+ * A client's -v "Connection received on" line, its name looked up off the
+ * loop for a while at most: the listener's naming step, and a datagram
+ * server's for each new peer.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -29,7 +29,7 @@ struct listen_name {
 	const char		*starting; /* ASYNC_START() */
 };
 
-/* The client's name is in (NULL: none to be had): its line, then done. */
+/* The name is in (NULL: none): print the line, then done. */
 static void
 listen_named(struct listen_name *ln, const char *name)
 {
@@ -53,7 +53,7 @@ listen_name_cb(int error, const char *name, void *arg)
 	listen_named(ln, error == 0 ? name : NULL);
 }
 
-/* The resolver is too slow: the client is given by its address. */
+/* The resolver is too slow: give the address. */
 static void
 listen_name_deadline_cb(void *arg)
 {
@@ -65,15 +65,11 @@ listen_name_deadline_cb(void *arg)
 }
 
 /*
- * Print netcat's "Connection received on" line for the admitted client at
- * peer.  With -v and without -n its name is looked up first, off the loop
- * and in the client's own share of the resolver (resolve_name()), for at
- * most LISTEN_NAME_MS, after which its address is given: one client whose
- * address has no name delays its own line, never other clients.  Then,
- * from the loop, done(arg) is called (if done is not NULL), and the
- * handle is gone.  Returns the handle (for listen_name_cancel()), or NULL
- * when the line has been printed already (no lookup is needed, or none
- * could be started): then done is never called.
+ * Print nc's "Connection received on" line for the client at peer, its
+ * name (with -v, without -n) looked up in its own resolver share for at
+ * most LISTEN_NAME_MS.  done(arg), if not NULL, runs from the loop and the
+ * handle goes.  Returns the handle, or NULL when the line is printed
+ * already (done never runs).
  */
 struct listen_name *
 listen_name_start(const struct side *sd, const struct net_peer *peer,
@@ -104,7 +100,7 @@ listen_name_start(const struct side *sd, const struct net_peer *peer,
 	return (ln);
 }
 
-/* Forget a client's line waiting for its name (NULL: none). */
+/* Forget a line waiting for its name (NULL: none). */
 void
 listen_name_cancel(struct listen_name *ln)
 {

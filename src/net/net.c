@@ -1,7 +1,6 @@
 /*
- * Address resolution, socket set-up (its options are sockopt.c's) and
- * the -v reports about sockets; and a connection read and written
- * through its TLS, if it has one.
+ * Address resolution, socket set-up (options: sockopt.c), -v reports about
+ * sockets, and reads and writes through a connection's TLS.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -28,10 +27,7 @@
 
 #include "net.h"
 
-/*
- * Is error this process's own (out of memory or descriptors), not a
- * peer's doing?  Servers say such failures without -v.
- */
+/* Is error this process's own (memory, descriptors), said without -v? */
 int
 net_own_error(int error)
 {
@@ -39,7 +35,7 @@ net_own_error(int error)
 	    error == ENOMEM);
 }
 
-/* The protocol's name in netcat's messages: "tcp", "udp" or "dccp". */
+/* "tcp", "udp" or "dccp", for nc's messages. */
 __shortrun const char *
 net_proto_name(const struct side *sd)
 {
@@ -65,9 +61,8 @@ net_is_multicast(const struct sockaddr *sa)
 }
 
 /*
- * -F: pass fd over the socket sock with SCM_RIGHTS, along with one NUL
- * byte, waiting while sock is full.  Returns what sendmsg(2) returned (1
- * on success), or -1 with errno.
+ * -F: pass fd over sock with SCM_RIGHTS and one NUL byte, waiting while
+ * sock is full.  Returns sendmsg(2)'s result (1), or -1 with errno.
  */
 ssize_t
 net_send_fd(int sock, int fd)
@@ -122,10 +117,7 @@ net_service(const char *port, int udp)
 	return (sv != NULL ? sv->s_name : "*");
 }
 
-/*
- * "HOST (ADDR)" when the name given is not the address it resolved to;
- * the name escaped (a proxy server's client chose it).
- */
+/* "HOST (ADDR)" when the name given is not its address; the name escaped. */
 __shortrun void
 net_host_label(const char *host, const struct sockaddr *sa, socklen_t len,
     char *out, size_t outlen)
@@ -142,8 +134,8 @@ net_host_label(const char *host, const struct sockaddr *sa, socklen_t len,
 }
 
 /*
- * The getaddrinfo() hints for the options: their family, socket type and
- * protocol, -n; with passive, for a socket to bind (to host, NULL: any).
+ * getaddrinfo() hints for sd: family, type, protocol, -n; passive for a
+ * bind to host (NULL: any).
  */
 __startup void
 net_hints(const struct side *sd, int family, int passive, const char *host,
@@ -193,9 +185,8 @@ net_resolve(const struct side *sd, int family, const char *host,
 }
 
 /*
- * What a socket failed to be bound to, for the end of netcat's message:
- * " (ADDRESS port PORT)", or " (HOST: ADDRESS port PORT)" for a name, the
- * port left out when it is any.
+ * " (ADDRESS port PORT)" or " (HOST: ADDRESS port PORT)", the end of nc's
+ * bind failure; no port when any.
  */
 static void
 net_bind_label(const char *host, const struct sockaddr *sa, socklen_t len,
@@ -212,8 +203,8 @@ net_bind_label(const char *host, const struct sockaddr *sa, socklen_t len,
 }
 
 /*
- * Bind fd, a socket of family af, to the -s address and -p port of the
- * command line, if any.  Returns -1 with errno and *cause set.
+ * Bind fd (family af) to -s and -p, if given.  Returns -1 with errno and
+ * *cause.
  */
 __shortrun int
 net_bind_source(const struct side *sd, int fd, int af, char **cause)
@@ -256,10 +247,7 @@ net_bind_source(const struct side *sd, int fd, int af, char **cause)
 	return (0);
 }
 
-/*
- * Report a successful connection as netcat does with -v.  Through a proxy
- * the destination's address is unknown: the host is named as given.
- */
+/* Report a connection as nc -v does; through a proxy, host as given. */
 __shortrun void
 net_report_connect(const struct side *sd, const char *host,
     const char *port, const struct net_peer *peer)
@@ -279,11 +267,9 @@ net_report_connect(const struct side *sd, const char *host,
 }
 
 /*
- * Say that connecting to host and port failed (error) in netcat's words
- * -v uses, where -v has not: sockcat's own client modes report what nc's
- * plain mode leaves to -v.  Through a proxy, the proxy is what refused.
- * socat's form says it always, an error, after -d's warning of each
- * address tried.
+ * Say a connect to host and port failed, in the words nc -v uses, where -v
+ * has not; through a proxy, the proxy refused.  socat's form always says
+ * it.
  */
 void
 net_report_refused(const struct side *sd, const char *host,
@@ -300,11 +286,9 @@ net_report_refused(const struct side *sd, const char *host,
 }
 
 /*
- * A socket for ai as sd says, bound and, a stream one, listening, its
- * IPV6_V6ONLY v6only (-1: the system's).  Returns it; or -1 with errno
- * when another address may do (label then says what could not be
- * bound); or -2 with errno and *cause set, for what no other address
- * escapes (no MPTCP, a socket option refused, a group not joined).
+ * A socket for ai, bound and (stream) listening, IPV6_V6ONLY v6only (-1:
+ * system's).  Returns it, -1 with errno when another address may do (label
+ * says what), or -2 with errno and *cause when none may.
  */
 static __startup int
 net_listen_ai(const struct side *sd, const struct addrinfo *ai,
@@ -362,11 +346,9 @@ fail:
 }
 
 /*
- * Returns a socket of family (AF_UNSPEC: any) bound to host (NULL for
- * any) and port, listening if it is a stream socket.  The first address
- * that can be bound wins, as with netcat.  With dual, an IPv6 socket also
- * takes IPv4 (IPV6_V6ONLY off) unless ipv6only= says.  Returns -1 with
- * errno and *cause set on failure.
+ * A socket of family (AF_UNSPEC: any) bound to host (NULL: any) and port,
+ * listening if stream; the first address that binds wins, as nc.  dual:
+ * IPv6 takes IPv4 unless ipv6only=.  Returns -1 with errno and *cause.
  */
 static __startup int
 net_listen_dual(const struct side *sd, int family, const char *host,
@@ -403,7 +385,7 @@ net_listen_dual(const struct side *sd, int family, const char *host,
 	return (-1);
 }
 
-/* Bind as netcat does: an IPv6 socket keeps the system's IPv6-only rule. */
+/* Bind as nc does: IPv6 keeps the system's IPv6-only rule. */
 __startup int
 net_listen(const struct side *sd, const char *host, const char *port,
     char **cause)
@@ -412,10 +394,9 @@ net_listen(const struct side *sd, const char *host, const char *port,
 }
 
 /*
- * Returns a socket bound to port on every address, IPv4 and IPv6 alike:
- * one IPv6 socket that takes IPv4 too, or an IPv4 one where IPv6 is not
- * available; -4 and -6 keep to their family.  Returns -1 with errno and
- * *cause set on failure.
+ * A socket bound to port on every address, one IPv6 socket taking IPv4
+ * (IPv4 alone without IPv6); -4 and -6 keep to theirs.  Returns -1 with
+ * errno and *cause.
  */
 int
 net_listen_all(const struct side *sd, const char *port, char **cause)
@@ -437,7 +418,7 @@ net_listen_all(const struct side *sd, const char *port, char **cause)
 	return (net_listen_dual(sd, AF_INET, NULL, port, 0, cause));
 }
 
-/* This host's name, or "localhost" if it has none. */
+/* This host's name, or "localhost". */
 static const char *
 net_hostname(void)
 {
@@ -450,8 +431,8 @@ net_hostname(void)
 }
 
 /*
- * Report the bound address of a listening socket, as netcat does; and,
- * for a code drawn here (--secret), what the other side runs.
+ * Report a listening socket's address as nc does, and for a --secret drawn
+ * here what the other side runs.
  */
 __startup void
 net_report_listen(const struct side *sd, int fd)
@@ -482,13 +463,10 @@ net_report_listen(const struct side *sd, int fd)
 }
 
 /*
- * Accept a connection on the listening socket lfd, which the event loop
- * watches.  Returns the new socket, or -1 with errno when there is none
- * to serve now: nothing is waiting, or the process is out of descriptors.
- * In that case the connection stays queued in the kernel, lfd is no
- * longer watched and backoff (whose callback watches it again) is armed,
- * so that the listener neither spins nor dies; the caller says so.  Any
- * other error is fatal.
+ * Accept on watched listener lfd.  Returns the socket, or -1 with errno
+ * when none can be served now; out of descriptors, lfd is unwatched and
+ * backoff (which watches it again) armed, and the caller says so.  Other
+ * errors are fatal.
  */
 int
 net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
@@ -512,8 +490,7 @@ net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
 
 /*
  * The protocol of a socket for ai: IPPROTO_MPTCP for TCP with --mptcp
- * (a Multipath TCP socket falls back to TCP when the peer does not speak
- * it), else the address's own.
+ * (falls back to TCP), else ai's.
  */
 __shortrun int
 net_protocol(const struct side *sd, const struct addrinfo *ai)
@@ -525,7 +502,7 @@ net_protocol(const struct side *sd, const struct addrinfo *ai)
 	return (ai->ai_protocol);
 }
 
-/* Did socket() fail with error because this kernel gives no MPTCP? */
+/* Did socket() fail with error because the kernel has no MPTCP? */
 int
 net_mptcp_missing(const struct side *sd, const struct addrinfo *ai,
     int error)
@@ -536,8 +513,8 @@ net_mptcp_missing(const struct side *sd, const struct addrinfo *ai,
 }
 
 /*
- * Why socket() gave no MPTCP socket (error): the kernel has none, or it
- * is turned off (net.mptcp.enabled is 0).
+ * Why socket() gave no MPTCP (error): none in the kernel, or
+ * net.mptcp.enabled 0.
  */
 const char *
 net_mptcp_why(int error)
@@ -560,12 +537,7 @@ net_mptcp_why(int error)
 	return (msg);
 }
 
-/*
- * With --mptcp and -v, say whether the connection fd is Multipath TCP or
- * fell back to TCP (the peer does not speak it, or a middlebox took its
- * options out): TCP_IS_MPTCP, which an MPTCP socket answers 1 and a TCP
- * one, or one that fell back, 0.
- */
+/* With --mptcp -v, say whether fd is MPTCP or fell back (TCP_IS_MPTCP). */
 __shortrun void
 net_report_mptcp(const struct side *sd, int fd)
 {
@@ -583,9 +555,8 @@ net_report_mptcp(const struct side *sd, int fd)
 }
 
 /*
- * Report an accepted connection as netcat does with -v, naming the client
- * name (NULL: by its address).  The name was looked up off the loop
- * (resolve_name()): nothing here waits for a resolver.
+ * Report an accepted client as nc -v does, by name (NULL: address), looked
+ * up off the loop; nothing waits here.
  */
 void
 net_report_named(const struct side *sd, const struct net_peer *peer,
@@ -614,9 +585,8 @@ net_report_named(const struct side *sd, const struct net_peer *peer,
 }
 
 /*
- * Report an accepted connection as netcat does with -v, looking the
- * client's name up here and now (without -n): only for a server of one
- * datagram peer, which has no other client a slow resolver could delay.
+ * Report an accepted client as nc -v does, its name looked up now: only
+ * for a server of one datagram peer, where nobody waits.
  */
 void
 net_report_accept(const struct side *sd, const struct net_peer *peer)
@@ -632,10 +602,7 @@ net_report_accept(const struct side *sd, const struct net_peer *peer)
 	net_report_named(sd, peer, host);
 }
 
-/*
- * Does the -v line for the client at peer need its name looked up?  Not
- * without -v, nor with -n, nor for a Unix-domain client.
- */
+/* Does the -v line for peer need a lookup (-v, no -n, not Unix)? */
 int
 net_report_needs_name(const struct side *sd, const struct net_peer *peer)
 {
@@ -644,9 +611,8 @@ net_report_needs_name(const struct side *sd, const struct net_peer *peer)
 }
 
 /*
- * Read from a connection: through its TLS when it has one, else from the
- * socket fd, again after a signal.  Returns what read(2) would; *want is
- * the events a later read needs as tls_read() says them (0: readable).
+ * Read from a connection, through its TLS if any, retrying EINTR.  Returns
+ * what read(2) would; *want the events a later read needs (0: readable).
  */
 ssize_t
 net_read(int fd, struct tls *tls, void *p, size_t n, int *want)
@@ -661,7 +627,7 @@ net_read(int fd, struct tls *tls, void *p, size_t n, int *want)
 	return (r);
 }
 
-/* Write to it, as net_read() reads; a closed socket is no SIGPIPE. */
+/* Write as net_read() reads; no SIGPIPE. */
 ssize_t
 net_write(int fd, struct tls *tls, const void *p, size_t n, int *want)
 {

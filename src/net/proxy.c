@@ -1,9 +1,7 @@
 /*
  * The proxy client's side of SOCKS4, SOCKS4a, SOCKS5 and HTTP CONNECT as a
- * conversation over bytes: what to send, how much to read, and what the
- * proxy's answers mean.  The messages themselves are built and parsed by
- * src/codec/socks.c and src/codec/http.c; whoever owns the socket moves
- * the bytes.
+ * conversation over bytes (messages from src/codec/socks.c and
+ * src/codec/http.c); the socket's owner moves the bytes.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -62,7 +60,7 @@ static const struct {
 	{ "http",	PROXY_HTTP },
 };
 
-/* The protocol named by -X or --proxy-type, or -1 if there is none. */
+/* The protocol -X or --proxy-type names, or -1. */
 int
 proxy_parse_proto(const char *name)
 {
@@ -75,7 +73,7 @@ proxy_parse_proto(const char *name)
 	return (-1);
 }
 
-/* The --proxy-dns value named, PROXY_DNS_*, or -1 if there is none. */
+/* The PROXY_DNS_* --proxy-dns names, or -1. */
 int
 proxy_parse_dns(const char *name)
 {
@@ -97,7 +95,7 @@ proxy_parse_dns(const char *name)
 	return (-1);
 }
 
-/* The port a proxy of protocol proto listens on when -x names none. */
+/* The port a proxy of proto listens on when -x names none. */
 const char *
 proxy_default_port(int proto)
 {
@@ -105,9 +103,8 @@ proxy_default_port(int proto)
 }
 
 /*
- * Split "host", "host:port", "[v6addr]" or "[v6addr]:port" into newly
- * allocated *host and *port (*port NULL when absent).  Returns 0, or -1
- * with *errstr set to netcat's message.
+ * Split "host[:port]" or "[v6][:port]" into allocated *host and *port
+ * (NULL if absent).  Returns 0, or -1 with nc's message in *errstr.
  */
 int
 proxy_parse_addr(const char *arg, char **host, char **port,
@@ -146,7 +143,7 @@ proxy_parse_addr(const char *arg, char **host, char **port,
 	return (0);
 }
 
-/* Read up to len bytes of the next message; netcat numbers it what. */
+/* Read up to len bytes of the next message, nc's number what. */
 static void
 proxy_expect(struct proxy_client *pc, int state, size_t len, int what)
 {
@@ -168,7 +165,7 @@ proxy_queue(struct proxy_client *pc, ssize_t n, const char *errstr,
 	return (0);
 }
 
-/* The password, when it is needed: asked for each time unless fixed. */
+/* The password, asked each time unless fixed. */
 static int
 proxy_password(struct proxy_client *pc, char **cause)
 {
@@ -183,7 +180,7 @@ proxy_password(struct proxy_client *pc, char **cause)
 	return (0);
 }
 
-/* The destination port as a number, as netcat takes it. */
+/* The destination port as a number, as nc reads it. */
 static uint16_t
 proxy_port(const struct proxy_client *pc)
 {
@@ -191,12 +188,10 @@ proxy_port(const struct proxy_client *pc)
 }
 
 /*
- * The CONNECT request in out, then read the reply's status line.  The
- * first request carries no credentials, as netcat's and ncat's do: only
- * the proxy's challenge says whether the password may go in the clear
- * (Basic) or only as a digest; but socat's proxyauth= and proxyauthfile=
- * (pc->basic), which socat sends at once, in the clear, as they are.
- * Returns 0, or -1 with *cause.
+ * Put the CONNECT request in out, then read the status line.  No
+ * credentials until the challenge says how (as nc and ncat), but socat's
+ * proxyauth= goes at once, in the clear, as socat.  Returns 0, or -1 with
+ * *cause.
  */
 static int
 proxy_http_request(struct proxy_client *pc, char **cause)
@@ -244,9 +239,8 @@ proxy_http_request(struct proxy_client *pc, char **cause)
 }
 
 /*
- * Begin the conversation on a new connection to the proxy: out holds the
- * first message.  Called again for each new connection after PROXY_RETRY.
- * Returns 0, or -1 with *cause set.
+ * Start on a new connection to the proxy (again after PROXY_RETRY): out
+ * holds the first message.  Returns 0, or -1 with *cause.
  */
 int
 proxy_client_start(struct proxy_client *pc, char **cause)
@@ -285,9 +279,8 @@ proxy_client_start(struct proxy_client *pc, char **cause)
 }
 
 /*
- * How many bytes to read now, at most: never more than the proxy's reply
- * still holds, so that what the destination sends after it stays in the
- * socket.  0 when nothing is to be read.
+ * Bytes to read now: never past the proxy's reply, so the destination's
+ * stay in the socket; 0 for none.
  */
 size_t
 proxy_client_want(const struct proxy_client *pc)
@@ -301,7 +294,7 @@ proxy_client_want(const struct proxy_client *pc)
 	return (pc->want - pc->inlen);
 }
 
-/* The read that could not be finished, in netcat's words. */
+/* Say the unfinished read in nc's words. */
 void
 proxy_client_broken(const struct proxy_client *pc, int error, char **cause)
 {
@@ -313,9 +306,8 @@ proxy_client_broken(const struct proxy_client *pc, int error, char **cause)
 }
 
 /*
- * The proxy closed the connection: is a new one due?  Yes when the
- * credentials went on the connection that carried the 407, and the proxy
- * closed it before it said a word: it did not keep it after all.
+ * The proxy closed: is a new connection due (credentials sent after the
+ * 407 and closed unanswered)?
  */
 int
 proxy_client_closed(const struct proxy_client *pc)
@@ -332,7 +324,7 @@ proxy_client_clear(struct proxy_client *pc)
 	explicit_bzero(pc->out, sizeof(pc->out));
 }
 
-/* A SOCKS message complete in in: the next step. */
+/* A whole SOCKS message is in: the next step. */
 static int
 proxy_socks_step(struct proxy_client *pc, char **cause)
 {
@@ -411,9 +403,8 @@ proxy_socks_step(struct proxy_client *pc, char **cause)
 }
 
 /*
- * A 407's header lines are all in: answer its challenge, on the same
- * connection once its body is read when the proxy keeps it, else on a new
- * one (PROXY_RETRY).
+ * A 407's head is in: answer on this connection after its body if kept,
+ * else on a new one (PROXY_RETRY).
  */
 static int
 proxy_http_challenged(struct proxy_client *pc, char **cause)
@@ -448,11 +439,9 @@ proxy_http_challenged(struct proxy_client *pc, char **cause)
 }
 
 /*
- * One line of an HTTP proxy's reply, without its LF, is in in.  A CR
- * before the LF goes; other CRs are dropped from the status line, as
- * netcat drops them, but make a 407's header line malformed, as does a
- * NUL: what the line says cannot be known, and a challenge taken in part
- * could be answered with a weaker scheme than the one offered.
+ * One reply line, without LF, is in.  Other CRs are dropped from the
+ * status line, as nc; in a 407's header line a CR or NUL makes it
+ * malformed, so a challenge is never taken in part.
  */
 static int
 proxy_http_line(struct proxy_client *pc, char **cause)
@@ -535,10 +524,9 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 }
 
 /*
- * Take n bytes the proxy sent (no more than proxy_client_want() said).
- * Returns PROXY_MORE (send out, then read again), PROXY_DONE, PROXY_RETRY
- * (on a new connection, after proxy_client_start()) or PROXY_FAIL with
- * *cause set.
+ * Take n bytes from the proxy (at most proxy_client_want()).  Returns
+ * PROXY_MORE (send out, read again), PROXY_DONE, PROXY_RETRY (new
+ * connection, proxy_client_start()) or PROXY_FAIL with *cause.
  */
 int
 proxy_client_input(struct proxy_client *pc, const void *p, size_t n,

@@ -1,11 +1,8 @@
 /*
- * Name resolution off the event loop: getaddrinfo(3) and getnameinfo(3)
- * in a pool of worker threads (src/base/pool.c), each answer a callback
- * from the loop, so that a resolver that never answers stalls only the
- * lookup that asked.  A lookup made for a peer (resolve_start_for()) counts in
- * that peer's share of the workers, and a peer's name in /etc/hosts, or
- * an address, is answered with no worker at all.  Why not getaddrinfo_a(3),
- * and how the shares are bounded: doc/design.md, "Name resolution".
+ * Name resolution off the event loop: getaddrinfo(3) and getnameinfo(3) in
+ * src/base/pool.c's workers, each answer a callback from the loop; a
+ * peer's lookups count in its share, and /etc/hosts or an address needs no
+ * worker (doc/design.md, "Name resolution").
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -80,7 +77,7 @@ resolve_free(struct pool_job *j)
 	free(r);
 }
 
-/* In a worker: the lookup itself. */
+/* In a worker: the lookup. */
 static void
 resolve_work(struct pool_job *j)
 {
@@ -96,7 +93,7 @@ resolve_work(struct pool_job *j)
 		r->res = NULL;
 }
 
-/* From the loop: the answer to its asker, who owns res from then on. */
+/* From the loop: the answer to the asker, who owns res. */
 static void
 resolve_done(struct pool_job *j)
 {
@@ -121,11 +118,9 @@ resolve_init(void)
 }
 
 /*
- * Look host up in RESOLVE_HOSTS, as the C library's "files" source does,
- * for port with hints (their family, socket type and flags apply): *res
- * gets the addresses of every line that names host, in the file's order.
- * Returns 0, or EAI_NONAME when the file names no address of that family
- * for host (then the resolver may know it).
+ * Look host up in RESOLVE_HOSTS as libc's "files" does, for port with
+ * hints; *res every match in order.  Returns 0, or EAI_NONAME (the
+ * resolver may know it).
  */
 static int
 resolve_hosts(const char *host, const char *port,
@@ -167,11 +162,8 @@ resolve_hosts(const char *host, const char *port,
 }
 
 /*
- * Look the address sa up in RESOLVE_HOSTS, as the C library's "files"
- * source does for a name: the first name of the first line with that
- * address goes to name.  Returns 0, or EAI_NONAME when the file does not
- * name it (then the resolver may).  An IPv4 address in IPv6 form is left
- * to the C library, which has its own rules for it.
+ * The first name of RESOLVE_HOSTS's first line for sa, in name.  Returns
+ * 0, or EAI_NONAME; IPv4-mapped addresses are left to libc.
  */
 static int
 resolve_hosts_name(const struct sockaddr *sa, char *name, size_t size)
@@ -210,17 +202,13 @@ resolve_hosts_name(const struct sockaddr *sa, char *name, size_t size)
 }
 
 /*
- * Start resolving host (NULL: none) and port with hints, as getaddrinfo()
- * would.  The answer comes later, from the event loop, never from within
- * this call: cb(error, res, arg), where error is getaddrinfo()'s (0, or
- * EAI_*, with errno set for EAI_SYSTEM) and res, on success, is the
- * caller's to freeaddrinfo().  A numeric host is answered without a
- * worker.  At most RESOLVE_THREADS lookups run at once, and then one more
- * for each peer that has none running (resolve_start_for()), up to
- * RESOLVE_THREADS_MAX; the others wait their turn, up to
- * RESOLVE_QUEUE_MAX of them.  Returns a handle for
- * resolve_cancel(), or NULL with errno (EAGAIN when the queue is full);
- * the handle is no longer valid once the callback has been called.
+ * Resolve host (NULL: none) and port with hints; cb(error, res, arg) runs
+ * later from the loop, never in this call: error getaddrinfo()'s (errno
+ * for EAI_SYSTEM), res the caller's to freeaddrinfo().  A numeric host
+ * needs no worker.  RESOLVE_THREADS run at once, one more per peer with
+ * none running up to RESOLVE_THREADS_MAX, RESOLVE_QUEUE_MAX wait.  Returns
+ * a handle for resolve_cancel(), valid until cb runs, or NULL with errno
+ * (EAGAIN: queue full).
  */
 struct resolve *
 resolve_start(const char *host, const char *port,
@@ -230,12 +218,9 @@ resolve_start(const char *host, const char *port,
 }
 
 /*
- * As resolve_start(), for the peer at from (NULL: for sockcat itself): a
- * name a client sent.  It counts in that peer's share (EAGAIN when the
- * peer has RESOLVE_PEER_MAX lookups already), and a name that
- * RESOLVE_HOSTS names is answered from there without a worker, so that a
- * resolver made slow by others never delays it.  sockcat's own lookups
- * keep the C library's order and sources, as netcat's do.
+ * resolve_start() for a name the peer at from sent (NULL: ours), counted
+ * in its share (EAGAIN beyond RESOLVE_PEER_MAX); RESOLVE_HOSTS names need
+ * no worker.  Our own lookups keep libc's order, as nc's.
  */
 struct resolve *
 resolve_start_for(const struct sockaddr *from, const char *host,
@@ -299,10 +284,8 @@ static struct resolve_kept {
 } resolve_kept_list[RESOLVE_KEPT];
 
 /*
- * The addresses of host (an address, not a name) and port with hints,
- * looked up once and kept until exit, not the caller's to free.  Returns
- * NULL when host is a name, or the address is refused (resolve_start()
- * then says why), or no place is left to keep one more.
+ * The addresses of numeric host and port, kept until exit (not the
+ * caller's to free).  NULL for a name, a refused address, or no room.
  */
 __shortrun struct addrinfo *
 resolve_kept(const char *host, const char *port,
@@ -345,9 +328,8 @@ resolve_kept(const char *host, const char *port,
 }
 
 /*
- * Hand the lookup r, made for the peer at from (NULL: sockcat itself), to
- * the loop if it is answered already, to a worker otherwise.  Returns r,
- * or NULL with errno (r is freed).
+ * Hand r, for the peer at from, to the loop if answered, else to a worker.
+ * Returns r, or NULL with errno (r freed).
  */
 static struct resolve *
 resolve_submit(struct resolve *r, const struct sockaddr *from, int answered)
@@ -362,16 +344,11 @@ resolve_submit(struct resolve *r, const struct sockaddr *from, int answered)
 }
 
 /*
- * Start looking up the name of the address sa (of length len), a client's,
- * as getnameinfo() would with NI_NAMEREQD: the answer comes later, from
- * the event loop, never from within this call: cb(error, name, arg),
- * where error is getnameinfo()'s (0, or EAI_*: no name, or none could be
- * had) and name, on success, is valid for the callback's duration.  With
- * numeric (-n) nothing is looked up: cb gets EAI_NONAME, from the loop
- * all the same.  An address RESOLVE_HOSTS names is answered from there
- * without a worker; any other lookup counts in the share of the peer at
- * sa, as resolve_start_for()'s do (EAGAIN beyond it).  Returns a handle
- * for resolve_cancel(), or NULL with errno.
+ * Look up the name of client address sa as getnameinfo() with NI_NAMEREQD;
+ * cb(error, name, arg) runs later from the loop, name valid during the
+ * call.  numeric (-n): EAI_NONAME, from the loop too.  Counted in sa's
+ * share (EAGAIN beyond).  Returns a handle for resolve_cancel(), or NULL
+ * with errno.
  */
 struct resolve *
 resolve_name(const struct sockaddr *sa, socklen_t len, int numeric,
@@ -400,10 +377,7 @@ resolve_name(const struct sockaddr *sa, socklen_t len, int numeric,
 	return (resolve_submit(r, sa, numeric || r->error == 0));
 }
 
-/*
- * Forget the lookup r: its callback is never called.  A lookup still
- * queued is withdrawn; one a worker is running is freed when it ends.
- */
+/* Forget r: its callback never runs; a running one is freed when done. */
 void
 resolve_cancel(struct resolve *r)
 {

@@ -1,8 +1,7 @@
 /*
- * A side's socket options: those netcat sets on every socket of the side
- * (-b -D -S -T -I -O -M -m, --keepalive, --nodelay, --mcast-*, and
- * socat's of the same kind), a listener's --reuseport, a datagram
- * listener's buffer and the multicast group it joins.
+ * A side's socket options: nc's on every socket (-b -D -S -T -I -O -M -m,
+ * --keepalive, --nodelay, --mcast-*, socat's alike), --reuseport, and a
+ * datagram listener's buffer and multicast group.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -26,8 +25,8 @@
 #include "net.h"
 
 /*
- * -S: sign every segment with the side's key (-S), for peers of any address
- * of family af.  Returns -1 with errno.
+ * -S: sign segments with the side's key for peers of family af.  Returns
+ * -1 with errno.
  */
 static __startup int
 net_set_md5sig(const struct side *sd, int fd, int af, const char **what)
@@ -52,9 +51,8 @@ net_set_md5sig(const struct side *sd, int fd, int af, const char **what)
 }
 
 /*
- * --reuseport on the listening socket fd: processes of the same user
- * share the port, and the kernel spreads clients and datagrams among
- * them.  Returns -1 with errno and *cause set.
+ * --reuseport on listener fd: the same user's processes share the port.
+ * Returns -1 with errno and *cause.
  */
 __startup int
 net_set_reuseport(const struct side *sd, int fd, char **cause)
@@ -70,11 +68,8 @@ net_set_reuseport(const struct side *sd, int fd, char **cause)
 }
 
 /*
- * Give the datagram listener fd a receive buffer for bursts: UDP_RCVBUF
- * unless -I chose a size (net_set_options() has set it then).  The kernel
- * caps the size at net.core.rmem_max and doubles it for its bookkeeping;
- * -vvv says what it granted.  Best effort: the default is not an option
- * the user asked for.
+ * Give datagram listener fd UDP_RCVBUF unless -I chose; -vvv says what the
+ * kernel granted.  Best effort.
  */
 void
 net_dgram_rcvbuf(const struct side *sd, int fd)
@@ -89,10 +84,7 @@ net_dgram_rcvbuf(const struct side *sd, int fd)
 		log_verbose(3, "receive buffer: %d bytes", size);
 }
 
-/*
- * The index of the interface that has the IPv6 address a, 0 if none has
- * it.  Returns -1 with errno on failure.
- */
+/* The index of the interface with address a, 0 if none, -1 with errno. */
 static int
 net_if_of6(const struct in6_addr *a)
 {
@@ -113,11 +105,8 @@ net_if_of6(const struct in6_addr *a)
 }
 
 /*
- * socat's UDP-SENDTO to a link-local address with no scope (a link's
- * group, ff02::2): its sendto(2) lets the routes choose the interface,
- * where our connect(2) wants one named; it is that of the address the
- * socket fd is bound to (bind=[::1]: the loopback).  Returns 1 with
- * *to, a copy of dst with its scope, or 0: dst as it is.
+ * For socat's UDP-SENDTO to a scopeless link-local dst: *to is dst scoped
+ * to the interface fd is bound on.  Returns 1, or 0 to use dst as it is.
  */
 int
 net_link_scope(int fd, const struct sockaddr *dst, struct sockaddr_in6 *to)
@@ -142,9 +131,8 @@ net_link_scope(int fd, const struct sockaddr *dst, struct sockaddr_in6 *to)
 }
 
 /*
- * The interface --mcast-if names, by name or by one of its addresses, as
- * an index; an IPv4 address is also kept in *addr for the kernel to
- * choose by.  Returns 0, or -1 with errno and *what set.
+ * The index of --mcast-if's interface, by name or address (IPv4's kept in
+ * *addr).  Returns 0, or -1 with errno and *what.
  */
 static int
 net_mcast_ifindex(const char *name, int *index, struct in_addr *addr,
@@ -175,8 +163,8 @@ net_mcast_ifindex(const char *name, int *index, struct in_addr *addr,
 }
 
 /*
- * --mcast-if: the interface a UDP socket fd of family af sends to a group
- * on.  Returns -1 with errno and *what set.
+ * --mcast-if: the interface fd sends to groups on.  Returns -1 with errno
+ * and *what.
  */
 static __startup int
 net_set_mcast_if(const struct side *sd, int fd, int af, const char **what)
@@ -199,7 +187,7 @@ net_set_mcast_if(const struct side *sd, int fd, int af, const char **what)
 	    sizeof(mreq)));
 }
 
-/* socat's linger=0: SO_LINGER, a reset at the close.  -1 with errno. */
+/* socat's linger=0: a reset at close.  Returns -1 with errno. */
 static __startup int
 net_set_linger(const struct side *sd, int fd, int af, const char **what)
 {
@@ -212,9 +200,8 @@ net_set_linger(const struct side *sd, int fd, int af, const char **what)
 }
 
 /*
- * -M's hop limit of what is sent to a group too, on a UDP socket; not
- * socat's ttl=, which sets IP_TTL alone (multicast-ttl= sets this).
- * Returns -1 with errno.
+ * -M on a UDP socket sets the multicast hop limit too (socat's ttl= does
+ * not).  Returns -1 with errno.
  */
 static __startup int
 net_set_ttl_hops(const struct side *sd, int fd, int af, const char **what)
@@ -244,8 +231,8 @@ net_set_device(const struct side *sd, int fd, int af, const char **what)
 }
 
 /*
- * socat's ip-options= (of an IP socket) and setsockopt=LEVEL:NAME:VALUE,
- * given as they are.  Returns -1 with errno.
+ * socat's ip-options= and setsockopt=LEVEL:NAME:VALUE, as given.  Returns
+ * -1 with errno.
  */
 static __startup int
 net_set_sockopt(const struct side *sd, int fd, int af, const char **what)
@@ -261,9 +248,9 @@ net_set_sockopt(const struct side *sd, int fd, int af, const char **what)
 }
 
 /*
- * -u -l GROUP: the socket fd, bound to the group's address sa, joins it,
- * on the --mcast-if interface or the one the routes choose.  -v says so.
- * Returns 0, or -1 with errno and *cause set to a one-line message.
+ * -u -l GROUP: fd, bound to group sa, joins it on --mcast-if or the
+ * routes' interface; said with -v.  Returns 0, or -1 with errno and
+ * *cause.
  */
 int
 net_join_group(const struct side *sd, int fd, const struct sockaddr *sa,
@@ -424,12 +411,9 @@ static const struct net_opt {
 };
 
 /*
- * Apply the socket options the side asks for (-b -D -S -T -I -O -M -m,
- * --keepalive, --nodelay, --mcast-*, setsockopt=) to fd of the given
- * address family; to a Unix-domain socket only those socat sets there
- * too (NO_UNIX: nc sets none there).
- * Returns -1 with errno and *cause set to netcat's message ("set IP ToS:
- * Permission denied", or errno's text alone for -b, -D and -S).
+ * Apply sd's socket options to fd of family af; on a Unix socket only
+ * socat's (NO_UNIX: nc sets none).  Returns -1 with errno and *cause in
+ * nc's words ("set IP ToS: Permission denied").
  */
 __startup int
 net_set_options(const struct side *sd, int fd, int af, char **cause)

@@ -1,8 +1,6 @@
 /*
- * What the datagram modes share of datagram sockets: comparing senders,
- * receiving those a rule keeps, a receiver of every peer (socat's
- * UDP-RECV:), a listener's peer getting a socket of its own, and the -zu
- * probe.
+ * What the datagram modes share: comparing senders, filtered receives,
+ * socat's UDP-RECV:, a socket per listener peer, and the -zu probe.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -23,10 +21,7 @@
 /* How long a -zu probe waits for a refusal when -w does not say. */
 #define UDP_PROBE_MS		1000
 
-/*
- * Are the socket addresses a (of length alen) and b (blen) the same
- * sender: the same address and port for IP, the same bytes otherwise?
- */
+/* Are a and b the same sender (IP: address and port; else all bytes)? */
 __shortrun int
 udp_addr_equal(const struct sockaddr_storage *a, socklen_t alen,
     const struct sockaddr_storage *b, socklen_t blen)
@@ -55,13 +50,9 @@ udp_addr_equal(const struct sockaddr_storage *a, socklen_t alen,
 }
 
 /*
- * Returns a twin of the UDP listener lfd: a socket bound to its address,
- * sharing its port, not connected.  Both have SO_REUSEPORT, which the
- * kernel grants only to sockets of the same user (SO_REUSEADDR would let
- * any user bind the port too, and take datagrams meant for us); of the
- * sockets sharing a port, a connected one gets its peer's datagrams.
- * Non-blocking and close-on-exec, with the command line's socket options.
- * Returns -1 with errno on failure.
+ * An unconnected socket bound to UDP listener lfd's address with
+ * SO_REUSEPORT (same user only, unlike SO_REUSEADDR), non-blocking,
+ * close-on-exec, with the options.  Returns -1 with errno.
  */
 int
 udp_twin_socket(const struct side *sd, int lfd)
@@ -95,10 +86,8 @@ fail:
 }
 
 /*
- * Returns a socket of its own for a peer of the UDP listener lfd: its
- * twin, connected to the peer, so that the kernel delivers that peer's
- * datagrams to it rather than to the listener (Linux prefers a connected
- * socket).  Returns -1 with errno on failure.
+ * A twin of lfd connected to peer, so the kernel gives it that peer's
+ * datagrams.  Returns -1 with errno.
  */
 int
 udp_peer_socket(const struct side *sd, int lfd, const struct net_peer *peer)
@@ -148,9 +137,8 @@ udp_probe_timer_cb(void *arg)
 }
 
 /*
- * Probe a connected UDP socket: send one byte ("X", as netcat does) and
- * wait up to wait_ms for a refusal (an ICMP port unreachable).  Silence or
- * an answer counts as open.  Returns 0 if open, -1 with errno if not.
+ * Probe connected UDP fd: send "X" as nc does and wait wait_ms for an ICMP
+ * refusal.  Returns 0 if open (silence or answer), -1 with errno.
  */
 int
 udp_probe(int fd, long long wait_ms)
@@ -176,7 +164,7 @@ udp_probe(int fd, long long wait_ms)
 	return (0);
 }
 
-/* A sender with no address (an unbound Unix socket) cannot be answered. */
+/* Has the sender no address (an unbound Unix socket), so no answer? */
 int
 udp_unnamed(const struct sockaddr_storage *ss, socklen_t len)
 {
@@ -185,8 +173,8 @@ udp_unnamed(const struct sockaddr_storage *ss, socklen_t len)
 }
 
 /*
- * Receive one datagram that keep takes (its argument ep->data), noting
- * who sent it; with -vv, what its control messages say is logged.
+ * Receive one datagram keep accepts (given ep->data), noting its sender;
+ * -vv logs its control messages.
  */
 ssize_t
 udp_recv_kept(struct endpoint *ep, void *p, size_t size,
@@ -226,7 +214,7 @@ udp_recv_kept(struct endpoint *ep, void *p, size_t size,
 	}
 }
 
-/* Receive up to vlen datagrams at once, those keep takes, in order. */
+/* Receive up to vlen datagrams that keep accepts, in order. */
 int
 udp_recvmmsg_kept(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen,
     int (*keep)(void *, const struct sockaddr_storage *, socklen_t))

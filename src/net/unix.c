@@ -1,7 +1,7 @@
 /*
- * Unix-domain sockets (-U): stream and datagram sockets connected or bound
- * to file paths and Linux abstract names ("@name"), and the socket files
- * this process creates, removed when it exits unless nc would leave them.
+ * Unix-domain sockets (-U): stream and datagram, paths and abstract
+ * "@names", and the socket files we make, removed at exit unless nc would
+ * leave them.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -36,9 +36,8 @@ static struct unix_owned {
 static char	unix_tmpdir[PATH_MAX];
 
 /*
- * Remove what this process created, and only that: a socket file goes
- * only if it is still the one bound here (same device and inode), not
- * one another process put there since.  Safe in a signal handler.
+ * Remove the socket files still bound here (same device and inode).
+ * Async-signal-safe.
  */
 static void
 unix_cleanup(int sig)
@@ -60,10 +59,8 @@ unix_cleanup(int sig)
 }
 
 /*
- * Note the socket file name, just bound as st says, as this process's to
- * remove at exit: in the slot it had (a client's bind= bound again for
- * its next connection), or a free one.  With none free it stays: no more
- * than the sides of a pair bind.
+ * Note name, bound as st says, as ours to remove at exit, in its old slot
+ * or a free one (none free: kept).
  */
 static void
 unix_own(const char *name, const struct stat *st)
@@ -89,11 +86,7 @@ unix_own(const char *name, const struct stat *st)
 	cleanup_add(unix_cleanup);
 }
 
-/*
- * The socket file name, bound by this process, is no longer its to
- * remove: a start that has succeeded leaves it, as nc does
- * (unix_nc_leaves()); until then a failed start removes it.
- */
+/* name is no longer ours to remove: left once a start succeeds, as nc does. */
 static void
 unix_leave(const char *name)
 {
@@ -106,11 +99,8 @@ unix_leave(const char *name)
 }
 
 /*
- * Is the socket file that sd names left at exit once it serves?  nc
- * leaves -U's, a listener's or a datagram client's -s, so the command
- * line's own side does (socat's has none: its sides are addresses); an
- * address's goes, as socat's (unless unlink-close=0 says: then it is
- * never this process's).
+ * Is sd's socket file left at exit once it serves?  nc leaves the command
+ * line's; an address's goes, as socat's (unlink-close=0: never ours).
  */
 static int
 unix_nc_leaves(const struct side *sd)
@@ -119,9 +109,8 @@ unix_nc_leaves(const struct side *sd)
 }
 
 /*
- * Fill sun and len with the address called name: a file path, or with a
- * leading "@" a Linux abstract name.  Returns -1 with errno ENAMETOOLONG if
- * it does not fit.
+ * Fill sun and len for name, a path or "@abstract".  Returns -1 with
+ * ENAMETOOLONG.
  */
 int
 unix_addr(const char *name, struct sockaddr_un *sun, socklen_t *len)
@@ -150,12 +139,8 @@ unix_addr(const char *name, struct sockaddr_un *sun, socklen_t *len)
 }
 
 /*
- * The type of the socket bound at path (a file, or "@name"), as the
- * kernel lists them in /proc/net/unix: a SOCK_* value, or 0 when none is
- * listed under that name, nor (real) under the one realpath(3) gives it,
- * or when the list cannot be read.  Only a type is an answer: a socket
- * bound under another spelling of the name (relative, from another
- * directory) is not listed so.
+ * The SOCK_* type bound at path per /proc/net/unix (also under its
+ * realpath(3) if real), or 0 when unlisted or unreadable.
  */
 static int
 unix_listed(const char *path, int real)
@@ -185,11 +170,8 @@ unix_listed(const char *path, int real)
 }
 
 /*
- * Is a process using the socket file name (at sun) of the given type?  A
- * socket listed under the name is, without disturbing it.  Otherwise only
- * a refused connection says certainly that nobody is there (a stream
- * listener takes the attempt for a client that left at once); anything
- * unclear counts as alive, so that nothing in use is removed.
+ * Is the socket file name of type in use?  Listed is alive; else only a
+ * refused connect says nobody is there; unclear counts as alive.
  */
 static int
 unix_alive(int type, const char *name, const struct sockaddr_un *sun,
@@ -209,12 +191,9 @@ unix_alive(int type, const char *name, const struct sockaddr_un *sun,
 }
 
 /*
- * Bind fd, a Unix-domain socket of the given type, to name.  A socket file
- * of the user's own left by a process that has gone is replaced; a live
- * socket, another user's, or anything that is not a socket is left
- * alone.  The file is removed at exit, unless keep says (socat's
- * unlink-close=0).
- * Returns -1 with errno and *cause set (netcat's wording) on failure.
+ * Bind fd of type to name, replacing a dead socket file of the user's own,
+ * never a live one, another's or a non-socket; removed at exit unless keep
+ * (unlink-close=0).  Returns -1 with errno and *cause (nc's words).
  */
 static int
 unix_bind(int fd, int type, const char *name, int keep, char **cause)
@@ -265,10 +244,8 @@ unix_bind(int fd, int type, const char *name, int keep, char **cause)
 }
 
 /*
- * Bind fd, a stream client's socket of sd, to its bind= (socat's
- * UNIX-CONNECT:PATH,bind=NAME), as unix_bind() does: its peer sees that
- * name, and the file goes at exit unless unlink-close=0 says.  Nothing
- * to do without one.  Returns -1 with errno and *cause set.
+ * Bind stream client fd to sd's bind= (socat's UNIX-CONNECT:PATH,bind=),
+ * if any, as unix_bind().  Returns -1 with errno and *cause.
  */
 int
 unix_bind_source(const struct side *sd, int fd, char **cause)
@@ -281,9 +258,9 @@ unix_bind_source(const struct side *sd, int fd, char **cause)
 }
 
 /*
- * Bind a datagram client's socket fd to a new file in a private directory
- * under $TMPDIR, so that replies can reach it; both go at exit.  Fills
- * name.  Returns -1 with errno and *cause set.
+ * Bind datagram client fd to a new file, its name in name, in a private
+ * directory of $TMPDIR, both removed at exit.  Returns -1 with errno and
+ * *cause.
  */
 static int
 unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
@@ -314,10 +291,7 @@ unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
 	return (unix_bind(fd, SOCK_DGRAM, name, 0, cause));
 }
 
-/*
- * The type of the socket bound at path, SOCK_STREAM or SOCK_DGRAM, or 0
- * (unix_listed()).
- */
+/* The type bound at path, SOCK_STREAM or SOCK_DGRAM, or 0. */
 __startup int
 unix_peer_type(const char *path)
 {
@@ -327,11 +301,9 @@ unix_peer_type(const char *path)
 }
 
 /*
- * Returns a non-blocking Unix-domain socket of the command line's type
- * connected to the side's host: a datagram socket, whose connect only names the
- * peer (a stream client is the dial's, see mode.c).  It is first bound
- * to -s or to a private file, reported with -v.  Returns -1 with errno and *cause set
- * ("PATH: reason", as netcat says) on failure.
+ * A non-blocking Unix datagram socket connected to the side's host, bound
+ * first to -s or a private file, said with -v (a stream client is the
+ * dial's).  Returns -1 with errno and *cause ("PATH: reason", as nc).
  */
 int
 unix_open(const struct side *sd, char **cause)
@@ -380,10 +352,8 @@ fail:
 }
 
 /*
- * Bind fd to sd's path as unix_bind() does, the socket file made as
- * socat's options say: under umask=, then given perm= and user=, and
- * kept at exit with unlink-close=0.  Returns -1 with errno and *cause
- * set.
+ * unix_bind() to sd's path under umask=, then perm= and user=, kept with
+ * unlink-close=0.  Returns -1 with errno and *cause.
  */
 static int
 unix_bind_entry(const struct side *sd, int fd, char **cause)
@@ -429,11 +399,9 @@ unix_bind_entry(const struct side *sd, int fd, char **cause)
 }
 
 /*
- * Returns the -U socket of the command line, bound and, for a stream
- * socket, listening, non-blocking, reported with -v as netcat does; the
- * socket file stays as nc leaves it, or goes when we exit as socat's
- * (unix_nc_leaves()).  Returns -1 with errno and *cause set on failure,
- * the file then removed at exit.
+ * The command line's -U socket, bound, listening if stream, non-blocking,
+ * said with -v as nc; its file left as nc leaves it, else removed at exit.
+ * Returns -1 with errno and *cause, the file removed at exit.
  */
 int
 unix_server(const struct side *sd, char **cause)

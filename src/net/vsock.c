@@ -1,7 +1,6 @@
 /*
- * VSOCK sockets (--vsock, vsock:CID:PORT): the addresses of a virtual
- * machine and its host, a context ID (CID) and a port; a listener's
- * socket; and why a VSOCK socket could not be had, in one line.
+ * VSOCK sockets (--vsock, vsock:CID:PORT): addresses, a listener, and why
+ * a socket could not be had.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -20,9 +19,9 @@
 #include "net.h"
 
 /*
- * Fill svm with the VSOCK address of cid (a number, or "any", "local",
- * "host", "hypervisor"; NULL: any) and port (0 with passive: any).
- * Returns 0, or -1 with errno and *cause set.
+ * Fill svm for cid (a number, "any", "local", "host", "hypervisor"; NULL:
+ * any) and port (0 with passive: any).  Returns 0, or -1 with errno and
+ * *cause.
  */
 int
 vsock_addr(const char *cid, const char *port, int passive,
@@ -70,10 +69,8 @@ vsock_addr(const char *cid, const char *port, int passive,
 }
 
 /*
- * Why a VSOCK socket could not be had or connected (error), in one line
- * that names the likely cause: no VSOCK in the kernel, no transport
- * (vsock_loopback for CID 1, a VM's or a hypervisor's) to that CID, or
- * no listener on that port.
+ * One line naming the likely cause of error for cid and port: no VSOCK, no
+ * transport to that CID, or no listener.
  */
 const char *
 vsock_why(int error, const char *cid, const char *port)
@@ -122,8 +119,8 @@ vsock_why(int error, const char *cid, const char *port)
 }
 
 /*
- * --vsock -l: a VSOCK stream socket bound to cid (NULL: any) and port,
- * listening, non-blocking.  Returns -1 with errno and *cause set.
+ * --vsock -l: a listening, non-blocking stream socket on cid (NULL: any)
+ * and port.  Returns -1 with errno and *cause.
  */
 int
 vsock_listen(const struct side *sd, const char *cid, const char *port,
