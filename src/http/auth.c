@@ -1,11 +1,8 @@
 /*
- * The credentials an HTTP-speaking server asks for, one implementation for
- * all of them (the WebSocket server's upgrade, its files and room page,
- * and the HTTP proxy server): Basic, Digest (RFC 7616) with nonces of our
- * own, a bearer token, the users of --auth-file checked with crypt(3) off
- * the loop, and the challenge that asks for them; the limits on wrong
- * answers are src/http/authlimit.c's.  Every secret is compared in
- * constant time.
+ * The credentials every HTTP-speaking server asks for: Basic, Digest (RFC
+ * 7616) with our own nonces, a bearer token, --auth-file users checked off
+ * the loop, and the challenge; limits are src/http/authlimit.c's.  Every
+ * secret is compared in constant time.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -53,7 +50,7 @@ static struct {
 	struct auth_nonce	 nonces[AUTH_NONCES]; /* by serial */
 } auth_state;
 
-/* The random secret of the nonces' MACs, made when first needed. */
+/* Make the nonces' MAC secret on first need. */
 static void
 auth_init(void)
 {
@@ -75,9 +72,8 @@ auth_init(void)
 }
 
 /*
- * Are the strings a and b the same?  Their SHA-256 digests are compared
- * with timingsafe_bcmp(3), so that the time taken says nothing of where
- * they differ, nor of either's length.
+ * Are a and b equal?  Compares their SHA-256 with timingsafe_bcmp(3), so
+ * the time says nothing of where they differ or their lengths.
  */
 static int
 auth_equal(const char *a, const char *b)
@@ -100,7 +96,7 @@ auth_on(const struct auth_conf *c)
 	return (c->nusers > 0 || c->token != NULL);
 }
 
-/* Does c have a user with a password, whom Digest can check? */
+/* Has c a user with a password, whom Digest can check? */
 static int
 auth_digestible(const struct auth_conf *c)
 {
@@ -113,7 +109,10 @@ auth_digestible(const struct auth_conf *c)
 	return (0);
 }
 
-/* Add a user, name and password or hash its own copies, or fail (-1). */
+/*
+ * Add a user to c with its own copies of name and password or hash.
+ * Returns -1 on failure.
+ */
 static int
 auth_user_add(struct auth_conf *c, const char *name, size_t nlen,
     const char *pass, const char *hash)
@@ -137,10 +136,7 @@ auth_user_add(struct auth_conf *c, const char *name, size_t nlen,
 	return (0);
 }
 
-/*
- * --auth: s is "user:password", a user of c.  Returns 0, or -1 with
- * *cause.
- */
+/* --auth "user:password": add a user to c.  Returns 0, or -1 with *cause. */
 int
 auth_add(struct auth_conf *c, const char *s, char **cause)
 {
@@ -162,7 +158,7 @@ auth_add(struct auth_conf *c, const char *s, char **cause)
 	return (0);
 }
 
-/* Forget c's users and token, their secrets overwritten first. */
+/* Free c's users and token, secrets overwritten first. */
 void
 auth_free(struct auth_conf *c)
 {
@@ -185,7 +181,7 @@ auth_free(struct auth_conf *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Is the crypt(3) hash h of a form htpasswd writes that we check? */
+/* Is h a crypt(3) hash of a form htpasswd writes that we check? */
 static int
 auth_hash_known(const char *h)
 {
@@ -194,11 +190,9 @@ auth_hash_known(const char *h)
 }
 
 /*
- * --auth-file: the users of path, "user:hash" lines as htpasswd(1) writes
- * them, the hash bcrypt ($2y$, htpasswd -B) or SHA-2 crypt ($5$, $6$);
- * empty lines and lines starting with '#' are skipped.  Any other hash
- * (MD5's $apr1$, SHA-1's {SHA}, crypt's DES, plain text) is refused, as
- * too weak to keep.  Returns 0, or -1 with *cause.
+ * --auth-file: read path's "user:hash" lines (htpasswd(1)'s bcrypt or
+ * SHA-2 crypt; blank and '#' lines skipped).  Weaker hashes are refused.
+ * Returns 0, or -1 with *cause.
  */
 int
 auth_file_read(struct auth_conf *c, const char *path, char **cause)
@@ -259,7 +253,7 @@ out:
 	return (rc);
 }
 
-/* The MAC of a nonce's time and serial (their hex, 24 digits) in mac. */
+/* The MAC of a nonce's time and serial (24 hex digits), in mac. */
 static void
 auth_nonce_mac(const char *ts, char mac[DIGEST_HEX_MAX])
 {
@@ -278,9 +272,8 @@ auth_seconds(void)
 }
 
 /*
- * The value of n (at most 16) hex digits at p, or -1 when they are not
- * all hex digits or make more than a long long holds (none of ours does:
- * a peer's sixteen f's must not overflow it).
+ * The value of n (<= 16) hex digits at p, or -1 when not all hex or too
+ * large for a long long (a peer's sixteen f's).
  */
 static long long
 auth_hex(const char *p, size_t n)
@@ -304,9 +297,8 @@ auth_hex(const char *p, size_t n)
 }
 
 /*
- * The slot of the nonce n, one of ours: NULL when n is not one (or its
- * MAC is wrong).  *stale says it is ours but too old, or no longer
- * among the last AUTH_NONCES.
+ * The slot of our nonce n, or NULL if it is not ours (or its MAC is
+ * wrong); *stale if ours but too old or out of the last AUTH_NONCES.
  */
 static struct auth_nonce *
 auth_nonce_find(const char *n, int *stale)
@@ -331,16 +323,11 @@ auth_nonce_find(const char *n, int *stale)
 }
 
 /*
- * Digest credentials v (after "Digest "; parsed in place) for a: ours,
- * with our realm and one of our nonces, for this very request target,
- * from a user with a password, and the right response: with qop=auth
- * (RFC 7616), or without qop from a client that speaks only RFC 2069.  A
- * right answer is still refused as stale when its nonce is too old or no
- * longer known, or when its nonce count is not more than the last one
- * seen (a replay): a client that has the password answers the next
- * challenge, one that replays an answer has nothing to answer it with.
- * Without qop there is no count: such a nonce is used once.  *user is
- * the user the answer names, escaped, for the log.
+ * Check Digest credentials v (after "Digest ", parsed in place) for a: our
+ * realm and nonce, this target, a user with a password, the right response
+ * (RFC 7616 qop=auth, or RFC 2069 without qop).  A right answer is stale
+ * when its nonce is old or unknown or its count not above the last (a
+ * replay); a qop-less nonce is used once.  *user: the user named, escaped.
  */
 static enum auth_verdict
 auth_digest(const struct auth_conf *c, char *v, const struct auth_ask *a,
@@ -395,12 +382,10 @@ auth_digest(const struct auth_conf *c, char *v, const struct auth_ask *a,
 }
 
 /*
- * Basic credentials v (the base64 after "Basic ") of a user of c, from
- * the client of slot s?  *user is the user they name, escaped, for the
- * log.  A user of --auth-file (or an unknown user, answered as the first
- * user is, so that the time names none) is checked by crypt(3) off the
- * loop: AUTH_PENDING with *job, or AUTH_LIMITED with *retry
- * (auth_crypt()).
+ * Check Basic credentials v of the client of slot s; *user: the user
+ * named, escaped.  --auth-file users (and unknown ones, checked as the
+ * first user so the time names none) go to crypt(3) off the loop:
+ * AUTH_PENDING with *job, or AUTH_LIMITED with *retry (auth_crypt()).
  */
 static enum auth_verdict
 auth_basic(const struct auth_conf *c, const char *v, char *user,
@@ -439,18 +424,13 @@ auth_basic(const struct auth_conf *c, const char *v, char *user,
 }
 
 /*
- * Is the request a, to a server asking for c, let in?  AUTH_MISSING: it
- * carries no credentials (a first request, answered with the challenge);
- * AUTH_WRONG: wrong ones (the client and the server lose credit, and -v
- * says so); AUTH_STALE: a right Digest answer to a spent nonce;
- * AUTH_LIMITED: the client or the server has been wrong too often of
- * late, or the table of clients is full of those owed something
- * (*retry: seconds to wait), and nothing it sent was checked;
- * AUTH_PENDING: a password is being checked by crypt(3), and the verdict
- * comes later, from the loop, never from within this call: a->cb(verdict,
- * retry, a->arg), unless auth_cancel(*job) is called first.  A
- * configuration with no --auth-file users never pends, and its asker may
- * have no callback.
+ * Is request a let in by c?  Returns AUTH_MISSING (no credentials),
+ * AUTH_WRONG (both client and server lose credit, said with -v),
+ * AUTH_STALE (right Digest, spent nonce), AUTH_LIMITED (wrong too often or
+ * table full; *retry seconds, nothing checked) or AUTH_PENDING: the
+ * verdict comes later from the loop, never in this call, as a->cb(verdict,
+ * retry, a->arg), unless auth_cancel(*job) first.  Without --auth-file
+ * users it never pends and a->cb may be NULL.
  */
 enum auth_verdict
 auth_check(const struct auth_conf *c, const struct auth_ask *a, int *retry,
@@ -499,16 +479,11 @@ auth_check(const struct auth_conf *c, const struct auth_ask *a, int *retry,
 }
 
 /*
- * The challenge of a server asking for c, in buf: header lines (each
- * ending in CR LF) of WWW-Authenticate, or of Proxy-Authenticate for a
- * proxy.  Digest with MD5 and with SHA-256 when a user has a password,
- * with a new nonce (stale=true when the client's answer was right but its
- * nonce spent: it may answer this one without asking anyone for the
- * password, RFC 7616, section 3.3); Basic when there are users; Bearer
- * with a token.  The stronger SHA-256 comes first, and curl and browsers
- * take the first they know (RFC 7616, section 3.7), but to a proxy's
- * client MD5 does: ncat's gives up when the first is not MD5.
- * Returns 0, or -1 when buf is too small.
+ * c's challenge header lines (WWW-Authenticate, or Proxy-Authenticate if
+ * proxy), CR LF ended, in buf: Digest SHA-256 and MD5 with a new nonce
+ * (stale: the client may answer without the password), Basic, Bearer.
+ * SHA-256 comes first (RFC 7616, 3.7), but MD5 to a proxy's client, as
+ * ncat takes only a first MD5.  Returns 0, or -1 when buf is too small.
  */
 int
 auth_challenge(const struct auth_conf *c, int proxy, int stale, char *buf,
@@ -566,10 +541,8 @@ auth_challenge(const struct auth_conf *c, int proxy, int stale, char *buf,
 }
 
 /*
- * The value of the parameter token in the query of the request target t
- * (up to '#'), in out of size outsz, or NULL when there is none (or it
- * does not fit).  It is taken as it is: a token is made of characters
- * that a URL needs not escape.
+ * The "token" query parameter of target t (before '#'), as it is, in out
+ * (outsz bytes); NULL if none or it does not fit.
  */
 const char *
 auth_query_token(const char *t, char *out, size_t outsz)

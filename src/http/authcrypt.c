@@ -1,13 +1,7 @@
 /*
- * crypt(3) off the event loop: the passwords of --auth-file's users are
- * checked against their hashes in a small pool of threads, and each
- * answer comes back as a callback from the loop, so that a bcrypt (a
- * quarter of a second at cost 12) delays only the client whose password
- * it checks, never the others.
- *
- * The pool is src/base/pool.c's, as the resolver's.  A check is never
- * withdrawn: src/http/auth.c counts a wrong answer whether or not its
- * client is still there, and its limits bound how many checks exist.
+ * crypt(3) off the event loop, in src/base/pool.c's threads, so a bcrypt
+ * check delays only its own client.  A check is never withdrawn: a wrong
+ * answer counts even if its client left, and auth's limits bound them.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -64,8 +58,8 @@ static __typeof__(&crypt_r)	 authcrypt_crypt_r;
 #endif
 
 /*
- * Make crypt_r(3) callable, once, from the main thread, before a worker
- * may call it.  Returns 0, or -1 with *cause (if cause is not NULL).
+ * Make crypt_r(3) callable, once, from the main thread, before any worker.
+ * Returns 0, or -1 with *cause (if not NULL).
  */
 int
 authcrypt_load(char **cause)
@@ -94,7 +88,7 @@ authcrypt_load(char **cause)
 	return (0);
 }
 
-/* Forget a check, its password overwritten first. */
+/* Free a check, its password overwritten first. */
 static void
 authcrypt_free(struct pool_job *j)
 {
@@ -109,10 +103,8 @@ authcrypt_free(struct pool_job *j)
 }
 
 /*
- * Is pass the password whose crypt(3) hash is hash?  The hashes are
- * compared in constant time; their length is the hash's form's, which
- * says nothing of the password.  Thread-safe: crypt_r(3) with its own
- * state, which is large (32 KiB): not on the stack.
+ * Is pass the password of crypt(3) hash hash?  Compared in constant time;
+ * thread-safe (crypt_r(3), its 32 KiB state off the stack).
  */
 static int
 authcrypt_match(const char *pass, const char *hash)
@@ -131,7 +123,7 @@ authcrypt_match(const char *pass, const char *hash)
 	return (ok);
 }
 
-/* In a worker: the check itself. */
+/* In a worker: the check. */
 static void
 authcrypt_work(struct pool_job *j)
 {
@@ -151,11 +143,9 @@ authcrypt_done(struct pool_job *j)
 }
 
 /*
- * Start checking that pass is the password whose crypt(3) hash is hash
- * (both copied).  The answer comes later, from the event loop, never
- * from within this call: cb(ok, arg), ok 1 when it is.  Up to
- * AUTHCRYPT_THREADS checks run at once, the others wait their turn (the
- * caller bounds how many there are).  Returns 0, or -1 with errno.
+ * Check pass against crypt(3) hash (both copied); cb(ok, arg) runs later
+ * from the loop, never in this call.  AUTHCRYPT_THREADS run at once; the
+ * caller bounds the rest.  Returns 0, or -1 with errno.
  */
 int
 authcrypt_start(const char *pass, const char *hash, authcrypt_cb *cb,

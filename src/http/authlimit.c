@@ -1,10 +1,7 @@
 /*
- * The limits on wrong answers to a server that asks who its clients are
- * (src/http/auth.c's checks, the SOCKS5 server's): per client and for the
- * whole server, in a fixed table of clients that forgets none it holds a
- * penalty against; and the Basic answers checked by crypt(3) off the
- * loop (src/http/authcrypt.c), one at a time for each client, whose
- * verdicts come back as callbacks from the loop.
+ * The limits on wrong answers to a server that asks who its clients are,
+ * per client and for the server, in a fixed table that forgets no client
+ * owed a penalty; and Basic checks by crypt(3), one at a time per client.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -107,7 +104,7 @@ static struct {
 	int			 all_ready;
 } auth_limits;
 
-/* Bring b's credit up to now: one millisecond a millisecond, up to full. */
+/* Credit b up to now, a millisecond a millisecond, at most full. */
 static void
 auth_refill(struct auth_bucket *b, int64_t full, uint64_t now)
 {
@@ -119,8 +116,8 @@ auth_refill(struct auth_bucket *b, int64_t full, uint64_t now)
 }
 
 /*
- * The milliseconds until b may take one more wrong answer of cost, those
- * being checked counted as wrong (busy: with them), or 0 when it may now.
+ * Milliseconds until b may take one more wrong answer of cost (busy:
+ * counting those being checked), or 0.
  */
 static int64_t
 auth_bucket_wait(const struct auth_bucket *b, int64_t cost, int busy)
@@ -130,7 +127,7 @@ auth_bucket_wait(const struct auth_bucket *b, int64_t cost, int busy)
 	return (b->credit >= need ? 0 : need - b->credit);
 }
 
-/* Every client's bucket, its credit brought up to now. */
+/* The bucket all clients share, credited up to now. */
 static struct auth_bucket *
 auth_all(uint64_t now)
 {
@@ -146,12 +143,9 @@ auth_all(uint64_t now)
 }
 
 /*
- * The slot of the client keyed key, its credit brought up to now; a new
- * one, with a full credit, if it has none: a slot never used, or one
- * whose client is owed nothing, which is forgotten.  NULL when every
- * slot holds a client that is owed something: none is forgotten to make
- * room, and *wait is the milliseconds until the first will be owed
- * nothing (a guess: answers being checked may change it).
+ * The slot of client key, credited up to now; a new full one if none.
+ * NULL when every slot is owed something (none is forgotten), with *wait
+ * the milliseconds until one is free (a guess).
  */
 static struct auth_slot *
 auth_slot(const unsigned char key[NET_HOST_KEY_LEN], uint64_t now,
@@ -194,7 +188,10 @@ auth_slot(const unsigned char key[NET_HOST_KEY_LEN], uint64_t now,
 	return (spare);
 }
 
-/* *retry's seconds for a wait of ms, logged for who with why. */
+/*
+ * Set *retry to seconds for ms and log the refusal of who for why.
+ * Returns -1.
+ */
 static int
 auth_refuse(const char *who, const char *why, int64_t ms, int *retry)
 {
@@ -204,11 +201,9 @@ auth_refuse(const char *who, const char *why, int64_t ms, int *retry)
 }
 
 /*
- * May the client of slot s (who: its label, for the log) be wrong once
- * more now, and the server?  The server's checks by crypt(3) under way
- * count as wrong; the client's own does not, as its next such check
- * waits for it (auth_crypt()).  Returns 0, or -1 with *retry, the
- * seconds to wait, and the refusal logged.
+ * May slot s's client (who, for the log) and the server be wrong once more
+ * now?  The server's pending crypt(3) checks count as wrong; the client's
+ * own does not (its next waits).  Returns 0, or -1 with *retry, logged.
  */
 static int
 auth_may(struct auth_slot *s, const char *who, int *retry)
@@ -226,10 +221,9 @@ auth_may(struct auth_slot *s, const char *who, int *retry)
 }
 
 /*
- * The slot of the client at sa (who: its label), if it may answer now:
- * not when the table is full of clients owed something, nor when it or
- * the server has been wrong too often of late.  NULL with *retry, the
- * seconds to wait, and the refusal logged.
+ * The slot of the client at sa (who: its label) if it may answer now.
+ * NULL with *retry seconds and the refusal logged when the table is full
+ * or it or the server was wrong too often.
  */
 struct auth_slot *
 auth_admit(const struct sockaddr *sa, const char *who, int *retry)
@@ -248,9 +242,8 @@ auth_admit(const struct sockaddr *sa, const char *who, int *retry)
 }
 
 /*
- * The verdict r on an answer of the client of slot s, who names with
- * how and user: a wrong one costs it and the server a refill; both are
- * said (-v, -vv).
+ * Count verdict r on slot s's answer (a wrong one costs it and the
+ * server), said with -v, -vv naming who, how and user.
  */
 void
 auth_settle(struct auth_slot *s, enum auth_verdict r, const char *who,
@@ -269,7 +262,7 @@ auth_settle(struct auth_slot *s, enum auth_verdict r, const char *who,
 
 static void	auth_job_done(int, void *);
 
-/* Forget job, its password overwritten first. */
+/* Free job, its password overwritten first. */
 static void
 auth_job_free(struct auth_job *job)
 {
@@ -282,8 +275,8 @@ auth_job_free(struct auth_job *job)
 }
 
 /*
- * Start job's check by crypt(3); until its answer, it counts against its
- * client's credit and the server's.  Returns 0, or -1 with errno.
+ * Start job's crypt(3) check, counted against the client and server until
+ * answered.  Returns 0, or -1 with errno.
  */
 static int
 auth_job_start(struct auth_job *job)
@@ -303,7 +296,7 @@ auth_job_start(struct auth_job *job)
 	return (0);
 }
 
-/* Tell the asker of job the verdict v, unless it has gone; forget job. */
+/* Tell job's asker the verdict v unless gone; free job. */
 static void
 auth_job_finish(struct auth_job *job, enum auth_verdict v, int retry)
 {
@@ -315,10 +308,9 @@ auth_job_finish(struct auth_job *job, enum auth_verdict v, int retry)
 }
 
 /*
- * crypt(3)'s answer on job: the verdict counts whether or not its asker
- * is still there (one that leaves at once pays for its guess all the
- * same).  Then the client's next answer waiting is checked, if it may be
- * now; those that may not are refused, after the asker is told.
+ * crypt(3) answered job: the verdict counts even if the asker left; then
+ * the client's next waiting answer is checked, or refused after the asker
+ * is told.
  */
 static void
 auth_job_done(int ok, void *arg)
@@ -353,9 +345,8 @@ auth_job_done(int ok, void *arg)
 }
 
 /*
- * The asker of job has gone: its callback is never called.  A check
- * still waiting is withdrawn (nothing of it was looked at); one being
- * made ends all the same, and its verdict counts.
+ * job's asker has gone: its callback never runs.  A waiting check is
+ * withdrawn; a running one ends and its verdict counts.
  */
 void
 auth_cancel(struct auth_job *job)
@@ -372,12 +363,10 @@ auth_cancel(struct auth_job *job)
 }
 
 /*
- * The password pass of a Basic answer, of the client of slot s (a->who:
- * its label), checked against hash by crypt(3), off the loop: now, or
- * after the client's answer being checked, if it has one.  known: the
- * user the answer names (user, escaped) is one of ours.  Returns
- * AUTH_PENDING with *jobp, the verdict to come to a->cb from the loop
- * (auth_check()), or AUTH_LIMITED with *retry.
+ * Check Basic password pass of slot s's client against hash by crypt(3),
+ * off the loop, after any check of that client under way; known: the user
+ * (escaped) is ours.  Returns AUTH_PENDING with *jobp (the verdict goes to
+ * a->cb from the loop), or AUTH_LIMITED with *retry.
  */
 enum auth_verdict
 auth_crypt(struct auth_slot *s, const char *pass, const char *hash,
@@ -425,11 +414,9 @@ auth_crypt(struct auth_slot *s, const char *pass, const char *hash,
 }
 
 /*
- * For a check made elsewhere (the SOCKS5 server's user and password):
- * may the client at sa (who: its label, for the log) answer now?
- * Returns 0, or -1 with *retry, the seconds to wait (and the refusal
- * logged).  Its answer's verdict is then given to auth_verdict() before
- * the loop runs again.
+ * For a check made elsewhere (SOCKS5's): may the client at sa (who, for
+ * the log) answer now?  Returns 0, or -1 with *retry, logged.  Give the
+ * verdict to auth_verdict() before the loop runs again.
  */
 int
 auth_limit(const struct sockaddr *sa, const char *who, int *retry)
@@ -438,10 +425,7 @@ auth_limit(const struct sockaddr *sa, const char *who, int *retry)
 	return (auth_admit(sa, who, retry) != NULL ? 0 : -1);
 }
 
-/*
- * The verdict on the answer of the client at sa that auth_limit() let
- * in: a wrong one costs it and the server what any wrong answer does.
- */
+/* The verdict on the answer auth_limit() let in: a wrong one costs as any. */
 void
 auth_verdict(const struct sockaddr *sa, int wrong)
 {

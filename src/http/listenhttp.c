@@ -1,7 +1,6 @@
 /*
- * The steps every HTTP-speaking server (the proxy server, the WebSocket
- * server) takes alike on a head the codec has read: its credentials
- * asked for and refused (401 or 407, 429), and the 503 of a full server.
+ * What every HTTP-speaking server does alike with a head read: credentials
+ * asked for and refused (401, 407, 429), and a full server's 503.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -14,13 +13,10 @@
 #include "http.h"
 
 /*
- * Does the request of head h, whose line is l, carry the credentials c
- * asks for?  A proxy's (proxy set) are in its Proxy-Authorization, a
- * server's in its Authorization or as ?token= in its target.  a says
- * who asks (peer, who), a forwarded request's other form of its target
- * (uri2), and where an AUTH_PENDING verdict goes (cb, arg): the rest is
- * read from the request here.  Returns auth_check()'s verdict, with
- * *retry and *job as it sets them.
+ * Check head h (line l) for c's credentials: Proxy-Authorization for a
+ * proxy, else Authorization or ?token=; a gives the asker, uri2 and the
+ * AUTH_PENDING callback.  Returns auth_check()'s verdict, *retry and *job
+ * as it sets them.
  */
 enum auth_verdict
 listen_http_auth(const struct auth_conf *c, int proxy, const char *h,
@@ -45,11 +41,10 @@ listen_http_auth(const struct auth_conf *c, int proxy, const char *h,
 }
 
 /*
- * The refusal of a request whose credentials got the verdict v (retry:
- * AUTH_LIMITED's seconds), in out (of size outsz): 401, or 407 to a
- * proxy's client, with c's challenge; 429 and Retry-After when the
- * client or the server has been wrong too often.  flags are
- * http_encode_refusal()'s; *why says why.  Returns its length, or -1.
+ * The refusal for verdict v in out (outsz bytes): 401 (407 to a proxy's
+ * client) with c's challenge, or 429 and Retry-After (retry seconds);
+ * flags as http_encode_refusal(), *why says why.  Returns its length, or
+ * -1.
  */
 ssize_t
 listen_http_refusal(const struct auth_conf *c, int proxy,
@@ -75,9 +70,8 @@ listen_http_refusal(const struct auth_conf *c, int proxy,
 }
 
 /*
- * Turn the client on fd away from a full server (--max-conns), as a
- * browser expects: "503 Service Unavailable".  Best effort: a new
- * socket's buffer is empty.
+ * Turn the client on fd away with "503 Service Unavailable" (--max-conns).
+ * Best effort: a new socket's buffer is empty.
  */
 void
 listen_http_full(int fd)
