@@ -1,9 +1,8 @@
 /*
- * A WebSocket as a socket: a pair of Unix sockets whose one end a session
- * of its own joins with a WebSocket's payload, both ways, so that what
- * runs over a descriptor runs inside the WebSocket (--via ws://: the TLS
- * handshake with the peer, through a relay reached by WebSocket).  The
- * bytes are copied once more than over TCP, and never spliced.
+ * A WebSocket as a socket: one end of a Unix socket pair joined in a
+ * session of its own with a WebSocket's payload, both ways, so that what
+ * runs over a descriptor (--via ws://'s TLS) runs inside it.  Never
+ * spliced.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -41,12 +40,10 @@ ws_bridge_finished(struct session *s)
 }
 
 /*
- * A WebSocket has no half-close: the inner side's (TLS's close_notify,
- * then its shutdown(2)) ends the way out but does not close the
- * WebSocket, whose close would leave the peer's way to us a second.  The
- * WebSocket is closed when both ways have ended (the peer's close, and
- * the inner socket's close), or, once the process is ending
- * (ws_bridge_drain()), when what the inner side wrote has been sent.
+ * Close the WebSocket once both ways have ended, or once the inner side's
+ * bytes are sent when the process is ending (ws_bridge_drain()); the inner
+ * side's end alone only ends the way out, as a WebSocket has no
+ * half-close.
  */
 static int
 ws_bridge_watch(struct session *s)
@@ -59,11 +56,10 @@ ws_bridge_watch(struct session *s)
 }
 
 /*
- * Join w, a WebSocket connection not attached yet, with one of a new pair
- * of sockets, in a session of its own, and give the other in *inner: its
- * bytes are w's messages' payload both ways.  The bridge owns w from now,
- * whatever happens, and ends by itself: at the end of both ways, or at
- * ws_bridge_drain().  Returns -1 with errno.
+ * Join unattached w with one end of a new socket pair in a session of its
+ * own; the other end in *inner carries w's payload both ways.  The bridge
+ * owns w from now, whatever happens, and ends by itself.  Returns -1 with
+ * errno.
  */
 int
 ws_bridge_start(struct ws *w, int fd, int *inner)
@@ -128,9 +124,8 @@ ws_bridge_late_cb(void *arg)
 }
 
 /*
- * The process is ending: let each bridge send what its inner side wrote,
- * then close, for at most WS_CLOSE_WAIT_MS together; what is left then is
- * dropped.  Nothing is done when no bridge was made.
+ * The process is ending: each bridge sends what its inner side wrote, then
+ * closes, within WS_CLOSE_WAIT_MS in all; the rest is dropped.
  */
 void
 ws_bridge_drain(void)

@@ -1,11 +1,8 @@
 /*
  * WebSocket connections (doc/design.md, "WebSocket"): an endpoint whose
- * operations frame and unframe the bytes, so that the pump, the taps and
- * the fan-out see payload only.  Here are a connection's buffers, the
- * frames it owes the peer, what is written to it (a chunk, or each line,
- * a message) and its end; the upgrade is wshs.c's, the reads wsread.c's,
- * the pings wsping.c's, permessage-deflate wszip.c's and the protocol's
- * bytes src/codec/ws.c's.
+ * operations frame and unframe, so the pump, taps and fan-out see payload
+ * only; its buffers, owed frames, writes and end.  Upgrade: wshs.c; reads:
+ * wsread.c; pings: wsping.c; deflate: wszip.c; bytes: src/codec/ws.c.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -37,10 +34,8 @@
 #define WS_Z_BOUND(n)	((n) + ((n) >> 3) + ((n) >> 6) + 64)
 
 /*
- * The buffers of raw bytes read and of frames owed are the pool's
- * (buf_pool_get()), held only while bytes are in them, as a channel's are:
- * an idle connection holds neither, and a fan-out to many members goes
- * through the same few.  Each get returns 0, or -1 with errno.
+ * Take w's raw input (or, ws_out_get(), owed frames) buffer from the pool,
+ * held only while bytes are in it.  Returns 0, or -1 with errno.
  */
 int
 ws_in_get(struct ws *w)
@@ -79,9 +74,8 @@ ws_out_put(struct ws *w)
 }
 
 /*
- * Write what is owed to the peer, giving the buffer back once it is all
- * gone.  Returns 1 when all of it is gone, 0 when some must wait for the
- * events in *want, -1 on an error (errno).
+ * Write what is owed, the buffer given back when empty.  Returns 1 when
+ * all is gone, 0 to wait for *want, -1 with errno.
  */
 int
 ws_flush(struct ws *w, int *want)
@@ -110,9 +104,8 @@ ws_flush(struct ws *w, int *want)
 }
 
 /*
- * Send what is owed, as ws_flush(); what the socket does not take now
- * goes when it does, which the reads wait for (ws_read_frames()).
- * Returns -1 on a write's error (errno), else 0.
+ * ws_flush(), the rest left for when the socket takes it (the reads wait
+ * for it).  Returns -1 with errno on a write error, else 0.
  */
 int
 ws_send(struct ws *w)
@@ -129,8 +122,8 @@ ws_send(struct ws *w)
 }
 
 /*
- * The session ends in an error: remember it (the first one) and what it
- * was, for the read that reports it (ws_ep_why()).
+ * Remember the session's first error, for the read that reports it
+ * (ws_ep_why()).
  */
 void
 ws_error(struct ws *w, int error, const char *fmt, ...)
@@ -146,11 +139,9 @@ ws_error(struct ws *w, int error, const char *fmt, ...)
 }
 
 /*
- * Queue a frame for the peer after what is owed already: masked when we
- * are the client, its payload compressed when permessage-deflate was
- * agreed and it is a data frame (RSV1 on a message's first frame).
- * Returns 0, or -1 when there is no room for it (a pong never takes the
- * room a close needs).
+ * Queue a frame after those owed, masked if we are the client, a data
+ * frame compressed if deflate was agreed.  Returns 0, or -1 when there is
+ * no room (a pong never takes a close's room).
  */
 int
 ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
@@ -204,7 +195,7 @@ ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
 	return (0);
 }
 
-/* Is there room for frames of n payload bytes in all, and a close? */
+/* Is there room for frames of n payload bytes, and a close? */
 static int
 ws_room(const struct ws *w, size_t n)
 {
@@ -215,9 +206,8 @@ ws_room(const struct ws *w, size_t n)
 }
 
 /*
- * Queue our close frame, once: nothing may follow it.  Code 0 answers the
- * peer's close with its code, or 1000 when it gave none (or has not
- * closed).
+ * Queue our close, once; nothing may follow.  code 0 echoes the peer's
+ * close code, or 1000.
  */
 void
 ws_send_close(struct ws *w, int code, const char *reason)
@@ -236,13 +226,10 @@ ws_send_close(struct ws *w, int code, const char *reason)
 }
 
 /*
- * The peer closed a while ago and we still write: while what we write
- * flows to the peer (a program's answer to what came before the close),
- * answered a second before a client of ours stops waiting for it
- * (WS_CLOSE_WAIT_MS) at the latest; then, or once it has stopped flowing
- * for WS_CLOSE_GRACE_MS, answer its close now, ending a message of ours
- * left open, and drop what is still to be written, as the peer would
- * drop it.
+ * The peer closed and we still write: while it flows, up to a second
+ * before a client of ours stops waiting (WS_CLOSE_WAIT_MS), or until idle
+ * for WS_CLOSE_GRACE_MS, then answer the close, ending our open message
+ * and dropping the rest.
  */
 static void
 ws_grace_cb(void *arg)
@@ -281,16 +268,10 @@ ws_grace_cb(void *arg)
 }
 
 /*
- * Queue len bytes at p as the next part of the line being written (text
- * mode): its last when fin, which ends its message, else a part the
- * next goes on with.  A message is text while what it holds is UTF-8; a
- * line that is not goes as a binary message, and one whose later part
- * turns out not to be (a line longer than a buffer) ends its text
- * message at the last whole character and goes on as a binary message.
- * A part that is not the last stops before a character it cuts and
- * before a CR at its end (the newline may follow): those bytes begin the
- * next part.  The caller has made room (ws_room()).  Returns the bytes
- * of p queued.
+ * Queue len bytes at p as the next part of the line being written, its
+ * last if fin.  Text while UTF-8, else binary from the last whole
+ * character; a part not last stops before a cut character or a final CR.
+ * The caller made room (ws_room()).  Returns the bytes queued.
  */
 static size_t
 ws_put_part(struct ws *w, const unsigned char *p, size_t len, int fin)
@@ -327,14 +308,10 @@ ws_put_part(struct ws *w, const unsigned char *p, size_t len, int fin)
 }
 
 /*
- * Text mode: the lines of the n bytes at s, each a message, as many as
- * the output buffer takes.  A line goes when its newline comes (which is
- * not sent, nor a CR before it); until then it is held, up to a buffer
- * of it, which then goes as a part of its message, the rest following
- * (ws_put_part()).  So where reads end changes nothing: the same bytes
- * make the same messages.  What is held goes as a line of its own when
- * nothing more comes (ws_finish()).  Returns the bytes of s taken, or -1
- * (ENOMEM) when a line cannot be held.
+ * Text mode: each line of s as a message, newline (and CR) not sent, as
+ * many as the buffer takes; a long line goes in parts (ws_put_part()), so
+ * read boundaries never change the messages.  A held line goes at
+ * ws_finish().  Returns the bytes taken, or -1 (ENOMEM).
  */
 static ssize_t
 ws_put_text(struct ws *w, const unsigned char *s, size_t n)
@@ -397,11 +374,9 @@ ws_put_text(struct ws *w, const unsigned char *s, size_t n)
 }
 
 /*
- * The input of records (--ws-framed) went wrong: the records before the
- * bad one go, then our close, as at the input's end (1000: the peer
- * answers what it had, then closes), so that what it answered is still
- * shown and the session ends by the peer's close, not a timer; the
- * write's error is said when the session ends.
+ * --ws-framed input went wrong: the records before the bad one go, then
+ * our close (1000), so the peer's answers still show and the session ends
+ * by its close; the write's error is said at the end.
  */
 static void
 ws_framed_failed(struct ws *w)
@@ -412,10 +387,7 @@ ws_framed_failed(struct ws *w)
 	errno = EINVAL;
 }
 
-/*
- * A bad record (--ws-framed): say what was wrong, for the write's error.
- * Returns -1 with errno EINVAL.
- */
+/* Note why a --ws-framed record is bad.  Returns -1 with EINVAL. */
 static ssize_t
 ws_bad_record(struct ws *w, const char *why)
 {
@@ -429,11 +401,9 @@ ws_bad_record(struct ws *w, const char *why)
 }
 
 /*
- * --ws-framed: the records of the n bytes at s, each a header line ("T
- * 12", "B 4096"; 't', 'b': a part of a message that goes on) and that
- * many bytes, as frames: a record cut by a write's end goes as fragments
- * of one message.  Returns the bytes of s taken (0 when the frames would
- * not fit now), or -1 for a bad record, with ws_bad_record()'s reason.
+ * --ws-framed: the records of n bytes at s as frames, one cut by a write's
+ * end sent as fragments.  Returns the bytes taken (0: no room now), or -1
+ * for a bad record (ws_bad_record()).
  */
 static ssize_t
 ws_put_records(struct ws *w, const unsigned char *s, size_t n)
@@ -505,9 +475,8 @@ ws_put_records(struct ws *w, const unsigned char *s, size_t n)
 }
 
 /*
- * A write failed (w->werr): the reads end with it too, now, as a reset
- * ends a TCP connection both ways (ep_write_broken()).  errno is the
- * write's error.
+ * A write failed (w->werr): the reads end too, as a reset ends TCP both
+ * ways (ep_write_broken()).  errno is the write's.
  */
 void
 ws_broken(struct ws *w)
@@ -539,7 +508,7 @@ static struct {
 } ws_share;
 size_t		 ws_share_users;
 
-/* Is w a connection that may share frames (counted in ws_share_users)? */
+/* May w share frames (counted in ws_share_users)? */
 int
 ws_shares(const struct ws *w)
 {
@@ -547,9 +516,8 @@ ws_shares(const struct ws *w)
 }
 
 /*
- * May w's next write take frames made for another connection, or give
- * its own?  A server's (no masking) that compresses each message afresh,
- * with no message open, nothing owed and no zlib state.
+ * May w's next write share frames: a server's, compressing each message
+ * afresh, with no open message, nothing owed and no zlib state?
  */
 static int
 ws_share_ok(const struct ws *w)
@@ -560,9 +528,8 @@ ws_share_ok(const struct ws *w)
 }
 
 /*
- * The write of n bytes at s by w, when the last write shared made its
- * frames of the same bytes: they are queued.  Returns the bytes taken,
- * or 0 when it must be made.
+ * Queue the frames the last shared write made of the same n bytes at s.
+ * Returns the bytes taken, or 0 when they must be made.
  */
 static size_t
 ws_share_hit(struct ws *w, const unsigned char *s, size_t n)
@@ -577,9 +544,8 @@ ws_share_hit(struct ws *w, const unsigned char *s, size_t n)
 }
 
 /*
- * w's write of n bytes at s took take of them and made the frames it
- * owes: keep them for the next connection, when it ended every message
- * it began.  Nothing is kept when memory is short.
+ * Keep the frames w made of take bytes at s for the next connection, if it
+ * ended every message; nothing when memory is short.
  */
 static void
 ws_share_keep(const struct ws *w, const unsigned char *s, size_t n,
@@ -613,11 +579,9 @@ ws_share_keep(const struct ws *w, const unsigned char *s, size_t n,
 }
 
 /*
- * The endpoint's write: up to a buffer of p as one binary message (binary
- * mode), or as many of its lines as the output buffer takes, each a
- * message (ws_put_line()), sent at once.  Nothing new is taken while
- * frames are owed, so that the pump's back-pressure holds.  Returns the
- * bytes of p taken.
+ * The endpoint's write: a buffer of p as one binary message, or as many
+ * lines as fit, each a message.  Takes nothing while frames are owed, so
+ * back-pressure holds.  Returns the bytes taken.
  */
 static ssize_t
 ws_ep_write(struct endpoint *ep, const void *p, size_t n)
@@ -693,7 +657,7 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 	return (take);
 }
 
-/* The end of what is written: an open message ends, before our close. */
+/* End an open message, before our close. */
 static void
 ws_end_message(struct ws *w)
 {
@@ -704,11 +668,9 @@ ws_end_message(struct ws *w)
 }
 
 /*
- * Nothing more is written to w (line_done): a line held (text mode) goes
- * as a message of its own, ended by the end of the input; then, when the
- * end of what is written was asked for (close_due), the open message
- * ends and our close follows.  What has no room yet goes once the frames
- * owed are flushed (ws_read_frames() calls again).
+ * Nothing more is written (line_done): a held line goes as a message; with
+ * close_due, the open message ends and our close follows.  What has no
+ * room goes after the owed frames (ws_read_frames() calls again).
  */
 void
 ws_finish(struct ws *w)
@@ -733,10 +695,7 @@ flush:
 	(void)ws_send(w);
 }
 
-/*
- * The channel writing to ep has ended, all it read taken: a line still
- * held is whole now.
- */
+/* ep's writer has ended, all read taken: a held line is whole. */
 static int
 ws_ep_ended(struct endpoint *ep)
 {
@@ -756,7 +715,7 @@ ws_ep_ended(struct endpoint *ep)
 }
 
 /*
- * The end of what is written: what is held, an open message, our close (a
+ * End what is written: the held line, an open message, our close (a
  * client's after a ping's pong: ws_close_ping()).
  */
 static void
@@ -814,8 +773,8 @@ static const struct ep_ops ws_ops = {
 };
 
 /*
- * A connection on fd (over tls when not NULL), a server's when server is
- * set, not attached yet.  Returns it, or NULL with errno.
+ * An unattached connection on fd (over tls if not NULL), a server's if
+ * server.  Returns NULL with errno.
  */
 struct ws *
 ws_new(const struct side *sd, int fd, struct tls *tls, int server)
@@ -844,9 +803,8 @@ ws_new(const struct side *sd, int fd, struct tls *tls, int server)
 }
 
 /*
- * Close w's session before it started, with code and reason (a bridge
- * whose target cannot be reached), best effort: a new socket's buffer
- * has room for a close frame.  w stays its owner's to free.
+ * Close w's unstarted session with code and reason, best effort (a new
+ * socket has room for it).  w stays its owner's to free.
  */
 void
 ws_close_now(struct ws *w, int code, const char *reason)
@@ -861,7 +819,7 @@ ws_close_now(struct ws *w, int code, const char *reason)
 	(void)ws_flush(w, &want);
 }
 
-/* Free w and its TLS layer; the socket is its owner's. */
+/* Free w and its TLS; the socket is its owner's. */
 void
 ws_free(struct ws *w)
 {
@@ -892,10 +850,7 @@ ws_free(struct ws *w)
 	free(w);
 }
 
-/*
- * The CGI variables of the request a server's connection w came with
- * (NULL: none), for the program run for it; w keeps them.
- */
+/* The CGI variables of w's request (NULL: none); w keeps them. */
 char *const *
 ws_cgi(const struct ws *w)
 {
@@ -903,9 +858,8 @@ ws_cgi(const struct ws *w)
 }
 
 /*
- * Copy the bytes a plain TCP client of a --broker or --room sent before
- * it was known to be one (read while sniffing under TLS) to p (of size
- * n, at least WS_SNIFF_MAX).  Returns how many.
+ * Copy what a plain TCP client of --broker or --room sent while sniffed
+ * under TLS to p (n >= WS_SNIFF_MAX).  Returns how many.
  */
 size_t
 ws_plain_held(const struct ws *w, unsigned char *p, size_t n)
@@ -916,7 +870,7 @@ ws_plain_held(const struct ws *w, unsigned char *p, size_t n)
 	return (w->inlen);
 }
 
-/* Is the client of w a plain TCP one, which speaks no WebSocket? */
+/* Is w's client plain TCP, no WebSocket? */
 int
 ws_plain(const struct ws *w)
 {
@@ -924,10 +878,8 @@ ws_plain(const struct ws *w)
 }
 
 /*
- * The error that ended the reads of ep, a WebSocket's endpoint (ETIMEDOUT:
- * its pings went unanswered), or 0: none, or ep is no WebSocket's.  Known
- * even when the read that would report it never came (its destination was
- * full).
+ * The error that ended WebSocket ep's reads (ETIMEDOUT: pings unanswered),
+ * known even if no read reported it; 0 if none or ep is no WebSocket's.
  */
 int
 ws_ep_error(const struct endpoint *ep)
@@ -938,10 +890,8 @@ ws_ep_error(const struct endpoint *ep)
 }
 
 /*
- * Have ep, a WebSocket's endpoint whose session never ran (its program
- * could not be started), close with code and reason when the session is
- * freed (ws_ep_free()), instead of with 1000; nothing when ep is no
- * WebSocket's.
+ * Have WebSocket ep, whose session never ran, close with code and reason
+ * when freed instead of 1000; nothing for another endpoint.
  */
 void
 ws_ep_close(struct endpoint *ep, int code, const char *reason)
@@ -956,12 +906,10 @@ ws_ep_close(struct endpoint *ep, int code, const char *reason)
 }
 
 /*
- * Make ep, the endpoint of w's socket, speak WebSocket; it owns w.  In
- * binary mode (asked for, or WS_PROTO_BINARY agreed with the peer) each
- * write is one binary message and messages are read as their bytes;
- * otherwise each line is a text message and each message read ends with
- * a newline.  Our close frame is the end of the write side: the socket
- * itself stays open for the peer's.
+ * Make ep, w's socket's endpoint, speak WebSocket; ep owns w.  binary
+ * (asked, or WS_PROTO_BINARY agreed): each write a binary message, read as
+ * bytes; else each line a text message, each read message ending with a
+ * newline.  Our close ends the write side; the socket stays open.
  */
 void
 ws_attach(struct endpoint *ep, struct ws *w, int binary)

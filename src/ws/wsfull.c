@@ -1,7 +1,7 @@
 /*
- * A WebSocket server's answer to the clients it turns away while it is
- * full (--max-conns): 503 to a WebSocket client, the mode's line to a
- * plain one of a --broker or --room, told apart by its first word.
+ * A full WebSocket server's answer to the clients it turns away
+ * (--max-conns): 503 to a WebSocket client, the mode's line to a plain one
+ * of --broker or --room.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -36,9 +36,8 @@ struct ws_full {
 static int	ws_nfull;
 
 /*
- * Answer a client turned away: a WebSocket client (websocket) with 503, a
- * plain one with line, if the mode has one (not NULL, not empty); then a
- * lingering close.
+ * Answer a turned-away client (503 if websocket, else line unless NULL or
+ * empty), then a lingering close.
  */
 static void
 ws_full_answer(int fd, int websocket, const char *line)
@@ -60,14 +59,14 @@ ws_full_done(struct ws_full *f, int websocket)
 	free(f);
 }
 
-/* The client said nothing for a second: a plain client. */
+/* Quiet for a second: a plain client. */
 static void
 ws_full_timeout(void *arg)
 {
 	ws_full_done(arg, 0);
 }
 
-/* The client spoke: is its first word a GET? */
+/* The client spoke: is its first word GET? */
 static void
 ws_full_cb(int fd, int events, void *arg)
 {
@@ -85,11 +84,9 @@ ws_full_cb(int fd, int events, void *arg)
 }
 
 /*
- * The server is full (--max-conns): turn the client on fd away, which
- * takes fd.  A WebSocket client is answered "503 Service Unavailable",
- * as a browser expects; in a --broker or --room, which take plain TCP
- * clients too, a client is one if its first word is a GET, and a plain
- * one is given the mode's line (NULL: none), as without --websocket.
+ * Turn the client on fd away (takes fd): "503 Service Unavailable" to a
+ * WebSocket client; in --broker or --room one whose first word is not GET
+ * gets the mode's line (NULL: none).
  */
 void
 ws_say_full(const struct side *sd, int fd, const char *line)

@@ -1,11 +1,8 @@
 /*
- * The WebSocket upgrade as a stage on the loop (a server's after its TLS
- * handshake, a client's after its dial), which makes a connection of
- * src/ws/wsconn.c: the client's request and the server's answer, a
- * request that is no upgrade answered as plain HTTP (src/ws/wsroute.c
- * decides what), a plain TCP client of a --broker or --room told apart
- * by its first bytes (the clients turned away while the server is full
- * are src/ws/wsfull.c's).
+ * The WebSocket upgrade as a loop stage, a server's after TLS and a
+ * client's after its dial, making a src/ws/wsconn.c connection; a request
+ * no upgrade is answered as plain HTTP (src/ws/wsroute.c), and a plain TCP
+ * client of --broker or --room told apart by its first bytes.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -84,7 +81,7 @@ static void	ws_hs_authed(enum auth_verdict, int, void *);
 static int	ws_hs_peeked(struct ws_hs *);
 static int	ws_hs_upgrade(struct ws_hs *);
 
-/* The answer that is no upgrade, and its file, are done with. */
+/* Free the non-upgrade answer and its file. */
 static void
 ws_hs_free_answer(struct ws_hs *h)
 {
@@ -97,9 +94,8 @@ ws_hs_free_answer(struct ws_hs *h)
 }
 
 /*
- * The upgrade is over, either way: tell the owner.  cause, when not NULL,
- * passes to the callback, which frees it (ws.h, ws_done_cb): it must not
- * be h's own refusal, which goes with h.
+ * The upgrade is over: tell the owner.  cause, if not NULL, goes to the
+ * callback, which frees it (ws_done_cb); never h's own refusal.
  */
 static void
 ws_hs_done(struct ws_hs *h, struct ws *w, char *cause)
@@ -133,10 +129,9 @@ ws_hs_fail(struct ws_hs *h, const char *fmt, ...)
 }
 
 /*
- * A server's client left, or said nothing, before its request was whole:
- * a browser's speculative connection or a port probe, not a failure.
- * Said with -v only; the owner learns of it as of an answered request
- * (no connection, no cause), and goes on listening.
+ * A server's client left or stayed silent before a whole request (a
+ * speculative connection, a probe): said with -v only; the owner gets no
+ * connection and no cause, and keeps listening.
  */
 static void
 ws_hs_probe(struct ws_hs *h, const char *what)
@@ -176,9 +171,9 @@ ws_hs_timeout(void *arg)
 }
 
 /*
- * The connection the upgrade makes (a server's when server is set), the
- * stage's TLS its own, its first read the n bytes at p that came with
- * the upgrade.  Returns it, or NULL once the upgrade has failed.
+ * The connection the upgrade makes (server's if server), owning the
+ * stage's TLS, its first read the n bytes at p.  Returns NULL once the
+ * upgrade has failed.
  */
 static struct ws *
 ws_hs_conn(struct ws_hs *h, int server, const char *p, size_t n)
@@ -202,8 +197,8 @@ ws_hs_conn(struct ws_hs *h, int server, const char *p, size_t n)
 }
 
 /*
- * The client is no WebSocket client: the mode gets it as it is, with what
- * was read to tell (under TLS) as its first data.
+ * No WebSocket client: the mode gets it, what was read under TLS as its
+ * first data.
  */
 static void
 ws_hs_plain(struct ws_hs *h)
@@ -218,16 +213,10 @@ ws_hs_plain(struct ws_hs *h)
 }
 
 /*
- * Sniffing: do the client's first bytes start an HTTP request?  They
- * decide when they come within WS_SNIFF_QUIET_MS; a client silent that
- * long is a plain one that listens first (ws_hs_quiet()).  Over TCP the
- * bytes are looked at with MSG_PEEK; under TLS they are read into h->in,
- * where the request goes on, or which the plain client's endpoint gives
- * first.  A client that ends its sending before any byte is a plain one
- * that only listens (a browser's spare connection, closed unused, looks
- * the same, and joins and leaves as one).  Returns 1 (a request, or the
- * read must say what happened), 0 after handing a plain client on, -1 to
- * wait for more (*want: the events).
+ * Do the client's first bytes, within WS_SNIFF_QUIET_MS, start an HTTP
+ * request (peeked over TCP, read into h->in under TLS)?  Silence or an end
+ * before any byte makes a plain client.  Returns 1 (a request, or a read
+ * must tell), 0 after handing a plain client on, -1 to wait for *want.
  */
 static int
 ws_hs_sniff(struct ws_hs *h, int *want)
@@ -272,7 +261,7 @@ ws_hs_sniff(struct ws_hs *h, int *want)
 	return (n == WS_SNIFF_MAX ? 1 : -1);
 }
 
-/* The whole answer is sent (server) or read and checked (client). */
+/* The answer is sent (server) or read and checked (client). */
 static void
 ws_hs_ready(struct ws_hs *h, size_t headlen)
 {
@@ -292,10 +281,7 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
 	ws_hs_done(h, w, NULL);
 }
 
-/*
- * How much of the request target t the log may show: with --auth-token,
- * not its query, where ?token= may be.
- */
+/* How much of target t the log may show: with --auth-token, not its query. */
 static size_t
 ws_hs_loggable(const struct ws_hs *h, const char *t)
 {
@@ -303,11 +289,9 @@ ws_hs_loggable(const struct ws_hs *h, const char *t)
 }
 
 /*
- * Does the request carry the credentials the server asks for (--auth,
- * --auth-file, --auth-token)?  Every request is asked, an upgrade or not,
- * before anything else is decided of it.  Returns WSH_AUTH_OK,
- * WSH_AUTH_REFUSED with the refusal in h->ans, or WSH_AUTH_PENDING while
- * a password is checked off the loop: ws_hs_authed() gets the verdict.
+ * Check every request's credentials first (--auth, --auth-file,
+ * --auth-token).  Returns WSH_AUTH_OK, WSH_AUTH_REFUSED with the refusal
+ * in h->ans, or WSH_AUTH_PENDING: ws_hs_authed() gets the verdict.
  */
 static int
 ws_hs_authorized(struct ws_hs *h)
@@ -333,8 +317,8 @@ ws_hs_authorized(struct ws_hs *h)
 }
 
 /*
- * The upgrade is refused with status, for why, its refusal in h->out:
- * said once it is sent.  Returns 0, or -1 once the upgrade has failed.
+ * Refuse with status for why, the refusal in h->out, said once sent.
+ * Returns 0, or -1 once the upgrade has failed.
  */
 static int
 ws_hs_refused(struct ws_hs *h, int status, const char *why)
@@ -348,7 +332,7 @@ ws_hs_refused(struct ws_hs *h, int status, const char *why)
 	return (0);
 }
 
-/* Refuse the request with status, for why: ws_hs_refused(). */
+/* Refuse the request with status for why (ws_hs_refused()). */
 static int
 ws_hs_refuse(struct ws_hs *h, int status, const char *why)
 {
@@ -360,9 +344,8 @@ ws_hs_refuse(struct ws_hs *h, int status, const char *why)
 }
 
 /*
- * The request is answered without an upgrade (h->ans: a page, a file, a
- * refusal): its head is set up.  Returns 0, or -1 once the upgrade has
- * failed.
+ * Set up the head of h->ans, a non-upgrade answer.  Returns 0, or -1 once
+ * the upgrade has failed.
  */
 static int
 ws_hs_answered(struct ws_hs *h)
@@ -388,10 +371,9 @@ ws_hs_answered(struct ws_hs *h)
 }
 
 /*
- * The server read a whole request: its credentials are asked for.
- * Returns 0 once its answer is set up, 1 while they are checked (nothing
- * more is read until ws_hs_authed() sets it up), -1 once the upgrade has
- * failed.
+ * A whole request is read: check its credentials.  Returns 0 once its
+ * answer is set up, 1 while they are checked off the loop (no more is
+ * read), -1 once the upgrade has failed.
  */
 static int
 ws_hs_request(struct ws_hs *h)
@@ -430,10 +412,7 @@ ws_hs_request(struct ws_hs *h)
 	return (ws_hs_upgrade(h));
 }
 
-/*
- * The verdict on the request's credentials, checked off the loop: its
- * answer is set up and sent.
- */
+/* The off-loop verdict on the credentials: set up and send the answer. */
 static void
 ws_hs_authed(enum auth_verdict v, int retry, void *arg)
 {
@@ -455,9 +434,8 @@ ws_hs_authed(enum auth_verdict v, int retry, void *arg)
 }
 
 /*
- * The request's credentials are right (or none is asked for): its
- * answer, a page or the upgrade, is set up.  Returns 0, or -1 once the
- * upgrade has failed.
+ * The credentials are right (or none asked): set up the page or upgrade.
+ * Returns 0, or -1 once the upgrade has failed.
  */
 static int
 ws_hs_upgrade(struct ws_hs *h)
@@ -518,7 +496,7 @@ ws_hs_upgrade(struct ws_hs *h)
 }
 
 /*
- * The client read a whole answer: check it.  Returns 0, or -1 once the
+ * Check the whole answer read by the client.  Returns 0, or -1 once the
  * upgrade has failed.
  */
 static int
@@ -570,9 +548,8 @@ ws_hs_answer(struct ws_hs *h)
 }
 
 /*
- * The next piece of an answer's body (a file's or the room page's) in
- * h->out.  Returns its length, 0 at its end (or a file's read error,
- * which ends the answer short: the client sees it by its length).
+ * The next piece of the answer's body in h->out.  Returns its length, or 0
+ * at its end or a file's read error (the client sees the short length).
  */
 static size_t
 ws_hs_body(struct ws_hs *h)
@@ -608,7 +585,7 @@ ws_hs_body(struct ws_hs *h)
 	return (k);
 }
 
-/* Over TCP: does part of a method wait in the socket, unread? */
+/* Over TCP: does part of a method wait unread in the socket? */
 static int
 ws_hs_peeked(struct ws_hs *h)
 {
@@ -617,7 +594,7 @@ ws_hs_peeked(struct ws_hs *h)
 	return (recv(h->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 1);
 }
 
-/* The sniff timer: look at the client's first bytes again. */
+/* The sniff timer: look at the first bytes again. */
 static void
 ws_hs_sniff_cb(void *arg)
 {
@@ -627,9 +604,8 @@ ws_hs_sniff_cb(void *arg)
 }
 
 /*
- * The client has been quiet for WS_SNIFF_QUIET_MS: what it sent by now
- * still decides (it may have come in the same round); nothing at all
- * makes it a plain client, which joins to listen.
+ * Quiet for WS_SNIFF_QUIET_MS: what came by now decides; nothing makes a
+ * plain client that listens.
  */
 static void
 ws_hs_quiet(void *arg)
@@ -641,8 +617,8 @@ ws_hs_quiet(void *arg)
 }
 
 /*
- * The upgrade's deadline, from when the client is known to speak HTTP:
- * -w, or WS_HS_TIMEOUT_MS.
+ * Arm the upgrade's deadline once the client speaks HTTP: -w, or
+ * WS_HS_TIMEOUT_MS.
  */
 static void
 ws_hs_deadline(struct ws_hs *h)
@@ -651,8 +627,8 @@ ws_hs_deadline(struct ws_hs *h)
 }
 
 /*
- * Sniffing (ws_hs_sniff()): returns 1 when the client speaks HTTP, 0
- * once it is handed on as a plain one, or waited for.
+ * Sniff (ws_hs_sniff()).  Returns 1 when the client speaks HTTP, 0 once
+ * handed on as plain or waited for.
  */
 static int
 ws_hs_sniffed(struct ws_hs *h)
@@ -694,9 +670,8 @@ ws_hs_sniffed(struct ws_hs *h)
 }
 
 /*
- * Send what is owed, an answer's body a piece at a time.  Returns 1 once
- * all of it is gone, 0 when the socket is waited for or the upgrade has
- * failed.
+ * Send what is owed, a body a piece at a time.  Returns 1 once all is
+ * gone, 0 when waiting or the upgrade has failed.
  */
 static int
 ws_hs_send(struct ws_hs *h)
@@ -723,8 +698,8 @@ ws_hs_send(struct ws_hs *h)
 }
 
 /*
- * Read the request (a server) or the answer (a client) until its head is
- * whole, and take it.
+ * Read the request (server) or answer (client) until its head is whole,
+ * and take it.
  */
 static void
 ws_hs_read(struct ws_hs *h)
@@ -776,7 +751,7 @@ ws_hs_read(struct ws_hs *h)
 		ws_hs_cb(h->fd, EV_WRITE, h);
 }
 
-/* One step of the upgrade: write what is owed, then read. */
+/* One step: write what is owed, then read. */
 static void
 ws_hs_cb(int fd, int events, void *arg)
 {
@@ -829,13 +804,12 @@ ws_hs_new(const struct side *sd, int fd, struct tls *tls, int server,
 }
 
 /*
- * Take a client's upgrade on fd (over tls when not NULL; the stage owns
- * it) and answer it, on the loop: cb gets the connection, or NULL and a
- * message to free (a bad request is answered with its HTTP status
- * first).  *peer is the client's address, which must live until cb: a
- * trusted front's request may name another (listen_front_request()).  Never
- * calls cb before it returns.  Returns the stage, or NULL with errno
- * (tls is still the caller's).
+ * Take and answer a client's upgrade on fd (over tls if not NULL, which
+ * the stage owns) on the loop.  cb gets the connection, or NULL and a
+ * message to free, never before this returns; a bad request is answered
+ * with its status first.  *peer must live until cb (a trusted front may
+ * replace it).  Returns the stage, or NULL with errno (tls still the
+ * caller's).
  */
 struct ws_hs *
 ws_accept_start(const struct side *sd, int fd, struct tls *tls,
@@ -878,7 +852,7 @@ ws_accept_start(const struct side *sd, int fd, struct tls *tls,
 	return (h);
 }
 
-/* Give an upgrade up: its callback is never called. */
+/* Give up an upgrade: its callback never runs. */
 void
 ws_hs_cancel(struct ws_hs *h)
 {
@@ -898,11 +872,10 @@ ws_hs_cancel(struct ws_hs *h)
 }
 
 /*
- * Start the upgrade of fd (over tls when not NULL, which the stage then
- * owns) as a client of host and port, for the URL's path, on the loop:
- * cb gets the connection, or NULL and a message to free, never before
- * this returns.  Returns the stage (ws_hs_cancel() abandons it), or NULL
- * with *cause (tls freed).
+ * Upgrade fd (over tls if not NULL, then the stage's) as a client of host
+ * and port for path, on the loop; cb gets the connection, or NULL and a
+ * message to free, never before this returns.  Returns the stage (for
+ * ws_hs_cancel()), or NULL with *cause (tls freed).
  */
 struct ws_hs *
 ws_connect_start(const struct side *sd, int fd, struct tls *tls,

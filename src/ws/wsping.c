@@ -1,8 +1,7 @@
 /*
- * A WebSocket connection's pings (--ws-ping) and the wait for their pongs
- * (--ws-ping-timeout): a peer that stops answering is closed with 1011
- * and the session told why.  The rest of the connection is wsconn.c's;
- * ws-int.h is what they share.
+ * A WebSocket connection's pings (--ws-ping) and pong timeout
+ * (--ws-ping-timeout): a silent peer is closed with 1011 and the session
+ * told why.  ws-int.h is what they share with wsconn.c.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -17,10 +16,7 @@
 #include "ws.h"
 #include "ws-int.h"
 
-/*
- * How often w pings: every --ws-ping, or, with only --ws-ping-timeout,
- * every timeout (the timeout needs pings to time).  0: never.
- */
+/* How often w pings: --ws-ping, or --ws-ping-timeout alone; 0: never. */
 long long
 ws_ping_every(const struct ws *w)
 {
@@ -53,14 +49,11 @@ ws_ping_cb(void *arg)
 }
 
 /*
- * A client has written its last: a ping goes behind it, and our close
- * once its pong has come (ws_pong()).  A peer answers a message when it
- * reads it, and a ping after it: by the pong, what it says to what we
- * sent is on its way, before it reads our close.  A library that answers
- * a close at once, when it reads it in the same round as the last
- * message (Python's websockets), would never send that answer.  Returns
- * -1 when the close is to go now: we are the server, the peer has closed,
- * a line is still held or there is no room.
+ * A client wrote its last: a ping follows, and our close once its pong
+ * comes (ws_pong()), so the peer's answer to our last message is sent
+ * before it reads our close (Python's websockets would drop it).  Returns
+ * -1 when the close must go now (server, peer closed, a line held, no
+ * room).
  */
 int
 ws_close_ping(struct ws *w)
@@ -75,10 +68,7 @@ ws_close_ping(struct ws *w)
 	return (0);
 }
 
-/*
- * A pong came: the peer is alive, whichever ping it answers.  The pong of
- * ws_close_ping()'s ping lets our close go.
- */
+/* A pong came: the peer lives; ws_close_ping()'s pong lets our close go. */
 void
 ws_pong(struct ws *w)
 {
@@ -92,10 +82,8 @@ ws_pong(struct ws *w)
 }
 
 /*
- * --ws-ping-timeout: no pong came in time.  The peer, or the path to it,
- * is gone without a word (a stopped server, a cut cable): the session
- * ends as a failed read, with an unexpected condition (1011) told to the
- * peer in case it is only slow.
+ * --ws-ping-timeout: no pong in time.  The session ends as a failed read,
+ * 1011 told to the peer in case it is only slow.
  */
 void
 ws_pong_cb(void *arg)

@@ -1,9 +1,7 @@
 /*
- * A WebSocket connection's first bytes, before it joins a session: a
- * relay's rendezvous (--relay --websocket, --via ws://) read from the
- * payload of data frames a frame's header and payload at a time, never a
- * byte past the frame in progress, and sent as one binary message.  What
- * follows is the session's, read by wsread.c from a clean frame boundary.
+ * A WebSocket's first bytes before it joins a session (a relay's
+ * rendezvous, --via ws://): data read a frame at a time, never past the
+ * frame in progress, and sent as one binary message.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -20,8 +18,8 @@
 #define WS_PRE_MAX	64
 
 /*
- * Up to n raw bytes: what the upgrade read ahead first (a client that did
- * not wait for the 101), then the socket.  Returns what read(2) would.
+ * Up to n raw bytes: the upgrade's read-ahead first, then the socket.
+ * Returns what read(2) would.
  */
 static ssize_t
 ws_pre_get(struct ws *w, void *buf, size_t n)
@@ -41,9 +39,8 @@ ws_pre_get(struct ws *w, void *buf, size_t n)
 }
 
 /*
- * Send one frame of opcode with the n bytes of p (a client's masked), at
- * once: a connection that has sent nothing yet has room for a few dozen
- * bytes.  Returns -1 with errno.
+ * Send one frame of opcode with n bytes at p (masked by a client) at once:
+ * a fresh connection has room.  Returns -1 with errno.
  */
 static int
 ws_pre_frame(struct ws *w, int opcode, const void *p, size_t n)
@@ -73,8 +70,8 @@ ws_pre_frame(struct ws *w, int opcode, const void *p, size_t n)
 }
 
 /*
- * Send the n bytes of p to w's peer as one binary message, before w is
- * attached to a session.  Returns -1 with errno.
+ * Send n bytes at p as one binary message before w is attached.  Returns
+ * -1 with errno.
  */
 int
 ws_pre_send(struct ws *w, const void *p, size_t n)
@@ -87,9 +84,8 @@ ws_pre_send(struct ws *w, const void *p, size_t n)
 }
 
 /*
- * A control frame's payload, read as it comes.  Returns 1 when it was
- * taken whole (a ping answered), 0 at the peer's close or end, -1 with
- * errno (EAGAIN: more is to come).
+ * Read a control frame's payload.  Returns 1 when whole (a ping answered),
+ * 0 at the peer's close or end, -1 with errno (EAGAIN: more to come).
  */
 static ssize_t
 ws_pre_control(struct ws *w)
@@ -121,12 +117,10 @@ ws_pre_control(struct ws *w)
 }
 
 /*
- * Read at most n bytes of the payload of w's data messages into buf,
- * before w is attached to a session, reading the socket no further than
- * the frame in progress; pings are answered on the way.  Returns the
- * bytes read, 0 at the peer's close or end, or -1 with errno: EAGAIN
- * when nothing more is there yet (call again when the socket is
- * readable), EPROTO with *why at a breach of the protocol.
+ * Read at most n bytes of w's data payload into buf before w is attached,
+ * never past the frame in progress; pings answered.  Returns the bytes, 0
+ * at the peer's close or end, or -1 with EAGAIN (wait for readable) or
+ * EPROTO and *why.
  */
 ssize_t
 ws_pre_read(struct ws *w, void *buf, size_t n, const char **why)
@@ -198,12 +192,10 @@ ws_pre_read(struct ws *w, void *buf, size_t n, const char **why)
 }
 
 /*
- * Give a server's connection w up while its client waits, keeping only
- * what makes it again (ws_pre_again()): a relay's client waiting to be
- * paired then costs the relay a few bytes, not a connection's state.
- * Only between messages, with nothing held, read or owed, no TLS and no
- * compression.  Returns the flags to make it again with (w is freed), or
- * -1 when it cannot be given up now (w is kept).
+ * Give up a server's w while its client waits, keeping only what
+ * ws_pre_again() needs; only between messages with nothing held, read or
+ * owed, no TLS, no compression.  Returns the flags (w freed), or -1 (w
+ * kept).
  */
 int
 ws_pre_shed(struct ws *w)
@@ -222,8 +214,8 @@ ws_pre_shed(struct ws *w)
 }
 
 /*
- * The server's connection on fd of side sd that ws_pre_shed() gave up
- * with flags, made again.  Returns it, or NULL with errno.
+ * Remake on fd of sd the connection ws_pre_shed() gave up with flags.
+ * Returns NULL with errno.
  */
 struct ws *
 ws_pre_again(const struct side *sd, int fd, int flags)

@@ -1,9 +1,8 @@
 /*
- * Reading a WebSocket connection (src/ws/wsconn.c): the payload of data
- * frames as it comes, pings answered, and an end at the peer's close or
- * at the first protocol error, answered with its close code.  An end
- * that reports a failure is the read's error (ws_ep_why() says which), so
- * that the session ends as a broken TCP connection would.
+ * Reading a WebSocket (src/ws/wsconn.c): data payload as it comes, pings
+ * answered, an end at the peer's close or at a protocol error answered
+ * with its code; a failure is the read's error (ws_ep_why()), as a broken
+ * TCP connection.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -26,8 +25,8 @@ ws_flags(const struct ws *w)
 }
 
 /*
- * The peer broke the protocol: say why with -v, answer with code and stop
- * reading.  Returns 0, the end of file the pump is given.
+ * The peer broke the protocol: say why with -v, close with code, stop
+ * reading.  Returns 0, the end the pump sees.
  */
 ssize_t
 ws_fail(struct ws *w, int code, const char *why)
@@ -37,8 +36,8 @@ ws_fail(struct ws *w, int code, const char *why)
 }
 
 /*
- * ws_fail() for a failure of ours, error (ENOMEM): the reads end with
- * it, and whoever reads says it, as any read's error.
+ * ws_fail() for our own failure error (ENOMEM), reported as the read's
+ * error.
  */
 ssize_t
 ws_fail_error(struct ws *w, int code, const char *why, int error)
@@ -53,10 +52,7 @@ ws_fail_error(struct ws *w, int code, const char *why, int error)
 	return (0);
 }
 
-/*
- * Read more raw bytes behind what is held.  Returns what read(2) would;
- * *want as tls_read() sets it.
- */
+/* Read more raw bytes.  Returns what read(2) would; *want as tls_read(). */
 static ssize_t
 ws_fill(struct ws *w, int *want)
 {
@@ -74,8 +70,8 @@ ws_fill(struct ws *w, int *want)
 }
 
 /*
- * A read of the layer underneath gave n (0 or -1): the end of file, or
- * an error or "later" for the pump, with the events a later read needs.
+ * A read below gave n (0 or -1): the end, an error, or EAGAIN with the
+ * events a later read needs.
  */
 static ssize_t
 ws_read_end(struct ws *w, ssize_t n, int want)
@@ -112,9 +108,8 @@ ws_read_end(struct ws *w, ssize_t n, int want)
 }
 
 /*
- * A control frame's payload, as it comes; once whole, a ping is answered
- * and a close taken in.  Returns -1 when more is to come, 1 when it was
- * taken, 0 at the end of the reads.
+ * Read a control frame's payload; once whole, answer a ping or take a
+ * close.  Returns -1 for more to come, 1 when taken, 0 at the end.
  */
 static ssize_t
 ws_control(struct ws *w)
@@ -180,9 +175,8 @@ ws_control(struct ws *w)
 }
 
 /*
- * The next frame's header, when in holds it whole: checked, and that it
- * follows the frames before it.  Returns 1, -1 when more is to come, or
- * 0 after answering a protocol error.
+ * Check the next frame header, once whole in in, against the frames
+ * before.  Returns 1, -1 for more to come, 0 after answering an error.
  */
 static int
 ws_frame_start(struct ws *w)
@@ -256,10 +250,7 @@ ws_frame_start(struct ws *w)
 	return (1);
 }
 
-/*
- * A data frame's payload is all read.  Returns 1, or 0 after answering
- * a protocol error.
- */
+/* A data frame's payload is read.  Returns 1, or 0 after answering an error. */
 static int
 ws_frame_end(struct ws *w)
 {
@@ -296,12 +287,10 @@ ws_frame_end(struct ws *w)
 }
 
 /*
- * Payload of data frames, as much as is there, up to n bytes: the frames
- * the bytes read hold, one after another, with a newline after each
- * message in text mode, so that a stream of short messages costs a read
- * and a write per buffer, not per message.  Control frames are taken in
- * on the way.  Returns what read(2) would: 0 at the peer's close or after
- * a protocol error (what came before it is returned first).
+ * Up to n bytes of data payload from every frame read, a newline after
+ * each message in text mode, control frames taken on the way.  Returns
+ * what read(2) would: 0 at the peer's close or after a protocol error
+ * (what came before first).
  */
 static ssize_t
 ws_read_frames(struct endpoint *ep, void *p, size_t n)
@@ -400,14 +389,10 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 }
 
 /*
- * The read of an endpoint whose messages are datagrams (EP_DGRAM): one
- * whole message into p, n bytes at most, or -1 (EAGAIN) until all of it
- * is there.  What came of it is held until the rest does.  A message
- * longer than n is no datagram: it is read and dropped, and said with -v.
- * One of exactly n bytes is whole: n bytes read say only that its end may
- * be still to read (a compressed message's tail, an empty last fragment);
- * a byte beyond them makes it too long.  Returns 0 for an empty message,
- * and 0 with EP_DGRAM_FIN at the end.
+ * EP_DGRAM read: one whole message into p (n bytes), -1 with EAGAIN until
+ * whole (held meanwhile).  A longer one is dropped, said with -v; exactly
+ * n bytes is whole only once its end is read.  Returns 0 for an empty
+ * message, 0 with EP_DGRAM_FIN at the end.
  */
 static ssize_t
 ws_read_message(struct endpoint *ep, unsigned char *p, size_t n)
@@ -471,10 +456,8 @@ ws_read_message(struct endpoint *ep, unsigned char *p, size_t n)
 }
 
 /*
- * The endpoint's read (ws_read_frames()), with the end of the session in
- * an error, when it was one, as -1 and its errno.  A write that met the
- * peer's reset ends the reads too, as the reset would over TCP: the socket
- * reports it once, and the read after it would see a plain end of file.
+ * The endpoint's read: ws_read_frames(), an error end as -1 with errno.  A
+ * write that met a reset ends the reads too, as it would over TCP.
  */
 ssize_t
 ws_ep_read(struct endpoint *ep, void *p, size_t n)
@@ -498,7 +481,7 @@ ws_ep_read(struct endpoint *ep, void *p, size_t n)
 	return (r);
 }
 
-/* What an error of ep's read was, when it was the WebSocket's own. */
+/* The words for ep's read error, when it was the WebSocket's own. */
 const char *
 ws_ep_why(struct endpoint *ep, int error)
 {
@@ -511,7 +494,7 @@ ws_ep_why(struct endpoint *ep, int error)
 	return (w->why);
 }
 
-/* Decoded bytes, or bytes the TLS layer holds, that no poll announces. */
+/* Are decoded bytes, or bytes in TLS, waiting that no poll announces? */
 int
 ws_ep_pending(struct endpoint *ep)
 {

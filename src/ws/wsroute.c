@@ -1,9 +1,7 @@
 /*
- * A WebSocket server's plain HTTP: the answer to a request that is not an
- * upgrade (a file of --ws-static, the room's own page, or a refusal), the
- * checks an upgrade passes first (--ws-path, --ws-allow-origin), and the
- * CGI variables a program run for the connection is given.  The upgrade
- * stage of src/ws/wshs.c sends what is decided here.
+ * A WebSocket server's plain HTTP: a non-upgrade request's answer (a
+ * --ws-static file, the room page, a refusal), an upgrade's checks
+ * (--ws-path, --ws-allow-origin), and CGI variables; src/ws/wshs.c sends.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -87,7 +85,7 @@ static const char wsh_room_page[] =
 "</script></body></html>\n";
 
 /*
- * Open the directory of --ws-static for the server's life.  Returns its
+ * Open --ws-static's directory for the server's life.  Returns the
  * descriptor, or -1 with *cause.
  */
 int
@@ -103,12 +101,9 @@ ws_route_static_open(const char *dir, char **cause)
 }
 
 /*
- * Open path, relative to the directory dfd, with flags (O_PATH, or
- * O_RDONLY and the like), resolved beneath it with no symbolic link on
- * the way: openat2(2) where the kernel has it, else a walk one segment
- * at a time with O_NOFOLLOW.  A link as the last segment is refused
- * (ELOOP), but for O_PATH, which opens the link itself.  Returns the
- * descriptor, or -1 with errno.
+ * Open path beneath directory dfd with flags, no symbolic link on the way
+ * (openat2(2), else O_NOFOLLOW a segment at a time); a final link is ELOOP
+ * but with O_PATH.  Returns the descriptor, or -1 with errno.
  */
 static int
 wsh_open_beneath(int dfd, const char *path, int flags)
@@ -152,9 +147,8 @@ wsh_open_beneath(int dfd, const char *path, int flags)
 }
 
 /*
- * A WebSocket server's refusal in out (of size outsz): status, with what
- * it calls for (the methods allowed on 405, the version spoken on 426),
- * and a line saying why (http_encode_refusal(), as are flags).  Returns
+ * A refusal of status in out with what it calls for (Allow on 405, the
+ * version on 426) and a line why; flags as http_encode_refusal().  Returns
  * its length, or -1.
  */
 ssize_t
@@ -167,7 +161,7 @@ ws_route_refusal(char *out, size_t outsz, int status, const char *why,
 	    NULL, why, flags));
 }
 
-/* Start a's answer, of status with the head n bytes long (-1: none). */
+/* Start a's answer of status, its head n bytes (-1: none). */
 static void
 wsh_head(struct wsh_answer *a, int status, ssize_t n)
 {
@@ -176,8 +170,8 @@ wsh_head(struct wsh_answer *a, int status, ssize_t n)
 }
 
 /*
- * Start an answer of status whose body is a line saying why (not sent to
- * a HEAD request, though its length is given).
+ * Start an answer of status with a body saying why (not sent to HEAD,
+ * though its length is).
  */
 static void
 wsh_refuse(struct wsh_answer *a, int status, const char *why)
@@ -187,7 +181,7 @@ wsh_refuse(struct wsh_answer *a, int status, const char *why)
 	    why, a->head_only ? HTTP_HEAD_ONLY : 0));
 }
 
-/* The head of a 200 answer of len bytes of type. */
+/* The head of a 200 of len bytes of type. */
 static void
 wsh_ok(struct wsh_answer *a, const char *type, off_t len)
 {
@@ -205,8 +199,8 @@ wsh_ok(struct wsh_answer *a, const char *type, off_t len)
 }
 
 /*
- * The refusal of a file of --ws-static that could not be opened (errno):
- * a link out, a link at all or a way up is 403, anything else is absent.
+ * Refuse a --ws-static file that failed to open with error: a link or a
+ * way up is 403, the rest 404.
  */
 static void
 wsh_static_refuse(struct wsh_answer *a, int error)
@@ -218,11 +212,9 @@ wsh_static_refuse(struct wsh_answer *a, int error)
 }
 
 /*
- * A file of --ws-static for target, or the refusal.  A dot-file is
- * absent unless --ws-static-dotfiles asks for them (wsh_file_path()).
- * The file is looked at before it is opened (O_PATH opens nothing):
- * what is not a regular file, a socket, a FIFO or a device, is never
- * opened, and is absent too.
+ * The --ws-static file for target, or the refusal; dot-files absent unless
+ * --ws-static-dotfiles.  Only a regular file is ever opened (O_PATH looks
+ * first); the rest is absent.
  */
 static void
 wsh_static(const struct side *sd, const char *target,
@@ -276,7 +268,7 @@ wsh_static(const struct side *sd, const char *target,
 	a->left = st2.st_size;
 }
 
-/* Is the path of target (before its query) one of --ws-path's? */
+/* Is target's path (before its query) one of --ws-path's? */
 static int
 wsh_path_allowed(const struct side *sd, const char *target)
 {
@@ -293,8 +285,8 @@ wsh_path_allowed(const struct side *sd, const char *target)
 }
 
 /*
- * Is the request's Origin one of --ws-allow-origin's?  A request without
- * one comes from no browser, and no page can make it: it passes.
+ * Is the request's Origin one of --ws-allow-origin's?  No Origin passes:
+ * no browser sent it.
  */
 static int
 wsh_origin_allowed(const struct side *sd, const char *head)
@@ -312,7 +304,7 @@ wsh_origin_allowed(const struct side *sd, const char *head)
 	return (0);
 }
 
-/* Start the answer a to the request whose line is l. */
+/* Start answer a to the request of line l. */
 static void
 wsh_answer_init(struct wsh_answer *a, const struct http_line *l)
 {
@@ -322,11 +314,9 @@ wsh_answer_init(struct wsh_answer *a, const struct http_line *l)
 }
 
 /*
- * Decide what the request of head, whose line is l, of a WebSocket
- * server's client gets: an upgrade (WSH_UPGRADE: the upgrade stage
- * checks and answers it), or an answer in a: its head, and then the
- * bytes of a file (a->fd, a->left) or of the room's page (a->body).
- * Returns WSH_UPGRADE or WSH_ANSWER.
+ * Decide what request head (line l) gets.  Returns WSH_UPGRADE (the
+ * upgrade stage checks and answers it) or WSH_ANSWER with a's head and
+ * then a file (a->fd, a->left) or the room page (a->body).
  */
 int
 ws_route(const struct side *sd, const char *head, const struct http_line *l,
@@ -394,10 +384,9 @@ ws_route(const struct side *sd, const char *head, const struct http_line *l,
 }
 
 /*
- * What the request whose line is l gets for the verdict v on its
- * credentials (retry: AUTH_LIMITED's seconds): WSH_AUTH_OK, or
- * WSH_AUTH_REFUSED with the answer in a: 401 and the challenge, or 429
- * when the client or the server has been wrong too often.
+ * The answer for credential verdict v (retry: AUTH_LIMITED's seconds).
+ * Returns WSH_AUTH_OK, or WSH_AUTH_REFUSED with 401 and challenge, or 429,
+ * in a.
  */
 int
 ws_route_auth_answer(const struct side *sd, const struct http_line *l,
@@ -419,7 +408,7 @@ ws_route_auth_answer(const struct side *sd, const struct http_line *l,
 	return (WSH_AUTH_REFUSED);
 }
 
-/* Add "name=value" to the list *env of *n, or fail (-1). */
+/* Add "name=value" to *env of *n.  Returns -1 on failure. */
 static int
 wsh_env_add(char ***env, size_t *n, const char *name, const char *value)
 {
@@ -435,7 +424,7 @@ wsh_env_add(char ***env, size_t *n, const char *name, const char *value)
 	return (0);
 }
 
-/* Is name set in the list env already? */
+/* Is name set in env? */
 static int
 wsh_env_has(char **env, const char *name)
 {
@@ -449,15 +438,10 @@ wsh_env_has(char **env, const char *name)
 }
 
 /*
- * The CGI/1.1 variables of an upgrade request, the head whose line is l,
- * as websocketd gives them: REQUEST_METHOD, REQUEST_URI, PATH_INFO,
- * QUERY_STRING, SERVER_PROTOCOL, SERVER_NAME, and each header as HTTP_*.
- * No value holds a control character.  The addresses and ports are the
- * program's own (exec.c).  With withhold (the server checked the
- * credentials itself: --auth), the Authorization header is not passed
- * on, as a web server keeps it from its CGI programs: a Basic password
- * is no business of the program's.  Returns a NULL-terminated list, or
- * NULL.
+ * The CGI/1.1 variables of upgrade request head (line l), as websocketd
+ * gives them, no control in any value; the addresses are exec.c's.  With
+ * withhold (--auth checked) Authorization is not passed, as a web server
+ * keeps it from CGI.  Returns a NULL-terminated list, or NULL.
  */
 char **
 ws_route_cgi_env(const char *head, const struct http_line *l, int withhold)

@@ -1,8 +1,7 @@
 /*
- * permessage-deflate (RFC 7692) for WebSocket connections
- * (src/ws/wsconn.c): zlib, loaded when first needed; the process's
- * spare compressor and decompressor; a message's frames deflated as they
- * are queued and inflated as they are read.
+ * permessage-deflate (RFC 7692) for src/ws/wsconn.c: zlib loaded on first
+ * need, a spare compressor and decompressor, frames deflated when queued
+ * and inflated when read.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -44,8 +43,8 @@ WS_Z_FUNCTIONS
 #undef F
 
 /*
- * Load zlib and find every function we call, once.  Returns -1 (and the
- * WebSocket goes uncompressed, said with -v) if it cannot be.
+ * Load zlib and its functions, once.  Returns -1 (uncompressed, said with
+ * -v) if it cannot.
  */
 static int
 ws_z_load(void)
@@ -125,7 +124,7 @@ static z_stream	*ws_zspare_in;
 #define WS_Z_LEVEL	3
 #define WS_Z_TUNE(z)	deflateTune((z), 8, 32, 128, 128)
 
-/* A compressor for a window of 2^bits: the spare, or a new one. */
+/* A compressor for a 2^bits window: the spare, or a new one. */
 static z_stream *
 ws_zout_get(int bits)
 {
@@ -151,7 +150,7 @@ ws_zout_get(int bits)
 	return (z);
 }
 
-/* Give back z (may be NULL), of ws_zout_get(bits): the spare, or ended. */
+/* Give back z (NULL: none) of ws_zout_get(bits): kept as the spare or ended. */
 void
 ws_zout_put(z_stream *z, int bits)
 {
@@ -167,7 +166,7 @@ ws_zout_put(z_stream *z, int bits)
 	free(z);
 }
 
-/* A decompressor, which takes any window: the spare, or a new one. */
+/* A decompressor for any window: the spare, or a new one. */
 static z_stream *
 ws_zin_get(void)
 {
@@ -186,7 +185,7 @@ ws_zin_get(void)
 	return (z);
 }
 
-/* Give back z (may be NULL), of ws_zin_get(): the spare, or ended. */
+/* Give back z (NULL: none) of ws_zin_get(): kept as the spare or ended. */
 void
 ws_zin_put(z_stream *z)
 {
@@ -200,7 +199,7 @@ ws_zin_put(z_stream *z)
 	free(z);
 }
 
-/* The window our side compresses with, as 2^bits. */
+/* Our side's window, as bits. */
 int
 ws_zbits(const struct ws *w)
 {
@@ -209,10 +208,7 @@ ws_zbits(const struct ws *w)
 	return (bits > 0 ? bits : 15);
 }
 
-/*
- * Does our side (or the peer's, with peer) start each message afresh (its
- * no_context_takeover)?
- */
+/* Does our side (the peer's if peer) start each message afresh? */
 int
 ws_zfresh(const struct ws *w, int peer)
 {
@@ -221,12 +217,10 @@ ws_zfresh(const struct ws *w, int peer)
 }
 
 /*
- * Deflate n bytes at p into dst (cap bytes, as WS_Z_BOUND() says) as the
- * next frame of the message being sent: flushed to a byte boundary and,
- * for its last frame, without the empty block's four bytes the peer adds
- * back (RFC 7692, 7.2.1).  Our side's no_context_takeover starts each
- * message afresh, and gives the compressor back at its end.  Returns the
- * compressed length, or -1.
+ * Deflate n bytes at p into dst (cap, per WS_Z_BOUND()) as the next frame,
+ * flushed to a byte, the last without its four tail bytes (RFC 7692,
+ * 7.2.1); no_context_takeover gives the compressor back at the message's
+ * end.  Returns the length, or -1.
  */
 ssize_t
 ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
@@ -273,14 +267,11 @@ ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
 }
 
 /*
- * Inflate what there is of the compressed message being read into dst
- * (cap bytes): the payload of its frame held in in (unmasked on the way,
- * once), then, after its last frame, the tail its sender left off.  What
- * it gives is counted against the longest message, and never more than
- * one byte past it is made: a small message that would inflate to
- * gigabytes is closed with 1009 having cost one buffer.  Returns the
- * bytes given, 0 when none came (more input is needed, or the frame is
- * done with), -1 after answering bad data.
+ * Inflate the message being read into dst (cap bytes): the frame held in
+ * in (unmasked once), then the tail after its last frame.  Never more than
+ * a byte past the longest message is made (1009 then).  Returns the bytes,
+ * 0 when more input is needed or the frame is done, -1 after answering bad
+ * data.
  */
 ssize_t
 ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
@@ -350,12 +341,9 @@ ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
 }
 
 /*
- * Whether permessage-deflate may be offered or taken: not with
- * --ws-no-compress, and not with --ws-framed, whose records give a
- * message's length before its payload, a length a compressed message
- * does not know until it has been inflated whole; nor to a relay
- * (--via ws://), to which it carries TLS's records, which do not
- * compress; nor without zlib, loaded here the first time.
+ * May permessage-deflate be offered or taken?  Not with --ws-no-compress,
+ * --ws-framed (records give a length first), to a relay (TLS records do
+ * not compress), or without zlib (loaded here).
  */
 int
 ws_compresses(const struct side *sd)
