@@ -179,10 +179,7 @@ anc_log(const struct sock_anc *anc)
 		    anc->item[i].type, anc->item[i].name, anc->item[i].value);
 }
 
-/*
- * Read and log m's control messages, for a datagram whose items go nowhere
- * else.
- */
+/* Read and log m's control messages, for a datagram that keeps none. */
 void
 anc_log_msg(struct msghdr *m)
 {

@@ -65,10 +65,7 @@ buf_pool_get(size_t size)
 	return (p);
 }
 
-/*
- * Give back an area from buf_pool_get(): pooled, or freed when the pool is
- * full.
- */
+/* Give back an area of buf_pool_get(): pooled, or freed if the pool is full. */
 __shortrun void
 buf_pool_put(void *p, size_t size)
 {
@@ -107,10 +104,7 @@ buf_pool_counts(size_t *held, size_t *pooled)
 	*pooled = pool_pooled;
 }
 
-/*
- * Give b size bytes from the pool.  Returns -1 with errno, b without a
- * buffer.
- */
+/* Give b size bytes.  Returns -1 with errno, b then without a buffer. */
 int
 buf_init(struct buf *b, size_t size)
 {

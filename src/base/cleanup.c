@@ -83,10 +83,7 @@ cleanup_spawning(void)
 		cleanup_pid = getpid();
 }
 
-/*
- * Call in a process forked to go on as sockcat (--workers): the registry
- * becomes its own.
- */
+/* Make the registry this forked process's own (--workers). */
 __startup void
 cleanup_forked(void)
 {

@@ -58,10 +58,7 @@ dgramq_add(struct dgramq **qp, const void *p, size_t n, size_t max)
 	return (0);
 }
 
-/*
- * The first datagram of q in *p and *n, left queued.  Returns 1, or 0 when
- * q is empty.
- */
+/* q's first datagram in *p and *n, left queued.  Returns 1, or 0 if none. */
 int
 dgramq_first(const struct dgramq *q, const unsigned char **p, size_t *n)
 {

@@ -476,10 +476,7 @@ ev_unpark(void)
 	ev_nparked = 0;
 }
 
-/*
- * The only wait for the kernel.  Fills ev_fired; returns its entries, or
- * -1 with errno.
- */
+/* The one wait: fills ev_fired.  Returns its entries, or -1 with errno. */
 static int
 ev_wait(int timeout)
 {

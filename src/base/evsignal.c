@@ -38,10 +38,7 @@ ev_signal_handler(int sig)
 	errno = saved;
 }
 
-/*
- * Run the callbacks of the signals that came; first in each round, and
- * when the pipe is read.
- */
+/* Run the callbacks of the signals that came: first each round. */
 static void
 ev_signal_run(void)
 {

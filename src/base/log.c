@@ -87,10 +87,7 @@ log_socat_dest(int fd, int facility)
 	return (0);
 }
 
-/*
- * socat's -lm: messages to stderr until log_socat_settled(), then to
- * syslog with facility.
- */
+/* socat's -lm: stderr until log_socat_settled(), then syslog facility. */
 __startup void
 log_socat_mix(int facility)
 {

@@ -238,10 +238,7 @@ parse_tos_name(size_t i)
 	return (tos_names[i].name);
 }
 
-/*
- * Parse a -T value: a keyword, 0x hex or decimal, 0 to 255.  Returns -1 if
- * none.
- */
+/* Parse a -T keyword, 0x hex or decimal, 0 to 255.  Returns -1 if none. */
 int
 parse_tos(const char *s, int *tos)
 {

@@ -263,7 +263,7 @@ pool_stop(int sig)
 }
 
 /*
- * Start a worker that takes no signal; lock held.  The first registers
+ * Start a worker that takes no signal; lock held.  The first adds
  * pool_stop().
  */
 static void

@@ -49,10 +49,7 @@ net_close_err(int fd)
 	return (-1);
 }
 
-/*
- * A Unix-domain address's name (path, "@name" or ""), escaped: the peer
- * chose it.
- */
+/* A Unix address's name (path, "@name" or ""), escaped: the peer chose it. */
 static void
 net_format_unix(const struct sockaddr *sa, socklen_t len, char *out,
     size_t outlen)

@@ -150,10 +150,7 @@ text_escape(struct text_esc *e, const void *p, size_t n, unsigned char *out)
 	return (k);
 }
 
-/*
- * End the text: what e held as \xNN each (12 bytes at most).  Returns the
- * length written.
- */
+/* End the text: what e held as \xNN (12 bytes at most).  Returns the length. */
 size_t
 text_escape_end(struct text_esc *e, unsigned char *out)
 {

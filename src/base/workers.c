@@ -45,10 +45,7 @@ worker_number(void)
 	return (worker_self);
 }
 
-/*
- * In a new worker: its number, its lines marked, and SIGTERM when its
- * parent ends.
- */
+/* In a new worker: its number, its lines marked, SIGTERM when parent ends. */
 static __startup void
 worker_enter(struct workers *ws, int w)
 {
