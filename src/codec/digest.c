@@ -240,10 +240,7 @@ digest(int alg, const void *p, size_t len, unsigned char *out)
 		out[i] = h[i / 4] >> (8 * (be ? 3 - i % 4 : i % 4));
 }
 
-/*
- * The alg (DIGEST_MD5, DIGEST_SHA256) hash of s in lower-case hex, in out
- * (DIGEST_HEX_MAX bytes).
- */
+/* The alg hash of s in lower-case hex, in out (DIGEST_HEX_MAX bytes). */
 void
 digest_hex(int alg, const char *s, char *out)
 {

@@ -20,10 +20,7 @@
 /* A node as long as "[IPv6 address]:port", and a little more. */
 #define FWD_NODE_MAX	(INET6_ADDRSTRLEN + 8)
 
-/*
- * The start of the last element of list value, blanks skipped (a quoted
- * comma separates nothing).
- */
+/* The start of list value's last element, blanks skipped, quotes honoured. */
 static const char *
 fwd_last(const char *value)
 {
@@ -83,10 +80,7 @@ fwd_for(const char *e, char *node)
 	return (0);
 }
 
-/*
- * Copy the node starting element e into node (FWD_NODE_MAX + 1 bytes).
- * Returns -1 if too long.
- */
+/* Copy element e's node into node (FWD_NODE_MAX + 1).  -1 if too long. */
 static int
 fwd_xff(const char *e, char *node)
 {

@@ -84,10 +84,7 @@ http_unbase64(const char *s, unsigned char *out, size_t outsz)
 	return (n);
 }
 
-/*
- * Basic credentials for user and pass in out (HTTP_BASIC_MAX).  Returns 0,
- * or -1 when too long.
- */
+/* Basic credentials of user and pass in out (HTTP_BASIC_MAX), or -1. */
 static int
 http_basic(const char *user, const char *pass, char *out)
 {

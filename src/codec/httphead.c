@@ -133,10 +133,7 @@ http_request_line(const char *h, struct http_line *l, const char **errstr)
 	return (0);
 }
 
-/*
- * The status (100 to 999) of the status line at h, its minor version in
- * *minor, or -1.
- */
+/* The status (100 to 999) of status line h, *minor its version; or -1. */
 int
 http_status_line(const char *h, int *minor)
 {

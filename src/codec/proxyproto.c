@@ -75,10 +75,7 @@ pp_copy(const struct sockaddr *sa, struct sockaddr_storage *out, int unmap)
 		out->ss_family = sa->sa_family;
 }
 
-/*
- * *addr and *port (network order) of ss, AF_INET or AF_INET6.  Returns the
- * address length.
- */
+/* ss's *addr and *port (network order).  Returns the address length. */
 static size_t
 pp_addr(const struct sockaddr_storage *ss, const void **addr,
     uint16_t *port)
@@ -234,10 +231,7 @@ pp1_addr(int family, const char *a, const char *port,
 	return (inet_pton(AF_INET6, a, &s6->sin6_addr) == 1 ? 0 : -1);
 }
 
-/*
- * Parse a whole v1 line of n bytes, CR LF included.  Returns n, or -1 with
- * *why.
- */
+/* Parse a whole v1 line, CR LF included.  Returns n, or -1 with *why. */
 static ssize_t
 pp1_line(const unsigned char *buf, size_t n, struct sockaddr_storage *src,
     socklen_t *srclen, const char **why)

@@ -88,10 +88,7 @@ record_why(struct record *r, size_t line, const char *what)
 	return (-1);
 }
 
-/*
- * Read chunk line p (n bytes, no newline), line number line, into r.
- * Returns -1 with r->why.
- */
+/* Read chunk line p (n bytes, line number line) into r, or -1 with r->why. */
 static int
 record_chunk(struct record *r, const char *p, size_t n, size_t line)
 {

@@ -75,10 +75,7 @@ rdv_encode_reply(unsigned char *buf, enum rdv_reply r)
 	buf[RDV_REPLY_LEN - 1] = (unsigned char)r;
 }
 
-/*
- * Read an answer from buf.  Returns it, 0 if len is too short, or -1 with
- * *why.
- */
+/* Read an answer.  Returns it, 0 if len is too short, or -1 with *why. */
 int
 rdv_parse_reply(const unsigned char *buf, size_t len, const char **why)
 {

@@ -265,10 +265,7 @@ script_bracket(const char *p)
 	return (p);
 }
 
-/*
- * The most bytes the atom at p matches: 0 for an anchor, SCRIPT_FAR for a
- * back-reference.
- */
+/* The most bytes atom p matches: 0 for an anchor, SCRIPT_FAR for a \N. */
 static long long
 script_atom_reach(const char *p)
 {

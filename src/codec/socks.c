@@ -106,10 +106,7 @@ socks4_parse_reply(const unsigned char *p, size_t len, int *code)
 	return (SOCKS4_REPLY_LEN);
 }
 
-/*
- * RFC 1928's method selection: none, and username/password if userpass.
- * Returns the length.
- */
+/* RFC 1928's methods: none, and user/password if userpass.  Returns length. */
 ssize_t
 socks5_encode_methods(unsigned char *buf, size_t size, int userpass)
 {
@@ -208,10 +205,7 @@ socks5_encode_connect(unsigned char *buf, size_t size, const char *host,
 	return (len);
 }
 
-/*
- * The length of a SOCKS5 address of type atyp at p, or 0 for an unknown
- * type.
- */
+/* The length of a SOCKS5 address of type atyp at p, or 0 if unknown. */
 static size_t
 socks5_addr_len(int atyp, const unsigned char *p, size_t len, size_t *need)
 {

@@ -125,8 +125,8 @@ ws_frame_parse(const unsigned char *p, size_t n, int flags,
 }
 
 /*
- * A frame header in out (WS_HDR_MAX bytes), masked with key unless NULL.
- * Returns its length.
+ * A frame header in out (WS_HDR_MAX), masked unless key is NULL.  Its
+ * length.
  */
 size_t
 ws_frame_encode(unsigned char *out, int fin, int opcode, uint64_t len,
@@ -275,10 +275,7 @@ ws_close_parse(const unsigned char *p, size_t n, int *code,
 	return (0);
 }
 
-/*
- * The first offered subprotocol that ours also lists, in out (outsz
- * bytes), or "".
- */
+/* The first offered subprotocol ours also lists, in out, or "". */
 void
 ws_choose_protocol(const char *offered, const char *ours, char *out,
     size_t outsz)
@@ -698,10 +695,7 @@ ws_pmd_choose(const char *ext, int fresh, struct ws_pmd *p, char *answer,
 	return (0);
 }
 
-/*
- * Check the server's answer ext to WS_PMD_OFFER, its parameters into p.
- * Returns 0, or -1 with *errstr.
- */
+/* Check the answer ext to WS_PMD_OFFER into p.  -1 with *errstr if bad. */
 int
 ws_pmd_answer(const char *ext, struct ws_pmd *p, const char **errstr)
 {

@@ -24,10 +24,7 @@ static const char *const wsh_methods[] = {
 };
 #define WSH_NMETHODS	(sizeof(wsh_methods) / sizeof(wsh_methods[0]))
 
-/*
- * Do the first n bytes at b start an HTTP request?  Returns 1, 0, or -1
- * when too few to say.
- */
+/* Do b's first n bytes start an HTTP request?  1, 0, or -1: too few. */
 int
 wsh_sniff(const char *b, size_t n)
 {
@@ -164,10 +161,7 @@ wsh_cgi_name(const char *name, size_t n, char *out, size_t outsz)
 	return (0);
 }
 
-/*
- * v (n bytes) without controls (tab as space), in out, cut to fit.
- * Returns its length.
- */
+/* v (n bytes) without controls (tab a space), in out, cut.  Its length. */
 size_t
 wsh_cgi_value(const char *v, size_t n, char *out, size_t outsz)
 {
