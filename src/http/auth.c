@@ -109,10 +109,7 @@ auth_digestible(const struct auth_conf *c)
 	return (0);
 }
 
-/*
- * Add a user to c with its own copies of name and password or hash.
- * Returns -1 on failure.
- */
+/* Add a user to c, copying name and password or hash.  -1 on failure. */
 static int
 auth_user_add(struct auth_conf *c, const char *name, size_t nlen,
     const char *pass, const char *hash)

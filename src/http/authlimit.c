@@ -188,10 +188,7 @@ auth_slot(const unsigned char key[NET_HOST_KEY_LEN], uint64_t now,
 	return (spare);
 }
 
-/*
- * Set *retry to seconds for ms and log the refusal of who for why.
- * Returns -1.
- */
+/* Set *retry in seconds for ms and log who's refusal for why.  Returns -1. */
 static int
 auth_refuse(const char *who, const char *why, int64_t ms, int *retry)
 {
