@@ -16,10 +16,7 @@
 
 #include "net.h"
 
-/*
- * sa's address in a[16] (IPv4-mapped as IPv4) and port in *port.  Returns
- * its family, or 0.
- */
+/* sa's address in a[16] (unmapped) and *port.  Returns its family, or 0. */
 static int
 net_addr_key(const struct sockaddr *sa, unsigned char *a, uint16_t *port)
 {

@@ -241,10 +241,7 @@ dial_proxy_tls_done(struct tls *t, char *cause, void *arg)
 	dial_negotiate(d);
 }
 
-/*
- * Connected to an https:// proxy: TLS first, verified and named as its URL
- * says.
- */
+/* Connected to an https:// proxy: TLS first, checked as its URL says. */
 static void
 dial_proxy_tls(struct dial *d)
 {
@@ -328,10 +325,7 @@ dial_connect_cb(int fd, int events, void *arg)
 	dial_try(d);
 }
 
-/*
- * First step of a Unix path, or outcome of a connect done at once, from
- * the loop.
- */
+/* From the loop: a Unix path's first step, or a connect done at once. */
 static __shortrun void
 dial_kick_cb(void *arg)
 {
@@ -744,10 +738,7 @@ dial_ask_password(struct proxy_client *pc, char **cause)
 	return (0);
 }
 
-/*
- * One conversation per -x proxy, in order, each asking for the next hop.
- * Returns -1 with errno.
- */
+/* A conversation per -x proxy, in order.  Returns -1 with errno. */
 static int
 dial_proxies(struct dial *d)
 {

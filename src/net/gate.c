@@ -455,10 +455,7 @@ gate_decide(const struct gate *g, struct runtime *run,
 	return (GATE_ADMIT);
 }
 
-/*
- * An admitted client has gone.  Only netconn_free() calls it
- * (doc/design.md).
- */
+/* An admitted client is gone.  Only netconn_free() calls it (doc/design.md). */
 void
 gate_release(struct runtime *run)
 {

@@ -149,10 +149,7 @@ listen_front_fail(struct listen_front *lf, const char *why)
 	listen_front_end(lf, cause);
 }
 
-/*
- * Read the header, never past it.  Returns 1 when whole, 0 for more, -1
- * with *why.
- */
+/* Read the header, never past it.  1 when whole, 0 for more, -1 with *why. */
 static int
 listen_front_read(struct listen_front *lf, struct sockaddr_storage *ss,
     socklen_t *len, const char **why)

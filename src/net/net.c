@@ -202,10 +202,7 @@ net_bind_label(const char *host, const struct sockaddr *sa, socklen_t len,
 	    strcmp(port, "0") != 0 ? port : "");
 }
 
-/*
- * Bind fd (family af) to -s and -p, if given.  Returns -1 with errno and
- * *cause.
- */
+/* Bind fd (family af) to -s and -p if given.  -1 with errno and *cause. */
 __shortrun int
 net_bind_source(const struct side *sd, int fd, int af, char **cause)
 {
@@ -512,10 +509,7 @@ net_mptcp_missing(const struct side *sd, const struct addrinfo *ai,
 	    error == EINVAL || error == EAFNOSUPPORT));
 }
 
-/*
- * Why socket() gave no MPTCP (error): none in the kernel, or
- * net.mptcp.enabled 0.
- */
+/* Why socket() gave no MPTCP: none in the kernel, or net.mptcp.enabled 0. */
 const char *
 net_mptcp_why(int error)
 {

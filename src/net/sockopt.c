@@ -24,10 +24,7 @@
 
 #include "net.h"
 
-/*
- * -S: sign segments with the side's key for peers of family af.  Returns
- * -1 with errno.
- */
+/* -S: sign segments with the side's key for family af.  -1 with errno. */
 static __startup int
 net_set_md5sig(const struct side *sd, int fd, int af, const char **what)
 {
@@ -162,10 +159,7 @@ net_mcast_ifindex(const char *name, int *index, struct in_addr *addr,
 	return (0);
 }
 
-/*
- * --mcast-if: the interface fd sends to groups on.  Returns -1 with errno
- * and *what.
- */
+/* --mcast-if: the interface fd sends to groups on.  -1 with errno, *what. */
 static __startup int
 net_set_mcast_if(const struct side *sd, int fd, int af, const char **what)
 {
@@ -230,10 +224,7 @@ net_set_device(const struct side *sd, int fd, int af, const char **what)
 	    0);
 }
 
-/*
- * socat's ip-options= and setsockopt=LEVEL:NAME:VALUE, as given.  Returns
- * -1 with errno.
- */
+/* socat's ip-options= and setsockopt=, as given.  Returns -1 with errno. */
 static __startup int
 net_set_sockopt(const struct side *sd, int fd, int af, const char **what)
 {

@@ -35,10 +35,7 @@ static struct unix_owned {
 }		unix_owned[UNIX_OWNED_MAX];
 static char	unix_tmpdir[PATH_MAX];
 
-/*
- * Remove the socket files still bound here (same device and inode).
- * Async-signal-safe.
- */
+/* Remove the socket files still bound here.  Async-signal-safe. */
 static void
 unix_cleanup(int sig)
 {
@@ -108,10 +105,7 @@ unix_nc_leaves(const struct side *sd)
 	return (sd->text == NULL);
 }
 
-/*
- * Fill sun and len for name, a path or "@abstract".  Returns -1 with
- * ENAMETOOLONG.
- */
+/* Fill sun and len for a path or "@abstract" name.  -1 with ENAMETOOLONG. */
 int
 unix_addr(const char *name, struct sockaddr_un *sun, socklen_t *len)
 {
