@@ -58,10 +58,7 @@ batch_free(struct batch *b)
 	b->full = 0;
 }
 
-/*
- * Make room for cap datagrams in empty b.  Returns -1 with errno, b as it
- * was.
- */
+/* Make room for cap datagrams in empty b.  -1 with errno, b as it was. */
 static int
 batch_grow(struct batch *b, u_int cap)
 {
@@ -127,10 +124,7 @@ batch_set_len(struct batch *b, u_int i, size_t len)
 	b->msgs[i].msg_len = len;
 }
 
-/*
- * Ask the kernel for its drop count on fd with each datagram
- * (SO_RXQ_OVFL); best effort.
- */
+/* Ask for the kernel's drop count with each datagram (SO_RXQ_OVFL). */
 void
 batch_count_drops(struct batch *b, int fd)
 {
@@ -305,10 +299,7 @@ batch_consume(struct batch *b, size_t n,
 	}
 }
 
-/*
- * Mark the first k datagrams delivered whole, calling each(arg, p, len)
- * for each.
- */
+/* Mark the first k datagrams delivered, calling each(arg, p, len) on each. */
 void
 batch_sent(struct batch *b, u_int k,
     void (*each)(void *, const unsigned char *, size_t), void *arg)
@@ -324,10 +315,7 @@ batch_sent(struct batch *b, u_int k,
 	}
 }
 
-/*
- * Write every datagram's bytes to stream fd in one writev(2).  Returns
- * writev(2)'s result.
- */
+/* Write every datagram's bytes to stream fd in one writev(2), its result. */
 ssize_t
 batch_writev(struct batch *b, int fd)
 {

@@ -164,10 +164,7 @@ channel_push_batch(struct channel *ch)
 		continue;
 }
 
-/*
- * Receive a batch for ch, rewritten if the channel does, and count it.
- * Returns -1 with errno.
- */
+/* Receive a batch for ch, rewritten and counted.  Returns -1 with errno. */
 int
 channel_pull_batch(struct channel *ch)
 {

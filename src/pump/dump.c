@@ -61,10 +61,7 @@ dump_open_file(const char *path, int append, char **cause)
 	return (fd);
 }
 
-/*
- * Are the files at a and b the same (device and inode)?  0 if either is
- * missing.
- */
+/* Are a and b the same file (device and inode)?  0 if either is missing. */
 static int
 dump_same(const struct stat *a, const char *b)
 {

@@ -532,10 +532,7 @@ expect_failed(const struct expect *ex)
 	return (ex != NULL && ex->failed);
 }
 
-/*
- * Is the way to the peer still the script's, so its end is not stdin's?
- * NULL: no script.
- */
+/* Is the way to the peer still the script's, not stdin's?  NULL: no. */
 int
 expect_owns(const struct expect *ex)
 {

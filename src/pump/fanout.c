@@ -389,10 +389,7 @@ outq_push(struct endpoint *ep, struct chunk *c)
 	return (0);
 }
 
-/*
- * A new fan-out; a member whose queue stalls for stall_ms is cut off (0:
- * never).
- */
+/* A new fan-out; a member stalled for stall_ms is cut off (0: never). */
 struct fanout *
 fanout_new(long long stall_ms)
 {
@@ -618,10 +615,7 @@ fanout_send(struct fanout *fo, struct endpoint *except, const void *p,
 	return (0);
 }
 
-/*
- * Send len bytes to member ep alone, even one being cut off (last words).
- * Returns -1 with errno.
- */
+/* Send len bytes to member ep alone, even one cut off.  -1 with errno. */
 int
 fanout_send_to(struct endpoint *ep, const void *p, size_t len)
 {

@@ -220,10 +220,7 @@ splice_refused(int error)
 	    error == EBADF);
 }
 
-/*
- * Is error one a socket reports only once (reset, time-out, unreachable,
- * gone)?
- */
+/* Is error one a socket reports only once (reset, time-out, gone)? */
 int
 pump_socket_error(int error)
 {

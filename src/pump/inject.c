@@ -15,10 +15,7 @@
 #include "pump.h"
 #include "pump-int.h"
 
-/*
- * Add an observer of what ch delivers.  Returns -1 with ENOSPC beyond
- * CH_TAPS_MAX.
- */
+/* Add an observer of what ch delivers.  -1 with ENOSPC past CH_TAPS_MAX. */
 int
 channel_tap(struct channel *ch, ch_tap_cb *cb, void *arg)
 {
@@ -39,10 +36,7 @@ channel_tap(struct channel *ch, ch_tap_cb *cb, void *arg)
 /* The most bytes injected datagrams may hold while they wait. */
 #define CH_HELD_MAX	(4 * CHANNEL_BUFSIZE)
 
-/*
- * ch's buffer is empty: move the first held datagram into it.  Returns 1,
- * or 0 when none waits.
- */
+/* Move the first held datagram into ch's empty buffer.  1, or 0 if none. */
 int
 channel_unhold(struct channel *ch)
 {

@@ -66,10 +66,7 @@ channel_unpause(struct channel *ch)
 		ev_timer_disarm(&ch->pace->timer);
 }
 
-/*
- * Stop reading ch's source (on), or read again (off): for a mode with
- * nowhere to send yet.
- */
+/* Stop reading ch's source (on), or read again (off). */
 void
 channel_hold(struct channel *ch, int on)
 {

@@ -463,10 +463,7 @@ channel_settle(struct channel *ch)
 		ep_shutdown(ch->dst);
 }
 
-/*
- * Read from ep as its kind does; a plain descriptor reports EAGAIN to the
- * loop (ev_blocked()).
- */
+/* Read from ep as its kind does, EAGAIN told to the loop (ev_blocked()). */
 static ssize_t
 ep_read(struct endpoint *ep, void *p, size_t n)
 {
