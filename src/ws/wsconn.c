@@ -121,10 +121,7 @@ ws_send(struct ws *w)
 	return (0);
 }
 
-/*
- * Remember the session's first error, for the read that reports it
- * (ws_ep_why()).
- */
+/* Keep the session's first error for the read that reports it. */
 void
 ws_error(struct ws *w, int error, const char *fmt, ...)
 {

@@ -343,10 +343,7 @@ ws_hs_refuse(struct ws_hs *h, int status, const char *why)
 	return (ws_hs_refused(h, status, why));
 }
 
-/*
- * Set up the head of h->ans, a non-upgrade answer.  Returns 0, or -1 once
- * the upgrade has failed.
- */
+/* Set up h->ans's head.  Returns 0, or -1 once the upgrade has failed. */
 static int
 ws_hs_answered(struct ws_hs *h)
 {
@@ -495,10 +492,7 @@ ws_hs_upgrade(struct ws_hs *h)
 	return (0);
 }
 
-/*
- * Check the whole answer read by the client.  Returns 0, or -1 once the
- * upgrade has failed.
- */
+/* Check the answer the client read.  0, or -1 once the upgrade failed. */
 static int
 ws_hs_answer(struct ws_hs *h)
 {
@@ -616,10 +610,7 @@ ws_hs_quiet(void *arg)
 	ws_hs_cb(h->fd, EV_READ, h);
 }
 
-/*
- * Arm the upgrade's deadline once the client speaks HTTP: -w, or
- * WS_HS_TIMEOUT_MS.
- */
+/* Arm the deadline once the client speaks HTTP: -w, or WS_HS_TIMEOUT_MS. */
 static void
 ws_hs_deadline(struct ws_hs *h)
 {
@@ -697,10 +688,7 @@ ws_hs_send(struct ws_hs *h)
 	return (1);
 }
 
-/*
- * Read the request (server) or answer (client) until its head is whole,
- * and take it.
- */
+/* Read the request or answer until its head is whole, and take it. */
 static void
 ws_hs_read(struct ws_hs *h)
 {

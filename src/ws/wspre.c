@@ -17,10 +17,7 @@
 /* The longest message sent before a session: a rendezvous's request. */
 #define WS_PRE_MAX	64
 
-/*
- * Up to n raw bytes: the upgrade's read-ahead first, then the socket.
- * Returns what read(2) would.
- */
+/* Up to n raw bytes, the upgrade's read-ahead first.  As read(2). */
 static ssize_t
 ws_pre_get(struct ws *w, void *buf, size_t n)
 {
@@ -69,10 +66,7 @@ ws_pre_frame(struct ws *w, int opcode, const void *p, size_t n)
 	return (0);
 }
 
-/*
- * Send n bytes at p as one binary message before w is attached.  Returns
- * -1 with errno.
- */
+/* Send n bytes as one binary message before attaching.  -1 with errno. */
 int
 ws_pre_send(struct ws *w, const void *p, size_t n)
 {
@@ -213,10 +207,7 @@ ws_pre_shed(struct ws *w)
 	return (flags);
 }
 
-/*
- * Remake on fd of sd the connection ws_pre_shed() gave up with flags.
- * Returns NULL with errno.
- */
+/* Remake the connection ws_pre_shed() gave up.  NULL with errno. */
 struct ws *
 ws_pre_again(const struct side *sd, int fd, int flags)
 {

@@ -35,10 +35,7 @@ ws_fail(struct ws *w, int code, const char *why)
 	return (ws_fail_error(w, code, why, EPROTO));
 }
 
-/*
- * ws_fail() for our own failure error (ENOMEM), reported as the read's
- * error.
- */
+/* ws_fail() for our own failure (ENOMEM), the read's error. */
 ssize_t
 ws_fail_error(struct ws *w, int code, const char *why, int error)
 {

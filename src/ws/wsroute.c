@@ -84,10 +84,7 @@ static const char wsh_room_page[] =
 "};\n"
 "</script></body></html>\n";
 
-/*
- * Open --ws-static's directory for the server's life.  Returns the
- * descriptor, or -1 with *cause.
- */
+/* Open --ws-static's directory for good.  Its descriptor, or -1, *cause. */
 int
 ws_route_static_open(const char *dir, char **cause)
 {
@@ -284,10 +281,7 @@ wsh_path_allowed(const struct side *sd, const char *target)
 	return (0);
 }
 
-/*
- * Is the request's Origin one of --ws-allow-origin's?  No Origin passes:
- * no browser sent it.
- */
+/* Is the Origin one of --ws-allow-origin's?  None passes: no browser's. */
 static int
 wsh_origin_allowed(const struct side *sd, const char *head)
 {

@@ -42,10 +42,7 @@
 WS_Z_FUNCTIONS
 #undef F
 
-/*
- * Load zlib and its functions, once.  Returns -1 (uncompressed, said with
- * -v) if it cannot.
- */
+/* Load zlib and its functions once.  -1 if it cannot (said with -v). */
 static int
 ws_z_load(void)
 {
