@@ -1,13 +1,9 @@
 /*
- * The relay's rendezvous (--relay, --via): the request a client sends
- * with the name its code makes (tls_secret_name(), which says nothing of
- * the key), and the relay's short answers.  Pure functions over bytes,
- * shared by the relay, the client's dial stage and the fuzz target.
- *
- * A request is RDV_REQ_LEN bytes: the magic "SCRV", the version, the
- * length of the name (RDV_NAME_LEN) and the name.  An answer is
- * RDV_REPLY_LEN bytes: "SCR" and one letter (enum rdv_reply).  After the
- * answer that pairs two clients, the connection is the other client's.
+ * The relay's rendezvous (--relay, --via) as pure functions: a request
+ * with the name a code makes (tls_secret_name(): nothing of the key) is
+ * RDV_REQ_LEN bytes, "SCRV", version, name length and name; an answer is
+ * "SCR" and one letter (enum rdv_reply).  Once paired, the connection is
+ * the other client's.
  */
 /* SPDX-License-Identifier: ISC */
 
