@@ -39,6 +39,7 @@ enum addr_otype {
  * address that can be that.
  */
 #define K(k)		(1U << (k))
+_Static_assert(ADDR_NKINDS <= 32, "a kind is a bit of an unsigned int");
 #define N_ANY		(~0U)
 #define N_TLS_DIAL	(K(ADDR_TLS) | K(ADDR_DTLS) | K(ADDR_WSS))
 #define N_TLS		(N_TLS_DIAL | K(ADDR_TLS_L) | K(ADDR_DTLS_L))

@@ -1,7 +1,7 @@
 /*
  * socat's way of writing addresses (TCP-LISTEN:PORT,fork, EXEC:"cmd",
- * OPENSSL:host:443,verify=0, ...): its names, each a row mapped to one of
- * our kinds, and its words, with their quoting undone, read into the
+ * OPENSSL:host:443,verify=0, ...): its names, a kind's (addr-kinds.h) or
+ * an alias of one, and its words, with their quoting undone, read into the
  * same struct addr as ours.  The options are the rows of addr.c's one
  * table; addr-int.h is what the two files share.  Pure functions, like
  * addr.c, shared with its fuzz target.
@@ -22,25 +22,6 @@
 #include "codec.h"
 #include "addr-int.h"
 
-/* What follows a socat address's name, between its colons. */
-enum addr_sform {
-	SF_HOSTPORT,		/* :HOST:PORT */
-	SF_PORT,		/* :PORT, a listener's (bind= its address) */
-	SF_PATH,		/* :PATH of a socket */
-	SF_ABSTRACT,		/* :NAME of an abstract socket */
-	SF_FILE,		/* :PATH of a file */
-	SF_COMMAND,		/* :COMMAND */
-	SF_PROXIED,		/* :PROXY:HOST:PORT */
-	SF_NONE,		/* nothing: options alone */
-	SF_ECHO,		/* nothing: what is written comes back; or
-				   :PATH, a named pipe */
-	SF_FD,			/* :N, a descriptor */
-	SF_SOCKET,		/* :DOMAIN:PROTOCOL:ADDRESS, generic */
-	SF_SOCKET_DGRAM,	/* :DOMAIN:TYPE:PROTOCOL:ADDRESS */
-	SF_SOCKS5,		/* :PROXY[:PROXYPORT]:HOST:PORT */
-	SF_ACCEPT,		/* :N, a listening socket's descriptor */
-};
-
 /* What a socat name says beside its kind. */
 #define AS_DGRAM	0x1	/* a Unix datagram socket */
 #define AS_ANYPEER	0x2	/* a datagram listener of every peer */
@@ -49,10 +30,8 @@ enum addr_sform {
 #define AS_EITHER	0x10	/* a Unix client of either type of socket */
 #define AS_SENDTO	0x20	/* sent to its address, unconnected: no
 				   peer's refusal is heard */
-#define AS_46		0x40	/* also NAME4 and NAME6 ("tcp4-listen"): the
-				   family 4 or 6 */
 /* Options it has unless given: addr_socat_implied[]. */
-#define AS_VERIFY	0x100
+#define AS_VERIFY	0x100	/* every name of a TLS kind */
 #define AS_PROXY	0x200
 #define AS_ARGV		0x400
 #define AS_SHELL	0x800
@@ -62,112 +41,53 @@ enum addr_sform {
 #define AS_READLINE	0x8000
 
 /*
- * socat's names (socat -hhh's, aliases included), the kind each one is
- * (PIPE, socat's echo, runs cat) and what it says beside it.  socat's
- * names for what sockcat has no kind for are in no row: they are
- * addr_socat_lacking()'s, refused by name.
+ * socat's names (socat -hhh's, aliases included) that are a kind with a
+ * form (AFORM_KIND: the kind's) or a meaning of their own: the kind each
+ * one is (PIPE, socat's echo, runs cat) and what it says beside it.  Its
+ * other names are its kinds' (addr-kinds.h).  socat's names for what
+ * sockcat has no kind for are in no row: they are addr_socat_lacking()'s,
+ * refused by name.
  */
 static const struct {
-	const char	*name;
+	const char	*names;		/* space-separated */
 	enum addr_kind	 kind;
-	enum addr_sform	 form;
+	enum addr_form	 form;
 	int		 flags;		/* AS_* */
 } addr_socat[] = {
-	{ "tcp",		ADDR_TCP,	SF_HOSTPORT,	AS_46 },
-	{ "tcp-connect",	ADDR_TCP,	SF_HOSTPORT,	AS_46 },
-	{ "inet",		ADDR_TCP,	SF_HOSTPORT,	AS_46 },
-	{ "tcp-listen",		ADDR_TCP_L,	SF_PORT,	AS_46 },
-	{ "tcp-l",		ADDR_TCP_L,	SF_PORT,	AS_46 },
-	{ "inet-listen",	ADDR_TCP_L,	SF_PORT,	AS_46 },
-	{ "inet-l",		ADDR_TCP_L,	SF_PORT,	AS_46 },
-	{ "udp",		ADDR_UDP,	SF_HOSTPORT,	AS_46 },
-	{ "udp-connect",	ADDR_UDP,	SF_HOSTPORT,	AS_46 },
-	{ "udp-sendto",		ADDR_UDP,	SF_HOSTPORT,
-	    AS_46 | AS_SENDTO },
-	{ "udp-send",		ADDR_UDP,	SF_HOSTPORT,
-	    AS_46 | AS_SENDTO },
-	{ "udp-datagram",	ADDR_UDP,	SF_HOSTPORT,
-	    AS_46 | AS_DATAGRAM },
-	{ "udp-dgram",		ADDR_UDP,	SF_HOSTPORT,
-	    AS_46 | AS_DATAGRAM },
-	{ "udp-recvfrom",	ADDR_UDP_L,	SF_PORT,
-	    AS_46 | AS_ANYPEER },
-	{ "udp-recv",		ADDR_UDP_L,	SF_PORT,
-	    AS_46 | AS_ANYPEER | AS_RECV },
-	{ "udp-listen",		ADDR_UDP_L,	SF_PORT,	AS_46 },
-	{ "udp-l",		ADDR_UDP_L,	SF_PORT,	AS_46 },
-	{ "unix-connect",	ADDR_UNIX,	SF_PATH,	0 },
-	{ "unix-client",	ADDR_UNIX,	SF_PATH,	AS_EITHER },
-	{ "unix",		ADDR_UNIX,	SF_PATH,	AS_EITHER },
-	{ "local",		ADDR_UNIX,	SF_PATH,	AS_EITHER },
-	{ "unix-listen",	ADDR_UNIX_L,	SF_PATH,	0 },
-	{ "unix-l",		ADDR_UNIX_L,	SF_PATH,	0 },
-	{ "abstract-connect",	ADDR_UNIX,	SF_ABSTRACT,	0 },
-	{ "abstract-client",	ADDR_UNIX,	SF_ABSTRACT,	0 },
-	{ "abstract",		ADDR_UNIX,	SF_ABSTRACT,	0 },
-	{ "abstract-listen",	ADDR_UNIX_L,	SF_ABSTRACT,	0 },
-	{ "unix-sendto",	ADDR_UNIX,	SF_PATH,	AS_DGRAM },
-	{ "unix-send",		ADDR_UNIX,	SF_PATH,	AS_DGRAM },
-	{ "unix-recvfrom",	ADDR_UNIX_L,	SF_PATH,
-	    AS_DGRAM | AS_ANYPEER },
-	{ "unix-recv",		ADDR_UNIX_L,	SF_PATH,
+	{ "udp-sendto udp-send", ADDR_UDP, AFORM_KIND, AS_SENDTO },
+	{ "udp-datagram udp-dgram", ADDR_UDP, AFORM_KIND, AS_DATAGRAM },
+	{ "udp-recvfrom", ADDR_UDP_L, AFORM_KIND, AS_ANYPEER },
+	{ "udp-recv", ADDR_UDP_L, AFORM_KIND, AS_ANYPEER | AS_RECV },
+	{ "unix-client unix local", ADDR_UNIX, AFORM_KIND, AS_EITHER },
+	{ "unix-sendto unix-send", ADDR_UNIX, AFORM_KIND, AS_DGRAM },
+	{ "unix-recvfrom", ADDR_UNIX_L, AFORM_KIND, AS_DGRAM | AS_ANYPEER },
+	{ "unix-recv", ADDR_UNIX_L, AFORM_KIND,
 	    AS_DGRAM | AS_ANYPEER | AS_RECV },
-	{ "abstract-sendto",	ADDR_UNIX,	SF_ABSTRACT,	AS_DGRAM },
-	{ "abstract-recvfrom",	ADDR_UNIX_L,	SF_ABSTRACT,
+	{ "abstract-connect abstract-client abstract", ADDR_UNIX,
+	    AFORM_ABSTRACT, 0 },
+	{ "abstract-listen", ADDR_UNIX_L, AFORM_ABSTRACT, 0 },
+	{ "abstract-sendto", ADDR_UNIX, AFORM_ABSTRACT, AS_DGRAM },
+	{ "abstract-recvfrom", ADDR_UNIX_L, AFORM_ABSTRACT,
 	    AS_DGRAM | AS_ANYPEER },
-	{ "abstract-recv",	ADDR_UNIX_L,	SF_ABSTRACT,
+	{ "abstract-recv", ADDR_UNIX_L, AFORM_ABSTRACT,
 	    AS_DGRAM | AS_ANYPEER | AS_RECV },
-	{ "openssl",		ADDR_TLS,	SF_HOSTPORT,	AS_VERIFY },
-	{ "openssl-connect",	ADDR_TLS,	SF_HOSTPORT,	AS_VERIFY },
-	{ "ssl",		ADDR_TLS,	SF_HOSTPORT,	AS_VERIFY },
-	{ "openssl-listen",	ADDR_TLS_L,	SF_PORT,	AS_VERIFY },
-	{ "ssl-l",		ADDR_TLS_L,	SF_PORT,	AS_VERIFY },
-	{ "openssl-dtls-client", ADDR_DTLS,	SF_HOSTPORT,	AS_VERIFY },
-	{ "openssl-dtls-connect", ADDR_DTLS,	SF_HOSTPORT,	AS_VERIFY },
-	{ "dtls",		ADDR_DTLS,	SF_HOSTPORT,	AS_VERIFY },
-	{ "dtls-c",		ADDR_DTLS,	SF_HOSTPORT,	AS_VERIFY },
-	{ "dtls-client",	ADDR_DTLS,	SF_HOSTPORT,	AS_VERIFY },
-	{ "dtls-connect",	ADDR_DTLS,	SF_HOSTPORT,	AS_VERIFY },
-	{ "openssl-dtls-server", ADDR_DTLS_L,	SF_PORT,	AS_VERIFY },
-	{ "openssl-dtls-listen", ADDR_DTLS_L,	SF_PORT,	AS_VERIFY },
-	{ "dtls-server",	ADDR_DTLS_L,	SF_PORT,	AS_VERIFY },
-	{ "dtls-listen",	ADDR_DTLS_L,	SF_PORT,	AS_VERIFY },
-	{ "dtls-l",		ADDR_DTLS_L,	SF_PORT,	AS_VERIFY },
-	{ "socks4",		ADDR_SOCKS4,	SF_PROXIED,	0 },
-	{ "socks",		ADDR_SOCKS4,	SF_PROXIED,	0 },
-	{ "socks4a",		ADDR_SOCKS4A,	SF_PROXIED,	0 },
-	{ "socks5",		ADDR_SOCKS5,	SF_PROXIED,	0 },
-	{ "socks5-connect",	ADDR_SOCKS5,	SF_SOCKS5,	0 },
-	{ "proxy",		ADDR_TCP,	SF_PROXIED,	AS_PROXY },
-	{ "proxy-connect",	ADDR_TCP,	SF_PROXIED,	AS_PROXY },
-	{ "exec",		ADDR_EXEC,	SF_COMMAND,	AS_ARGV },
-	{ "system",		ADDR_EXEC,	SF_COMMAND,	0 },
-	{ "shell",		ADDR_EXEC,	SF_COMMAND,	AS_SHELL },
-	{ "pty",		ADDR_PTY,	SF_NONE,	0 },
-	{ "pipe",		ADDR_EXEC,	SF_ECHO,	0 },
-	{ "echo",		ADDR_EXEC,	SF_ECHO,	0 },
-	{ "fifo",		ADDR_EXEC,	SF_ECHO,	0 },
-	{ "fd",			ADDR_FD,	SF_FD,		0 },
-	{ "stdio",		ADDR_STDIO,	SF_NONE,	0 },
-	{ "-",			ADDR_STDIO,	SF_NONE,	0 },
-	{ "stdin",		ADDR_STDIO,	SF_NONE,	0 },
-	{ "stdout",		ADDR_STDIO,	SF_NONE,	0 },
-	{ "readline",		ADDR_STDIO,	SF_NONE,	AS_READLINE },
-	{ "open",		ADDR_FILE,	SF_FILE,	0 },
-	{ "file",		ADDR_FILE,	SF_FILE,	0 },
-	{ "gopen",		ADDR_FILE,	SF_FILE,	AS_GOPEN },
-	{ "create",		ADDR_FILE,	SF_FILE,	AS_CREAT },
-	{ "creat",		ADDR_FILE,	SF_FILE,	AS_CREAT },
-	{ "socket-connect",	ADDR_TCP,	SF_SOCKET,	0 },
-	{ "socket-listen",	ADDR_TCP_L,	SF_SOCKET,	0 },
-	{ "accept-fd",		ADDR_TCP_L,	SF_ACCEPT,	AS_ACCEPT },
-	{ "socket-sendto",	ADDR_UDP,	SF_SOCKET_DGRAM, 0 },
-	{ "socket-recvfrom",	ADDR_UDP_L,	SF_SOCKET_DGRAM, AS_ANYPEER },
-	{ "socket-recv",	ADDR_UDP_L,	SF_SOCKET_DGRAM,
+	{ "socks5-connect", ADDR_SOCKS5, AFORM_SOCKS5, 0 },
+	{ "proxy proxy-connect", ADDR_TCP, AFORM_PROXIED, AS_PROXY },
+	{ "exec", ADDR_EXEC, AFORM_KIND, AS_ARGV },
+	{ "shell", ADDR_EXEC, AFORM_KIND, AS_SHELL },
+	{ "pipe echo fifo", ADDR_EXEC, AFORM_ECHO, 0 },
+	{ "pty", ADDR_PTY, AFORM_NONE, 0 },
+	{ "readline", ADDR_STDIO, AFORM_KIND, AS_READLINE },
+	{ "gopen", ADDR_FILE, AFORM_KIND, AS_GOPEN },
+	{ "create creat", ADDR_FILE, AFORM_KIND, AS_CREAT },
+	{ "socket-connect", ADDR_TCP, AFORM_SOCKET, 0 },
+	{ "socket-listen", ADDR_TCP_L, AFORM_SOCKET, 0 },
+	{ "accept-fd", ADDR_TCP_L, AFORM_ACCEPT, AS_ACCEPT },
+	{ "socket-sendto", ADDR_UDP, AFORM_SOCKET_DGRAM, 0 },
+	{ "socket-datagram", ADDR_UDP, AFORM_SOCKET_DGRAM, AS_DATAGRAM },
+	{ "socket-recvfrom", ADDR_UDP_L, AFORM_SOCKET_DGRAM, AS_ANYPEER },
+	{ "socket-recv", ADDR_UDP_L, AFORM_SOCKET_DGRAM,
 	    AS_ANYPEER | AS_RECV },
-	{ "socket-datagram",	ADDR_UDP,	SF_SOCKET_DGRAM, AS_DATAGRAM },
-	{ "vsock-connect",	ADDR_VSOCK,	SF_HOSTPORT,	0 },
-	{ "vsock",		ADDR_VSOCK,	SF_HOSTPORT,	0 },
 };
 #define ADDR_NSOCAT	(sizeof(addr_socat) / sizeof(addr_socat[0]))
 
@@ -260,40 +180,55 @@ addr_socat_lacking(const char *s)
 #define ADDR_FIELDS	(ADDR_OPTS_MAX + 8)
 
 /*
- * Is the name s starts with (n bytes) that of row r: its name, or with
- * AS_46 its name with a 4 or 6 after its first word ("udp6-recv")?
- * Returns 0 when it is not, 1 when it is the row's name as it is, else
- * the family (4 or 6) it names.
+ * Is the name s starts with (n bytes) one of list's (space-separated), or
+ * for TCP's and UDP's (tcp-*, udp-*, inet-*) one of them with a 4 or 6
+ * after its first word ("udp6-recv")?  Returns 0 when it is not, 1 when
+ * it is a name as it is, else the family (4 or 6) it names.
  */
 static __startup int
-addr_socat_is(size_t r, const char *s, size_t n)
+addr_socat_is(const char *list, const char *s, size_t n)
 {
-	const char	*name = addr_socat[r].name;
-	size_t		 w, len = strlen(name);
+	const char	*name;
+	size_t		 w, len;
 
-	if (len == n)
-		return (strncasecmp(s, name, n) == 0);
-	if (!(addr_socat[r].flags & AS_46) || len + 1 != n)
-		return (0);
-	for (w = 0; name[w] != '\0' && name[w] != '-'; w++)
-		;
-	if ((s[w] != '4' && s[w] != '6') || strncasecmp(s, name, w) != 0 ||
-	    strncasecmp(s + w + 1, name + w, len - w) != 0)
-		return (0);
-	return (s[w] - '0');
+	for (name = list; *name != '\0'; name += len + (name[len] == ' ')) {
+		for (len = 0; name[len] != '\0' && name[len] != ' '; len++)
+			;
+		if (len == n && strncasecmp(s, name, n) == 0)
+			return (1);
+		for (w = 0; w < len && name[w] != '-'; w++)
+			;
+		if (len + 1 != n || (s[w] != '4' && s[w] != '6') ||
+		    strncasecmp(s, name, w) != 0 ||
+		    strncasecmp(s + w + 1, name + w, len - w) != 0)
+			continue;
+		if ((w == 3 && (strncmp(name, "tcp", 3) == 0 ||
+		    strncmp(name, "udp", 3) == 0)) ||
+		    (w == 4 && strncmp(name, "inet", 4) == 0))
+			return (s[w] - '0');
+	}
+	return (0);
+}
+
+/* The names of row r (addr_socat_row()). */
+static __startup const char *
+addr_socat_names(size_t r)
+{
+	return (r < ADDR_NSOCAT ? addr_socat[r].names :
+	    addr_desc(r - ADDR_NSOCAT)->socat);
 }
 
 /*
- * The row of addr_socat[] that s starts with, its name ended by ':', ','
- * or the end (in any case), or -1.
+ * The row that s starts with, its name ended by ':', ',' or the end (in
+ * any case): of addr_socat[], or ADDR_NSOCAT and on, a kind's; or -1.
  */
 __startup int
 addr_socat_row(const char *s)
 {
 	size_t	 i, n = addr_socat_name_len(s);
 
-	for (i = 0; i < ADDR_NSOCAT; i++) {
-		if (addr_socat_is(i, s, n) != 0)
+	for (i = 0; i < ADDR_NSOCAT + ADDR_NKINDS; i++) {
+		if (addr_socat_is(addr_socat_names(i), s, n) != 0)
 			return ((int)i);
 	}
 	return (-1);
@@ -699,21 +634,21 @@ addr_socat_imply(struct addr *a, const char *name, const char *value)
 
 /*
  * A socat address's np parameters (field[1] on: its HOST:PORT, PATH,
- * COMMAND, ...) into a, as the form of its row r says.
+ * COMMAND, ...) into a, as its form says.
  */
 static int
-addr_socat_params(struct addr *a, int r, char **field, size_t np)
+addr_socat_params(struct addr *a, enum addr_form form, char **field,
+    size_t np)
 {
-	enum addr_sform	 form = addr_socat[r].form;
 	size_t		 i, want;
 
 	switch (form) {
-	case SF_HOSTPORT:
-	case SF_PROXIED:
-	case SF_SOCKS5:
-		want = form == SF_HOSTPORT ? 3 : 4;
+	case AFORM_HOSTPORT:
+	case AFORM_PROXIED:
+	case AFORM_SOCKS5:
+		want = form == AFORM_HOSTPORT ? 3 : 4;
 		/* SOCKS5-CONNECT:PROXY:PROXYPORT:HOST:PORT, socksport='s. */
-		if (form == SF_SOCKS5 && np == 5) {
+		if (form == AFORM_SOCKS5 && np == 5) {
 			if (addr_port(a, field[2], 1) == -1 ||
 			    addr_socat_imply(a, "socksport", field[2]) == -1)
 				return (-1);
@@ -723,7 +658,7 @@ addr_socat_params(struct addr *a, int r, char **field, size_t np)
 		}
 		if (np != want)
 			return (addr_fail(a, "%s takes %s:HOST:PORT", a->name,
-			    form == SF_SOCKS5 ? "PROXY[:PROXYPORT]" :
+			    form == AFORM_SOCKS5 ? "PROXY[:PROXYPORT]" :
 			    want == 4 ? "PROXY" : ""));
 		if (want == 4 && (a->proxy = addr_socat_host(a,
 		    field[1])) == NULL)
@@ -733,7 +668,7 @@ addr_socat_params(struct addr *a, int r, char **field, size_t np)
 			return (-1);
 		a->port = field[want - 1];
 		return (0);
-	case SF_PORT:
+	case AFORM_PORT:
 		if (np != 2)
 			return (addr_fail(a, "%s takes :PORT (bind= its "
 			    "address)", a->name));
@@ -741,34 +676,35 @@ addr_socat_params(struct addr *a, int r, char **field, size_t np)
 			return (-1);
 		a->port = field[1];
 		return (0);
-	case SF_PATH:
-	case SF_ABSTRACT:
-	case SF_FILE:
-	case SF_COMMAND:
+	case AFORM_PATH:
+	case AFORM_ABSTRACT:
+	case AFORM_FILE:
+	case AFORM_COMMAND:
 		if (np < 2 || *field[1] == '\0')
 			return (addr_fail(a, "%s takes :%s", a->name,
-			    form == SF_COMMAND ? "COMMAND" : "PATH"));
+			    form == AFORM_COMMAND ? "COMMAND" : "PATH"));
 		/* Its colons are its own: the fields are joined again. */
 		for (i = 2; i < np; i++)
 			field[i][-1] = ':';
 		a->path = field[1];
-		if (form == SF_ABSTRACT) {
+		if (form == AFORM_ABSTRACT) {
 			snprintf(a->hostbuf, sizeof(a->hostbuf), "@%s",
 			    field[1]);
 			a->path = a->hostbuf;
 		}
-		if (form == SF_PATH && strcmp(a->path, "@") == 0)
+		if (form == AFORM_PATH && strcmp(a->path, "@") == 0)
 			return (addr_fail(a, "missing socket pathname"));
-		if (form != SF_FILE && form != SF_COMMAND && strlen(a->path) >=
+		if (form != AFORM_FILE && form != AFORM_COMMAND &&
+		    strlen(a->path) >=
 		    sizeof(((struct sockaddr_un *)0)->sun_path))
 			return (addr_fail(a, "socket pathname too long"));
 		return (0);
-	case SF_NONE:
+	case AFORM_NONE:
 		if (np != 1)
 			return (addr_fail(a, "%s takes no parameters",
 			    a->name));
 		return (0);
-	case SF_ECHO:
+	case AFORM_ECHO:
 		/*
 		 * socat's echo, a pipe to itself: cat gives the same bytes;
 		 * where no socket is joined, a pipe of ours.
@@ -785,8 +721,8 @@ addr_socat_params(struct addr *a, int r, char **field, size_t np)
 		a->kind = ADDR_FILE;
 		a->path = field[1];
 		return (addr_socat_imply(a, "fifo", "1"));
-	case SF_FD:
-	case SF_ACCEPT:
+	case AFORM_FD:
+	case AFORM_ACCEPT:
 		if (np != 2 || field[1][0] == '\0' ||
 		    field[1][strspn(field[1], "0123456789")] != '\0' ||
 		    strlen(field[1]) > 9)
@@ -794,16 +730,14 @@ addr_socat_params(struct addr *a, int r, char **field, size_t np)
 			    "number", a->name));
 		a->path = field[1];
 		return (0);
-	case SF_SOCKET:
-	case SF_SOCKET_DGRAM:
-		/* Read with its options (addr_socat_generic()). */
+	default:
+		/* SOCKET-*: read with its options (addr_socat_generic()). */
 		return (0);
 	}
-	return (0);
 }
 
 /*
- * Read a socat address (its name is row r of addr_socat[]) into a: its
+ * Read a socat address (its name is row r, addr_socat_row()) into a: its
  * parameters, its options, and what its name implies.
  */
 int
@@ -811,25 +745,37 @@ addr_socat_parse(struct addr *a, int r)
 {
 	char		*field[ADDR_FIELDS], *h;
 	const struct addr_socat_implied *im;
+	const struct addr_desc *d;
+	enum addr_form	 form = AFORM_KIND;
 	size_t		 np = 0, nf = 0, i;
-	int		 flags;
+	int		 flags = 0;
 
-	flags = addr_socat[r].flags;
-	a->family = addr_socat_is(r, a->buf, addr_socat_name_len(a->buf));
+	if ((size_t)r < ADDR_NSOCAT) {
+		a->kind = addr_socat[r].kind;
+		form = addr_socat[r].form;
+		flags = addr_socat[r].flags;
+	} else
+		a->kind = r - ADDR_NSOCAT;
+	d = addr_desc(a->kind);
+	if (form == AFORM_KIND)
+		form = d->form;
+	if (d->is & KIND_TLS)
+		flags |= AS_VERIFY;
+	a->family = addr_socat_is(addr_socat_names(r), a->buf,
+	    addr_socat_name_len(a->buf));
 	if (a->family == 1)
 		a->family = 0;
 	if (addr_socat_lex(a, field, &np, &nf) == -1)
 		return (-1);
 	a->socat = 1;
-	a->kind = addr_socat[r].kind;
 	a->dgram = (flags & AS_DGRAM) != 0;
 	a->anypeer = (flags & AS_ANYPEER) != 0;
 	a->recv_only = (flags & AS_RECV) != 0;
 	a->datagram = (flags & AS_DATAGRAM) != 0;
 	a->either = (flags & AS_EITHER) != 0;
 	a->sendto = (flags & AS_SENDTO) != 0;
-	a->listen = a->kind >= ADDR_TCP_L && a->kind <= ADDR_WS_L;
-	if (addr_socat_params(a, r, field, np) == -1)
+	a->listen = (d->is & KIND_LISTEN) != 0;
+	if (addr_socat_params(a, form, field, np) == -1)
 		return (-1);
 	for (i = np; i < nf; i++) {
 		/* socat passes over an empty one (",,", a ',' at the end). */
@@ -838,9 +784,8 @@ addr_socat_parse(struct addr *a, int r)
 		if (addr_option(a, field[i]) == -1)
 			return (-1);
 	}
-	if ((addr_socat[r].form == SF_SOCKET || addr_socat[r].form ==
-	    SF_SOCKET_DGRAM) && addr_socat_generic(a, field, np,
-	    addr_socat[r].form == SF_SOCKET_DGRAM) == -1)
+	if ((form == AFORM_SOCKET || form == AFORM_SOCKET_DGRAM) &&
+	    addr_socat_generic(a, field, np, form == AFORM_SOCKET_DGRAM) == -1)
 		return (-1);
 	/* What the name implies, unless its options say otherwise. */
 	for (i = 0; i < nitems(addr_socat_implied); i++) {
@@ -854,7 +799,7 @@ addr_socat_parse(struct addr *a, int r)
 		a->path = addr_opt(a, "link");
 	if (addr_finish(a) == -1)
 		return (-1);
-	if (addr_socat[r].form == SF_PROXIED && a->kind == ADDR_TCP) {
+	if (form == AFORM_PROXIED && a->kind == ADDR_TCP) {
 		/* socat's PROXY: tcp: through its HTTP proxy. */
 		h = a->hostbuf;
 		snprintf(h, sizeof(a->hostbuf), strchr(a->proxy, ':') != NULL ?

@@ -2,6 +2,7 @@
  * Addresses (tcp:HOST:PORT, unix-l:PATH, ws://HOST/PATH, exec:COMMAND,
  * serial:DEVICE,SPEED, ...): one grammar for every place that names an endpoint, parsed from
  * the bytes alone into a struct addr that owns every string it gives.
+ * Each kind is a row of addr-kinds.h: its names, its form, its side.
  * socat's addresses (TCP-LISTEN:PORT,fork, EXEC:"cmd",pty, ...) are a
  * second way to write the same kinds (addr-socat.c: its names, its
  * quoting), whose options are rows of the one table of options here,
@@ -23,50 +24,14 @@
 #include "codec.h"
 #include "addr-int.h"
 
-/* What the text after the scheme holds. */
-enum addr_form {
-	AFORM_HOSTPORT,		/* HOST:PORT */
-	AFORM_OPTHOSTPORT,		/* [HOST:]PORT */
-	AFORM_PATH,		/* a socket's path or @name */
-	AFORM_FILE,		/* a file's path */
-	AFORM_DEVICE,		/* a device's path, then [,SPEED] */
-	AFORM_COMMAND,		/* the rest, commas and all */
-	AFORM_URL,			/* the rest of a ws:// URL */
-	AFORM_PROXIED,		/* PROXY:HOST:PORT */
-	AFORM_NONE,		/* nothing: "-" */
+/* The kinds (addr-kinds.h), by enum addr_kind. */
+static const struct addr_desc addr_kinds[] = {
+#define KIND(name, ours, form, is, side, proxy, socat) \
+	[ADDR_##name] = { ours, form, is, KIND_SIDE_##side(name), proxy, \
+	    socat },
+#include "addr-kinds.h"
+#undef KIND
 };
-
-/* The kinds, as they are written, and what follows their scheme. */
-static const struct {
-	const char	*scheme;
-	enum addr_kind	 kind;
-	enum addr_form	 form;
-	int		 listen;
-} addr_kinds[] = {
-	{ "tcp",	ADDR_TCP,	AFORM_HOSTPORT,	0 },
-	{ "udp",	ADDR_UDP,	AFORM_HOSTPORT,	0 },
-	{ "unix",	ADDR_UNIX,	AFORM_PATH,	0 },
-	{ "tls",	ADDR_TLS,	AFORM_HOSTPORT,	0 },
-	{ "dtls",	ADDR_DTLS,	AFORM_HOSTPORT,	0 },
-	{ "ws",		ADDR_WS,	AFORM_URL,		0 },
-	{ "wss",	ADDR_WSS,	AFORM_URL,		0 },
-	{ "vsock",	ADDR_VSOCK,	AFORM_HOSTPORT,	0 },
-	{ "tcp-l",	ADDR_TCP_L,	AFORM_OPTHOSTPORT,	1 },
-	{ "udp-l",	ADDR_UDP_L,	AFORM_OPTHOSTPORT,	1 },
-	{ "unix-l",	ADDR_UNIX_L,	AFORM_PATH,	1 },
-	{ "tls-l",	ADDR_TLS_L,	AFORM_OPTHOSTPORT,	1 },
-	{ "ws-l",	ADDR_WS_L,	AFORM_OPTHOSTPORT,	1 },
-	{ "exec",	ADDR_EXEC,	AFORM_COMMAND,	0 },
-	{ "file",	ADDR_FILE,	AFORM_FILE,	0 },
-	{ "-",		ADDR_STDIO,	AFORM_NONE,	0 },
-	{ "serial",	ADDR_SERIAL,	AFORM_DEVICE,	0 },
-	{ "pty",	ADDR_PTY,	AFORM_FILE,	0 },
-	{ "replay",	ADDR_REPLAY,	AFORM_FILE,	0 },
-	{ "socks4",	ADDR_SOCKS4,	AFORM_PROXIED,	0 },
-	{ "socks4a",	ADDR_SOCKS4A,	AFORM_PROXIED,	0 },
-	{ "socks5",	ADDR_SOCKS5,	AFORM_PROXIED,	0 },
-};
-#define ADDR_NKINDS	(sizeof(addr_kinds) / sizeof(addr_kinds[0]))
 
 /* websocat's schemes that are ours by another name. */
 static const struct {
@@ -154,6 +119,27 @@ addr_scheme_len(const char *s)
 	return (s[i] == ':' ? i : 0);
 }
 
+/* The kind whose scheme s starts with (n bytes, any case), or -1. */
+static int
+addr_scheme_kind(const char *s, size_t n)
+{
+	int	 k;
+
+	for (k = 0; n > 0 && k < ADDR_NKINDS; k++) {
+		if (strlen(addr_kinds[k].ours) == n &&
+		    strncasecmp(s, addr_kinds[k].ours, n) == 0)
+			return (k);
+	}
+	return (-1);
+}
+
+/* The row of kind k. */
+__startup const struct addr_desc *
+addr_desc(enum addr_kind k)
+{
+	return (&addr_kinds[k]);
+}
+
 /*
  * Is s an address of a kind we know: "-", a scheme of the table
  * followed by ':' (in any case), or one of socat's names?  "host:80" and
@@ -162,19 +148,12 @@ addr_scheme_len(const char *s)
 int
 addr_is(const char *s)
 {
-	size_t	 i, n;
+	size_t	 n;
 
 	if (strcmp(s, "-") == 0 || addr_socat_row(s) != -1 ||
 	    addr_dual_stdio(s))
 		return (1);
-	if ((n = addr_scheme_len(s)) == 0)
-		return (0);
-	for (i = 0; i < ADDR_NKINDS; i++) {
-		if (strlen(addr_kinds[i].scheme) == n &&
-		    strncasecmp(s, addr_kinds[i].scheme, n) == 0)
-			return (1);
-	}
-	return (0);
+	return ((n = addr_scheme_len(s)) > 0 && addr_scheme_kind(s, n) != -1);
 }
 
 /* Does s look like an address, one with any scheme at all, or "-"? */
@@ -615,10 +594,11 @@ addr_unknown(struct addr *a, size_t n)
 	size_t	 i;
 
 	for (i = 0; i < ADDR_NKINDS; i++) {
-		if (addr_kinds[i].form == AFORM_NONE)
+		if (addr_kinds[i].form == AFORM_NONE ||
+		    *addr_kinds[i].ours == '\0')
 			continue;
 		strlcat(list, " ", sizeof(list));
-		strlcat(list, addr_kinds[i].scheme, sizeof(list));
+		strlcat(list, addr_kinds[i].ours, sizeof(list));
 		strlcat(list, addr_kinds[i].form == AFORM_URL ? "://" : ":",
 		    sizeof(list));
 	}
@@ -675,14 +655,14 @@ addr_upper_name(struct addr *a, size_t n)
  * says, then the options.
  */
 static int
-addr_parse_ours(struct addr *a, size_t k, size_t n)
+addr_parse_ours(struct addr *a, int k, size_t n)
 {
 	enum addr_form	 form = addr_kinds[k].form;
 	char		*rest = a->buf + n + 1, *comma, *h, *p;
 
-	a->kind = addr_kinds[k].kind;
-	a->listen = addr_kinds[k].listen;
-	a->name = addr_kinds[k].scheme;
+	a->kind = k;
+	a->listen = (addr_kinds[k].is & KIND_LISTEN) != 0;
+	a->name = addr_kinds[k].ours;
 	if (form == AFORM_COMMAND) {
 		if (*rest == '\0')
 			return (addr_fail(a, "missing command"));
@@ -704,14 +684,14 @@ addr_parse_ours(struct addr *a, size_t k, size_t n)
 			return (-1);
 		break;
 	case AFORM_HOSTPORT:
-	case AFORM_OPTHOSTPORT:
+	case AFORM_PORT:
 	case AFORM_PROXIED:
 		/* A proxy's host, then HOST:PORT as tcp: has them. */
 		if (form == AFORM_PROXIED && (rest = addr_proxy(a, rest)) ==
 		    NULL)
 			return (-1);
-		if (addr_hostport(a, rest, form == AFORM_OPTHOSTPORT,
-		    form == AFORM_OPTHOSTPORT ? 0 : 1, &h, &p) == -1)
+		if (addr_hostport(a, rest, form == AFORM_PORT,
+		    form == AFORM_PORT ? 0 : 1, &h, &p) == -1)
 			return (-1);
 		a->host = h;
 		a->port = p;
@@ -748,8 +728,8 @@ addr_parse_ours(struct addr *a, size_t k, size_t n)
 static int
 addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 {
-	size_t		 i, n, len;
-	int		 r;
+	size_t		 n, len;
+	int		 r, k;
 
 	memset(a, 0, sizeof(*a));
 	*errstr = a->why;
@@ -778,17 +758,13 @@ addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 	if (socat && r == -1)
 		r = addr_socat_row(a->buf);
 	n = addr_scheme_len(a->buf);
-	for (i = 0; n > 0 && i < ADDR_NKINDS; i++) {
-		if (strlen(addr_kinds[i].scheme) == n &&
-		    strncasecmp(a->buf, addr_kinds[i].scheme, n) == 0)
-			break;
-	}
+	k = addr_scheme_kind(a->buf, n);
 	/*
 	 * sockcat's names, in lower case, keep sockcat's grammar (exec:'s
 	 * command runs to the end, commas and all); socat's, and sockcat's
 	 * written with a capital as socat's manual writes them, socat's.
 	 */
-	if (r != -1 && (socat || n == 0 || i == ADDR_NKINDS ||
+	if (r != -1 && (socat || n == 0 || k == -1 ||
 	    addr_has_upper(a->buf, n))) {
 		/* Its name as written, for messages, in socat's case. */
 		addr_upper_name(a, strcspn(a->buf, ":,"));
@@ -797,10 +773,10 @@ addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 	} else if (n == 0)
 		return (addr_fail(a, "no scheme (tcp:, unix:, ws://, "
 		    "tcp-l:, exec:, ... or -)"));
-	else if (i == ADDR_NKINDS)
+	else if (k == -1)
 		return (addr_unknown(a, n));
 	else
-		r = addr_parse_ours(a, i, n);
+		r = addr_parse_ours(a, k, n);
 	if (r == -1)
 		return (-1);
 	*errstr = NULL;

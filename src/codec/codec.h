@@ -587,32 +587,64 @@ const char	*rdv_reply_text(enum rdv_reply);
 #define ADDR_SRC_MAX		300	/* bind='s value */
 #define ADDR_NAME_MAX		32	/* an address's name (TCP-LISTEN) */
 
-/* The kinds of address: what each one opens. */
+/* What follows an address's name, in either grammar. */
+enum addr_form {
+	AFORM_KIND,		/* a socat alias's: its kind's */
+	AFORM_HOSTPORT,		/* HOST:PORT */
+	AFORM_PORT,		/* [HOST:]PORT; socat's :PORT, bind= its host */
+	AFORM_PATH,		/* a socket's path or @name */
+	AFORM_FILE,		/* a file's path */
+	AFORM_DEVICE,		/* a device's path, then [,SPEED] */
+	AFORM_COMMAND,		/* a command (ours: the rest, commas and all) */
+	AFORM_URL,		/* the rest of a ws:// URL */
+	AFORM_PROXIED,		/* PROXY:HOST:PORT */
+	AFORM_NONE,		/* nothing: "-", options alone */
+	AFORM_ABSTRACT,		/* socat's :NAME of an abstract socket */
+	AFORM_ECHO,		/* socat's nothing, what is written comes
+				   back; or :PATH, a named pipe */
+	AFORM_FD,		/* socat's :N, a descriptor */
+	AFORM_ACCEPT,		/* socat's :N, a listening socket's */
+	AFORM_SOCKET,		/* socat's :DOMAIN:PROTOCOL:ADDRESS */
+	AFORM_SOCKET_DGRAM,	/* :DOMAIN:TYPE:PROTOCOL:ADDRESS */
+	AFORM_SOCKS5,		/* socat's :PROXY[:PROXYPORT]:HOST:PORT */
+};
+
+/* What a kind's side is (addr-kinds.h's IS), besides a stream socket. */
+#define KIND_LISTEN	0x01	/* it listens */
+#define KIND_DGRAM	0x02	/* SOCK_DGRAM */
+#define KIND_LOCAL	0x04	/* AF_UNIX, a->dgram says which type */
+#define KIND_TLS	0x08	/* TLS (socat verifies its peer) */
+#define KIND_VSOCK	0x10	/* AF_VSOCK */
+#define KIND_WS		0x20	/* a WebSocket server's (ws.on) */
+
+/* The kinds of address (addr-kinds.h): what each one opens. */
 enum addr_kind {
-	ADDR_STDIO,		/* "-": stdin and stdout */
-	ADDR_TCP,		/* tcp:HOST:PORT */
-	ADDR_UDP,		/* udp:HOST:PORT */
-	ADDR_UNIX,		/* unix:PATH, unix:@NAME */
-	ADDR_TLS,		/* tls:HOST:PORT */
-	ADDR_DTLS,		/* dtls:HOST:PORT */
-	ADDR_WS,		/* ws://HOST[:PORT][/PATH] */
-	ADDR_WSS,		/* wss://HOST[:PORT][/PATH] */
-	ADDR_VSOCK,		/* vsock:CID:PORT */
-	ADDR_TCP_L,		/* tcp-l:[HOST:]PORT */
-	ADDR_UDP_L,		/* udp-l:[HOST:]PORT */
-	ADDR_UNIX_L,		/* unix-l:PATH */
-	ADDR_TLS_L,		/* tls-l:[HOST:]PORT */
-	ADDR_DTLS_L,		/* socat's OPENSSL-DTLS-SERVER:PORT */
-	ADDR_WS_L,		/* ws-l:[HOST:]PORT */
-	ADDR_EXEC,		/* exec:COMMAND, for /bin/sh -c */
-	ADDR_FILE,		/* file:PATH */
-	ADDR_SERIAL,		/* serial:DEVICE[,SPEED] */
-	ADDR_PTY,		/* pty:LINK, a new pseudo-terminal */
-	ADDR_SOCKS4,		/* socks4:PROXY:HOST:PORT, through SOCKS4 */
-	ADDR_SOCKS4A,		/* socks4a:PROXY:HOST:PORT */
-	ADDR_SOCKS5,		/* socks5:PROXY:HOST:PORT */
-	ADDR_FD,		/* socat's FD:N, a descriptor inherited */
-	ADDR_REPLAY,		/* replay:FILE, a recording played */
+#define KIND(name, ours, form, is, side, proxy, socat)	ADDR_##name,
+#include "addr-kinds.h"
+#undef KIND
+	ADDR_NKINDS
+};
+
+/* What a side is: a socket, or a kind of its own (addr-kinds.h's OWN). */
+#define KIND_ENUM_SOCKET(name)
+#define KIND_ENUM_OWN(name)	SIDE_##name,
+#define KIND_SIDE_SOCKET(name)	SIDE_SOCKET
+#define KIND_SIDE_OWN(name)	SIDE_##name
+enum side_kind {
+	SIDE_SOCKET,		/* TCP, UDP, Unix-domain, VSOCK, as sock says */
+#define KIND(name, ours, form, is, side, proxy, socat) KIND_ENUM_##side(name)
+#include "addr-kinds.h"
+#undef KIND
+};
+
+/* A kind's row (addr-kinds.h). */
+struct addr_desc {
+	const char	*ours;		/* its scheme; "" none */
+	enum addr_form	 form;
+	int		 is;		/* KIND_* */
+	enum side_kind	 side;
+	int		 proxy;		/* PROXY_* */
+	const char	*socat;		/* socat's names, space-separated */
 };
 
 /* One ",name[=value]" of an address; a flag's value is "1". */
@@ -659,6 +691,7 @@ struct addr {
 	char		 namebuf[ADDR_NAME_MAX + 1];
 };
 
+const struct addr_desc *addr_desc(enum addr_kind);
 int		 addr_is(const char *);
 int		 addr_looks(const char *);
 void		 addr_hide_secret(char *);

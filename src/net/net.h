@@ -198,18 +198,6 @@ struct auth_conf {
 	const char	*token;		/* --auth-token */
 };
 
-/* What a side is: a socket, or one of the ends that are not. */
-enum side_kind {
-	SIDE_SOCKET,		/* TCP, UDP, Unix-domain, VSOCK, as sock says */
-	SIDE_STDIO,		/* "-": standard input and output */
-	SIDE_EXEC,		/* exec:: a program, path its command */
-	SIDE_FILE,		/* file:: path */
-	SIDE_SERIAL,		/* serial:: the line at path */
-	SIDE_PTY,		/* pty:: a pseudo-terminal, path its link */
-	SIDE_FD,		/* socat's FD:N: the descriptor fd */
-	SIDE_REPLAY,		/* replay:: a recording played, path its */
-};
-
 /*
  * socat's options of a side that is no socket (a file, a descriptor, a
  * program, a terminal), carried out by its opener (src/side/end.c).

@@ -9,8 +9,8 @@
  * end with end_netconn().  What
  * an end holds besides its endpoints (a line's lock, a link, a program)
  * is given back by end_close().  A path is opened as its options say by
- * endfile.c.  The names and the grammar of each kind are the codec's rows
- * (src/codec/addr.c, addr-socat.c).
+ * endfile.c.  The names, the grammar and the side of each kind are the
+ * codec's rows (src/codec/addr-kinds.h).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -37,9 +37,10 @@ static end_open_fn	end_stdio, end_fd, end_file, end_program, end_line,
 			end_dgram;
 
 /*
- * Each kind, by its enum side_kind: what its opened descriptor is (END_*)
- * and its opener.  A socket's opener is that of "R!!W"'s datagram
- * halves: a stream's connection is the dial's or the listener's.
+ * Each kind of side (SIDE_SOCKET, and SIDE_NAME of each OWN row of
+ * addr-kinds.h): what its opened descriptor is (END_*) and its opener.
+ * A socket's opener is that of "R!!W"'s datagram halves: a stream's
+ * connection is the dial's or the listener's.
  */
 static const struct kind {
 	int		 is;

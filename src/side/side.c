@@ -396,54 +396,19 @@ out:
 static void
 side_kind(struct side *sd, const struct addr *a)
 {
-	/* What each kind says, besides a socket of SOCK_STREAM. */
-	static const struct {
-		enum addr_kind	 addr;
-		enum side_kind	 kind;
-		int		 dgram;		/* SOCK_DGRAM */
-		int		 local;		/* AF_UNIX, a->dgram says which */
-		int		 tls;
-		int		 vsock;
-		int		 ws;
-		int		 proxy;		/* PROXY_*: its own proxy's */
-	} side_kinds[] = {
-		{ .addr = ADDR_UDP, .dgram = 1 },
-		{ .addr = ADDR_UDP_L, .dgram = 1 },
-		{ .addr = ADDR_DTLS, .dgram = 1, .tls = 1 },
-		{ .addr = ADDR_DTLS_L, .dgram = 1, .tls = 1 },
-		{ .addr = ADDR_TLS, .tls = 1 },
-		{ .addr = ADDR_TLS_L, .tls = 1 },
-		{ .addr = ADDR_UNIX, .local = 1 },
-		{ .addr = ADDR_UNIX_L, .local = 1 },
-		{ .addr = ADDR_VSOCK, .vsock = 1 },
-		{ .addr = ADDR_WS_L, .ws = 1 },
-		{ .addr = ADDR_STDIO, .kind = SIDE_STDIO },
-		{ .addr = ADDR_EXEC, .kind = SIDE_EXEC },
-		{ .addr = ADDR_FILE, .kind = SIDE_FILE },
-		{ .addr = ADDR_SERIAL, .kind = SIDE_SERIAL },
-		{ .addr = ADDR_PTY, .kind = SIDE_PTY },
-		{ .addr = ADDR_FD, .kind = SIDE_FD },
-		{ .addr = ADDR_REPLAY, .kind = SIDE_REPLAY },
-		{ .addr = ADDR_SOCKS4, .proxy = PROXY_SOCKS4 },
-		{ .addr = ADDR_SOCKS4A, .proxy = PROXY_SOCKS4A },
-		{ .addr = ADDR_SOCKS5, .proxy = PROXY_SOCKS5 },
-	}, none = { .kind = SIDE_SOCKET }, *k;
-	int	 ip = sd->sock.family == AF_INET || sd->sock.family == AF_INET6;
+	const struct addr_desc	*k = addr_desc(a->kind);
+	int			 ip;
 
-	for (k = side_kinds; k < side_kinds + nitems(side_kinds) &&
-	    k->addr != a->kind; k++)
-		;
-	if (k == side_kinds + nitems(side_kinds))
-		k = &none;
-	sd->kind = k->kind;
+	ip = sd->sock.family == AF_INET || sd->sock.family == AF_INET6;
+	sd->kind = k->side;
 	sd->listen = a->listen;
-	sd->tls.on = k->tls;
-	sd->ws.on = k->ws;
-	sd->sock.vsock = k->vsock;
-	sd->sock.socktype = k->dgram || (k->local && a->dgram) ? SOCK_DGRAM :
-	    SOCK_STREAM;
-	sd->sock.family = k->local ? AF_UNIX : ip ? sd->sock.family :
-	    AF_UNSPEC;
+	sd->tls.on = (k->is & KIND_TLS) != 0;
+	sd->ws.on = (k->is & KIND_WS) != 0;
+	sd->sock.vsock = (k->is & KIND_VSOCK) != 0;
+	sd->sock.socktype = (k->is & KIND_DGRAM) || ((k->is & KIND_LOCAL) &&
+	    a->dgram) ? SOCK_DGRAM : SOCK_STREAM;
+	sd->sock.family = (k->is & KIND_LOCAL) ? AF_UNIX : ip ?
+	    sd->sock.family : AF_UNSPEC;
 	sd->proxy_kind = k->proxy;
 	/*
 	 * socat's *-RECVFROM: and *-RECV: hear every peer, as -k's datagram
