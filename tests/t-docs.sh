@@ -325,13 +325,16 @@ test_every_page_is_lint_clean() {
 }
 
 # socat_names_missing SOURCE PAGE: the names of socat's that SOURCE
-# (src/codec/addr-socat.c) reads, and those it refuses by name, that
+# (src/codec/addr-socat.c, its aliases, and the kinds' rows of
+# addr-kinds.h beside it) reads, and those it refuses by name, that
 # PAGE's table of ADDRESSES does not name (a refused one may be named by
 # its family: "IP*"), in capitals, on one line.
 socat_names_missing() {
 	python3 - "$1" "$2" <<'PY'
-import re, sys
+import os, re, sys
 src = open(sys.argv[1]).read()
+kinds = open(os.path.join(os.path.dirname(sys.argv[1]),
+                          "addr-kinds.h")).read()
 page = (open(sys.argv[2]).read() + "\n.Sh ADDRESSES\n").split(
     "\n.Sh ADDRESSES\n")[1].split("\n.El\n")[0]
 def block(name):
@@ -339,8 +342,13 @@ def block(name):
 def named(w):
     return re.search(r"(?<![A-Za-z0-9*-])" + re.escape(w) +
                      r"(?![A-Za-z0-9-])", page)
-out = [n.upper() for n in re.findall(r'\{ "([^"]+)",', block("addr_socat"))
-       if n != "-" and not named(n.upper())]
+names = [w for ns in re.findall(r'\{ "([^"]+)",', block("addr_socat"))
+         for w in ns.split()]
+# A kind's socat names: the strings after its sixth comma.
+for row in re.findall(r"^KIND\(([^)]*)\)$", kinds, re.M):
+    names += "".join(re.findall(r'"([^"]*)"',
+                                row.split(",", 6)[6])).split()
+out = [n.upper() for n in names if n != "-" and not named(n.upper())]
 for n in re.findall(r'"([^"]+)"', block("addr_socat_lacks")):
     fam = re.match(r"[a-z]+", n).group(0).upper()
     if not named(n.upper()) and fam + "*" not in page and \
