@@ -653,16 +653,16 @@ operands(struct options *o, int argc, char **argv)
 		 * One operand, a socket path ("-l -s path" too); -s names a
 		 * datagram client's own socket.
 		 */
-		if (o->side.listen && argc == 0 && o->side.sock.source != NULL &&
-		    o->side.sock.source_port == NULL) {
+		if (o->side.listen && argc == 0) {
+			if (o->side.sock.source == NULL ||
+			    o->side.sock.source_port != NULL)
+				fatalx("missing socket pathname");
 			/* A copy: the member is cleared below. */
 			path[0] = (char *)o->side.sock.source;
 			argv = path;
 			argc = 1;
 			o->side.sock.source = NULL;
 		}
-		if (o->side.listen && argc == 0)
-			fatalx("missing socket pathname");
 		/* -U alone: netcat's usage alone, as netcat answers it. */
 		if (argc == 0)
 			usage(0);
@@ -741,12 +741,12 @@ passed_operands(struct options *o)
 		fatalx("passed descriptor %d: %s", o->side.sock.listen_fd,
 		    errno == ENOTSOCK ? "not a socket" : strerror(errno));
 	o->side.host = o->passed_host = host;
-	/* A path where a port was wanted: activate_use() refuses it. */
-	if (port == NULL && o->side.sock.family != AF_UNIX && o->side.nports == 0 &&
-	    (port = strdup("0")) == NULL)
-		fatal("strdup");
-	if (port == NULL)
+	if (port == NULL && (o->side.sock.family == AF_UNIX ||
+	    o->side.nports > 0))
 		return;
+	/* A path where a port was wanted: activate_use() refuses it. */
+	if (port == NULL && (port = strdup("0")) == NULL)
+		fatal("strdup");
 	parse_ports_free(o->side.ports, o->side.nports);
 	o->side.ports = NULL;
 	o->side.nports = 0;
