@@ -41,6 +41,7 @@ join_declare_nc(struct join *jn, const struct join_how *how)
 	struct channel		*rx = jn->way[0], *tx = jn->way[1];
 	long long		 ms;
 	int			 dgram = sd->sock.socktype == SOCK_DGRAM;
+	int			 wsclient = sd->ws.path != NULL && !sd->listen;
 
 	FLOW_TAKEN(quit_ms);
 	FLOW_TAKEN(deadline_ms);
@@ -66,15 +67,14 @@ join_declare_nc(struct join *jn, const struct join_how *how)
 		 * timer's time.
 		 */
 		ms = f->deadline_ms;
-		if (sd->ws.path != NULL && !sd->listen && how->quit_ms >= 0 &&
-		    (ms == TIME_NONE || how->quit_ms < ms))
+		if (wsclient && how->quit_ms >= 0 && (ms == TIME_NONE ||
+		    how->quit_ms < ms))
 			ms = how->quit_ms;
-		if (sd->ws.path != NULL && !sd->listen && !sd->reconnect &&
-		    how->quit_ms == TIME_NONE && sd->ws.messages == 0)
+		if (wsclient && !sd->reconnect && how->quit_ms == TIME_NONE &&
+		    sd->ws.messages == 0)
 			tx->flags |= CH_SHUTDOWN;
-		if (sd->ws.path != NULL && !sd->listen &&
-		    (tx->flags & CH_SHUTDOWN) && (ms == TIME_NONE ||
-		    WS_CLOSE_WAIT_MS < ms))
+		if (wsclient && (tx->flags & CH_SHUTDOWN) &&
+		    (ms == TIME_NONE || WS_CLOSE_WAIT_MS < ms))
 			ms = WS_CLOSE_WAIT_MS;
 		if (channel_grace(tx, ms) == -1)
 			return (-1);
