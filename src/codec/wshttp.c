@@ -77,7 +77,7 @@ wsh_file_path(const char *target, int dotfiles, char *out, size_t outsz)
 	}
 	for (p = dec; *p != '\0'; p++) {
 		c = (unsigned char)*p;
-		if (c < 0x20 || c == 0x7f || c == '\\' || c == '%')
+		if (c < 0x20 || strchr("\x7f\\%", c) != NULL)
 			return (-1);
 	}
 	/* Each segment after a '/': none empty but the last, none dots. */
