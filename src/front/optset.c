@@ -403,19 +403,15 @@ opt_keepalive(struct cmdline *cl, const struct optdef *d, char *arg)
 	free(copy);
 }
 
-/* --ssl-min-version, --ssl-max-version: "1.0" to "1.3". */
+/* --ssl-min-version, --ssl-max-version: "1.0" to "1.3", in its field. */
 void
 opt_ssl_version(struct cmdline *cl, const struct optdef *d, char *arg)
 {
-	struct tls_conf	*c = &cl->o->side.tls;
-	int		 v;
+	int	 v;
 
 	if ((v = addr_tls_version_parse(arg)) == -1)
 		fatalx("%s invalid: %s (1.0, 1.1, 1.2 or 1.3)", d->name, arg);
-	if (strcmp(d->name, "ssl-min-version") == 0)
-		c->min_version = v;
-	else
-		c->max_version = v;
+	*(int *)((char *)cl->o + d->field) = v;
 }
 
 /* --ssl-pin: a SHA-256 fingerprint, 64 hex digits, colons allowed. */
