@@ -76,6 +76,17 @@ pair_listen_family(struct side *sd)
 	sd->sock.family = ip[0] == '6' ? AF_INET6 : AF_INET;
 }
 
+/*
+ * Is sd stdin and stdout, a file, a descriptor or a program: a near end
+ * opened for each session?
+ */
+static int
+pair_near(const struct side *sd)
+{
+	return (sd->kind == SIDE_STDIO || sd->kind == SIDE_FILE ||
+	    sd->kind == SIDE_FD || sd->kind == SIDE_EXEC);
+}
+
 /* Is sd a terminal device (serial:, pty:)? */
 static int
 pair_device(const struct side *sd)
@@ -138,78 +149,41 @@ pair_tty_fail(const struct side *sd, int r)
 }
 
 /*
- * A file (the i-th address) in a pair is one direction of standard input
- * and output, as the shell's redirections make it: the first address is
- * read, as "<" would give it (its bytes sent, what comes back on standard
- * output), the second written, created or truncated as ">" would (or
- * appended to, with "append"), with what standard input gives sent the
- * other way; socat's -U, from the second address to the first, the
- * other way round.  In socat's command line without -u or -U, it is
- * read and written, both, as socat's GOPEN and OPEN are: what comes
- * back goes to the file, not to our stdout, and our stdin is not read.
- * It is then "-".
+ * A file or a descriptor (the i-th address) beside a socket or a device
+ * is opened for each session once the socket is connected (end_open()),
+ * as socat's child opens it: a connection refused costs it nothing.
+ * socat's is read and written, both, as socat's GOPEN and OPEN are (what
+ * comes back goes to the file, not to our stdout, and our stdin is not
+ * read), or the one way -u or -U says (-U: from the second address to
+ * the first).  sockcat's is one way of stdin and stdout, as the shell's
+ * redirections make it: the first address read, as "<" gives it (its
+ * bytes sent, what comes back on standard output), the second written,
+ * created or truncated at the first session as ">" would (or appended
+ * to, with "append"), with what standard input gives sent the other way
+ * (the file instead with ignoreeof or escape, read so).
  */
 static __startup void
 pair_file(struct options *o, int i)
 {
 	struct side	*sd = &o->pair[i];
-	const char	*why;
-	int		 fd, rd, wr, flags, made;
+	struct side_local *l = &sd->local;
+	struct stat	 st;
+	int		 rd = o->socat_dir == -1 ? i == 1 : i == 0;
 
-	/* socat's is read and written, unless -u or -U says one way. */
-	if (o->socat && o->socat_dir == 0)
-		rd = wr = 1;
-	else {
-		rd = o->socat_dir == -1 ? i == 1 : i == 0;
-		wr = !rd;
-	}
-
-	if (rd && !wr && sd->append)
+	if (sd->kind != SIDE_FILE && sd->kind != SIDE_FD)
+		return;
+	if (rd && sd->append && (!o->socat || o->socat_dir != 0))
 		pair_refuse(o, o->socat_dir == -1 ? "append is for the "
 		    "file written, the first address with -U" : "append is "
 		    "for the file written, the second address");
-	/* A descriptor: itself, locked if asked. */
-	if (sd->kind == SIDE_FD) {
-		if ((fd = dup(sd->local.fd)) == -1 || (sd->local.lock != 0 &&
-		    end_lock(fd, sd->local.lock) == -1))
-			fatal("%s", sd->text);
-		goto opened;
-	}
-	/*
-	 * socat's GOPEN and OPEN: open as socat's do (GOPEN creates, OPEN
-	 * as its options say); file: as ">" would (or "<"), read too as its
-	 * options say (stdin as well).  Either is opened by the one opener
-	 * of a file, which does what the side's options say to it (its
-	 * umask=, owner, size, lock, offset; a named pipe made).
-	 */
-	if (o->socat)
-		flags = side_file_flags(sd, rd || sd->local.as_stdin, wr);
-	else if (rd)
-		flags = O_RDONLY | O_CLOEXEC;
-	else if (sd->local.gopen && !sd->local.as_stdin)
-		/* socat's GOPEN: created if missing, else appended to. */
-		flags = side_file_flags(sd, 0, 1);
-	else
-		flags = (sd->local.as_stdin ? O_RDWR : O_WRONLY) | O_CLOEXEC |
-		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
-		    sd->oflags : sd->local.as_stdin ? 0 : O_CREAT |
-		    (sd->append ? 0 : O_TRUNC));
-	flags |= side_file_flags(sd, 0, 0) & (O_NONBLOCK | O_NOATIME);
-	if ((fd = end_open_path(sd, flags, &made, &why)) == -1) {
-		if (why != NULL)
-			fatalx("%s: %s", sd->text, why);
-		fatal("%s", sd->text);
-	}
-opened:
-	if ((rd && dup2(fd, STDIN_FILENO) == -1) ||
-	    (wr && dup2(fd, STDOUT_FILENO) == -1) ||
-	    (!rd && sd->local.as_stdin && dup2(fd, STDIN_FILENO) == -1))
-		fatal("dup2");
-	/* FILE:`tty`,raw,echo=0: the terminal is stdin now, or stdout. */
-	pair_tty_fail(sd, rd || sd->local.as_stdin ?
-	    stdio_tty_modes(&sd->local.tty) : tty_modes_set(fd, &sd->local.tty));
-	close(fd);
-	sd->kind = SIDE_STDIO;
+	/* A terminal's options on a path that is none: said now. */
+	errno = ENOTTY;
+	if (tty_want_any(&l->tty) && sd->kind == SIDE_FILE &&
+	    stat(sd->path, &st) == 0 && !S_ISCHR(st.st_mode))
+		pair_tty_fail(sd, -1);
+	if (!o->socat)
+		l->stdio = rd ? SIDE_STDIO_IN : SIDE_STDIO_OUT |
+		    (l->ignoreeof || l->escape != -1 ? SIDE_STDIO_IN : 0);
 }
 
 /*
@@ -371,56 +345,46 @@ pair_local(const struct side *sd)
 
 /*
  * The first of socat's options of sd that only the local relay carries
- * out (a program's terminal, a file's ignoreeof, ...), or NULL.  With
- * beside (sd is joined with a socket or a device), a program's own (its
+ * out (a program's terminal, stdin's lock, ...), or NULL.  With beside
+ * (sd is joined with a socket or a device), a program's own (its
  * terminal and its modes, stderr, setsid, fdin=, fdout=) are not among
- * them, as plain mode runs it so too; nor what the opener of a file or a
- * descriptor does to it (pair_file()) but for what changes the file.
+ * them, as plain mode runs it so too; nor any of a file or a descriptor,
+ * which is opened for each session as the relay opens it (end_open()).
  */
 static const char *
 pair_local_opt(const struct side *sd, int beside)
 {
 	const struct side_local	*l = &sd->local;
-	int			 opened = beside && (sd->kind == SIDE_FILE ||
-				    sd->kind == SIDE_FD);
 
 	if (sd->wside != NULL)
 		return ("!!");
 	if (sd->kind == SIDE_PTY && sd->perm != -1)
 		return ("perm");
-	if (sd->kind == SIDE_FD && !opened)
+	if (beside && (sd->kind == SIDE_FILE || sd->kind == SIDE_FD))
+		return (NULL);
+	if (sd->kind == SIDE_FD)
 		return ("FD");
-	if (l->fifo && !opened)
+	if (l->fifo)
 		return ("PIPE:PATH");
 	if (l->ignoreeof)
 		return ("ignoreeof");
-	if (l->lock != 0 && !opened)
+	if (l->lock != 0)
 		return (side_lock_name(l->lock));
 	if (l->ftruncate >= 0)
 		return ("ftruncate");
 	if (l->cool_write)
 		return ("cool-write");
-	/*
-	 * A Unix listener's socket file takes them (unix_server()), and a
-	 * file its umask= wherever it is opened (pair_file()).
-	 */
+	/* A Unix listener's socket file takes them (unix_server()). */
 	if (sd->kind == SIDE_SOCKET)
 		return (NULL);
 	if (l->direct)
 		return ("o-direct");
-	if (!opened || sd->kind == SIDE_FD) {
-		if (l->nonblock)
-			return ("nonblock");
-		if (l->noatime)
-			return ("o-noatime");
-	}
-	if (l->fs_noatime && !opened)
+	if (l->nonblock)
+		return ("nonblock");
+	if (l->noatime)
+		return ("o-noatime");
+	if (l->fs_noatime)
 		return ("fs-noatime");
-	/*
-	 * What changes a file for good waits for the file's turn to open:
-	 * a file beside a socket is opened before the socket is (its
-	 * owner, size or name would be lost to a connection refused).
-	 */
 	if (l->user != NULL)
 		return ("user");
 	if (l->group != NULL)
@@ -443,11 +407,9 @@ pair_local_opt(const struct side *sd, int beside)
 }
 
 /*
- * A file or stdio with socat's read options (ignoreeof, escape) joined
- * with a socket: stdin, as plain mode has it, read so
- * (stdio_set_in_opts()); a file written too (the second address) is
- * opened both ways then, as socat's (pair_file()).  Its readbytes stays
- * the side's: its way's limit (join_way()).
+ * stdio with socat's read options (ignoreeof, escape) joined with a
+ * socket: stdin, as plain mode has it, read so (stdio_set_in_opts()).
+ * Its readbytes stays the side's: its way's limit (join_way()).
  */
 static __startup void
 pair_read_opts(struct side *sd, const struct side *other)
@@ -455,15 +417,13 @@ pair_read_opts(struct side *sd, const struct side *other)
 	struct side_local	*l = &sd->local;
 	struct read_opts	 ro;
 
-	if (other->kind != SIDE_SOCKET || sd->wside != NULL || l->fifo ||
-	    (sd->kind != SIDE_FILE && sd->kind != SIDE_STDIO) ||
-	    (!l->ignoreeof && l->escape == -1))
+	if (other->kind != SIDE_SOCKET || sd->wside != NULL ||
+	    sd->kind != SIDE_STDIO || (!l->ignoreeof && l->escape == -1))
 		return;
 	ro.ignoreeof = l->ignoreeof;
 	ro.escape = l->escape;
 	ro.direct = 0;
 	stdio_set_in_opts(&ro);
-	l->as_stdin = 1;
 	l->ignoreeof = 0;
 	l->escape = -1;
 }
@@ -731,13 +691,11 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 			    "with a connecting address given after it",
 			    o->pair[i].text);
 	}
-	if (o->socat_dir != 0 && ((b->kind != SIDE_STDIO &&
-	    b->kind != SIDE_EXEC) || pair_device(a)))
+	if (o->socat_dir != 0 && (!pair_near(b) || pair_device(a)))
 		pair_refuse(o, "-u and -U are not supported between two "
 		    "sockets, or with a device");
 	if ((a->shut_null || a->null_eof || a->shut_none || b->shut_null ||
-	    b->null_eof || b->shut_none) && (pair_device(a) ||
-	    (b->kind != SIDE_STDIO && b->kind != SIDE_EXEC)))
+	    b->null_eof || b->shut_none) && (pair_device(a) || !pair_near(b)))
 		pair_refuse(o, "shut-null, shut-none and null-eof are for a "
 		    "socket joined with stdio, a file or a program");
 }
@@ -752,6 +710,8 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	/* The socket is only written to (-u or -U towards it). */
 	int	 wr_only = o->socat_dir != 0 &&
 		    (o->socat_dir == 1) == (a == &o->pair[0]);
+	/* stdin and stdout, or a file or a descriptor as they are. */
+	int	 stdio = pair_near(b) && b->kind != SIDE_EXEC;
 
 	/*
 	 * socat's -t, for a dialled socket with stdin and stdout: once
@@ -767,7 +727,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * half second.
 	 */
 	if ((o->socat || a->shut_null || a->shut_none) &&
-	    b->kind == SIDE_STDIO && !a->listen && !pair_device(a) &&
+	    stdio && !a->listen && !pair_device(a) &&
 	    !wr_only && a->sock.socktype != SOCK_DGRAM)
 		o->flow.deadline_ms = o->socat_quit_ms;
 	/*
@@ -775,7 +735,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * terminal never ends) is read for -t's time, half a second unless
 	 * said, then socat ends; netcat would wait for it.
 	 */
-	if (o->socat && o->socat_dir == 0 && b->kind == SIDE_STDIO &&
+	if (o->socat && o->socat_dir == 0 && stdio &&
 	    !a->listen && a->kind == SIDE_SOCKET &&
 	    a->sock.socktype == SOCK_STREAM)
 		o->flow.far_quit_ms = o->socat_quit_ms;
@@ -788,7 +748,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * netcat's; netcat's -u HOST PORT waits as netcat does.
 	 */
 	if ((o->socat || o->flow.quit_ms == TIME_NONE) &&
-	    b->kind == SIDE_STDIO && (!a->listen || a->dgram_to != NULL) &&
+	    stdio && (!a->listen || a->dgram_to != NULL) &&
 	    a->kind == SIDE_SOCKET && a->sock.socktype == SOCK_DGRAM &&
 	    o->flow.deadline_ms == TIME_NONE && !wr_only)
 		o->flow.deadline_ms = o->socat_quit_ms;
@@ -796,7 +756,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * A *-RECV: read, without -u: once stdin has ended, nothing is
 	 * waited for (socat ends at once, whatever -t says).
 	 */
-	if (o->socat && b->kind == SIDE_STDIO && a->recv_only &&
+	if (o->socat && stdio && a->recv_only &&
 	    o->socat_dir == 0)
 		o->flow.deadline_ms = 0;
 }
@@ -864,7 +824,8 @@ pair_routed_refusals(const struct options *o, const struct options *given,
 		cmdline_refuse_mode(given, "--forward", subject);
 	}
 	/* A script stands in for stdin: a socket's, with stdin and stdout. */
-	if (o->flow.script != NULL && (o->joinmode || b->kind != SIDE_STDIO))
+	if (o->flow.script != NULL && (o->joinmode ||
+	    (b->kind != SIDE_STDIO && b->local.stdio == 0)))
 		pair_refuse(o, "--expect, --send and --script are for a socket "
 		    "with stdin and stdout");
 }
@@ -902,17 +863,15 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	}
 	for (i = 0; i < 2; i++) {
 		pair_unlink_early(&o->pair[i]);
-		if (o->pair[i].kind == SIDE_FILE || o->pair[i].kind == SIDE_FD)
-			pair_file(o, i);
+		pair_file(o, i);
 		pair_device_check(&o->pair[i]);
 		pair_port_check(&o->pair[i]);
 	}
-	/* As socat, stdio with stdio (a file made one above) is cat's. */
+	/* As socat, stdio with itself is cat's. */
 	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO)
 		pair_cat(o);
 	/* The socket or the device first, the near end second. */
-	if (a->kind == SIDE_STDIO || a->kind == SIDE_EXEC ||
-	    a->kind == SIDE_REPLAY ||
+	if (pair_near(a) || a->kind == SIDE_REPLAY ||
 	    (pair_device(a) && b->kind == SIDE_SOCKET) ||
 	    (!a->listen && b->listen && a->kind == SIDE_SOCKET)) {
 		t = a;
@@ -930,8 +889,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		opt_replay_setup(b, a);
 	if (pair_device(a))
 		o->joinmode = 1;
-	else if (b->kind == SIDE_STDIO || b->kind == SIDE_EXEC ||
-	    b->kind == SIDE_REPLAY) {
+	else if (pair_near(b) || b->kind == SIDE_REPLAY) {
 		pair_plain(o, a, b);
 		pair_ways(o, a);
 	} else

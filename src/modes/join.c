@@ -607,10 +607,6 @@ join_run(const struct job *j)
 			r.jn.end[i].child->exited_cb = join_run_exited;
 			r.jn.end[i].child->arg = &r;
 		}
-		/* cool-write: a reader gone is a notice (session_report()). */
-		if (r.jn.end[i].wr != NULL && (sd[i]->wside != NULL ?
-		    sd[i]->wside : sd[i])->local.cool_write)
-			r.jn.end[i].wr->flags |= EP_COOL;
 	}
 	if (join_ways(&r.jn, &how, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));

@@ -54,6 +54,9 @@ struct plain {
 	int			 prog_wr;
 	int			 direct; /* a client's program is given the
 					    connection (plain_exec_direct()) */
+	int			 stdio;	/* the near end is stdin and stdout,
+					   or a file in the place of one */
+	int			 opened; /* near ends opened so far */
 	TAILQ_HEAD(, conn)	 conns;
 	TAILQ_HEAD(, early)	 early;
 	struct listener		*l;	/* a stream listener, or NULL */

@@ -51,8 +51,7 @@ plain_watch(struct session *s)
 	 * clients get none.
 	 */
 	if (tx != NULL && (tx->state == CH_DRAINING ||
-	    tx->state == CH_DONE) && tx->error_op == NULL &&
-	    j->near->fifo == NULL && j->near->kind == SIDE_STDIO &&
+	    tx->state == CH_DONE) && tx->error_op == NULL && c->p->stdio &&
 	    (c->ex == NULL || !expect_owns(c->ex)))
 		stdio_set_in_ended();
 	return (SESSION_RULE);
@@ -90,8 +89,7 @@ plain_read_ends(const struct conn *c, const struct channel *ch)
 		return (ch->error == ECONNRESET);
 	if (j->flow->fail_on_error || j->side->say_refused ||
 	    j->side->ws.on || c->child != NULL || c->ex != NULL ||
-	    j->local->raw || j->local->readline || j->near->fifo != NULL ||
-	    j->near->kind != SIDE_STDIO)
+	    j->local->raw || j->local->readline || !c->p->stdio)
 		return (0);
 	return (tx == NULL || !channel_cut(tx));
 }
@@ -114,9 +112,11 @@ plain_report(struct conn *c)
 			continue;
 		/*
 		 * Nor is a reader of stdout that has had enough ("| head"):
-		 * nc stops writing there, quietly, and its status is 0.
+		 * nc stops writing there, quietly, and its status is 0; nor
+		 * a reader gone of cool-write's (EP_COOL).
 		 */
-		if (c->child == NULL && ch == c->rx && ch->error == EPIPE &&
+		if (c->child == NULL && ch == c->rx && (ch->error == EPIPE ||
+		    ((ch->dst->flags & EP_COOL) && ch->error == ECONNRESET)) &&
 		    strcmp(ch->error_op, "write") == 0)
 			continue;
 		/*
@@ -464,7 +464,7 @@ conn_start_stdio(struct conn *c)
 			    j->local->readline ? CH_COPY : 0;
 	int		 dgram = sd->sock.socktype == SOCK_DGRAM;
 	struct end_how	 eh = { .rd = !j->flow->no_stdin || fifo,
-	    .wr = !j->flow->send_only };
+	    .wr = !j->flow->send_only, .again = c->p->opened++ > 0 };
 	/*
 	 * A listener that keeps serving (-k) keeps stdout for the next
 	 * client; otherwise stdout is closed when the peer is done.  socat's
@@ -498,8 +498,7 @@ conn_start_stdio(struct conn *c)
 		if (j->local->readline && conn_readline(c, c->tx->src) == -1)
 			goto fail;
 		/* A script sends in stdin's place, ended or not. */
-		if (!fifo && stdio_in_ended() && j->flow->script == NULL &&
-		    j->near->kind == SIDE_STDIO)
+		if (c->p->stdio && stdio_in_ended() && j->flow->script == NULL)
 			c->tx->state = CH_DRAINING;
 	} else if (c->tx == NULL && shut_tx && !dgram && !sd->ws.on)
 		shutdown(c->net->wfd, SHUT_WR);
@@ -635,6 +634,8 @@ plain_init(struct plain *p, const struct job *j)
 	memset(p, 0, sizeof(*p));
 	p->j = j;
 	p->quit_ms = j->flow->quit_ms;
+	p->stdio = near->fifo == NULL && (near->kind == SIDE_STDIO ||
+	    near->local.stdio != 0);
 	TAILQ_INIT(&p->conns);
 	TAILQ_INIT(&p->early);
 	ev_timer_init(&p->quit, plain_quit_cb, p);

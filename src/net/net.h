@@ -234,7 +234,11 @@ struct side_local {
 	int		 cool_write;	/* a reader gone (EPIPE, ECONNRESET)
 					   is a notice, not an error */
 	int		 escape;	/* this byte read is an end; -1 */
-	int		 as_stdin;	/* with a socket: stdin, read so */
+	int		 stdio;		/* sockcat's file beside a socket: the
+					   ways of stdio it stands in for, the
+					   other ways stdio's; 0: its own */
+#define SIDE_STDIO_IN	0x1		/* stdin's: it is read ("<") */
+#define SIDE_STDIO_OUT	0x2		/* stdout's: written (">") */
 	long long	 readbytes;	/* read this many bytes at most; -1 */
 	long long	 ftruncate;	/* the file cut to this size; -1 */
 	long long	 seek;		/* read and written from this offset,

@@ -221,7 +221,7 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
     struct end *e, char **cause)
 {
 	const char	*why;
-	int		 fd, made;
+	int		 fd, made, flags;
 
 	/*
 	 * o-direct: read in whole blocks (reader_direct()); what is written
@@ -232,7 +232,14 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
 		    "(a file written with it would take whole blocks only)");
 		return (-1);
 	}
-	if ((fd = end_open_file(sd, how->rd, how->wr, &made, &why)) == -1) {
+	flags = side_file_flags(sd, how->rd, how->wr);
+	/*
+	 * sockcat's ">" makes its file anew once: a later session's bytes
+	 * come after those of the sessions before.
+	 */
+	if (how->again && sd->local.stdio != 0)
+		flags = (flags & ~O_TRUNC) | O_APPEND;
+	if ((fd = end_open_path(sd, flags, &made, &why)) == -1) {
 		if (errno == EINVAL && sd->local.direct)
 			why = "o-direct: the file system refuses direct I/O "
 			    "(Invalid argument)";
@@ -610,8 +617,20 @@ end_open_one(const struct side *sd, struct session *s,
     const struct end_how *how, struct end *e, char **cause)
 {
 	const struct kind	*k = &kinds[sd->kind];
+	struct end_how		 own = *how;
 
 	e->is |= k->is;
+	/* sockcat's file in place of stdin or stdout: the other is theirs. */
+	if (sd->local.stdio != 0) {
+		own.rd = how->rd && (sd->local.stdio & SIDE_STDIO_IN);
+		own.wr = how->wr && (sd->local.stdio & SIDE_STDIO_OUT);
+		e->is |= END_STDIO;
+		if ((how->rd && !own.rd && (e->rd = stdio_in(s, 0)) == NULL) ||
+		    (how->wr && !own.wr && (e->wr = stdio_out(s)) == NULL))
+			goto fail;
+		if (!own.rd && !own.wr)
+			return (0);
+	}
 	/* socat's main process, setsid: ours. */
 	if (sd->kind != SIDE_EXEC && sd->local.setsid && setsid() == -1)
 		goto fail;
@@ -625,7 +644,12 @@ end_open_one(const struct side *sd, struct session *s,
 	    SIDE_FD) && end_lock(sd->kind == SIDE_FD ? sd->local.fd :
 	    how->wr ? STDOUT_FILENO : STDIN_FILENO, sd->local.lock) == -1)
 		goto fail;
-	return (k->open(sd, s, how, e, cause));
+	if (k->open(sd, s, &own, e, cause) == -1)
+		return (-1);
+	/* cool-write: a reader gone is a notice (session_report()). */
+	if (e->wr != NULL && sd->local.cool_write)
+		e->wr->flags |= EP_COOL;
+	return (0);
 
 fail:
 	log_cause(cause, "%s", strerror(errno));

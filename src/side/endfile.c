@@ -44,12 +44,20 @@ end_cleanup(int sig)
 	end_nunlink = 0;
 }
 
-/* path is removed at exit, or when a signal ends us. */
+/*
+ * path is removed at exit, or when a signal ends us; once, however often
+ * it is opened (a file opened for each session).
+ */
 static void
 end_unlink_at_end(const char *path)
 {
 	static int	 added;
+	int		 i;
 
+	for (i = 0; i < end_nunlink; i++) {
+		if (end_unlink[i] == path)
+			return;
+	}
 	if (end_nunlink == (int)nitems(end_unlink))
 		return;
 	if (!added) {

@@ -54,6 +54,7 @@ struct end_how {
 	int			 wr;	/* to be written to */
 	const struct exec_conn	*conn;	/* a program's connection, or NULL */
 	struct child		*child;	/* a program started already */
+	int			 again;	/* opened for an earlier session */
 };
 
 int		 end_open(const struct side *, struct session *,

@@ -24,19 +24,29 @@
 /* The most words of a program socat splits (EXEC:). */
 #define SIDE_WORDS	256
 
-/* The open(2) flags for sd's file, read (rd) or written (wr), as socat's. */
+/*
+ * The open(2) flags for sd's file, read (rd), written (wr) or both, as
+ * socat's; sockcat's in stdin's place as "<" opens it, in stdout's as ">"
+ * makes it (unless append, creat, trunc or excl say otherwise).
+ */
 int
 side_file_flags(const struct side *sd, int rd, int wr)
 {
 	const struct side_local	*l = &sd->local;
 	struct stat		 st;
+	int			 flags;
 
-	return ((rd && wr ? O_RDWR : wr ? O_WRONLY : O_RDONLY) | O_CLOEXEC |
-	    (l->gopen ? (stat(sd->path, &st) == -1 ? O_CREAT : wr ? O_APPEND :
-	    0) : 0) |
-	    (sd->append ? O_APPEND : 0) | (sd->oflags > 0 ? sd->oflags : 0) |
+	flags = (rd && wr ? O_RDWR : wr ? O_WRONLY : O_RDONLY) | O_CLOEXEC |
 	    (l->nonblock ? O_NONBLOCK : 0) | (l->noatime ? O_NOATIME : 0) |
-	    (l->direct ? O_DIRECT : 0));
+	    (l->direct ? O_DIRECT : 0);
+	if (l->stdio != 0 && !wr)
+		return (flags);
+	if (l->stdio != 0 && sd->oflags == -1 && !rd)
+		flags |= O_CREAT | (sd->append ? 0 : O_TRUNC);
+	return (flags | (sd->append ? O_APPEND : 0) |
+	    (sd->oflags > 0 ? sd->oflags : 0) |
+	    (l->gopen ? (stat(sd->path, &st) == -1 ? O_CREAT : wr ? O_APPEND :
+	    0) : 0));
 }
 
 /* Clear sd's options of a file or program (no umask=, unlink-close, ...). */
