@@ -4190,9 +4190,10 @@ test_local_relay_sides() {
 # A file beside a socket takes what its opener does to it, both socats
 # alike: a lock held while the client's bytes are written (another
 # process's flock is refused meanwhile), fs-noatime, o-noatime, nonblock,
-# a named pipe (PIPE:), a descriptor (FD:) written and locked.
+# cool-write, a named pipe (PIPE:), a descriptor (FD:) written and locked.
 test_file_options_beside_a_socket() {
-	for _o in lock flock-ex setlk fs-noatime o-noatime nonblock; do
+	for _o in lock flock-ex setlk fs-noatime o-noatime nonblock \
+	    cool-write; do
 		for _bin in "$REAL" "$OURS"; do
 			echo old >"$SC_TMP/f"
 			serve s "$_bin" -d -d -u TCP-LISTEN:0,bind=127.0.0.1 \
@@ -4227,22 +4228,23 @@ except BlockingIOError:
 		wait_exit "$_c"
 		wait_exit "$SERVE_PID"
 	done
-	# A named pipe made for the client's bytes, and gone at the end:
-	# its opening waits for its reader, before the listener is made.
-	bg t 60 "$OURS" -d -d -u TCP-LISTEN:0,bind=127.0.0.1 \
-	    PIPE:"$SC_TMP/p" 2>"$SC_TMP/s.err"
-	SERVE_PID=$BG_PID
-	wait_until test -p "$SC_TMP/p" || fail "no pipe made"
-	bg t 10 cat "$SC_TMP/p" >"$SC_TMP/p.out"
-	_r=$BG_PID
-	wait_for "$SC_TMP/s.err" '[Ll]istening on ' || fail "no listener"
-	PORT=$(sed -n 's/.*[Ll]istening on .*[ :]\([0-9][0-9]*\)$/\1/p' \
-	    "$SC_TMP/s.err" | head -n 1)
-	echo "through a pipe" | t 10 "$SC" -N 127.0.0.1 "$PORT"
-	wait_exit "$_r"
-	wait_exit "$SERVE_PID"
-	assertEquals "PIPE: read" "through a pipe" "$(<"$SC_TMP/p.out")"
-	assertFalse "PIPE: removed" "[ -e '$SC_TMP/p' ]"
+	# A named pipe made for the client's bytes once the client has
+	# come, as socat's child makes it (its opening waits for its
+	# reader), and gone at the end.
+	echo "through a pipe" >"$SC_TMP/pin"
+	for _bin in "$REAL" "$OURS"; do
+		serve s "$_bin" -d -d -u TCP-LISTEN:0,bind=127.0.0.1 \
+		    PIPE:"$SC_TMP/p"
+		assertFalse "$_bin PIPE: not before a client" "[ -e '$SC_TMP/p' ]"
+		bg_in "$SC_TMP/pin" t 10 "$SC" -N 127.0.0.1 "$PORT"
+		_c=$BG_PID
+		wait_until test -p "$SC_TMP/p" || fail "$_bin: no pipe made"
+		assertEquals "$_bin PIPE: read" "through a pipe" \
+		    "$(t 10 cat "$SC_TMP/p")"
+		wait_exit "$_c"
+		wait_exit "$SERVE_PID"
+		assertFalse "$_bin PIPE: removed" "[ -e '$SC_TMP/p' ]"
+	done
 	# A descriptor, locked: written through.
 	for _bin in "$REAL" "$OURS"; do
 		: >"$SC_TMP/fd"
@@ -4254,30 +4256,108 @@ except BlockingIOError:
 	done
 }
 
+# What changes a file for good, beside a socket, done once the client
+# has come, as socat's child does it, both socats alike: ftruncate= (the
+# bytes then written from its start), user= and group= (its owner, a
+# user of its own where we are root), unlink-close (gone at the end);
+# o-direct, a file read in whole blocks.  With fork each client's file is
+# opened anew with its flags (ftruncate=0: the last client's bytes
+# alone).  A connection refused costs the file nothing: not its bytes,
+# owner or name (socat opens the socket, the first address, first).
+test_file_changed_beside_a_socket() {
+	_own="$(id -u) $(id -g)"
+	[ "$(id -u)" = 0 ] && _own="65534 65534"
+	data 100000
+	for _bin in "$REAL" "$OURS"; do
+		printf 'old contents\n' >"$SC_TMP/f"
+		serve s "$_bin" -d -d -u TCP-LISTEN:0,bind=127.0.0.1 \
+		    OPEN:"$SC_TMP/f",ftruncate=4,user="${_own% *}",group="${_own#* }"
+		echo new | t 10 "$SC" -N 127.0.0.1 "$PORT"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: status" 0 "$WAIT_STATUS"
+		assertEquals "$_bin: cut, then written" "new" "$(<"$SC_TMP/f")"
+		assertEquals "$_bin: its owner" "$_own" \
+		    "$(stat -c '%u %g' "$SC_TMP/f")"
+		serve s "$_bin" -d -d -u TCP-LISTEN:0,bind=127.0.0.1 \
+		    OPEN:"$SC_TMP/g",creat,unlink-close
+		echo gone | t 10 "$SC" -N 127.0.0.1 "$PORT"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin unlink-close: status" 0 "$WAIT_STATUS"
+		assertFalse "$_bin: unlink-close removed it" "[ -e '$SC_TMP/g' ]"
+		serve r "$SC" -v -l 127.0.0.1 0
+		t 20 "$_bin" -u OPEN:"$SC_TMP/data",o-direct \
+		    TCP:127.0.0.1:"$PORT"
+		assertEquals "$_bin o-direct: status" 0 $?
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin o-direct: the file, whole" "$SUM" \
+		    "$(sum_of "$SC_TMP/r.out")"
+		printf 'old contents\n' >"$SC_TMP/f"
+		serve s "$_bin" -d -d -u TCP-LISTEN:0,bind=127.0.0.1,fork \
+		    OPEN:"$SC_TMP/f",ftruncate=0
+		echo first | t 10 "$SC" -N 127.0.0.1 "$PORT"
+		wait_for "$SC_TMP/f" '^first$' || fail "$_bin: no first"
+		echo 2nd | t 10 "$SC" -N 127.0.0.1 "$PORT"
+		wait_for "$SC_TMP/f" '^2nd$' || fail "$_bin: no 2nd"
+		stop "$SERVE_PID"
+		assertEquals "$_bin fork: the last client's" "2nd" \
+		    "$(<"$SC_TMP/f")"
+		echo hi >"$SC_TMP/f"
+		_was=$(stat -c '%u %g' "$SC_TMP/f")
+		t 10 "$_bin" TCP:127.0.0.1:1 OPEN:"$SC_TMP/f",ftruncate=0,user="${_own% *}",group="${_own#* }",unlink-close \
+		    </dev/null 2>/dev/null
+		assertEquals "$_bin refused: status" 1 $?
+		assertEquals "$_bin refused: the file kept" "hi $_was" \
+		    "$(cat "$SC_TMP/f") $(stat -c '%u %g' "$SC_TMP/f")"
+	done
+}
+
+# sockcat's own file beside a socket stands in for stdout, as ">" makes
+# it: made anew at the first client only, every client's bytes then kept
+# (fork serves them one after another); a connection refused leaves it
+# as it was.  In stdin's place ("<"), its bytes are sent and what comes
+# back is on stdout.
+test_own_file_beside_a_socket() {
+	echo before >"$SC_TMP/out"
+	t 10 "$SC" tcp:127.0.0.1:1 file:"$SC_TMP/out" </dev/null 2>/dev/null
+	assertEquals "refused: status" 1 $?
+	assertEquals "refused: the file kept" before "$(<"$SC_TMP/out")"
+	bg t 60 "$SC" -v tcp-l:0,fork,bind=127.0.0.1 file:"$SC_TMP/out" \
+	    </dev/null 2>"$SC_TMP/s.err"
+	SERVE_PID=$BG_PID
+	wait_for "$SC_TMP/s.err" 'Listening on ' || fail "no listener"
+	PORT=$(sed -n 's/.*Listening on .* \([0-9][0-9]*\)$/\1/p' \
+	    "$SC_TMP/s.err" | head -n 1)
+	echo one | t 10 "$SC" -N 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/out" '^one$' || fail "no first client"
+	echo two | t 10 "$SC" -N 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/out" '^two$' || fail "no second client"
+	stop "$SERVE_PID"
+	assertEquals "both clients' bytes" "one
+two" "$(<"$SC_TMP/out")"
+	echo question >"$SC_TMP/in"
+	serve r "$SC" -v -l 127.0.0.1 0
+	# (the listener answers what it is sent: its stdin is /dev/null)
+	assertEquals "read: its bytes sent" "" \
+	    "$(t 10 "$SC" file:"$SC_TMP/in" tcp:127.0.0.1:"$PORT")"
+	wait_exit "$SERVE_PID"
+	assertEquals "read: what the listener got" question \
+	    "$(<"$SC_TMP/r.out")"
+}
+
 # socat's options that only the relay of two sides that are no sockets
 # carries out (a program's own are not among them: plain mode runs it
-# with them), given with a socket: one line each naming the option,
-# status 1, before anything is connected.  What changes a file for good
-# is among them: a file beside a socket is opened before the socket is,
-# and its size, owner or name would be lost to a connection refused.
-# And the pairs refused with a socket (append read, -u between sockets,
+# with them, nor a file's: it is opened for each session as the relay
+# opens it), given with a socket: one line each naming the option,
+# status 1, before anything is connected.  And the pairs refused with a
+# socket (append read, -u between sockets,
 # crlf, a receiver the wrong way, unlink-early of a directory).
 test_local_options_with_a_socket() {
 	_no="is supported between two addresses that are no sockets or devices"
 	echo hi >"$SC_TMP/f"
 	_tcp=TCP:127.0.0.1:1
-	for _a in "OPEN:$SC_TMP/f,ftruncate=0|ftruncate" \
-	    "OPEN:$SC_TMP/f,o-direct|o-direct" \
-	    "OPEN:$SC_TMP/f,user=root|user" \
-	    "OPEN:$SC_TMP/f,group=root|group" \
-	    "OPEN:$SC_TMP/f,unlink-close|unlink-close" \
-	    "OPEN:$SC_TMP/f,cool-write|cool-write" \
-	    "FD:3,o-noatime|o-noatime" \
-	    "PTY,link=$SC_TMP/lk,perm=0600|perm"; do
-		socat_refused "${_a%|*}: ${_a#*|} $_no" "$_tcp" "${_a%|*}"
-	done
+	socat_refused "PTY,link=$SC_TMP/lk,perm=0600: perm $_no" "$_tcp" \
+	    PTY,link="$SC_TMP/lk",perm=0600
 	assertFalse "no pty link made" "[ -e '$SC_TMP/lk' ]"
-	assertEquals "the file untouched" "hi" "$(<"$SC_TMP/f")"
 	socat_refused "EXEC:cat,nofork: nofork is supported with stdio, a file, a descriptor, one connection or each of a stream listener's, without TLS" \
 	    UDP-LISTEN:0,fork EXEC:cat,nofork
 	socat_refused "EXEC:cat,nofork,pty: nofork is the program on the connection itself, not on a pty" \
