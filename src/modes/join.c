@@ -537,7 +537,8 @@ join_nofork(const struct side *const *sides, int i, const int *skip)
 	else if (o->kind == SIDE_FD)
 		fd = o->local.fd;
 	else if (o->kind == SIDE_FILE &&
-	    (fd = end_open_file(o, rd, wr, &made, &why)) == -1)
+	    (fd = end_open_path(o, side_file_flags(o, rd, wr), &made,
+	    &why)) == -1)
 		log_cause(&cause, "%s: %s", o->text, why != NULL ? why :
 		    strerror(errno));
 	if (cause == NULL)

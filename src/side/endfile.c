@@ -205,17 +205,6 @@ end_file_opts(const struct side *sd, int fd, int made)
 }
 
 /*
- * Open the file, named pipe or socket of sd for reading (rd), writing
- * (wr) or both, as its options say (end_open_path()).
- */
-int
-end_open_file(const struct side *sd, int rd, int wr, int *made,
-    const char **why)
-{
-	return (end_open_path(sd, side_file_flags(sd, rd, wr), made, why));
-}
-
-/*
  * Open the file, named pipe or socket of sd with open(2)'s flags, as
  * path_open() opens a path, and do to it what sd's options say (its
  * umask=, mode, owner, size, lock and offset; unlink-close); *made says

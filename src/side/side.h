@@ -74,8 +74,6 @@ int		 end_device_open(const struct side *, const char **, int *,
 void		 end_device_close(const struct side *, int);
 
 /* endfile.c */
-int		 end_open_file(const struct side *, int, int, int *,
-		    const char **);
 int		 end_open_path(const struct side *, int, int *, const char **);
 int		 end_lock(int, int);
 
