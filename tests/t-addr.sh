@@ -776,7 +776,8 @@ c.close()
 	assertEquals "file: tcp: status" 0 $?
 	assertEquals "file: tcp: stderr" "" "$(<"$SC_TMP/err")"
 	assertEquals "what the server got" "$SUM" "$(<"$SC_TMP/out")"
-	expect_error "file:$SC_TMP/none: No such file or directory" \
+	# The socket comes first: the file is opened once it is connected.
+	expect_error "connect to 127.0.0.1 port 1 (tcp) failed: Connection refused" \
 	    file:"$SC_TMP/none" tcp:127.0.0.1:1
 	expect_error "file:f,append tcp:h:1: append is for the file written, the second address" \
 	    file:f,append tcp:h:1

@@ -380,7 +380,10 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 		c->net->flags |= EP_REDIAL;
 	if (end_open(j->near, jn.s, eh, &jn.end[1], &cause) == -1) {
 		c->child = jn.end[1].child;
-		log_warnx("%s", cause != NULL ? cause : strerror(errno));
+		/* A file is named, as the relay names it. */
+		log_warnx("%s%s%s", jn.end[1].is & END_FILE ? j->near->text :
+		    "", jn.end[1].is & END_FILE ? ": " : "", cause != NULL ?
+		    cause : strerror(errno));
 		free(cause);
 		return (-1);
 	}
