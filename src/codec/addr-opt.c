@@ -1,8 +1,7 @@
 /*
- * An address's options, "name[=value]" after its first comma: each one's
- * row (the kinds it belongs to, the name it is stored under, what its
- * value must be), checked as it is read.  addr.c reads the rest of an
- * address; a side does what the options say (src/side/side.c).
+ * An address's options, "name[=value]" after its first comma, each checked
+ * against its row of addr-opts.h as it is read; src/side/side.c does what
+ * they say.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -53,11 +52,7 @@ static const struct {
 };
 #define ADDR_NOPTDEFS	(sizeof(addr_optdefs) / sizeof(addr_optdefs[0]))
 
-/*
- * A TLS version as an operator writes it, "1.0" to "1.3" (an address's
- * min-version=, --ssl-min-version): returns it times ten, 10 to 13, or
- * -1.
- */
+/* TLS version s, "1.0" to "1.3", times ten (10 to 13); or -1. */
 int
 addr_tls_version_parse(const char *s)
 {
@@ -86,10 +81,9 @@ addr_name_in(const char *list, const char *name, size_t n)
 }
 
 /*
- * What is wrong with v as a value of type t, as "takes ..." says it (for
- * "option NAME takes ..."), or NULL when it is one; a value written
- * another way (a flag's "1", a family's "4", socat's TLS1.2) is put in
- * *v as the side reads it.  A port and a host are addr_option()'s.
+ * What *v should be as a value of type t ("option NAME takes ..."), or
+ * NULL if it is one, rewritten in *v as the side reads it (a flag's "1",
+ * ip4, socat's TLS1.2).  Ports and hosts are addr_option()'s.
  */
 static const char *
 addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
@@ -185,8 +179,9 @@ addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
 }
 
 /*
- * One option of a, "name[=value]" (name is written in place), checked
- * against the kind's rows and stored under the name the side reads.
+ * Read option name, "name[=value]" (split in place), into a under the
+ * name the side reads, checked against its row.  Returns 0, or -1 with
+ * a->why.
  */
 int
 addr_option(struct addr *a, char *name)
@@ -253,9 +248,8 @@ addr_option(struct addr *a, char *name)
 }
 
 /*
- * The names of the i-th option (addr-opts.h's row: its own, then its
- * aliases, space-separated; "bN" is socat's b9600, b115200, ...), or NULL
- * past the last: socat's -hh lists them.
+ * Option row i's names, space-separated, its own first ("bN": socat's
+ * b9600, ...); NULL past the last.
  */
 const char *
 addr_opt_names(size_t i)
@@ -264,9 +258,9 @@ addr_opt_names(size_t i)
 }
 
 /*
- * What of the value of the option name (its first len bytes, any case)
- * is a secret, as its row's type says: ADDR_HIDE_ALL, ADDR_HIDE_PASSWORD
- * (after the first ':'), or ADDR_HIDE_NONE, also for a name of no row.
+ * How much of the value of option name (len bytes, any case) is secret:
+ * ADDR_HIDE_ALL, ADDR_HIDE_PASSWORD (after its first ':') or
+ * ADDR_HIDE_NONE, also for an unknown name.
  */
 int
 addr_opt_hides(const char *name, size_t len)
@@ -285,7 +279,7 @@ addr_opt_hides(const char *name, size_t len)
 	return (ADDR_HIDE_NONE);
 }
 
-/* The options after the address's first comma, "name[=value]" each. */
+/* Read options s, split at ',' in place, into a; or -1 with a->why. */
 int
 addr_options(struct addr *a, char *s)
 {

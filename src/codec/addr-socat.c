@@ -1,10 +1,8 @@
 /*
- * socat's way of writing addresses (TCP-LISTEN:PORT,fork, EXEC:"cmd",
- * OPENSSL:host:443,verify=0, ...): its names, a kind's (addr-kinds.h) or
- * an alias of one, and its words, with their quoting undone, read into the
- * same struct addr as ours.  The options are the rows of addr.c's one
- * table; addr-int.h is what the two files share.  Pure functions, like
- * addr.c, shared with its fuzz target.
+ * socat's addresses (TCP-LISTEN:PORT,fork, EXEC:"cmd", ...): its names for
+ * our kinds, its quoting undone, read into the same struct addr as
+ * addr.c's, options from the same rows.  Pure functions, shared with the
+ * fuzz target.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -140,10 +138,7 @@ static const char *const addr_socat_lacks[] = {
 	"udplite6-send", "udplite6-sendto", "vsock-l", "vsock-listen",
 };
 
-/*
- * The length of the name s starts with, as socat reads it: up to its
- * first ':' or ',' (or the end).
- */
+/* The length of s's name as socat reads it: up to its first ':' or ','. */
 __startup size_t
 addr_socat_name_len(const char *s)
 {
@@ -158,10 +153,7 @@ addr_socat_name_len(const char *s)
 	return (n);
 }
 
-/*
- * Is the name s starts with one of socat's for what sockcat has no kind
- * for (TUN, POSIXMQ-READ, SCTP-LISTEN, ...)?
- */
+/* Is s's name socat's for what sockcat has no kind for (TUN, SCTP, ...)? */
 __startup int
 addr_socat_lacking(const char *s)
 {
@@ -180,10 +172,9 @@ addr_socat_lacking(const char *s)
 #define ADDR_FIELDS	(ADDR_OPTS_MAX + 8)
 
 /*
- * Is the name s starts with (n bytes) one of list's (space-separated), or
- * for TCP's and UDP's (tcp-*, udp-*, inet-*) one of them with a 4 or 6
- * after its first word ("udp6-recv")?  Returns 0 when it is not, 1 when
- * it is a name as it is, else the family (4 or 6) it names.
+ * Is s's name (n bytes) in list (space-separated), or for tcp-*, udp-*,
+ * inet-* one with a 4 or 6 after its first word ("udp6-recv")?  Returns
+ * 0, 1, or the family (4 or 6) it names.
  */
 static __startup int
 addr_socat_is(const char *list, const char *s, size_t n)
@@ -219,8 +210,8 @@ addr_socat_names(size_t r)
 }
 
 /*
- * The row that s starts with, its name ended by ':', ',' or the end (in
- * any case): of addr_socat[], or ADDR_NSOCAT and on, a kind's; or -1.
+ * The row of s's name, any case: of addr_socat[], or from ADDR_NSOCAT on
+ * a kind's; or -1.
  */
 __startup int
 addr_socat_row(const char *s)
@@ -241,10 +232,7 @@ addr_socat_named(const char *name)
 	return (addr_socat_row(name) != -1);
 }
 
-/*
- * Is s socat's stdin and stdout given as two ("-!!-", "stdin!!stdout"):
- * the one stdio address it is?
- */
+/* Is s socat's stdio written as two ("-!!-", "stdin!!stdout")? */
 __startup int
 addr_dual_stdio(const char *s)
 {
@@ -271,13 +259,10 @@ struct addr_scan {
 #define SCAN_DEEP	(-2)	/* brackets nested too deep */
 
 /*
- * One byte of a text in socat's quoting at *r, *r moved past what it
- * takes: "..." and '...' quote (in "..." a '\' takes the byte after it),
- * a '\' takes the byte after it, ( [ { open a bracket nested until its
- * own closer ends it (another closer inside is a byte like any, as socat
- * reads it).  Returns the byte as it is meant, with SCAN_FREE when it is
- * neither quoted, taken by a '\' nor in brackets (a separator there
- * parts the text), or SCAN_QUOTE, SCAN_DEEP.
+ * Read one byte of socat-quoted text at *r, *r moved past what it takes
+ * ("...", '...', '\', brackets open until their own closer, as socat).
+ * Returns the byte meant, | SCAN_FREE if no quote, '\' or bracket holds
+ * it; or SCAN_QUOTE, SCAN_DEEP.
  */
 static int
 addr_scan_byte(struct addr_scan *sc, const char **r)
@@ -313,9 +298,8 @@ addr_scan_byte(struct addr_scan *sc, const char **r)
 }
 
 /*
- * Where s, in socat's grammar, has its "!!" (socat's dual address: the
- * one before it read from, the one after it written to), outside quotes
- * and brackets; -1 when it has none.  The halves are addresses each.
+ * Where s, in socat's grammar, has its "!!" outside quotes and brackets
+ * (read from the address before, written to the one after), or -1.
  */
 int
 addr_socat_dual(const char *s)
@@ -337,11 +321,9 @@ addr_socat_dual(const char *s)
 }
 
 /*
- * socat's EXEC: command, split into its words in place, as socat splits
- * it (its program run with no shell): blanks part them, "...", '...'
- * and '\' quote, an empty quoted word is a word.  Up to max - 1 words go
- * into argv, a NULL after them; returns how many, or -1 when there are
- * more, or a quote is not closed.
+ * Split socat's EXEC: command s into words in place, as socat does, up to
+ * max - 1 in argv and a NULL.  Returns how many, or -1 if more or a quote
+ * is open.
  */
 int
 addr_socat_words(char *s, char **argv, size_t max)
@@ -379,11 +361,9 @@ addr_socat_words(char *s, char **argv, size_t max)
 }
 
 /*
- * socat's words in a->buf, in place, their quoting undone
- * (addr_scan_byte()): a ':' before the first ',' (parameters) or a ','
- * (options) ends a field outside quotes and brackets.  field[0] is the
- * name, then *nparam - 1 parameters, then the options, *nfield in all.
- * A "!!" (socat's two addresses, one read and one written) is refused.
+ * Split a->buf into socat's fields in place, quoting undone: field[0] the
+ * name, *nparam - 1 parameters (':'), then options (','), *nfield in all.
+ * Returns 0, or -1 with a->why ("!!" too).
  */
 static int
 addr_socat_lex(struct addr *a, char **field, size_t *nparam, size_t *nfield)
@@ -431,11 +411,9 @@ addr_socat_lex(struct addr *a, char **field, size_t *nparam, size_t *nfield)
 }
 
 /*
- * socat's generic socket address data for family (4 or 6), "x" and hex
- * digits ("x1f90x7f000001x0000000000000000": a sockaddr_in's port,
- * address and zeros, its family left out): written at *out as the text
- * HOST:PORT ("[V6]:PORT", ":PORT" for any address) or, with mask, the
- * address alone, *out moved past it.  Returns -1 when it is not that.
+ * Write socat's sockaddr data s of family 4 or 6 ("x1f90x7f000001...")
+ * at *out, up to end, as HOST:PORT ("[V6]:PORT", ":PORT" for any) or
+ * with mask the address; *out moved past it.  Returns 0, or -1.
  */
 static int
 addr_socat_data(const char *s, int family, int mask, char **out,
@@ -475,11 +453,9 @@ addr_socat_data(const char *s, int family, int mask, char **out,
 }
 
 /*
- * socat's generic socket address data of a Unix socket, a quoted string
- * ("\"/tmp/s\\0\"", as socat's dalan reads it: a '\' takes the byte
- * after it, "\0" a NUL): its path, up to a NUL, or an abstract name
- * after a NUL at its start; written at *out as our path ("@NAME" for an
- * abstract one), *out moved past it.  Returns -1 when it is not that.
+ * Write socat's Unix sockaddr data s, quoted as its dalan reads it
+ * ("\"/tmp/s\\0\""), at *out, up to end, as our path ("@NAME" if
+ * abstract); *out moved past it.  Returns 0, or -1.
  */
 static int
 addr_socat_unix_data(const char *s, char **out, const char *end)
@@ -514,9 +490,9 @@ addr_socat_unix_data(const char *s, char **out, const char *end)
 }
 
 /*
- * socat's SOCKET-CONNECT: or SOCKET-LISTEN: of a Unix stream socket
- * (domain 1, protocol 0, its address a quoted path): UNIX-CONNECT: or
- * UNIX-LISTEN: of that path, bind= of its options one too.
+ * Read a SOCKET-CONNECT: or SOCKET-LISTEN: of a Unix stream, address
+ * data, as UNIX-CONNECT: or UNIX-LISTEN:, bind= too.  Returns 0, or -1
+ * with a->why.
  */
 static int
 addr_socat_generic_unix(struct addr *a, const char *data)
@@ -544,12 +520,9 @@ addr_socat_generic_unix(struct addr *a, const char *data)
 }
 
 /*
- * socat's SOCKET-*: (the generic socket, its domain, type and protocol
- * as numbers, its address as data) when it is a TCP or UDP socket over
- * IPv4 or IPv6: the same as TCP:, TCP-LISTEN:, UDP-SENDTO:, ... with the
- * address, and bind= and range= of its options, written as those have
- * them (in a->hostbuf); or a Unix stream socket, UNIX-CONNECT: or
- * UNIX-LISTEN:'s.  Anything else is refused.
+ * Read socat's SOCKET-*: (np fields) as TCP:, UDP-SENDTO:, ... if TCP or
+ * UDP over IPv4 or IPv6, or as UNIX-CONNECT: if a Unix stream; its data,
+ * bind= and range= as text in a->hostbuf.  Returns 0, or -1 with a->why.
  */
 static int
 addr_socat_generic(struct addr *a, char **field, size_t np, int dgram)
@@ -620,7 +593,7 @@ addr_socat_generic(struct addr *a, char **field, size_t np, int dgram)
 	return (0);
 }
 
-/* Give a the option name with value, as its socat name implies it. */
+/* Add name=value to a's options, as its socat name implies; -1 if full. */
 static int
 addr_socat_imply(struct addr *a, const char *name, const char *value)
 {
@@ -633,8 +606,8 @@ addr_socat_imply(struct addr *a, const char *name, const char *value)
 }
 
 /*
- * A socat address's np parameters (field[1] on: its HOST:PORT, PATH,
- * COMMAND, ...) into a, as its form says.
+ * Read a socat address's np parameters (field[1] on) into a as form says.
+ * Returns 0, or -1 with a->why.
  */
 static int
 addr_socat_params(struct addr *a, enum addr_form form, char **field,
@@ -737,8 +710,8 @@ addr_socat_params(struct addr *a, enum addr_form form, char **field,
 }
 
 /*
- * Read a socat address (its name is row r, addr_socat_row()) into a: its
- * parameters, its options, and what its name implies.
+ * Read a->buf, socat's address of row r (addr_socat_row()): parameters,
+ * options, what the name implies.  Returns 0, or -1 with a->why.
  */
 int
 addr_socat_parse(struct addr *a, int r)

@@ -1,14 +1,9 @@
 /*
- * Addresses (tcp:HOST:PORT, unix-l:PATH, ws://HOST/PATH, exec:COMMAND,
- * serial:DEVICE,SPEED, ...): one grammar for every place that names an endpoint, parsed from
- * the bytes alone into a struct addr that owns every string it gives.
- * Each kind is a row of addr-kinds.h: its names, its form, its side.
- * socat's addresses (TCP-LISTEN:PORT,fork, EXEC:"cmd",pty, ...) are a
- * second way to write the same kinds (addr-socat.c: its names, its
- * quoting), whose options are rows of the one table of options here,
- * each stored under the name the side reads.
- * Pure functions, shared with the fuzz target; whether a service name
- * exists or a host resolves is for the caller to find out.
+ * Addresses (tcp:HOST:PORT, exec:COMMAND, ws://HOST/PATH, ...), the one
+ * grammar for every endpoint, and socat's (addr-socat.c), parsed into a
+ * struct addr that owns its strings; a kind is a row of addr-kinds.h.
+ * Pure functions, shared with the fuzz target: services and hosts are
+ * the caller's to look up.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -60,11 +55,7 @@ addr_parse_count(void)
 static const char addr_brackets[] =
     "an IPv6 address needs brackets: [addr]:port";
 
-/*
- * Say what is wrong in a->why, on one line whatever bytes of the address
- * it quotes (each control byte a '?'); returns -1 for the caller to
- * return.
- */
+/* Say what is wrong in a->why, one line (controls as '?').  Returns -1. */
 int __attribute__((format(printf, 2, 3)))
 addr_fail(struct addr *a, const char *fmt, ...)
 {
@@ -82,10 +73,8 @@ addr_fail(struct addr *a, const char *fmt, ...)
 }
 
 /*
- * socat's addresses without a name: a number is a descriptor (FD:N), a
- * word with a '/' a path (GOPEN:PATH), as socat reads them: the '/' in
- * what stands in the name's place, before any ':' ("TUN:10.0.0.1/24" is
- * no path).  a->buf gets the name written.
+ * Name a->buf's nameless socat address as socat does: FD: for a number,
+ * GOPEN: for a '/' in the name's place.  Returns 0, or -1 with a->why.
  */
 static int
 addr_socat_bare(struct addr *a)
@@ -140,11 +129,7 @@ addr_desc(enum addr_kind k)
 	return (&addr_kinds[k]);
 }
 
-/*
- * Is s an address of a kind we know: "-", a scheme of the table
- * followed by ':' (in any case), or one of socat's names?  "host:80" and
- * "::1" are not.
- */
+/* Is s "-", or an address of a kind we know, by our name or socat's? */
 int
 addr_is(const char *s)
 {
@@ -170,10 +155,7 @@ addr_looks(const char *s)
 	    addr_socat_row(s) != -1 || addr_dual_stdio(s));
 }
 
-/*
- * Where the option that starts at p ends: at the next ',' outside
- * socat's quotes ("...", '...') and its '\\' escapes, or at the end.
- */
+/* The end of the option at p: its ',' outside socat's quoting, or NUL. */
 static const char *
 addr_option_end(const char *p)
 {
@@ -196,11 +178,8 @@ addr_option_end(const char *p)
 }
 
 /*
- * Blank in to (a copy of s, the same length) the value of each option of
- * s whose row says it is a secret (addr_opt_hides(), its name in any
- * case), the options split at every ',' (sockcat's grammar), or (quoted)
- * as socat splits them: both ways are tried, so that a secret is hidden
- * however the text is read.
+ * Blank in to (s's copy) the values of s's secret options, split at each
+ * ',' or, if quoted, as socat splits them.
  */
 static void
 addr_hide_options(const char *s, char *to, int quoted)
@@ -225,11 +204,8 @@ addr_hide_options(const char *s, char *to, int quoted)
 }
 
 /*
- * Blank in to (a copy of s) the password of every URL in s,
- * "scheme://user:password@host", from the first ':' to the last '@'
- * before a '/', '?' or '#' (a password may hold a '@' or a ':', as the
- * URL parsers read it), and the value of a token= in its query
- * (src/http/auth.c reads it).
+ * Blank in to (s's copy) each URL's password, its first ':' to its
+ * authority's last '@' (a password may hold either), and its ?token=.
  */
 static void
 addr_hide_urls(const char *s, char *to)
@@ -259,14 +235,9 @@ addr_hide_urls(const char *s, char *to)
 }
 
 /*
- * Overwrite, in place, every secret of the text s with '*', their length
- * kept: the value of every address option whose row says it is a secret,
- * in any case (secret=, the password of proxyauth=), and the password and
- * ?token= of every URL in it ("ws://user:password@host/", a
- * proxy=http://user:password@host:port).  What is shown of an address
- * (ps(1), a message) keeps them from view.  s may be any text: a command
- * line's URL, an address in either grammar.  Each way of reading it reads
- * the text as given, whatever another has blanked.
+ * Overwrite with '*', in place, every secret in any text s (an address in
+ * either grammar, a URL): secret options' values, proxyauth='s password,
+ * URLs' passwords and ?token=.  Short of memory, all of s.
  */
 void
 addr_hide_secret(char *s)
@@ -300,9 +271,8 @@ addr_opt(const struct addr *a, const char *name)
 }
 
 /*
- * A port: digits from lo to 65535, or a service name (letters, digits,
- * '-', '_', a letter among them), which the caller looks up.  netcat's
- * words for a bad number.
+ * Check port s: lo to 65535, or a service name for the caller to look up.
+ * Returns 0, or -1 with a->why (netcat's words).
  */
 int
 addr_port(struct addr *a, const char *s, int lo)
@@ -335,9 +305,9 @@ addr_port(struct addr *a, const char *s, int lo)
 }
 
 /*
- * Split s, "HOST:PORT", "[V6]:PORT" or, where optional, "PORT", in
- * place: *host (NULL when absent) and *port.  The host is checked for
- * brackets and emptiness; the port by addr_port().
+ * Split s, "HOST:PORT", "[V6]:PORT" or with hostopt "PORT", in place into
+ * *host (NULL if absent) and *port, port checked from lo.  Returns 0, or
+ * -1 with a->why.
  */
 int
 addr_hostport(struct addr *a, char *s, int hostopt, int lo, char **host,
@@ -371,10 +341,9 @@ addr_hostport(struct addr *a, char *s, int hostopt, int lo, char **host,
 }
 
 /*
- * The rest of a ws:// or wss:// URL, [user[:password]@]host[:port][/path]:
- * the host (an IPv6 address given without its brackets) and the port (the
- * scheme's own when absent), copied to a->hostbuf; the URL itself stays
- * whole in a->url for the WebSocket client, which reads it again.
+ * Read s, a ws:// or wss:// URL after its "//", into a->host (no
+ * brackets) and a->port (the scheme's if absent), copied in a->hostbuf.
+ * Returns 0, or -1 with a->why.
  */
 static int
 addr_url(struct addr *a, const char *s)
@@ -407,9 +376,8 @@ addr_url(struct addr *a, const char *s)
 }
 
 /*
- * The proxy's host at the start of s, "PROXY:" or "[V6]:": a->proxy
- * points at it, ended in place.  Returns what follows, or NULL (said in
- * a->why).
+ * Point a->proxy at the "PROXY:" or "[V6]:" starting s, ended in place.
+ * Returns what follows, or NULL with a->why.
  */
 static char *
 addr_proxy(struct addr *a, char *s)
@@ -436,8 +404,8 @@ addr_proxy(struct addr *a, char *s)
 }
 
 /*
- * A host as socat writes it, "[V6]" or a name or IPv4 address, in place:
- * its brackets taken off.  Returns it, or NULL (said in a->why).
+ * Check host h as socat writes it ("[V6]", a name, IPv4), brackets taken
+ * off in place.  Returns it, or NULL with a->why.
  */
 char *
 addr_socat_host(struct addr *a, char *h)
@@ -465,9 +433,8 @@ addr_socat_host(struct addr *a, char *h)
 }
 
 /*
- * What the options say of the address as a whole, in either grammar:
- * bind= (a listener's address, or a dialled side's source and its
- * port), sourceport=, pf=, socat's PROXY's proxyport=.
+ * Apply the options of the address as a whole, either grammar: pf=,
+ * bind=, sourceport=, PROXY:'s.  Returns 0, or -1 with a->why.
  */
 int
 addr_finish(struct addr *a)
@@ -559,10 +526,9 @@ addr_finish(struct addr *a)
 }
 
 /*
- * A serial line's speed, the first of the options when it is a number
- * ("serial:/dev/ttyS0,9600,crtscts"): taken out of *comma, which then
- * points at the options after it, or is NULL.  Whether the system has
- * that speed is for the caller to find out.
+ * Take a serial speed, the first option at *comma if a number, leaving
+ * *comma at the next or NULL; the system's speeds are the caller's.
+ * Returns 0, or -1 with a->why.
  */
 static int
 addr_speed(struct addr *a, char **comma)
@@ -583,10 +549,7 @@ addr_speed(struct addr *a, char **comma)
 	return (0);
 }
 
-/*
- * The scheme of a->buf (n bytes) is none of ours: say so, with what
- * websocat's is here, then the schemes there are.
- */
+/* Say a->buf's scheme (n bytes) is unknown, naming ours.  Returns -1. */
 static int
 addr_unknown(struct addr *a, size_t n)
 {
@@ -626,11 +589,7 @@ addr_has_upper(const char *s, size_t n)
 	return (0);
 }
 
-/*
- * Is s an address as socat's manual writes one, one of socat's names in
- * capitals (TCP-LISTEN:80, EXEC:cat, STDIO)?  A word of netcat's command
- * line that is one was written for socat.
- */
+/* Is s one of socat's names with a capital, as socat's manual writes it? */
 __startup int
 addr_socat_written(const char *s)
 {
@@ -650,9 +609,8 @@ addr_upper_name(struct addr *a, size_t n)
 }
 
 /*
- * The rest of an address of sockcat's grammar in a->buf, whose scheme
- * (n bytes) is row k of addr_kinds[]: what follows the scheme as its form
- * says, then the options.
+ * Read a->buf in sockcat's grammar, its scheme (n bytes) being kind k.
+ * Returns 0, or -1 with a->why.
  */
 static int
 addr_parse_ours(struct addr *a, int k, size_t n)
@@ -721,10 +679,7 @@ addr_parse_ours(struct addr *a, int k, size_t n)
 	return (addr_finish(a));
 }
 
-/*
- * Parse the address s into a, in sockcat's grammar, or in socat's when
- * socat says so or the name is only socat's (see addr_parse()).
- */
+/* addr_parse(), or with socat addr_parse_socat(). */
 static int
 addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 {
@@ -784,13 +739,10 @@ addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 }
 
 /*
- * Parse the address s (NUL-terminated) into a, which owns a copy of it:
- * every string a gives points into a's buffers, so a lives as long as
- * they are used and nothing is to be freed.  sockcat's names in lower
- * case (tcp-l:, exec:, pty:, ...) are read in its grammar; a name socat
- * has otherwise (TCP-LISTEN:, EXEC:, PTY,link=...) in socat's.  Returns 0, or -1 with *errstr
- * (in a->why) saying what is wrong, without the address itself, which
- * the caller names.
+ * Parse s into a: our names in lower case in our grammar, other names
+ * socat has in socat's.  a's strings point into a (valid while a is,
+ * nothing to free).  Returns 0, or -1 with *errstr (in a; the caller
+ * names the address).
  */
 int
 addr_parse(const char *s, struct addr *a, const char **errstr)
@@ -798,11 +750,7 @@ addr_parse(const char *s, struct addr *a, const char **errstr)
 	return (addr_parse_how(s, a, 0, errstr));
 }
 
-/*
- * addr_parse(), but every name socat has is read in socat's grammar, as
- * socat reads it ("exec:cat,pty" runs cat on a terminal; sockcat's
- * names that socat lacks, as ws://, are still sockcat's).
- */
+/* addr_parse(), but every name socat has is read as socat reads it. */
 int
 addr_parse_socat(const char *s, struct addr *a, const char **errstr)
 {

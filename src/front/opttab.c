@@ -1,12 +1,9 @@
 /*
- * The option table: one row per option, saying how it is spelled, what
- * its argument is called, its --help line, the topic of the manual it is
- * documented under, how it fills struct options and what a shell may
- * complete for it; and the table of those topics.  cmdline.c makes
- * getopt's arguments, --help and the table dump (from which the
- * completions and the manual's pages are made) out of these rows.  The
- * functions here store a row's value and say whether its option is in
- * effect; the options that need code of their own are optset.c's.
+ * The option table, one row per option (spelling, argument, --help line,
+ * manual topic, field, completion), and the topics' table: cmdline.c makes
+ * getopt's arguments, --help and the dump for completions and manual from
+ * them.  The functions here store a row's value and say if its option is
+ * in effect; custom setters are optset.c's.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -702,8 +699,8 @@ opt_topic_find(const char *name)
 }
 
 /*
- * The manual page of topic t, "sockcat" (section 1) for nc's own and
- * "sockcat-NAME" (section 7) for each other, in buf and *section.
+ * Topic t's manual page in buf and *section: "sockcat" (1) for the core,
+ * else "sockcat-NAME" (7).
  */
 void
 opt_topic_page(enum opt_topic t, char *buf, size_t len, int *section)
@@ -718,8 +715,8 @@ opt_topic_page(enum opt_topic t, char *buf, size_t len, int *section)
 }
 
 /*
- * A number option within [lo, hi].  The message is netcat's: "what errstr:
- * arg", or "what is errstr" for the options where it says so.
+ * Option what's number arg, within [lo, hi].  Exits on a bad one with
+ * netcat's "what errstr: arg" ("what is errstr" for ttl, minttl).
  */
 long long
 opt_number(const char *what, const char *arg, long long lo, long long hi)
@@ -736,8 +733,8 @@ opt_number(const char *what, const char *arg, long long lo, long long hi)
 }
 
 /*
- * A time option within [min_s, max_s] seconds, in milliseconds; netcat's
- * "what errstr: arg" for anything bad.
+ * Option what's time arg, within [min_s, max_s] seconds, in milliseconds.
+ * Exits on a bad one with netcat's "what errstr: arg".
  */
 long long
 opt_time_value(const char *what, const char *arg, long long min_s,
@@ -751,10 +748,7 @@ opt_time_value(const char *what, const char *arg, long long min_s,
 	return (ms);
 }
 
-/*
- * The options before the command line is read: what opt_on() compares a
- * field with, and what cmdline_parse() starts from.
- */
+/* Set o to the defaults, which cmdline_parse() and opt_on() start from. */
 __startup void
 opt_defaults(struct options *o)
 {
@@ -792,11 +786,9 @@ field_is(const struct options *o, const struct optdef *d, long long v)
 }
 
 /*
- * Is the option of row d in effect in o, as the conflict rows ask once
- * the command line is read: 1 or 0, or -1 when the row cannot say (no
- * field and no function), which is a fault of the table.  What counts
- * is the field, not whether the option was given: --broker also sets
- * -l's field, and of -4 and -U the last one given wins.
+ * Is row d's option in effect in o, by its field, not by whether it was
+ * given (--broker sets -l's)?  1 or 0, or -1 if the row cannot say (a
+ * fault of the table).  Asked once the command line is read.
  */
 __startup int
 opt_on(const struct options *o, const struct optdef *d)
@@ -845,8 +837,7 @@ opt_store(struct options *o, const struct optdef *d, long long v)
 }
 
 /*
- * Apply one option given on the command line, with its argument (or
- * NULL): the row's kind says how, and a custom row runs its function.
+ * Apply row d's option given with arg (or NULL), as the row's kind says.
  * Exits with netcat's message on a value it would refuse.
  */
 __startup void
@@ -892,7 +883,7 @@ opt_apply(struct cmdline *cl, const struct optdef *d, char *arg)
 		o->fwd.tls.on = 1;
 }
 
-/* -e, -c: the program; only one of the two forms. */
+/* -e, -c: the program.  Exits if the other form was given. */
 static void
 opt_exec(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -911,11 +902,7 @@ on_exec(const struct options *o, const struct optdef *d)
 	return (o->local.exec != NULL && o->local.exec_shell == d->value);
 }
 
-/*
- * --allow, --deny and their files: in effect when there is a rule, of
- * either kind; the rules are one list, which the conflicts ask about
- * whole ("cannot use --allow or --deny with -U").
- */
+/* --allow, --deny and their files: in effect if the one list has a rule. */
 static __startup int
 on_gate(const struct options *o, const struct optdef *d)
 {
@@ -932,10 +919,7 @@ on_auth(const struct options *o, const struct optdef *d)
 	return (o->side.auth.nusers > 0);
 }
 
-/*
- * -q: Debian's meaning: a negative value is "never"; any other also shuts
- * the socket down at stdin EOF.
- */
+/* -q, as Debian's: negative is never; else also shut down at stdin EOF. */
 static void
 opt_quit(struct cmdline *cl, const struct optdef *d, char *arg)
 {
