@@ -4344,6 +4344,31 @@ two" "$(<"$SC_TMP/out")"
 	    "$(<"$SC_TMP/r.out")"
 }
 
+# stdin's escape and ignoreeof beside a socket are its opener's: what
+# comes before the escape byte is sent, then the end; with ignoreeof,
+# stdin (a file that grows) is read on past its end.  Both socats alike.
+test_stdin_read_options_beside_a_socket() {
+	for _bin in "$REAL" "$OURS"; do
+		serve esc "$SC" -v -l 127.0.0.1 0
+		printf 'a\n\033b\n' | t 20 "$_bin" -u -,escape=27 \
+		    TCP:127.0.0.1:"$PORT"
+		assertEquals "$_bin: escape: its status" 0 $?
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: escape: what was sent" a \
+		    "$(<"$SC_TMP/esc.out")"
+		echo one >"$SC_TMP/grow"
+		serve grow "$SC" -v -l 127.0.0.1 0
+		bg t 20 "$_bin" -u -,ignoreeof TCP:127.0.0.1:"$PORT" \
+		    <"$SC_TMP/grow"
+		wait_for "$SC_TMP/grow.out" '^one$' || fail "$_bin: not read"
+		echo two >>"$SC_TMP/grow"
+		wait_for "$SC_TMP/grow.out" '^two$' ||
+		    fail "$_bin: ignoreeof: not read past its end"
+		stop "$BG_PID"
+		stop "$SERVE_PID"
+	done
+}
+
 # socat's options that only the relay of two sides that are no sockets
 # carries out (a program's own are not among them: plain mode runs it
 # with them, nor a file's: it is opened for each session as the relay

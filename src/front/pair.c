@@ -347,12 +347,14 @@ pair_local(const struct side *sd)
  * (sd is joined with a socket or a device), a program's own (its
  * terminal and its modes, stderr, setsid, fdin=, fdout=) are not among
  * them, as plain mode runs it so too; nor any of a file or a descriptor,
- * which is opened for each session as the relay opens it (end_open()).
+ * which is opened for each session as the relay opens it (end_open()),
+ * nor stdin's ignoreeof and escape, which its opener reads (end_stdio()).
  */
 static const char *
 pair_local_opt(const struct side *sd, int beside)
 {
 	const struct side_local	*l = &sd->local;
+	int			 in = beside && sd->kind == SIDE_STDIO;
 
 	if (sd->wside != NULL)
 		return ("!!");
@@ -364,7 +366,7 @@ pair_local_opt(const struct side *sd, int beside)
 		return ("FD");
 	if (l->fifo)
 		return ("PIPE:PATH");
-	if (l->ignoreeof)
+	if (l->ignoreeof && !in)
 		return ("ignoreeof");
 	if (l->lock != 0)
 		return (side_lock_name(l->lock));
@@ -389,7 +391,7 @@ pair_local_opt(const struct side *sd, int beside)
 		return ("group");
 	if (l->unlink_close != -1)
 		return ("unlink-close");
-	if (l->escape != -1)
+	if (l->escape != -1 && !in)
 		return ("escape");
 	if (beside && sd->kind == SIDE_EXEC)
 		return (NULL);
@@ -402,28 +404,6 @@ pair_local_opt(const struct side *sd, int beside)
 	if (l->fdin != STDIN_FILENO || l->fdout != STDOUT_FILENO)
 		return ("fdin, fdout");
 	return (NULL);
-}
-
-/*
- * stdio with socat's read options (ignoreeof, escape) joined with a
- * socket: stdin, as plain mode has it, read so (stdio_set_in_opts()).
- * Its readbytes stays the side's: its way's limit (join_way()).
- */
-static __startup void
-pair_read_opts(struct side *sd, const struct side *other)
-{
-	struct side_local	*l = &sd->local;
-	struct read_opts	 ro;
-
-	if (other->kind != SIDE_SOCKET || sd->wside != NULL ||
-	    sd->kind != SIDE_STDIO || (!l->ignoreeof && l->escape == -1))
-		return;
-	ro.ignoreeof = l->ignoreeof;
-	ro.escape = l->escape;
-	ro.direct = 0;
-	stdio_set_in_opts(&ro);
-	l->ignoreeof = 0;
-	l->escape = -1;
 }
 
 /*
@@ -509,8 +489,6 @@ pair_local_mode(struct options *o)
 
 	if (!pair_local(a) || !pair_local(b) ||
 	    (!o->socat && !pair_relay_needed(o, a, b))) {
-		for (i = 0; i < 2; i++)
-			pair_read_opts(&o->pair[i], &o->pair[1 - i]);
 		for (i = 0; i < 2; i++)
 			pair_local_refusals(&o->pair[i], &o->pair[1 - i]);
 		return (0);

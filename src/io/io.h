@@ -471,7 +471,6 @@ struct read_opts {
 };
 struct endpoint	*stdio_reader_endpoint(struct session *, const char *, int,
 		    const struct read_opts *);
-void		 stdio_set_in_opts(const struct read_opts *);
 struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
 void		 stdio_set_out_ops(const struct ep_ops *);

@@ -232,8 +232,6 @@ struct reader {
 	off_t		 dpos;		/* the next byte to give */
 };
 
-/* stdin's read options (stdio_set_in_opts()), or none. */
-static struct read_opts	 stdin_opts = { .escape = -1 };
 
 /*
  * Read an O_DIRECT file in aligned whole blocks, giving bytes from dpos on;
@@ -401,30 +399,16 @@ stdio_reader_endpoint(struct session *s, const char *name, int fd,
 	return (ep);
 }
 
-/* Have every stdio_in() from now on read stdin as ro says. */
-void
-stdio_set_in_opts(const struct read_opts *ro)
-{
-	stdin_opts = *ro;
-}
-
 /* Add stdin to s (NULL with -d); once ended, it stays so for later sessions. */
 __shortrun struct endpoint *
 stdio_in(struct session *s, int no_stdin)
 {
 	struct endpoint	*ep;
-
-	int		 type, flags = EP_NOCLOSE, fd;
+	int		 type, flags = EP_NOCLOSE;
 	socklen_t	 len = sizeof(type);
 
 	if (no_stdin)
 		return (NULL);
-	/* Read as socat's options say: a descriptor of its own. */
-	if (stdin_opts.ignoreeof || stdin_opts.escape != -1) {
-		if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
-			return (NULL);
-		return (stdio_reader_endpoint(s, "stdin", fd, &stdin_opts));
-	}
 	/*
 	 * A datagram socket given as stdin (inherited, say) keeps its
 	 * boundaries: it is read in batches, an empty datagram is not
