@@ -1,14 +1,10 @@
 /*
  * "sockcat ADDRESS ADDRESS": each address read once into a side
- * (src/side/side.c), then the two sides given to the mode that joins
- * their kinds, in this process: a socket with standard input and output
- * or a program is plain mode's (-l, -lk -c); two sockets, or a socket
- * and a device, the forwarder's (the listening side's clients, or the
- * first dialled side, joined with the other side opened for each); a
- * device with standard input and output, a program or another device,
- * the relay's (join_run()), as socat's sides that are no sockets.  No
- * side is written back as options to be read again, and no second
- * program runs a side.
+ * (src/side/side.c), the pair given, in this process, to the mode that
+ * joins their kinds: plain mode (a socket with stdio or a program), the
+ * forwarder (two sockets, or a socket and a device) or the relay
+ * (join_run(), the rest).  No side is written back as options to be read
+ * again.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -33,10 +29,8 @@ pair_refuse(const struct options *o, const char *why)
 }
 
 /*
- * socat's -T, -b, the dumps and the lock are the relay's (its idle timer,
- * its reads, its taps, its end; the lock's removal at the end would not
- * be ours): where another program runs in sockcat's place, for the
- * reason why, refused.
+ * Refuse socat's -T, -b, the dumps and the lock, which are the relay's,
+ * where another program runs in sockcat's place (why says so).
  */
 static __startup void
 pair_no_relay(const struct options *o, const char *why)
@@ -59,8 +53,7 @@ pair_no_relay(const struct options *o, const char *why)
 
 /*
  * socat's SOCAT_DEFAULT_LISTEN_IP, "4" or "6": the family of an IP
- * listener whose address, options and command line name none (socat's
- * own default is IPv4).
+ * listener that names none (socat's own default is IPv4).
  */
 static __startup void
 pair_listen_family(struct side *sd)
@@ -75,8 +68,8 @@ pair_listen_family(struct side *sd)
 }
 
 /*
- * Is sd stdin and stdout, a file, a descriptor or a program: a near end
- * opened for each session?
+ * Is sd a near end opened for each session: stdio, a file, a descriptor or
+ * a program?
  */
 static int
 pair_near(const struct side *sd)
@@ -93,8 +86,8 @@ pair_device(const struct side *sd)
 }
 
 /*
- * What can be known of a device before it is opened: a speed the system
- * has, a serial line that is a character device.
+ * Exit with a line if serial sd's speed is not the system's or its path no
+ * terminal.
  */
 static __startup void
 pair_device_check(const struct side *sd)
@@ -115,9 +108,8 @@ pair_device_check(const struct side *sd)
 }
 
 /*
- * A side's ports that are names must be services of its protocol: said
- * now, as netcat's operands are, not as a resolver's error at the first
- * client.
+ * Exit with a line if a port name of sd is no service of its protocol:
+ * said now, as netcat does, not at the first client.
  */
 static __startup void
 pair_port_check(const struct side *sd)
@@ -134,7 +126,7 @@ pair_port_check(const struct side *sd)
 	}
 }
 
-/* The terminal modes of sd could not be set (r -1): say why, and end. */
+/* Exit saying why sd's terminal modes could not be set, if r is -1. */
 static __startup void
 pair_tty_fail(const struct side *sd, int r)
 {
@@ -147,18 +139,12 @@ pair_tty_fail(const struct side *sd, int r)
 }
 
 /*
- * A file or a descriptor (the i-th address) beside a socket or a device
- * is opened for each session once the socket is connected (end_open()),
- * as socat's child opens it: a connection refused costs it nothing.
- * socat's is read and written, both, as socat's GOPEN and OPEN are (what
- * comes back goes to the file, not to our stdout, and our stdin is not
- * read), or the one way -u or -U says (-U: from the second address to
- * the first).  sockcat's is one way of stdin and stdout, as the shell's
- * redirections make it: the first address read, as "<" gives it (its
- * bytes sent, what comes back on standard output), the second written,
- * created or truncated at the first session as ">" would (or appended
- * to, with "append"), with what standard input gives sent the other way
- * (the file instead with ignoreeof or escape, read so).
+ * Check the i-th address, a file or descriptor beside a socket or device,
+ * and set its ways; it is opened for each session by end_open(), as
+ * socat's child opens it.  socat's is read and written (or as -u, -U say);
+ * sockcat's first address is read as "<" gives it, the second written as
+ * ">" (or "append") makes it, stdin (or the file, with ignoreeof or
+ * escape) the other way.
  */
 static __startup void
 pair_file(struct options *o, int i)
@@ -185,10 +171,9 @@ pair_file(struct options *o, int i)
 }
 
 /*
- * unlink-early: the path of a file, a Unix listener's socket or a Unix
- * client's bind= (not an abstract one) or a pty's link is removed before
- * it is opened, as socat does; the file or link not being there is no
- * error.
+ * unlink-early: remove sd's path (a file, a Unix listener's socket or
+ * client's bind=, a pty's link) before it is opened, as socat does; exits
+ * if that fails but for ENOENT.
  */
 static __startup void
 pair_unlink_early(const struct side *sd)
@@ -205,9 +190,8 @@ pair_unlink_early(const struct side *sd)
 }
 
 /*
- * socat's READLINE: stdin's lines edited as --readline edits them, where
- * stdin is read and is a terminal (else it is read as lines come, as
- * socat's READLINE reads a file).
+ * socat's READLINE: edit stdin's lines as --readline does where stdin is
+ * read and a terminal (else read as lines come, as socat's).
  */
 static __startup void
 pair_readline(struct options *o, const struct side *near)
@@ -224,12 +208,10 @@ pair_readline(struct options *o, const struct side *near)
 }
 
 /*
- * The socket side sd with stdin and stdout (stdio) or a program (exec):
- * plain mode, as nc would run it.  A listener serves one client with
- * stdin and stdout, and every client at once with its own program.  An
- * end-of-file is passed on as a shutdown, so that the far side's answer
- * is the last word; but not to a WebSocket, whose close ends both ways
- * (the answers still on their way would be lost).
+ * Give socket sd and near (stdio, a file, a program) to plain mode, as nc
+ * runs them: a listener serves stdio clients in turn, programs at once.
+ * stdin's end is a shutdown, but not to a WebSocket, whose close would
+ * lose the answers on their way.
  */
 static __startup void
 pair_plain(struct options *o, struct side *sd, struct side *near)
@@ -283,11 +265,9 @@ pair_plain(struct options *o, struct side *sd, struct side *near)
 }
 
 /*
- * Two sockets, or a socket and a device: the forwarder's.  The listening
- * side is its listener (a dialled one its one client), and the other its
- * one target: opened for each client of a listener (a device lent to one
- * at a time), or joined once with a dialled side or with the first client
- * of a second listener.
+ * Give socket a and its other side b to the forwarder: b is opened for
+ * each client of a listener (a device lent to one at a time), or joined
+ * once with a dialled a or a second listener's first client.
  */
 static __startup void
 pair_forward(struct options *o, struct side *a, struct side *b)
@@ -304,10 +284,9 @@ pair_forward(struct options *o, struct side *a, struct side *b)
 }
 
 /*
- * Is sd, a half of "R!!W" (the read one when rd), a UDP socket the local
- * relay opens: a receiver of every peer (UDP-RECV:) to read, a dialled
- * one (UDP-SENDTO:) to write, as socat opens each on its own?  Not with
- * fork or crlf, which the relay has no way to carry out.
+ * Is sd, a half of "R!!W" (the read one when rd), a UDP socket the relay
+ * opens, as socat opens each: UDP-RECV: to read, UDP-SENDTO: to write?
+ * Not with fork or crlf.
  */
 static int
 pair_dual_udp(const struct side *sd, int rd)
@@ -319,8 +298,8 @@ pair_dual_udp(const struct side *sd, int rd)
 }
 
 /*
- * Is sd (or, for "R!!W", either half) a side the local relay joins: no
- * socket and no device, but a UDP socket in "R!!W" (pair_dual_udp())?
+ * Is sd (both halves, for "R!!W") one the relay joins: no socket or device
+ * but pair_dual_udp()'s?
  */
 static int
 pair_local(const struct side *sd)
@@ -342,13 +321,10 @@ pair_local(const struct side *sd)
 }
 
 /*
- * The first of socat's options of sd that only the local relay carries
- * out (a program's terminal, stdin's lock, ...), or NULL.  With beside
- * (sd is joined with a socket or a device), a program's own (its
- * terminal and its modes, stderr, setsid, fdin=, fdout=) are not among
- * them, as plain mode runs it so too; nor any of a file or a descriptor,
- * which is opened for each session as the relay opens it (end_open()),
- * nor stdin's ignoreeof and escape, which its opener reads (end_stdio()).
+ * The first of sd's socat options that only the relay carries out, or
+ * NULL.  With beside (sd joined with a socket or device), not those plain
+ * mode or end_open() carry out too: a program's own, any of a file's or
+ * descriptor's, stdin's ignoreeof and escape.
  */
 static const char *
 pair_local_opt(const struct side *sd, int beside)
@@ -407,13 +383,10 @@ pair_local_opt(const struct side *sd, int beside)
 }
 
 /*
- * Under sockcat's own name, two sides that are no sockets or devices are
- * the shell's (cat, a program, a redirection), but where the relay does
- * what the shell cannot: a program on a pty of its own, READLINE's
- * editing for a program, a descriptor, "R!!W" (any of
- * pair_local_opt()'s).  Returns 1 when the relay joins a and b, as
- * socat's name does; 0 when one is a pty, which the device link joins;
- * else exits with the refusal, saying who runs them.
+ * Under sockcat's name, must the relay join a and b (no sockets)?  Returns
+ * 1 where it does what the shell cannot (pair_local_opt()'s, a program's
+ * READLINE), 0 for a pty (the device link's); else exits saying who runs
+ * them.
  */
 static __startup int
 pair_relay_needed(const struct options *o, const struct side *a,
@@ -443,10 +416,7 @@ pair_relay_needed(const struct options *o, const struct side *a,
 	    SOCAT_NAME_HINT);
 }
 
-/*
- * What side a of two joined in this process (b the other) cannot do
- * there is refused in one line.
- */
+/* Exit with a line for what side a (b the other) cannot do in this process. */
 static __startup void
 pair_local_refusals(struct side *a, const struct side *b)
 {
@@ -476,10 +446,9 @@ pair_local_refusals(struct side *a, const struct side *b)
 }
 
 /*
- * Two sides that are no sockets (stdio, files, descriptors, programs,
- * "R!!W"), but stdio with itself: both opened at once, and joined
- * (join_run()), as socat's; under sockcat's name, those the shell cannot
- * run (pair_relay_needed()).  Returns 1 when they are.
+ * Two sides that are no sockets, but stdio with itself: opened at once and
+ * joined by the relay (join_run()), as socat's; under sockcat's name, only
+ * where the shell cannot (pair_relay_needed()).  Returns 1 if so.
  */
 static __startup int
 pair_local_mode(struct options *o)
@@ -517,10 +486,9 @@ pair_local_mode(struct options *o)
 }
 
 /*
- * Are the operands an address pair: two, each an address ("-" or with a
- * scheme: netcat's "host port" never is, a port having none), not both
- * "-"; or one address of a kind we know other than a URL (which the
- * WebSocket client takes itself) or "-"?
+ * Are the operands an address pair: two addresses, not both "-" (netcat's
+ * "host port" is none: a port has no scheme), or one known address but a
+ * URL (the WebSocket client's) or "-"?
  */
 __startup int
 pair_is(const struct options *o, int argc, char **argv)
@@ -534,8 +502,8 @@ pair_is(const struct options *o, int argc, char **argv)
 }
 
 /*
- * Is one of the pair's argc addresses a WebSocket one, which the --ws-*
- * options apply to?  PAIR_WSS when one is wss://, else PAIR_WS, or 0.
+ * Is one of argv's addresses a WebSocket one, for the --ws-* options?
+ * PAIR_WSS for a wss://, else PAIR_WS, or 0.
  */
 __startup int
 pair_has_ws(int argc, char **argv)
@@ -552,10 +520,7 @@ pair_has_ws(int argc, char **argv)
 	return (ws);
 }
 
-/*
- * What side i of the pair asks for beside the other, checked: a bad
- * combination exits with one line.
- */
+/* Check what side i asks for beside the other; exits with a line. */
 static __startup void
 pair_side_check(struct options *o, int i)
 {
@@ -589,9 +554,8 @@ pair_side_check(struct options *o, int i)
 }
 
 /*
- * Read the address operands into the two sides of o->pair, each from the
- * command line's settings, and check what each asks for alone.  A bad
- * address exits with one line.
+ * Read the operands into o->pair, each from the command line's settings,
+ * and check each alone; a bad address exits with a line.
  */
 static __startup void
 pair_parse(struct options *o, int argc, char **argv)
@@ -645,8 +609,8 @@ pair_parse(struct options *o, int argc, char **argv)
 }
 
 /*
- * What the pair of a socket (or a device) a and its other side b cannot
- * be, in one line each.
+ * Exit with a line for what socket (or device) a and its other side b
+ * cannot be.
  */
 static __startup void
 pair_refusals(struct options *o, const struct side *a, const struct side *b)
@@ -677,8 +641,8 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 }
 
 /*
- * How long a socket a joined with b waits for the other way once one way
- * has ended, as socat's -t says (netcat waits until it ends).
+ * How long socket a, joined with b, waits for the other way once one has
+ * ended, as socat's -t says (netcat waits for its end).
  */
 static __startup void
 pair_times(struct options *o, const struct side *a, const struct side *b)
@@ -738,9 +702,8 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 }
 
 /*
- * Which ways a socket a joined with stdio or a program carries: socat's
- * -u (from the first address to the second alone) and -U (the other
- * way): the socket is only read from, or only written to.
+ * The ways socket a, with stdio or a program, carries under socat's -u
+ * (first address to second) and -U: only read from, or only written to.
  */
 static __startup void
 pair_ways(struct options *o, const struct side *a)
@@ -762,8 +725,8 @@ pair_ways(struct options *o, const struct side *a)
 }
 
 /*
- * stdin and stdout with themselves: socat's grammar runs cat(1) in
- * sockcat's place, as socat does; sockcat's own refuses it.
+ * stdio with itself, in socat's grammar (sockcat's refuses it before):
+ * exec cat(1) in our place, as socat does.
  */
 static __startup __dead void
 pair_cat(const struct options *o)
@@ -774,8 +737,9 @@ pair_cat(const struct options *o)
 }
 
 /*
- * What the pair of a socket a and its other side b cannot be once the
- * modes have taken it (a's keep is set by then), in one line each.
+ * Exit with a line for what socket a and b cannot be once the modes have
+ * taken them (a's keep set); given: the command line's options before the
+ * pair's defaults, or NULL.
  */
 static __startup void
 pair_routed_refusals(const struct options *o, const struct options *given,
@@ -807,14 +771,10 @@ pair_routed_refusals(const struct options *o, const struct options *given,
 }
 
 /*
- * The address operands: two sides, each read once (pair_parse()), and
- * the way they are joined.  Two that open at once (no socket but
- * socat's UDP halves: files, programs, stdio, lines) are joined by the
- * one relay in this process (join_run()); a socket (a listener, or the
- * one dialled first) serves its other side, opened for each client: a
- * program or stdio as netcat's plain mode joins them, a target or a
- * line as the forwarder does.  A pair that cannot be joined exits with
- * one line.
+ * Read the address operands into two sides and choose the mode that joins
+ * them: the relay (join_run()) for two that open at once, else plain mode
+ * or the forwarder for a socket and its other side.  Frees cl->facts.  A
+ * pair that cannot be joined exits with a line.
  */
 __startup void
 pair_build(struct cmdline *cl, int argc, char **argv)

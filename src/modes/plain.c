@@ -1,9 +1,8 @@
 /*
- * Plain mode: one connection wired to stdin and stdout as netcat does (or
- * to a FIFO, --fifo), or to a program started for it (-e, -c:
- * plain-exec.c); for the client (plain-client.c) and for the listener.
- * With -k the listener serves stdio clients one after another, and
- * program clients all at once.
+ * Plain mode: one connection joined with stdin and stdout as netcat does
+ * (or --fifo's FIFO), or with a program started for it (plain-exec.c); for
+ * the client (plain-client.c) and the listener.  With -k a listener serves
+ * stdio clients in turn, program clients at once.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -24,10 +23,9 @@
 #define ON_CONNECT_MAX	65536
 
 /*
- * What a connection's session with stdin and stdout does at each change
- * before the rule runs: -W's limit ends stdin too; "~." (--raw) leaves at
- * once; --reconnect holds the session while the connection is made
- * again; stdin's end is remembered for the clients to come.
+ * The session's watch, at each change before the rule: -W's limit ends
+ * stdin, "~." (--raw) ends the session, --reconnect holds it, stdin's end
+ * is kept for the clients to come.
  */
 static __shortrun int
 plain_watch(struct session *s)
@@ -67,14 +65,9 @@ plain_quit_cb(void *arg)
 
 /*
  * Is ch's failure a read error that only ends the connection, said with
- * -v?  In nc's forms (stdin and stdout; none of sockcat's own client
- * modes, no WebSocket, program, script, --raw or --readline), the peer's
- * going (a reset, a refusal, a time-out: pump_socket_error()) is nc's end,
- * where it cut off nothing stdin gave (channel_cut()): what was read is
- * delivered all the same.  Not with --fail-on-error; never a stream cut
- * where its end is trusted (EBADMSG), nor sockcat's own failure to read.
- * socat takes a reset under its reads for an end (a server that turns a
- * client away, range= or sourceport=, resets what it had not read).
+ * -v?  Under socat's grammar a reset, as socat; in nc's own forms (stdio
+ * alone, no --fail-on-error) the peer's going (pump_socket_error()) where
+ * it cut off none of stdin's (channel_cut()), as nc.
  */
 static int
 plain_read_ends(const struct conn *c, const struct channel *ch)
@@ -95,8 +88,8 @@ plain_read_ends(const struct conn *c, const struct channel *ch)
 }
 
 /*
- * Say what was lost, if anything was; returns the exit status.  A program
- * that stops reading before the peer stops sending is not an error.
+ * Say what was lost, if anything (a program that stopped reading lost
+ * nothing).  Returns the exit status.
  */
 static int
 plain_report(struct conn *c)
@@ -143,10 +136,9 @@ plain_report(struct conn *c)
 }
 
 /*
- * A connection is over: data stopped and its program, if any, exited.
- * Without -k a program's exit status becomes sockcat's (when it failed).
- * Then serve the next client (-k), or exit, after the -q delay if there
- * is one (the connection is closed meanwhile, as with nc).
+ * A connection is over (data stopped, its program exited): free c and
+ * serve the next client (-k), or exit, after -q's delay.  Without -k a
+ * failed program's status is ours.
  */
 __shortrun void
 conn_done(struct conn *c)
@@ -271,7 +263,7 @@ conn_new(struct plain *p)
 	return (c);
 }
 
-/* Forget a connection that could not be started. */
+/* Forget a connection that could not be started; c is freed. */
 static void
 conn_abort(struct conn *c)
 {
@@ -290,7 +282,7 @@ conn_abort(struct conn *c)
 	free(c);
 }
 
-/* -t: telnet's questions answered, what the peer sends watched. */
+/* -t: answer telnet's questions in what the peer sends. */
 static int
 conn_telnet(struct conn *c)
 {
@@ -305,12 +297,9 @@ conn_telnet(struct conn *c)
 }
 
 /*
- * The connection's idle limit: -w, or in connect mode --idle-timeout
- * (ncat's: no data either way for that long), whichever is shorter, and
- * --idle-timeout when they are the same.  With -l, --idle-timeout is the
- * gate's, for each client (gate_session()).  Which one it is is kept: the
- * two end a connection differently.  socat's -T, the only one socat's
- * command line has, ends it as -w does, quietly.
+ * Set the connection's idle limit: the shorter of -w (or socat's -T) and,
+ * in connect mode, --idle-timeout (a listener's is the gate's);
+ * c->idle_limit says it is the latter, whose end is a failure.
  */
 __shortrun void
 conn_set_idle(struct conn *c)
@@ -335,12 +324,10 @@ conn_set_idle(struct conn *c)
 }
 
 /*
- * Join the connection (its socket, over TLS or WebSocket when it has
- * them) with the near end (stdin and stdout, --fifo's, or a program: eh
- * says which ways, and a program started early), in c's session made
- * with watch: the way from the network "receive" (c->rx), the way to it
- * "send" (c->tx), each with flags, what the network sends dropped when
- * discard says.  Returns -1, said.
+ * Join c's connection with the near end (stdio, --fifo's or a program, the
+ * ways and an early program in eh) in a session watched by watch: c->rx
+ * from the network with flags[0], c->tx to it with flags[1]; discard drops
+ * what the network sends.  Returns -1, said.
  */
 __shortrun int
 conn_join(struct conn *c, int (*watch)(struct session *),
@@ -422,11 +409,9 @@ fail:
 }
 
 /*
- * The script (--expect, --send, --script) in stdin's place: what comes
- * is matched line by line with -C or from a peer that sends messages (a
- * datagram, a WebSocket's text: a message a line), else as it comes;
- * each expect has -w's time, or EXPECT_DEFAULT_MS.  Its first steps run
- * now, before the session starts.  Returns -1 with errno.
+ * Run the script (--expect, --send, --script) in stdin's place, matching
+ * lines with -C or over messages; its first steps run now, before the
+ * session starts.  Returns -1 with errno.
  */
 static int
 conn_script(struct conn *c)
@@ -451,8 +436,8 @@ conn_script(struct conn *c)
 }
 
 /*
- * Wire stdin (or the FIFO) and stdout to the connection's socket.
- * Returns 0, or -1, said.
+ * Join stdin (or the FIFO) and stdout with the connection and start its
+ * session.  Returns -1, said.
  */
 static int
 conn_start_stdio(struct conn *c)
@@ -526,10 +511,8 @@ fail:
 }
 
 /*
- * Start a connection on nc, a connected socket (over TLS or WebSocket
- * when nc has them), which the connection owns from now on.  Returns 0,
- * or -1 when it could not be started (nc is freed and the reason
- * reported).
+ * Start a connection on nc, a connected socket, which is the connection's
+ * from now on.  Returns -1, said, if it could not start (nc freed).
  */
 __shortrun int
 plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
@@ -570,9 +553,8 @@ plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 }
 
 /*
- * What --on-connect sends: TEXT and a newline (CR LF with -C), or the
- * bytes of the file @FILE as they are; "@@" starts a TEXT that starts
- * with "@".  A file is read once, now.
+ * Read what --on-connect sends: TEXT and a newline (CRLF with -C), or
+ * @FILE's bytes, read now ("@@" starts a TEXT with "@"); exits on failure.
  */
 static __startup void
 plain_greeting(struct plain *p)
@@ -611,7 +593,7 @@ plain_greeting(struct plain *p)
 	p->greetlen = len;
 }
 
-/* A program that could not be started is said now: exits with a line. */
+/* Exit with a line if the program cannot be started. */
 static __startup void
 plain_exec_check(const struct side *near)
 {
@@ -624,7 +606,7 @@ plain_exec_check(const struct side *near)
 	exec_cmd_free(&cmd);
 }
 
-/* Set up what every connection needs: the program, or the FIFO. */
+/* Set up what each connection needs (program, FIFO); exits on failure. */
 __startup void
 plain_init(struct plain *p, const struct job *j)
 {
@@ -705,8 +687,8 @@ plain_listen_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 }
 
 /*
- * A client failed its handshake: -k waits for the next one.  One answered
- * over plain HTTP failed nothing: every server waits for the next.
+ * A client failed its handshake: without -k the run ends, status 1.  One
+ * answered over HTTP (cause NULL) failed nothing: the next is waited for.
  */
 static void
 plain_listen_failed(void *arg, const struct net_peer *peer,
@@ -737,9 +719,8 @@ static const struct listen_ops plain_ops = {
 };
 
 /*
- * Listen on the address and port of the command line and relay with the
- * client; with -k, with one client after another, or with programs for
- * many clients at once.
+ * Listen where the command line says and serve one client; with -k, one
+ * after another, or programs for many at once.  Returns the exit status.
  */
 __startup int
 plain_listen(const struct job *j)
@@ -762,9 +743,8 @@ plain_listen(const struct job *j)
 }
 
 /*
- * Accept connections on the listening socket lfd and relay stdin and
- * stdout with each in turn (with -k) or with the first.  Returns the exit
- * status.
+ * Serve the clients of the listening socket lfd as plain_listen() says.
+ * Returns the exit status.
  */
 __startup int
 plain_serve(const struct job *j, int lfd)

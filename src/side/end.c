@@ -1,16 +1,10 @@
 /*
- * Opening a side: one row per kind (what its opened descriptor is, its
- * opener), each opener giving the endpoints of a session it is read from
- * and written to (struct end): stdin and stdout (or --fifo's), a
- * descriptor, a file or a named pipe, a program on pipes or a terminal of
- * its own, a pseudo-terminal, a serial line, a recording played, and
- * socat's "R!!W" of two of them, UDP sockets among them.  A stream socket
- * is opened by open_start() or the listener; its connection becomes an
- * end with end_netconn().  What
- * an end holds besides its endpoints (a line's lock, a link, a program)
- * is given back by end_close().  A path is opened as its options say by
- * endfile.c.  The names, the grammar and the side of each kind are the
- * codec's rows (src/codec/addr-kinds.h).
+ * Opening a side into the endpoints of a session (struct end): one row per
+ * kind, what its descriptor is and its opener.  A stream socket is opened
+ * by open_start() or the listener, its connection made an end by
+ * end_netconn(); end_close() gives back what an end holds besides its
+ * endpoints (a line's lock, a link).  Paths are opened by endfile.c; each
+ * kind's names and grammar are the codec's (src/codec/addr-kinds.h).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -57,10 +51,9 @@ static const struct kind {
 };
 
 /*
- * The endpoint of s named name that reads fd (given to it) as sd says: as
- * it is, or with ignoreeof, escape or o-direct (stdio_reader_endpoint()); its
- * readbytes is its way's (join_way()).
- * NULL with errno.
+ * An endpoint of s named name that reads fd (given to it) as sd says: as
+ * it is, or with ignoreeof, escape or o-direct; readbytes is its way's
+ * (join_way()).  NULL with errno.
  */
 static struct endpoint *
 end_reader(struct session *s, const struct side *sd, const char *name,
@@ -85,9 +78,9 @@ end_blocking(int fd)
 }
 
 /*
- * fd, opened for sd, as e's endpoints of s: read (how->rd) and written
- * (how->wr), each way with a descriptor of its own, closed as its way
- * ends.  fd is given to them.  Returns -1 with *cause set.
+ * Make fd, opened for sd, e's endpoints of s: read (how->rd) and written
+ * (how->wr), each way its own descriptor, closed as it ends.  fd is given
+ * to them.  Returns -1 with *cause set.
  */
 static int
 end_fd_ways(const struct side *sd, struct session *s, int fd,
@@ -128,9 +121,8 @@ fail:
 }
 
 /*
- * A terminal's modes as sd's options say (b115200, raw, echo, ...), on fd
- * of end e: refused, in words, when it is no terminal.  Its own are put
- * back at exit.  Returns -1 with *cause set.
+ * Set the terminal modes sd's options say on fd of e, put back at exit;
+ * refused when fd is no terminal.  Returns -1 with *cause set.
  */
 static int
 end_tty(const struct side *sd, int fd, struct end *e, char **cause)
@@ -153,8 +145,8 @@ end_tty(const struct side *sd, int fd, struct end *e, char **cause)
 }
 
 /*
- * stdin and stdout (or the FIFO of --fifo, read in stdin's place): stdin
- * read as sd's options say, a terminal on it in the modes they say.
+ * stdin (or --fifo's FIFO) and stdout: stdin read as sd's options say, its
+ * terminal in the modes they say.
  */
 static __shortrun int
 end_stdio(const struct side *sd, struct session *s, const struct end_how *how,
@@ -212,9 +204,8 @@ end_fd(const struct side *sd, struct session *s, const struct end_how *how,
 }
 
 /*
- * A file, a named pipe (made if PIPE:PATH says), or the Unix socket at
- * its path: opened as its options say, a terminal in the modes they say;
- * unlink-close removes it at the end.
+ * A file, a named pipe (made for PIPE:PATH) or the Unix socket at its
+ * path, opened as its options say; unlink-close removes it at the end.
  */
 static int
 end_file(const struct side *sd, struct session *s, const struct end_how *how,
@@ -254,11 +245,10 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
 }
 
 /*
- * Start sd's program (its command as side_exec_cmd() reads it), told of
- * its connection by ec (NULL: none), read from (rd) and written to (wr):
- * a way not used is its own, ours inherited, as socat's is.  The one
- * place a program is started (exec_spawn()).  Returns the child, or NULL
- * with *cause set (NULL for a failure exec_spawn() says itself).
+ * Start sd's program, the one place one is started (exec_spawn()), told of
+ * its connection by ec (NULL: none), read from when rd and written to when
+ * wr (a way not used is ours, inherited, as socat's).  Returns the child,
+ * or NULL with *cause set (or unset where exec_spawn() said it).
  */
 struct child *
 end_program_start(const struct side *sd, const struct exec_conn *ec, int rd,
@@ -304,9 +294,9 @@ end_program_start(const struct side *sd, const struct exec_conn *ec, int rd,
 }
 
 /*
- * socat's nofork: sd's program runs in our place, fd its stdin when rd
- * and its stdout when wr (-1: ours as they are).  Returns only on
- * failure, with *cause set.
+ * socat's nofork: exec sd's program in our place, fd its stdin when rd and
+ * its stdout when wr (-1: ours).  Returns only on failure, with *cause
+ * set.
  */
 void
 end_program_here(const struct side *sd, int fd, int rd, int wr, char **cause)
@@ -330,10 +320,9 @@ end_program_here(const struct side *sd, int fd, int rd, int wr, char **cause)
 }
 
 /*
- * A program, on pipes or a terminal of its own (its child in e), told of
- * its connection (how->conn); socat's PIPE, its echo, with no connection
- * is a pipe.  how->child is one started already (end_program_start()), or
- * NULL.
+ * A program on pipes or a terminal of its own (its child in e), told of
+ * its connection (how->conn), or how->child if started already; socat's
+ * echo with no connection is a pipe.
  */
 static int
 end_program(const struct side *sd, struct session *s,
@@ -373,12 +362,11 @@ fail:
 }
 
 /*
- * Open the line of sd (serial:, pty:) as its address says; returns its
- * descriptor, *name (what it is) and *slave (a pseudo-terminal's
- * terminal side, kept open meanwhile; -1 for a line), or -1 with *cause
- * set.  With pty-wait-slave, the terminal side is not kept: the loop is
- * run until another process has opened it (ptylink_wait_slave(), so not
- * from one of its callbacks), and that process's close is the end.
+ * Open sd's line (serial:, pty:).  Returns its descriptor, *name (what it
+ * is) and *slave (a pty's terminal side, kept open; -1 for a serial line),
+ * or -1 with *cause set.  With pty-wait-slave *slave is -1 and the loop
+ * runs until another process opens the terminal side (so never from a
+ * callback), whose close is the end.
  */
 int
 end_device_open(const struct side *sd, const char **name, int *slave,
@@ -436,9 +424,9 @@ end_device_open(const struct side *sd, const char **name, int *slave,
 }
 
 /*
- * Give back the line of side sd that end_device_open() opened, its
- * descriptor closed by its session: a serial line's modes and lock, a
- * pseudo-terminal's link and terminal side (slave).
+ * Give back sd's line that end_device_open() opened (its descriptor is its
+ * session's to close): a serial line's modes and lock, a pty's link and
+ * terminal side (slave).
  */
 void
 end_device_close(const struct side *sd, int slave)
@@ -450,9 +438,9 @@ end_device_close(const struct side *sd, int slave)
 }
 
 /*
- * A line's descriptor fd, opened (end_device_open()), as e's one endpoint of
- * session s, both ways, named name: its hang-up is its end.  fd is given
- * to the endpoint.  Returns -1 with errno (fd closed).
+ * Make a line's descriptor fd e's one endpoint of s, both ways, named
+ * name; its hang-up is its end.  fd is given to it.  Returns -1 with errno
+ * (fd closed).
  */
 int
 end_device(struct end *e, const struct side *sd, struct session *s,
@@ -468,9 +456,8 @@ end_device(struct end *e, const struct side *sd, struct session *s,
 }
 
 /*
- * A line: a serial line or a pseudo-terminal made for it (its terminal
- * side's owner and permissions as user= and perm= say), whose hang-up is
- * its end.
+ * A serial line, or a pty made for it (its terminal side's owner and mode
+ * as user= and perm= say); its hang-up is its end.
  */
 static int
 end_line(const struct side *sd, struct session *s, const struct end_how *how,
@@ -502,11 +489,9 @@ end_line(const struct side *sd, struct session *s, const struct end_how *how,
 }
 
 /*
- * Should a datagram from ss (of length len) be read from a receiver of
- * every peer, the side arg?  Only if its gate admits the sender (range=,
- * sourceport=, lowport), as it would a listener's client: a refused one
- * is said as a listener's is, and dropped.  Nobody is answered, so no
- * place in the count is kept.
+ * Should the receiver arg read a datagram from ss?  Only if its gate
+ * admits the sender, as a listener's client (a refusal said); nobody is
+ * answered, so no place is kept.
  */
 static int
 end_recv_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
@@ -543,10 +528,9 @@ static const struct ep_ops end_recv_ops = {
 };
 
 /*
- * socat's UDP-RECV: as the read half of "R!!W": the bound datagram socket
- * fd of side sd as an endpoint of s named name, read alone, the
- * datagrams of every sender sd's gate admits (end_recv_keep()).  The
- * endpoint owns fd.  Returns it, or NULL with errno (fd closed).
+ * socat's UDP-RECV: as R of "R!!W": the bound socket fd of sd as an
+ * endpoint of s named name, read alone, from every sender sd's gate
+ * admits.  Returns it, owning fd, or NULL with errno (fd closed).
  */
 static struct endpoint *
 end_recv_endpoint(struct session *s, const struct side *sd,
@@ -565,9 +549,8 @@ end_recv_endpoint(struct session *s, const struct side *sd,
 }
 
 /*
- * A UDP socket of "R!!W" (pair_dual_udp()): R, a receiver of every peer
- * (UDP-RECV:), bound and read (when rd), or dialled (UDP:) and read so;
- * W, dialled (UDP-SENDTO:, UDP:), written (when wr).  Dialled before the
+ * A UDP half of "R!!W" (pair_dual_udp()): a receiver of every peer bound
+ * and read, or a dialled socket read, written or both.  Dialled before the
  * loop runs: nothing else waits meanwhile.
  */
 static int
@@ -609,8 +592,8 @@ fail:
 }
 
 /*
- * Open side sd (a half of "R!!W", or a whole one) into e's endpoints of
- * session s, as its kind's row says.  Returns -1 with *cause set.
+ * Open sd (a whole side, or a half of "R!!W") into e as its kind's row
+ * says.  Returns -1 with *cause set.
  */
 static __shortrun int
 end_open_one(const struct side *sd, struct session *s,
@@ -657,12 +640,10 @@ fail:
 }
 
 /*
- * Open side sd into e: the endpoints of session s it is read from (when
- * how->rd) and written to (how->wr), what its descriptor is, and what it
- * holds besides them (end_close()).  socat's "R!!W" is read from R and
- * written to W, R opened first, as socat does.  A socket's connection is
- * end_netconn()'s.  Returns 0, or -1 with *cause set (e holds what was
- * opened: end_close() it).
+ * Open side sd into e: the endpoints of s it is read from (how->rd) and
+ * written to (how->wr), and what it holds besides (end_close()); "R!!W"
+ * opens R first, as socat does.  A socket's connection is end_netconn()'s.
+ * Returns -1 with *cause set (e holds what was opened: end_close() it).
  */
 __shortrun int
 end_open(const struct side *sd, struct session *s, const struct end_how *how,
@@ -709,10 +690,10 @@ end_open(const struct side *sd, struct session *s, const struct end_how *how,
 }
 
 /*
- * A connection (nc, over its TLS or WebSocket) as e's one endpoint of
- * session s, both ways, named name, ended as shut says, with the
- * endpoint's flags and netconn_endpoint()'s wsflags.  nc keeps its place
- * at the gate (the caller frees it).  Returns -1 with errno.
+ * Make connection nc (over its TLS or WebSocket) e's one endpoint of s,
+ * both ways, named name, ended as shut says, with flags and wsflags
+ * (netconn_endpoint()).  nc stays the caller's to free, with its place at
+ * the gate.  Returns -1 with errno.
  */
 __shortrun int
 end_netconn(struct end *e, const struct side *sd, struct netconn *nc,
@@ -731,9 +712,8 @@ end_netconn(struct end *e, const struct side *sd, struct netconn *nc,
 }
 
 /*
- * Give back what e holds besides its endpoints (its session closes
- * those): a line's modes, lock or link.  Its program is its owner's to
- * wait for and release.
+ * Give back what e holds besides its endpoints (a line's modes, lock or
+ * link); its program is its owner's to reap and release.
  */
 void
 end_close(struct end *e)

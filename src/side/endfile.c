@@ -1,8 +1,7 @@
 /*
- * A side's path opened as its options say (end.c's openers of a file, a
- * named pipe, GOPEN's socket): made with its mode, owner and umask=, a
- * named pipe made for it, its seek= and size, its lock (socat's setlk,
- * flock-ex, ...); and the paths removed at the end.
+ * A side's path opened as its options say, for end.c's openers: its mode,
+ * owner and umask=, a named pipe made for it, seek=, size and lock
+ * (socat's setlk, flock-ex, ...); and the paths removed at the end.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -45,8 +44,8 @@ end_cleanup(int sig)
 }
 
 /*
- * path is removed at exit, or when a signal ends us; once, however often
- * it is opened (a file opened for each session).
+ * Remove path at exit, or when a signal ends us; once, however often it is
+ * opened.
  */
 static void
 end_unlink_at_end(const char *path)
@@ -68,7 +67,10 @@ end_unlink_at_end(const char *path)
 	end_nunlink++;
 }
 
-/* A flag of fd's open file description (O_NONBLOCK, O_NOATIME) set. */
+/*
+ * Set flag (O_NONBLOCK, O_NOATIME) on fd's open file description.
+ * Returns -1 with errno.
+ */
 int
 end_fl_set(int fd, int flag)
 {
@@ -80,9 +82,8 @@ end_fl_set(int fd, int flag)
 }
 
 /*
- * Connect to the Unix socket at path (GOPEN: of a socket): a stream, a
- * sequenced-packet or a datagram one, whichever it is.  Returns the
- * descriptor, or -1 with errno.
+ * Connect to the Unix socket at path (GOPEN:), of whichever type it is.
+ * Returns the descriptor, or -1 with errno.
  */
 static int
 end_unix(const char *path)
@@ -115,9 +116,9 @@ end_unix(const char *path)
 }
 
 /*
- * Make sd's named pipe (PIPE:PATH), owned as user= and group= say,
- * removed at the end unless unlink-close=0; one there already is used.
- * Returns -1 with errno.
+ * Make sd's named pipe (PIPE:PATH), owned as user= and group= say, removed
+ * at the end unless unlink-close=0.  Returns 1 if made, 0 if one was
+ * there, or -1 with errno.
  */
 static int
 end_mkfifo(const struct side *sd)
@@ -146,10 +147,9 @@ end_mkfifo(const struct side *sd)
 }
 
 /*
- * socat's setlk and flock-ex and the others (struct side_local's lock):
- * a lock on the whole file of fd, held while it is open; taken already by
- * another, it is waited for (SIDE_LOCK_WAIT) or fails (EAGAIN).  Returns
- * -1 with errno.
+ * Lock fd's whole file as lock says (socat's setlk, flock-ex, ...), held
+ * while it is open; one held by another is waited for (SIDE_LOCK_WAIT) or
+ * fails (EAGAIN).  Returns -1 with errno.
  */
 int
 end_lock(int fd, int lock)
@@ -164,8 +164,8 @@ end_lock(int fd, int lock)
 }
 
 /*
- * The file fd of sd at the offset its seek= or seek-end= says, as socat
- * sets it (seek= first when both are given).  Returns -1 with errno.
+ * Seek fd to where sd's seek= and then seek-end= say, as socat.
+ * Returns -1 with errno.
  */
 static int
 end_seek(const struct side *sd, int fd)
@@ -181,9 +181,8 @@ end_seek(const struct side *sd, int fd)
 }
 
 /*
- * What sd's options do to the file fd just opened (made: a named pipe
- * made for it): fs-noatime, its owner (user=, group=), its size
- * (ftruncate=).  Returns -1 with errno.
+ * Apply sd's options to fd, just opened (made: a named pipe made for it):
+ * fs-noatime, owner, ftruncate=, lock, offset.  Returns -1 with errno.
  */
 static int
 end_file_opts(const struct side *sd, int fd, int made)
@@ -205,11 +204,9 @@ end_file_opts(const struct side *sd, int fd, int made)
 }
 
 /*
- * Open the file, named pipe or socket of sd with open(2)'s flags, as
- * path_open() opens a path, and do to it what sd's options say (its
- * umask=, mode, owner, size, lock and offset; unlink-close); *made says
- * whether a named pipe was made for it.  Returns the descriptor, or -1
- * with errno and, when path_open() failed, *why.
+ * Open sd's file, named pipe or socket with flags, as path_open() does,
+ * and apply its options; *made says if a named pipe was made.  Returns the
+ * descriptor, or -1 with errno and, where path_open() failed, *why.
  */
 int
 end_open_path(const struct side *sd, int flags, int *made, const char **why)

@@ -1,11 +1,9 @@
 /*
- * Sides: an address (tcp:HOST:PORT, tls-l:PORT,cert=F, ws://HOST/PATH,
- * exec:CMD, ...) parsed once into the settings of the side it names.  A
- * side starts from the command line's settings and its address's options
- * override them for that side alone; what its kind says (listening, TLS,
- * WebSocket, the socket's family and type) is the kind's, whatever the
- * command line says.  Its URLs are sideurl.c's, the options of a side
- * that is no socket sidelocal.c's.
+ * Sides: an address (tcp:HOST:PORT, ws://HOST/PATH, exec:CMD, ...) parsed
+ * once into the side it names, which starts from the command line's
+ * settings, its options over them for it alone; what its kind says
+ * (listening, TLS, WebSocket, the socket's family and type) wins.  URLs
+ * are sideurl.c's, the options of sides that are no sockets sidelocal.c's.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -115,9 +113,9 @@ side_ms(const char *v, long long min)
 }
 
 /*
- * A terminal's modes, as a's options say them: in the order they were
- * written, as socat makes them (rawer,echo=1 echoes; echo=1,rawer does
- * not).  Returns 0, or -1 with *cause set.
+ * Add the terminal modes a's options say, in the order written, as socat
+ * makes them (rawer,echo=1 echoes; echo=1,rawer does not).  Returns -1
+ * with *cause set.
  */
 static int
 side_opts_tty(struct side *sd, const struct addr *a, char **cause)
@@ -158,8 +156,8 @@ side_opts_tty(struct side *sd, const struct addr *a, char **cause)
 }
 
 /*
- * Set what each option of a says in sd, row by row.  Returns 0, or -1
- * with *cause set.
+ * Set in sd what each option of a says, row by row.  Returns -1 with
+ * *cause set.
  */
 static int
 side_opts_apply(struct side *sd, const struct addr *a, char **cause)
@@ -252,8 +250,8 @@ side_opt_capath(struct side *sd, const struct addr *a, const char *is,
 }
 
 /*
- * secret=: --secret's code, of this side alone; a drawn code mistyped is
- * said now, before any connection.
+ * secret=: this side's --secret code; a drawn code mistyped is refused
+ * now, before any connection.
  */
 static int
 side_opt_secret(struct side *sd, const struct addr *a, const char *is,
@@ -281,10 +279,9 @@ side_opt_secret(struct side *sd, const struct addr *a, const char *is,
 }
 
 /*
- * A socks4:, socks4a: or socks5: address: a TCP side whose one proxy is
- * the address's own, at its socksport (1080 unless said), in place of the
- * command line's chain; socksuser= is the user ID a SOCKS4 request
- * carries.  Returns 0, or -1 with *cause set.
+ * socks4:, socks4a:, socks5:: the address's own proxy, at socksport (1080
+ * unless said), in place of the command line's chain; socksuser= is a
+ * SOCKS4 request's user ID.  Returns -1 with *cause set.
  */
 static int
 side_socks(struct side *sd, const struct addr *a, char **cause)
@@ -320,11 +317,10 @@ side_socks(struct side *sd, const struct addr *a, char **cause)
 }
 
 /*
- * socat's proxyauth=USER:PASSWORD, or proxyauthfile=, a file whose first
- * line is that: the credentials of a PROXY: address's proxy (hop h, the
- * side's own), sent with the first request as socat sends them (Basic,
- * the file's bytes as they are, its newline too), and again for a 407.
- * Returns 0, or -1 with *cause set.
+ * socat's proxyauth=USER:PASSWORD, or proxyauthfile='s first line: the
+ * credentials of hop h, which owns them, sent as socat does (Basic, the
+ * file's bytes as they are) with the first request and for a 407.
+ * Returns -1 with *cause set.
  */
 static int
 side_proxy_auth(struct side *sd, struct proxy_hop *h, const struct addr *a,
@@ -389,9 +385,8 @@ out:
 }
 
 /*
- * What kind a makes sd: the socket it is (family, type), whether it
- * listens, speaks TLS or WebSocket.  The command line's -4 and -6 still
- * choose among IP addresses.
+ * Set what a's kind makes sd: its socket's family and type, listening,
+ * TLS, WebSocket.  -4 and -6 still choose among IP addresses.
  */
 static void
 side_kind(struct side *sd, const struct addr *a)
@@ -429,9 +424,9 @@ side_kind(struct side *sd, const struct addr *a)
 
 #ifdef SC_DEBUG
 /*
- * The name of the option of addr-opts.h whose row stores its value in the
- * member of struct side at off (a row of F()), or NULL: the option
- * table's check that an option both spellings write is one row.
+ * The name of the F() row of addr-opts.h that writes the member of struct
+ * side at off, or NULL: the option table's check that an option both
+ * spellings write is one row.
  */
 __startup const char *
 side_opt_member(size_t off)
@@ -458,8 +453,7 @@ side_flag(const struct addr *a, const char *name)
 
 /*
  * fork: a socat listener serves one client unless it says fork, as
- * socat's does; a dialled side's fork, its pair says where it is carried
- * out.
+ * socat's; a dialled side's fork is carried out where its pair says.
  */
 static int
 side_opt_fork(struct side *sd, const struct addr *a, const char *is,
@@ -474,9 +468,8 @@ side_opt_fork(struct side *sd, const struct addr *a, const char *is,
 }
 
 /*
- * max-children=N: at most N clients served at once; as socat's, which
- * accepts no more until a child has ended, the others wait in the
- * backlog (the gate's full_wait).
+ * max-children=N: at most N clients at once, the others waiting in the
+ * backlog, as socat accepts none until a child has ended.
  */
 static int
 side_opt_max_children(struct side *sd, const struct addr *a, const char *is,
@@ -544,8 +537,8 @@ side_opt_v6only(struct side *sd, const struct addr *a, const char *is,
 }
 
 /*
- * unlink-close: a file, or a socket file bound, removed at the end (1) or
- * kept (0).
+ * unlink-close: a file or bound socket file removed at the end (1) or kept
+ * (0).
  */
 static int
 side_opt_unlink_close(struct side *sd, const struct addr *a, const char *is,
@@ -560,10 +553,9 @@ side_opt_unlink_close(struct side *sd, const struct addr *a, const char *is,
 }
 
 /*
- * socat's so-type= of a Unix stream socket: 1, a stream, or 5, a
- * sequenced-packet one (SOCK_SEQPACKET), whose messages the pump reads
- * and writes whole, as a stream's bytes: a stream everywhere but where
- * the socket is made.
+ * socat's so-type= of a Unix stream socket: 1, a stream, or 5,
+ * SOCK_SEQPACKET, whose messages the pump carries as a stream's bytes (a
+ * stream everywhere but where the socket is made).
  */
 static int
 side_opt_socktype(struct side *sd, const struct addr *a, const char *is,
@@ -582,9 +574,8 @@ side_opt_socktype(struct side *sd, const struct addr *a, const char *is,
 }
 
 /*
- * proxy=: the side's own HTTP proxy, in place of the command line's
- * chain; socat's proxy-resolve (the proxy is sent an address) and its
- * credentials (proxyauth=, proxyauthfile=).
+ * proxy=: the side's own HTTP proxy in place of the command line's chain,
+ * with socat's proxy-resolve and proxyauth= or proxyauthfile=.
  */
 static int
 side_opt_proxy(struct side *sd, const struct addr *a, const char *is,
@@ -616,9 +607,9 @@ side_opt_proxy(struct side *sd, const struct addr *a, const char *is,
 }
 
 /*
- * socat's ACCEPT-FD:N: the listening socket N, passed to us, served as
- * --listen-fd serves one (activate_use()), of its own family, at its own
- * address.  Returns -1 with *cause set.
+ * socat's ACCEPT-FD:N: serve the listening socket N passed to us, at its
+ * own family and address, as --listen-fd does (activate_use()).
+ * Returns -1 with *cause set.
  */
 static int
 side_accept_fd(struct side *sd, const struct addr *a, char **cause)
@@ -642,9 +633,9 @@ side_accept_fd(struct side *sd, const struct addr *a, char **cause)
 }
 
 /*
- * What a socket's address says besides its options: its family (TCP4:,
- * pf=), its source (bind=, sourceport=), a socket passed (ACCEPT-FD:); a
- * socat listener serves one client unless it says fork, as socat's does.
+ * What a socket's address says besides its options: family, source, a
+ * socket passed; a socat listener serves one client unless it says fork.
+ * Returns -1 with *cause set.
  */
 static int
 side_socket_kind(struct side *sd, const struct addr *a, char **cause)
@@ -665,8 +656,9 @@ side_socket_kind(struct side *sd, const struct addr *a, char **cause)
 }
 
 /*
- * socat's "R!!W" (dual) address text into sd: R read from, W, its
- * wside, written to.  Returns 0, or -1 with *cause set.
+ * Parse socat's "R!!W" text into sd (R, read from) and its wside (W,
+ * written to), bang the offset of "!!".  Returns -1 with *cause set,
+ * nothing held.
  */
 static int
 side_parse_dual(struct side *sd, const struct side *dflt, const char *text,
@@ -720,9 +712,8 @@ side_parse_dual(struct side *sd, const struct side *dflt, const char *text,
 }
 
 /*
- * Where a's side sd is: its host and port as its kind says them (a
- * Unix-domain path, a WebSocket URL's host and port).  Returns -1 with
- * *cause set.
+ * Set where a's side sd is: its host and port as its kind says them (a
+ * Unix path, a WebSocket URL's).  Returns -1 with *cause set.
  */
 static int
 side_where(struct side *sd, const struct addr *a, char **cause)
@@ -776,10 +767,9 @@ side_where(struct side *sd, const struct addr *a, char **cause)
 }
 
 /*
- * Parse the address text into sd, a side that starts from dflt (the
- * command line's settings) and takes its address's options over them.
- * What sd points to is its own until side_free().  Returns 0, or -1 with
- * *cause set: what is wrong (the caller names the address).
+ * Parse address text into sd, starting from dflt (the command line's
+ * settings), its options over them; what sd points to is its own until
+ * side_free().  Returns -1 with *cause set (the caller names the address).
  */
 int
 side_parse(struct side *sd, const struct side *dflt, const char *text,
