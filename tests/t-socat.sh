@@ -4344,6 +4344,27 @@ two" "$(<"$SC_TMP/out")"
 	    "$(<"$SC_TMP/r.out")"
 }
 
+# socat opens its first address before its second: a file before a
+# forking listener is opened once, and every child writes to that one
+# opening (socat's test.sh MAXCHILDREN); a file after the listener is
+# opened by each child (above).  Both socats alike.
+test_first_file_before_a_listener_opened_once() {
+	for _bin in "$REAL" "$OURS"; do
+		echo old >"$SC_TMP/once"
+		serve once "$_bin" -d -d -U \
+		    FILE:"$SC_TMP/once",o-trunc,o-creat,o-append \
+		    TCP-LISTEN:0,bind=127.0.0.1,fork,max-children=1
+		echo one | t 10 "$SC" -N 127.0.0.1 "$PORT"
+		wait_for "$SC_TMP/once" '^one$' || fail "$_bin: no first client"
+		echo two | t 10 "$SC" -N 127.0.0.1 "$PORT"
+		wait_for "$SC_TMP/once" '^two$' ||
+		    fail "$_bin: no second client"
+		stop "$SERVE_PID"
+		assertEquals "$_bin: truncated once, both clients' bytes" "one
+two" "$(<"$SC_TMP/once")"
+	done
+}
+
 # stdin's escape and ignoreeof beside a socket are its opener's: what
 # comes before the escape byte is sent, then the end; with ignoreeof,
 # stdin (a file that grows) is read on past its end.  Both socats alike.

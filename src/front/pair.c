@@ -141,7 +141,8 @@ pair_tty_fail(const struct side *sd, int r)
 /*
  * Check the i-th address, a file or descriptor beside a socket or device,
  * and set its ways; it is opened for each session by end_open(), as
- * socat's child opens it.  socat's is read and written (or as -u, -U say);
+ * socat's child opens it, but socat's first address once, as socat opens
+ * it before the second.  socat's is read and written (or as -u, -U say);
  * sockcat's first address is read as "<" gives it, the second written as
  * ">" (or "append") makes it, stdin (or the file, with ignoreeof or
  * escape) the other way.
@@ -168,6 +169,8 @@ pair_file(struct options *o, int i)
 	if (!o->socat)
 		l->stdio = rd ? SIDE_STDIO_IN : SIDE_STDIO_OUT |
 		    (l->ignoreeof || l->escape != -1 ? SIDE_STDIO_IN : 0);
+	else
+		l->once = i == 0;
 }
 
 /*

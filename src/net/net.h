@@ -239,6 +239,10 @@ struct side_local {
 					   other ways stdio's; 0: its own */
 #define SIDE_STDIO_IN	0x1		/* stdin's: it is read ("<") */
 #define SIDE_STDIO_OUT	0x2		/* stdout's: written (">") */
+	int		 once;		/* socat's first address beside a
+					   socket: opened once, as socat opens
+					   it before the second; each session
+					   a duplicate (end_file()) */
 	long long	 readbytes;	/* read this many bytes at most; -1 */
 	long long	 ftruncate;	/* the file cut to this size; -1 */
 	long long	 seek;		/* read and written from this offset,

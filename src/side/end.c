@@ -206,13 +206,17 @@ end_fd(const struct side *sd, struct session *s, const struct end_how *how,
 /*
  * A file, a named pipe (made for PIPE:PATH) or the Unix socket at its
  * path, opened as its options say; unlink-close removes it at the end.
+ * A side opened once (side_local.once) keeps its first opening for the
+ * process's life: each later session has a duplicate of it.
  */
 static int
 end_file(const struct side *sd, struct session *s, const struct end_how *how,
     struct end *e, char **cause)
 {
-	const char	*why;
-	int		 fd, made, flags;
+	static const struct side	*held_sd;
+	static int			 held_fd = -1;
+	const char			*why;
+	int				 fd, made, flags;
 
 	/*
 	 * o-direct: read in whole blocks (reader_direct()); what is written
@@ -222,6 +226,13 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
 		log_cause(cause, "o-direct is carried out on a file read alone "
 		    "(a file written with it would take whole blocks only)");
 		return (-1);
+	}
+	if (held_sd == sd) {
+		if ((fd = fcntl(held_fd, F_DUPFD_CLOEXEC, 3)) == -1) {
+			log_cause(cause, "%s", strerror(errno));
+			return (-1);
+		}
+		goto opened;
 	}
 	flags = side_file_flags(sd, how->rd, how->wr);
 	/*
@@ -237,6 +248,15 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
 		log_cause(cause, "%s", why != NULL ? why : strerror(errno));
 		return (-1);
 	}
+	if (sd->local.once) {
+		if ((held_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1) {
+			log_cause(cause, "%s", strerror(errno));
+			close(fd);
+			return (-1);
+		}
+		held_sd = sd;
+	}
+opened:
 	if (end_tty(sd, fd, e, cause) == -1) {
 		close(fd);
 		return (-1);
