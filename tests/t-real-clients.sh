@@ -785,7 +785,9 @@ test_chromium() {
 	done
 	SC_TMP=$ROWS_DIR
 	printf '</body></html>\n' >>"$ROWS_DIR/page.html"
-	bg t 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+	# The page loads every row at once: on a loaded machine, under the
+	# sanitizers, the last rows may be reached long after the first.
+	bg t 180 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
 	    --disable-quic --no-first-run --disable-background-networking \
 	    --disable-component-update --disable-sync \
 	    --ignore-certificate-errors --user-data-dir="$ROWS_DIR/chromium" \
@@ -796,7 +798,7 @@ test_chromium() {
 		row_load "$name"
 		# Its sockets too, if it was not: did the browser connect at
 		# all, and did the server take the connections?
-		wait_until -t 60 browser_reached ||
+		wait_until -t 150 browser_reached ||
 		    fail "chromium did not reach $name: $(<"$SC_TMP/s.err")
 $(ss -tanH "( sport = :$SPORT or dport = :$SPORT )" 2>&1)"
 	done
