@@ -108,7 +108,8 @@ up_or_gone() {
 serve_once() {
 	_n=$1 _client=$2
 	shift 2
-	rm -f "$SC_FAULT_LOG" ${UNIX_PATH:+"$UNIX_PATH"}
+	rm -f "$SC_FAULT_LOG" "$SC_TMP/c.out" "$SC_TMP/c.cerr" \
+	    ${UNIX_PATH:+"$UNIX_PATH"}
 	SC_FAULT=$SWEEP_FUNC:$_n:$SWEEP_ERRNO timeout -k 2 10 "${SERVER_BIN:-$FSC}" "$@" \
 	    <"${SERVER_STDIN:-/dev/null}" >"$SC_TMP/s.out" \
 	    2>"$SC_TMP/s.err" &
@@ -141,7 +142,12 @@ sweep_server() {
 	# Stopped by SIGTERM, a server of many clients ends as it does.
 	_ref=$ST
 	[ -n "${KEEPS:-}" ] || assertEquals "clean run: status: $(cat "$SC_TMP/s.err")" 0 "$ST"
-	assertEquals "clean run: the job" 0 "$OK"
+	# What each saw, for a failure that does not come again.
+	_saw="port ${PORT:-none}; the client got:"
+	_saw="$_saw $(cat "$SC_TMP/c.out" 2>/dev/null); said:"
+	_saw="$_saw $(cat "$SC_TMP/c.cerr" 2>/dev/null); the server said:"
+	_saw="$_saw $(cat "$SC_TMP/s.err")"
+	assertEquals "clean run: the job ($_saw)" 0 "$OK"
 	assertFalse "clean run: a fault" "[ -s '$SC_FAULT_LOG' ]"
 	sed -E 's/[0-9]+/N/g' "$SC_TMP/s.err" >"$SC_TMP/normal"
 	_n=1
@@ -198,24 +204,24 @@ sweep_client() {
 # The clients: each sends "hello" and ends its side, and expects it back.
 echo_client() {
 	echo hello | t 10 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
-	    2>/dev/null
+	    2>"$SC_TMP/c.cerr"
 	[ "$(cat "$SC_TMP/c.out")" = hello ]
 }
 tls_client() {
 	echo hello | t 10 "$SC" -N --ssl 127.0.0.1 "$PORT" \
-	    >"$SC_TMP/c.out" 2>/dev/null
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.cerr"
 	[ "$(cat "$SC_TMP/c.out")" = hello ]
 }
 ws_client() {
 	echo hello | t 10 "$SC" "ws://127.0.0.1:$PORT/" >"$SC_TMP/c.out" \
-	    2>/dev/null
+	    2>"$SC_TMP/c.cerr"
 	[ "$(cat "$SC_TMP/c.out")" = hello ]
 }
 # A program on a terminal: the line comes back before the client ends
 # (a terminal's end at the network's would lose the answer).
 pty_client() {
 	t 10 "$SC" --send 'hello\n' --expect '^hello' 127.0.0.1 "$PORT" \
-	    </dev/null >"$SC_TMP/c.out" 2>/dev/null
+	    </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.cerr"
 }
 page_client() {
 	[ "$(t 10 curl -s "http://127.0.0.1:$PORT/index.html")" = "the page" ]
@@ -232,36 +238,36 @@ relay_client() {
 	    -c 'tr a-z A-Z' </dev/null >/dev/null 2>&1
 	_rp=$BG_PID
 	_out=$(echo "shout this" | t 10 "$SC" -w 3 -N \
-	    --via "127.0.0.1:$PORT" --secret="$CODE" 2>/dev/null)
+	    --via "127.0.0.1:$PORT" --secret="$CODE" 2>"$SC_TMP/c.cerr")
 	stop "$_rp"
 	wait "$_rp" 2>/dev/null
 	[ "$_out" = "SHOUT THIS" ]
 }
 auth_ws_client() {
 	echo hello | t 10 "$SC" "ws://alice:s3cret@127.0.0.1:$PORT/" \
-	    >"$SC_TMP/c.out" 2>/dev/null
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.cerr"
 	[ "$(cat "$SC_TMP/c.out")" = hello ]
 }
 unix_client() {
 	echo hello | t 10 "$SC" -N -U "$UNIX_PATH" >"$SC_TMP/c.out" \
-	    2>/dev/null
+	    2>"$SC_TMP/c.cerr"
 	[ "$(cat "$SC_TMP/c.out")" = hello ]
 }
 # Through the proxy server at PORT to the echo server at BACK.
 connect_client() {
 	echo hello | t 10 "$SC" -N -X connect -x "127.0.0.1:$PORT" \
-	    127.0.0.1 "$BACK" >"$SC_TMP/c.out" 2>/dev/null
+	    127.0.0.1 "$BACK" >"$SC_TMP/c.out" 2>"$SC_TMP/c.cerr"
 	[ "$(cat "$SC_TMP/c.out")" = hello ]
 }
 socks_client() {
 	echo hello | t 10 "$SC" -N -X 5 -x "127.0.0.1:$PORT" \
-	    127.0.0.1 "$BACK" >"$SC_TMP/c.out" 2>/dev/null
+	    127.0.0.1 "$BACK" >"$SC_TMP/c.out" 2>"$SC_TMP/c.cerr"
 	[ "$(cat "$SC_TMP/c.out")" = hello ]
 }
 # The plain listener's: its line comes back and ours reaches it.
 greet_client() {
 	echo hello | t 10 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
-	    2>/dev/null
+	    2>"$SC_TMP/c.cerr"
 	[ "$(cat "$SC_TMP/c.out")" = greeting ] &&
 	    wait_for "$SC_TMP/s.out" '^hello$' 5
 }
