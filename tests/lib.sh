@@ -342,6 +342,17 @@ sc_private_netns() {
 	fi
 }
 
+# sc_alone_netns "$@": as sc_private_netns where that is permitted, so
+# that no other suite's client reaches this suite's servers of one client
+# (a stray connection to a port 0 listener is served in the place of the
+# test's own client, which then finds the port closed); where it is not,
+# the suite runs here, as it is.
+sc_alone_netns() {
+	[ -n "${SC_IN_NETNS:-}" ] || unshare -n -m true 2>/dev/null ||
+	    return 0
+	sc_private_netns "$@"
+}
+
 # sc_have_netns: may a test make network namespaces of its own (unshare
 # -n)?  A test that needs one skips when not.
 sc_have_netns() {

@@ -15,6 +15,7 @@
 # allocation of the job is tried, and the sweep knows it has seen them.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_alone_netns "$@"
 . "${TESTS_DIR:-$(dirname "$0")}/sweep.sh"
 
 test_plain_listener() {

@@ -10,6 +10,7 @@
 # silent loss.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_alone_netns "$@"
 . "${TESTS_DIR:-$(dirname "$0")}/sweep.sh"
 
 # sweep_calls WHAT SWEEP ARGS...: SWEEP ARGS with each of the calls
