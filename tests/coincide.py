@@ -163,22 +163,31 @@ class Run:
 
 def exchange(port, data, family=socket.AF_INET, host="127.0.0.1"):
     """Connect, send data and shut down writing in one go, read to the
-    end; return what was read."""
+    end; return what was read.  The socket is closed once the sending is
+    over: a peer quick to answer and end would otherwise see it closed
+    before a byte was sent, an end where the data should be."""
     s = socket.socket(family, socket.SOCK_STREAM)
     s.settimeout(DEADLINE)
     s.connect((host, port))
-    threading.Thread(target=send_all_shut, args=(s, data), daemon=True).start()
+    failed = []
+    th = threading.Thread(target=send_all_shut, args=(s, data, failed),
+                          daemon=True)
+    th.start()
     got = read_all(s)
+    th.join(DEADLINE)
     s.close()
+    if th.is_alive() or failed:
+        raise Failure("the client could not send its %d bytes: %s" % (
+            len(data), failed[0] if failed else "still sending"))
     return got
 
 
-def send_all_shut(s, data):
+def send_all_shut(s, data, failed):
     try:
         s.sendall(data)
         s.shutdown(socket.SHUT_WR)
-    except OSError:
-        pass
+    except OSError as e:
+        failed.append(e)
 
 
 def read_all(s):
