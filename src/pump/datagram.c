@@ -79,8 +79,7 @@ channel_try_batch(struct channel *ch)
 	if (!(src->flags & EP_DGRAM) || src->rfd == -1 || ch->batch != NULL ||
 	    (ch->flags & CH_NOBATCH) || (src->flags & EP_NULL_EOF))
 		return;
-	if (src->ops != NULL && src->ops->read != NULL &&
-	    src->ops->recvmmsg == NULL)
+	if (EP_OPS_HAS(src, read) && src->ops->recvmmsg == NULL)
 		return;
 	if (channel_line_gap(ch) > 0 || channel_write_gap(ch) > 0 ||
 	    channel_bytes_left(ch) >= 0)
@@ -132,7 +131,7 @@ channel_deliver_batch(struct channel *ch)
 		batch_sent(b, k, channel_delivered, ch);
 		return (k > 0);
 	}
-	if (dst->ops != NULL && dst->ops->write != NULL) {
+	if (EP_OPS_HAS(dst, write)) {
 		/* Empty datagrams first: there is nothing to write for them. */
 		batch_consume(b, 0, channel_delivered, ch);
 		if (batch_empty(b))

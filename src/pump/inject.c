@@ -167,7 +167,7 @@ ep_detach(struct endpoint *ep)
 	DEBUG_CHECK(ep->flags & EP_REDIAL, "ep_detach: not a redial endpoint");
 	DEBUG_CHECK(r == NULL || channel_pending(r) == 0,
 	    "ep_detach: its reader still holds data");
-	if (ep->ops != NULL && ep->ops->free != NULL)
+	if (EP_OPS_HAS(ep, free))
 		ep->ops->free(ep);
 	ep->ops = NULL;
 	ep->data = NULL;

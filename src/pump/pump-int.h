@@ -59,6 +59,10 @@ channel_xgrow(const struct channel *ch)
 	return (ch->xgrow != 0 ? ch->xgrow : 2);
 }
 
+/* Has ep's kind (its ops), or what hangs on it (its hook), a function fn? */
+#define EP_OPS_HAS(ep, fn)	((ep)->ops != NULL && (ep)->ops->fn != NULL)
+#define EP_HOOK_HAS(ep, fn)	((ep)->hook != NULL && (*(ep)->hook)->fn != NULL)
+
 static inline int
 ep_dgram(const struct channel *ch)
 {

@@ -146,7 +146,7 @@ ep_write_events(const struct endpoint *ep)
 __shortrun int
 ep_pending(struct endpoint *ep)
 {
-	if (ep->ops != NULL && ep->ops->pending != NULL && ep->rfd != -1)
+	if (EP_OPS_HAS(ep, pending) && ep->rfd != -1)
 		return (ep->ops->pending(ep));
 	return (0);
 }
@@ -187,8 +187,8 @@ ep_update(struct endpoint *ep)
 	if (ep->writer != NULL && ep->wfd != -1 &&
 	    channel_wants_write(ep->writer))
 		wev = ep_write_events(ep);
-	if (ep->hook != NULL && (*ep->hook)->pending != NULL &&
-	    ep->wfd != -1 && !ep->session->over && (*ep->hook)->pending(ep))
+	if (EP_HOOK_HAS(ep, pending) && ep->wfd != -1 &&
+	    !ep->session->over && (*ep->hook)->pending(ep))
 		wev = EV_WRITE;
 	if (ep->rfd != -1 && ep->rfd == ep->wfd)
 		rev = wev = rev | wev;
@@ -259,7 +259,7 @@ ep_shutdown(struct endpoint *ep)
 
 	DEBUG_CHECK(ep->writer == NULL || !channel_holds(ep->writer),
 	    "a stream told its end with bytes still to write");
-	if (ep->ops != NULL && ep->ops->shutdown != NULL && ep->wfd != -1)
+	if (EP_OPS_HAS(ep, shutdown) && ep->wfd != -1)
 		ep->ops->shutdown(ep);
 	switch ((enum ep_shut)ep->shut) {
 	case EP_SHUT_SOCKET:
@@ -443,8 +443,8 @@ channel_settle(struct channel *ch)
 		ep_reset(ch->dst);
 		return;
 	}
-	if (ch->dst->ops != NULL && ch->dst->ops->ended != NULL &&
-	    ch->dst->wfd != -1 && ch->dst->ops->ended(ch->dst) == -1) {
+	if (EP_OPS_HAS(ch->dst, ended) && ch->dst->wfd != -1 &&
+	    ch->dst->ops->ended(ch->dst) == -1) {
 		/* Lost, told; the caller runs the rule (it may free ch). */
 		channel_fail(ch, "write", errno);
 		ep_shutdown(ch->dst);
@@ -469,7 +469,7 @@ ep_read(struct endpoint *ep, void *p, size_t n)
 {
 	ssize_t	 r;
 
-	if (ep->ops != NULL && ep->ops->read != NULL)
+	if (EP_OPS_HAS(ep, read))
 		return (ep->ops->read(ep, p, n));
 	r = read(ep->rfd, p, n);
 	/* Reported once, the refusal is gone: read what there is. */
@@ -488,7 +488,7 @@ ep_write(struct endpoint *ep, const void *p, size_t n)
 {
 	ssize_t	 r;
 
-	if (ep->ops != NULL && ep->ops->write != NULL)
+	if (EP_OPS_HAS(ep, write))
 		r = ep->ops->write(ep, p, n);
 	else {
 		r = write(ep->wfd, p, n);
@@ -840,8 +840,7 @@ pump_fd_cb(int fd, int events, void *arg)
 	    (ch = ep->writer) != NULL && !s->over)
 		channel_run(ch, 0);
 	/* A fan-out member that cannot be written to is over. */
-	if ((events & EV_WRITE) && fd == ep->wfd && ep->hook != NULL &&
-	    (*ep->hook)->flush != NULL) {
+	if ((events & EV_WRITE) && fd == ep->wfd && EP_HOOK_HAS(ep, flush)) {
 		if ((*ep->hook)->flush(ep) == -1) {
 			session_finish(s);
 			return;

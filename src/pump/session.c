@@ -514,7 +514,7 @@ ep_strerror(struct endpoint *ep, int error)
 {
 	const char	*why = NULL;
 
-	if (ep != NULL && ep->ops != NULL && ep->ops->why != NULL)
+	if (ep != NULL && EP_OPS_HAS(ep, why))
 		why = ep->ops->why(ep, error);
 	return (why != NULL ? why : strerror(error));
 }
@@ -652,9 +652,9 @@ session_free(struct session *s)
 	}
 	while ((ep = TAILQ_FIRST(&s->endpoints)) != NULL) {
 		TAILQ_REMOVE(&s->endpoints, ep, entry);
-		if (ep->hook != NULL && (*ep->hook)->leave != NULL)
+		if (EP_HOOK_HAS(ep, leave))
 			(*ep->hook)->leave(ep);
-		if (ep->ops != NULL && ep->ops->free != NULL)
+		if (EP_OPS_HAS(ep, free))
 			ep->ops->free(ep);
 		if (ep->rfd != -1) {
 			if ((ep->flags & EP_OWN) && ep->rfd > STDERR_FILENO &&
