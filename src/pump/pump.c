@@ -814,6 +814,15 @@ channel_run(struct channel *ch, int readable)
 	CH_MARK_RUNNING(ch, 0);
 }
 
+/* Run ep's writer if events on fd are what its write side waits for. */
+static __shortrun void
+ep_write_fired(struct endpoint *ep, int fd, int events)
+{
+	if ((events & ep_write_events(ep)) && fd == ep->wfd &&
+	    ep->writer != NULL && !ep->session->over)
+		channel_run(ep->writer, 0);
+}
+
 static __shortrun void
 pump_fd_cb(int fd, int events, void *arg)
 {
@@ -830,15 +839,13 @@ pump_fd_cb(int fd, int events, void *arg)
 	}
 	/* Read, then write; the event-order knob may say the other way. */
 	swap = ev_order_swap();
-	if (swap && (events & ep_write_events(ep)) && fd == ep->wfd &&
-	    (ch = ep->writer) != NULL && !s->over)
-		channel_run(ch, 0);
+	if (swap)
+		ep_write_fired(ep, fd, events);
 	if ((events & ep_read_events(ep)) && fd == ep->rfd &&
 	    (ch = ep->reader) != NULL)
 		channel_run(ch, 1);
-	if (!swap && (events & ep_write_events(ep)) && fd == ep->wfd &&
-	    (ch = ep->writer) != NULL && !s->over)
-		channel_run(ch, 0);
+	if (!swap)
+		ep_write_fired(ep, fd, events);
 	/* A fan-out member that cannot be written to is over. */
 	if ((events & EV_WRITE) && fd == ep->wfd && EP_HOOK_HAS(ep, flush)) {
 		if ((*ep->hook)->flush(ep) == -1) {
