@@ -81,8 +81,7 @@ channel_try_batch(struct channel *ch)
 		return;
 	if (EP_OPS_HAS(src, read) && src->ops->recvmmsg == NULL)
 		return;
-	if (channel_line_gap(ch) > 0 || channel_write_gap(ch) > 0 ||
-	    channel_bytes_left(ch) >= 0)
+	if (channel_metered(ch))
 		return;
 	if (getsockopt(src->rfd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
 	    type != SOCK_DGRAM)

@@ -160,9 +160,7 @@ channel_try_splice(struct channel *ch)
 	    ch->src->rfd == -1 || ch->dst->wfd == -1)
 		return;
 	/* Taps see every byte; pacing and read limits count them. */
-	if (ch->ntaps > 0 || channel_line_gap(ch) > 0 ||
-	    channel_write_gap(ch) > 0 || channel_read_limit(ch) > 0 ||
-	    channel_bytes_left(ch) >= 0)
+	if (ch->ntaps > 0 || channel_metered(ch) || channel_read_limit(ch) > 0)
 		return;
 	if (fstat(ch->src->rfd, &st) == -1 || fstat(ch->dst->wfd, &dst) == -1 ||
 	    !fd_splices(ch->src->rfd, &st) || !fd_splices(ch->dst->wfd, &dst))

@@ -109,6 +109,14 @@ channel_read_limit(const struct channel *ch)
 	return (ch->pace != NULL ? ch->pace->read_limit : 0);
 }
 
+/* Does ch pause (-i, --delay) or stop at a byte count (readbytes)? */
+static inline int
+channel_metered(const struct channel *ch)
+{
+	return (ch->pace != NULL && (ch->pace->line_gap_ms > 0 ||
+	    ch->pace->write_gap_ms > 0 || ch->pace->bytes_left >= 0));
+}
+
 /* How many bytes ch may still read (readbytes); -1: any. */
 static inline long long
 channel_bytes_left(const struct channel *ch)
