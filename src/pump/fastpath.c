@@ -114,17 +114,20 @@ channel_spliced(const struct channel *ch)
 }
 
 /*
- * May fd (fstat st) be an end of splice(2)?  Only if a read of it cannot
- * block: a second splice after one that moved bytes would otherwise stall
- * the loop (a shared blocking terminal).  Yes for regular files, block
- * devices, pipes (SPLICE_F_NONBLOCK), non-blocking sockets and character
- * devices, and the memory devices of major 1 (/dev/null, /dev/zero).
+ * May fd be an end of splice(2)?  Its fstat(2) is put in st.  Only if a
+ * read of it cannot block: a second splice after one that moved bytes
+ * would otherwise stall the loop (a shared blocking terminal).  Yes for
+ * regular files, block devices, pipes (SPLICE_F_NONBLOCK), non-blocking
+ * sockets and character devices, and the memory devices of major 1
+ * (/dev/null, /dev/zero).
  */
 static __shortrun int
-fd_splices(int fd, const struct stat *st)
+fd_splices(int fd, struct stat *st)
 {
 	int	 flags;
 
+	if (fstat(fd, st) == -1)
+		return (0);
 	if (S_ISREG(st->st_mode) || S_ISBLK(st->st_mode) ||
 	    S_ISFIFO(st->st_mode))
 		return (1);
@@ -162,8 +165,7 @@ channel_try_splice(struct channel *ch)
 	/* Taps see every byte; pacing and read limits count them. */
 	if (ch->ntaps > 0 || channel_metered(ch) || channel_read_limit(ch) > 0)
 		return;
-	if (fstat(ch->src->rfd, &st) == -1 || fstat(ch->dst->wfd, &dst) == -1 ||
-	    !fd_splices(ch->src->rfd, &st) || !fd_splices(ch->dst->wfd, &dst))
+	if (!fd_splices(ch->src->rfd, &st) || !fd_splices(ch->dst->wfd, &dst))
 		return;
 	/* From a regular file, sendfile(2) needs no pipe at all. */
 	if (S_ISREG(st.st_mode)) {
