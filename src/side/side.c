@@ -51,6 +51,7 @@ enum side_how {
 	SH_TTYV,		/* flags (0 or 1) or c_cc[], or a value in
 				   its mask (side_opts_tty()) */
 };
+#define SH_IS_TTY(how)	((how) == SH_TTY || (how) == SH_TTYV)
 
 /* A row's function: option is (its value v) of address a, into sd. */
 typedef int side_opt_fn(struct side *, const struct addr *, const char *,
@@ -70,7 +71,7 @@ static const struct side_opt {
 	const char	*is;
 	enum side_how	 how;
 	size_t		 off;
-	size_t		 size;
+	size_t		 size;		/* 0: the row sets no member */
 	side_opt_fn	*fn;
 	unsigned int	 mask;		/* SH_TTY's and SH_TTYV's */
 	unsigned int	 bits;
@@ -126,7 +127,7 @@ side_opts_tty(struct side *sd, const struct addr *a, char **cause)
 
 	for (i = 0; i < a->nopts; i++) {
 		for (o = side_opts; o < side_opts + nitems(side_opts); o++) {
-			if ((o->how == SH_TTY || o->how == SH_TTYV) &&
+			if (SH_IS_TTY(o->how) &&
 			    strcmp(o->is, a->opts[i].name) == 0)
 				break;
 		}
@@ -168,8 +169,8 @@ side_opts_apply(struct side *sd, const struct addr *a, char **cause)
 
 	for (o = side_opts; o < side_opts + nitems(side_opts); o++) {
 		/* A terminal's: side_opts_tty(), in the order written. */
-		if (o->how == SH_NONE || o->how == SH_TTY ||
-		    o->how == SH_TTYV || (v = addr_opt(a, o->is)) == NULL)
+		if (o->how == SH_NONE || SH_IS_TTY(o->how) ||
+		    (v = addr_opt(a, o->is)) == NULL)
 			continue;
 		f = (char *)sd + o->off;
 #ifdef SC_DEBUG
@@ -434,8 +435,7 @@ side_opt_member(size_t off)
 	const struct side_opt	*o;
 
 	for (o = side_opts; o < side_opts + nitems(side_opts); o++) {
-		if (o->how != SH_NONE && o->how != SH_FN &&
-		    o->how != SH_TTY && o->how != SH_TTYV && o->off == off)
+		if (o->size != 0 && o->off == off)
 			return (o->is);
 	}
 	return (NULL);
