@@ -455,8 +455,7 @@ ws_parse_request(const char *h, struct ws_req *r, int *status,
 	}
 	if (http_field_get(h, "Sec-WebSocket-Key", r->keybuf,
 	    sizeof(r->keybuf)) != 1 || strlen(r->keybuf) != WS_KEY_LEN ||
-	    r->keybuf[WS_KEY_LEN - 2] != '=' ||
-	    r->keybuf[WS_KEY_LEN - 1] != '=') {
+	    strcmp(r->keybuf + WS_KEY_LEN - 2, "==") != 0) {
 		*errstr = "bad Sec-WebSocket-Key";
 		return (-1);
 	}
