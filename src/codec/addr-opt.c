@@ -80,6 +80,18 @@ addr_name_in(const char *list, const char *name, size_t n)
 	return (0);
 }
 
+/* Is s decimal digits alone, at most width of them, from min to max? */
+static int
+ao_decimal(const char *s, size_t width, long long min, long long max)
+{
+	long long	 n;
+
+	if (s[strspn(s, "0123456789")] != '\0' || strlen(s) > width)
+		return (0);
+	n = strtoll(s, NULL, 10);
+	return (n >= min && n <= max);
+}
+
 /*
  * What *v should be as a value of type t ("option NAME takes ..."), or
  * NULL if it is one, rewritten in *v as the side reads it (a flag's "1",
@@ -100,13 +112,11 @@ addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
 			return ("0 or 1");
 		return (NULL);
 	case AO_NUMBER:
-		if (s[strspn(s, "0123456789")] != '\0' || strlen(s) > 5 ||
-		    atoi(s) > 65535 || atoi(s) < 1)
+		if (!ao_decimal(s, 5, 1, 65535))
 			return ("a number from 1 to 65535");
 		return (NULL);
 	case AO_COUNT:
-		if (s[strspn(s, "0123456789")] != '\0' || strlen(s) > 5 ||
-		    atoi(s) > 65535)
+		if (!ao_decimal(s, 5, 0, 65535))
 			return ("a number from 0 to 65535");
 		return (NULL);
 	case AO_SECONDS:
@@ -119,8 +129,7 @@ addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
 	case AO_PGID:
 		if (s == NULL)
 			*v = (char *)"0";
-		else if (s[strspn(s, "0123456789")] != '\0' || strlen(s) > 7 ||
-		    atol(s) > 4194304)
+		else if (!ao_decimal(s, 7, 0, 4194304))
 			return ("a process group's id, 0 for its own");
 		return (NULL);
 	case AO_BYTE:
@@ -129,12 +138,11 @@ addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
 			return ("a byte's value, as 27 or 0x1b");
 		return (NULL);
 	case AO_SIZE:
-		if (s[strspn(s, "0123456789")] != '\0' || strlen(s) > 15)
+		if (!ao_decimal(s, 15, 0, LLONG_MAX))
 			return ("a number of bytes");
 		return (NULL);
 	case AO_BUFSIZE:
-		if (s[strspn(s, "0123456789")] != '\0' || strlen(s) > 10 ||
-		    strtoll(s, NULL, 10) > INT_MAX || strtoll(s, NULL, 10) < 1)
+		if (!ao_decimal(s, 10, 1, INT_MAX))
 			return ("a number of bytes from 1 to 2147483647");
 		return (NULL);
 	case AO_OFFSET:
