@@ -637,6 +637,7 @@ proxyd_listen(const struct job *j)
 	const char	*host;
 	char		*cause;
 	socklen_t	 len;
+	size_t		 max;
 	int		 fd, open;
 
 	memset(&pd, 0, sizeof(pd));
@@ -645,10 +646,11 @@ proxyd_listen(const struct job *j)
 		if (j->side->proxy.pass == NULL)
 			fatalx("a proxy server needs --proxy-auth "
 			    "user:password");
-		if (strlen(j->side->proxy.user) > SOCKS_NAME_MAX ||
-		    strlen(j->side->proxy.pass) > SOCKS_NAME_MAX ||
-		    strlen(j->side->proxy.user) > HTTP_CRED_MAX ||
-		    strlen(j->side->proxy.pass) > HTTP_CRED_MAX)
+		/* SOCKS5's limit and HTTP's: both are served. */
+		max = SOCKS_NAME_MAX < HTTP_CRED_MAX ? SOCKS_NAME_MAX :
+		    HTTP_CRED_MAX;
+		if (strlen(j->side->proxy.user) > max ||
+		    strlen(j->side->proxy.pass) > max)
 			fatalx("Proxy username/password too long");
 		/* The checks only read the user: no copy is needed. */
 		pd.user.name = (char *)j->side->proxy.user;
