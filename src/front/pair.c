@@ -315,9 +315,7 @@ pair_local(const struct side *sd)
 		if (h == NULL || (sd->wside != NULL && pair_dual_udp(h,
 		    i == 0)))
 			continue;
-		if (h->kind != SIDE_STDIO && h->kind != SIDE_EXEC &&
-		    h->kind != SIDE_FILE && h->kind != SIDE_FD &&
-		    h->kind != SIDE_PTY)
+		if (!pair_near(h) && h->kind != SIDE_PTY)
 			return (0);
 	}
 	return (1);
