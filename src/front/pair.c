@@ -384,6 +384,17 @@ pair_local_opt(const struct side *sd, int beside)
 }
 
 /*
+ * Is sd stdin and stdout as they are: none of the relay's options
+ * (pair_local_opt(), "!!" too), no readbytes?
+ */
+static int
+pair_bare_stdio(const struct side *sd)
+{
+	return (sd->kind == SIDE_STDIO && pair_local_opt(sd, 0) == NULL &&
+	    sd->local.readbytes < 0);
+}
+
+/*
  * Under sockcat's name, must the relay join a and b (no sockets)?  Returns
  * 1 where it does what the shell cannot (pair_local_opt()'s, a program's
  * READLINE), 0 for a pty (the device link's); else exits saying who runs
@@ -464,10 +475,7 @@ pair_local_mode(struct options *o)
 		return (0);
 	}
 	/* stdio with itself: cat's, below, unless read as readbytes says. */
-	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO &&
-	    a->wside == NULL && b->wside == NULL && pair_local_opt(a, 0) ==
-	    NULL && pair_local_opt(b, 0) == NULL && a->local.readbytes < 0 &&
-	    b->local.readbytes < 0)
+	if (pair_bare_stdio(a) && pair_bare_stdio(b))
 		return (0);
 	o->joinmode = 1;
 	o->sd = a;
@@ -642,8 +650,9 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 }
 
 /*
- * How long socket a, joined with b, waits for the other way once one has
- * ended, as socat's -t says (netcat waits for its end).
+ * How long socket a, joined with b (stdin and stdout, or a file or a
+ * descriptor as they are), waits for the other way once one has ended, as
+ * socat's -t says (netcat waits for its end).
  */
 static __startup void
 pair_times(struct options *o, const struct side *a, const struct side *b)
@@ -651,9 +660,9 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	/* The socket is only written to (-u or -U towards it). */
 	int	 wr_only = o->socat_dir != 0 &&
 		    (o->socat_dir == 1) == (a == &o->pair[0]);
-	/* stdin and stdout, or a file or a descriptor as they are. */
-	int	 stdio = pair_near(b) && b->kind != SIDE_EXEC;
 
+	if (!pair_near(b) || b->kind == SIDE_EXEC)
+		return;
 	/*
 	 * socat's -t, for a dialled socket with stdin and stdout: once
 	 * stdin has ended, the far end's end is waited for that long at
@@ -667,18 +676,16 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * stream nothing), which never hears it: that one gets socat's
 	 * half second.
 	 */
-	if ((o->socat || a->shut_null || a->shut_none) &&
-	    stdio && !a->listen && !pair_device(a) &&
-	    !wr_only && a->sock.socktype != SOCK_DGRAM)
+	if ((o->socat || a->shut_null || a->shut_none) && !a->listen &&
+	    !pair_device(a) && !wr_only && a->sock.socktype != SOCK_DGRAM)
 		o->flow.deadline_ms = o->socat_quit_ms;
 	/*
 	 * And the other way: once the dialled socket has ended, stdin (a
 	 * terminal never ends) is read for -t's time, half a second unless
 	 * said, then socat ends; netcat would wait for it.
 	 */
-	if (o->socat && o->socat_dir == 0 && stdio &&
-	    !a->listen && a->kind == SIDE_SOCKET &&
-	    a->sock.socktype == SOCK_STREAM)
+	if (o->socat && o->socat_dir == 0 && !a->listen &&
+	    a->kind == SIDE_SOCKET && a->sock.socktype == SOCK_STREAM)
 		o->flow.far_quit_ms = o->socat_quit_ms;
 	/*
 	 * A dialled datagram socket reads no end-of-file: after stdin's end
@@ -689,7 +696,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * netcat's; netcat's -u HOST PORT waits as netcat does.
 	 */
 	if ((o->socat || o->flow.quit_ms == TIME_NONE) &&
-	    stdio && (!a->listen || a->dgram_to != NULL) &&
+	    (!a->listen || a->dgram_to != NULL) &&
 	    a->kind == SIDE_SOCKET && a->sock.socktype == SOCK_DGRAM &&
 	    o->flow.deadline_ms == TIME_NONE && !wr_only)
 		o->flow.deadline_ms = o->socat_quit_ms;
@@ -697,8 +704,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * A *-RECV: read, without -u: once stdin has ended, nothing is
 	 * waited for (socat ends at once, whatever -t says).
 	 */
-	if (o->socat && stdio && a->recv_only &&
-	    o->socat_dir == 0)
+	if (o->socat && a->recv_only && o->socat_dir == 0)
 		o->flow.deadline_ms = 0;
 }
 
