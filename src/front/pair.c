@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,15 +113,12 @@ pair_device_check(const struct side *sd)
 static __startup void
 pair_port_check(const struct side *sd)
 {
-	const char	*p;
 	size_t		 i;
 
 	for (i = 0; i < sd->nports; i++) {
-		p = sd->ports[i];
-		if (p[strspn(p, "0123456789")] != '\0' &&
-		    getservbyname(p, sd->sock.socktype == SOCK_DGRAM ? "udp" :
-		    "tcp") == NULL)
-			fatalx("%s: port number invalid: %s", sd->text, p);
+		if (forward_port_unknown(sd, sd->ports[i]))
+			fatalx("%s: port number invalid: %s", sd->text,
+			    sd->ports[i]);
 	}
 }
 

@@ -56,10 +56,8 @@ forward_target(struct side *sd, const struct fwd_conf *fwd, const char *text,
 	}
 	/* A service name the system does not know is said now. */
 	port = sd->nports > 0 ? sd->ports[0] : NULL;
-	if (sd->kind == SIDE_SOCKET && !sd->sock.vsock && port != NULL &&
-	    port[strspn(port, "0123456789")] != '\0' &&
-	    getservbyname(port, sd->sock.socktype == SOCK_DGRAM ? "udp" :
-	    "tcp") == NULL) {
+	if (sd->kind == SIDE_SOCKET && !sd->sock.vsock &&
+	    forward_port_unknown(sd, port)) {
 		log_cause(cause, "port number invalid: %s", port);
 		side_free(sd);
 		return (-1);
@@ -82,6 +80,15 @@ forward_target(struct side *sd, const struct fwd_conf *fwd, const char *text,
 	if (plain && fwd->tls.on)
 		sd->tls.on = 1;
 	return (0);
+}
+
+/* Is port (NULL: none) a name that is no service of sd's protocol? */
+int
+forward_port_unknown(const struct side *sd, const char *port)
+{
+	return (port != NULL && port[strspn(port, "0123456789")] != '\0' &&
+	    getservbyname(port, sd->sock.socktype == SOCK_DGRAM ? "udp" :
+	    "tcp") == NULL);
 }
 
 /*

@@ -206,6 +206,7 @@ int		 proxyd_listen(const struct job *);
 
 /* forward.c */
 int		 forward_listen(const struct job *);
+int		 forward_port_unknown(const struct side *, const char *);
 int		 forward_target(struct side *, const struct fwd_conf *,
 		    const char *, char **);
 char		*forward_read_file(const char *, char ***, size_t **, size_t *,
