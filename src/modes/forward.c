@@ -25,6 +25,17 @@
 #define FWD_FILE_MAX		(1024 * 1024)
 
 /*
+ * Is target sd a bare socket, its bytes and address its own: no TLS or
+ * WebSocket on it, and no VSOCK (a context, not a host)?
+ */
+static int
+target_bare(const struct side *sd)
+{
+	return (sd->kind == SIDE_SOCKET && !sd->tls.on && !sd->ws.on &&
+	    !sd->sock.vsock);
+}
+
+/*
  * Read the --forward target text into sd, a side that starts from
  * fwd->peer: a dialled address, a device, or "HOST:PORT" (UDP for a
  * datagram forwarder).  --forward-ssl and --send-proxy on other kinds are
@@ -69,8 +80,7 @@ forward_target(struct side *sd, const struct fwd_conf *fwd, const char *text,
 		side_free(sd);
 		return (-1);
 	}
-	plain = sd->kind == SIDE_SOCKET && !sd->tls.on && !sd->ws.on &&
-	    sd->sock.socktype == SOCK_STREAM && !sd->sock.vsock;
+	plain = target_bare(sd) && sd->sock.socktype == SOCK_STREAM;
 	if (!plain && (fwd->tls.on || fwd->send_proxy != 0)) {
 		log_cause(cause, "%s is for HOST:PORT, tcp: and unix: targets",
 		    fwd->tls.on ? "--forward-ssl" : "--send-proxy");
@@ -197,8 +207,7 @@ target_name(struct fwd_target *t)
 
 	if (sd->kind == SIDE_SOCKET && sd->sock.family == AF_UNIX)
 		snprintf(t->name, sizeof(t->name), "unix:%s", sd->host);
-	else if (sd->kind != SIDE_SOCKET || sd->tls.on || sd->ws.on ||
-	    sd->sock.vsock || sd->proxy.nhops > 0 || port == NULL)
+	else if (!target_bare(sd) || sd->proxy.nhops > 0 || port == NULL)
 		snprintf(t->name, sizeof(t->name), "%s", sd->text != NULL ?
 		    sd->text : sd->host);
 	else if (sd->sock.socktype == SOCK_DGRAM)
