@@ -77,6 +77,16 @@ pair_near(const struct side *sd)
 	    sd->kind == SIDE_FD || sd->kind == SIDE_EXEC);
 }
 
+/*
+ * Is sd what plain mode joins a socket with: a near end, or a recording
+ * played as stdin and stdout would be?
+ */
+static int
+pair_plain_end(const struct side *sd)
+{
+	return (pair_near(sd) || sd->kind == SIDE_REPLAY);
+}
+
 /* Is sd a terminal device (serial:, pty:)? */
 static int
 pair_device(const struct side *sd)
@@ -810,8 +820,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO)
 		pair_cat(o);
 	/* The socket or the device first, the near end second. */
-	if (pair_near(a) || a->kind == SIDE_REPLAY ||
-	    (pair_device(a) && b->kind == SIDE_SOCKET) ||
+	if (pair_plain_end(a) || (pair_device(a) && b->kind == SIDE_SOCKET) ||
 	    (!a->listen && b->listen && a->kind == SIDE_SOCKET)) {
 		t = a;
 		a = b;
@@ -828,7 +837,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		opt_replay_setup(b, a);
 	if (pair_device(a))
 		o->joinmode = 1;
-	else if (pair_near(b) || b->kind == SIDE_REPLAY) {
+	else if (pair_plain_end(b)) {
 		pair_plain(o, a, b);
 		pair_ways(o, a);
 	} else
