@@ -547,6 +547,13 @@ add_ports(struct options *o, char *const *argv, int argc)
 		fatalx("cannot listen on more than one port: %s", argv[0]);
 }
 
+/* Does a listener's command line name no port: no operand, no -p? */
+static int
+no_port_named(const struct options *o, int nops)
+{
+	return (nops == 0 && o->side.sock.source_port == NULL);
+}
+
 /*
  * Read a client's ws:// or wss:// operand (side_ws_url()), its secrets
  * blanked in place.  Returns -1 when arg is no such URL.
@@ -635,7 +642,7 @@ operands(struct options *o, int argc, char **argv)
 		return;
 	if (o->chat && argc == 0)
 		o->side.listen = 1;
-	if (o->chat && argc == 0 && o->side.sock.source_port == NULL) {
+	if (o->chat && no_port_named(o, argc)) {
 		o->side.host = o->side.sock.source;
 		o->side.sock.source = NULL;
 		add_ports(o, (char *const[]){ CHAT_DEFAULT_PORT }, 1);
@@ -849,7 +856,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	nops = argc - optind;
 	ops = argv + optind;
 	/* A relay's port is its own unless given. */
-	if (o->relay && nops == 0 && o->side.sock.source_port == NULL &&
+	if (o->relay && no_port_named(o, nops) &&
 	    o->side.sock.listen_fd == -1) {
 		ops = relay_port;
 		nops = 1;
@@ -862,8 +869,8 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	o->pair_ws = cl.pair ? pair_has_ws(nops, ops) : 0;
 	passed(&cl);
 	if (!cl.pair && o->via == NULL && (!o->side.listen ||
-	    o->side.sock.listen_fd == -1 || nops > 0 || o->chat ||
-	    o->side.sock.source_port != NULL))
+	    o->side.sock.listen_fd == -1 || !no_port_named(o, nops) ||
+	    o->chat))
 		operands(o, nops, ops);
 	if (!o->side.listen && !cl.listen_fd)
 		o->side.sock.listen_fd = -1;
