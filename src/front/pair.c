@@ -77,10 +77,7 @@ pair_near(const struct side *sd)
 	    sd->kind == SIDE_FD || sd->kind == SIDE_EXEC);
 }
 
-/*
- * Is sd what plain mode joins a socket with: a near end, or a recording
- * played as stdin and stdout would be?
- */
+/* Is sd what plain mode joins a socket with: a near end or a recording? */
 static int
 pair_plain_end(const struct side *sd)
 {
@@ -389,10 +386,7 @@ pair_local_opt(const struct side *sd, int beside)
 	return (NULL);
 }
 
-/*
- * Is sd stdin and stdout as they are: none of the relay's options
- * (pair_local_opt(), "!!" too), no readbytes?
- */
+/* Is sd stdin and stdout with none of pair_local_opt()'s, nor readbytes? */
 static int
 pair_bare_stdio(const struct side *sd)
 {

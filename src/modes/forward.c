@@ -24,10 +24,7 @@
 /* The largest --forward-file: a list of targets, not a data file. */
 #define FWD_FILE_MAX		(1024 * 1024)
 
-/*
- * Is target sd a bare socket, its bytes and address its own: no TLS or
- * WebSocket on it, and no VSOCK (a context, not a host)?
- */
+/* Is target sd a bare socket: no TLS or WebSocket on it, no VSOCK? */
 static int
 target_bare(const struct side *sd)
 {
