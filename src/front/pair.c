@@ -458,9 +458,22 @@ pair_local_refusals(struct side *a, const struct side *b)
 }
 
 /*
- * Two sides that are no sockets, but stdio with itself: opened at once and
- * joined by the relay (join_run()), as socat's; under sockcat's name, only
- * where the shell cannot (pair_relay_needed()).  Returns 1 if so.
+ * stdio with itself, in socat's grammar (sockcat's refuses it before):
+ * exec cat(1) in our place, as socat does.
+ */
+static __startup __dead void
+pair_cat(const struct options *o)
+{
+	pair_no_relay(o, "stdin and stdout with themselves are cat's");
+	execl("/bin/cat", "cat", (char *)NULL);
+	fatal("/bin/cat");
+}
+
+/*
+ * Two sides that are no sockets, but stdio with itself (pair_cat()):
+ * opened at once and joined by the relay (join_run()), as socat's; under
+ * sockcat's name, only where the shell cannot (pair_relay_needed()).
+ * Returns 1 if so.
  */
 static __startup int
 pair_local_mode(struct options *o)
@@ -474,9 +487,9 @@ pair_local_mode(struct options *o)
 			pair_local_refusals(&o->pair[i], &o->pair[1 - i]);
 		return (0);
 	}
-	/* stdio with itself: cat's, below, unless read as readbytes says. */
+	/* stdio with itself: cat's, unless read as readbytes says. */
 	if (pair_bare_stdio(a) && pair_bare_stdio(b))
-		return (0);
+		pair_cat(o);
 	o->joinmode = 1;
 	o->sd = a;
 	o->peer = b;
@@ -657,7 +670,7 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 static __startup void
 pair_times(struct options *o, const struct side *a, const struct side *b)
 {
-	/* The socket is only written to (-u or -U towards it). */
+	/* b is only written to (-u or -U from the socket): pair_ways(). */
 	int	 wr_only = o->socat_dir != 0 &&
 		    (o->socat_dir == 1) == (a == &o->pair[0]);
 
@@ -732,18 +745,6 @@ pair_ways(struct options *o, const struct side *a)
 }
 
 /*
- * stdio with itself, in socat's grammar (sockcat's refuses it before):
- * exec cat(1) in our place, as socat does.
- */
-static __startup __dead void
-pair_cat(const struct options *o)
-{
-	pair_no_relay(o, "stdin and stdout with themselves are cat's");
-	execl("/bin/cat", "cat", (char *)NULL);
-	fatal("/bin/cat");
-}
-
-/*
  * Exit with a line for what socket a and b cannot be once the modes have
  * taken them (a's keep set); given: the command line's options before the
  * pair's defaults, or NULL.
@@ -810,9 +811,6 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_device_check(&o->pair[i]);
 		pair_port_check(&o->pair[i]);
 	}
-	/* As socat, stdio with itself is cat's. */
-	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO)
-		pair_cat(o);
 	/* The socket or the device first, the near end second. */
 	if (pair_plain_end(a) || (pair_device(a) && b->kind == SIDE_SOCKET) ||
 	    (!a->listen && b->listen && a->kind == SIDE_SOCKET)) {
