@@ -603,6 +603,13 @@ test_forward_crossing_refused() {
 	    -lk 1 --forward tcp-l:1
 	expect_error "--forward exec:cat: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://, serial:, pty:)" \
 	    -u -lk 1 --forward exec:cat
+	# Nor a descriptor or a recording, which were taken for a line:
+	# replay:PATH made a pseudo-terminal linked at PATH.
+	expect_error "--forward fd:5: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://, serial:, pty:)" \
+	    -lk 1 --forward fd:5
+	expect_error "--forward replay:$SC_TMP/s.rec: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://, serial:, pty:)" \
+	    -lk 1 --forward "replay:$SC_TMP/s.rec"
+	assertFalse "no link made" "[ -e '$SC_TMP/s.rec' ] || [ -L '$SC_TMP/s.rec' ]"
 }
 
 # pair_clients ERR A B: Python's clients of the two listeners whose -v

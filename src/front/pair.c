@@ -84,13 +84,6 @@ pair_plain_end(const struct side *sd)
 	return (pair_near(sd) || sd->kind == SIDE_REPLAY);
 }
 
-/* Is sd a terminal device (serial:, pty:)? */
-static int
-pair_device(const struct side *sd)
-{
-	return (sd->kind == SIDE_SERIAL || sd->kind == SIDE_PTY);
-}
-
 /*
  * Exit with a line if serial sd's speed is not the system's or its path no
  * terminal.
@@ -653,11 +646,11 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 			    "with a connecting address given after it",
 			    o->pair[i].text);
 	}
-	if (o->socat_dir != 0 && (!pair_near(b) || pair_device(a)))
+	if (o->socat_dir != 0 && (!pair_near(b) || side_is_line(a)))
 		pair_refuse(o, "-u and -U are not supported between two "
 		    "sockets, or with a device");
 	if ((a->shut_null || a->null_eof || a->shut_none || b->shut_null ||
-	    b->null_eof || b->shut_none) && (pair_device(a) || !pair_near(b)))
+	    b->null_eof || b->shut_none) && (side_is_line(a) || !pair_near(b)))
 		pair_refuse(o, "shut-null, shut-none and null-eof are for a "
 		    "socket joined with stdio, a file or a program");
 }
@@ -690,7 +683,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * half second.
 	 */
 	if ((o->socat || a->shut_null || a->shut_none) && !a->listen &&
-	    !pair_device(a) && !wr_only && a->sock.socktype != SOCK_DGRAM)
+	    !side_is_line(a) && !wr_only && a->sock.socktype != SOCK_DGRAM)
 		o->flow.deadline_ms = o->socat_quit_ms;
 	/*
 	 * And the other way: once the dialled socket has ended, stdin (a
@@ -812,7 +805,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_port_check(&o->pair[i]);
 	}
 	/* The socket or the device first, the near end second. */
-	if (pair_plain_end(a) || (pair_device(a) && b->kind == SIDE_SOCKET) ||
+	if (pair_plain_end(a) || (side_is_line(a) && b->kind == SIDE_SOCKET) ||
 	    (!a->listen && b->listen && a->kind == SIDE_SOCKET)) {
 		t = a;
 		a = b;
@@ -827,7 +820,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	/* A recording played: as stdin and stdout, its time its own. */
 	if (b->kind == SIDE_REPLAY)
 		opt_replay_setup(b, a);
-	if (pair_device(a))
+	if (side_is_line(a))
 		o->joinmode = 1;
 	else if (pair_plain_end(b)) {
 		pair_plain(o, a, b);

@@ -54,8 +54,8 @@ forward_target(struct side *sd, const struct fwd_conf *fwd, const char *text,
 	}
 	if (side_parse(sd, dflt, text, cause) == -1)
 		return (-1);
-	if (sd->listen || sd->kind == SIDE_STDIO || sd->kind == SIDE_EXEC ||
-	    sd->kind == SIDE_FILE) {
+	/* A socket it dials, or a line (fd:, replay:, files are not). */
+	if (sd->listen || (sd->kind != SIDE_SOCKET && !side_is_line(sd))) {
 		side_free(sd);
 		log_cause(cause, "not a target --forward dials (HOST:PORT, "
 		    "tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://, "

@@ -561,7 +561,7 @@ join_run(const struct job *j)
 	int		 i;
 
 	/* A line's ways, as its relay has always named them. */
-	if (sd[0]->kind == SIDE_SERIAL || sd[0]->kind == SIDE_PTY) {
+	if (side_is_line(sd[0])) {
 		how.name[0] = "receive";
 		how.name[1] = "send";
 		how.sent = 1;
@@ -579,8 +579,7 @@ join_run(const struct job *j)
 		 */
 		w = sd[i]->wside != NULL ? sd[i]->wside : sd[i];
 		how.flags[1 - i] = CH_COPY | ((w->kind == SIDE_EXEC &&
-		    w->local.pty) || w->kind == SIDE_SERIAL ||
-		    w->kind == SIDE_PTY ? 0 : CH_SHUTDOWN);
+		    w->local.pty) || side_is_line(w) ? 0 : CH_SHUTDOWN);
 	}
 	for (i = 0; i < 2; i++) {
 		if (sd[i]->kind == SIDE_EXEC && sd[i]->local.nofork &&

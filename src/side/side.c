@@ -693,8 +693,7 @@ side_parse_dual(struct side *sd, const struct side *dflt, const char *text,
 	    sd->wside->wside != NULL)
 		log_cause(cause, "a listener in a dual (!!) address is not "
 		    "supported");
-	else if ((sd->kind == SIDE_PTY || sd->kind == SIDE_SERIAL) &&
-	    (w->kind == SIDE_PTY || w->kind == SIDE_SERIAL))
+	else if (side_is_line(sd) && side_is_line(w))
 		log_cause(cause, "a dual (!!) address of two lines is not "
 		    "supported");
 	else {
@@ -828,6 +827,13 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 fail:
 	side_free(sd);
 	return (-1);
+}
+
+/* Is sd a terminal line of its own: serial: or pty:? */
+int
+side_is_line(const struct side *sd)
+{
+	return (sd->kind == SIDE_SERIAL || sd->kind == SIDE_PTY);
 }
 
 /* Free what side_parse() made for sd; the command line's side has none. */

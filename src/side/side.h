@@ -88,6 +88,7 @@ const struct dialect *dialect_of(const struct addr *);
 int		 side_parse(struct side *, const struct side *, const char *,
 		    char **);
 void		 side_free(struct side *);
+int		 side_is_line(const struct side *);
 int		 side_flag(const struct addr *, const char *);
 #ifdef SC_DEBUG
 const char	*side_opt_member(size_t);
