@@ -612,6 +612,16 @@ test_forward_crossing_refused() {
 	assertFalse "no link made" "[ -e '$SC_TMP/s.rec' ] || [ -L '$SC_TMP/s.rec' ]"
 }
 
+# fd:N is a descriptor inherited: one that is not open is refused at once.
+# Beside a listener it was opened for the first client, and by then the
+# number was that client's own socket: its bytes came back to it.
+test_pair_fd_not_open_refused() {
+	expect_error "fd:7: Bad file descriptor" tcp-l:127.0.0.1:0 fd:7 7<&-
+	expect_error "fd:7: Bad file descriptor" fd:7 udp-l:127.0.0.1:0 7<&-
+	expect_error "fd:7: Bad file descriptor" unix-l:"$SC_TMP/s" fd:7 7<&-
+	assertFalse "no socket made" "[ -e '$SC_TMP/s' ]"
+}
+
 # pair_clients ERR A B: Python's clients of the two listeners whose -v
 # lines are in ERR, A (tcp or udp) first, then B (tcp, udp or a Unix
 # socket's path) once the second listens: A sends, B gets it and answers,

@@ -4102,6 +4102,11 @@ test_local_refusals() {
 	    'EXEC:cat,nofork!!-' PIPE
 	socat_refused 'FD:99: Bad file descriptor' FD:99 -
 	socat_refused 'FD:99: Bad file descriptor' -U - FD:99
+	# Beside a listener, at once: not at the first client, whose own
+	# socket has a number of ours by then; nor once a program's pipes
+	# have taken it.
+	socat_refused 'FD:99: Bad file descriptor' TCP-L:0,bind=127.0.0.1 FD:99
+	socat_refused '-!!FD:5: Bad file descriptor' SYSTEM:cat '-!!FD:5' 5<&-
 	socat_refused 'FD:x: FD takes :N, a descriptor'"'"'s number' FD:x -
 	for _d in "" -u -U; do
 		socat_refused "OPEN:$SC_TMP/no/f: No such file or directory" \

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -539,9 +540,17 @@ pair_has_ws(int argc, char **argv)
 static __startup void
 pair_side_check(struct options *o, int i)
 {
-	struct side	*sd = &o->pair[i], *other = &o->pair[1 - i];
+	struct side	*sd = &o->pair[i], *other = &o->pair[1 - i], *w;
 
 	sd->addr_no = i + 1;
+	/*
+	 * FD:N is a descriptor inherited: one not open now would be one of
+	 * ours by the time a listener's client comes.
+	 */
+	for (w = sd; w != NULL; w = w->wside) {
+		if (w->kind == SIDE_FD && fcntl(w->local.fd, F_GETFD) == -1)
+			fatal("%s", sd->text);
+	}
 	if (o->socat)
 		pair_listen_family(sd);
 	/*
