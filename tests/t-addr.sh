@@ -622,6 +622,23 @@ test_pair_fd_not_open_refused() {
 	assertFalse "no socket made" "[ -e '$SC_TMP/s' ]"
 }
 
+# An option that makes a mode of its own is refused beside an address
+# pair: -z crashed on a listener, and -z, --chat and -F ran on the first
+# address, the second dropped.
+test_pair_mode_options_refused() {
+	_joined="an address pair is joined as its addresses say, not made a"
+	expect_error "tcp-l:127.0.0.1:0 exec:cat: $_joined scan" \
+	    -z tcp-l:127.0.0.1:0 exec:cat
+	expect_error "udp-l:127.0.0.1:0 -: $_joined scan" -z udp-l:127.0.0.1:0
+	expect_error "tcp-l:127.0.0.1:0 -: $_joined chat listener" \
+	    --chat tcp-l:127.0.0.1:0 -
+	expect_error "tcp:127.0.0.1:1 file:$SC_TMP/f: $_joined chat" \
+	    --chat tcp:127.0.0.1:1 "file:$SC_TMP/f"
+	_fd="-F passes a connection it made, with stdin and stdout"
+	expect_error "tcp-l:127.0.0.1:0 -: $_fd" -F tcp-l:127.0.0.1:0 -
+	expect_error "tcp:127.0.0.1:1 exec:cat: $_fd" -F tcp:127.0.0.1:1 exec:cat
+}
+
 # pair_clients ERR A B: Python's clients of the two listeners whose -v
 # lines are in ERR, A (tcp or udp) first, then B (tcp, udp or a Unix
 # socket's path) once the second listens: A sends, B gets it and answers,

@@ -26,6 +26,9 @@
 #define MF_PROXY	0x200	/* -l --proxy-type: the proxy server */
 #define MF_DGRAM	0x400	/* a datagram socket */
 #define MF_RELAY	0x800	/* --relay */
+/* The facts an address pair's own sides make: its mode is theirs. */
+#define MF_SIDES	(MF_JOIN | MF_LISTEN | MF_FORWARD | MF_UNIX |	\
+			    MF_NO_TLS | MF_DGRAM)
 
 /* Which of the MF_* facts hold in o. */
 static __startup int
@@ -246,6 +249,11 @@ mode_run(struct options *o)
 		if ((modes[i].facts & facts) == modes[i].facts)
 			break;
 	}
+	/* An option that makes a pair another mode would drop a side. */
+	if (o->npair > 0 && (modes[i].facts & ~MF_SIDES) != 0)
+		fatalx("%s %s: an address pair is joined as its addresses say, "
+		    "not made a %s", o->pair[0].text, o->pair[1].text,
+		    modes[i].name);
 	mode_workers(o, &modes[i]);
 	/*
 	 * Asked here, not by log_verbose(): an idle server runs only

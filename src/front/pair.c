@@ -655,6 +655,11 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 			    "with a connecting address given after it",
 			    o->pair[i].text);
 	}
+	/* -F hands over what it dialled, netcat's way: stdio the other. */
+	if (o->flow.fdpass && (a->kind != SIDE_SOCKET || a->listen ||
+	    b->kind != SIDE_STDIO))
+		pair_refuse(o, "-F passes a connection it made, with stdin and "
+		    "stdout");
 	if (o->socat_dir != 0 && (!pair_near(b) || side_is_line(a)))
 		pair_refuse(o, "-u and -U are not supported between two "
 		    "sockets, or with a device");
