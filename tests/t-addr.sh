@@ -639,6 +639,20 @@ test_pair_mode_options_refused() {
 	expect_error "tcp:127.0.0.1:1 exec:cat: $_fd" -F tcp:127.0.0.1:1 exec:cat
 }
 
+# --replay stands in for stdin and stdout; an address pair's near end is
+# its second address, and --replay was dropped: a client of tcp-l:P - got
+# stdin's bytes, not the recording.  The address says it: replay:FILE.
+test_pair_replay_option_refused() {
+	printf 'sockcat-record 1\n0 server "hi\\n"\n' >"$SC_TMP/r.rec"
+	_said="with address operands, give it as the address replay:$SC_TMP/r.rec"
+	expect_error "--replay $SC_TMP/r.rec: $_said" \
+	    --replay "$SC_TMP/r.rec" tcp-l:127.0.0.1:0 -
+	expect_error "--replay $SC_TMP/r.rec: $_said" \
+	    --replay "$SC_TMP/r.rec" tcp-l:127.0.0.1:0 exec:cat
+	expect_error "--replay $SC_TMP/r.rec: $_said" \
+	    --replay "$SC_TMP/r.rec" tcp:127.0.0.1:1
+}
+
 # pair_clients ERR A B: Python's clients of the two listeners whose -v
 # lines are in ERR, A (tcp or udp) first, then B (tcp, udp or a Unix
 # socket's path) once the second listens: A sends, B gets it and answers,

@@ -597,6 +597,10 @@ pair_parse(struct options *o, int argc, char **argv)
 		    o->side.sock.family == AF_UNIX ||
 		    o->side.sock.socktype == SOCK_DGRAM ? "; -u and -U as "
 		    "socat's: " SOCAT_NAME_HINT : "");
+	/* The near end is an address here: replay:FILE says it there. */
+	if (o->replay != NULL)
+		fatalx("--replay %s: with address operands, give it as the "
+		    "address replay:%s", o->replay, o->replay);
 	for (i = 0; i < 2; i++) {
 		rc = side_parse(&o->pair[i], &o->side, i < argc ? argv[i] :
 		    "-", &cause);
