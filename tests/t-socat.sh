@@ -4597,6 +4597,11 @@ test_nofork_and_dual_sides() {
 	    -u "$SC_TMP/f" EXEC:"$SC_TMP/no/prog",nofork
 	socat_refused "EXEC:cat,nofork,stderr: nofork: the program is run in our place, with a file, descriptor or stdio, and no other of its options" \
 	    -u "$SC_TMP/f" EXEC:cat,nofork,stderr
+	# Nor in a pty's place: the program ran on stdin and stdout, and no
+	# pty was made (socat refuses nofork there too).
+	socat_refused "EXEC:cat,nofork: nofork: the program is run in our place, with a file, descriptor or stdio, and no other of its options" \
+	    EXEC:cat,nofork PTY,link="$SC_TMP/pty"
+	assertFalse "no pty link" "[ -e '$SC_TMP/pty' ] || [ -L '$SC_TMP/pty' ]"
 	socat_refused "OPEN:$SC_TMP/no/x!!-: No such file or directory" \
 	    "OPEN:$SC_TMP/no/x!!-" -
 	socat_refused "-!!OPEN:$SC_TMP/no/x: No such file or directory" \

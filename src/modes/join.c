@@ -528,7 +528,9 @@ join_nofork(const struct side *const *sides, int i, const int *skip)
 	char			*cause = NULL;
 	int			 rd = !skip[1 - i], wr = !skip[i], fd = -1, made;
 
-	if (o->wside != NULL || o->kind == SIDE_EXEC || l->stderr_out ||
+	/* What it takes the place of: stdio, a descriptor or a file. */
+	if (o->wside != NULL || (o->kind != SIDE_STDIO && o->kind != SIDE_FD &&
+	    o->kind != SIDE_FILE) || l->stderr_out ||
 	    l->fdin != STDIN_FILENO || l->fdout != STDOUT_FILENO ||
 	    tty_want_any(&l->tty))
 		log_cause(&cause, "nofork: the program is run in our place, "
