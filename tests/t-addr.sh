@@ -424,6 +424,11 @@ test_refused_dial_said() {
 	t 10 "$SC" 127.0.0.1 "$port" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "nc's status" 1 $?
 	assertEquals "nc's silence" "" "$(<"$SC_TMP/err")"
+	# A path has no port: it is named as nc -U names it.
+	expect_error "$SC_TMP/none.sock: No such file or directory" \
+	    unix:"$SC_TMP/none.sock" tcp:127.0.0.1:"$port"
+	expect_error "$SC_TMP/none.sock: No such file or directory" \
+	    -U "$SC_TMP/none.sock"
 }
 
 # netcat's forms are not addresses: a port has no scheme.

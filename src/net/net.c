@@ -265,8 +265,8 @@ net_report_connect(const struct side *sd, const char *host,
 
 /*
  * Say a connect to host and port failed, in the words nc -v uses, where -v
- * has not; through a proxy, the proxy refused.  socat's form always says
- * it.
+ * has not; through a proxy, the proxy refused; to a path, as nc -U does.
+ * socat's form always says it.
  */
 void
 net_report_refused(const struct side *sd, const char *host,
@@ -277,6 +277,8 @@ net_report_refused(const struct side *sd, const char *host,
 	if (sd->proxy.host != NULL && sd->proxy.nhops > 0)
 		log_warnx("connect to proxy %s failed: %s",
 		    sd->proxy.hops[0].label, strerror(error));
+	else if (sd->sock.family == AF_UNIX)
+		log_warnx("%s: %s", host, strerror(error));
 	else
 		log_warnx("connect to %s port %s (%s) failed: %s", host, port,
 		    net_proto_name(sd), strerror(error));
