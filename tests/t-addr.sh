@@ -384,6 +384,10 @@ test_bad_addresses_refused() {
 	expect_error "ws:h/: a URL is ws://HOST[:PORT][/PATH]" - ws:h/
 	expect_error "socks5::h:1: missing proxy: PROXY:HOST:PORT" - socks5::h:1
 	expect_error "socks5:p: missing proxy: PROXY:HOST:PORT" - socks5:p
+	_many="too many fields: PROXY:HOST:PORT (the proxy's port is socksport=, an IPv6 host in brackets)"
+	expect_error "socks5:p:1080:h:1: $_many" - socks5:p:1080:h:1
+	expect_error "socks4:p:h:1:x: $_many" - socks4:p:h:1:x
+	expect_error "socks5:[::1]:::1:80: $_many" - 'socks5:[::1]:::1:80'
 	expect_error "tcp:h:1,,x: an empty option" - tcp:h:1,,x
 	expect_error "tls:h:1,sni=a,sni=b: option sni given twice" \
 	    - tls:h:1,sni=a,sni=b

@@ -377,12 +377,12 @@ addr_url(struct addr *a, const char *s)
 
 /*
  * Point a->proxy at the "PROXY:" or "[V6]:" starting s, ended in place.
- * Returns what follows, or NULL with a->why.
+ * Returns what follows, HOST:PORT, or NULL with a->why.
  */
 static char *
 addr_proxy(struct addr *a, char *s)
 {
-	char	*end;
+	char	*end, *rest;
 
 	if (*s == '[') {
 		if ((end = strchr(s, ']')) == NULL || end[1] != ':' ||
@@ -392,15 +392,23 @@ addr_proxy(struct addr *a, char *s)
 		}
 		*end = '\0';
 		a->proxy = s + 1;
-		return (end + 2);
-	}
-	if ((end = strchr(s, ':')) == NULL || end == s) {
+		rest = end + 2;
+	} else if ((end = strchr(s, ':')) == NULL || end == s) {
 		addr_fail(a, "missing proxy: PROXY:HOST:PORT");
 		return (NULL);
+	} else {
+		*end = '\0';
+		a->proxy = s;
+		rest = end + 1;
 	}
-	*end = '\0';
-	a->proxy = s;
-	return (end + 1);
+	/* A field more: the proxy's port, or an IPv6 host without brackets. */
+	if (*rest != '[' && (end = strchr(rest, ':')) != NULL &&
+	    strchr(end + 1, ':') != NULL) {
+		addr_fail(a, "too many fields: PROXY:HOST:PORT (the proxy's "
+		    "port is socksport=, an IPv6 host in brackets)");
+		return (NULL);
+	}
+	return (rest);
 }
 
 /*
