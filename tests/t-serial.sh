@@ -422,6 +422,9 @@ test_refusals() {
 	expect_error "--forward serial:/dev/null,12345: speed 12345 is not one this system has" \
 	    -lk 2000 --forward serial:/dev/null,12345
 	expect_error "serial:/dev/null: not a terminal" serial:/dev/null pty:x
+	# Beside a datagram side: the cause, once, as a refusing target's.
+	expect_error "forward: #1 127.0.0.1 9: no target accepted: serial:/dev/null: not a terminal" \
+	    serial:/dev/null udp:127.0.0.1:9
 	: >"$SC_TMP/file"
 	expect_error "pty:$SC_TMP/file: it exists and is not a link this sockcat made" \
 	    "pty:$SC_TMP/file" -

@@ -439,12 +439,16 @@ fconn_device_cb(void *arg)
 		fconn_failed(fc, "in use by another client");
 		return;
 	}
-	/* Made before the listener (pty-wait-slave), or now. */
+	/*
+	 * Made before the listener (pty-wait-slave), or now.  Why not is
+	 * said now by a server that goes on (-k), else once as the end.
+	 */
 	if (t->dev_fd == -1 && (t->dev_fd = end_device_open(t->sd, &name,
 	    &t->dev_slave, &cause)) == -1) {
-		log_warnx("%s: %s", t->sd->text, cause);
+		if (fc->f->j->side->keep)
+			log_warnx("%s: %s", t->sd->text, cause);
+		fconn_failed(fc, cause);
 		free(cause);
-		fconn_failed(fc, "cannot be opened");
 		return;
 	}
 	t->dev_user = fc;
