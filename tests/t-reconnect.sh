@@ -293,6 +293,11 @@ sockcat: --reconnect dials again only after a connection ends: --retry forever w
 test_refusals() {
 	expect_error "cannot use --reconnect with -l" --reconnect -l 5000
 	expect_error "cannot use --reconnect with -l" --reconnect=3 -lk 5000
+	# A pair's listener, which the rows on -l do not see: it was dropped.
+	expect_error "tcp-l:127.0.0.1:0 -: cannot use --reconnect with a listener" \
+	    --reconnect tcp-l:127.0.0.1:0 -
+	expect_error "- udp-l:127.0.0.1:0: cannot use --reconnect with a listener" \
+	    --reconnect - udp-l:127.0.0.1:0
 	expect_error "--reconnect is for one stream wired to stdin and stdout: it takes no -u, -z, -e, -c, --fifo, --chat, -F or several ports" \
 	    --reconnect -u 127.0.0.1 5000
 	expect_error "--reconnect is for one stream wired to stdin and stdout: it takes no -u, -z, -e, -c, --fifo, --chat, -F or several ports" \

@@ -664,6 +664,9 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 	    b->kind != SIDE_STDIO))
 		pair_refuse(o, "-F passes a connection it made, with stdin and "
 		    "stdout");
+	/* As -l's row: --reconnect dials its stream again, never a client. */
+	if (o->side.reconnect && (a->listen || b->listen))
+		pair_refuse(o, "cannot use --reconnect with a listener");
 	if (o->socat_dir != 0 && (!pair_near(b) || side_is_line(a)))
 		pair_refuse(o, "-u and -U are not supported between two "
 		    "sockets, or with a device");
