@@ -276,6 +276,33 @@ PASS x
 	    --on-connect "@$SC_TMP/big" 127.0.0.1 1
 }
 
+# A listener greets each client first, as a client greets its server:
+# -lk's clients in turn, and -lk -c's program's clients, before the
+# program's own words.
+test_on_connect_listener_greets_each_client() {
+	server g1 -lk --on-connect "welcome" 127.0.0.1 0 || fail "no server"
+	for _i in 1 2; do
+		echo "from $_i" | t 10 "$SC" -N 127.0.0.1 "$PORT" \
+		    >"$SC_TMP/c$_i.out" 2>"$SC_TMP/c$_i.err"
+		assertEquals "client $_i: status" 0 $?
+		assertEquals "client $_i: the greeting" "welcome" \
+		    "$(<"$SC_TMP/c$_i.out")"
+	done
+	wait_for "$SC_TMP/g1.out" "^from 2$" || fail "server heard: $(<"$SC_TMP/g1.out")"
+	assertEquals "the server heard each" "from 1
+from 2" "$(<"$SC_TMP/g1.out")"
+	server g2 -lk --on-connect "welcome" -c 'echo served' \
+	    127.0.0.1 0 || fail "no server"
+	for _i in 1 2; do
+		t 10 "$SC" 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/d$_i.out" \
+		    2>"$SC_TMP/d$_i.err"
+		assertEquals "program client $_i: status" 0 $?
+		assertEquals "program client $_i: greeting, then the program" \
+		    "welcome
+served" "$(<"$SC_TMP/d$_i.out")"
+	done
+}
+
 # The first dial fails: --reconnect has nothing to make again, and the
 # user, who may have meant it to wait for a server not up yet, is told
 # what the failure was and that --retry waits for the first.
@@ -302,8 +329,10 @@ test_refusals() {
 	    --reconnect -u 127.0.0.1 5000
 	expect_error "--reconnect is for one stream wired to stdin and stdout: it takes no -u, -z, -e, -c, --fifo, --chat, -F or several ports" \
 	    --reconnect 127.0.0.1 5000-5001
-	expect_error "--on-connect is for a client wired to stdin and stdout: it takes no -l, -u, -z, -e, -c, --fifo, --chat or -F" \
-	    --on-connect hi -l 5000
+	expect_error "--on-connect greets each stream connection: it takes no -u, -z, --chat or -F" \
+	    --on-connect hi -u 127.0.0.1 5000
+	expect_error "--on-connect greets each stream connection: it takes no -u, -z, --chat or -F" \
+	    --on-connect hi -u -l 5000
 	expect_error "reconnect count too small: 0" --reconnect=0 127.0.0.1 5000
 	expect_error "must use --retry or --reconnect with --retry-interval" \
 	    --retry-interval 1s 127.0.0.1 5000

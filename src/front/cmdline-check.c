@@ -312,9 +312,9 @@ static const struct conflict {
 	  .any = "-u -z -e -c --fifo --chat -F several-ports",
 	  .msg = "--reconnect is for one stream wired to stdin and stdout: it "
 	  "takes no -u, -z, -e, -c, --fifo, --chat, -F or several ports" },
-	{ .all = "--on-connect", .any = "-l -u -z -e -c --fifo --chat -F",
-	  .msg = "--on-connect is for a client wired to stdin and stdout: it "
-	  "takes no -l, -u, -z, -e, -c, --fifo, --chat or -F" },
+	{ .all = "--on-connect", .any = "-u -z --chat -F",
+	  .msg = "--on-connect greets each stream connection: it takes no "
+	  "-u, -z, --chat or -F" },
 	{ .step = step_retry },
 	{ .all = "--pty", .none = "-e -c",
 	  .msg = "must use -e or -c with --pty" },
