@@ -1579,6 +1579,17 @@ bye" "$(echo hi | t 20 "$_bin" - TCP:127.0.0.1:"$PORT",shut-down)"
 		assertEquals "$_bin: TCP, the end said" "hi
 bye" "$_o"
 	done
+	# Under sockcat's name, --quit-after's own time stands for a
+	# socket not told the end: the late answer (a second on) is read.
+	serve late "$REAL" -d -d TCP4-LISTEN:0,reuseaddr,fork \
+	    SYSTEM:'head -c 3; sleep 1; echo late'
+	for _s in shut-null shut-none; do
+		_o=$(echo hi | t 40 "$SC" --quit-after 30 - \
+		    tcp:127.0.0.1:"$PORT,$_s")
+		assertEquals "--quit-after, $_s: status" 0 $?
+		assertEquals "--quit-after, $_s: the late answer" "hi
+late" "$_o"
+	done
 }
 
 # socat's -t default: a dialled socket's far end, after standard input's

@@ -687,8 +687,9 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	/* b is only written to (-u or -U from the socket): pair_ways(). */
 	int	 wr_only = o->socat_dir != 0 &&
 		    (o->socat_dir == 1) == (a == &o->pair[0]);
+	int	 dgram = a->sock.socktype == SOCK_DGRAM, waits;
 
-	if (!pair_near(b) || b->kind == SIDE_EXEC)
+	if (!pair_near(b) || b->kind == SIDE_EXEC || a->kind != SIDE_SOCKET)
 		return;
 	/*
 	 * socat's -t, for a dialled socket with stdin and stdout: once
@@ -703,17 +704,8 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * stream nothing), which never hears it: that one gets socat's
 	 * half second.
 	 */
-	if ((o->socat || a->shut_null || a->shut_none) && !a->listen &&
-	    !side_is_line(a) && !wr_only && a->sock.socktype != SOCK_DGRAM)
-		o->flow.deadline_ms = o->socat_quit_ms;
-	/*
-	 * And the other way: once the dialled socket has ended, stdin (a
-	 * terminal never ends) is read for -t's time, half a second unless
-	 * said, then socat ends; netcat would wait for it.
-	 */
-	if (o->socat && o->socat_dir == 0 && !a->listen &&
-	    a->kind == SIDE_SOCKET && a->sock.socktype == SOCK_STREAM)
-		o->flow.far_quit_ms = o->socat_quit_ms;
+	waits = !dgram && !a->listen &&
+	    (o->socat || a->shut_null || a->shut_none);
 	/*
 	 * A dialled datagram socket reads no end-of-file: after stdin's end
 	 * socat reads its answers for -t's time (half a second unless said),
@@ -722,16 +714,26 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * side has no end of its own"), unless -q is given, which means
 	 * netcat's; netcat's -u HOST PORT waits as netcat does.
 	 */
-	if ((o->socat || o->flow.quit_ms == TIME_NONE) &&
-	    (!a->listen || a->dgram_to != NULL) &&
-	    a->kind == SIDE_SOCKET && a->sock.socktype == SOCK_DGRAM &&
-	    o->flow.deadline_ms == TIME_NONE && !wr_only)
+	if (dgram)
+		waits = (!a->listen || a->dgram_to != NULL) &&
+		    (o->socat || o->flow.quit_ms == TIME_NONE);
+	/* --quit-after's own time stands. */
+	if (waits && !wr_only && o->flow.deadline_ms == TIME_NONE)
 		o->flow.deadline_ms = o->socat_quit_ms;
+	if (!o->socat || o->socat_dir != 0)
+		return;
+	/*
+	 * And the other way: once the dialled socket has ended, stdin (a
+	 * terminal never ends) is read for -t's time, half a second unless
+	 * said, then socat ends; netcat would wait for it.
+	 */
+	if (!a->listen && a->sock.socktype == SOCK_STREAM)
+		o->flow.far_quit_ms = o->socat_quit_ms;
 	/*
 	 * A *-RECV: read, without -u: once stdin has ended, nothing is
 	 * waited for (socat ends at once, whatever -t says).
 	 */
-	if (o->socat && a->recv_only && o->socat_dir == 0)
+	if (a->recv_only)
 		o->flow.deadline_ms = 0;
 }
 
