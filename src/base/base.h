@@ -53,6 +53,13 @@
 /* No time limit: the value every time option starts from. */
 #define TIME_NONE		(-1LL)
 
+/* The sooner of two times in milliseconds, TIME_NONE being never. */
+static inline long long
+time_sooner(long long a, long long b)
+{
+	return (a == TIME_NONE || (b != TIME_NONE && b < a) ? b : a);
+}
+
 /* cleanup.c */
 typedef void cleanup_fn(int);
 void		 cleanup_add(cleanup_fn *);

@@ -54,28 +54,25 @@ join_declare_nc(struct join *jn, const struct join_how *how)
 		rx->flags |= CH_FINAL_NOW;
 	if (how->fifo && tx != NULL) {
 		tx->flags |= CH_FINAL;
-		ms = f->deadline_ms;
-		if (how->quit_ms != TIME_NONE && (ms == TIME_NONE ||
-		    how->quit_ms < ms))
-			ms = how->quit_ms;
-		return (channel_grace(rx, ms));
+		return (channel_grace(rx, time_sooner(f->deadline_ms,
+		    how->quit_ms)));
 	}
 	if (tx != NULL) {
+		ms = f->deadline_ms;
 		/*
 		 * A WebSocket client's -q: stdin's end sends no close (the
 		 * peer would stop answering), so the answers have the quit
-		 * timer's time.
+		 * timer's time.  Without it, the close, and its answer
+		 * awaited for a while.
 		 */
-		ms = f->deadline_ms;
-		if (wsclient && how->quit_ms >= 0 && (ms == TIME_NONE ||
-		    how->quit_ms < ms))
-			ms = how->quit_ms;
-		if (wsclient && !sd->reconnect && how->quit_ms == TIME_NONE &&
-		    sd->ws.messages == 0)
-			tx->flags |= CH_SHUTDOWN;
-		if (wsclient && (tx->flags & CH_SHUTDOWN) &&
-		    (ms == TIME_NONE || WS_CLOSE_WAIT_MS < ms))
-			ms = WS_CLOSE_WAIT_MS;
+		if (wsclient) {
+			ms = time_sooner(ms, how->quit_ms);
+			if (!sd->reconnect && how->quit_ms == TIME_NONE &&
+			    sd->ws.messages == 0)
+				tx->flags |= CH_SHUTDOWN;
+			if (tx->flags & CH_SHUTDOWN)
+				ms = time_sooner(ms, WS_CLOSE_WAIT_MS);
+		}
 		if (channel_grace(tx, ms) == -1)
 			return (-1);
 		/* --send-only: what comes back does not matter. */
@@ -101,7 +98,6 @@ static int
 join_declare_dgram(struct join *jn, const struct join_how *how)
 {
 	const struct flow	*f = how->flow;
-	long long		 ms = f->quit_ms;
 
 	FLOW_TAKEN(quit_ms);
 	FLOW_TAKEN(deadline_ms);
@@ -113,10 +109,8 @@ join_declare_dgram(struct join *jn, const struct join_how *how)
 		jn->way[1]->flags |= CH_FINAL;
 		return (0);
 	}
-	if (f->deadline_ms != TIME_NONE && (ms == TIME_NONE ||
-	    f->deadline_ms < ms))
-		ms = f->deadline_ms;
-	return (channel_grace(jn->way[1], ms));
+	return (channel_grace(jn->way[1], time_sooner(f->quit_ms,
+	    f->deadline_ms)));
 }
 
 /*
@@ -285,15 +279,19 @@ join_stages(struct join *jn, const struct join_how *how, char **cause)
 	const struct flow	*f = how->flow;
 	struct endpoint		*out = jn->end[1].wr;
 	int			 near = jn->end[1].is, far = jn->end[0].is;
-	int			 own = !(near & (END_NET | END_PROGRAM |
-				    END_LINE | END_REPLAY));
+	/* -C: what is typed here goes to a socket or a line as CR LF. */
+	int			 crlf = f->crlf && !(near & END_NET) &&
+				    (far & (END_NET | END_LINE));
+	/* --timestamp: what is written to our own stdout or file, bare. */
+	int			 stamp = f->stamp != NULL && out != NULL &&
+				    out->ops == NULL && !(near & (END_NET |
+				    END_PROGRAM | END_LINE | END_REPLAY));
 
-	if (f->crlf && jn->way[1] != NULL && jn->way[1]->xform == NULL &&
-	    !(near & END_NET) && (far & (END_NET | END_LINE))) {
+	if (crlf && jn->way[1] != NULL && jn->way[1]->xform == NULL) {
 		FLOW_TAKEN(crlf);
 		jn->way[1]->xform = crlf_xform;
 	}
-	if (f->stamp != NULL && own && out != NULL && out->ops == NULL) {
+	if (stamp) {
 		FLOW_TAKEN(stamp);
 		if (stamp_endpoint(out, f->stamp) == -1)
 			return (-1);

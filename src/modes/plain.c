@@ -314,8 +314,8 @@ conn_set_idle(struct conn *c)
 		SIDE_TAKEN(gate.idle_ms);
 	if (j->flow->idle_ms != TIME_NONE)
 		ms = j->flow->idle_ms;
-	if (!j->side->listen && idle != TIME_NONE && (ms == TIME_NONE ||
-	    idle <= ms)) {
+	if (!j->side->listen && idle != TIME_NONE &&
+	    time_sooner(ms, idle) == idle) {
 		ms = idle;
 		c->idle_limit = 1;
 	}
