@@ -142,13 +142,21 @@ plain_exec_direct(const struct plain *p)
 	struct join_how		 how = { .flow = j->flow, .far = sd,
 	    .dump = j->run->dump, .idle_ms = TIME_NONE };
 
-	if (!sd->listen || sd->sock.socktype != SOCK_STREAM || sd->tls.on ||
-	    sd->ws.on || sd->via.on || sd->reconnect ||
-	    sd->timeout_ms != TIME_NONE || sd->gate.idle_ms != TIME_NONE)
+	/* A stream as accepted: no TLS, WebSocket or relay of ours on it. */
+	if (!sd->listen || sd->sock.socktype != SOCK_STREAM)
 		return (0);
-	if (!p->prog_rd || !p->prog_wr || near->kind != SIDE_EXEC ||
-	    near->local.pty || near->local.nofork || near->fifo != NULL ||
-	    j->local->pty || j->local->raw || j->local->readline)
+	if (sd->tls.on || sd->ws.on || sd->via.on)
+		return (0);
+	/* No timer of ours over it. */
+	if (sd->timeout_ms != TIME_NONE || sd->gate.idle_ms != TIME_NONE)
+		return (0);
+	/* The program reads and writes it all, on no terminal (--pty's). */
+	if (!p->prog_rd || !p->prog_wr || near->local.pty)
+		return (0);
+	/* Nor is it run in our place (nofork), nor --fifo's. */
+	if (near->local.nofork || near->fifo != NULL)
+		return (0);
+	if (j->local->raw || j->local->readline)
 		return (0);
 	return (!j->stats && !join_rides(&how));
 }
