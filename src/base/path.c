@@ -20,6 +20,22 @@
 #include "base.h"
 
 /*
+ * Is path, not followed, still the file at dev and ino, of type (S_IFSOCK,
+ * ..., 0 for any)?  What cleanup checks before it unlinks one of ours.
+ * Async-signal-safe.
+ */
+int
+path_is(const char *path, mode_t type, dev_t dev, ino_t ino)
+{
+	struct stat	 st;
+
+	if (lstat(path, &st) == -1 || (type != 0 && (st.st_mode & S_IFMT) !=
+	    type))
+		return (0);
+	return (st.st_dev == dev && st.st_ino == ino);
+}
+
+/*
  * path_open() in a sticky, world-writable directory (dst its stat).
  * Returns the descriptor, or -1 with errno and, for a refusal, *why.
  */

@@ -481,12 +481,10 @@ serial_release(const char *path)
 static void
 ptylink_unlink(size_t i)
 {
-	struct stat	 st;
-
 	if (ptylinks[i].path[0] == '\0')
 		return;
-	if (lstat(ptylinks[i].path, &st) == 0 && S_ISLNK(st.st_mode) &&
-	    st.st_dev == ptylinks[i].dev && st.st_ino == ptylinks[i].ino)
+	if (path_is(ptylinks[i].path, S_IFLNK, ptylinks[i].dev,
+	    ptylinks[i].ino))
 		unlink(ptylinks[i].path);
 	ptylinks[i].path[0] = '\0';
 	if (ptylinks[i].fd != -1)

@@ -70,13 +70,10 @@ static const struct ep_ops fifo_follow_ops = {
 static void
 fifo_cleanup(int sig)
 {
-	struct stat	 st;
-
 	(void)sig;
 	if (fifo.created) {
 		fifo.created = 0;
-		if (lstat(fifo_path, &st) == 0 && st.st_dev == fifo.dev &&
-		    st.st_ino == fifo.ino)
+		if (path_is(fifo_path, 0, fifo.dev, fifo.ino))
 			unlink(fifo_path);
 	}
 }

@@ -40,15 +40,13 @@ static void
 unix_cleanup(int sig)
 {
 	struct unix_owned	*u;
-	struct stat		 st;
 	size_t			 i;
 
 	(void)sig;
 	for (i = 0; i < UNIX_OWNED_MAX; i++) {
 		u = &unix_owned[i];
-		if (u->path[0] != '\0' && lstat(u->path, &st) == 0 &&
-		    S_ISSOCK(st.st_mode) && st.st_dev == u->dev &&
-		    st.st_ino == u->ino)
+		/* An empty path, a slot unused, is no file to lstat(2). */
+		if (path_is(u->path, S_IFSOCK, u->dev, u->ino))
 			unlink(u->path);
 	}
 	if (unix_tmpdir[0] != '\0')
