@@ -418,12 +418,15 @@ net_set_options(const struct side *sd, int fd, int af, char **cause)
 		*cause = NULL;
 	for (o = net_opts; o < net_opts + nitems(net_opts); o++) {
 		what = o->what;
-		if ((af == AF_UNIX ? !(o->flags & NO_UNIX) :
+		/* Not one of the family's, ... */
+		if (af == AF_UNIX ? !(o->flags & NO_UNIX) :
 		    (o->flags & NO_UNIX_ONLY) || ((o->flags & ~NO_UNIX) != 0 &&
-		    !ip)) || ((o->flags & NO_TCP) &&
-		    sd->sock.socktype != SOCK_STREAM) || ((o->flags & NO_UDP) &&
-		    sd->sock.socktype != SOCK_DGRAM) || ((o->flags & NO_KEEP) &&
-		    !sd->sock.keepalive))
+		    !ip))
+			continue;
+		/* ... or of another socket type, or without --keepalive. */
+		if (((o->flags & NO_TCP) && sd->sock.socktype != SOCK_STREAM) ||
+		    ((o->flags & NO_UDP) && sd->sock.socktype != SOCK_DGRAM) ||
+		    ((o->flags & NO_KEEP) && !sd->sock.keepalive))
 			continue;
 		/* Applied here, for the audit of the options (taken.c). */
 		if (o->set == NULL || o->text)
