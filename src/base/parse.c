@@ -254,9 +254,9 @@ parse_tos(const char *s, int *tos)
 		}
 	}
 	if (s[0] == '0' && s[1] == 'x') {
-		errno = 0;
+		/* No sign after "0x"; out of range is LONG_MAX, over 255. */
 		v = strtol(s, &end, 16);
-		if (errno != 0 || *end != '\0' || v < 0 || v > 255)
+		if (*end != '\0' || v > 255)
 			return (-1);
 	} else {
 		v = strtonum(s, 0, 255, &errstr);

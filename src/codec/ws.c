@@ -557,8 +557,9 @@ ws_check_accept(const char *h, const char *key, const char *protocols,
 	case 0:
 		break;
 	case 1:
-		if (protocols == NULL || strchr(v, ',') != NULL ||
-		    !http_list_has(protocols, v) || strlen(v) >= protosz) {
+		/* One token: no element of a list holds a comma. */
+		if (protocols == NULL || !http_list_has(protocols, v) ||
+		    strlen(v) >= protosz) {
 			*errstr = "a subprotocol that was not offered";
 			return (-1);
 		}

@@ -217,9 +217,9 @@ wsh_frame_parse(const char *s, size_t n, uint64_t max, int *kind,
 	uint64_t	 v = 0, d;
 	size_t		 i;
 
-	if (n < 3 || s[0] == '\0' || strchr("TBtb", s[0]) == NULL ||
-	    s[1] != ' ' || n > 2 + 20)
+	if (n < 3 || memchr("TBtb", s[0], 4) == NULL || s[1] != ' ')
 		return (-1);
+	/* No leading zero: past 20 digits, v is over max whatever it is. */
 	for (i = 2; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9' || (i > 2 && s[2] == '0'))
 			return (-1);

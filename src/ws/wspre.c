@@ -199,7 +199,7 @@ ws_pre_shed(struct ws *w)
 	if (!w->server || w->ep != NULL || w->in_frame || w->prelen > 0 ||
 	    w->msg_op != 0 || w->in != NULL || w->out != NULL ||
 	    w->tls != NULL || w->pmd || w->cgi != NULL || w->plain ||
-	    w->in_closed || w->close_sent || ws_shares(w))
+	    w->in_closed || w->close_sent)
 		return (-1);
 	if (w->bytes)
 		flags |= WS_PRE_BYTES;
