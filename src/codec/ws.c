@@ -589,10 +589,13 @@ ws_trim(char *s)
 static int
 ws_pmd_bits(const char *v)
 {
-	if (v[0] >= '8' && v[0] <= '9' && v[1] == '\0')
-		return (v[0] - '0');
-	if (v[0] == '1' && v[1] >= '0' && v[1] <= '5' && v[2] == '\0')
-		return (10 + v[1] - '0');
+	static const char *const sizes[] = { "8", "9", "10", "11", "12",
+	    "13", "14", "15" };
+	size_t	 i;
+
+	for (i = 0; i < nitems(sizes); i++)
+		if (strcmp(v, sizes[i]) == 0)
+			return (8 + i);
 	return (-1);
 }
 

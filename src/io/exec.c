@@ -433,11 +433,19 @@ exec_search(const struct exec_how *how)
 
 	while (exec_path_next(&list, how->path, file, sizeof(file))) {
 		execve(file, how->argv, how->envp);
-		if (errno == EACCES)
+		/* As execvp(3): a name not there is looked for further on. */
+		switch (errno) {
+		case EACCES:
 			eacces = 1;
-		else if (errno != ENOENT && errno != ENOTDIR &&
-		    errno != ENAMETOOLONG && errno != ELOOP)
+			break;
+		case ENOENT:
+		case ENOTDIR:
+		case ENAMETOOLONG:
+		case ELOOP:
+			break;
+		default:
 			return;
+		}
 	}
 	errno = eacces ? EACCES : ENOENT;
 }

@@ -445,17 +445,20 @@ ws_route_cgi_env(const char *head, const struct http_line *l, int withhold)
 	char			 name[128], val[HTTP_TARGET_MAX + 1];
 	char			 raw[HTTP_TARGET_MAX + 1];
 	const char		*p, *q;
-	size_t			 n = 0;
+	const char		*fixed[][2] = {
+		{ "GATEWAY_INTERFACE", "CGI/1.1" },
+		{ "SERVER_SOFTWARE", "sockcat" },
+		{ "SERVER_PROTOCOL", l->minor == 0 ? "HTTP/1.0" : "HTTP/1.1" },
+		{ "REQUEST_METHOD", "GET" },
+		{ "REQUEST_URI", val },
+		{ "SCRIPT_NAME", "" },
+	};
+	size_t			 i, n = 0;
 
 	wsh_cgi_value(l->target, strlen(l->target), val, sizeof(val));
-	if (wsh_env_add(&env, &n, "GATEWAY_INTERFACE", "CGI/1.1") == -1 ||
-	    wsh_env_add(&env, &n, "SERVER_SOFTWARE", "sockcat") == -1 ||
-	    wsh_env_add(&env, &n, "SERVER_PROTOCOL", l->minor == 0 ?
-	    "HTTP/1.0" : "HTTP/1.1") == -1 ||
-	    wsh_env_add(&env, &n, "REQUEST_METHOD", "GET") == -1 ||
-	    wsh_env_add(&env, &n, "REQUEST_URI", val) == -1 ||
-	    wsh_env_add(&env, &n, "SCRIPT_NAME", "") == -1)
-		goto fail;
+	for (i = 0; i < nitems(fixed); i++)
+		if (wsh_env_add(&env, &n, fixed[i][0], fixed[i][1]) == -1)
+			goto fail;
 	if (wsh_decode_path(l->target, raw, sizeof(raw)) == -1)
 		strlcpy(raw, l->target, strcspn(l->target, "?#") + 1);
 	wsh_cgi_value(raw, strlen(raw), val, sizeof(val));
