@@ -81,8 +81,8 @@ addr_name_in(const char *list, const char *name, size_t n)
 }
 
 /* Is s decimal digits alone, at most width of them, from min to max? */
-static int
-ao_decimal(const char *s, size_t width, long long min, long long max)
+int
+addr_decimal(const char *s, size_t width, long long min, long long max)
 {
 	long long	 n;
 
@@ -112,11 +112,11 @@ addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
 			return ("0 or 1");
 		return (NULL);
 	case AO_NUMBER:
-		if (!ao_decimal(s, 5, 1, 65535))
+		if (!addr_decimal(s, 5, 1, 65535))
 			return ("a number from 1 to 65535");
 		return (NULL);
 	case AO_COUNT:
-		if (!ao_decimal(s, 5, 0, 65535))
+		if (!addr_decimal(s, 5, 0, 65535))
 			return ("a number from 0 to 65535");
 		return (NULL);
 	case AO_SECONDS:
@@ -129,7 +129,7 @@ addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
 	case AO_PGID:
 		if (s == NULL)
 			*v = (char *)"0";
-		else if (!ao_decimal(s, 7, 0, 4194304))
+		else if (!addr_decimal(s, 7, 0, 4194304))
 			return ("a process group's id, 0 for its own");
 		return (NULL);
 	case AO_BYTE:
@@ -138,11 +138,11 @@ addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
 			return ("a byte's value, as 27 or 0x1b");
 		return (NULL);
 	case AO_SIZE:
-		if (!ao_decimal(s, 15, 0, LLONG_MAX))
+		if (!addr_decimal(s, 15, 0, LLONG_MAX))
 			return ("a number of bytes");
 		return (NULL);
 	case AO_BUFSIZE:
-		if (!ao_decimal(s, 10, 1, INT_MAX))
+		if (!addr_decimal(s, 10, 1, INT_MAX))
 			return ("a number of bytes from 1 to 2147483647");
 		return (NULL);
 	case AO_OFFSET:

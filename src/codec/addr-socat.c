@@ -697,8 +697,7 @@ addr_socat_params(struct addr *a, enum addr_form form, char **field,
 	case AFORM_FD:
 	case AFORM_ACCEPT:
 		if (np != 2 || field[1][0] == '\0' ||
-		    field[1][strspn(field[1], "0123456789")] != '\0' ||
-		    strlen(field[1]) > 9)
+		    !addr_decimal(field[1], 9, 0, 999999999))
 			return (addr_fail(a, "%s takes :N, a descriptor's "
 			    "number", a->name));
 		a->path = field[1];
