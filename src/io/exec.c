@@ -533,7 +533,7 @@ exec_child(struct exec_how *how)
 {
 	struct sigaction sa;
 	sigset_t	 none;
-	int		 sig, fd, error;
+	int		 sig, fd, error, group = 0;
 
 	how->shared = 1;
 	memset(&sa, 0, sizeof(sa));
@@ -557,8 +557,11 @@ exec_child(struct exec_how *how)
 	} else if (how->setsid) {
 		if (setsid() == -1)
 			goto fail;
-	} else if (how->pgid != -1 && setpgid(0, how->pgid) == -1)
-		goto fail;
+	} else if (how->pgid != -1) {
+		if (setpgid(0, how->pgid) == -1)
+			goto fail;
+	} else
+		group = !how->keep_in;
 	if (how->deathsig != 0 && prctl(PR_SET_PDEATHSIG, how->deathsig) == -1)
 		goto fail;
 	/*
@@ -572,11 +575,11 @@ exec_child(struct exec_how *how)
 	if (how->tty == NULL && exec_child_fds(how) == -1)
 		goto fail;
 	/*
-	 * A group of its own, which ends with it (exec_signal()); one that
-	 * reads our stdin is of our job, where socat keeps it too.
+	 * Where none was chosen above, a group of its own, which ends with it
+	 * (exec_signal()); one that reads our stdin is of our job, where
+	 * socat keeps it too.
 	 */
-	if (how->tty == NULL && !how->setsid && how->pgid == -1 &&
-	    !how->keep_in && !exec_child_on_tty() && setpgid(0, 0) == -1)
+	if (group && !exec_child_on_tty() && setpgid(0, 0) == -1)
 		goto fail;
 	if (exec_child_creds(how) == -1)
 		goto fail;
