@@ -35,6 +35,13 @@ net_own_error(int error)
 	    error == ENOMEM);
 }
 
+/* Is error only "not now": nothing ready, or a signal came? */
+static int
+net_not_now(int error)
+{
+	return (error == EAGAIN || error == EWOULDBLOCK || error == EINTR);
+}
+
 /* "tcp", "udp" or "dccp", for nc's messages. */
 __shortrun const char *
 net_proto_name(const struct side *sd)
@@ -94,7 +101,7 @@ net_send_fd(int sock, int fd)
 	for (;;) {
 		if ((n = sendmsg(sock, &msg, MSG_NOSIGNAL)) != -1)
 			return (n);
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		if (!net_not_now(errno))
 			return (-1);
 		/* Set-up, before any pump runs: this one wait is fine. */
 		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
@@ -481,8 +488,8 @@ net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
 		ev_del(lfd);
 		ev_timer_arm(backoff, NET_ACCEPT_BACKOFF_MS);
 		errno = error;
-	} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-	    errno != ECONNABORTED && errno != EPROTO)
+	} else if (!net_not_now(errno) && errno != ECONNABORTED &&
+	    errno != EPROTO)
 		fatal("accept");
 	return (-1);
 }
