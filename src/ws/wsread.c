@@ -302,7 +302,7 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 	if (w->ooff < w->olen)
 		(void)ws_flush(w, &want);
 	/* A line held, or our close, waited for that room. */
-	if (w->line_done && w->ooff == w->olen && !w->close_sent &&
+	if (w->line_done && w->ooff == w->olen &&
 	    (w->linelen > 0 || w->close_due))
 		ws_finish(w);
 	/* Given back by ws_ep_read() when the read leaves nothing in it. */
