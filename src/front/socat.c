@@ -147,9 +147,6 @@ socat_block(const char *arg)
 	unsigned long long	 v;
 	char			*end;
 
-	if (arg == NULL)
-		fatalx("option -b requires an argument; use option \"-h\" "
-		    "for help");
 	errno = 0;
 	v = strtoull(arg, &end, 0);
 	if (end == arg || arg[0] == '-')
@@ -376,7 +373,7 @@ socat_option(struct cmdline *cl, struct socat_cl *sc, int argc, char **argv,
 		sc->lock_wait = arg[1] == 'W';
 		sc->lock = socat_value(argc, argv, i, 2, 1);
 	} else if (strncmp(arg, "-b", 2) == 0)
-		o->flow.block = socat_block(socat_value(argc, argv, i, 2, 0));
+		o->flow.block = socat_block(socat_value(argc, argv, i, 2, 1));
 	else if (strncmp(arg, "-t", 2) == 0) {
 		o->socat_quit_ms = socat_seconds("-t", socat_value(argc, argv,
 		    i, 2, 0));
@@ -426,7 +423,6 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 	}
 	o->socat = 1;
 	o->side.dialect = &dialect_socat;
-	log_socat_form();
 	/*
 	 * socat's own process id, in the environment every program it runs
 	 * inherits (those of sockets have theirs again, exec.c).
