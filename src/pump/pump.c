@@ -107,13 +107,6 @@ channel_paused(const struct channel *ch)
 	return (ch->pace != NULL && ev_timer_armed(&ch->pace->timer));
 }
 
-/* Start ch's pause of ms milliseconds (ch is paced: it has a timer). */
-static void
-channel_pause(struct channel *ch, long long ms)
-{
-	ev_timer_arm(&ch->pace->timer, ms);
-}
-
 __shortrun int
 channel_wants_write(const struct channel *ch)
 {
@@ -596,8 +589,9 @@ channel_push_copy(struct channel *ch)
 		 */
 		if ((ch->dst->flags & EP_DGRAM) && !cut)
 			ch->buf.len = 0;
+		/* A gap means ch is paced (-i, --delay): it has its timer. */
 		if (gap > 0) {
-			channel_pause(ch, gap);
+			ev_timer_arm(&ch->pace->timer, gap);
 			break;
 		}
 	}
