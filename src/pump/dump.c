@@ -371,12 +371,14 @@ dump_write(int *fd, const char *path, const void *p, size_t n)
 	}
 }
 
-/* Log one chunk moved in direction dir. */
+/* Log one chunk that ch moved in direction dir. */
 static void
-dump_chunk(struct dump *d, int dir, const unsigned char *p, size_t n)
+dump_chunk(struct dump *d, struct channel *ch, int dir,
+    const unsigned char *p, size_t n)
 {
 	uint64_t	*off = dir == DUMP_SENT ? &d->sent : &d->received;
 
+	d->start = ch->src->session->started;
 	dump_labelled(d, NULL, dir == DUMP_SENT, *off, p, n);
 	*off += n;
 }
@@ -386,20 +388,14 @@ void
 dump_received(struct channel *ch, const unsigned char *p, size_t n,
     void *arg)
 {
-	struct dump	*d = arg;
-
-	d->start = ch->src->session->started;
-	dump_chunk(d, DUMP_RECEIVED, p, n);
+	dump_chunk(arg, ch, DUMP_RECEIVED, p, n);
 }
 
 /* Tap for the channel to the network; arg is the dump. */
 void
 dump_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 {
-	struct dump	*d = arg;
-
-	d->start = ch->src->session->started;
-	dump_chunk(d, DUMP_SENT, p, n);
+	dump_chunk(arg, ch, DUMP_SENT, p, n);
 }
 
 /*
