@@ -44,7 +44,6 @@ struct line {
 };
 
 static void	stats_tick(void *);
-static void	stats_line(void);
 static void	stats_draw(void);
 
 static void
@@ -128,7 +127,6 @@ line_add_clock(struct line *l, uint64_t secs)
  * stderr is a terminal, or when it is forced.  When stdout is a terminal
  * too, received data and the line share the screen: see stats_out_ops.
  */
-static void	stats_clear(void);
 static void	stats_log_clear(int);
 static const struct ep_ops stats_out_ops;
 static void	stats_finish(int);

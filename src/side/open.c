@@ -56,8 +56,6 @@ struct opening {
 	const char		*starting; /* ASYNC_START() */
 };
 
-static void	open_pause_cb(void *);
-static void	open_rdv(struct opening *, struct tls *);
 static void	open_rdv_ws(struct opening *, struct ws *);
 
 /* The time the stage starting now has left, of the one deadline. */
