@@ -208,15 +208,6 @@ outq_clear(struct outq *q)
 	outq_mark(q);
 }
 
-/* q failed with error: drop what it holds and end it after this round. */
-static void
-outq_fail(struct outq *q, int error)
-{
-	q->error = error;
-	outq_clear(q);
-	fanout_doom(q);
-}
-
 /*
  * After a failed write (a reset, EPIPE), keep reading q's member for what
  * it sent before, writing nothing more; not one cut off, nor stdout.
@@ -547,8 +538,11 @@ outq_stall_cb(void *arg)
 		ev_timer_arm(q->stall, (long long)(due - ev_now()));
 		return;
 	}
+	/* Last words that did not go: dropped, ended after this round. */
 	if (q->leaving) {
-		outq_fail(q, ETIMEDOUT);
+		q->error = ETIMEDOUT;
+		outq_clear(q);
+		fanout_doom(q);
 		return;
 	}
 	outq_clear(q);
