@@ -170,10 +170,8 @@ open_rdv_stop(struct opening *op)
 		ev_del(op->fd);
 		op->rdv = 0;
 	}
-	if (op->rdv_ws != NULL) {
-		ws_free(op->rdv_ws);
-		op->rdv_ws = NULL;
-	}
+	ws_free(op->rdv_ws);
+	op->rdv_ws = NULL;
 }
 
 /*
@@ -533,8 +531,7 @@ open_cancel(struct opening *op)
 	/* Only the stages that were started are stopped. */
 	if (op->sd->via.on)
 		open_rdv_stop(op);
-	if (op->dial != NULL)
-		dial_cancel(op->dial);
+	dial_cancel(op->dial);
 	if (op->tls_hs != NULL)
 		tls_handshake_cancel(op->tls_hs);
 	if (op->ws_hs != NULL)
