@@ -92,7 +92,7 @@ channel_inject(struct channel *ch, const void *p, size_t n)
 		buf_commit(&ch->buf, n);
 	}
 	/* One datagram from the network, read for this channel. */
-	if ((ch->src->flags & (EP_DGRAM | EP_NET)) == (EP_DGRAM | EP_NET))
+	if (ep_net_dgram(ch->src))
 		pump_tally()->dgrams_received++;
 	session_touch(ch->src->session);
 	channel_update(ch);
