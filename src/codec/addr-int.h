@@ -108,6 +108,7 @@ char	*addr_socat_host(struct addr *, char *);
 
 /* addr-socat.c */
 int	addr_socat_row(const char *);
+enum addr_kind addr_socat_kind(int);
 int	addr_dual_stdio(const char *);
 int	addr_socat_parse(struct addr *, int);
 size_t	addr_socat_name_len(const char *);

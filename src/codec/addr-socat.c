@@ -225,6 +225,14 @@ addr_socat_row(const char *s)
 	return (-1);
 }
 
+/* The kind of socat's row r (addr_socat_row()). */
+__startup enum addr_kind
+addr_socat_kind(int r)
+{
+	return ((size_t)r < ADDR_NSOCAT ? addr_socat[r].kind :
+	    (enum addr_kind)(r - ADDR_NSOCAT));
+}
+
 /* Is name (a kind's, as sockcat writes it) one of socat's names too? */
 int
 addr_socat_named(const char *name)

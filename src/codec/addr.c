@@ -141,6 +141,23 @@ addr_is(const char *s)
 	return ((n = addr_scheme_len(s)) > 0 && addr_scheme_kind(s, n) != -1);
 }
 
+/*
+ * What the kind s is written as is (KIND_*), by our name or socat's,
+ * without reading the rest of it; 0 for none.
+ */
+__startup int
+addr_kind_is(const char *s)
+{
+	size_t	 n;
+	int	 k;
+
+	if ((n = addr_scheme_len(s)) > 0 && (k = addr_scheme_kind(s, n)) != -1)
+		return (addr_kinds[k].is);
+	if ((k = addr_socat_row(s)) != -1)
+		return (addr_kinds[addr_socat_kind(k)].is);
+	return (0);
+}
+
 /* Does s look like an address, one with any scheme at all, or "-"? */
 __startup int
 addr_looks(const char *s)

@@ -693,6 +693,7 @@ struct addr {
 
 const struct addr_desc *addr_desc(enum addr_kind);
 int		 addr_is(const char *);
+int		 addr_kind_is(const char *);
 int		 addr_looks(const char *);
 void		 addr_hide_secret(char *);
 const char	*addr_opt(const struct addr *, const char *);

@@ -70,6 +70,7 @@ enum condition {
 				   carry (64): a count, as ncat's -m */
 	C_TRUST_HEADER,		/* --trust-front names a request's line */
 	C_WSS_URL,		/* a wss:// URL where the host was */
+	C_PAIR_LISTEN,		/* an address pair with a listening side */
 	C_COUNT,
 };
 static const char *const conditions[C_COUNT] = {
@@ -86,6 +87,7 @@ static const char *const conditions[C_COUNT] = {
 	[C_LOW_MINTTL] = "low-minttl",
 	[C_TRUST_HEADER] = "trust-header",
 	[C_WSS_URL] = "wss-url",
+	[C_PAIR_LISTEN] = "pair-listen",
 };
 
 /* Does condition c hold in o? */
@@ -119,6 +121,8 @@ condition_holds(const struct options *o, enum condition c)
 	case C_WSS:
 		return ((o->side.ws.path != NULL && o->side.tls.on) ||
 		    o->pair_ws == PAIR_WSS);
+	case C_PAIR_LISTEN:
+		return (o->pair_listen);
 	case C_WS_PAIR:
 	default:
 		return (o->pair_ws);
@@ -145,6 +149,10 @@ static const struct conflict {
 } conflicts[] = {
 	{ .all = "-z -l", .msg = "cannot use -z and -l" },
 	/* websocat's letters, where they cannot be nc's: what they are. */
+	/* A pair's listener keeps listening by its own fork option. */
+	{ .all = "-k pair-listen",
+	  .msg = "-k: a listening address keeps listening with its fork "
+	  "option (tcp-l:PORT,fork)" },
 	{ .all = "-k wss", .none = "-l", .msg = "must use -l with -k "
 	  "(websocat's -k, any certificate, is --insecure)" },
 	{ .all = "-k", .none = "-l", .msg = "must use -l with -k" },
@@ -156,12 +164,12 @@ static const struct conflict {
 	  "--ws-binary" },
 	{ .all = "--listen-fd", .none = "-l",
 	  .msg = "must use -l with --listen-fd" },
-	{ .all = "--reuseport", .none = "-l",
+	{ .all = "--reuseport", .none = "-l pair-listen",
 	  .msg = "must use -l with --reuseport" },
 	{ .all = "--reuseport", .any = "-U --listen-fd --vsock",
 	  .msg = "--reuseport is for TCP and UDP ports: it takes no -U, "
 	  "--listen-fd or --vsock" },
-	{ .all = "--backlog", .none = "-l",
+	{ .all = "--backlog", .none = "-l pair-listen",
 	  .msg = "must use -l with --backlog" },
 	{ .all = "--backlog -u", .msg = "cannot use --backlog with -u" },
 	{ .all = "--mptcp", .any = "-U -u --vsock",
@@ -199,9 +207,9 @@ static const struct conflict {
 	{ .all = "--broker --room", .msg = "cannot use --broker and --room" },
 	{ .all = "--room -z", .msg = "cannot use -z and --room" },
 	{ .all = "--broker -z", .msg = "cannot use -z and --broker" },
-	{ .all = "--max-conns", .none = "-l",
+	{ .all = "--max-conns", .none = "-l pair-listen",
 	  .msg = "must use -l with --max-conns" },
-	{ .any = "--allow --allowfile --deny --denyfile", .none = "-l",
+	{ .any = "--allow --allowfile --deny --denyfile", .none = "-l pair-listen",
 	  .msg = "must use -l with --allow and --deny" },
 	/* A Unix-domain client has no address for a rule to match. */
 	{ .all = "-U", .any = "--allow --allowfile --deny --denyfile",

@@ -78,6 +78,7 @@ struct options {
 	int		 npair;
 	int		 pair_ws;	/* one of them is ws:// or ws-l:
 					   (PAIR_WS), or wss:// (PAIR_WSS) */
+	int		 pair_listen;	/* one of them listens (tcp-l:, ...) */
 	struct fwd_conf	 pairfwd;	/* the pair's, to the forwarder */
 	int		 joinmode;	/* sd and peer open at once, joined: a
 					   line, socat's sides no sockets */
@@ -380,6 +381,7 @@ __dead void	 secret_print_psk(struct cmdline *);
 /* pair.c */
 int		 pair_is(const struct options *, int, char **);
 int		 pair_has_ws(int, char **);
+int		 pair_listens(int, char **);
 void		 pair_build(struct cmdline *, int, char **);
 
 #endif /* SC_FRONT_H */

@@ -536,6 +536,33 @@ pair_has_ws(int argc, char **argv)
 	return (ws);
 }
 
+/* Does one of argv's addresses listen, for the rows keyed on -l? */
+__startup int
+pair_listens(int argc, char **argv)
+{
+	int	 i;
+
+	for (i = 0; i < argc; i++) {
+		if (addr_kind_is(argv[i]) & KIND_LISTEN)
+			return (1);
+	}
+	return (0);
+}
+
+/* Does one of o's pair dial with TLS (tls), or as a WebSocket client? */
+static __startup int
+pair_dials(const struct options *o, int tls)
+{
+	int	 i;
+
+	for (i = 0; i < 2; i++) {
+		if (!o->pair[i].listen && (tls ? o->pair[i].tls.on :
+		    o->pair[i].ws.on))
+			return (1);
+	}
+	return (0);
+}
+
 /* Check what side i asks for beside the other; exits with a line. */
 static __startup void
 pair_side_check(struct options *o, int i)
@@ -626,6 +653,15 @@ pair_parse(struct options *o, int argc, char **argv)
 		fatalx("%s: neither address speaks TLS (tls:, tls-l:)",
 		    o->side.tls.secret != NULL ? "--secret" :
 		    "--ssl and the --ssl-* options");
+	/* As -l's rows: what only a client's handshake says. */
+	if (o->side.tls.servername != NULL && !pair_dials(o, 1))
+		pair_refuse(o, "--ssl-servername is the name a client asks "
+		    "for: a listening address takes none");
+	if ((o->side.ws.nheaders > 0 || o->side.ws.origin != NULL) &&
+	    !pair_dials(o, 0))
+		pair_refuse(o, "--ws-header and --ws-origin are a client's "
+		    "request's: a listening address answers with "
+		    "--ws-server-header");
 	for (i = 0; i < 2; i++)
 		pair_side_check(o, i);
 	for (i = 0; i < 2; i++) {
