@@ -6,7 +6,8 @@ applied or refused").
 usage: optaudit.py [--paths P,...] [--options O,...] [--jobs N] DIR
 
 For each path (a client, a listener, -lk, -lk -e, -lk -c, --forward, a
-forwarding pair, --relay, a datagram listener, --chat, --room) and each
+forwarding pair, --relay, a datagram listener, --chat, --room, and the
+pairs tls-l: -, ws-l: -, udp-l: -, tcp-l: exec:cat, tcp: -) and each
 option of "sockcat --dump-options", with a sample value for its argument,
 the path's process (the subject) runs one short session with its peers,
 a debug build's audit on (SC_OPT_AUDIT=1): at its end it says each option
@@ -374,6 +375,46 @@ def path_pair(ctx, args, needs):
     return server_run(args + ["tcp-l:%s:0" % HOST] + target, needs)
 
 
+def pair_served(args, addrs, needs, client=None):
+    """A pair that listens: the subject, one client of its listening
+    address (client: its argv before HOST PORT, else client_argv's),
+    then SIGTERM."""
+    subj = Proc([SC, "-v", "-n"] + args + addrs, stdin=b"hi\n", audit=True)
+    m = subj.wait_err(LISTENING)
+    if m:
+        port = m.group(1).decode()
+        argv = (client + [HOST, port] if client is not None else
+                client_argv(needs, port))
+        Proc(argv, stdin=b"yo\n").wait()
+    return subj, subj.stop()
+
+
+def path_pair_tls(ctx, args, needs):
+    cert = ["--ssl-cert", CERTS["srv.pem"], "--ssl-key", CERTS["srv.key"]]
+    return pair_served(cert + args, ["tls-l:%s:0" % HOST, "-"],
+                       needs | {"tls"})
+
+
+def path_pair_ws(ctx, args, needs):
+    return pair_served(args, ["ws-l:%s:0" % HOST, "-"], needs | {"ws"})
+
+
+def path_pair_udp(ctx, args, needs):
+    return pair_served(args, ["udp-l:%s:0" % HOST, "-"], needs,
+                       [SC, "-n", "-u", "-q", "0"])
+
+
+def path_pair_exec(ctx, args, needs):
+    return pair_served(args, ["tcp-l:%s:0" % HOST, "exec:cat"], set())
+
+
+def path_pair_dial(ctx, args, needs):
+    target = fill(["tcp:%s:{cat}" % HOST], ctx, needs)
+    subj = Proc([SC, "-n"] + args + target + ["-"], stdin=b"hi\n",
+                audit=True)
+    return subj, subj.wait()
+
+
 def path_relay(ctx, args, needs):
     subj = Proc([SC, "-v", "-n", "--relay"] + args + [HOST, "0"],
                 audit=True)
@@ -420,7 +461,9 @@ PATHS = {
     "client": path_client, "listen": path_listen, "keep": path_keep,
     "exec": path_exec, "shell": path_shell, "forward": path_forward,
     "pair": path_pair, "relay": path_relay, "dgram": path_dgram,
-    "chat": path_chat, "room": path_room,
+    "chat": path_chat, "room": path_room, "pair-tls": path_pair_tls,
+    "pair-ws": path_pair_ws, "pair-udp": path_pair_udp,
+    "pair-exec": path_pair_exec, "pair-dial": path_pair_dial,
 }
 
 

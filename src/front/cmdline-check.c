@@ -376,7 +376,7 @@ static const struct conflict {
 	{ .all = "-l", .any = "--ws-header --ws-origin",
 	  .msg = "--ws-header and --ws-origin are a client's request's: -l "
 	  "answers with --ws-server-header" },
-	{ .any = "--ws-insecure --insecure", .none = "wss-url ws-pair",
+	{ .any = "--ws-insecure --insecure", .none = "wss",
 	  .msg = "--ws-insecure is for a wss:// URL's certificate: must use "
 	  "one with it" },
 	{ .all = "--websocket",
@@ -536,12 +536,12 @@ mode_text(const char *w)
 }
 
 /*
- * Refuse the facts of list that hold in o, in one line naming the mode;
- * exits 1.
+ * Refuse the facts of list that hold in o, in one line naming subject (a
+ * mode, an address) and why: "SUBJECT WHY: it takes no ..."; exits 1.
  */
-static __startup void
-mode_refuse(const struct options *o, const char *subject, const char *why,
-    const char *list)
+__startup void
+cmdline_refuse_facts(const struct options *o, const char *subject,
+    const char *why, const char *list)
 {
 	char	 w[FACT_NAME_MAX], msg[512];
 	size_t	 n, i = 0;
@@ -575,8 +575,8 @@ step_modes(struct cmdline *cl)
 	for (i = 0; i < n; i++) {
 		if (facts_holding(cl->o, r[i].fact, 1) == 0)
 			continue;
-		mode_refuse(cl->o, mode_text(r[i].fact), NULL, r[i].others);
-		mode_refuse(cl->o, mode_text(r[i].fact), r[i].why,
+		cmdline_refuse_facts(cl->o, mode_text(r[i].fact), NULL, r[i].others);
+		cmdline_refuse_facts(cl->o, mode_text(r[i].fact), r[i].why,
 		    r[i].unused);
 	}
 }
@@ -592,7 +592,7 @@ cmdline_refuse_mode(const struct options *o, const char *fact,
 	r = mode_rule_table(&n);
 	for (i = 0; i < n; i++) {
 		if (strcmp(r[i].fact, fact) == 0)
-			mode_refuse(o, subject, r[i].why, r[i].unused);
+			cmdline_refuse_facts(o, subject, r[i].why, r[i].unused);
 	}
 }
 

@@ -563,6 +563,42 @@ pair_dials(const struct options *o, int tls)
 	return (0);
 }
 
+/*
+ * As the rows of -e, -u and -l: what a pair's program, datagram socket or
+ * listeners alone do not use, of the options given under sockcat's name.
+ */
+static __startup void
+pair_fact_refusals(const struct options *o)
+{
+	const struct side	*sd;
+	char			 subject[512];
+	int			 i, dials = 0;
+
+	for (i = 0; i < 2 && !o->socat; i++) {
+		sd = &o->pair[i];
+		if (sd->kind == SIDE_EXEC)
+			cmdline_refuse_facts(o, sd->text, "is a program in "
+			    "stdin and stdout's place and ends as it does",
+			    "-d -q --send-only --recv-only --quit-after "
+			    "--half-close --timestamp");
+		if (sd->kind == SIDE_SOCKET && sd->sock.socktype == SOCK_DGRAM)
+			cmdline_refuse_facts(o, sd->text, "is a datagram "
+			    "socket", "-N --no-shutdown --no-splice "
+			    "--keepalive --nodelay");
+		if (sd->kind == SIDE_SOCKET && sd->sock.socktype ==
+		    SOCK_DGRAM && sd->listen)
+			cmdline_refuse_facts(o, sd->text, "answers its peers "
+			    "from the other address", "-t --expect --send "
+			    "--script --on-connect");
+		dials |= sd->kind == SIDE_SOCKET && !sd->listen;
+	}
+	if (dials || o->socat)
+		return;
+	(void)snprintf(subject, sizeof(subject), "%s %s", o->pair[0].text,
+	    o->pair[1].text);
+	cmdline_refuse_facts(o, subject, "dials nothing", "--retry -x -s -p");
+}
+
 /* Check what side i asks for beside the other; exits with a line. */
 static __startup void
 pair_side_check(struct options *o, int i)
@@ -662,6 +698,7 @@ pair_parse(struct options *o, int argc, char **argv)
 		pair_refuse(o, "--ws-header and --ws-origin are a client's "
 		    "request's: a listening address answers with "
 		    "--ws-server-header");
+	pair_fact_refusals(o);
 	for (i = 0; i < 2; i++)
 		pair_side_check(o, i);
 	for (i = 0; i < 2; i++) {
