@@ -648,6 +648,43 @@ test_pair_mode_options_refused() {
 	expect_error "tcp:127.0.0.1:1 exec:cat: $_fd" -F tcp:127.0.0.1:1 exec:cat
 }
 
+# The rows keyed on -l see a pair's listening address: the server
+# options its listener applies (--deny, --max-conns, ...) were refused as
+# lacking -l, and -k as well, whose way in a pair is fork.
+test_pair_listener_takes_server_options() {
+	server srv --deny 127.0.0.1 tcp-l:127.0.0.1:0 - || fail "no server"
+	echo hi | t 10 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/out" 2>&1
+	wait_for "$SC_TMP/srv.err" 'denied$' ||
+	    fail "not denied: $(<"$SC_TMP/srv.err")"
+	assertTrue "--deny applied" "grep -Eq \
+	    '^sockcat: connection from 127\.0\.0\.1 [0-9]+ denied$' \
+	    '$SC_TMP/srv.err'"
+	stop "$SERVER_PID"
+	expect_error "-k: a listening address keeps listening with its fork option (tcp-l:PORT,fork)" \
+	    -k tcp-l:127.0.0.1:0 -
+	expect_error "-k: a listening address keeps listening with its fork option (tcp-l:PORT,fork)" \
+	    -k TCP-LISTEN:0 exec:cat
+}
+
+# What a pair's listener, program or datagram socket does not use is
+# refused as -l's, -e's and -u's rows refuse it: it was dropped.
+test_pair_unused_options_refused() {
+	expect_error "tls-l:127.0.0.1:0 -: --ssl-servername is the name a client asks for: a listening address takes none" \
+	    --ssl-servername x --ssl tls-l:127.0.0.1:0 -
+	expect_error "ws-l:127.0.0.1:0 -: --ws-header and --ws-origin are a client's request's: a listening address answers with --ws-server-header" \
+	    --ws-header X:y ws-l:127.0.0.1:0 -
+	expect_error "--ws-insecure is for a wss:// URL's certificate: must use one with it" \
+	    --ws-insecure ws-l:127.0.0.1:0 -
+	expect_error "tcp-l:127.0.0.1:0 exec:cat dials nothing: it takes no --retry or -p" \
+	    --retry 1 -p 5000 tcp-l:127.0.0.1:0 exec:cat
+	expect_error "exec:cat is a program in stdin and stdout's place and ends as it does: it takes no --half-close" \
+	    --half-close tcp-l:127.0.0.1:0 exec:cat
+	expect_error "udp-l:127.0.0.1:0 is a datagram socket: it takes no --nodelay" \
+	    --nodelay udp-l:127.0.0.1:0 -
+	expect_error "udp-l:127.0.0.1:0 answers its peers from the other address: it takes no --expect" \
+	    --expect hi udp-l:127.0.0.1:0 -
+}
+
 # --replay stands in for stdin and stdout; an address pair's near end is
 # its second address, and --replay was dropped: a client of tcp-l:P - got
 # stdin's bytes, not the recording.  The address says it: replay:FILE.
