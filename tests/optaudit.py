@@ -378,7 +378,8 @@ def path_pair(ctx, args, needs):
 def pair_served(args, addrs, needs, client=None):
     """A pair that listens: the subject, one client of its listening
     address (client: its argv before HOST PORT, else client_argv's),
-    then SIGTERM."""
+    then SIGTERM once the subject has said the client (a datagram may
+    still be on its way when the client ends)."""
     subj = Proc([SC, "-v", "-n"] + args + addrs, stdin=b"hi\n", audit=True)
     m = subj.wait_err(LISTENING)
     if m:
@@ -386,6 +387,7 @@ def pair_served(args, addrs, needs, client=None):
         argv = (client + [HOST, port] if client is not None else
                 client_argv(needs, port))
         Proc(argv, stdin=b"yo\n").wait()
+        subj.wait_err(RECEIVED)
     return subj, subj.stop()
 
 
