@@ -3147,7 +3147,17 @@ test_udp_datagram() {
 	    2>"$SC_TMP/e"
 	assertEquals "with a socket: status" 1 $?
 	assertContains "with a socket: said" "$(<"$SC_TMP/e")" \
-	    "is joined with standard input and output, a file or a program alone"
+	    "is joined with standard input and output, a file, a descriptor or a program alone"
+	# An inherited descriptor is as a file: -u FD:N to it, as socat.
+	for _bin in "$REAL" "$OURS"; do
+		server "rx${_bin##*/}" -u -l 127.0.0.1 0 || fail "no listener"
+		echo fd | t 10 "$_bin" -u FD:5 UDP4-DATAGRAM:127.0.0.1:"$PORT" \
+		    5<&0 2>"$SC_TMP/e"
+		assertEquals "$_bin -u FD:5: status $(<"$SC_TMP/e")" 0 $?
+		wait_for "$SC_TMP/rx${_bin##*/}.out" '^fd$' ||
+		    fail "$_bin -u FD:5: not heard"
+		kill "$SERVER_PID" 2>/dev/null
+	done
 }
 
 # dg_ask BIN PORT SRC: "d" sent from 127.0.0.1:SRC to PORT with
@@ -3843,9 +3853,10 @@ test_family_name_and_help_options() {
 	t 5 "$OURS" '-?' >"$SC_TMP/o" 2>&1
 	assertEquals "-?: status" 0 $?
 	assertEquals "-?: -h's text" "$(<"$SC_TMP/h")" "$(<"$SC_TMP/o")"
-	# -hh and -hhh: -h's text, then every option of an address, a line
-	# each with its other names, none wider than 78 columns.
-	for _h in -hh -hhh; do
+	# -hh and -hhh (-?? and -???, as socat's): -h's text, then every
+	# option of an address, a line each with its other names, none wider
+	# than 78 columns.
+	for _h in -hh -hhh '-??' '-???'; do
 		t 5 "$OURS" "$_h" >"$SC_TMP/o" 2>&1
 		assertEquals "$_h: status" 0 $?
 		assertEquals "$_h: -h's text first" "$(<"$SC_TMP/h")" \

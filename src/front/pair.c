@@ -623,10 +623,9 @@ pair_side_check(struct options *o, int i)
 	if (sd->unix_either && unix_peer_type(sd->host) == SOCK_DGRAM)
 		sd->sock.socktype = SOCK_DGRAM;
 	/* socat's *-RECV: is only read: the direction must say so. */
-	if (sd->dgram_to != NULL && other->kind != SIDE_STDIO &&
-	    other->kind != SIDE_FILE && other->kind != SIDE_EXEC)
+	if (sd->dgram_to != NULL && !pair_near(other))
 		pair_refuse(o, "UDP-DATAGRAM: is joined with standard input "
-		    "and output, a file or a program alone");
+		    "and output, a file, a descriptor or a program alone");
 	/*
 	 * socat's *-RECV: with stdin and stdout or a file, and no
 	 * direction: the other side is read, and fails only if it has

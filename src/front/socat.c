@@ -315,6 +315,17 @@ struct socat_cl {
 	int		 lock_wait;	/* -W */
 };
 
+/* -h, -hh, -hhh (or as many ?s): how many; else 0. */
+static __startup size_t
+socat_help_level(const char *arg)
+{
+	size_t	 n = strlen(arg + 1);
+
+	if (n > 3 || (arg[1] != 'h' && arg[1] != '?'))
+		return (0);
+	return (strspn(arg + 1, arg[1] == 'h' ? "h" : "?") == n ? n : 0);
+}
+
 /* Read socat's option argv[*i] into cl or sc, *i past its value. */
 static __startup void
 socat_option(struct cmdline *cl, struct socat_cl *sc, int argc, char **argv,
@@ -326,10 +337,9 @@ socat_option(struct cmdline *cl, struct socat_cl *sc, int argc, char **argv,
 
 	if (strspn(arg + 1, "d") == strlen(arg + 1))
 		sc->nd += strlen(arg + 1);
-	else if (strcmp(arg, "-h") == 0 || strcmp(arg, "-hh") == 0 ||
-	    strcmp(arg, "-hhh") == 0 || strcmp(arg, "-?") == 0) {
+	else if ((j = socat_help_level(arg)) > 0) {
 		fputs(socat_usage, stdout);
-		if (strncmp(arg, "-hh", 3) == 0)
+		if (j > 1)
 			socat_usage_options();
 		exit(0);
 	} else if (strcmp(arg, "-V") == 0) {
