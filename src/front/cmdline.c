@@ -637,8 +637,7 @@ operands(struct options *o, int argc, char **argv)
 {
 	char	*path[1];
 
-	if (argc == 1 && !o->side.listen && !o->chat && o->side.sock.family != AF_UNIX &&
-	    ws_url(o, argv[0]) == 0)
+	if (pair_one_operand(o, argc) && ws_url(o, argv[0]) == 0)
 		return;
 	if (o->chat && argc == 0)
 		o->side.listen = 1;

@@ -380,6 +380,17 @@ char		*secret_env_take(const char *);
 void		 secret_find(struct cmdline *);
 __dead void	 secret_print_psk(struct cmdline *);
 
+/*
+ * Is the one operand where a client's URL or address may stand: nops 1,
+ * without -l, --chat or -U?  (Inline: a plain client runs few functions.)
+ */
+static inline int
+pair_one_operand(const struct options *o, int nops)
+{
+	return (nops == 1 && !o->side.listen && !o->chat &&
+	    o->side.sock.family != AF_UNIX);
+}
+
 /* pair.c */
 int		 pair_is(const struct options *, int, char **);
 int		 pair_has_ws(int, char **);

@@ -159,6 +159,14 @@ static const struct mode {
 	  MW_NONE, NULL },
 };
 
+/* Exit with the line for --workers where the mode serves one at a time. */
+static __startup __dead void
+mode_one_worker(void)
+{
+	fatalx("--workers is for a server of many TCP clients at once: -lk "
+	    "with -e, -c or --forward, or a proxy server");
+}
+
 /*
  * --workers N: allowed only for a server of many TCP clients that keeps no
  * state in one process.  Exits with one line otherwise.
@@ -173,13 +181,14 @@ mode_workers(struct options *o, const struct mode *m)
 		return;
 	if (m->one != NULL)
 		fatalx("--workers: %s", m->one);
-	if (m->workers == MW_NONE || !sd->listen ||
-	    sd->sock.socktype != SOCK_STREAM || sd->sock.family == AF_UNIX ||
-	    sd->sock.vsock || sd->sock.listen_fd != -1 ||
-	    (m->workers != MW_MANY && !sd->keep) ||
+	/* Many clients at once, each in one process, on a TCP port. */
+	if (m->workers == MW_NONE || (m->workers != MW_MANY && !sd->keep) ||
 	    (m->workers == MW_PROGRAMS && o->near->kind != SIDE_EXEC))
-		fatalx("--workers is for a server of many TCP clients at once: "
-		    "-lk with -e, -c or --forward, or a proxy server");
+		mode_one_worker();
+	if (!sd->listen || sd->sock.listen_fd != -1 || sd->sock.vsock)
+		mode_one_worker();
+	if (sd->sock.socktype != SOCK_STREAM || sd->sock.family == AF_UNIX)
+		mode_one_worker();
 	if (sd->gate.max_conns > 0)
 		one = "--max-conns (max-children=) counts the clients of one "
 		    "process";

@@ -60,11 +60,13 @@ pair_listen_family(struct side *sd)
 {
 	const char	*ip = getenv("SOCAT_DEFAULT_LISTEN_IP");
 
-	if (ip == NULL || (ip[0] != '4' && ip[0] != '6') ||
-	    sd->kind != SIDE_SOCKET || !sd->listen || sd->sock.vsock ||
-	    sd->sock.family != AF_UNSPEC)
+	if (ip == NULL || (ip[0] != '4' && ip[0] != '6'))
 		return;
-	sd->sock.family = ip[0] == '6' ? AF_INET6 : AF_INET;
+	/* A listener whose address leaves its family open. */
+	if (sd->kind != SIDE_SOCKET || !sd->listen || sd->sock.vsock)
+		return;
+	if (sd->sock.family == AF_UNSPEC)
+		sd->sock.family = ip[0] == '6' ? AF_INET6 : AF_INET;
 }
 
 /*
@@ -512,8 +514,7 @@ pair_is(const struct options *o, int argc, char **argv)
 	if (argc == 2)
 		return (addr_looks(argv[0]) && addr_looks(argv[1]) &&
 		    (strcmp(argv[0], "-") != 0 || strcmp(argv[1], "-") != 0));
-	return (argc == 1 && !o->side.listen && !o->chat &&
-	    o->side.sock.family != AF_UNIX && addr_is(argv[0]) &&
+	return (pair_one_operand(o, argc) && addr_is(argv[0]) &&
 	    strcmp(argv[0], "-") != 0 && strncasecmp(argv[0], "ws", 2) != 0);
 }
 
