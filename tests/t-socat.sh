@@ -1432,12 +1432,28 @@ test_cool_write() {
 		assertEquals "$_n: stdout, cool-write: quiet" "" \
 		    "$(<"$SC_TMP/cw.e")"
 	done
-	# Between a socket and a side that is none: refused.
-	t 20 "$OURS" -,cool-write TCP:127.0.0.1:1 </dev/null >"$SC_TMP/o" \
-	    2>"$SC_TMP/e"
-	assertEquals "with a socket: status" 1 $?
-	assertContains "with a socket: why" "$(<"$SC_TMP/e")" \
-	    "E -,cool-write: cool-write is supported between two addresses that are no sockets or devices"
+	# stdout beside a socket: the server answers once the reader has
+	# gone, and the answer's EPIPE is quiet with cool-write, both alike.
+	serve cwsrv "$REAL" -d -d TCP4-LISTEN:0,reuseaddr,fork \
+	    SYSTEM:'read y; echo x'
+	for _bin in "$REAL" "$OURS"; do
+		for _o in ,cool-write ""; do
+			{ t 20 sh -c ': <"$1"' _ "$SC_TMP/cw"; echo go; } |
+			    t 20 "$_bin" -$_o TCP:127.0.0.1:"$PORT" \
+			    >"$SC_TMP/cw" 2>"$SC_TMP/cw.e"
+			_st=$?
+			if [ -n "$_o" ]; then
+				assertEquals "$_bin: stdout$_o, a socket: status $(<"$SC_TMP/cw.e")" \
+				    0 "$_st"
+				assertNotContains "$_bin: stdout$_o, a socket: quiet" \
+				    "$(<"$SC_TMP/cw.e")" " E "
+			else
+				assertEquals "$_bin: stdout, a socket: status" 1 "$_st"
+				assertContains "$_bin: stdout, a socket: an error" \
+				    "$(<"$SC_TMP/cw.e")" "Broken pipe"
+			fi
+		done
+	done
 }
 
 # -u to UDP-SENDTO: the socket is never read, so a refusal of what was
@@ -4431,6 +4447,15 @@ test_local_options_with_a_socket() {
 	socat_refused "PTY,link=$SC_TMP/lk,perm=0600: perm $_no" "$_tcp" \
 	    PTY,link="$SC_TMP/lk",perm=0600
 	assertFalse "no pty link made" "[ -e '$SC_TMP/lk' ]"
+	socat_refused "-,setsid: setsid $_no" "$_tcp" -,setsid
+	# stdio's lock and o-noatime are taken beside a socket, as socat's.
+	serve echo "$REAL" -d -d TCP4-LISTEN:0,reuseaddr,fork PIPE
+	for _o in lock o-noatime; do
+		assertEquals "-,$_o beside a socket" "hi" "$(echo hi |
+		    t 20 "$OURS" -,$_o TCP:127.0.0.1:"$PORT" 2>"$SC_TMP/e")"
+		assertEquals "-,$_o beside a socket: quiet" "" "$(<"$SC_TMP/e")"
+	done
+	stop "$SERVE_PID"
 	socat_refused "EXEC:cat,nofork: nofork is supported with stdio, a file, a descriptor, one connection or each of a stream listener's, without TLS" \
 	    UDP-LISTEN:0,fork EXEC:cat,nofork
 	socat_refused "EXEC:cat,nofork,pty: nofork is the program on the connection itself, not on a pty" \

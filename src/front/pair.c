@@ -324,13 +324,12 @@ pair_local(const struct side *sd)
  * The first of sd's socat options that only the relay carries out, or
  * NULL.  With beside (sd joined with a socket or device), not those plain
  * mode or end_open() carry out too: a program's own, any of a file's or
- * descriptor's, stdin's ignoreeof and escape.
+ * descriptor's, stdin and stdout's but setsid (ours, made once).
  */
 static const char *
 pair_local_opt(const struct side *sd, int beside)
 {
 	const struct side_local	*l = &sd->local;
-	int			 in = beside && sd->kind == SIDE_STDIO;
 
 	if (sd->wside != NULL)
 		return ("!!");
@@ -338,11 +337,13 @@ pair_local_opt(const struct side *sd, int beside)
 		return ("perm");
 	if (beside && (sd->kind == SIDE_FILE || sd->kind == SIDE_FD))
 		return (NULL);
+	if (beside && sd->kind == SIDE_STDIO)
+		return (l->setsid ? "setsid" : NULL);
 	if (sd->kind == SIDE_FD)
 		return ("FD");
 	if (l->fifo)
 		return ("PIPE:PATH");
-	if (l->ignoreeof && !in)
+	if (l->ignoreeof)
 		return ("ignoreeof");
 	if (l->lock != 0)
 		return (side_lock_name(l->lock));
@@ -367,7 +368,7 @@ pair_local_opt(const struct side *sd, int beside)
 		return ("group");
 	if (l->unlink_close != -1)
 		return ("unlink-close");
-	if (l->escape != -1 && !in)
+	if (l->escape != -1)
 		return ("escape");
 	if (beside && sd->kind == SIDE_EXEC)
 		return (NULL);

@@ -87,6 +87,14 @@ plain_read_ends(const struct conn *c, const struct channel *ch)
 	return (tx == NULL || !channel_cut(tx));
 }
 
+/* Is ch's failure a reader gone that cool-write makes a notice? */
+static int
+plain_cool(const struct channel *ch)
+{
+	return ((ch->dst->flags & EP_COOL) && (ch->error == EPIPE ||
+	    ch->error == ECONNRESET));
+}
+
 /*
  * Say what was lost, if anything (a program that stopped reading lost
  * nothing).  Returns the exit status.
@@ -105,12 +113,12 @@ plain_report(struct conn *c)
 			continue;
 		/*
 		 * Nor is a reader of stdout that has had enough ("| head"):
-		 * nc stops writing there, quietly, and its status is 0; nor
-		 * a reader gone of cool-write's (EP_COOL).
+		 * nc stops writing there, quietly, and its status is 0 (socat
+		 * says it); nor a reader gone of cool-write's (EP_COOL).
 		 */
-		if (c->child == NULL && ch == c->rx && (ch->error == EPIPE ||
-		    ((ch->dst->flags & EP_COOL) && ch->error == ECONNRESET)) &&
-		    strcmp(ch->error_op, "write") == 0)
+		if (c->child == NULL && ch == c->rx &&
+		    strcmp(ch->error_op, "write") == 0 && ((ch->error == EPIPE &&
+		    !j->side->dialect->pipe_said) || plain_cool(ch)))
 			continue;
 		/*
 		 * A listener's datagram peer that has gone (its port

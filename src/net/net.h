@@ -366,6 +366,8 @@ struct dialect {
 	int		 pty_named;	/* a pty made says its name alone */
 	int		 reset_is_end;	/* a reset under a connection's reads
 					   is its end */
+	int		 pipe_said;	/* a reader of stdout gone (EPIPE) is
+					   an error, but with cool-write */
 	int		 oneway_alone;	/* -u and -U (send_only, recv_only)
 					   leave the other way alone: a
 					   datagram socket only sent to is not

@@ -32,6 +32,7 @@ const struct dialect dialect_socat = {
 	.proxy_spaces = 1,
 	.pty_named = 1,
 	.reset_is_end = 1,
+	.pipe_said = 1,
 	.oneway_alone = 1,
 	.eof_notice = 1,
 	.env_prefix = "SOCAT_",
