@@ -4448,12 +4448,21 @@ test_local_options_with_a_socket() {
 	    PTY,link="$SC_TMP/lk",perm=0600
 	assertFalse "no pty link made" "[ -e '$SC_TMP/lk' ]"
 	socat_refused "-,setsid: setsid $_no" "$_tcp" -,setsid
-	# stdio's lock and o-noatime are taken beside a socket, as socat's.
+	# stdio's lock and o-noatime are taken beside a socket, as socat's,
+	# and a program's cool-write.
 	serve echo "$REAL" -d -d TCP4-LISTEN:0,reuseaddr,fork PIPE
 	for _o in lock o-noatime; do
 		assertEquals "-,$_o beside a socket" "hi" "$(echo hi |
 		    t 20 "$OURS" -,$_o TCP:127.0.0.1:"$PORT" 2>"$SC_TMP/e")"
 		assertEquals "-,$_o beside a socket: quiet" "" "$(<"$SC_TMP/e")"
+	done
+	for _bin in "$REAL" "$OURS"; do
+		t 20 "$_bin" TCP:127.0.0.1:"$PORT" EXEC:'echo hi',cool-write \
+		    </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: EXEC:,cool-write beside a socket: status" \
+		    0 $?
+		assertEquals "$_bin: EXEC:,cool-write beside a socket: quiet" \
+		    "" "$(<"$SC_TMP/e")"
 	done
 	stop "$SERVE_PID"
 	socat_refused "EXEC:cat,nofork: nofork is supported with stdio, a file, a descriptor, one connection or each of a stream listener's, without TLS" \

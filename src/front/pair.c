@@ -335,7 +335,8 @@ pair_local_opt(const struct side *sd, int beside)
 		return ("!!");
 	if (sd->kind == SIDE_PTY && sd->perm != -1)
 		return ("perm");
-	if (beside && (sd->kind == SIDE_FILE || sd->kind == SIDE_FD))
+	if (beside && (sd->kind == SIDE_FILE || sd->kind == SIDE_FD ||
+	    sd->kind == SIDE_EXEC))
 		return (NULL);
 	if (beside && sd->kind == SIDE_STDIO)
 		return (l->setsid ? "setsid" : NULL);
@@ -370,8 +371,6 @@ pair_local_opt(const struct side *sd, int beside)
 		return ("unlink-close");
 	if (l->escape != -1)
 		return ("escape");
-	if (beside && sd->kind == SIDE_EXEC)
-		return (NULL);
 	if (l->pty)
 		return ("pty");
 	if (l->stderr_out)
