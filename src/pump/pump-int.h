@@ -69,6 +69,20 @@ ep_dgram(const struct channel *ch)
 	return ((ch->src->flags | ch->dst->flags) & EP_DGRAM);
 }
 
+/* Has ep's reader met end-of-file (not failed)? */
+static inline int
+ep_read_done(const struct endpoint *ep)
+{
+	return (ep->reader != NULL && ep->reader->state == CH_DONE);
+}
+
+/* Is ep still written to: has it a writer that has not ended? */
+static inline int
+ep_writing(const struct endpoint *ep)
+{
+	return (ep->writer != NULL && !channel_ended(ep->writer));
+}
+
 /*
  * Is ep a stream socket whose peer has ended its sending while ours goes
  * on?  With nothing to write, it is watched for a reset alone (EV_HUP),
@@ -80,9 +94,7 @@ ep_watch_hangup(const struct endpoint *ep)
 {
 	return (ep->rfd != -1 && ep->rfd == ep->wfd &&
 	    ep->shut == EP_SHUT_SOCKET && !(ep->flags & EP_DGRAM) &&
-	    ep->reader != NULL && ep->writer != NULL &&
-	    ep->reader->state == CH_DONE && !channel_ended(ep->writer) &&
-	    !ep->session->over);
+	    ep_read_done(ep) && ep_writing(ep) && !ep->session->over);
 }
 
 static inline int

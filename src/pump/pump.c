@@ -266,8 +266,7 @@ ep_shutdown(struct endpoint *ep)
 		 * both sides: one stdout) is closed by the last to end.
 		 */
 		TAILQ_FOREACH(o, &ep->session->endpoints, entry)
-			if (o != ep && o->wfd == ep->wfd && o->writer != NULL &&
-			    !channel_ended(o->writer))
+			if (o != ep && o->wfd == ep->wfd && ep_writing(o))
 				break;
 		if (o != NULL) {
 			/* One watch a descriptor: made again for o alone. */
@@ -387,7 +386,7 @@ ep_write_ended(struct endpoint *ep)
 {
 	struct channel	*w = ep->writer;
 
-	if (w == NULL || channel_ended(w))
+	if (!ep_writing(ep))
 		return;
 	if (ep->flags & EP_REDIAL) {
 		ep->flags |= EP_GONE;
@@ -450,7 +449,7 @@ channel_settle(struct channel *ch)
 	 * system call.  Not for TLS, whose end is a message of its own.
 	 */
 	if ((ch->flags & CH_CLOSE) && ch->dst->ops == NULL &&
-	    ch->dst->reader != NULL && ch->dst->reader->state == CH_DONE)
+	    ep_read_done(ch->dst))
 		return;
 	if (ch->flags & CH_SHUTDOWN)
 		ep_shutdown(ch->dst);
