@@ -102,9 +102,9 @@ dump_open(const char *raw_path, const char *hex_path, int append,
 	if (raw_path != NULL &&
 	    (d->raw_fd = dump_open_file(raw_path, append, cause)) == -1)
 		goto fail;
-	/* One name twice, or two for a file that did not exist. */
-	if (d->raw_fd != -1 && hex_path != NULL &&
-	    fstat(d->raw_fd, &st) == 0 && dump_same(&st, hex_path)) {
+	/* One name twice, or two for a new file (a raw_fd of -1 fails fstat). */
+	if (hex_path != NULL && fstat(d->raw_fd, &st) == 0 &&
+	    dump_same(&st, hex_path)) {
 		if (!existed)
 			unlink(raw_path);
 		goto same;

@@ -582,8 +582,9 @@ channel_cut(const struct channel *ch)
 	if (ch->error_op != NULL || (ch->flags & CH_DROPPED) ||
 	    channel_holds(ch))
 		return (1);
-	if (ch->state == CH_DONE || ch->src->rfd == -1 ||
-	    fstat(ch->src->rfd, &st) == -1 || !S_ISREG(st.st_mode))
+	/* A source closed (-1) is not one: its fstat(2) fails. */
+	if (ch->state == CH_DONE || fstat(ch->src->rfd, &st) == -1 ||
+	    !S_ISREG(st.st_mode))
 		return (0);
 	at = lseek(ch->src->rfd, 0, SEEK_CUR);
 	return (at == -1 || at < st.st_size);
