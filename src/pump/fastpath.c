@@ -158,13 +158,16 @@ channel_try_splice(struct channel *ch)
 {
 	struct stat	 st, dst;
 
-	if ((ch->flags & CH_COPY) || ch->xform != NULL || ep_dgram(ch) ||
-	    ch->src->ops != NULL || ch->dst->ops != NULL ||
-	    ch->src->rfd == -1 || ch->dst->wfd == -1)
+	/* Told to copy, or each byte is rewritten (xform) or seen (taps). */
+	if ((ch->flags & CH_COPY) || ch->xform != NULL || ch->ntaps > 0)
 		return;
-	/* Taps see every byte; pacing and read limits count them. */
-	if (ch->ntaps > 0 || channel_metered(ch) || channel_read_limit(ch) > 0)
+	/* Pacing and read limits count each one. */
+	if (channel_metered(ch) || channel_read_limit(ch) > 0)
 		return;
+	/* A stream that no kind (TLS) reads or writes in its own way. */
+	if (ep_dgram(ch) || ch->src->ops != NULL || ch->dst->ops != NULL)
+		return;
+	/* Descriptors that splice: -1 does not (its fstat(2) fails). */
 	if (!fd_splices(ch->src->rfd, &st) || !fd_splices(ch->dst->wfd, &dst))
 		return;
 	/* From a regular file, sendfile(2) needs no pipe at all. */
