@@ -76,8 +76,10 @@ channel_try_batch(struct channel *ch)
 	int		 type;
 	socklen_t	 len = sizeof(type);
 
-	if (!(src->flags & EP_DGRAM) || src->rfd == -1 || ch->batch != NULL ||
-	    (ch->flags & CH_NOBATCH) || (src->flags & EP_NULL_EOF))
+	if (ch->batch != NULL || (ch->flags & CH_NOBATCH))
+		return;
+	if ((src->flags & (EP_DGRAM | EP_NULL_EOF)) != EP_DGRAM ||
+	    src->rfd == -1)
 		return;
 	if (EP_OPS_HAS(src, read) && src->ops->recvmmsg == NULL)
 		return;
@@ -153,12 +155,12 @@ fail:
 	return (0);
 }
 
-/* Deliver ch's batch once the bytes injected before it are gone. */
+/* Deliver ch's batch (not NULL) once the bytes injected before it are gone. */
 void
 channel_push_batch(struct channel *ch)
 {
-	while (ch->batch != NULL && ch->buf.len == 0 &&
-	    channel_wants_write(ch) && channel_deliver_batch(ch))
+	while (ch->buf.len == 0 && channel_wants_write(ch) &&
+	    channel_deliver_batch(ch))
 		continue;
 }
 

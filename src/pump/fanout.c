@@ -218,8 +218,10 @@ outq_read_on(struct outq *q)
 {
 	struct channel	*r = q->ep->reader;
 
-	if ((q->error != ECONNRESET && q->error != EPIPE) || q->leaving ||
-	    r == NULL || q->ep->rfd != q->ep->wfd || channel_ended(r))
+	if ((q->error != ECONNRESET && q->error != EPIPE) || q->leaving)
+		return (0);
+	/* A socket, read and written on one descriptor (not stdout), still read. */
+	if (q->ep->rfd != q->ep->wfd || r == NULL || channel_ended(r))
 		return (0);
 	ep_update(q->ep);
 	return (1);

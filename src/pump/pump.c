@@ -811,8 +811,9 @@ channel_run(struct channel *ch, int readable)
 static __shortrun void
 ep_write_fired(struct endpoint *ep, int fd, int events)
 {
-	if ((events & ep_write_events(ep)) && fd == ep->wfd &&
-	    ep->writer != NULL && !ep->session->over)
+	if (ep->writer == NULL || ep->session->over)
+		return;
+	if ((events & ep_write_events(ep)) && fd == ep->wfd)
 		channel_run(ep->writer, 0);
 }
 
