@@ -637,16 +637,17 @@ end_open_one(const struct side *sd, struct session *s,
 	/* socat's main process, setsid: ours. */
 	if (sd->kind != SIDE_EXEC && sd->local.setsid && setsid() == -1)
 		goto fail;
-	/* o-noatime of stdin or a descriptor: set on it. */
-	if (sd->local.noatime && how->rd && (sd->kind == SIDE_STDIO ||
-	    sd->kind == SIDE_FD) && end_fl_set(sd->kind == SIDE_STDIO ?
-	    STDIN_FILENO : sd->local.fd, O_NOATIME) == -1)
-		goto fail;
-	/* A lock of stdio (the way written, as socat's) or a descriptor. */
-	if (sd->local.lock != 0 && (sd->kind == SIDE_STDIO || sd->kind ==
-	    SIDE_FD) && end_lock(sd->kind == SIDE_FD ? sd->local.fd :
-	    how->wr ? STDOUT_FILENO : STDIN_FILENO, sd->local.lock) == -1)
-		goto fail;
+	/* o-noatime and a lock are of stdio or a descriptor. */
+	if (sd->kind == SIDE_STDIO || sd->kind == SIDE_FD) {
+		if (sd->local.noatime && how->rd && end_fl_set(sd->kind ==
+		    SIDE_STDIO ? STDIN_FILENO : sd->local.fd, O_NOATIME) == -1)
+			goto fail;
+		/* Of stdio, the way written, as socat's. */
+		if (sd->local.lock != 0 && end_lock(sd->kind == SIDE_FD ?
+		    sd->local.fd : how->wr ? STDOUT_FILENO : STDIN_FILENO,
+		    sd->local.lock) == -1)
+			goto fail;
+	}
 	if (k->open(sd, s, &own, e, cause) == -1)
 		return (-1);
 	/* cool-write: a reader gone is a notice (session_report()). */

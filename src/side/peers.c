@@ -138,8 +138,9 @@ peers_cb(int lfd, int events, void *arg)
 	(void)events;
 	if ((n = peers_recv(ps, lfd, &peer)) == -1) {
 		/* A reply that was refused ends nothing for a listener. */
-		if (errno != EAGAIN && errno != EWOULDBLOCK &&
-		    errno != EINTR && errno != ECONNREFUSED)
+		if (errno == ECONNREFUSED)
+			return;
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			log_warn("recvfrom");
 		return;
 	}

@@ -816,8 +816,10 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 	sd->tls.cn_addr = dialect_of(a)->tls_cn_addr;
 	if ((sd->proxy_kind != 0 && side_socks(sd, a, cause) == -1) ||
 	    side_socket_kind(sd, a, cause) == -1 ||
-	    side_local_kind(sd, a, cause) == -1 ||
-	    side_opts_apply(sd, a, cause) == -1 ||
+	    side_local_kind(sd, a, cause) == -1)
+		goto fail;
+	/* Its options, then what they may not say together. */
+	if (side_opts_apply(sd, a, cause) == -1 ||
 	    side_local_check(sd, a, cause) == -1)
 		goto fail;
 	if (a->speed != NULL)

@@ -266,8 +266,10 @@ side_opt_ip_options(struct side *sd, const struct addr *a, const char *is,
 
 	(void)a;
 	(void)is;
-	if (v[0] != 'x' || strlen(v + 1) % 2 != 0 || n == 0 ||
-	    n > sizeof(sd->sock.ip_options))
+	/* x, then two digits a byte. */
+	if (v[0] != 'x' || strlen(v + 1) % 2 != 0)
+		goto bad;
+	if (n == 0 || n > sizeof(sd->sock.ip_options))
 		goto bad;
 	for (i = 0; i < n; i++) {
 		if ((hi = text_hex_value(v[1 + 2 * i])) == -1 ||
@@ -299,15 +301,19 @@ side_opt_sockopt(struct side *sd, const struct addr *a, const char *is,
 	for (i = 0, p = v; i < 3; i++) {
 		errno = 0;
 		n = strtol(p, &end, 0);
-		if (end == p || errno != 0 || n < INT_MIN || n > INT_MAX ||
-		    *end != (i < 2 ? ':' : '\0')) {
-			log_cause(cause, "option setsockopt takes LEVEL:NAME:"
-			    "VALUE, three numbers, not %.64s", v);
-			return (-1);
-		}
+		if (end == p || errno != 0)
+			goto bad;
+		/* An int, then a colon or, after the last, the end. */
+		if (n < INT_MIN || n > INT_MAX || *end != (i < 2 ? ':' : '\0'))
+			goto bad;
 		sd->sock.sockopt[i] = (int)n;
 		p = end + 1;
 	}
 	sd->sock.sockopt_on = 1;
 	return (0);
+
+bad:
+	log_cause(cause, "option setsockopt takes LEVEL:NAME:VALUE, three "
+	    "numbers, not %.64s", v);
+	return (-1);
 }
