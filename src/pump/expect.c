@@ -479,12 +479,12 @@ expect_attach(struct session *s, struct channel *rx, struct channel *tx,
 	/* One more for the NUL after what came (expect_exec()). */
 	if ((ex->win = calloc(1, EXPECT_WINDOW + 1)) == NULL ||
 	    (ex->out = malloc(SCRIPT_SEND_MAX)) == NULL ||
-	    channel_tap(rx, expect_received, ex) == -1 ||
-	    channel_tap(tx, expect_sent, ex) == -1) {
-		free(ex->win);
-		free(ex->out);
-		free(ex);
-		return (NULL);
+	    channel_tap(rx, expect_received, ex) == -1)
+		goto fail;
+	if (channel_tap(tx, expect_sent, ex) == -1) {
+		/* rx's tap, just added, would outlive its argument. */
+		rx->ntaps--;
+		goto fail;
 	}
 	ex->sc = sc;
 	ex->s = s;
@@ -502,6 +502,12 @@ expect_attach(struct session *s, struct channel *rx, struct channel *tx,
 	tx->flags = (tx->flags | CH_SHUTDOWN | CH_COPY) & ~CH_LAZY;
 	channel_hold(tx, 1);
 	return (ex);
+
+fail:
+	free(ex->win);
+	free(ex->out);
+	free(ex);
+	return (NULL);
 }
 
 /* Run the script's first steps, once its session has started. */

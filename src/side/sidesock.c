@@ -261,7 +261,7 @@ int
 side_opt_ip_options(struct side *sd, const struct addr *a, const char *is,
     const char *v, char **cause)
 {
-	size_t	 i, n = strlen(v + 1) / 2;
+	size_t	 i, n;
 	int	 hi, lo;
 
 	(void)a;
@@ -269,6 +269,7 @@ side_opt_ip_options(struct side *sd, const struct addr *a, const char *is,
 	/* x, then two digits a byte. */
 	if (v[0] != 'x' || strlen(v + 1) % 2 != 0)
 		goto bad;
+	n = strlen(v + 1) / 2;
 	if (n == 0 || n > sizeof(sd->sock.ip_options))
 		goto bad;
 	for (i = 0; i < n; i++) {
