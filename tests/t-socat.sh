@@ -4433,6 +4433,11 @@ test_stdin_read_options_beside_a_socket() {
 	done
 }
 
+# pty_mode LINK MODE: true once LINK's terminal has MODE (octal).
+pty_mode() {
+	[ "$(stat -L -c %a "$1" 2>/dev/null)" = "$2" ]
+}
+
 # socat's options that only the relay of two sides that are no sockets
 # carries out (a program's own are not among them: plain mode runs it
 # with them, nor a file's: it is opened for each session as the relay
@@ -4444,9 +4449,31 @@ test_local_options_with_a_socket() {
 	_no="is supported between two addresses that are no sockets or devices"
 	echo hi >"$SC_TMP/f"
 	_tcp=TCP:127.0.0.1:1
-	socat_refused "PTY,link=$SC_TMP/lk,perm=0600: perm $_no" "$_tcp" \
-	    PTY,link="$SC_TMP/lk",perm=0600
-	assertFalse "no pty link made" "[ -e '$SC_TMP/lk' ]"
+	# A pty's perm= beside a socket, as socat's: its terminal side's
+	# mode, set before anyone opens it.
+	serve hold "$REAL" -d -d TCP4-LISTEN:0,reuseaddr,fork SYSTEM:'sleep 20'
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/lk"
+		bg t 20 "$_bin" TCP:127.0.0.1:"$PORT" PTY,link="$SC_TMP/lk",perm=0604
+		wait_until pty_mode "$SC_TMP/lk" 604 ||
+		    fail "$_bin: perm= beside a socket: $(stat -L -c %a "$SC_TMP/lk")"
+		stop "$BG_PID"
+	done
+	stop "$SERVE_PID"
+	# And with pty-wait-slave: set before the wait, not after it (the
+	# terminal side closed by then: "Bad file descriptor").
+	rm -f "$SC_TMP/lk"
+	held_stdin pw 7
+	bg t 20 "$OURS" PTY,link="$SC_TMP/lk",perm=0604,pty-wait-slave - \
+	    <"$SC_TMP/pw" >"$SC_TMP/pw.out" 2>"$SC_TMP/pw.err"
+	wait_until pty_mode "$SC_TMP/lk" 604 || fail "pty-wait-slave: no perm="
+	exec 8<>"$SC_TMP/lk"
+	echo x >&8
+	wait_for "$SC_TMP/pw.out" '^x' ||
+	    fail "pty-wait-slave, perm=: not joined: $(<"$SC_TMP/pw.err")"
+	assertEquals "pty-wait-slave, perm=: quiet" "" "$(<"$SC_TMP/pw.err")"
+	stop "$BG_PID"
+	exec 7>&- 8>&-
 	socat_refused "-,setsid: setsid $_no" "$_tcp" -,setsid
 	# stdio's lock and o-noatime are taken beside a socket, as socat's,
 	# and a program's cool-write.

@@ -323,8 +323,8 @@ pair_local(const struct side *sd)
 /*
  * The first of sd's socat options that only the relay carries out, or
  * NULL.  With beside (sd joined with a socket or device), not those plain
- * mode or end_open() carry out too: a program's own, any of a file's or
- * descriptor's, stdin and stdout's but setsid (ours, made once).
+ * mode or end_open() carry out too: a program's own, any of a file's,
+ * descriptor's or pty's, stdin and stdout's but setsid (ours, made once).
  */
 static const char *
 pair_local_opt(const struct side *sd, int beside)
@@ -333,10 +333,8 @@ pair_local_opt(const struct side *sd, int beside)
 
 	if (sd->wside != NULL)
 		return ("!!");
-	if (sd->kind == SIDE_PTY && sd->perm != -1)
-		return ("perm");
 	if (beside && (sd->kind == SIDE_FILE || sd->kind == SIDE_FD ||
-	    sd->kind == SIDE_EXEC))
+	    sd->kind == SIDE_EXEC || sd->kind == SIDE_PTY))
 		return (NULL);
 	if (beside && sd->kind == SIDE_STDIO)
 		return (l->setsid ? "setsid" : NULL);

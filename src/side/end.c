@@ -382,7 +382,8 @@ fail:
 }
 
 /*
- * Open sd's line (serial:, pty:).  Returns its descriptor, *name (what it
+ * Open sd's line (serial:, pty:, its terminal side's mode and owner as
+ * perm=, user= and group= say).  Returns its descriptor, *name (what it
  * is) and *slave (a pty's terminal side, kept open; -1 for a serial line),
  * or -1 with *cause set.  With pty-wait-slave *slave is -1 and the loop
  * runs until another process opens the terminal side (so never from a
@@ -415,6 +416,16 @@ end_device_open(const struct side *sd, const char **name, int *slave,
 		/* The terminal side stays open until exit (ptylink_open()). */
 		fd = ptylink_open(sd->path, &sd->local.tty, slave, tty,
 		    sizeof(tty), cause);
+		/* Its terminal side's mode and owner, before it is opened. */
+		if (fd != -1 && ((sd->perm != -1 && fchmod(*slave,
+		    sd->perm) == -1) || path_chown(*slave, NULL,
+		    sd->local.user, sd->local.group, NULL) == -1)) {
+			log_cause(cause, "%s", strerror(errno));
+			ptylink_release(sd->path, *slave);
+			*slave = -1;
+			close(fd);
+			return (-1);
+		}
 		/*
 		 * socat's PTY says its name, with a link or without; ours
 		 * names the link, where there is one.
@@ -475,10 +486,7 @@ end_device(struct end *e, const struct side *sd, struct session *s,
 	return (0);
 }
 
-/*
- * A serial line, or a pty made for it (its terminal side's owner and mode
- * as user= and perm= say); its hang-up is its end.
- */
+/* A serial line, or a pty made for it; its hang-up is its end. */
 static int
 end_line(const struct side *sd, struct session *s, const struct end_how *how,
     struct end *e, char **cause)
@@ -489,14 +497,6 @@ end_line(const struct side *sd, struct session *s, const struct end_how *how,
 	if ((fd = end_device_open(sd, &name, &e->slave, cause)) == -1)
 		return (-1);
 	e->line = sd;
-	if (sd->kind == SIDE_PTY && ((sd->perm != -1 && fchmod(e->slave,
-	    sd->perm) == -1) ||
-	    path_chown(e->slave, NULL, sd->local.user,
-	    sd->local.group, NULL) == -1)) {
-		log_cause(cause, "%s", strerror(errno));
-		close(fd);
-		return (-1);
-	}
 	if (end_device(e, sd, s, name, fd) == -1) {
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
