@@ -352,6 +352,9 @@ test_bad_addresses_refused() {
 	expect_error "tcp-l:99999: port number too large: 99999" \
 	    tcp-l:99999 tcp:h:1
 	expect_error "tcp::1: missing host" tcp::1 -
+	# A field too many is not an IPv6 address: said as what it is.
+	expect_error "tcp:h:80:x: too many fields: HOST:PORT, an IPv6 address in brackets" \
+	    tcp:h:80:x -
 	expect_error "tcp:::1:80: an IPv6 address needs brackets: [addr]:port" \
 	    tcp:::1:80 -
 	expect_error "unix:: missing socket pathname" - unix:

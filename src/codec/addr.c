@@ -348,8 +348,13 @@ addr_hostport(struct addr *a, char *s, int hostopt, int lo, char **host,
 		h++;
 		if (strpbrk(h, "[]") != NULL)
 			return (addr_fail(a, "%s", addr_brackets));
-	} else if (strpbrk(h, ":]") != NULL)
+	} else if (strpbrk(h, ":]") != NULL) {
+		/* An IPv6 address has two colons at least; "h:80:x" one. */
+		if (strchr(h, ':') == strrchr(h, ':') && strchr(h, ']') == NULL)
+			return (addr_fail(a, "too many fields: HOST:PORT, an "
+			    "IPv6 address in brackets"));
 		return (addr_fail(a, "%s", addr_brackets));
+	}
 	if (*h == '\0')
 		return (addr_fail(a, "missing host"));
 	*host = h;
