@@ -220,7 +220,7 @@ outq_read_on(struct outq *q)
 
 	if ((q->error != ECONNRESET && q->error != EPIPE) || q->leaving)
 		return (0);
-	/* A socket, read and written on one descriptor (not stdout), still read. */
+	/* A socket (one descriptor both ways, not stdout) still read. */
 	if (q->ep->rfd != q->ep->wfd || r == NULL || channel_ended(r))
 		return (0);
 	ep_update(q->ep);
