@@ -653,7 +653,9 @@ test_pair_mode_options_refused() {
 
 # The rows keyed on -l see a pair's listening address: the server
 # options its listener applies (--deny, --max-conns, ...) were refused as
-# lacking -l, and -k as well, whose way in a pair is fork.
+# lacking -l, and -k as well, which makes it go on listening (as fork):
+# stdin and stdout's clients in turn, a program's at once, a socat-named
+# listener's too.
 test_pair_listener_takes_server_options() {
 	server srv --deny 127.0.0.1 tcp-l:127.0.0.1:0 - || fail "no server"
 	echo hi | t 10 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/out" 2>&1
@@ -663,10 +665,22 @@ test_pair_listener_takes_server_options() {
 	    '^sockcat: connection from 127\.0\.0\.1 [0-9]+ denied$' \
 	    '$SC_TMP/srv.err'"
 	stop "$SERVER_PID"
-	expect_error "-k: a listening address keeps listening with its fork option (tcp-l:PORT,fork)" \
-	    -k tcp-l:127.0.0.1:0 -
-	expect_error "-k: a listening address keeps listening with its fork option (tcp-l:PORT,fork)" \
-	    -k TCP-LISTEN:0 exec:cat
+	server k -k tcp-l:127.0.0.1:0 - || fail "-k tcp-l: -: no server"
+	for _i in 1 2; do
+		echo c$_i | t 10 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
+		assertEquals "-k tcp-l: -: client $_i: status" 0 $?
+	done
+	wait_for "$SC_TMP/k.out" '^c2$' || fail "-k tcp-l: -: one client"
+	assertEquals "-k tcp-l: -: what each sent" "c1
+c2" "$(<"$SC_TMP/k.out")"
+	stop "$SERVER_PID"
+	server kx -k TCP-LISTEN:0 exec:cat || fail "-k TCP-LISTEN: no server"
+	for _i in 1 2; do
+		assertEquals "-k TCP-LISTEN: exec:cat: client $_i" "c$_i" \
+		    "$(echo c$_i | t 10 "$SC" -N 127.0.0.1 "$PORT" 2>&1)"
+	done
+	stop "$SERVER_PID"
+	expect_error "must use -l with -k" -k tcp:127.0.0.1:1 -
 }
 
 # What a pair's listener, program or datagram socket does not use is

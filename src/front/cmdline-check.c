@@ -149,13 +149,10 @@ static const struct conflict {
 } conflicts[] = {
 	{ .all = "-z -l", .msg = "cannot use -z and -l" },
 	/* websocat's letters, where they cannot be nc's: what they are. */
-	/* A pair's listener keeps listening by its own fork option. */
-	{ .all = "-k pair-listen",
-	  .msg = "-k: a listening address keeps listening with its fork "
-	  "option (tcp-l:PORT,fork)" },
-	{ .all = "-k wss", .none = "-l", .msg = "must use -l with -k "
-	  "(websocat's -k, any certificate, is --insecure)" },
-	{ .all = "-k", .none = "-l", .msg = "must use -l with -k" },
+	{ .all = "-k wss", .none = "-l pair-listen",
+	  .msg = "must use -l with -k (websocat's -k, any certificate, is "
+	  "--insecure)" },
+	{ .all = "-k", .none = "-l pair-listen", .msg = "must use -l with -k" },
 	{ .all = "-t", .any = "ws-url ws-pair",
 	  .msg = "-t is nc's telnet: websocat's -t, text messages, is the "
 	  "default here (--ws-binary the other)" },
@@ -209,7 +206,8 @@ static const struct conflict {
 	{ .all = "--broker -z", .msg = "cannot use -z and --broker" },
 	{ .all = "--max-conns", .none = "-l pair-listen",
 	  .msg = "must use -l with --max-conns" },
-	{ .any = "--allow --allowfile --deny --denyfile", .none = "-l pair-listen",
+	{ .any = "--allow --allowfile --deny --denyfile",
+	  .none = "-l pair-listen",
 	  .msg = "must use -l with --allow and --deny" },
 	/* A Unix-domain client has no address for a rule to match. */
 	{ .all = "-U", .any = "--allow --allowfile --deny --denyfile",
@@ -575,7 +573,8 @@ step_modes(struct cmdline *cl)
 	for (i = 0; i < n; i++) {
 		if (facts_holding(cl->o, r[i].fact, 1) == 0)
 			continue;
-		cmdline_refuse_facts(cl->o, mode_text(r[i].fact), NULL, r[i].others);
+		cmdline_refuse_facts(cl->o, mode_text(r[i].fact), NULL,
+		    r[i].others);
 		cmdline_refuse_facts(cl->o, mode_text(r[i].fact), r[i].why,
 		    r[i].unused);
 	}

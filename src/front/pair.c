@@ -672,6 +672,16 @@ pair_parse(struct options *o, int argc, char **argv)
 			fatalx("%s: %s", i < argc ? argv[i] : "-", cause);
 	}
 	o->npair = 2;
+	/*
+	 * -k: a listening address goes on listening, as its fork says (a
+	 * socat-named one too, which alone serves one client).
+	 */
+	for (i = 0; i < 2 && o->side.keep; i++) {
+		if (o->pair[i].listen) {
+			o->pair[i].fork = 1;
+			o->pair[i].once = 0;
+		}
+	}
 	/* socat's lockfile= and waitlock=: taken before anything opens. */
 	for (i = 0; i < 2; i++) {
 		if (o->pair[i].local.lockfile != NULL)
