@@ -573,6 +573,23 @@ pair_fact_refusals(const struct options *o)
 	char			 subject[512];
 	int			 i, dials = 0;
 
+	/*
+	 * --secret for addresses that speak no TLS would protect nothing;
+	 * --ssl and its options would be dropped.
+	 */
+	if (o->side.tls.on && !o->pair[0].tls.on && !o->pair[1].tls.on)
+		fatalx("%s: neither address speaks TLS (tls:, tls-l:)",
+		    o->side.tls.secret != NULL ? "--secret" :
+		    "--ssl and the --ssl-* options");
+	/* As -l's rows: what only a client's handshake says. */
+	if (o->side.tls.servername != NULL && !pair_dials(o, 1))
+		pair_refuse(o, "--ssl-servername is the name a client asks "
+		    "for: a listening address takes none");
+	if ((o->side.ws.nheaders > 0 || o->side.ws.origin != NULL) &&
+	    !pair_dials(o, 0))
+		pair_refuse(o, "--ws-header and --ws-origin are a client's "
+		    "request's: a listening address answers with "
+		    "--ws-server-header");
 	for (i = 0; i < 2 && !o->socat; i++) {
 		sd = &o->pair[i];
 		if (sd->kind == SIDE_EXEC)
@@ -605,6 +622,14 @@ pair_side_check(struct options *o, int i)
 	struct side	*sd = &o->pair[i], *other = &o->pair[1 - i], *w;
 
 	sd->addr_no = i + 1;
+	/*
+	 * -k: a listening address goes on listening, as its fork says (a
+	 * socat-named one too, which alone serves one client).
+	 */
+	if (o->side.keep && sd->listen) {
+		sd->fork = 1;
+		sd->once = 0;
+	}
 	/*
 	 * FD:N is a descriptor inherited: one not open now would be one of
 	 * ours by the time a listener's client comes.
@@ -672,16 +697,6 @@ pair_parse(struct options *o, int argc, char **argv)
 			fatalx("%s: %s", i < argc ? argv[i] : "-", cause);
 	}
 	o->npair = 2;
-	/*
-	 * -k: a listening address goes on listening, as its fork says (a
-	 * socat-named one too, which alone serves one client).
-	 */
-	for (i = 0; i < 2 && o->side.keep; i++) {
-		if (o->pair[i].listen) {
-			o->pair[i].fork = 1;
-			o->pair[i].once = 0;
-		}
-	}
 	/* socat's lockfile= and waitlock=: taken before anything opens. */
 	for (i = 0; i < 2; i++) {
 		if (o->pair[i].local.lockfile != NULL)
@@ -689,23 +704,6 @@ pair_parse(struct options *o, int argc, char **argv)
 		if (o->pair[i].local.waitlock != NULL)
 			socat_lock(o->pair[i].local.waitlock, 1);
 	}
-	/*
-	 * --secret for addresses that speak no TLS would protect nothing;
-	 * --ssl and its options would be dropped.
-	 */
-	if (o->side.tls.on && !o->pair[0].tls.on && !o->pair[1].tls.on)
-		fatalx("%s: neither address speaks TLS (tls:, tls-l:)",
-		    o->side.tls.secret != NULL ? "--secret" :
-		    "--ssl and the --ssl-* options");
-	/* As -l's rows: what only a client's handshake says. */
-	if (o->side.tls.servername != NULL && !pair_dials(o, 1))
-		pair_refuse(o, "--ssl-servername is the name a client asks "
-		    "for: a listening address takes none");
-	if ((o->side.ws.nheaders > 0 || o->side.ws.origin != NULL) &&
-	    !pair_dials(o, 0))
-		pair_refuse(o, "--ws-header and --ws-origin are a client's "
-		    "request's: a listening address answers with "
-		    "--ws-server-header");
 	pair_fact_refusals(o);
 	for (i = 0; i < 2; i++)
 		pair_side_check(o, i);
