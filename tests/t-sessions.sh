@@ -345,6 +345,8 @@ test_refused_in_detail() {
 	for re in 'a{2:a repetition not closed' \
 	    'a{256}:a repetition of more than 255' \
 	    'a{2,300}:a repetition of more than 255' \
+	    '(.{2}){,7255}:a repetition of more than 255' \
+	    '(a{200}){,200}:a pattern that would take too much memory' \
 	    'a{2,}{3}:a repetition of a repetition' \
 	    'a*+:a repetition of a repetition' \
 	    '[^]a]{2}?:a repetition of a repetition' \

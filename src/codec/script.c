@@ -310,8 +310,9 @@ script_weigh(const char *re, long long *cost, long long *reach)
 		    w.cost1 > SCRIPT_PATTERN_COST)
 			return ("a pattern that would take too much memory");
 		d = w.depth;
-		if (*p == '*' || *p == '+' || *p == '?' || (*p == '{' &&
-		    p[1] >= '0' && p[1] <= '9')) {
+		/* glibc takes "{,n}" as "{0,n}": a repetition too. */
+		if (strchr("*+?", *p) != NULL || (*p == '{' &&
+		    ((p[1] >= '0' && p[1] <= '9') || p[1] == ','))) {
 			if (rep)
 				return ("a repetition of a repetition");
 			if ((why = script_repeat(&p, &copies, &times)) != NULL)
