@@ -1398,6 +1398,19 @@ test_file_options() {
 	    file:"$SC_TMP/x",ignoreeof </dev/null 2>/dev/null; echo $?)"
 }
 
+# cw_said WHAT OPT STATUS: with cool-write (OPT not empty) a write to a
+# reader gone is no error, status 0; without it "Broken pipe", status 1
+# ($SC_TMP/cw.e, the status STATUS).
+cw_said() {
+	if [ -n "$2" ]; then
+		assertEquals "$1: status $(<"$SC_TMP/cw.e")" 0 "$3"
+		assertNotContains "$1: no error" "$(<"$SC_TMP/cw.e")" " E "
+	else
+		assertEquals "$1: status" 1 "$3"
+		assertContains "$1: an error" "$(<"$SC_TMP/cw.e")" "Broken pipe"
+	fi
+}
+
 # cool-write: a write to a reader gone (EPIPE) is a notice, not an
 # error, status 0 (without it: an error, status 1), to a file or to
 # stdout; both socats alike.  The named pipe's reader opens it (which
@@ -1413,18 +1426,9 @@ test_cool_write() {
 			{ t 20 sh -c ': <"$1"' _ "$SC_TMP/cw"; echo x; } |
 			    t 20 "$_bin" -d -d -u - OPEN:"$SC_TMP/cw$_o" \
 			    2>"$SC_TMP/cw.e"
-			_st=$?
-			if [ -n "$_o" ]; then
-				assertEquals "$_n: OPEN$_o: status" 0 "$_st"
-				assertNotContains "$_n: OPEN$_o: no error" \
-				    "$(<"$SC_TMP/cw.e")" " E "
-				assertContains "$_n: OPEN$_o: a notice" \
-				    "$(<"$SC_TMP/cw.e")" "N write"
-			else
-				assertEquals "$_n: OPEN: status" 1 "$_st"
-				assertContains "$_n: OPEN: an error" \
-				    "$(<"$SC_TMP/cw.e")" "Broken pipe"
-			fi
+			cw_said "$_n: OPEN$_o" "$_o" $?
+			[ -z "$_o" ] || assertContains "$_n: OPEN$_o: a notice" \
+			    "$(<"$SC_TMP/cw.e")" "N write"
 		done
 		{ t 20 sh -c ': <"$1"' _ "$SC_TMP/cw"; echo x; } |
 		    t 20 "$_bin" -,cool-write PIPE >"$SC_TMP/cw" 2>"$SC_TMP/cw.e"
@@ -1441,17 +1445,7 @@ test_cool_write() {
 			{ t 20 sh -c ': <"$1"' _ "$SC_TMP/cw"; echo go; } |
 			    t 20 "$_bin" -$_o TCP:127.0.0.1:"$PORT" \
 			    >"$SC_TMP/cw" 2>"$SC_TMP/cw.e"
-			_st=$?
-			if [ -n "$_o" ]; then
-				assertEquals "$_bin: stdout$_o, a socket: status $(<"$SC_TMP/cw.e")" \
-				    0 "$_st"
-				assertNotContains "$_bin: stdout$_o, a socket: quiet" \
-				    "$(<"$SC_TMP/cw.e")" " E "
-			else
-				assertEquals "$_bin: stdout, a socket: status" 1 "$_st"
-				assertContains "$_bin: stdout, a socket: an error" \
-				    "$(<"$SC_TMP/cw.e")" "Broken pipe"
-			fi
+			cw_said "$_bin: stdout$_o, a socket" "$_o" $?
 		done
 	done
 }
