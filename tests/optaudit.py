@@ -50,6 +50,7 @@ TLS = True
 # sanitizer build included.
 LIFE = float(os.environ.get("OPTAUDIT_LIFE", "10"))
 LISTENING = re.compile(rb"(?:Listening|Bound) on \S+ (\d+)")
+UNIX_LISTENING = re.compile(rb"Listening on (/\S+)")
 RECEIVED = re.compile(rb"Connection received on ")
 
 # Options that choose a path of their own, or that the paths cannot take
@@ -78,6 +79,8 @@ SKIP = {
 SKIP_ON = {
     ("listen", "proxy-type"): "-l --proxy-type is the proxy server",
     ("keep", "proxy-type"): "-l --proxy-type is the proxy server",
+    ("udp-client", "pass-fd"): "-F passes the socket and exits: the -q "
+    "this path ends by is nc's to accept and not use",
 }
 
 # Options whose peers must speak something: the peers of the case are
@@ -278,15 +281,23 @@ def peer(ctx, kind, needs):
             return ctx.peers[key]
         if kind == "proxy":
             argv = ["--proxy-type", "socks5"]
+        elif kind == "udp":
+            # Datagrams echoed; DTLS where TLS is asked for.
+            argv = ["-u", "-e", "/bin/cat"]
+            extra = tls if "tls" in needs else []
+        elif kind == "unix":
+            argv = ["-U", "-e", "/bin/cat"]
         elif kind == "cat":
             argv = ["-e", "/bin/cat"]
         else:
             # A line answered; a client that sends none is let go.
             argv = ["-c", "timeout 2 head -n 1"]
-        p = Proc([SC, "-lk", "-v", "-n"] + extra + argv + [HOST, "0"],
+        where = ([ctx.path("peer%d.sock" % len(ctx.peers))]
+                 if kind == "unix" else [HOST, "0"])
+        p = Proc([SC, "-lk", "-v", "-n"] + extra + argv + where,
                  keep_stdin=True)
         ctx.procs.append(p)
-        m = p.wait_err(LISTENING)
+        m = p.wait_err(UNIX_LISTENING if kind == "unix" else LISTENING)
         if not m:
             raise RuntimeError("peer %s did not start: %s" %
                                (key, bytes(p.err).decode(errors="replace")))
@@ -459,6 +470,102 @@ def path_room(ctx, args, needs):
     return server_run(["--room"] + args + [HOST, "0"], needs)
 
 
+def path_udp_client(ctx, args, needs):
+    port = peer(ctx, "udp", needs)
+    # -w: a client that reads no stdin ends once the datagrams stop.
+    subj = Proc([SC, "-n", "-u", "-q", "1", "-w", "5"] + args +
+                [HOST, port], stdin=b"hi\n", audit=True)
+    return subj, subj.wait()
+
+
+def dgram_served(args, needs):
+    """A datagram server of many peers: the subject, two clients in
+    turn (each awaits an answer a second), then SIGTERM."""
+    subj = Proc([SC, "-v", "-n", "-u", "-lk"] + args + [HOST, "0"],
+                stdin=b"hi\n", audit=True, keep_stdin=True)
+    m = subj.wait_err(LISTENING)
+    if m:
+        for i in range(2):
+            Proc([SC, "-n", "-u", "-q", "1"] +
+                 (["--ssl"] if "tls" in needs else []) +
+                 [HOST, m.group(1).decode()], stdin=b"yo%d\n" % i).wait()
+    subj.close_stdin()
+    return subj, subj.stop()
+
+
+def path_dgram_keep(ctx, args, needs):
+    return dgram_served(args, needs)
+
+
+def path_dgram_exec(ctx, args, needs):
+    return dgram_served(["-e", "/bin/cat"] + args, needs)
+
+
+def path_dgram_forward(ctx, args, needs):
+    fwd = ["--forward", "%s:%s" % (HOST, peer(ctx, "udp", set()))]
+    return dgram_served(fwd + args, needs)
+
+
+def unix_client_argv(needs, path):
+    """client_argv()'s, over a Unix-domain socket."""
+    argv = client_argv(needs, "0")
+    if "ws" in needs:
+        return argv[:-1] + ["ws+unix://%s:/%s" % (
+            path, "?token=tok" if "token" in needs else "")]
+    return argv[:-3] + ["-U", "-N", path]
+
+
+def path_unix(ctx, args, needs):
+    with ctx.lock:
+        ctx.nsock = getattr(ctx, "nsock", 0) + 1
+        path = ctx.path("s%d.sock" % ctx.nsock)
+    if "ws" in needs:
+        args = ["--websocket"] + args
+    if "secret" in needs:
+        args = ["--secret=" + CODE] + args
+    subj = Proc([SC, "-v", "-U", "-l"] + args + [path], stdin=b"hi\n",
+                audit=True)
+    if subj.wait_err(UNIX_LISTENING):
+        Proc(unix_client_argv(needs, path), stdin=b"yo\n").wait()
+    # Its one client has been (a refused one leaves it listening).
+    return subj, subj.wait(3)
+
+
+def path_unix_client(ctx, args, needs):
+    subj = Proc([SC, "-U", "-N"] + args + [peer(ctx, "unix", needs)],
+                stdin=b"hi\n", audit=True)
+    return subj, subj.wait()
+
+
+def path_proxyd(ctx, args, needs):
+    subj = Proc([SC, "-v", "-n", "-lk", "--proxy-type", "socks5"] + args +
+                [HOST, "0"], audit=True)
+    m = subj.wait_err(LISTENING)
+    if m and needs & {"tls", "secret"}:
+        # Its request over TLS; a line that is none ends it.
+        Proc(client_argv(needs, m.group(1).decode()), stdin=b"hi\n").wait()
+    elif m:
+        Proc([SC, "-n", "-N", "-X", "5", "-x", "%s:%s" % (HOST,
+             m.group(1).decode()), HOST, peer(ctx, "cat", set())],
+             stdin=b"hi\n").wait()
+    return subj, subj.stop()
+
+
+def path_chat_client(ctx, args, needs):
+    tls = (["--ssl", "--ssl-cert", CERTS["srv.pem"], "--ssl-key",
+            CERTS["srv.key"]] if "tls" in needs else
+           ["--secret=" + CODE] if "secret" in needs else [])
+    srv = Proc([SC, "-v", "-n", "--chat", "-l"] + tls + [HOST, "0"],
+               stdin=b"yo\n", keep_stdin=True)
+    m = srv.wait_err(LISTENING)
+    subj = Proc([SC, "-n", "--chat"] + args +
+                [HOST, m.group(1).decode() if m else "1"], stdin=b"hi\n",
+                audit=True)
+    status = subj.wait()
+    srv.stop()
+    return subj, status
+
+
 PATHS = {
     "client": path_client, "listen": path_listen, "keep": path_keep,
     "exec": path_exec, "shell": path_shell, "forward": path_forward,
@@ -466,6 +573,10 @@ PATHS = {
     "chat": path_chat, "room": path_room, "pair-tls": path_pair_tls,
     "pair-ws": path_pair_ws, "pair-udp": path_pair_udp,
     "pair-exec": path_pair_exec, "pair-dial": path_pair_dial,
+    "udp-client": path_udp_client, "dgram-keep": path_dgram_keep,
+    "dgram-exec": path_dgram_exec, "dgram-forward": path_dgram_forward,
+    "unix": path_unix, "unix-client": path_unix_client,
+    "proxyd": path_proxyd, "chat-client": path_chat_client,
 }
 
 
@@ -580,7 +691,8 @@ def run_case(ctx, path, o):
         args = ["-x", "%s:{proxy}" % HOST] + args
     args = fill(args, ctx, needs)
     # A client checks the server's certificate, a server the client's.
-    args = [a.replace("{pin}", CERTS["srv" if path == "client" else "cli"])
+    args = [a.replace("{pin}", CERTS["srv" if path.endswith("client")
+                                     else "cli"])
             for a in args]
     if key(o) == "fifo":
         args = [args[0], fifo_writer(ctx)]

@@ -195,6 +195,27 @@ test_notices() {
 	    "you left 127.0.0.1 port $PORT")" "$(<"$SC_TMP/a.err")"
 }
 
+# --idle-timeout: the server's partner, quiet that long, has left (and the
+# server goes on); a caller's conversation ends with nc's line, status 1.
+test_idle_timeout() {
+	chat_server srv -l --idle-timeout 1 127.0.0.1 0 || fail "no server"
+	party a "$SC" --chat -n 127.0.0.1 "$PORT"
+	connected srv a || fail "not connected"
+	exited srv 15
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertTrue "server: $(tail -n 1 "$SC_TMP/srv.err")" \
+	    "grep -Eq '^127\.0\.0\.1 port [0-9]+ left \(idle timeout\)$' '$SC_TMP/srv.err'"
+	chat_server srv2 -l 127.0.0.1 0 || fail "no server"
+	party b "$SC" --chat -n --idle-timeout 1 127.0.0.1 "$PORT"
+	connected srv2 b || fail "not connected"
+	exited b 15
+	assertEquals "client status" 1 "$WAIT_STATUS"
+	assertEquals "client" "sockcat: idle timeout expired" \
+	    "$(tail -n 1 "$SC_TMP/b.err")"
+	exited srv2
+	assertEquals "server status" 0 "$WAIT_STATUS"
+}
+
 test_keep_waits_for_the_next_partner() {
 	chat_server srv -k -l 127.0.0.1 0 || fail "no server"
 	for who in a b; do

@@ -430,6 +430,11 @@ test_server_command_line() {
 	expect_error "a proxy server speaks socks5 or http" -l 0 --proxy-type 4
 	expect_error "a proxy server needs --proxy-auth user:password" \
 	    -l 127.0.0.1 0 --proxy-type http --proxy-auth user
+	expect_error "a proxy server needs --proxy-auth user:password" \
+	    -l 127.0.0.1 0 --proxy-type socks5 -P user
+	# Where its clients' names are looked up is theirs to say.
+	expect_error "--proxy-dns is where a proxy's client has names looked up: a proxy server takes none" \
+	    -l 127.0.0.1 0 --proxy-type socks5 --proxy-dns local
 	# Credentials longer than SOCKS5 and HTTP carry.
 	expect_error "Proxy username/password too long" -l 127.0.0.1 0 \
 	    --proxy-type socks5 --proxy-auth "$(printf '%0256d' 0):p"

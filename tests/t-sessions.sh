@@ -781,8 +781,12 @@ test_recording_refused() {
 	    -l 1 --replay "$SC_TMP/ok.rec,speed=0"
 	expect_error "replay:$SC_TMP/ok.rec -: a recording is played to a socket" \
 	    "replay:$SC_TMP/ok.rec" -
-	expect_error "--replay plays a recording in stdin and stdout's place: it takes no -z, -e, -c, --fifo, -d, --send-only, --recv-only, --raw, --readline, --chat, --expect, --send or --script" \
-	    -l 1 --replay "$SC_TMP/ok.rec" -e /bin/cat
+	_said="--replay plays a recording in stdin and stdout's place: it takes no -z, -e, -c, --fifo, -d, -q, --quit-after, --send-only, --recv-only, --raw, --readline, --chat, --expect, --send or --script"
+	expect_error "$_said" -l 1 --replay "$SC_TMP/ok.rec" -e /bin/cat
+	# Its end is the recording's: stdin's quit timer has none to time.
+	expect_error "$_said" --replay "$SC_TMP/ok.rec" -q 1 127.0.0.1 1
+	expect_error "$_said" -u --replay "$SC_TMP/ok.rec" --quit-after 1 \
+	    127.0.0.1 1
 }
 
 # sockcat-sessions(7)'s examples, as printed, against local peers.

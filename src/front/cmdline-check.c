@@ -212,12 +212,23 @@ static const struct conflict {
 	/* A Unix-domain client has no address for a rule to match. */
 	{ .all = "-U", .any = "--allow --allowfile --deny --denyfile",
 	  .msg = "cannot use --allow or --deny with -U" },
+	{ .all = "-F -U", .msg = "cannot use -F and -U" },
+	/* nc sets them on IP sockets only. */
+	{ .all = "-U", .any = "-b -D -M -m -T",
+	  .msg = "-b, -D, -M, -m and -T are for TCP and UDP sockets: cannot "
+	  "use them with -U" },
 	{ .all = "--write-timeout", .none = "--broker --room",
 	  .msg = "must use --broker or --room with --write-timeout" },
 	{ .step = step_proxy },
 	{ .any = "-X -P --proxy-auth --proxy-dns",
 	  .none = "via-proxy proxy-server",
 	  .msg = "must use -x with -X, -P, --proxy-auth and --proxy-dns" },
+	/* A server cannot stop to ask for a password. */
+	{ .all = "proxy-server proxy-user", .none = "proxy-password",
+	  .msg = "a proxy server needs --proxy-auth user:password" },
+	{ .all = "proxy-server --proxy-dns",
+	  .msg = "--proxy-dns is where a proxy's client has names looked up: "
+	  "a proxy server takes none" },
 	{ .all = "--round-robin", .none = "--forward",
 	  .msg = "must use --forward with --round-robin" },
 	{ .all = "--send-proxy", .none = "--forward",
@@ -254,6 +265,9 @@ static const struct conflict {
 	{ .all = "--append-output", .none = "-o --hex-dump",
 	  .msg = "must use -o or --hex-dump with --append-output" },
 	{ .all = "--chat -U", .msg = "cannot use -U and --chat" },
+	{ .all = "-U", .any = "--room --broker proxy-server",
+	  .msg = "--room, --broker and the proxy server serve TCP clients: "
+	  "cannot use them with -U" },
 	{ .all = "--ssl no-tls", .msg = "TLS support was not built in" },
 	{ .all = "--via", .none = "--secret",
 	  .msg = "--via meets the other side by --secret's code: must use "
@@ -396,11 +410,13 @@ static const struct conflict {
 	  .msg = "--script is for one peer wired to stdin and stdout: it "
 	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
 	  "or --chat" },
-	{ .all = "--replay", .any = "-z -e -c --fifo -d --send-only "
-	  "--recv-only --raw --readline --chat --expect --send --script",
+	{ .all = "--replay", .any = "-z -e -c --fifo -d -q --quit-after "
+	  "--send-only --recv-only --raw --readline --chat --expect --send "
+	  "--script",
 	  .msg = "--replay plays a recording in stdin and stdout's place: it "
-	  "takes no -z, -e, -c, --fifo, -d, --send-only, --recv-only, --raw, "
-	  "--readline, --chat, --expect, --send or --script" },
+	  "takes no -z, -e, -c, --fifo, -d, -q, --quit-after, --send-only, "
+	  "--recv-only, --raw, --readline, --chat, --expect, --send or "
+	  "--script" },
 	{ .all = "-u -l", .any = "-t --fifo --expect --send --script",
 	  .none = "-e -c",
 	  .msg = "a datagram listener (-u -l) answers its peers from stdin: "

@@ -609,6 +609,7 @@ proxyd_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	    sizeof(host), port, sizeof(port));
 	snprintf(pc->peer, sizeof(pc->peer), "%s %s", host, port);
 	ev_timer_init(&pc->timer, pconn_timeout_cb, pc);
+	SIDE_TAKEN(timeout_ms);
 	ev_timer_arm(&pc->timer, pd->j->side->timeout_ms != TIME_NONE ?
 	    pd->j->side->timeout_ms : PCONN_TIMEOUT_MS);
 	/*
@@ -642,10 +643,12 @@ proxyd_listen(const struct job *j)
 
 	memset(&pd, 0, sizeof(pd));
 	pd.j = j;
+	/* It listens until killed, -k or not; what it speaks, the clients'. */
+	SIDE_TAKEN(keep);
+	SIDE_TAKEN(proxy.proto);
+	/* Its password is known (cmdline-check.c). */
+	SIDE_TAKEN(proxy.user);
 	if (j->side->proxy.user != NULL) {
-		if (j->side->proxy.pass == NULL)
-			fatalx("a proxy server needs --proxy-auth "
-			    "user:password");
 		/* SOCKS5's limit and HTTP's: both are served. */
 		max = SOCKS_NAME_MAX < HTTP_CRED_MAX ? SOCKS_NAME_MAX :
 		    HTTP_CRED_MAX;
