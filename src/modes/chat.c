@@ -261,7 +261,12 @@ chat_finished(struct session *s)
 		c->end = CHAT_END_IDLE;
 	switch (c->end) {
 	case CHAT_END_IDLE:
-		chat_notice(c, "%s left (idle timeout)", c->peer);
+		/* A caller's own limit ends it, as a client's (ncat's). */
+		if (c->lfd == -1) {
+			log_warnx("idle timeout expired");
+			c->status = 1;
+		} else
+			chat_notice(c, "%s left (idle timeout)", c->peer);
 		break;
 	case CHAT_END_PEER:
 		if (rx->error_op != NULL)
@@ -329,6 +334,11 @@ chat_start(struct chat *c)
 	int			 dgram = sd->sock.socktype == SOCK_DGRAM;
 	int			 bound = c->nc->fd == c->lfd;
 
+	/* A caller's --idle-timeout: nothing said either way for that long. */
+	if (c->lfd == -1) {
+		SIDE_TAKEN(gate.idle_ms);
+		how.idle_ms = sd->gate.idle_ms;
+	}
 	if (join_new(&jn, chat_watch, chat_finished, c) == -1)
 		return (-1);
 	c->s = jn.s;
