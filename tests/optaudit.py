@@ -6,8 +6,10 @@ applied or refused").
 usage: optaudit.py [--paths P,...] [--options O,...] [--jobs N] DIR
 
 For each path (a client, a listener, -lk, -lk -e, -lk -c, --forward, a
-forwarding pair, --relay, a datagram listener, --chat, --room, and the
-pairs tls-l: -, ws-l: -, udp-l: -, tcp-l: exec:cat, tcp: -) and each
+forwarding pair, --relay, a datagram listener, --chat, --room, the pairs
+tls-l: -, ws-l: -, udp-l: -, tcp-l: exec:cat, tcp: -, a UDP client,
+-u -lk alone, with -e and with --forward, -U -l, a -U client, the proxy
+server and a --chat caller) and each
 option of "sockcat --dump-options", with a sample value for its argument,
 the path's process (the subject) runs one short session with its peers,
 a debug build's audit on (SC_OPT_AUDIT=1): at its end it says each option

@@ -304,6 +304,8 @@ dgram_serve(const struct job *j, int fd)
 	/* --idle-timeout: each peer's (dgram_heard(), dgram_expire()). */
 	SIDE_TAKEN(gate.idle_ms);
 	SIDE_TAKEN(timeout_ms);
+	/* -k: every peer (dgram_heard()), else the first. */
+	SIDE_TAKEN(keep);
 	FLOW_TAKEN(idle_ms);
 	FLOW_TAKEN(send_only);
 	FLOW_TAKEN(no_stdin);

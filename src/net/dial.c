@@ -846,6 +846,9 @@ dial_open(const struct side *sd, const char *host, const char *port,
 	d->chost = d->host;
 	d->cport = d->port;
 	if (d->flags & DIAL_UNIX) {
+		/* -U's; -n's promise, no lookup, is kept by having none. */
+		SIDE_TAKEN(sock.family);
+		SIDE_TAKEN(sock.numeric);
 		if (unix_addr(d->host, &d->sun, &len) == -1)
 			goto fail;
 		d->uai.ai_family = AF_UNIX;

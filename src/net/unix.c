@@ -305,6 +305,9 @@ unix_open(const struct side *sd, char **cause)
 	char			 local[PATH_MAX];
 	int			 fd;
 
+	/* -U -u's; -n's promise, no lookup, is kept by having none. */
+	SIDE_TAKEN(sock.family);
+	SIDE_TAKEN(sock.numeric);
 	*cause = NULL;
 	if ((fd = socket(AF_UNIX, (sd->sock.seqpacket ? SOCK_SEQPACKET :
 	    sd->sock.socktype) | SOCK_CLOEXEC, 0)) == -1) {

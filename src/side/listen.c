@@ -714,8 +714,12 @@ listen_open(const struct side *sd, const char *host, int flags,
 	SIDE_TAKEN(listen);
 	if (flags & LISTEN_MANY)
 		gate_raise_nofile(&sd->gate);
-	if (sd->sock.family == AF_UNIX)
+	SIDE_TAKEN(sock.family);
+	if (sd->sock.family == AF_UNIX) {
+		/* -n's promise, no lookup, is kept by having none. */
+		SIDE_TAKEN(sock.numeric);
 		return (listen_drop(sd, unix_server(sd, cause), cause));
+	}
 	for (;;) {
 		if (host == NULL && (flags & LISTEN_ANY))
 			fd = net_listen_all(sd, sd->ports[0], cause);

@@ -171,6 +171,8 @@ peers_new(const struct side *sd, int lfd, const struct peer_ops *ops,
 	ps->lfd = lfd;
 	ps->ops = ops;
 	ps->arg = arg;
+	/* -k: every peer, each on a socket of its own; else the first. */
+	SIDE_TAKEN(keep);
 	/*
 	 * Peers' own sockets share the port (udp_peer_socket()), which
 	 * SO_REUSEPORT allows to this user's sockets only.
