@@ -9,7 +9,7 @@ For each path (a client, a listener, -lk, -lk -e, -lk -c, --forward, a
 forwarding pair, --relay, a datagram listener, --chat, --room, the pairs
 tls-l: -, ws-l: -, udp-l: -, tcp-l: exec:cat, tcp: -, a UDP client,
 -u -lk alone, with -e and with --forward, -U -l, a -U client, the proxy
-server and a --chat caller) and each
+server, a --chat caller and -z) and each
 option of "sockcat --dump-options", with a sample value for its argument,
 the path's process (the subject) runs one short session with its peers,
 a debug build's audit on (SC_OPT_AUDIT=1): at its end it says each option
@@ -58,7 +58,7 @@ RECEIVED = re.compile(rb"Connection received on ")
 # Options that choose a path of their own, or that the paths cannot take
 # from a sample: passed over everywhere, each with why.
 SKIP = {
-    "zero": "-z scans ports: a path of its own, no session",
+    "zero": "selects the scan path",
     "chat": "a path here", "room": "a path here",
     "relay": "a path here", "broker": "--broker is --room's fan-out, "
     "with its own server: the room path covers its code",
@@ -83,7 +83,12 @@ SKIP_ON = {
     ("keep", "proxy-type"): "-l --proxy-type is the proxy server",
     ("udp-client", "pass-fd"): "-F passes the socket and exits: the -q "
     "this path ends by is nc's to accept and not use",
+    ("scan", "interval"): "-z's pause between ports: one port has none",
 }
+# nc -z takes its letters that act on a session's bytes, and sends none:
+# scripts written for nc keep them.
+for o in ("no-stdin", "crlf", "telnet", "recv-limit", "quit", "shutdown"):
+    SKIP_ON[("scan", o)] = "nc -z accepts it, and sends nothing"
 
 # Options whose peers must speak something: the peers of the case are
 # chosen by these needs.
@@ -568,6 +573,12 @@ def path_chat_client(ctx, args, needs):
     return subj, status
 
 
+def path_scan(ctx, args, needs):
+    port = peer(ctx, "line", needs)
+    subj = Proc([SC, "-z", "-n"] + args + [HOST, port], audit=True)
+    return subj, subj.wait()
+
+
 PATHS = {
     "client": path_client, "listen": path_listen, "keep": path_keep,
     "exec": path_exec, "shell": path_shell, "forward": path_forward,
@@ -579,6 +590,7 @@ PATHS = {
     "dgram-exec": path_dgram_exec, "dgram-forward": path_dgram_forward,
     "unix": path_unix, "unix-client": path_unix_client,
     "proxyd": path_proxyd, "chat-client": path_chat_client,
+    "scan": path_scan,
 }
 
 

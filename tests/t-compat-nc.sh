@@ -160,6 +160,14 @@ test_connect_refused() {
 test_scan_open_port() {
 	server srv -k -l 127.0.0.1 0 || fail "no server"
 	compare -zv 127.0.0.1 "$PORT"
+	# nc's letters for a session's bytes are taken and have nothing to do.
+	compare -zv -d -C -t -q 1 -N -W 1 127.0.0.1 "$PORT"
+	# sockcat's own options for them are refused.
+	for o in --ssl --half-close "-o $SC_TMP/o.log"; do
+		# shellcheck disable=SC2086
+		expect_error "-z only connects: it takes no --ssl, --secret, --half-close, --quit-after, --send-only, --recv-only, --no-shutdown, --no-splice, --fail-on-error, --idle-timeout, --delay, -o or --hex-dump" \
+		    -z $o 127.0.0.1 "$PORT"
+	done
 	compare -zv localhost "$PORT"
 	compare -zvn 127.0.0.1 "$PORT"
 	compare -z 127.0.0.1 "$PORT"
@@ -756,6 +764,9 @@ test_telnet_answers() {
 test_pass_fd_errors() {
 	server srv -k -l 127.0.0.1 0 || fail "no server"
 	compare -F 127.0.0.1 "$PORT"
+	# -z's socket too: nc hands over the first port that connects.
+	compare -zF 127.0.0.1 "$PORT"
+	compare -zvF 127.0.0.1 "$((PORT - 1))-$PORT"
 	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
 	want=$(t 5 $TBPEER ontty "$NC" -F 127.0.0.1 "$PORT" |
 	    sed 's/^nc.openbsd: /PROG: /')

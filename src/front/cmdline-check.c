@@ -202,6 +202,13 @@ static const struct conflict {
 	{ .all = "--fifo -z", .msg = "cannot use --fifo and -z" },
 	{ .all = "--fifo -d", .msg = "cannot use --fifo and -d" },
 	{ .all = "--broker --room", .msg = "cannot use --broker and --room" },
+	{ .all = "-z", .any = "--ssl --secret --half-close --quit-after "
+	  "--send-only --recv-only --no-shutdown --no-splice --fail-on-error "
+	  "--idle-timeout --delay -o --hex-dump",
+	  .msg = "-z only connects: it takes no --ssl, --secret, "
+	  "--half-close, --quit-after, --send-only, --recv-only, "
+	  "--no-shutdown, --no-splice, --fail-on-error, --idle-timeout, "
+	  "--delay, -o or --hex-dump" },
 	{ .all = "--room -z", .msg = "cannot use -z and --room" },
 	{ .all = "--broker -z", .msg = "cannot use -z and --broker" },
 	{ .all = "--max-conns", .none = "-l pair-listen",

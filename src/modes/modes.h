@@ -218,6 +218,7 @@ int		 plain_serve(const struct job *, int);
 
 /* plain-client.c */
 int		 plain_connect(const struct job *);
+__dead void	 plain_pass_fd(int);
 int		 plain_relay(const struct job *, struct netconn *,
 		    const struct dial_how *);
 

@@ -213,7 +213,7 @@ conn_readline(struct conn *c, struct endpoint *in)
 }
 
 /* -F: hand the connected socket to whoever holds stdout, and exit. */
-static __dead void
+__dead void
 plain_pass_fd(int fd)
 {
 	ssize_t	 n;

@@ -59,6 +59,10 @@ scan_ports(const struct job *j)
 			continue;
 		}
 		net_report_connect(sd, sd->host, sd->ports[i], &peer);
+		/* -F: nc hands over the first socket that connects. */
+		FLOW_TAKEN(fdpass);
+		if (j->flow->fdpass)
+			plain_pass_fd(fd);
 		close(fd);
 		status = 0;
 	}
