@@ -9,7 +9,7 @@ For each path (a client, a listener, -lk, -lk -e, -lk -c, --forward, a
 forwarding pair, --relay, a datagram listener, --chat, --room, the pairs
 tls-l: -, ws-l: -, udp-l: -, tcp-l: exec:cat, tcp: -, a UDP client,
 -u -lk alone, with -e and with --forward, -U -l, a -U client, the proxy
-server, a --chat caller and -z) and each
+server, a --chat caller, -z and -c connecting) and each
 option of "sockcat --dump-options", with a sample value for its argument,
 the path's process (the subject) runs one short session with its peers,
 a debug build's audit on (SC_OPT_AUDIT=1): at its end it says each option
@@ -573,6 +573,14 @@ def path_chat_client(ctx, args, needs):
     return subj, status
 
 
+def path_exec_client(ctx, args, needs):
+    port = peer(ctx, "line", needs)
+    target = ([HOST, port] if "ws" not in needs else
+              ["ws://%s:%s/" % (HOST, port)])
+    subj = Proc([SC, "-n", "-c", "echo hi"] + args + target, audit=True)
+    return subj, subj.wait()
+
+
 def path_scan(ctx, args, needs):
     port = peer(ctx, "line", needs)
     subj = Proc([SC, "-z", "-n"] + args + [HOST, port], audit=True)
@@ -590,7 +598,7 @@ PATHS = {
     "dgram-exec": path_dgram_exec, "dgram-forward": path_dgram_forward,
     "unix": path_unix, "unix-client": path_unix_client,
     "proxyd": path_proxyd, "chat-client": path_chat_client,
-    "scan": path_scan,
+    "scan": path_scan, "exec-client": path_exec_client,
 }
 
 
