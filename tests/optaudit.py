@@ -73,7 +73,7 @@ SKIP = {
     "rtable": "refused on this system at parse",
     "print-psk": "prints a key and exits at parse: an action",
     "md5sig": "reads the key from the terminal",
-    "raw": "needs a terminal: t-raw.sh",
+    "raw": "needs a terminal: t-pty.sh, t-terminal.sh",
     "readline": "needs a terminal: t-readline.sh",
 }
 
