@@ -9,7 +9,8 @@ For each path (a client, a listener, -lk, -lk -e, -lk -c, --forward, a
 forwarding pair, --relay, a datagram listener, --chat, --room, the pairs
 tls-l: -, ws-l: -, udp-l: -, tcp-l: exec:cat, tcp: -, a UDP client,
 -u -lk alone, with -e and with --forward, -U -l, a -U client, the proxy
-server, a --chat caller, -z and -c connecting) and each
+server, a --chat caller, -z, -c connecting, and the pairs tcp-l: file:
+and tcp-l: pty:) and each
 option of "sockcat --dump-options", with a sample value for its argument,
 the path's process (the subject) runs one short session with its peers,
 a debug build's audit on (SC_OPT_AUDIT=1): at its end it says each option
@@ -428,6 +429,17 @@ def path_pair_exec(ctx, args, needs):
     return pair_served(args, ["tcp-l:%s:0" % HOST, "exec:cat"], set())
 
 
+def path_pair_file(ctx, args, needs):
+    with ctx.lock:
+        ctx.nfile = getattr(ctx, "nfile", 0) + 1
+        out = ctx.path("pair%d.out" % ctx.nfile)
+    return pair_served(args, ["tcp-l:%s:0" % HOST, "file:" + out], set())
+
+
+def path_pair_pty(ctx, args, needs):
+    return pair_served(args, ["tcp-l:%s:0" % HOST, "pty:"], set())
+
+
 def path_pair_dial(ctx, args, needs):
     target = fill(["tcp:%s:{cat}" % HOST], ctx, needs)
     subj = Proc([SC, "-n"] + args + target + ["-"], stdin=b"hi\n",
@@ -599,6 +611,7 @@ PATHS = {
     "unix": path_unix, "unix-client": path_unix_client,
     "proxyd": path_proxyd, "chat-client": path_chat_client,
     "scan": path_scan, "exec-client": path_exec_client,
+    "pair-file": path_pair_file, "pair-pty": path_pair_pty,
 }
 
 

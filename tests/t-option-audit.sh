@@ -5,9 +5,9 @@
 # pair, --relay, -u -l, --chat, --room, the pairs tls-l: -, ws-l: -,
 # udp-l: -, tcp-l: exec:cat and tcp: -, -u, -u -lk alone, with -e and
 # with --forward, -U -l, -U, the proxy server, a --chat caller, -z, -c
-# connecting), each run once by optaudit.py with the debug build's audit
-# on; and the audit itself, which must find an option that a path
-# ignores.
+# connecting, the pairs tcp-l: file: and tcp-l: pty:), each run once by
+# optaudit.py with the debug build's audit on; and the audit itself,
+# which must find an option that a path ignores.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
