@@ -8,7 +8,8 @@
 # Where nc.openbsd has the mode, it is run through the same steps and
 # must show and send the same.  Every way sockcat puts its terminal in
 # modes of its own, ended by each signal that ends it, leaves the
-# terminal's modes as they were.
+# terminal's modes as they were; the line editor, stopped, gives them
+# back until continued.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -407,6 +408,43 @@ test_modes_put_back_on_every_fatal_signal() {
 			st=$?
 			assertEquals "$mode, SIG$sig: $(<"$SC_TMP/err")" 0 "$st"
 		done
+	done
+}
+
+# The line editor (--readline, --chat) in a job of "sh -m", stopped by ^Z
+# typed and by kill -TSTP: while stopped the terminal has its modes back
+# (the shell's, echo on), and continued with fg it is the editor's
+# again, the half typed line (wider than the terminal) drawn anew whole
+# on the shell's last row, no row above it wiped, and typed on.  ^Z was
+# off, and kill -TSTP left the terminal without echo.
+test_line_editor_stopped_and_continued() {
+	x=$(printf 'x%.0s' {1..100})
+	for mode in --readline --chat; do
+		# Each key read before the ^Z, whose signal is sent as it is
+		# typed: echoed, the line wraps.
+		run "stop$mode" listen:tcp accept 'send:one\n' 'netexpect:one\n' \
+		    "send:$x" 'expect:x{80}\r+\nx{20}' 'send:\x1a' \
+		    'expect:stopped 1\r' modes:same 'send:fg\n' modes:changed \
+		    'expect:fg\r\n[^\r\n]*\r\n\r\x1b\[Kx{100}' 'send:y\n' \
+		    "netexpect:\\n${x}y\\n" fgsignal:TSTP 'expect:stopped 2\r' \
+		    modes:same 'send:fg\n' modes:changed 'send:three\n' \
+		    'netexpect:\nthree\n' 'send:\x04' netclose \
+		    'expect:status 0' exit:0 modes:same -- sh -c 'set -m
+		    "$0" "$1" 127.0.0.1 "$2"
+		    st=$? n=0
+		    while [ "$st" = 148 ]; do
+			n=$((n + 1))
+			echo "stopped $n"
+			read -r line
+			fg
+			st=$?
+		    done
+		    echo "status $st"' "$SC" "$mode" @PORT@
+		assertEquals "$mode: steps: $(<"$SC_TMP/stop$mode.err")" 0 \
+		    "$ON_TTY_STATUS"
+		assertEquals "$mode: what the peer got" "one
+${x}y
+three" "$(<"$SC_TMP/stop$mode.net")"
 	done
 }
 

@@ -263,7 +263,10 @@ edit_after(struct edit *e)
 		edit_show(e);
 }
 
-/* SIGWINCH: find the line's first row again at the new width and redraw it. */
+/*
+ * SIGWINCH: find the line's first row again at the new width and redraw
+ * it; continued after a stop, draw it anew on the shell's last row.
+ */
 static void
 edit_winch(int sig, void *arg)
 {
@@ -271,7 +274,10 @@ edit_winch(int sig, void *arg)
 
 	(void)sig;
 	edit_measure(e);
-	if (e->drawn) {
+	if (stdio_tty_continued() && (e->drawn || e->linelen > 0)) {
+		e->drawn = 0;
+		e->redraw = 1;
+	} else if (e->drawn) {
 		e->crow = edit_row(e, edit_width(e, e->pos));
 		e->redraw = 1;
 	}

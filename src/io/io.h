@@ -458,6 +458,7 @@ struct endpoint	*fifo_in(struct session *);
 /* stdio.c */
 void		 stdio_init(void);
 int		 stdio_tty_raw(void);
+int		 stdio_tty_continued(void);
 int		 stdio_tty_makeraw(void);
 int		 stdio_tty_modes(const struct tty_want *);
 void		 stdio_tty_pause(int);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <paths.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,8 @@ static struct termios	stdio_termios;	/* The terminal's own modes. */
 static struct termios	stdio_termios_ours; /* The modes set on it. */
 static int		stdio_termios_saved;
 static off_t		stdin_start = -1;	/* stdin's offset at the start. */
+/* Continued after a stop (stdio_tty_tstp()): what was shown is gone. */
+static volatile sig_atomic_t stdio_continued;
 
 /* Put the flags of stdin and stdout, and the terminal, back as they were. */
 static void
@@ -57,9 +60,52 @@ stdio_cleanup(int sig)
 }
 
 /*
- * Put the terminal on stdin in cbreak mode without echo, ^Z off;
- * stdio_restore() undoes it, also on a fatal signal.  Returns -1 with errno
- * if stdin is no terminal or cannot be changed.
+ * SIGTSTP: give the terminal its modes back and stop, as ssh does; on
+ * continue, ours again and SIGWINCH raised, for the size to be sent or
+ * the line redrawn.  Async-signal-safe.
+ */
+static void
+stdio_tty_tstp(int sig)
+{
+	struct sigaction sa, old;
+	sigset_t	 set, saved;
+	int		 errsave = errno;
+
+	stdio_tty_pause(1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, &old);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, &saved);
+	raise(sig);
+	/* Continued (SIGCONT). */
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	sigaction(sig, &old, NULL);
+	stdio_tty_pause(0);
+	stdio_continued = 1;
+	raise(SIGWINCH);
+	errno = errsave;
+}
+
+/*
+ * Has the process been stopped and continued since the last call (the
+ * screen is the shell's, and a line drawn is no longer where it was)?
+ */
+int
+stdio_tty_continued(void)
+{
+	int	 was = stdio_continued;
+
+	stdio_continued = 0;
+	return (was);
+}
+
+/*
+ * Put the terminal on stdin in cbreak mode without echo, ^Z stopping
+ * (stdio_tty_tstp()); stdio_restore() undoes it, also on a fatal signal.
+ * Returns -1 with errno if stdin is no terminal or cannot be changed.
  */
 int
 stdio_tty_raw(void)
@@ -78,12 +124,13 @@ stdio_tty_makeraw(void)
 }
 
 /*
- * Save stdin's modes (once) and set w's, cbreak or raw.  Returns -1 with
- * errno.
+ * Save stdin's modes (once) and set w's, or cbreak or raw (these two put
+ * back while stopped, stdio_tty_tstp()).  Returns -1 with errno.
  */
 static int
 stdio_tty_set(int raw, const struct tty_want *w)
 {
+	struct sigaction sa;
 	struct termios	 t;
 
 	if (stdio_termios_saved)
@@ -98,12 +145,14 @@ stdio_tty_set(int raw, const struct tty_want *w)
 	} else {
 		if (raw)
 			cfmakeraw(&t);
-		else {
+		else
 			t.c_lflag &= ~(ICANON | ECHO | IEXTEN);
-			t.c_cc[VSUSP] = _POSIX_VDISABLE;
-		}
 		t.c_cc[VMIN] = 1;
 		t.c_cc[VTIME] = 0;
+		memset(&sa, 0, sizeof(sa));
+		sigemptyset(&sa.sa_mask);
+		sa.sa_handler = stdio_tty_tstp;
+		cleanup_sigaction(SIGTSTP, &sa, NULL);
 	}
 	stdio_termios_ours = t;
 	stdio_termios_saved = 1;

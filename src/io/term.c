@@ -1,8 +1,8 @@
 /*
  * The local side of a remote terminal (--raw): the local terminal raw
- * while connected (put back at exit, on fatal signals, while stopped),
- * "~." to leave, and window sizes sent only to a --pty peer that said
- * PTY_HELLO.
+ * while connected (put back at exit, on fatal signals, while stopped:
+ * stdio.c), "~." to leave, and window sizes sent only to a --pty peer
+ * that said PTY_HELLO.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -33,34 +33,6 @@ static int		 term_asked;
 
 static int	term_begin(struct channel *, int);
 static size_t	term_xform(struct channel *, unsigned char *, size_t, size_t);
-
-/*
- * SIGTSTP: give the terminal its modes back and stop, as ssh does; on
- * continue, raw again and the size resent.  Async-signal-safe.
- */
-static void
-term_tstp(int sig)
-{
-	struct sigaction sa, old;
-	sigset_t	 set, saved;
-	int		 errsave = errno;
-
-	stdio_tty_pause(1);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, &old);
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, &saved);
-	raise(sig);
-	/* Continued (SIGCONT). */
-	sigprocmask(SIG_SETMASK, &saved, NULL);
-	sigaction(sig, &old, NULL);
-	stdio_tty_pause(0);
-	raise(SIGWINCH);
-	errno = errsave;
-}
 
 /* Send the window size of the local terminal on tx, if it has one. */
 static void
@@ -179,15 +151,12 @@ term_start_line(struct channel *tx)
 static int
 term_begin(struct channel *tx, int sizes)
 {
-	struct sigaction sa;
-
-	/* Every fatal signal puts the terminal back (cleanup_on_signals()). */
+	/*
+	 * Every fatal signal puts the terminal back (cleanup_on_signals()),
+	 * and so does a stop, until continued.
+	 */
 	if (stdio_tty_makeraw() == -1)
 		return (-1);
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = term_tstp;
-	cleanup_sigaction(SIGTSTP, &sa, NULL);
 	tx->xform = term_xform;
 	tx->xstate = TERM_LINE_START;
 	term_tx = tx;
