@@ -269,6 +269,21 @@ test_raw_leaves_when_the_program_exits() {
 	assertEquals "again: $(cat -v "$SC_TMP/out")" 0 "$st"
 }
 
+# The server resets the connection: the failure is said after the
+# terminal has its modes back, so that its line ends as lines do (a
+# carriage return before the newline), as ssh's do, and the shell's
+# prompt starts a row of its own.
+test_raw_failure_said_after_the_modes() {
+	on_tty rst listen:tcp accept raw 'netsend:remote$ ' \
+	    'expect:remote\$ ' netreset exit:1 modes:same -- \
+	    "$SC" --raw 127.0.0.1 @PORT@
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/rst.err")" 0 "$st"
+	assertEquals "what the terminal showed" \
+	    "remote\$ sockcat: read from network: Connection reset by peer<CR>" \
+	    "$(sed 's/\r$/<CR>/' "$SC_TMP/rst.tty")"
+}
+
 test_raw_escape_rules() {
 	pty_server -e 'cat -v'
 	# "~" mid-line and "~~" at a line's start are sent; "~." leaves.

@@ -199,6 +199,13 @@ conn_finished(struct session *s)
 	struct conn	*c = s->arg;
 	const struct job	*j = c->p->j;
 
+	/*
+	 * Only --raw makes the terminal raw, and watches for "~.": its modes
+	 * are the user's again before a failure is said, or its line would
+	 * end without a carriage return.
+	 */
+	if (j->local->raw)
+		term_stop(c->tx);
 	if (plain_report(c) != 0 || (c->ex != NULL && expect_failed(c->ex)))
 		c->p->status = 1;
 	/* What was made for a script, and only then. */
@@ -242,9 +249,6 @@ conn_finished(struct session *s)
 		c->redial = NULL;
 	}
 	ev_timer_disarm(&c->drain);
-	/* Only --raw makes the terminal raw, and watches for "~.". */
-	if (j->local->raw)
-		term_stop(c->tx);
 	if (c->p->ed.rx == c->rx)
 		edit_terminal_end(&c->p->ed);
 	/* --raw -lk: "~." leaves the listener too, not only this client. */
