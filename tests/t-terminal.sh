@@ -448,6 +448,22 @@ three" "$(<"$SC_TMP/stop$mode.net")"
 	done
 }
 
+# ^C at a line half typed: the line editor (--readline, --chat), whose
+# echo is off, shows it as the terminal shows it for nc, "^C" after what
+# was typed, and nothing of the line is sent.
+test_interrupt_shown_as_typed() {
+	for cmd in "$SC --readline" "$SC --chat -n" "$NC"; do
+		[ "$cmd" = "$NC" ] && ! have_nc && continue
+		run intr listen:tcp accept 'send:half' 'expect:half' \
+		    'send:\x03' exit:-2 modes:same -- $cmd 127.0.0.1 @PORT@
+		assertEquals "$cmd: steps: $(<"$SC_TMP/intr.err")" 0 \
+		    "$ON_TTY_STATUS"
+		assertEquals "$cmd: the last line shown" "half^C" \
+		    "$(tty_text intr | tail -n 1 | sed 's/.*\x1b\[K//')"
+		assertEquals "$cmd: nothing sent" "" "$(<"$SC_TMP/intr.net")"
+	done
+}
+
 # A pty: link, made for a program, is gone when a signal ends sockcat.
 test_pty_link_removed_on_every_fatal_signal() {
 	for sig in HUP INT TERM QUIT ABRT ALRM USR1 USR2; do

@@ -35,6 +35,7 @@ static struct termios	stdio_termios;	/* The terminal's own modes. */
 static struct termios	stdio_termios_ours; /* The modes set on it. */
 static int		stdio_termios_saved;
 static off_t		stdin_start = -1;	/* stdin's offset at the start. */
+static int		stdio_cbreak;	/* The modes are stdio_tty_raw()'s. */
 /* Continued after a stop (stdio_tty_tstp()): what was shown is gone. */
 static volatile sig_atomic_t stdio_continued;
 
@@ -55,7 +56,13 @@ stdio_restore(void)
 static __shortrun void
 stdio_cleanup(int sig)
 {
-	(void)sig;
+	/*
+	 * ^C at the line editor, whose echo is off: shown as the terminal
+	 * would have, before the shell's prompt.
+	 */
+	if (sig == SIGINT && stdio_termios_saved && stdio_cbreak &&
+	    (stdio_termios.c_lflag & (ECHO | ECHOCTL)) == (ECHO | ECHOCTL))
+		log_write_quiet(STDIN_FILENO, "^C", 2);
 	stdio_restore();
 }
 
@@ -147,6 +154,7 @@ stdio_tty_set(int raw, const struct tty_want *w)
 			cfmakeraw(&t);
 		else
 			t.c_lflag &= ~(ICANON | ECHO | IEXTEN);
+		stdio_cbreak = !raw;
 		t.c_cc[VMIN] = 1;
 		t.c_cc[VTIME] = 0;
 		memset(&sa, 0, sizeof(sa));
