@@ -1,10 +1,11 @@
 #!/bin/bash
 # --readline: a client typed at on a terminal edits its lines (erase, ^U,
 # ^W) and brings back the ones sent before with Up and Down; what the
-# peer sends while a line is half typed does not mix with it; ^D ends
-# what is typed; refused without a terminal and beside what it cannot go
-# with; the example of the manual; socat's READLINE,history=, the same
-# editor.  In tmux panes of 40x12 and 120x40,
+# peer sends while a line is half typed does not mix with it, and what is
+# typed after the peer's end is seen; ^D ends what is typed; refused
+# without a terminal and beside what it cannot go with; the example of
+# the manual; socat's READLINE,history=, the same editor.  In tmux panes
+# of 40x12 and 120x40,
 # read as a person reads the screen: a line wider than the terminal is
 # redrawn in place (messages, Backspace, a new window size), with the
 # cursor where it is in the line.
@@ -186,6 +187,25 @@ two
 one
 new
 ." "$(cat "$SC_TMP/hi.net"; echo .)"
+}
+
+# The peer ends its sending (its banner said) and still reads: what is
+# typed after is seen as it is typed, as nc's terminal shows it, though
+# stdout, which had the peer's end, is closed.  It was sent unseen.
+test_typing_seen_after_the_peer_ends() {
+	for cmd in "$SC --readline" nc.openbsd; do
+		[ "$cmd" = nc.openbsd ] && ! command -v nc.openbsd >/dev/null &&
+		    continue
+		on_tty end listen:tcp accept 'netsend:bye\n' 'expect:bye' \
+		    netshut 'send:more\n' 'netexpect:more\n' 'expect:more' \
+		    'send:typing\n' 'netexpect:typing\n' 'send:\x04' netclose \
+		    exit:0 -- $cmd 127.0.0.1 @PORT@
+		st=$?
+		assertEquals "$cmd: steps: $(<"$SC_TMP/end.err")" 0 "$st"
+		assertEquals "$cmd: the terminal" "bye
+more
+typing" "$(tty_text end)"
+	done
 }
 
 # With --reconnect, the history outlives the connection; ^D ends the

@@ -55,6 +55,10 @@ edit_free(struct edit *e)
 	if (e->histfd != -1)
 		close(e->histfd);
 	e->histfd = -1;
+	if (e->echo_own)
+		close(e->echo);
+	e->echo_own = 0;
+	e->echo = -1;
 	for (i = 0; i < e->nhist; i++)
 		free(e->hist[i]);
 	e->nhist = e->hpos = 0;

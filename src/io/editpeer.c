@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,13 +53,21 @@ int
 edit_readline(struct edit *e, const char *history, const char *prompt,
     int noprompt, const char *noecho, const char **what, const char **why)
 {
-	int	 echo = -1;
+	int	 echo = -1, own = -1;
 
-	if (isatty(STDOUT_FILENO))
-		echo = STDOUT_FILENO;
-	else if (isatty(STDERR_FILENO))
+	/*
+	 * stdout's terminal through a descriptor of its own: stdout is
+	 * closed when the peer ends its sending, and what is typed after
+	 * must still be seen.
+	 */
+	if (isatty(STDOUT_FILENO)) {
+		own = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		echo = own != -1 ? own : STDOUT_FILENO;
+	} else if (isatty(STDERR_FILENO))
 		echo = STDERR_FILENO;
 	edit_init(e, echo, 1, NULL, NULL, NULL);
+	e->echo_own = own != -1;
+	e->echo_out = echo != STDERR_FILENO && echo != -1;
 	*what = "READLINE's noecho=";
 	if (edit_prompt(e, prompt, noprompt, noecho) == -1) {
 		*why = strerror(errno);
@@ -159,7 +168,7 @@ edit_terminal(struct edit *e, struct endpoint *in, struct channel *rx)
 		return (-1);
 	edit_attach(e, in);
 	edit_watch(e, 1);
-	if (e->echo != STDOUT_FILENO || rx == NULL)
+	if (!e->echo_out || rx == NULL)
 		return (0);
 	if (channel_tap(rx, edit_rx_tap, e) == -1)
 		return (-1);

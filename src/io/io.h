@@ -180,7 +180,9 @@ struct edit {
 	int		 error;		/* the buffers could not be had */
 	unsigned char	*done;
 	size_t		 donelen;	/* Lines finished, not yet read. */
-	int		 echo;		/* Where keys are echoed, or -1. */
+	int		 echo;		/* Where keys are echoed, or -1; */
+	int		 echo_out;	/* stdout's terminal, */
+	int		 echo_own;	/* through a descriptor of ours. */
 	size_t		 cols;		/* Its width; 0: unknown. */
 	int		 drawn;		/* The line is on the screen, */
 	size_t		 crow;		/* the cursor on this row of it, */
