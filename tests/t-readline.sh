@@ -208,6 +208,38 @@ typing" "$(tty_text end)"
 	done
 }
 
+# The peer resets the connection while a line is half typed, of one row
+# or two, the cursor at its start: the failure is said on a row of its
+# own below the line, not on the end of it.
+test_failure_said_below_a_line_half_typed() {
+	x=$(printf 'x%.0s' {1..100})
+	for line in "half typ" "$x"; do
+		on_tty rst listen:tcp accept modes:changed "send:$line" \
+		    'expect:x{20}|half typ' 'send:\x01' netreset exit:1 \
+		    modes:same -- "$SC" --readline 127.0.0.1 @PORT@
+		st=$?
+		assertEquals "${#line}: steps: $(<"$SC_TMP/rst.err")" 0 "$st"
+		assertEquals "${#line}: the last row" \
+		    "sockcat: read from network: Connection reset by peer" \
+		    "$(tty_text rst | tail -n 1)"
+		assertEquals "${#line}: the row above it" \
+		    "$(printf %s "$line" | tail -c 20)" \
+		    "$(tr '\r' '\n' <"$SC_TMP/rst.tty" |
+		    sed 's/\x1b\[[0-9]*[A-Z]//g' | grep . | tail -n 2 |
+		    head -n 1 | tail -c 21)"
+	done
+	# A listener's the same.
+	port=$(free_port) || fail "no port"
+	on_tty lrst "connect:tcp:127.0.0.1:$port" 'netsend:hi\n' 'expect:hi' \
+	    'send:half' 'expect:half' netreset exit:1 modes:same -- \
+	    "$SC" --readline -l 127.0.0.1 "$port"
+	st=$?
+	assertEquals "-l: steps: $(<"$SC_TMP/lrst.err")" 0 "$st"
+	assertEquals "-l: the last rows" "half
+sockcat: read from network: Connection reset by peer" \
+	    "$(tty_text lrst | tail -n 2)"
+}
+
 # With --reconnect, the history outlives the connection; ^D ends the
 # client as usual (-N: the peer is told, so the end is seen before the
 # peer closes).

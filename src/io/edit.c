@@ -190,6 +190,28 @@ edit_hide(struct edit *e)
 }
 
 /*
+ * Leave a line half typed shown as it is, the cursor on the row below its
+ * last; the next key draws it again there.  A prompt alone stays as the
+ * peer left it.
+ */
+void
+edit_leave(struct edit *e)
+{
+	char	 seq[32];
+	size_t	 last;
+
+	if (!e->drawn || e->linelen == 0)
+		return;
+	last = edit_row(e, e->endw);
+	if (last > e->crow)
+		edit_echo(e, seq, snprintf(seq, sizeof(seq), "\033[%zuB",
+		    last - e->crow));
+	edit_echo(e, "\r\n", 2);
+	e->drawn = 0;
+	e->crow = 0;
+}
+
+/*
  * Show the line again from its first row, the cursor at its place (on the
  * next row after a full row).
  */

@@ -178,10 +178,14 @@ edit_terminal(struct edit *e, struct endpoint *in, struct channel *rx)
 	return (0);
 }
 
-/* The session of e's channel is over: the terminal's size not watched. */
+/*
+ * The session of e's channel is over: the terminal's size not watched, and
+ * a line half typed left shown, what is said next on a row of its own.
+ */
 void
 edit_terminal_end(struct edit *e)
 {
 	e->rx = NULL;
 	edit_watch(e, 0);
+	edit_leave(e);
 }

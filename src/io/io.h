@@ -205,6 +205,7 @@ void		 edit_init(struct edit *, int, int, void (*)(void *),
 void		 edit_free(struct edit *);
 void		 edit_show(struct edit *);
 void		 edit_hide(struct edit *);
+void		 edit_leave(struct edit *);
 void		 edit_watch(struct edit *, int);
 int		 edit_history_file(struct edit *, const char *, const char **);
 void		 edit_attach(struct edit *, struct endpoint *);

@@ -494,11 +494,12 @@ join_run_finished(struct session *s)
 {
 	struct join_run	*r = s->arg;
 
-	if (session_report(s) != 0)
-		r->status = 1;
+	/* The terminal is the user's again before a failure is said. */
 	term_stop(r->jn.way[1]);
 	if (r->ed != NULL)
 		edit_terminal_end(r->ed);
+	if (session_report(s) != 0)
+		r->status = 1;
 	session_free(s);
 	r->jn.s = NULL;
 	/*

@@ -202,10 +202,13 @@ conn_finished(struct session *s)
 	/*
 	 * Only --raw makes the terminal raw, and watches for "~.": its modes
 	 * are the user's again before a failure is said, or its line would
-	 * end without a carriage return.
+	 * end without a carriage return; a line half typed (--readline)
+	 * makes way.
 	 */
 	if (j->local->raw)
 		term_stop(c->tx);
+	if (c->p->ed.rx == c->rx)
+		edit_terminal_end(&c->p->ed);
 	if (plain_report(c) != 0 || (c->ex != NULL && expect_failed(c->ex)))
 		c->p->status = 1;
 	/* What was made for a script, and only then. */
@@ -249,8 +252,6 @@ conn_finished(struct session *s)
 		c->redial = NULL;
 	}
 	ev_timer_disarm(&c->drain);
-	if (c->p->ed.rx == c->rx)
-		edit_terminal_end(&c->p->ed);
 	/* --raw -lk: "~." leaves the listener too, not only this client. */
 	if (j->local->raw && c->tx != NULL && term_escaped(c->tx))
 		c->p->stopping = 1;
