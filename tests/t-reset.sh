@@ -281,6 +281,30 @@ test_reset_before_program_reads() {
 	done
 }
 
+# A pair forwarded (a dialled socket with a device) is one session: a
+# reset is said and ends it with status 1, as the pair with stdin and
+# stdout says it.  Under socat's name a reset read is an end, as socat's
+# (status 0, nothing said).
+test_reset_on_a_forwarded_pair() {
+	fault_listen --rst-after 0
+	run_sc null /dev/null "$SC" "tcp:127.0.0.1:$FPORT" "pty:$SC_TMP/link"
+	check_ended "a forwarded pair" \
+	    "read from tcp:127\\.0\\.0\\.1:$FPORT: Connection reset by peer"
+	assertFalse "the link is gone" "[ -e '$SC_TMP/link' ]"
+	sc_cleanup
+	ln -s "$SC" "$SC_TMP/socat"
+	for s in "$SC_TMP/socat" socat; do
+		command -v "$s" >/dev/null || continue
+		fault_listen --rst-after 0
+		run_sc null /dev/null "$s" "tcp:127.0.0.1:$FPORT" \
+		    "pty,link=$SC_TMP/link"
+		assertTrue "$s: ended" "wait_for '$SC_TMP/rc' ."
+		assertEquals "$s: status" 0 "$(<"$SC_TMP/rc")"
+		assertEquals "$s: nothing said" "" "$(<"$SC_TMP/c.err")"
+		sc_cleanup
+	done
+}
+
 # The first case of the issue, beside ncat: `ncat host port | cat` with
 # stdin open, and the peer resets.  ncat ends with status 1 and says so,
 # and so does sockcat with --fail-on-error (without it, as nc).

@@ -216,6 +216,25 @@ fconn_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 	*off += n;
 }
 
+/*
+ * Did s fail only by a reset read, which socat's dialect takes for an end
+ * (its status 0, nothing said)?
+ */
+static int
+fconn_reset_is_end(const struct fconn *fc, struct session *s)
+{
+	const struct channel	*ch;
+
+	if (!fc->f->j->side->dialect->reset_is_end)
+		return (0);
+	TAILQ_FOREACH(ch, &s->channels, entry) {
+		if (ch->error_op != NULL && (ch->error != ECONNRESET ||
+		    strcmp(ch->error_op, "read") != 0))
+			return (0);
+	}
+	return (1);
+}
+
 static void
 fconn_finished(struct session *s)
 {
@@ -224,11 +243,17 @@ fconn_finished(struct session *s)
 	const struct channel	*own;
 	const char		*how = join_ended(s, 0, &own);
 
-	if (own != NULL)
+	/*
+	 * A server's client's failure is -v's to say, but for ours; the one
+	 * session of a forwarder without -k (a pair's dialled side's) is the
+	 * run's: its failure is said, as nc says it, and its status.
+	 */
+	if (!f->j->side->keep) {
+		if (!fconn_reset_is_end(fc, s) && session_report(s) != 0)
+			f->status = 1;
+	} else if (own != NULL)
 		log_warnx("forward: %s: %s: %s", fconn_label(fc),
 		    own->error_op, strerror(own->error));
-	if (strcmp(how, "reset") == 0 && !f->j->side->keep)
-		f->status = 1;
 	if (f->j->stats || log_verbosity() >= 2)
 		log_verbose(0, "forward: %s: %s, %llu bytes up, %llu bytes "
 		    "down", fconn_label(fc), how, (unsigned long long)fc->up->bytes,
@@ -248,11 +273,16 @@ static int
 fconn_ends(struct fconn *fc, struct join *jn)
 {
 	const struct side	*sd = fc->out->cur->sd;
+	/* Said as given (a pair's addresses), else by their parts. */
+	const char		*client = fc->f->j->side->text != NULL ?
+				    fc->f->j->side->text : "client";
+	const char		*target = sd->text != NULL ? sd->text :
+				    "target";
 	int			 fd, deaf;
 
 	fc->dgram = fc->dev == NULL && sd->sock.socktype == SOCK_DGRAM;
 	deaf = fc->dgram && fc->peer ? EP_DEAF : 0;
-	if (end_netconn(&jn->end[0], fc->f->j->side, fc->nc, jn->s, "client",
+	if (end_netconn(&jn->end[0], fc->f->j->side, fc->nc, jn->s, client,
 	    fc->peer ? EP_SHUT_NONE : EP_SHUT_SOCKET, EP_NET | (fc->peer ?
 	    EP_DGRAM : EP_OWN) | deaf, NC_BINARY | (fc->dgram ? NC_MESSAGES :
 	    0)) == -1)
@@ -260,9 +290,9 @@ fconn_ends(struct fconn *fc, struct join *jn)
 	if (fc->dev != NULL) {
 		fd = fc->dev->dev_fd;
 		fc->dev->dev_fd = -1;
-		return (end_device(&jn->end[1], sd, jn->s, "target", fd));
+		return (end_device(&jn->end[1], sd, jn->s, target, fd));
 	}
-	return (end_netconn(&jn->end[1], sd, fc->out->tnc, jn->s, "target",
+	return (end_netconn(&jn->end[1], sd, fc->out->tnc, jn->s, target,
 	    fc->dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET, EP_OWN | (fc->dgram ?
 	    EP_DGRAM : 0) | deaf, NC_BINARY | (fc->peer ? NC_MESSAGES : 0)));
 }
