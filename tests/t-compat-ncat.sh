@@ -1,7 +1,8 @@
 #!/bin/bash
 # Where sockcat follows ncat, side by side with ncat when it is installed:
 # --broker with --send-only and --recv-only, allow and deny files with
-# several entries a line, --idle-timeout in connect mode, --proxy-auth
+# several entries a line, --allow and --deny lists separated by commas,
+# --idle-timeout in connect mode, --proxy-auth
 # without a password when stdin is not a terminal.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -134,18 +135,42 @@ write_rules() {
 	fi >"$SC_TMP/rules"
 }
 
+# let_in IMPL RULES...: the loopback client of a server with these rules
+# gets in.
+let_in() {
+	_impl=$1
+	shift
+	if [ "$_impl" = sc ]; then
+		server srv -l "$@" 127.0.0.1 0 || fail "sc: no server"
+	else
+		ncat_server srv -l "$@" || fail "ncat: no server"
+	fi
+	echo allowed | t 15 "$SC" -N 127.0.0.1 "$PORT" >/dev/null
+	wait_for "$SC_TMP/srv.out" '^allowed$' 15 || fail "$_impl: not let in"
+}
+
+# keep_out IMPL RULES...: the loopback client of a server with these
+# rules is refused.
+keep_out() {
+	_impl=$1
+	shift
+	if [ "$_impl" = sc ]; then
+		server srv -lk "$@" 127.0.0.1 0 || fail "sc: no server"
+		_re='denied$'
+	else
+		ncat_server srv -lk "$@" || fail "ncat: no server"
+		_re='denied'
+	fi
+	echo refused | t 15 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
+	wait_for "$SC_TMP/srv.err" "$_re" 15 || fail "$_impl: no client seen"
+	assertTrue "$_impl: nothing let through" \
+	    "stays_empty '$SC_TMP/srv.out' 0.5"
+}
+
 # allowfile IMPL: the loopback client of a multi-entry file gets in.
 allowfile() {
 	write_rules "$1"
-	if [ "$1" = sc ]; then
-		server srv -l --allowfile "$SC_TMP/rules" 127.0.0.1 0 ||
-		    fail "sc: no server"
-	else
-		ncat_server srv -l --allowfile "$SC_TMP/rules" ||
-		    fail "ncat: no server"
-	fi
-	echo allowed | t 15 "$SC" -N 127.0.0.1 "$PORT" >/dev/null
-	wait_for "$SC_TMP/srv.out" '^allowed$' 15 || fail "$1: not let in"
+	let_in "$1" --allowfile "$SC_TMP/rules"
 }
 
 test_allowfile_entries() {
@@ -160,18 +185,7 @@ test_allowfile_entries_ncat() {
 # denyfile IMPL: the loopback client of a multi-entry file is refused.
 denyfile() {
 	write_rules "$1"
-	if [ "$1" = sc ]; then
-		server srv -lk --denyfile "$SC_TMP/rules" 127.0.0.1 0 ||
-		    fail "sc: no server"
-		_re='denied$'
-	else
-		ncat_server srv -lk --denyfile "$SC_TMP/rules" ||
-		    fail "ncat: no server"
-		_re='denied'
-	fi
-	echo refused | t 15 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
-	wait_for "$SC_TMP/srv.err" "$_re" 15 || fail "$1: no client seen"
-	assertTrue "$1: nothing let through" "stays_empty '$SC_TMP/srv.out' 0.5"
+	keep_out "$1" --denyfile "$SC_TMP/rules"
 }
 
 test_denyfile_entries() {
@@ -181,6 +195,29 @@ test_denyfile_entries() {
 test_denyfile_entries_ncat() {
 	have_ncat || { sc_skip "ncat not installed"; return; }
 	denyfile ncat
+}
+
+# --allow and --deny take several hosts separated by commas, as ncat's
+# "--allow host[,host,...]" does.
+LIST=198.51.100.7,127.0.0.0/8,2001:db8::/32
+
+test_allow_deny_lists() {
+	let_in sc --allow "$LIST"
+	stop "$SERVER_PID"
+	keep_out sc --deny "$LIST"
+	stop "$SERVER_PID"
+	keep_out sc --allow 198.51.100.7,203.0.113.0/24
+	expect_error "invalid address or range: 127.0.0.1," -l \
+	    --allow 127.0.0.1, 127.0.0.1 0
+}
+
+test_allow_deny_lists_ncat() {
+	have_ncat || { sc_skip "ncat not installed"; return; }
+	let_in ncat --allow "$LIST"
+	stop "$SERVER_PID"
+	keep_out ncat --deny "$LIST"
+	stop "$SERVER_PID"
+	keep_out ncat --allow 198.51.100.7,203.0.113.0/24
 }
 
 test_rule_file_bad_entry_names_line() {

@@ -111,19 +111,46 @@ gate_note(struct gate *g, int deny, int file, const char *arg)
 static int	gate_add_spec(struct gate *, int, const char *, char **);
 static int	gate_read_file(struct gate *, int, const char *, char **);
 
-/* A rule of spec, or (file) one per entry of the file spec. */
+/*
+ * A rule for each comma-separated entry of spec, as ncat's --allow
+ * "192.0.2.1,198.51.100.0/24" reads.  Returns -1 with *cause.
+ */
+static int
+gate_add_list(struct gate *g, int deny, const char *spec, char **cause)
+{
+	char	*copy, *p, *entry;
+	int	 rc = 0;
+
+	if ((copy = strdup(spec)) == NULL) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	p = copy;
+	while (rc == 0 && (entry = strsep(&p, ",")) != NULL) {
+		if (*entry == '\0') {
+			log_cause(cause, "invalid address or range: %s", spec);
+			rc = -1;
+		} else
+			rc = gate_add_spec(g, deny, entry, cause);
+	}
+	free(copy);
+	return (rc);
+}
+
+/* The rules of spec, or (file) one per entry of the file spec. */
 static int
 gate_read(struct gate *g, int deny, int file, const char *spec,
     char **cause)
 {
 	if (file)
 		return (gate_read_file(g, deny, spec, cause));
-	return (gate_add_spec(g, deny, spec, cause));
+	return (gate_add_list(g, deny, spec, cause));
 }
 
 /*
  * Add an allow (or deny) rule: an address, ADDR/BITS, or a name for every
- * address it resolves to now; with file, one per entry of file spec.
+ * address it resolves to now, or several, separated by commas; with file,
+ * one per entry of file spec.
  * Returns -1 with *cause, naming a file's line.
  */
 int
