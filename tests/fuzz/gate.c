@@ -1,7 +1,8 @@
 /*
  * Fuzz target: --allow/--deny specs (gate_add), numeric ones only.  A spec
  * the parser would hand to the resolver (no slash, not an address) is
- * skipped, so the run never touches the network.  An accepted spec must
+ * skipped, so the run never touches the network, and so is a list (a
+ * comma), whose entries are specs of their own.  An accepted spec must
  * admit, as an allow rule, exactly the addresses a plain prefix comparison
  * says it covers: the spec's own address and a second address taken from
  * the input.
@@ -79,7 +80,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	deny = data[0] & 1;
 	memcpy(spec, data + 16, size - 16);
 	spec[size - 16] = '\0';
-	if (strlen(spec) != size - 16 || is_name(spec))
+	if (strlen(spec) != size - 16 || is_name(spec) ||
+	    strchr(spec, ',') != NULL)
 		return (0);
 
 	gate_init(&g);
