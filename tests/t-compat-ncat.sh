@@ -1,8 +1,8 @@
 #!/bin/bash
 # Where sockcat follows ncat, side by side with ncat when it is installed:
 # --broker with --send-only and --recv-only, allow and deny files with
-# several entries a line, --allow and --deny lists separated by commas,
-# --idle-timeout in connect mode, --proxy-auth
+# several entries a line, --allow and --deny lists separated by commas
+# and nmap's octet ranges, --idle-timeout in connect mode, --proxy-auth
 # without a password when stdin is not a terminal.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -224,6 +224,29 @@ test_rule_file_bad_entry_names_line() {
 	printf '127.0.0.1\n10.0.0.1 300.1.2.3/99\n' >"$SC_TMP/bad"
 	expect_error "$SC_TMP/bad, line 2: invalid address or range: \
 300.1.2.3/99" -l --allowfile "$SC_TMP/bad" 127.0.0.1 0
+}
+
+# nmap's IPv4 octet ranges, as ncat takes them: a number, a range, open
+# at either end, or '*' for each octet.
+octet_ranges() {
+	let_in "$1" --allow '127.0.0.*'
+	stop "$SERVER_PID"
+	let_in "$1" --allow '127.0-1.0.-1'
+	stop "$SERVER_PID"
+	keep_out "$1" --allow '127.0.0.2-'
+	stop "$SERVER_PID"
+	keep_out "$1" --deny '*.0.0.1'
+}
+
+test_octet_ranges() {
+	octet_ranges sc
+	expect_error "invalid address or range: 127.0.0.5-3" -l \
+	    --allow 127.0.0.5-3 127.0.0.1 0
+}
+
+test_octet_ranges_ncat() {
+	have_ncat || { sc_skip "ncat not installed"; return; }
+	octet_ranges ncat
 }
 
 # --idle-timeout without -l: the connection ends when nothing moves either

@@ -48,7 +48,8 @@ struct gate_rule {
 	int			 deny;
 	int			 family;	/* AF_INET or AF_INET6 */
 	unsigned char		 addr[16];
-	int			 bits;		/* Prefix length. */
+	int			 bits;		/* Prefix length, or -1: */
+	unsigned char		 hi[4];		/* octet i in addr[i]..hi[i] */
 	TAILQ_ENTRY(gate_rule)	 entry;
 };
 
@@ -148,9 +149,9 @@ gate_read(struct gate *g, int deny, int file, const char *spec,
 }
 
 /*
- * Add an allow (or deny) rule: an address, ADDR/BITS, or a name for every
- * address it resolves to now, or several, separated by commas; with file,
- * one per entry of file spec.
+ * Add an allow (or deny) rule: an address, ADDR/BITS, nmap's octet ranges
+ * (10.0.0-3.*) or a name for every address it resolves to now, or several,
+ * separated by commas; with file, one per entry of file spec.
  * Returns -1 with *cause, naming a file's line.
  */
 int
@@ -211,15 +212,15 @@ gate_forget(struct runtime *run)
 	run->gate = NULL;
 }
 
-/* Append a rule for addr/bits.  Returns -1 with errno. */
-static int
+/* Append a rule for addr/bits.  Returns it, or NULL with errno. */
+static struct gate_rule *
 gate_rule_add(struct gate *g, int deny, int family, const void *addr,
     int bits)
 {
 	struct gate_rule	*r;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return (-1);
+		return (NULL);
 	r->deny = deny;
 	r->family = family;
 	memcpy(r->addr, addr, family == AF_INET ? 4 : 16);
@@ -227,6 +228,56 @@ gate_rule_add(struct gate *g, int deny, int family, const void *addr,
 	TAILQ_INSERT_TAIL(&g->rules, r, entry);
 	if (!deny)
 		g->nallow++;
+	return (r);
+}
+
+/*
+ * Read a decimal octet at p, without leading zeros.  Returns the byte
+ * after it, its value in *v, or NULL.
+ */
+static const char *
+gate_decimal(const char *p, int *v)
+{
+	int	 n = 0, len = 0;
+
+	while (isdigit((unsigned char)p[len]) && len < 4)
+		n = n * 10 + (p[len++] - '0');
+	if (len == 0 || len > 3 || (len > 1 && *p == '0') || n > 255)
+		return (NULL);
+	*v = n;
+	return (p + len);
+}
+
+/*
+ * Read spec as nmap's IPv4 octet ranges, as ncat takes them: four octets,
+ * each N, N-M, -M, N- or *, as in "192.168.0-3.*".  Returns 0 with each
+ * octet's bounds in lo and hi, or -1.
+ */
+static int
+gate_octets(const char *spec, unsigned char *lo, unsigned char *hi)
+{
+	const char	*p = spec;
+	int		 i, a, b;
+
+	for (i = 0; i < 4; i++) {
+		a = 0;
+		b = 255;
+		if (*p == '*')
+			p++;
+		else {
+			if (*p != '-' && (p = gate_decimal(p, &a)) == NULL)
+				return (-1);
+			if (*p != '-')
+				b = a;
+			else if (isdigit((unsigned char)*++p) &&
+			    (p = gate_decimal(p, &b)) == NULL)
+				return (-1);
+		}
+		if (a > b || *p++ != (i < 3 ? '.' : '\0'))
+			return (-1);
+		lo[i] = a;
+		hi[i] = b;
+	}
 	return (0);
 }
 
@@ -235,7 +286,8 @@ static int
 gate_add_spec(struct gate *g, int deny, const char *spec, char **cause)
 {
 	struct addrinfo		 hints, *res, *ai;
-	unsigned char		 addr[16];
+	struct gate_rule	*r;
+	unsigned char		 addr[16], hi[4];
 	const char		*slash, *errstr;
 	char			 host[NI_MAXHOST];
 	int			 bits = -1, error, family;
@@ -265,6 +317,15 @@ gate_add_spec(struct gate *g, int deny, const char *spec, char **cause)
 		return (-1);
 	} else if (slash != NULL || host[0] == '\0')
 		goto invalid;
+	else if (gate_octets(host, addr, hi) == 0) {
+		if ((r = gate_rule_add(g, deny, AF_INET, addr, -1)) == NULL) {
+			log_cause(cause, "%s", strerror(errno));
+			return (-1);
+		}
+		memcpy(r->hi, hi, sizeof(r->hi));
+		return (0);
+	} else if (host[strspn(host, "0123456789.*-")] == '\0')
+		goto invalid;	/* No name: ranges mistyped. */
 	else {
 		memset(&hints, 0, sizeof(hints));
 		hints.ai_socktype = SOCK_STREAM;
@@ -274,15 +335,18 @@ gate_add_spec(struct gate *g, int deny, const char *spec, char **cause)
 			return (-1);
 		}
 		for (ai = res; ai != NULL; ai = ai->ai_next) {
+			r = NULL;
 			if (ai->ai_family == AF_INET)
-				error = gate_rule_add(g, deny, AF_INET,
+				r = gate_rule_add(g, deny, AF_INET,
 				    &((struct sockaddr_in *)ai->ai_addr)->
 				    sin_addr, 32);
 			else if (ai->ai_family == AF_INET6)
-				error = gate_rule_add(g, deny, AF_INET6,
+				r = gate_rule_add(g, deny, AF_INET6,
 				    &((struct sockaddr_in6 *)ai->ai_addr)->
 				    sin6_addr, 128);
-			if (error == -1) {
+			else
+				continue;
+			if (r == NULL) {
 				freeaddrinfo(res);
 				log_cause(cause, "%s", strerror(errno));
 				return (-1);
@@ -297,7 +361,7 @@ gate_add_spec(struct gate *g, int deny, const char *spec, char **cause)
 		if (errstr != NULL)
 			goto invalid;
 	}
-	if (gate_rule_add(g, deny, family, addr, bits) == -1) {
+	if (gate_rule_add(g, deny, family, addr, bits) == NULL) {
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
@@ -391,10 +455,19 @@ gate_read_file(struct gate *g, int deny, const char *path, char **cause)
 static int
 gate_match(const struct gate_rule *r, int family, const unsigned char *addr)
 {
-	int	 full = r->bits / 8, rest = r->bits % 8;
+	int	 full, rest, i;
 
 	if (r->family != family)
 		return (0);
+	if (r->bits == -1) {
+		for (i = 0; i < 4; i++) {
+			if (addr[i] < r->addr[i] || addr[i] > r->hi[i])
+				return (0);
+		}
+		return (1);
+	}
+	full = r->bits / 8;
+	rest = r->bits % 8;
 	if (memcmp(r->addr, addr, full) != 0)
 		return (0);
 	if (rest == 0)
