@@ -311,8 +311,9 @@ conn_telnet(struct conn *c)
 
 /*
  * Set the connection's idle limit: the shorter of -w (or socat's -T) and,
- * in connect mode, --idle-timeout (a listener's is the gate's);
- * c->idle_limit says it is the latter, whose end is a failure.
+ * in connect mode, --idle-timeout (a listener's is the gate's:
+ * conn_join()); c->idle_limit says it is the latter, whose end is a
+ * failure.
  */
 __shortrun void
 conn_set_idle(struct conn *c)
@@ -412,8 +413,11 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 	if (conn_telnet(c) == -1)
 		goto fail;
 	conn_set_idle(c);
-	if (sd->listen)
+	if (sd->listen) {
 		gate_session(&sd->gate, c->s);
+		/* A listener of one client fails at its end, as ncat's. */
+		c->idle_limit = !sd->keep && sd->gate.idle_ms != TIME_NONE;
+	}
 	return (0);
 
 fail:
