@@ -3,8 +3,8 @@
 # --broker with --send-only and --recv-only, allow and deny files with
 # several entries a line, --allow and --deny lists separated by commas
 # and nmap's octet ranges, --idle-timeout in connect mode and on a
-# listener of one client, --proxy-auth without a password when stdin is
-# not a terminal.
+# listener of one client or UDP peer, --proxy-auth without a password
+# when stdin is not a terminal.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
@@ -286,32 +286,42 @@ test_idle_timeout_connect_ncat() {
 	assertContains "$(<"$SC_TMP/c.err")" "Idle timeout expired"
 }
 
-# --idle-timeout with -l and no -k: the one client idle, the server ends
-# with a message and a failure, as ncat's does (sockcat's status is 1,
-# ncat's 2).
+# --idle-timeout with -l and no -k: the one client (or UDP peer, with
+# -u) idle, the server ends with a message and a failure, as ncat's does
+# (sockcat's status is 1, ncat's 2).
 idle_listener() {
-	if [ "$1" = sc ]; then
-		server srv -l --idle-timeout 1 127.0.0.1 0 || fail "no server"
+	_impl=$1
+	shift
+	if [ "$_impl" = sc ]; then
+		server srv -l "$@" --idle-timeout 1 127.0.0.1 0 ||
+		    fail "no server"
 	else
-		ncat_server srv -l --idle-timeout 1 || fail "no server"
+		ncat_server srv -l "$@" --idle-timeout 1 || fail "no server"
 	fi
-	held_stdin clin 7
-	bg_in "$SC_TMP/clin" t 20 "$SC" 127.0.0.1 "$PORT" >/dev/null 2>&1
-	wait_exit "$SERVER_PID" 15 || fail "$1: did not time out"
+	held_stdin "in$1" 7
+	bg_in "$SC_TMP/in$1" t 20 "$SC" "$@" 127.0.0.1 "$PORT" >/dev/null 2>&1
+	echo hello >&7
+	wait_for "$SC_TMP/srv.out" '^hello$' 15 || fail "$_impl $*: not sent"
+	wait_exit "$SERVER_PID" 15 || fail "$_impl $*: did not time out"
 }
 
 test_idle_timeout_listen() {
-	idle_listener sc
-	assertEquals "status" 1 "$WAIT_STATUS"
-	assertEquals "sockcat: idle timeout expired (1000 ms)" \
-	    "$(grep '^sockcat' "$SC_TMP/srv.err")"
+	for _u in "" -u; do
+		idle_listener sc $_u
+		assertEquals "$_u status" 1 "$WAIT_STATUS"
+		assertEquals "$_u" "sockcat: idle timeout expired (1000 ms)" \
+		    "$(grep '^sockcat' "$SC_TMP/srv.err")"
+	done
 }
 
 test_idle_timeout_listen_ncat() {
 	have_ncat || { sc_skip "ncat not installed"; return; }
-	idle_listener ncat
-	assertEquals "status" 2 "$WAIT_STATUS"
-	assertContains "$(<"$SC_TMP/srv.err")" "Idle timeout expired"
+	for _u in "" -u; do
+		idle_listener ncat $_u
+		assertEquals "$_u status" 2 "$WAIT_STATUS"
+		assertContains "$_u" "$(<"$SC_TMP/srv.err")" \
+		    "Idle timeout expired"
+	done
 }
 
 test_idle_timeout_connect_bad_value() {

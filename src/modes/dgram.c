@@ -44,6 +44,7 @@ struct dgram_server {
 	struct session		*s;
 	struct channel		*tx;	   /* stdin -> network */
 	struct channel		*rx;	   /* network -> stdout */
+	int			 idle_limit; /* the idle timer is --idle-timeout's */
 	int			 status;
 };
 
@@ -148,9 +149,11 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 		/*
 		 * --idle-timeout: the listener serves this peer alone and
 		 * ends when it goes quiet.  (With -k each peer is forgotten
-		 * instead, by dgram_expire().)
+		 * instead, by dgram_expire().)  Its end is a failure, as
+		 * ncat's.
 		 */
 		gate_session(&ds->j->side->gate, ds->s);
+		ds->idle_limit = ds->j->side->gate.idle_ms != TIME_NONE;
 	}
 	/* There is someone to answer now: stdin may be read. */
 	if (ds->tx != NULL && (ds->tx->flags & CH_HOLD))
@@ -230,7 +233,10 @@ dgram_finished(struct session *s)
 {
 	struct dgram_server	*ds = s->arg;
 
-	if (s->timed_out)
+	if (s->timed_out && ds->idle_limit) {
+		log_warnx("idle timeout expired (%lld ms)", s->idle_ms);
+		ds->status = 1;
+	} else if (s->timed_out)
 		log_verbose(1, "idle timeout expired");
 	if (session_report(s) != 0)
 		ds->status = 1;
