@@ -88,6 +88,11 @@ test_usage_says_why() {
 	    -l 5000 -p 5001
 	usage_why "-p 5000 and 5001 both name the port to listen on: give it once" \
 	    -l -p 5000 5001
+	# nc.openbsd's usage too; the operand is an address, not a port.
+	usage_why "with -l, the address comes before the port: sockcat -l 127.0.0.1 5000" \
+	    -l 127.0.0.1 -p 5000
+	usage_why "with -l, the address comes before the port: sockcat -l ::1 5000" \
+	    -l -p 5000 ::1
 	usage_why "with -l -s, the port is -p's: sockcat -l 127.0.0.1 5000" \
 	    -l -s 127.0.0.1 5000
 	usage_why "-s 127.0.0.1 and ::1 both name the address to listen on: give it once" \

@@ -691,7 +691,11 @@ operands(struct options *o, int argc, char **argv)
 		if (!o->side.listen)
 			operand_alone(o, argv[0]);
 		add_ports(o, argv, 1);
-	} else if (argc >= 1 && o->side.listen && o->side.sock.source_port != NULL)
+	} else if (argc == 1 && o->side.listen &&
+	    o->side.sock.source_port != NULL && strpbrk(argv[0], ".:") != NULL)
+		usage_why("with -l, the address comes before the port: %s -l "
+		    "%s %s", getprogname(), argv[0], o->side.sock.source_port);
+	else if (argc >= 1 && o->side.listen && o->side.sock.source_port != NULL)
 		usage_why("-p %s and %s both name the port to listen on: give "
 		    "it once", o->side.sock.source_port, argv[argc - 1]);
 	else if (argc == 1 && o->side.listen && o->side.sock.source != NULL)
