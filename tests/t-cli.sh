@@ -88,6 +88,11 @@ test_usage_says_why() {
 	    -l 5000 -p 5001
 	usage_why "-p 5000 and 5001 both name the port to listen on: give it once" \
 	    -l -p 5000 5001
+	# ncat's -d TIME, a delay, is nc's -d (no stdin) and an operand.
+	expect_error "port number invalid: 127.0.0.1 (-d is nc's, no stdin: ncat's -d, a delay, is --delay)" \
+	    -d 1 127.0.0.1 80
+	expect_error "port number invalid: 127.0.0.1 (-d is nc's, no stdin: ncat's -d, a delay, is --delay)" \
+	    -d 500ms 127.0.0.1 80
 	# nc.openbsd's usage too; the operand is an address, not a port.
 	usage_why "with -l, the address comes before the port: sockcat -l 127.0.0.1 5000" \
 	    -l 127.0.0.1 -p 5000

@@ -530,6 +530,19 @@ opt_value_like(const struct optdef *d, const char *word)
  */
 static char	 operand_hint[128];
 
+/* What follows the error of a port operand that is none. */
+static const char *
+ports_hint(const struct options *o)
+{
+	/* "-d 1s HOST PORT": ncat's -d TIME, where nc's takes no value. */
+	if (o->flow.no_stdin && o->side.host != NULL &&
+	    isdigit((unsigned char)o->side.host[0]) &&
+	    strpbrk(o->side.host, ".:") == NULL)
+		return (" (-d is nc's, no stdin: ncat's -d, a delay, is "
+		    "--delay)");
+	return (operand_hint);
+}
+
 /* Read the port operands; listening takes one, 0 for the kernel's pick. */
 static __startup void
 add_ports(struct options *o, char *const *argv, int argc)
@@ -541,7 +554,7 @@ add_ports(struct options *o, char *const *argv, int argc)
 		if (parse_ports(argv[i], o->side.sock.socktype == SOCK_DGRAM,
 		    o->side.listen ? 0 : 1, &o->side.ports, &o->side.nports, err,
 		    sizeof(err)) == -1)
-			fatalx("%s%s", err, operand_hint);
+			fatalx("%s%s", err, ports_hint(o));
 	}
 	if (o->side.listen && o->side.nports > 1)
 		fatalx("cannot listen on more than one port: %s", argv[0]);
