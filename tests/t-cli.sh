@@ -56,6 +56,11 @@ sockcat: did you mean --${typo#*:}?" "$ERR"
 	assertEquals "$SC: unrecognized option '--zzzzzz'
 $(nc_usage)
 sockcat: try 'sockcat -h' for the options" "$ERR"
+	# ncat's option that has no like here says what does its work.
+	run -l --lua-exec x.lua 5000
+	assertEquals "$SC: unrecognized option '--lua-exec'
+$(nc_usage)
+sockcat: --lua-exec is ncat's Lua: a program is run by -e or -c here" "$ERR"
 	run -w
 	assertEquals "$SC: option requires an argument -- 'w'
 $(nc_usage)

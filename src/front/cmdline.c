@@ -358,6 +358,9 @@ bad_option(const char *word, int socat)
 		    "'Name: value'");
 	if (socat)
 		usage_why("%s", SOCAT_NAME_HINT);
+	if (word != NULL && strncmp(word, "--lua-exec", 10) == 0)
+		usage_why("--lua-exec is ncat's Lua: a program is run by -e or "
+		    "-c here");
 
 	if (optopt == 0 && word != NULL && strncmp(word, "--", 2) == 0) {
 		len = strcspn(word + 2, "=");
