@@ -537,13 +537,14 @@ static char	 operand_hint[128];
 static const char *
 ports_hint(const struct options *o)
 {
+	const char	*host = o->side.host;
+
+	if (!o->flow.no_stdin || host == NULL)
+		return (operand_hint);
 	/* "-d 1s HOST PORT": ncat's -d TIME, where nc's takes no value. */
-	if (o->flow.no_stdin && o->side.host != NULL &&
-	    isdigit((unsigned char)o->side.host[0]) &&
-	    strpbrk(o->side.host, ".:") == NULL)
-		return (" (-d is nc's, no stdin: ncat's -d, a delay, is "
-		    "--delay)");
-	return (operand_hint);
+	return (isdigit((unsigned char)host[0]) && strpbrk(host, ".:") ==
+	    NULL ? " (-d is nc's, no stdin: ncat's -d, a delay, is --delay)" :
+	    operand_hint);
 }
 
 /* Read the port operands; listening takes one, 0 for the kernel's pick. */
@@ -707,14 +708,16 @@ operands(struct options *o, int argc, char **argv)
 		if (!o->side.listen)
 			operand_alone(o, argv[0]);
 		add_ports(o, argv, 1);
-	} else if (argc == 1 && o->side.listen &&
-	    o->side.sock.source_port != NULL && strpbrk(argv[0], ".:") != NULL)
-		usage_why("with -l, the address comes before the port: %s -l "
-		    "%s %s", getprogname(), argv[0], o->side.sock.source_port);
-	else if (argc >= 1 && o->side.listen && o->side.sock.source_port != NULL)
+	} else if (argc >= 1 && o->side.listen &&
+	    o->side.sock.source_port != NULL) {
+		/* An address (no service's name) where the port was. */
+		if (argc == 1 && strpbrk(argv[0], ".:") != NULL)
+			usage_why("with -l, the address comes before the port: "
+			    "%s -l %s %s", getprogname(), argv[0],
+			    o->side.sock.source_port);
 		usage_why("-p %s and %s both name the port to listen on: give "
 		    "it once", o->side.sock.source_port, argv[argc - 1]);
-	else if (argc == 1 && o->side.listen && o->side.sock.source != NULL)
+	} else if (argc == 1 && o->side.listen && o->side.sock.source != NULL)
 		usage_why("with -l -s, the port is -p's: %s -l %s %s",
 		    getprogname(), o->side.sock.source, argv[0]);
 	else if (argc >= 2 && o->side.listen && o->side.sock.source != NULL)

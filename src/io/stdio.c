@@ -35,7 +35,7 @@ static struct termios	stdio_termios;	/* The terminal's own modes. */
 static struct termios	stdio_termios_ours; /* The modes set on it. */
 static int		stdio_termios_saved;
 static off_t		stdin_start = -1;	/* stdin's offset at the start. */
-static int		stdio_cbreak;	/* The modes are stdio_tty_raw()'s. */
+static int		stdio_cbreak;	/* The modes set are stdio_tty_raw()'s. */
 /* Continued after a stop (stdio_tty_tstp()): what was shown is gone. */
 static volatile sig_atomic_t stdio_continued;
 
@@ -60,7 +60,7 @@ stdio_cleanup(int sig)
 	 * ^C at the line editor, whose echo is off: shown as the terminal
 	 * would have, before the shell's prompt.
 	 */
-	if (sig == SIGINT && stdio_termios_saved && stdio_cbreak &&
+	if (sig == SIGINT && stdio_cbreak &&
 	    (stdio_termios.c_lflag & (ECHO | ECHOCTL)) == (ECHO | ECHOCTL))
 		log_write_quiet(STDIN_FILENO, "^C", 2);
 	stdio_restore();
@@ -166,7 +166,7 @@ stdio_tty_set(int raw, const struct tty_want *w)
 	stdio_termios_saved = 1;
 	cleanup_on_signals();
 	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == -1) {
-		stdio_termios_saved = 0;
+		stdio_termios_saved = stdio_cbreak = 0;
 		return (-1);
 	}
 	return (0);
@@ -191,7 +191,7 @@ stdio_tty_unset(void)
 {
 	if (!stdio_termios_saved)
 		return;
-	stdio_termios_saved = 0;
+	stdio_termios_saved = stdio_cbreak = 0;
 	tcsetattr(STDIN_FILENO, TCSADRAIN, &stdio_termios);
 }
 

@@ -238,11 +238,15 @@ gate_rule_add(struct gate *g, int deny, int family, const void *addr,
 static const char *
 gate_decimal(const char *p, int *v)
 {
-	int	 n = 0, len = 0;
+	size_t	 i, len = strspn(p, "0123456789");
+	int	 n = 0;
 
-	while (isdigit((unsigned char)p[len]) && len < 4)
-		n = n * 10 + (p[len++] - '0');
-	if (len == 0 || len > 3 || (len > 1 && *p == '0') || n > 255)
+	if (len < 1 || len > 3)
+		return (NULL);
+	for (i = 0; i < len; i++)
+		n = n * 10 + (p[i] - '0');
+	/* No leading zero, as nmap's. */
+	if ((len > 1 && *p == '0') || n > 255)
 		return (NULL);
 	*v = n;
 	return (p + len);
