@@ -449,6 +449,53 @@ test_udp_exchange() {
 	    "$(udp_exchange "$SC" -vn)"
 }
 
+# udp_idle PROG [-k]: a UDP listener with -v -w 1, and a peer that sends a
+# line, lets 3 seconds pass and sends another; whether the listener is
+# still there a second later or how it ended, what it wrote, and its
+# messages (with -k, less sockcat's report of each peer: the manual's).
+udp_idle() {
+	_prog=$1
+	shift
+	: >"$SC_TMP/k.err"
+	timeout 30 "$_prog" -v "$@" -u -l -w 1 127.0.0.1 0 </dev/null \
+	    >"$SC_TMP/k.out" 2>"$SC_TMP/k.err" &
+	_pid=$!
+	wait_for "$SC_TMP/k.err" '^Bound on'
+	_port=$(sed -n 's/^Bound on .* //p' "$SC_TMP/k.err")
+	t 10 $UDPPEER "$_port" send one wait 3 send two
+	if still_running "$_pid" 1; then
+		wait_for "$SC_TMP/k.out" '^two$'
+		echo "listening on"
+		stop "$_pid"
+		wait "$_pid"
+	else
+		wait "$_pid"
+		echo "status=$?"
+	fi
+	cat "$SC_TMP/k.out"
+	normalise "$_prog" <"$SC_TMP/k.err" | sed -e "s/ $_port$/ PORT/" \
+	    -e 's/ [0-9][0-9]*$/ N/' -e "${1:+/^Connection received/d}"
+}
+
+# -w on a UDP listener: with -k it listens on, as nc's loop does, and
+# writes out what comes after the idle time (sockcat ended, losing it);
+# without -k it ends the listener quietly, -v or not (sockcat said "idle
+# timeout expired").
+test_udp_listener_wait() {
+	want=$(udp_idle "$NC" -k)
+	assertEquals "nc's -k" "listening on
+one
+two
+Bound on localhost PORT" "$want"
+	assertEquals "-k" "$want" "$(udp_idle "$SC" -k)"
+	want=$(udp_idle "$NC")
+	assertEquals "nc's" "status=0
+one
+Bound on localhost PORT
+Connection received on localhost N" "$want"
+	assertEquals "without -k" "$want" "$(udp_idle "$SC")"
+}
+
 # A Unix-domain exchange, stream or datagram (-u), both sides with -v.
 # Datagram listener and client are stopped by timeout(1): netcat's fail
 # in odd ways with -q (its client closes its socket before the listener

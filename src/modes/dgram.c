@@ -233,11 +233,11 @@ dgram_finished(struct session *s)
 {
 	struct dgram_server	*ds = s->arg;
 
+	/* --idle-timeout's end is a failure, as ncat's; -w's quiet, as nc's. */
 	if (s->timed_out && ds->idle_limit) {
 		log_warnx("idle timeout expired (%lld ms)", s->idle_ms);
 		ds->status = 1;
-	} else if (s->timed_out)
-		log_verbose(1, "idle timeout expired");
+	}
 	if (session_report(s) != 0)
 		ds->status = 1;
 	ev_break();
@@ -286,6 +286,19 @@ dgram_program_exited(struct child *c, void *arg)
 }
 
 /*
+ * How long the listener may be idle: socat's -T, else -w, which ends the
+ * one peer's session quietly, as nc's does; with -k, as nc's loop, only
+ * --idle-timeout's peers go (dgram_expire()) and the listener stays.
+ */
+static long long
+dgram_idle(const struct job *j)
+{
+	if (j->flow->idle_ms != TIME_NONE)
+		return (j->flow->idle_ms);
+	return (j->side->keep ? TIME_NONE : j->side->timeout_ms);
+}
+
+/*
  * Serve the bound datagram socket fd with stdin and stdout; stdin is read
  * only once there is a peer.  Returns the exit status.
  */
@@ -299,8 +312,7 @@ dgram_serve(const struct job *j, int fd)
 	struct join_how		 how = { .flow = j->flow, .far = sd,
 	    .rule = JOIN_DGRAM_LISTENER, .name = { "receive", "send" },
 	    .sent = 1, .dump = j->run->dump, .discard = { j->flow->send_only },
-	    .idle_ms = j->flow->idle_ms != TIME_NONE ? j->flow->idle_ms :
-	    sd->timeout_ms };
+	    .idle_ms = dgram_idle(j) };
 	struct end_how		 eh = { .rd = !j->flow->no_stdin,
 	    .wr = !j->flow->send_only };
 	struct endpoint		*net;
