@@ -90,6 +90,10 @@ SKIP_ON = {
 # scripts written for nc keep them.
 for o in ("no-stdin", "crlf", "telnet", "recv-limit", "quit", "shutdown"):
     SKIP_ON[("scan", o)] = "nc -z accepts it, and sends nothing"
+# nc -u takes -N, and a datagram has no end to say.
+for p in ("udp-client", "dgram", "dgram-keep", "dgram-exec",
+          "dgram-forward"):
+    SKIP_ON[(p, "shutdown")] = "nc -u accepts -N, and has no end to say"
 
 # Options whose peers must speak something: the peers of the case are
 # chosen by these needs.

@@ -316,6 +316,8 @@ test_udp_scan() {
 	SERIAL=1
 	compare -zuv 127.0.0.1 "$CLOSED"
 	compare -zuvn 127.0.0.1 "$CLOSED"
+	# -N, which a habit adds, has nothing to do: nc takes it.
+	compare -zuvN 127.0.0.1 "$CLOSED"
 	# netcat takes three seconds to call a UDP port open.
 	compare -zuv 127.0.0.1 "$open"
 	compare -v -u -q 0 127.0.0.1 "$open"

@@ -189,9 +189,10 @@ static const struct conflict {
 	  .msg = "-c's program is in stdin and stdout's place and ends as it "
 	  "does: it takes no -d, -q, --send-only, --recv-only, --quit-after "
 	  "or --half-close" },
-	{ .all = "-u", .any = "-N --no-shutdown --no-splice",
+	/* nc's -N it takes, as nc does, with nothing to do. */
+	{ .all = "-u", .any = "--no-shutdown --no-splice",
 	  .msg = "a datagram has no end to say and nothing to splice: -u "
-	  "takes no -N, --no-shutdown or --no-splice" },
+	  "takes no --no-shutdown or --no-splice" },
 	{ .all = "-e -z", .msg = "cannot use -e and -z" },
 	{ .all = "-c -z", .msg = "cannot use -c and -z" },
 	/* Peers of a Unix datagram socket cannot have sockets of their own. */
