@@ -2335,6 +2335,44 @@ test_signal_passed_to_the_program() {
 	done
 }
 
+# sigint of a program beside standard input ("socat - EXEC:sh,pty,stderr,
+# setsid,sigint,sane": ^C is for the shell's command, not for socat) or
+# beside a datagram socket: the signal goes to the program, which lives
+# on, and socat with it.  Both socats alike.
+test_signal_passed_beside_stdio() {
+	printf '#!/bin/sh\ntrap "echo got INT >&2" INT\necho ready >&2\n%s\n' \
+	    'while :; do sleep 0.1; done' >"$SC_TMP/trapper"
+	chmod +x "$SC_TMP/trapper"
+	for _bin in "$REAL" "$OURS"; do
+		for _a in - UDP-DATAGRAM:127.0.0.1:9,bind=127.0.0.1:0; do
+			for _o in ,pty,stderr,setsid,sigint,sane ,sigint; do
+				[ "$_a" = - ] || [ "$_o" = ,sigint ] || continue
+				signal_beside "$_bin" "$_a" "$_o"
+			done
+		done
+	done
+}
+
+# signal_beside SOCAT ADDRESS OPTIONS: SOCAT ADDRESS EXEC:trapper,OPTIONS
+# sent SIGINT once the program is ready; it must pass it on.
+signal_beside() {
+	rm -f "$SC_TMP/sig.in" "$SC_TMP/sig.out" "$SC_TMP/sig.err"
+	held_stdin sig.in 7
+	bg_in "$SC_TMP/sig.in" t 20 "$1" "$2" EXEC:"$SC_TMP/trapper$3" \
+	    >"$SC_TMP/sig.out" 2>"$SC_TMP/sig.err"
+	_sv=$BG_PID
+	wait_until eval 'cat "$SC_TMP/sig.out" "$SC_TMP/sig.err" |
+	    grep -q ready' || fail "$1 $2$3: no program"
+	kill -INT "$(pgrep -P "$_sv" | head -n 1)"
+	wait_until eval 'cat "$SC_TMP/sig.out" "$SC_TMP/sig.err" |
+	    grep -q "got INT"'
+	assertContains "$1 $2$3: the program's" \
+	    "$(cat "$SC_TMP/sig.out" "$SC_TMP/sig.err")" "got INT"
+	assertTrue "$1 $2$3: socat lives on" "still_running $_sv 0.3"
+	exec 7>&-
+	stop "$_sv"
+}
+
 # crlf: LF becomes CRLF on the way to the socket (one before it or not),
 # every CR goes on the way from it: socat's rules, both socats alike.
 test_crlf() {

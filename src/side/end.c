@@ -286,6 +286,11 @@ end_program_start(const struct side *sd, const struct exec_conn *ec, int rd,
 		    !rd ? "write-only" : "read-only");
 		return (NULL);
 	}
+	/* socat's sigint, sighup, sigquit: for the programs, not us. */
+	if (side_exec_signals(l) == -1) {
+		log_cause(cause, "%s", strerror(errno));
+		return (NULL);
+	}
 	if (side_exec_cmd(sd, &cmd, cause) == -1)
 		return (NULL);
 	SIDE_TAKEN(local.run);
