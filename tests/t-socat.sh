@@ -2373,6 +2373,38 @@ signal_beside() {
 	stop "$_sv"
 }
 
+# A fork listener's target that refuses ("socat UNIX-LISTEN:S,fork
+# TCP:127.0.0.1:P" before a server that is down): each client's refusal
+# is an error line without -d, as socat's child says it, the listener
+# goes on, and the first client after the server is up is served: each
+# client dials anew, nothing held against the target.  Both socats alike.
+test_fork_target_refused() {
+	_closed=$(free_port)
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/fw.sock"
+		bg t 60 "$_bin" UNIX-LISTEN:"$SC_TMP/fw.sock",fork \
+		    TCP:127.0.0.1:"$_closed" 2>"$SC_TMP/fw.err"
+		_sv=$BG_PID
+		wait_until test -S "$SC_TMP/fw.sock" || fail "$_bin: no listener"
+		for _i in 1 2 3; do
+			echo hi | t 10 "$REAL" - UNIX-CONNECT:"$SC_TMP/fw.sock" \
+			    >/dev/null 2>&1
+		done
+		wait_lines "$SC_TMP/fw.err" ' E .*Connection refused' 3
+		assertEquals "$_bin: a line for each: $(<"$SC_TMP/fw.err")" 3 \
+		    "$(grep -c ' E .*Connection refused' "$SC_TMP/fw.err")"
+		assertTrue "$_bin: the listener goes on" "still_running $_sv 0.3"
+		bg t 30 "$REAL" -d -d TCP-LISTEN:"$_closed",reuseaddr \
+		    SYSTEM:'echo up' 2>"$SC_TMP/up.err"
+		_up=$BG_PID
+		wait_for "$SC_TMP/up.err" 'listening on' || fail "no server"
+		assertEquals "$_bin: served once the server is up" up \
+		    "$(t 10 "$REAL" - UNIX-CONNECT:"$SC_TMP/fw.sock" \
+		    </dev/null 2>/dev/null)"
+		stop "$_sv" "$_up"
+	done
+}
+
 # crlf: LF becomes CRLF on the way to the socket (one before it or not),
 # every CR goes on the way from it: socat's rules, both socats alike.
 test_crlf() {

@@ -624,10 +624,12 @@ fconn_next(struct fconn *fc)
 	}
 	/*
 	 * Said with -v; always when it ends the run (a server of one
-	 * client), or when the last failure was this process's own (out of
-	 * memory or descriptors): no target is to blame.
+	 * client), when the last failure was this process's own (out of
+	 * memory or descriptors): no target is to blame, or as socat's
+	 * child says it.
 	 */
-	if (fc->out->own_error || !j->side->keep)
+	if (fc->out->own_error || !j->side->keep ||
+	    j->side->dialect->refused_always)
 		log_warnx("forward: %s: no target accepted: %s",
 		    fconn_label(fc), fc->out->why[0] != '\0' ? fc->out->why :
 		    "none");

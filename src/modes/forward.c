@@ -287,10 +287,15 @@ forward_targets_drop(struct fwd_targets *ts)
 		targets_free(ts);
 }
 
-/* A target failed: skip it for a while, longer each time in a row. */
+/*
+ * A target failed: skip it for a while, longer each time in a row; in
+ * socat's grammar, where each client's child dials it, never.
+ */
 void
 forward_target_down(struct fwd_target *t)
 {
+	if (t->sd->dialect->dial_each)
+		return;
 	t->backoff_ms = t->backoff_ms == 0 ? FWD_BACKOFF_MS :
 	    t->backoff_ms * 2;
 	if (t->backoff_ms > FWD_BACKOFF_MAX_MS)

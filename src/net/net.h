@@ -356,6 +356,9 @@ struct dialect {
 					   stderr there too */
 	int		 refused_always; /* a refused connection is said
 					   without -v, as an error */
+	int		 dial_each;	/* a listener's target is dialled for
+					   each client, never skipped for a
+					   failure before (no back-off) */
 	int		 self_by_source; /* a dial naming its source address
 					   and port wants what meets itself */
 	const char	*proxy_auth;	/* an HTTP proxy's credentials' header,

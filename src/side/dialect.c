@@ -27,6 +27,7 @@ const struct dialect dialect_socat = {
 	.tls_ciphers = "HIGH:-NULL:-PSK:-aNULL",
 	.tls_cn_addr = 1,
 	.refused_always = 1,
+	.dial_each = 1,
 	.self_by_source = 1,
 	.proxy_auth = "Proxy-authorization",
 	.proxy_spaces = 1,
