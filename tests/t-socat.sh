@@ -2463,6 +2463,29 @@ test_udp_answers_after_stdin_end() {
 	done
 }
 
+# "echo answer | socat UDP-LISTEN:P -": its one peer never closes; stdin,
+# read once the peer is heard, is sent, and once it has ended socat is
+# done after -t's time (half a second unless said).  Both socats alike.
+test_udp_listener_after_stdin_end() {
+	echo answer >"$SC_TMP/ans"
+	for _bin in "$REAL" "$OURS"; do
+		bg_in "$SC_TMP/ans" t 60 "$_bin" -d -d UDP4-LISTEN:0 - \
+		    >"$SC_TMP/udpl.out" 2>"$SC_TMP/udpl.err"
+		SERVE_PID=$BG_PID
+		wait_for "$SC_TMP/udpl.err" '(listening|Bound) on ' ||
+		    fail "$_bin: no listener: $(<"$SC_TMP/udpl.err")"
+		PORT=$(sed -n 's/.*\(listening\|Bound\) on .*[ :]\([0-9]*\)$/\2/p' \
+		    "$SC_TMP/udpl.err" | head -n 1)
+		echo question | t 10 "$REAL" -t 3 - UDP4:127.0.0.1:"$PORT" \
+		    >"$SC_TMP/udpl.got"
+		wait_exit "$SERVE_PID" 10
+		assertEquals "$_bin: done by itself" 0 "$WAIT_STATUS"
+		assertEquals "$_bin: the question" question \
+		    "$(<"$SC_TMP/udpl.out")"
+		assertEquals "$_bin: the answer" answer "$(<"$SC_TMP/udpl.got")"
+	done
+}
+
 # A listener's filters: range= lets in the addresses it names (ADDR/BITS
 # or ADDR:MASK), sourceport= the one port, lowport the ports below 1024;
 # a client turned away reads nothing, and its socat's status is 0; an

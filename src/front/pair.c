@@ -791,10 +791,13 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * where -q would stop reading at once; --quit-after's wait is that.
 	 * So does sockcat's own - udp:HOST:PORT (the manual's "a datagram
 	 * side has no end of its own"), unless -q is given, which means
-	 * netcat's; netcat's -u HOST PORT waits as netcat does.
+	 * netcat's; netcat's -u HOST PORT waits as netcat does.  So does
+	 * socat's UDP-LISTEN: of one peer, whose close never comes, stdin
+	 * read once it is heard.
 	 */
 	if (dgram)
-		waits = (!a->listen || a->dgram_to != NULL) &&
+		waits = (!a->listen || a->dgram_to != NULL ||
+		    (o->socat && a->once && !a->keep)) &&
 		    (o->socat || o->flow.quit_ms == TIME_NONE);
 	/* --quit-after's own time stands. */
 	if (waits && !wr_only && o->flow.deadline_ms == TIME_NONE)
