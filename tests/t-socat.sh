@@ -2405,6 +2405,37 @@ test_fork_target_refused() {
 	done
 }
 
+# A program that fails ("socat EXEC:sh,pty,stderr,setsid,sigint,sane
+# TCP:HOST:PORT", its shell told to exit 4, or killed): socat says so in
+# its words, and its status is 1, not the program's.  Both socats alike.
+test_program_failure_said() {
+	for _bin in "$REAL" "$OURS"; do
+		for _how in 'exit 4' 'kill -9 $$'; do
+			rm -f "$SC_TMP/pf.in"
+			held_stdin pf.in 7
+			bg_in "$SC_TMP/pf.in" t 30 "$REAL" -d -d TCP4-LISTEN:0 - \
+			    >/dev/null 2>"$SC_TMP/pf.err"
+			_sv=$BG_PID
+			wait_for "$SC_TMP/pf.err" 'listening on' ||
+			    fail "no listener"
+			_p=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' \
+			    "$SC_TMP/pf.err")
+			echo "$_how" >&7
+			t 20 "$_bin" EXEC:sh,pty,stderr,setsid,sigint,sane \
+			    TCP4:127.0.0.1:"$_p" >/dev/null 2>"$SC_TMP/pf.got"
+			assertEquals "$_bin $_how: status" 1 $?
+			_want='exited with status 4'
+			[ "$_how" = 'exit 4' ] || _want='exited on signal 9'
+			assertContains "$_bin $_how: said" \
+			    "$(<"$SC_TMP/pf.got")" " E waitpid(): child "
+			assertContains "$_bin $_how: how" \
+			    "$(<"$SC_TMP/pf.got")" "$_want"
+			exec 7>&-
+			stop "$_sv"
+		done
+	done
+}
+
 # crlf: LF becomes CRLF on the way to the socket (one before it or not),
 # every CR goes on the way from it: socat's rules, both socats alike.
 test_crlf() {

@@ -359,6 +359,8 @@ struct dialect {
 	int		 dial_each;	/* a listener's target is dialled for
 					   each client, never skipped for a
 					   failure before (no back-off) */
+	int		 child_said;	/* a program's failure that would be
+					   the status is said, and is 1 */
 	int		 self_by_source; /* a dial naming its source address
 					   and port wants what meets itself */
 	const char	*proxy_auth;	/* an HTTP proxy's credentials' header,

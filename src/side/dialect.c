@@ -28,6 +28,7 @@ const struct dialect dialect_socat = {
 	.tls_cn_addr = 1,
 	.refused_always = 1,
 	.dial_each = 1,
+	.child_said = 1,
 	.self_by_source = 1,
 	.proxy_auth = "Proxy-authorization",
 	.proxy_spaces = 1,
