@@ -2436,6 +2436,31 @@ test_program_failure_said() {
 	done
 }
 
+# The same beside standard input ("socat - EXEC:sh,pty,...", "socat -
+# SYSTEM:..."), standard input still open when the program fails (one
+# socat ends itself is none: test_program_written_to_finishes).  Both
+# socats alike.
+test_program_failure_said_beside_stdio() {
+	for _bin in "$REAL" "$OURS"; do
+		for _a in EXEC:sh,pty,stderr,setsid,sigint,sane \
+		    SYSTEM:'read a; exit 5'; do
+			rm -f "$SC_TMP/pf.in"
+			held_stdin pf.in 7
+			bg_in "$SC_TMP/pf.in" t 20 "$_bin" - "$_a" \
+			    >/dev/null 2>"$SC_TMP/pf.got"
+			_sv=$BG_PID
+			echo 'exit 5' >&7
+			wait_exit "$_sv"
+			assertEquals "$_bin $_a: status" 1 "$WAIT_STATUS"
+			assertContains "$_bin $_a: said" "$(<"$SC_TMP/pf.got")" \
+			    " E waitpid(): child "
+			assertContains "$_bin $_a: how" "$(<"$SC_TMP/pf.got")" \
+			    'exited with status 5'
+			exec 7>&-
+		done
+	done
+}
+
 # crlf: LF becomes CRLF on the way to the socket (one before it or not),
 # every CR goes on the way from it: socat's rules, both socats alike.
 test_crlf() {

@@ -279,6 +279,7 @@ exec_terminate(struct child *c)
 {
 	if (c->exited || c->pid <= 0)
 		return;
+	c->terminated = 1;
 	exec_signal(c, SIGTERM);
 	if (!ev_timer_armed(&c->kill))
 		ev_timer_arm(&c->kill, EXEC_KILL_GRACE_MS);
@@ -841,6 +842,24 @@ exec_release(struct child *c)
 		free(c);
 	else
 		c->released = 1;
+}
+
+/*
+ * Did c, exited, fail by itself (not told to end by us)?  Then say so in
+ * socat's words.  Returns 1 if so, else 0.
+ */
+int
+exec_failed_said(const struct child *c)
+{
+	if (!c->exited || c->terminated || exec_status(c) == 0)
+		return (0);
+	if (WIFSIGNALED(c->status))
+		log_warnx("waitpid(): child %ld exited on signal %d",
+		    (long)c->pid, WTERMSIG(c->status));
+	else
+		log_warnx("waitpid(): child %ld exited with status %d",
+		    (long)c->pid, exec_status(c));
+	return (1);
 }
 
 /* c's exit status as a shell reports it (128 + the signal when killed). */

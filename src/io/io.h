@@ -364,6 +364,7 @@ struct child {
 	int			 exited;
 	int			 status; /* wait(2) status once exited. */
 	int			 released; /* Nobody waits for it any more. */
+	int			 terminated; /* Told to end, by us. */
 	struct ev_timer		 kill;	/* SIGKILL after SIGTERM's grace. */
 	int			 pty;	/* --pty: the master, until given. */
 	int			 pty_slave; /* Its terminal, until it exits. */
@@ -398,6 +399,7 @@ void		 exec_release(struct child *);
 void		 exec_terminate(struct child *);
 int		 exec_pass_signal(int);
 int		 exec_status(const struct child *);
+int		 exec_failed_said(const struct child *);
 
 /* pty.c */
 struct pty {

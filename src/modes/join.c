@@ -638,6 +638,10 @@ out:
 		if (r.status == 0 && (r.jn.end[0].is & END_LINE) &&
 		    r.jn.end[i].child->exited)
 			r.status = exec_status(r.jn.end[i].child);
+		/* socat's: a program that failed by itself is an error. */
+		else if (r.status == 0 && sd[i]->dialect->child_said &&
+		    exec_failed_said(r.jn.end[i].child))
+			r.status = 1;
 		exec_release(r.jn.end[i].child);
 	}
 	join_close(&r.jn);

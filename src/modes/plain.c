@@ -144,26 +144,6 @@ plain_report(struct conn *c)
 }
 
 /*
- * The status a failed program gives: its own, or, as socat's, an error
- * said in socat's words, and 1.
- */
-static int
-conn_program_failed(const struct conn *c, int status)
-{
-	const struct child	*child = c->child;
-
-	if (!c->p->j->near->dialect->child_said)
-		return (status);
-	if (WIFSIGNALED(child->status))
-		log_warnx("waitpid(): child %ld exited on signal %d",
-		    (long)child->pid, WTERMSIG(child->status));
-	else
-		log_warnx("waitpid(): child %ld exited with status %d",
-		    (long)child->pid, status);
-	return (1);
-}
-
-/*
  * A connection is over (data stopped, its program exited): free c and
  * serve the next client (-k), or exit, after -q's delay.  Without -k a
  * failed program's status is ours.
@@ -179,7 +159,8 @@ conn_done(struct conn *c)
 		/* A failure of ours, said, is the status: not what it did. */
 		if (status != 0 && p->status == 0 && !p->j->side->keep &&
 		    !c->idle_quiet)
-			p->status = conn_program_failed(c, status);
+			p->status = p->j->near->dialect->child_said &&
+			    exec_failed_said(c->child) ? 1 : status;
 		exec_release(c->child);
 	}
 	netconn_free(c->nc);
