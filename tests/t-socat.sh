@@ -2461,6 +2461,23 @@ test_program_failure_said_beside_stdio() {
 	done
 }
 
+# A line and ^D typed at once (pasted, or read together on a busy
+# machine): the line goes, then the end, and socat is done.  READLINE,
+# which the real socat here lacks, beside its "-" on the terminal.
+test_line_and_end_typed_at_once() {
+	for _a in "$REAL -" "$OURS READLINE" "$OURS READLINE,history=$SC_TMP/h"; do
+		# The editor's keys come once it has set the terminal.
+		_raw=modes:changed
+		[ "$_a" = "$REAL -" ] && _raw=cooked
+		on_tty rlend listen:tcp accept $_raw send:'line one\r\x04' \
+		    netexpect:'line one\n' neteof exit:0 -- \
+		    $_a TCP:127.0.0.1:@PORT@
+		_st=$?
+		assertEquals "$_a: $(cat "$SC_TMP/rlend.err")" 0 "$_st"
+		assertEquals "$_a: the line" "line one" "$(<"$SC_TMP/rlend.net")"
+	done
+}
+
 # crlf: LF becomes CRLF on the way to the socket (one before it or not),
 # every CR goes on the way from it: socat's rules, both socats alike.
 test_crlf() {

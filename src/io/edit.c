@@ -801,8 +801,8 @@ edit_read(struct endpoint *ep, void *p, size_t n)
 
 	/*
 	 * Read only once what was finished is gone, so done has room.  What
-	 * the pump had no room for (the network is 64 KB behind) waits for
-	 * the next key.
+	 * the pump had no room for (the network is 64 KB behind) is taken
+	 * as edit_pending() says.
 	 */
 	if (e->donelen == 0) {
 		if (e->eof)
@@ -830,8 +830,21 @@ edit_read(struct endpoint *ep, void *p, size_t n)
 	return (n);
 }
 
+/*
+ * Finished lines the pump had no room for, or ^D's end typed with them:
+ * no key will announce them.
+ */
+static int
+edit_pending(struct endpoint *ep)
+{
+	struct edit	*e = ep->data;
+
+	return (e->donelen > 0 || e->eof);
+}
+
 static const struct ep_ops edit_ops = {
 	.read = edit_read,
+	.pending = edit_pending,
 };
 
 /* The endpoint ep reads the terminal through e: what is typed, edited. */
