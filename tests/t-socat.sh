@@ -2336,9 +2336,9 @@ test_signal_passed_to_the_program() {
 }
 
 # sigint of a program beside standard input ("socat - EXEC:sh,pty,stderr,
-# setsid,sigint,sane": ^C is for the shell's command, not for socat) or
-# beside a datagram socket: the signal goes to the program, which lives
-# on, and socat with it.  Both socats alike.
+# setsid,sigint,sane": ^C is for the shell's command, not for socat),
+# beside a datagram socket or another program: the signal goes to the
+# program, which lives on, and socat with it.  Both socats alike.
 test_signal_passed_beside_stdio() {
 	printf '#!/bin/sh\ntrap "echo got INT >&2" INT\necho ready >&2\n%s\n' \
 	    'while :; do sleep 0.1; done' >"$SC_TMP/trapper"
@@ -2350,6 +2350,13 @@ test_signal_passed_beside_stdio() {
 				signal_beside "$_bin" "$_a" "$_o"
 			done
 		done
+	done
+	# Beside another program, only to the one that asked: the other
+	# (cat) lives on to pass its "got INT" on.
+	printf '#!/bin/sh\ntrap "echo got INT" INT\necho ready\n%s\n' \
+	    'while :; do sleep 0.1; done' >"$SC_TMP/trapper"
+	for _bin in "$REAL" "$OURS"; do
+		signal_beside "$_bin" 'SYSTEM:cat >&2' ,sigint
 	done
 }
 

@@ -316,14 +316,15 @@ exec_pass_cb(int sig, void *arg)
 
 	(void)arg;
 	TAILQ_FOREACH(c, &exec_children, entry) {
-		if (!c->exited)
+		if (!c->exited && (c->sigpass & (1U << sig)))
 			exec_signal(c, sig);
 	}
 }
 
 /*
- * socat's sigint, sighup, sigquit: sig goes to every program instead of
- * ending us.  Returns -1 with errno.
+ * socat's sigint, sighup, sigquit: sig goes to each program that asked
+ * for it (exec_cmd's sigpass) instead of ending us.  Returns -1 with
+ * errno.
  */
 int
 exec_pass_signal(int sig)
@@ -745,6 +746,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	    (env = exec_environ(cmd, ec, &first)) == NULL)
 		goto fail;
 	c->pty = c->pty_slave = -1;
+	c->sigpass = cmd->sigpass;
 	/* Every descriptor of ours is close-on-exec: only 0-2 get through. */
 	if (cmd->pty) {
 		if (pty_open(&pt) == -1 ||

@@ -337,6 +337,8 @@ struct exec_cmd {
 					   control messages: SOCKCAT_, ... */
 	int		  env_peer;	/* and socat's own (SOCAT_PEERADDR,
 					   ...), no SOCAT_OPENSSL_* inherited */
+	unsigned int	  sigpass;	/* the signals passed on to it, each
+					   1 << SIG* (exec_pass_signal()) */
 };
 
 /* What a child is told about its connection. */
@@ -365,6 +367,7 @@ struct child {
 	int			 status; /* wait(2) status once exited. */
 	int			 released; /* Nobody waits for it any more. */
 	int			 terminated; /* Told to end, by us. */
+	unsigned int		 sigpass; /* exec_cmd's */
 	struct ev_timer		 kill;	/* SIGKILL after SIGTERM's grace. */
 	int			 pty;	/* --pty: the master, until given. */
 	int			 pty_slave; /* Its terminal, until it exits. */

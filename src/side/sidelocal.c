@@ -372,6 +372,9 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 	cmd->env_prefix = sd->dialect->env_prefix;
 	cmd->env_peer = sd->dialect->env_peer;
 	cmd->setsid = l->setsid;
+	cmd->sigpass = ((l->sigpass & SIGPASS_INT) ? 1U << SIGINT : 0) |
+	    ((l->sigpass & SIGPASS_HUP) ? 1U << SIGHUP : 0) |
+	    ((l->sigpass & SIGPASS_QUIT) ? 1U << SIGQUIT : 0);
 	cmd->pgid = l->pgid;
 	cmd->chroot = l->chroot;
 	cmd->search = l->search;
