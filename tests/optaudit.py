@@ -90,6 +90,10 @@ SKIP_ON = {
 # scripts written for nc keep them.
 for o in ("no-stdin", "crlf", "telnet", "recv-limit", "quit", "shutdown"):
     SKIP_ON[("scan", o)] = "nc -z accepts it, and sends nothing"
+# nc takes its options for IP sockets with -U, and sets them on none.
+for p in ("unix", "unix-client"):
+    for o in ("broadcast", "debug", "ttl", "min-ttl", "tos"):
+        SKIP_ON[(p, o)] = "nc -U takes it and sets it on no Unix socket"
 # nc -u takes -N, and a datagram has no end to say.
 for p in ("udp-client", "dgram", "dgram-keep", "dgram-exec",
           "dgram-forward"):

@@ -187,9 +187,9 @@ test_path_too_long() {
 }
 
 # What a Unix-domain socket cannot do is refused in one line: nc's -F (as
-# nc.openbsd refuses it), nc's socket options for TCP and UDP, which nc
-# sets on IP sockets alone, and the servers of TCP clients (as ncat
-# refuses its broker and proxy over -U); -n, no lookup, is kept.
+# nc.openbsd refuses it) and the servers of TCP clients (as ncat refuses
+# its broker and proxy over -U); -n, no lookup, is kept.  (nc's options
+# for IP sockets it takes, and sets on none: t-sockopt.sh.)
 test_what_a_unix_socket_cannot_do() {
 	expect_error "cannot use -F and -U" -U -F "$SC_TMP/s"
 	t 5 "${NC_OPENBSD:-/bin/nc.openbsd}" -U -F "$SC_TMP/s" </dev/null \
@@ -197,11 +197,6 @@ test_what_a_unix_socket_cannot_do() {
 	assertEquals "nc.openbsd's status" 1 $?
 	assertEquals "nc.openbsd's words" "sockcat: cannot use -F and -U" \
 	    "$(sed 's/^nc\.openbsd:/sockcat:/' "$SC_TMP/nc.err")"
-	for o in -b -D "-M 5" "-m 5" "-T lowdelay"; do
-		# shellcheck disable=SC2086
-		expect_error "-b, -D, -M, -m and -T are for TCP and UDP sockets: cannot use them with -U" \
-		    -U $o "$SC_TMP/s"
-	done
 	for o in --room --broker "-l --proxy-type socks5"; do
 		# shellcheck disable=SC2086
 		expect_error "--room, --broker and the proxy server serve TCP clients: cannot use them with -U" \

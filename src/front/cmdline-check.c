@@ -221,10 +221,6 @@ static const struct conflict {
 	{ .all = "-U", .any = "--allow --allowfile --deny --denyfile",
 	  .msg = "cannot use --allow or --deny with -U" },
 	{ .all = "-F -U", .msg = "cannot use -F and -U" },
-	/* nc sets them on IP sockets only. */
-	{ .all = "-U", .any = "-b -D -M -m -T",
-	  .msg = "-b, -D, -M, -m and -T are for TCP and UDP sockets: cannot "
-	  "use them with -U" },
 	{ .all = "--write-timeout", .none = "--broker --room",
 	  .msg = "must use --broker or --room with --write-timeout" },
 	{ .step = step_proxy },
