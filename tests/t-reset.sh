@@ -286,8 +286,12 @@ test_reset_before_program_reads() {
 # stdout says it.  Under socat's name a reset read is an end, as socat's
 # (status 0, nothing said).
 test_reset_on_a_forwarded_pair() {
-	fault_listen --rst-after 0
+	# The peer answers a byte typed on the pty, then resets: the reset
+	# comes once connected.
+	fault_listen --send-rst 1
 	run_sc null /dev/null "$SC" "tcp:127.0.0.1:$FPORT" "pty:$SC_TMP/link"
+	wait_until test -e "$SC_TMP/link" || fail "no pty"
+	printf x >"$SC_TMP/link"
 	check_ended "a forwarded pair" \
 	    "read from tcp:127\\.0\\.0\\.1:$FPORT: Connection reset by peer"
 	assertFalse "the link is gone" "[ -e '$SC_TMP/link' ]"
@@ -295,9 +299,11 @@ test_reset_on_a_forwarded_pair() {
 	ln -s "$SC" "$SC_TMP/socat"
 	for s in "$SC_TMP/socat" socat; do
 		command -v "$s" >/dev/null || continue
-		fault_listen --rst-after 0
+		fault_listen --send-rst 1
 		run_sc null /dev/null "$s" "tcp:127.0.0.1:$FPORT" \
-		    "pty,link=$SC_TMP/link"
+		    "pty,link=$SC_TMP/link,raw,echo=0"
+		wait_until test -e "$SC_TMP/link" || fail "$s: no pty"
+		printf x >"$SC_TMP/link"
 		assertTrue "$s: ended" "wait_for '$SC_TMP/rc' ."
 		assertEquals "$s: status" 0 "$(<"$SC_TMP/rc")"
 		assertEquals "$s: nothing said" "" "$(<"$SC_TMP/c.err")"
