@@ -2443,6 +2443,66 @@ test_program_failure_said() {
 	done
 }
 
+# A program beside a socket that never ends by itself (it reads nothing,
+# writes nothing): once the client has gone, socat gives it -t's half
+# second and ends, status 0, the program left running; with fork, each
+# client's session ends so, the listener going on.  Both socats alike.
+# programs_running FILE N: N process ids are in FILE, all running.
+programs_running() {
+	[ "$(wc -l <"$1")" -ge "$2" ] || return 1
+	while read -r _pid; do
+		kill -0 "$_pid" 2>/dev/null || return 1
+	done <"$1"
+	return 0
+}
+
+# A program on a pty of its own, still running when stdin's end and -t
+# end the session, is hung up by the pty's close: that is the end's doing,
+# not a failure of the program's (status 0, nothing said), as socat.
+test_program_hung_up_at_the_end() {
+	for _bin in "$REAL" "$OURS"; do
+		echo x | t 20 "$_bin" - \
+		    SYSTEM:'read a; sleep 30',pty,setsid,ctty \
+		    >/dev/null 2>"$SC_TMP/hu.err"
+		assertEquals "$_bin: status" 0 $?
+		assertEquals "$_bin: nothing said" "" "$(<"$SC_TMP/hu.err")"
+	done
+}
+
+test_program_ended_after_the_client() {
+	for _bin in "$REAL" "$OURS"; do
+		for _fork in "" ",fork,max-children=1"; do
+			_w="$_bin${_fork}"
+			rm -f "$SC_TMP"/pp.*
+			bg t 30 "$_bin" -d -d TCP4-LISTEN:0,reuseaddr$_fork \
+			    SYSTEM:"echo \$\$ >>$SC_TMP/pp.pids; exec sleep 60" \
+			    </dev/null >/dev/null 2>"$SC_TMP/pp.err"
+			_sv=$BG_PID
+			wait_for "$SC_TMP/pp.err" 'istening on' ||
+			    fail "$_w: no listener"
+			_p=$(sed -n 's/.*istening on .*[: ]\([0-9][0-9]*\)$/\1/p' \
+			    "$SC_TMP/pp.err")
+			_n=1
+			[ -z "$_fork" ] || _n=2
+			# One child at a time: the second is served once the
+			# first's session is over.
+			for _c in $(seq "$_n"); do
+				t 10 "$SC" -N 127.0.0.1 "$_p" </dev/null
+			done
+			assertTrue "$_w: each client's program, left running" \
+			    "wait_until -t 10 programs_running '$SC_TMP/pp.pids' $_n"
+			if [ -z "$_fork" ]; then
+				wait_exit "$_sv" 10
+				assertEquals "$_w: status" 0 "$WAIT_STATUS"
+			else
+				assertTrue "$_w: still listening" "kill -0 $_sv"
+				stop "$_sv"
+			fi
+			xargs kill <"$SC_TMP/pp.pids" 2>/dev/null || :
+		done
+	done
+}
+
 # The same beside standard input ("socat - EXEC:sh,pty,...", "socat -
 # SYSTEM:..."), standard input still open when the program fails (one
 # socat ends itself is none: test_program_written_to_finishes).  Both

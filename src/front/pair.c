@@ -768,6 +768,13 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 		    (o->socat_dir == 1) == (a == &o->pair[0]);
 	int	 dgram = a->sock.socktype == SOCK_DGRAM, waits;
 
+	/*
+	 * socat's program beside a socket: once either way has ended, the
+	 * other has -t's time, then the session is over, the program left
+	 * to run, as socat leaves its child.
+	 */
+	if (o->socat && b->kind == SIDE_EXEC)
+		o->flow.program_quit_ms = o->socat_quit_ms;
 	if (!pair_near(b) || b->kind == SIDE_EXEC || a->kind != SIDE_SOCKET)
 		return;
 	/*

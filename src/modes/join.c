@@ -114,6 +114,18 @@ join_declare_dgram(struct join *jn, const struct join_how *how)
 }
 
 /*
+ * Once either way ends, the other has ms to (socat's -t); TIME_NONE: as
+ * long as it takes.  Returns -1 with errno.
+ */
+static int
+join_grace(struct channel *out, struct channel *in, long long ms)
+{
+	if (out != NULL && channel_grace(out, ms) == -1)
+		return (-1);
+	return (in == NULL ? 0 : channel_grace(in, ms));
+}
+
+/*
  * Declare the session's end from what its sides are, for the one rule
  * (session.c, doc/design.md "The end of a session"): a line's hang-up at
  * once; two connections a failure at once, else both ways; socat's pairs
@@ -150,9 +162,7 @@ join_declare_end(struct join *jn, const struct join_how *how)
 	}
 	/* Two sides opened at once (join_run()): socat's. */
 	if (how->far == NULL)
-		return ((out == NULL || channel_grace(out,
-		    how->flow->quit_ms) == 0) && (in == NULL ||
-		    channel_grace(in, how->flow->quit_ms) == 0) ? 0 : -1);
+		return (join_grace(out, in, how->flow->quit_ms));
 	if ((far & END_NET) && (near & END_NET)) {
 		jn->s->ends |= SS_FAILFAST;
 		if (how->rule == JOIN_NEAR_ENDS && in != NULL)
@@ -163,9 +173,13 @@ join_declare_end(struct join *jn, const struct join_how *how)
 	}
 	/*
 	 * A program, or a recording played, which goes on to its end
-	 * whatever its peer has finished saying: both ways.
+	 * whatever its peer has finished saying: both ways; beside socat's
+	 * program, the other way has -t's time once one has ended (the
+	 * program is then left to run, as socat leaves its child).
 	 */
-	if (near & (END_PROGRAM | END_REPLAY))
+	if (near & END_PROGRAM)
+		return (join_grace(out, in, how->flow->program_quit_ms));
+	if (near & END_REPLAY)
 		return (0);
 	if (how->rule == JOIN_DGRAM_LISTENER)
 		return (join_declare_dgram(jn, how));
@@ -185,6 +199,7 @@ const struct flow join_flow_plain = {
 	.quit_ms = TIME_NONE,
 	.deadline_ms = TIME_NONE,
 	.far_quit_ms = TIME_NONE,
+	.program_quit_ms = TIME_NONE,
 	.idle_ms = TIME_NONE,
 };
 
@@ -493,6 +508,7 @@ static void
 join_run_finished(struct session *s)
 {
 	struct join_run	*r = s->arg;
+	int		 i;
 
 	/* The terminal is the user's again before a failure is said. */
 	term_stop(r->jn.way[1]);
@@ -500,6 +516,15 @@ join_run_finished(struct session *s)
 		edit_terminal_end(r->ed);
 	if (session_report(s) != 0)
 		r->status = 1;
+	/*
+	 * What a program still running does from now on is the doing of
+	 * our end (its pipes closed, its terminal hung up): no failure of
+	 * its own, as socat, gone by then, never hears of it.
+	 */
+	for (i = 0; i < 2; i++) {
+		if (r->jn.end[i].child != NULL && !r->jn.end[i].child->exited)
+			r->jn.end[i].child->terminated = 1;
+	}
 	session_free(s);
 	r->jn.s = NULL;
 	/*

@@ -44,6 +44,10 @@ struct flow {
 	long long	 far_quit_ms;	/* socat's -t the other way: the wait
 					   for stdin after the far end's EOF;
 					   TIME_NONE: until it ends */
+	long long	 program_quit_ms; /* socat's -t beside a program: the
+					   other way's time once one has
+					   ended, the program then left;
+					   TIME_NONE: its own end */
 	u_int		 block;		/* socat's -b: bytes a read moves at
 					   most; 0: the pump's own */
 	long long	 idle_ms;	/* socat's -T: a session with no byte

@@ -194,11 +194,26 @@ conn_done(struct conn *c)
 		ev_break();
 }
 
+/*
+ * Is c's program, still running at the end of session s, told to end?  An
+ * idle connection (-w), or one whose peer left its pings unanswered, does
+ * not wait for an idle program.  After socat's -T, as socat, the end is no
+ * failure, and after the pings the failure is theirs: the program's status
+ * (SIGTERM's) is not sockcat's.
+ */
+static int
+conn_ends_program(const struct conn *c, const struct session *s)
+{
+	return (s->timed_out || (c->rx != NULL &&
+	    ws_ep_error(c->rx->src) == ETIMEDOUT));
+}
+
 static __shortrun void
 conn_finished(struct session *s)
 {
 	struct conn	*c = s->arg;
 	const struct job	*j = c->p->j;
+	int		 left;
 
 	/*
 	 * Only --raw makes the terminal raw, and watches for "~.": its modes
@@ -221,8 +236,9 @@ conn_finished(struct session *s)
 	 * The far end's time after stdin's end (--quit-after, socat's -t)
 	 * is over: stop, whatever the peer does, with no -q wait after.
 	 * A listener's -q once stdin is done: it takes no more clients.
+	 * (A program's -t ends its session alone: a fork listener goes on.)
 	 */
-	if (s->why == SE_GRACE) {
+	if (s->why == SE_GRACE && c->child == NULL) {
 		c->p->stopping = 1;
 		c->p->quit_ms = TIME_NONE;
 	} else if ((j->side->listen || j->side->sock.socktype == SOCK_DGRAM) &&
@@ -235,18 +251,18 @@ conn_finished(struct session *s)
 		log_warnx("idle timeout expired (%lld ms)", s->idle_ms);
 		c->p->status = 1;
 	}
-	/*
-	 * An idle connection (-w), or one whose peer left its pings
-	 * unanswered, does not wait for an idle program.  After socat's -T,
-	 * as socat, the end is no failure, and after the pings the failure
-	 * is theirs: the program's status (SIGTERM's) is not sockcat's.
-	 */
-	if (c->child != NULL && !c->child->exited && (s->timed_out ||
-	    (c->rx != NULL && ws_ep_error(c->rx->src) == ETIMEDOUT))) {
+	if (c->child != NULL && !c->child->exited && conn_ends_program(c, s)) {
 		exec_terminate(c->child);
 		c->idle_quiet = !s->timed_out ||
 		    c->p->j->flow->idle_ms != TIME_NONE;
 	}
+	/*
+	 * What a program still running does from now on is the doing of
+	 * our end (its pipes closed, its terminal hung up): no failure
+	 * socat would say, gone by then (exec_failed_said()).
+	 */
+	if (c->child != NULL && !c->child->exited)
+		c->child->terminated = 1;
 	conn_spilled(c);
 	if (c->redial != NULL) {
 		redial_free(c->redial);
@@ -256,11 +272,13 @@ conn_finished(struct session *s)
 	/* --raw -lk: "~." leaves the listener too, not only this client. */
 	if (j->local->raw && c->tx != NULL && term_escaped(c->tx))
 		c->p->stopping = 1;
+	/* socat's -t beside a program ran out: it is left, as socat's. */
+	left = s->why == SE_GRACE;
 	session_free(s);
 	c->s = NULL;
 	c->tx = c->rx = NULL;
 	/* Its pipes are closed: a program still running sees end-of-file. */
-	if (c->child == NULL || c->child->exited)
+	if (c->child == NULL || c->child->exited || left)
 		conn_done(c);
 }
 
