@@ -404,6 +404,19 @@ int		 exec_pass_signal(int);
 int		 exec_status(const struct child *);
 int		 exec_failed_said(const struct child *);
 
+/*
+ * c's session is over: what a program still running does from now on is
+ * the doing of our end (its pipes closed, its terminal hung up), no
+ * failure of its own (exec_failed_said()), as socat, gone by then, never
+ * hears of it.  c may be NULL.  (Inline: every plain session's end.)
+ */
+static inline void
+exec_session_over(struct child *c)
+{
+	if (c != NULL && !c->exited)
+		c->terminated = 1;
+}
+
 /* pty.c */
 struct pty {
 	int		 master;

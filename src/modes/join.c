@@ -516,15 +516,8 @@ join_run_finished(struct session *s)
 		edit_terminal_end(r->ed);
 	if (session_report(s) != 0)
 		r->status = 1;
-	/*
-	 * What a program still running does from now on is the doing of
-	 * our end (its pipes closed, its terminal hung up): no failure of
-	 * its own, as socat, gone by then, never hears of it.
-	 */
-	for (i = 0; i < 2; i++) {
-		if (r->jn.end[i].child != NULL && !r->jn.end[i].child->exited)
-			r->jn.end[i].child->terminated = 1;
-	}
+	for (i = 0; i < 2; i++)
+		exec_session_over(r->jn.end[i].child);
 	session_free(s);
 	r->jn.s = NULL;
 	/*

@@ -256,13 +256,7 @@ conn_finished(struct session *s)
 		c->idle_quiet = !s->timed_out ||
 		    c->p->j->flow->idle_ms != TIME_NONE;
 	}
-	/*
-	 * What a program still running does from now on is the doing of
-	 * our end (its pipes closed, its terminal hung up): no failure
-	 * socat would say, gone by then (exec_failed_said()).
-	 */
-	if (c->child != NULL && !c->child->exited)
-		c->child->terminated = 1;
+	exec_session_over(c->child);
 	conn_spilled(c);
 	if (c->redial != NULL) {
 		redial_free(c->redial);
