@@ -320,16 +320,6 @@ plain_connect(const struct job *j)
 			/* nc's plain mode says it with -v only. */
 			if (sd->say_refused)
 				net_report_refused(sd, sd->host, p.port, errno);
-			/*
-			 * --reconnect makes a connection again once one was
-			 * made: someone who gave it for a server not up yet
-			 * is told what waits for the first.
-			 */
-			if (sd->reconnect && sd->retries == 0 &&
-			    i + 1 == sd->nports && !connected)
-				log_warning("--reconnect dials again only "
-				    "after a connection ends: --retry forever "
-				    "waits for the first");
 			continue;
 		}
 		connected = 1;
@@ -346,6 +336,14 @@ plain_connect(const struct job *j)
 		if (p.stopping)
 			break;
 	}
+	/*
+	 * --reconnect makes a connection again once one was made: someone
+	 * who gave it for a server not up yet is told what waits for the
+	 * first.
+	 */
+	if (!connected && sd->reconnect && sd->retries == 0)
+		log_warning("--reconnect dials again only after a connection "
+		    "ends: --retry forever waits for the first");
 	plain_free(&p);
 	return (connected ? p.status : 1);
 }
