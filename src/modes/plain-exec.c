@@ -187,7 +187,7 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	 */
 	if (j->near->local.nofork && j->side->keep)
 		return (conn_start_here(c, peer, 0));
-	if (p->direct && c->nc->tls == NULL && c->nc->ws == NULL)
+	if (p->direct)
 		return (conn_start_here(c, peer, 1));
 	/* socat's nofork: the connection is the program's, in our place. */
 	if (j->near->local.nofork) {
@@ -247,9 +247,9 @@ fail:
 }
 
 /*
- * Start an admitted client's program before its TLS handshake, when
- * listen_early() allows; it sees nothing until the handshake succeeds, and
- * end-of-file if it fails.
+ * Start an admitted client's program before its TLS handshake, as the
+ * listener offers when listen_early() allows; it sees nothing until the
+ * handshake succeeds, and end-of-file if it fails.
  */
 void
 plain_admitted(void *arg, int fd, const struct net_peer *peer)
@@ -258,10 +258,11 @@ plain_admitted(void *arg, int fd, const struct net_peer *peer)
 	struct exec_conn ec;
 	struct early	*e;
 
+	DEBUG_CHECK(listen_early(p->j->side), "a program started early "
+	    "without a TLS handshake to overlap");
 	/* A program told its TLS peer is started after the handshake. */
 	if (!p->exec || p->j->near->local.nofork ||
-	    !listen_early(p->j->side) || (p->j->side->dialect->env_tls !=
-	    NULL && p->j->side->tls.on))
+	    p->j->side->dialect->env_tls != NULL)
 		return;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return;
