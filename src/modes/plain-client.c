@@ -49,6 +49,13 @@ conn_spilled(struct conn *c)
 	c->p->status = 1;
 }
 
+/* --reconnect: the bytes waiting to go to the peer (stdin's, a greeting). */
+static size_t
+conn_unsent(const struct conn *c)
+{
+	return (c->tx != NULL ? channel_pending(c->tx) : 0);
+}
+
 static void	conn_back(int, const struct net_peer *, struct tls *,
 		    struct ws *, void *);
 
@@ -94,8 +101,7 @@ conn_lost(struct conn *c)
 	 * The peer ended what it sends, and may still read (a shutdown, a
 	 * WebSocket close within its grace): what waits has a moment to go.
 	 */
-	if (!(c->net->flags & EP_GONE) && tx != NULL &&
-	    channel_pending(tx) > 0 && !c->drained) {
+	if (!(c->net->flags & EP_GONE) && !c->drained && conn_unsent(c) > 0) {
 		if (!ev_timer_armed(&c->drain))
 			ev_timer_arm(&c->drain, RECONNECT_DRAIN_MS);
 		return (1);
@@ -143,8 +149,7 @@ conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
 
 	conn_label(c, label, sizeof(label));
 	if (fd == -1) {
-		unsent = c->tx != NULL && !j->flow->no_stdin ?
-		    channel_pending(c->tx) : 0;
+		unsent = j->flow->no_stdin ? 0 : conn_unsent(c);
 		if (unsent > 0)
 			log_warnx("gave up reconnecting to %s after %d "
 			    "attempts (%zu bytes of stdin unsent)", label,
