@@ -87,45 +87,41 @@ plain_read_ends(const struct conn *c, const struct channel *ch)
 	return (tx == NULL || !channel_cut(tx));
 }
 
-/* Is ch's failure a reader gone that cool-write makes a notice? */
+/*
+ * Did ch's failure lose nothing worth saying?  A listener's datagram peer
+ * that has gone (its port refuses our replies) ends its conversation; a
+ * program that stopped reading lost nothing; nor did a reader of stdout
+ * that has had enough ("| head": nc stops writing there, quietly, and its
+ * status is 0; socat says it), nor a reader gone of cool-write's.
+ */
 static int
-plain_cool(const struct channel *ch)
+plain_quiet(const struct conn *c, const struct channel *ch)
 {
-	return ((ch->dst->flags & EP_COOL) && (ch->error == EPIPE ||
-	    ch->error == ECONNRESET));
+	const struct side	*sd = c->p->j->side;
+
+	if (sd->listen && sd->sock.socktype == SOCK_DGRAM &&
+	    ch->error == ECONNREFUSED)
+		return (1);
+	if (ch != c->rx)
+		return (0);
+	if (c->child != NULL)
+		return (ch->error == EPIPE);
+	if (strcmp(ch->error_op, "write") != 0)
+		return (0);
+	if (ch->dst->flags & EP_COOL)
+		return (ch->error == EPIPE || ch->error == ECONNRESET);
+	return (ch->error == EPIPE && !sd->dialect->pipe_said);
 }
 
-/*
- * Say what was lost, if anything (a program that stopped reading lost
- * nothing).  Returns the exit status.
- */
+/* Say what was lost, if anything.  Returns the exit status. */
 static int
 plain_report(struct conn *c)
 {
-	const struct job	*j = c->p->j;
 	struct channel	*ch;
 	int		 status = 0;
 
 	TAILQ_FOREACH(ch, &c->s->channels, entry) {
-		if (ch->error_op == NULL)
-			continue;
-		if (c->child != NULL && ch == c->rx && ch->error == EPIPE)
-			continue;
-		/*
-		 * Nor is a reader of stdout that has had enough ("| head"):
-		 * nc stops writing there, quietly, and its status is 0 (socat
-		 * says it); nor a reader gone of cool-write's (EP_COOL).
-		 */
-		if (c->child == NULL && ch == c->rx &&
-		    strcmp(ch->error_op, "write") == 0 && ((ch->error == EPIPE &&
-		    !j->side->dialect->pipe_said) || plain_cool(ch)))
-			continue;
-		/*
-		 * A listener's datagram peer that has gone (its port
-		 * refuses our replies) ends its conversation, nothing more.
-		 */
-		if (j->side->listen && j->side->sock.socktype == SOCK_DGRAM &&
-		    ch->error == ECONNREFUSED)
+		if (ch->error_op == NULL || plain_quiet(c, ch))
 			continue;
 		/* nc's end, or socat's: a warning, with -v (socat's -d). */
 		if (plain_read_ends(c, ch)) {
