@@ -139,24 +139,32 @@ plain_report(struct conn *c)
 	return (status);
 }
 
+/* The run's status from c's program, which has exited. */
+static int
+conn_child_status(const struct conn *c)
+{
+	/* -k's programs are many; socat's -T or the pings ended this one. */
+	if (c->p->j->side->keep || c->idle_quiet)
+		return (0);
+	/* A failure of ours, said, is the status: not what it did. */
+	if (c->p->j->near->dialect->child_said && exec_failed_said(c->child))
+		return (1);
+	return (exec_status(c->child));
+}
+
 /*
  * A connection is over (data stopped, its program exited): free c and
- * serve the next client (-k), or exit, after -q's delay.  Without -k a
- * failed program's status is ours.
+ * serve the next client (-k), or exit, after -q's delay.  The first
+ * failure is the status.
  */
 __shortrun void
 conn_done(struct conn *c)
 {
 	struct plain	*p = c->p;
-	int		 status;
 
 	if (c->child != NULL) {
-		status = exec_status(c->child);
-		/* A failure of ours, said, is the status: not what it did. */
-		if (status != 0 && p->status == 0 && !p->j->side->keep &&
-		    !c->idle_quiet)
-			p->status = p->j->near->dialect->child_said &&
-			    exec_failed_said(c->child) ? 1 : status;
+		if (p->status == 0)
+			p->status = conn_child_status(c);
 		exec_release(c->child);
 	}
 	netconn_free(c->nc);
