@@ -57,6 +57,7 @@ struct plain {
 	int			 stdio;	/* the near end is stdin and stdout,
 					   or a file in the place of one */
 	int			 opened; /* near ends opened so far */
+	int			 nc_form; /* nc's own form (plain_nc_form()) */
 	TAILQ_HEAD(, conn)	 conns;
 	TAILQ_HEAD(, early)	 early;
 	struct listener		*l;	/* a stream listener, or NULL */

@@ -65,26 +65,21 @@ plain_quit_cb(void *arg)
 
 /*
  * Is ch's failure a read error that only ends the connection, said with
- * -v?  Under socat's grammar a reset, as socat; in nc's own forms (stdio
- * alone, no --fail-on-error) the peer's going (pump_socket_error()) where
- * it cut off none of stdin's (channel_cut()), as nc.
+ * -v?  Under socat's grammar a reset, as socat; in nc's own forms
+ * (plain_nc_form()) the peer's going (pump_socket_error()) where it cut
+ * off none of stdin's (channel_cut()), as nc.
  */
 static int
 plain_read_ends(const struct conn *c, const struct channel *ch)
 {
-	const struct job	*j = c->p->j;
 	const struct channel	*tx = c->tx;
 
 	if (ch != c->rx || strcmp(ch->error_op, "read") != 0 ||
 	    !pump_socket_error(ch->error))
 		return (0);
-	if (j->side->dialect->reset_is_end)
+	if (c->p->j->side->dialect->reset_is_end)
 		return (ch->error == ECONNRESET);
-	if (j->flow->fail_on_error || j->side->say_refused ||
-	    j->side->ws.on || c->child != NULL || c->ex != NULL ||
-	    j->local->raw || j->local->readline || !c->p->stdio)
-		return (0);
-	return (tx == NULL || !channel_cut(tx));
+	return (c->p->nc_form && (tx == NULL || !channel_cut(tx)));
 }
 
 /*
@@ -627,6 +622,25 @@ plain_greeting(struct plain *p)
 	p->greetlen = len;
 }
 
+/*
+ * Is the run one of nc's own forms: stdin and stdout (p->stdio, so no
+ * program) beside a socket of nc's, nothing of ours between, no
+ * --fail-on-error?
+ */
+static __startup int
+plain_nc_form(const struct plain *p)
+{
+	const struct job	*j = p->j;
+
+	/* Not nc's socket: TLS, WebSocket, a proxy, a pair, --reconnect. */
+	if (j->side->say_refused || j->side->ws.on)
+		return (0);
+	/* Ours on stdin's way: a script, the terminal's modes, an editor. */
+	if (j->flow->script != NULL || j->local->raw || j->local->readline)
+		return (0);
+	return (p->stdio && !j->flow->fail_on_error);
+}
+
 /* Exit with a line if the program cannot be started. */
 static __startup void
 plain_exec_check(const struct side *near)
@@ -687,6 +701,7 @@ plain_init(struct plain *p, const struct job *j)
 	plain_greeting(p);
 	if (p->exec)
 		p->direct = plain_exec_direct(p);
+	p->nc_form = plain_nc_form(p);
 }
 
 __shortrun void
