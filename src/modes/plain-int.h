@@ -58,6 +58,8 @@ struct plain {
 					   or a file in the place of one */
 	int			 opened; /* near ends opened so far */
 	int			 nc_form; /* nc's own form (plain_nc_form()) */
+	int			 stdin_quits; /* -q: stdin's end makes the
+					    connection the last */
 	TAILQ_HEAD(, conn)	 conns;
 	TAILQ_HEAD(, early)	 early;
 	struct listener		*l;	/* a stream listener, or NULL */

@@ -234,16 +234,13 @@ conn_finished(struct session *s)
 	/*
 	 * The far end's time after stdin's end (--quit-after, socat's -t)
 	 * is over: stop, whatever the peer does, with no -q wait after.
-	 * A listener's -q once stdin is done: it takes no more clients.
 	 * (A program's -t ends its session alone: a fork listener goes on.)
 	 */
 	if (s->why == SE_GRACE && c->child == NULL) {
 		c->p->stopping = 1;
 		c->p->quit_ms = TIME_NONE;
-	} else if ((j->side->listen || j->side->sock.socktype == SOCK_DGRAM) &&
-	    c->p->quit_ms != TIME_NONE && c->tx != NULL &&
-	    c->tx->state == CH_DONE && j->near->fifo == NULL &&
-	    !j->flow->half_close)
+	} else if (c->p->stdin_quits && c->tx != NULL &&
+	    c->tx->state == CH_DONE)
 		c->p->stopping = 1;
 	/* ncat's --idle-timeout is a failure, where -w quits quietly. */
 	if (s->timed_out && c->idle_limit) {
@@ -641,6 +638,21 @@ plain_nc_form(const struct plain *p)
 	return (p->stdio && !j->flow->fail_on_error);
 }
 
+/*
+ * Does stdin's end, with -q, make a connection the run's last?  A
+ * listener's (it takes no more clients) or a datagram socket's; not with
+ * --fifo (-q is the wait after the client's end) or --half-close
+ * (stdin's end only half-closes).
+ */
+static __startup int
+plain_stdin_quits(const struct job *j)
+{
+	if (j->flow->quit_ms == TIME_NONE || j->flow->half_close ||
+	    j->near->fifo != NULL)
+		return (0);
+	return (j->side->listen || j->side->sock.socktype == SOCK_DGRAM);
+}
+
 /* Exit with a line if the program cannot be started. */
 static __startup void
 plain_exec_check(const struct side *near)
@@ -702,6 +714,7 @@ plain_init(struct plain *p, const struct job *j)
 	if (p->exec)
 		p->direct = plain_exec_direct(p);
 	p->nc_form = plain_nc_form(p);
+	p->stdin_quits = plain_stdin_quits(j);
 }
 
 __shortrun void
