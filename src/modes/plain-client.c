@@ -1,7 +1,6 @@
 /*
  * Plain mode's client: each port dialled in turn, or a socket connected
- * already, relayed with stdin and stdout or a program; -F, --reconnect and
- * --readline.
+ * already, relayed with stdin and stdout or a program; -F and --reconnect.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -190,31 +189,6 @@ conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
 	conn_set_idle(c);
 	/* The session's rule runs: c may be gone on return. */
 	ep_attach(c->net, fd);
-}
-
-/*
- * --readline: make the editor before the first connection, so its history
- * outlives each.  Exits when the history file cannot be had.
- */
-void
-plain_readline_init(struct plain *p)
-{
-	const struct local	*l = p->j->local;
-	const char		*what, *why;
-
-	if (edit_readline(&p->ed, l->history, l->prompt, l->noprompt,
-	    l->noecho, &what, &why) == -1)
-		fatalx("%s: %s", what, why);
-}
-
-/*
- * --readline: edit what is typed on stdin (cbreak mode, restored at exit),
- * the peer's output kept clear of it.  Returns -1 with errno.
- */
-int
-conn_readline(struct conn *c, struct endpoint *in)
-{
-	return (edit_terminal(&c->p->ed, in, c->rx));
 }
 
 /* -F: hand the connected socket to whoever holds stdout, and exit. */

@@ -92,8 +92,6 @@ void		 plain_free(struct plain *);
 void		 conn_spilled(struct conn *);
 void		 conn_drain_cb(void *);
 int		 conn_lost(struct conn *);
-int		 conn_readline(struct conn *, struct endpoint *);
-void		 plain_readline_init(struct plain *);
 
 /* plain-exec.c */
 int		 conn_start_exec(struct conn *, const struct net_peer *);

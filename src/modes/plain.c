@@ -509,7 +509,9 @@ conn_start_stdio(struct conn *c)
 			    UDP_MAXPAYLOAD;
 		if (j->local->raw && term_start(c->tx, c->rx) == -1)
 			goto fail;
-		if (j->local->readline && conn_readline(c, c->tx->src) == -1)
+		/* --readline: the peer's output kept clear of the line. */
+		if (j->local->readline && edit_terminal(&c->p->ed, c->tx->src,
+		    c->rx) == -1)
 			goto fail;
 		/* A script sends in stdin's place, ended or not. */
 		if (c->p->stdio && stdio_in_ended() && j->flow->script == NULL)
@@ -671,6 +673,8 @@ __startup void
 plain_init(struct plain *p, const struct job *j)
 {
 	const struct side	*near = j->near;
+	const struct local	*l = j->local;
+	const char		*what, *why;
 	char			*cause = NULL;
 	int			 alone;
 
@@ -703,13 +707,18 @@ plain_init(struct plain *p, const struct job *j)
 	}
 	if (near->fifo != NULL && fifo_open(near->fifo, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	/* --readline's editor; an idle one otherwise, which edit_free() takes. */
+	/*
+	 * --readline's editor, made before the first connection so that its
+	 * history outlives each; an idle one otherwise, which edit_free()
+	 * takes.
+	 */
 	LOCAL_TAKEN(readline);
 	LOCAL_TAKEN(raw);
-	if (j->local->readline)
-		plain_readline_init(p);
-	else
+	if (!l->readline)
 		edit_init(&p->ed, -1, 0, NULL, NULL, NULL);
+	else if (edit_readline(&p->ed, l->history, l->prompt, l->noprompt,
+	    l->noecho, &what, &why) == -1)
+		fatalx("%s: %s", what, why);
 	plain_greeting(p);
 	if (p->exec)
 		p->direct = plain_exec_direct(p);
