@@ -173,7 +173,7 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	char		**tlsenv = NULL;
 	char		*cause = NULL;
 	size_t		 skip;
-	int		 copy = j->flow->no_splice ? CH_COPY : 0;
+	int		 rv, copy = j->flow->no_splice ? CH_COPY : 0;
 	/* The program's end is the socket's (-N), unless --no-shutdown. */
 	int		 flags[2] = { CH_SHUTDOWN | copy, copy |
 			    (j->flow->no_shutdown ? 0 : CH_SHUTDOWN) };
@@ -206,13 +206,10 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	 * socat's -u: the program is only written to, its stdout ours; -U:
 	 * only read, what the peer sends is not for it (discarded).
 	 */
-	if (conn_join(c, NULL, &eh, flags, !p->prog_wr) == -1) {
-		if (eh.child == NULL)
-			exec_environ_free(tlsenv, 0);
+	rv = conn_join(c, NULL, &eh, flags, !p->prog_wr);
+	exec_environ_free(tlsenv, 0);
+	if (rv == -1)
 		return (-1);
-	}
-	if (eh.child == NULL)
-		exec_environ_free(tlsenv, 0);
 	c->child->exited_cb = conn_child_exited;
 	c->child->arg = c;
 	/* Over DTLS each read of the program's is one record. */

@@ -546,6 +546,7 @@ __shortrun int
 plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 {
 	struct conn	*c;
+	const char	*why;
 	int		 rv;
 
 	if ((c = conn_new(p)) == NULL) {
@@ -569,12 +570,11 @@ plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 		 * A WebSocket client has had its 101 already: it is told
 		 * that nothing is behind it, not given a normal end.
 		 */
+		why = p->exec ? "no program" : "no session";
 		if (c->net != NULL)
-			ws_ep_close(c->net, WS_CLOSE_INTERNAL, p->exec ?
-			    "no program" : "no session");
+			ws_ep_close(c->net, WS_CLOSE_INTERNAL, why);
 		else
-			ws_close_now(c->nc->ws, WS_CLOSE_INTERNAL, p->exec ?
-			    "no program" : "no session");
+			ws_close_now(c->nc->ws, WS_CLOSE_INTERNAL, why);
 		conn_abort(c);
 	}
 	return (rv);
