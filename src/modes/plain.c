@@ -768,18 +768,13 @@ plain_listen_failed(void *arg, const struct net_peer *peer,
 	struct plain	*p = arg;
 
 	(void)peer;
-	/* Answered over plain HTTP (a file): the server's client is to come. */
-	if (cause == NULL) {
-		if (!p->j->side->keep || !p->exec)
-			listener_pause(p->l, 0);
-		return;
-	}
-	log_warnx("%s", cause);
-	if (!p->j->side->keep) {
+	if (cause != NULL)
+		log_warnx("%s", cause);
+	if (cause != NULL && !p->j->side->keep) {
 		p->status = 1;
 		ev_break();
-	} else if (!p->exec)
-		listener_pause(p->l, 0);
+	} else if (!p->j->side->keep || !p->exec)
+		listener_pause(p->l, 0);	/* serial: the next client */
 }
 
 static const struct listen_ops plain_ops = {
