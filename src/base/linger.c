@@ -146,28 +146,27 @@ static void
 linger_start(int fd, int reset)
 {
 	struct linger_sock	*ls;
-	socklen_t		 len = sizeof(int);
-	int			 type = -1;
 
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
-	    type != SOCK_STREAM || shutdown(fd, SHUT_WR) == -1 ||
-	    linger_drain(fd) ||
-	    nlingering >= LINGER_MAX || (ls = malloc(sizeof(*ls))) == NULL) {
-		close(fd);
-		return;
-	}
+	/* No stream, or a peer already ended: nothing to wait for. */
+	if (net_sock_type(fd) != SOCK_STREAM || shutdown(fd, SHUT_WR) == -1 ||
+	    linger_drain(fd))
+		goto out;
+	if (nlingering >= LINGER_MAX || (ls = malloc(sizeof(*ls))) == NULL)
+		goto out;
 	ls->fd = fd;
 	ls->reset = reset;
 	ls->waited = 0;
 	if (ev_set(fd, EV_READ, linger_read, ls) == -1) {
 		free(ls);
-		close(fd);
-		return;
+		goto out;
 	}
 	ev_timer_init(&ls->timer, linger_expired, ls);
 	ev_timer_arm(&ls->timer, reset ? LINGER_RESET_POLL_MS : LINGER_MS);
 	TAILQ_INSERT_TAIL(&lingering, ls, entry);
 	nlingering++;
+	return;
+out:
+	close(fd);
 }
 
 /*

@@ -38,6 +38,18 @@ net_reset_at_close(int fd)
 	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
 }
 
+/* Socket fd's type (SOCK_STREAM, ...).  Returns -1 with errno. */
+int
+net_sock_type(int fd)
+{
+	socklen_t	 len = sizeof(int);
+	int		 type;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1)
+		return (-1);
+	return (type);
+}
+
 /* Close fd keeping errno.  Returns -1. */
 int
 net_close_err(int fd)

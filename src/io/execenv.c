@@ -47,13 +47,10 @@ void
 exec_conn_socket(struct exec_conn *ec, int fd, int type,
     const struct net_peer *peer)
 {
-	socklen_t	 len = sizeof(ec->type);
-
 	memset(ec, 0, sizeof(*ec));
+	if (type == 0 && (type = net_sock_type(fd)) == -1)
+		type = SOCK_STREAM;
 	ec->type = type;
-	if (type == 0 &&
-	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &ec->type, &len) == -1)
-		ec->type = SOCK_STREAM;
 	ec->local.len = sizeof(ec->local.ss);
 	if (getsockname(fd, (struct sockaddr *)&ec->local.ss,
 	    &ec->local.len) == -1)

@@ -54,14 +54,19 @@ tls_verify_cn_addr(int ok, X509_STORE_CTX *x)
 	const char	*addr;
 	char		 cn[INET6_ADDRSTRLEN + 3], bracketed[sizeof(cn)];
 
+	/* Only the leaf's mismatched address is forgiven. */
 	if (ok || X509_STORE_CTX_get_error(x) !=
 	    X509_V_ERR_IP_ADDRESS_MISMATCH ||
-	    X509_STORE_CTX_get_error_depth(x) != 0 ||
-	    (ssl = X509_STORE_CTX_get_ex_data(x,
-	    SSL_get_ex_data_X509_STORE_CTX_idx())) == NULL ||
-	    (addr = SSL_get_app_data(ssl)) == NULL ||
-	    (cert = X509_STORE_CTX_get_current_cert(x)) == NULL ||
-	    X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
+	    X509_STORE_CTX_get_error_depth(x) != 0)
+		return (ok);
+	/* tls_set_peer_name() set the address; the leaf is the current. */
+	ssl = X509_STORE_CTX_get_ex_data(x,
+	    SSL_get_ex_data_X509_STORE_CTX_idx());
+	addr = SSL_get_app_data(ssl);
+	cert = X509_STORE_CTX_get_current_cert(x);
+	DEBUG_CHECK(addr != NULL, "tls_verify_cn_addr: no address");
+	DEBUG_CHECK(cert != NULL, "tls_verify_cn_addr: no certificate");
+	if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
 	    NID_commonName, cn, sizeof(cn)) <= 0)
 		return (ok);
 	(void)snprintf(bracketed, sizeof(bracketed), "[%s]", addr);
@@ -333,6 +338,32 @@ dtls_set_fd(SSL *ssl, int fd)
 }
 
 /*
+ * Give t's SSL (NULL if it could not be made) fd, a client's session and
+ * the names the peer must bear.  Returns -1 on failure.
+ */
+static int
+tls_hs_ssl(struct tls_ctx *tc, struct tls *t, int fd, const char *host)
+{
+	const struct tls_conf	*c = tc->conf;
+
+	if (t->ssl == NULL)
+		return (-1);
+	if (t->dgram ? dtls_set_fd(t->ssl, fd) != 0 :
+	    SSL_set_fd(t->ssl, fd) != 1)
+		return (-1);
+	if (!(tc->flags & TLS_SERVER)) {
+		if (tc->session != NULL)
+			SSL_set_session(t->ssl, tc->session);
+		return (tls_set_peer_name(t->ssl, c, host));
+	}
+	/* socat's commonname= on a listener: a client certificate's name. */
+	if (c->verify && c->checkname != NULL &&
+	    SSL_set1_host(t->ssl, c->checkname) != 1)
+		return (-1);
+	return (0);
+}
+
+/*
  * Start a handshake on fd with a new connection of tc, or with t, a DTLS one
  * a listener took.  Returns NULL with *cause set.
  */
@@ -341,7 +372,7 @@ tls_hs_begin(struct tls_ctx *tc, struct tls *t, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
 	struct tls_hs	*h;
-	int		 hello = t != NULL, ok, server = tc->flags & TLS_SERVER;
+	int		 hello = t != NULL, server = tc->flags & TLS_SERVER;
 
 	*cause = NULL;
 	if ((h = calloc(1, sizeof(*h))) == NULL ||
@@ -359,22 +390,7 @@ tls_hs_begin(struct tls_ctx *tc, struct tls *t, int fd, const char *host,
 		t->dgram = (tc->flags & TLS_DGRAM) != 0;
 		t->ssl = SSL_new(tc->ctx);
 	}
-	if (t->ssl == NULL)
-		ok = 0;
-	else if (t->dgram)
-		ok = dtls_set_fd(t->ssl, fd) == 0;
-	else
-		ok = SSL_set_fd(t->ssl, fd) == 1;
-	if (ok && !server && tc->session != NULL)
-		SSL_set_session(t->ssl, tc->session);
-	/*
-	 * socat's commonname= of a listener: the name a client's
-	 * certificate must bear.
-	 */
-	if (ok && server && tc->conf->verify && tc->conf->checkname != NULL)
-		ok = SSL_set1_host(t->ssl, tc->conf->checkname) == 1;
-	if (!ok || (!server && tls_set_peer_name(t->ssl, tc->conf,
-	    host) == -1)) {
+	if (tls_hs_ssl(tc, t, fd, host) == -1) {
 		log_cause(cause, "TLS: %s", tls_error());
 		goto fail;
 	}

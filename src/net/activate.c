@@ -130,8 +130,7 @@ activate_use(const struct side *sd, char **cause)
 
 	if (cause != NULL)
 		*cause = NULL;
-	len = sizeof(type);
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1) {
+	if ((type = net_sock_type(fd)) == -1) {
 		log_cause(cause, "passed descriptor %d: %s", fd,
 		    errno == ENOTSOCK ? "not a socket" : strerror(errno));
 		return (-1);

@@ -215,8 +215,7 @@ net_bind_source(const struct side *sd, int fd, int af, char **cause)
 {
 	struct addrinfo	*res;
 	char		 label[NI_MAXHOST * 2 + 32];
-	int		 error, on = 1, type;
-	socklen_t	 len = sizeof(type);
+	int		 error, on = 1;
 
 	SIDE_TAKEN(sock.source);
 	SIDE_TAKEN(sock.source_port);
@@ -234,8 +233,7 @@ net_bind_source(const struct side *sd, int fd, int af, char **cause)
 	 * UDP or DTLS client's port is its own (doc/design.md, "Datagram
 	 * sockets").
 	 */
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
-	    type == SOCK_STREAM)
+	if (net_sock_type(fd) == SOCK_STREAM)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (net_bind_port(sd, fd, res->ai_addr, res->ai_addrlen) == -1) {
 		error = errno;

@@ -189,12 +189,13 @@ resolve_hosts_name(const struct sockaddr *sa, char *name, size_t size)
 		return (EAI_NONAME);
 	while (!found && getline(&line, &linesize, f) != -1) {
 		line[strcspn(line, "#\r\n")] = '\0';
+		/* A line for the address, with its first name if it has one. */
 		if ((a = strtok_r(line, " \t", &last)) == NULL ||
-		    (n = strtok_r(NULL, " \t", &last)) == NULL ||
 		    inet_pton(sa->sa_family, a, addr) != 1 ||
 		    memcmp(addr, want, len) != 0)
 			continue;
-		found = strlcpy(name, n, size) < size;
+		if ((n = strtok_r(NULL, " \t", &last)) != NULL)
+			found = strlcpy(name, n, size) < size;
 	}
 	free(line);
 	fclose(f);
@@ -273,14 +274,19 @@ resolve_start_for(const struct sockaddr *from, const char *host,
  */
 #define RESOLVE_KEPT	16
 
-static struct resolve_kept {
-	char		*host;
-	char		*port;	/* NULL: none */
-	int		 flags;	/* of the hints asked with */
+/* What of the hints makes an answer: compared whole. */
+struct resolve_hints {
+	int		 flags;
 	int		 family;
 	int		 socktype;
 	int		 protocol;
-	struct addrinfo	*res;
+};
+
+static struct resolve_kept {
+	char			*host;
+	char			*port;	/* NULL: none */
+	struct resolve_hints	 hints;	/* asked with */
+	struct addrinfo		*res;
 } resolve_kept_list[RESOLVE_KEPT];
 
 /*
@@ -292,6 +298,8 @@ resolve_kept(const char *host, const char *port,
     const struct addrinfo *hints)
 {
 	struct resolve_kept	*k;
+	struct resolve_hints	 h = { hints->ai_flags, hints->ai_family,
+	    hints->ai_socktype, hints->ai_protocol };
 	struct addrinfo		 numeric;
 	size_t			 i;
 
@@ -301,10 +309,8 @@ resolve_kept(const char *host, const char *port,
 			break;
 		if (strcmp(k->host, host) == 0 && (port == NULL ?
 		    k->port == NULL : k->port != NULL &&
-		    strcmp(k->port, port) == 0) && k->flags ==
-		    hints->ai_flags && k->family == hints->ai_family &&
-		    k->socktype == hints->ai_socktype &&
-		    k->protocol == hints->ai_protocol)
+		    strcmp(k->port, port) == 0) &&
+		    memcmp(&k->hints, &h, sizeof(h)) == 0)
 			return (k->res);
 	}
 	if (i == nitems(resolve_kept_list))
@@ -320,10 +326,7 @@ resolve_kept(const char *host, const char *port,
 		freeaddrinfo(k->res);
 		return (k->res = NULL);
 	}
-	k->flags = hints->ai_flags;
-	k->family = hints->ai_family;
-	k->socktype = hints->ai_socktype;
-	k->protocol = hints->ai_protocol;
+	k->hints = h;
 	return (k->res);
 }
 
