@@ -362,29 +362,35 @@ edit_keep(struct edit *e, const char *line, size_t len)
 }
 
 /*
- * Keep the finished line in the history and its file at once (^C leaves no
- * time); a write failure is said once.
+ * Add the finished line to the history file, if there is one, at once (^C
+ * leaves no time); a write failure is said once.
  */
+static void
+edit_save(struct edit *e)
+{
+	struct iovec	 iov[2] = {
+		{ .iov_base = e->line, .iov_len = e->linelen },
+		{ .iov_base = "\n", .iov_len = 1 }
+	};
+
+	if (e->histfd == -1)
+		return;
+	if (writev(e->histfd, iov, 2) != (ssize_t)e->linelen + 1) {
+		edit_hide(e);
+		log_warn("history not saved");
+		close(e->histfd);
+		e->histfd = -1;
+	}
+}
+
+/* Keep the finished line in the history, unless secret. */
 static void
 edit_remember(struct edit *e)
 {
-	struct iovec	 iov[2];
-
 	free(e->draft);
 	e->draft = NULL;
-	if (e->history && !e->secret && edit_keep(e, e->line, e->linelen) &&
-	    e->histfd != -1) {
-		iov[0].iov_base = e->line;
-		iov[0].iov_len = e->linelen;
-		iov[1].iov_base = "\n";
-		iov[1].iov_len = 1;
-		if (writev(e->histfd, iov, 2) != (ssize_t)e->linelen + 1) {
-			edit_hide(e);
-			log_warn("history not saved");
-			close(e->histfd);
-			e->histfd = -1;
-		}
-	}
+	if (e->history && !e->secret && edit_keep(e, e->line, e->linelen))
+		edit_save(e);
 	e->hpos = e->nhist;
 }
 
@@ -653,7 +659,10 @@ edit_before(struct edit *e)
 {
 	if (!e->open) {
 		e->open = 1;
-		if (e->midline && e->taillen > 0 && e->noecho != NULL &&
+		/* A tail is kept until a newline, which ends midline too. */
+		DEBUG_CHECK(e->taillen == 0 || e->midline,
+		    "edit_before: a tail with no half line");
+		if (e->taillen > 0 && e->noecho != NULL &&
 		    regexec(e->noecho, e->tail, 0, NULL, 0) == 0)
 			e->secret = 1;
 		else if (e->pmode == EDIT_PROMPT_FIXED) {
