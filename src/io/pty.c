@@ -41,22 +41,26 @@ pty_open(struct pty *pt)
 	int		 error;
 
 	pt->slave = -1;
-	if ((pt->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+	if ((pt->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC |
+	    O_NONBLOCK)) == -1)
 		return (-1);
-	if (grantpt(pt->master) == -1 || unlockpt(pt->master) == -1 ||
+	/* The slave, named and opened; devpts owns it, grantpt(3) is idle. */
+	if (unlockpt(pt->master) == -1 ||
 	    (errno = ptsname_r(pt->master, pt->path, sizeof(pt->path))) != 0 ||
-	    (pt->slave = open(pt->path, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
-	    ioctl(pt->master, TIOCSWINSZ, &ws) == -1 ||
-	    net_set_nonblock(pt->master, 1) == -1) {
-		error = errno;
-		close(pt->master);
-		if (pt->slave != -1)
-			close(pt->slave);
-		pt->master = pt->slave = -1;
-		errno = error;
-		return (-1);
-	}
+	    (pt->slave = open(pt->path, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+		goto fail;
+	if (ioctl(pt->master, TIOCSWINSZ, &ws) == -1)
+		goto fail;
 	return (0);
+
+fail:
+	error = errno;
+	close(pt->master);
+	if (pt->slave != -1)
+		close(pt->slave);
+	pt->master = pt->slave = -1;
+	errno = error;
+	return (-1);
 }
 
 /* Read the program's output; once it has exited, EIO or nothing is the end. */
