@@ -65,26 +65,38 @@ buf_pool_get(size_t size)
 	return (p);
 }
 
+/*
+ * The slot an area of size goes back to: its size's, or one with nothing
+ * pooled.  Returns -1 when its size's is full, no slot is free, or it is
+ * too small to link.
+ */
+static int
+pool_slot(size_t size)
+{
+	int	 i, spare = -1;
+
+	if (size < sizeof(struct pool_free))
+		return (-1);
+	for (i = 0; i < POOL_SIZES; i++) {
+		if (pool[i].size == size)
+			return (pool[i].n < POOL_KEEP ? i : -1);
+		if (pool[i].n == 0 && spare == -1)
+			spare = i;
+	}
+	return (spare);
+}
+
 /* Give back an area of buf_pool_get(): pooled, or freed if the pool is full. */
 __shortrun void
 buf_pool_put(void *p, size_t size)
 {
 	struct pool_free	*f = p;
-	size_t			 i, spare = POOL_SIZES;
+	int			 i;
 
 	if (p == NULL)
 		return;
 	pool_held--;
-	for (i = 0; i < POOL_SIZES; i++) {
-		if (pool[i].size == size)
-			break;
-		if (pool[i].n == 0 && spare == POOL_SIZES)
-			spare = i;
-	}
-	if (i == POOL_SIZES)
-		i = spare;
-	if (i == POOL_SIZES || pool[i].n >= POOL_KEEP ||
-	    size < sizeof(*f) || pool_bytes + size > POOL_BYTES) {
+	if ((i = pool_slot(size)) == -1 || pool_bytes + size > POOL_BYTES) {
 		free(p);
 		return;
 	}
