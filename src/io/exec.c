@@ -484,6 +484,29 @@ exec_child_fds(struct exec_how *how)
 }
 
 /*
+ * A session of its own, where opening the terminal makes it the controlling
+ * one, on stdin and stdout unless kept, and stderr with errout.  System
+ * calls only.
+ */
+static int
+exec_child_tty(const struct exec_how *how)
+{
+	int	 to[] = { how->keep_in ? -1 : STDIN_FILENO,
+	    how->keep_out ? -1 : STDOUT_FILENO,
+	    how->errout ? STDERR_FILENO : -1 };
+	int	 fd;
+	size_t	 i;
+
+	if (setsid() == -1 || (fd = open(how->tty, O_RDWR)) == -1)
+		return (-1);
+	for (i = 0; i < nitems(to); i++) {
+		if (to[i] != -1 && exec_child_dup(fd, to[i]) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
  * Would the child be stopped for using the terminal from a group of its own?
  * Then it stays in ours.  System calls only.
  */
@@ -535,7 +558,7 @@ exec_child(struct exec_how *how)
 {
 	struct sigaction sa;
 	sigset_t	 none;
-	int		 sig, fd, error, group = 0;
+	int		 sig, error, group = 0;
 
 	how->shared = 1;
 	memset(&sa, 0, sizeof(sa));
@@ -545,16 +568,7 @@ exec_child(struct exec_how *how)
 			(void)sigaction(sig, &sa, NULL);
 	}
 	if (how->tty != NULL) {
-		/*
-		 * A session of its own, where opening the terminal makes it
-		 * the controlling one.
-		 */
-		if (setsid() == -1 ||
-		    (fd = open(how->tty, O_RDWR)) == -1 ||
-		    (!how->keep_in && exec_child_dup(fd, STDIN_FILENO) == -1) ||
-		    (!how->keep_out &&
-		    exec_child_dup(fd, STDOUT_FILENO) == -1) ||
-		    (how->errout && exec_child_dup(fd, STDERR_FILENO) == -1))
+		if (exec_child_tty(how) == -1)
 			goto fail;
 	} else if (how->setsid) {
 		if (setsid() == -1)
