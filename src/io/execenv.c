@@ -112,47 +112,31 @@ exec_proto(const struct exec_conn *ec)
 	return (ec->type == SOCK_DGRAM ? "UDP" : "TCP");
 }
 
-/* Is the environment entry e one of the variables we set? */
+/* Is environment entry e variable name (up to its end or its '=')? */
 static int
-exec_ours(const char *e)
+exec_is_var(const char *e, const char *name)
 {
-	size_t	 i, j, n;
+	size_t	 n = strcspn(name, "=");
 
-	for (i = 0; i < EXEC_NSOCAT; i++) {
-		n = strlen(exec_socat_names[i]);
-		if (strncmp(e, exec_socat_names[i], n) == 0 && e[n] == '=')
-			return (1);
-	}
-	for (i = 0; i < EXEC_NPREFIXES; i++) {
-		n = strlen(exec_prefixes[i]);
-		if (strncmp(e, exec_prefixes[i], n) != 0)
-			continue;
-		for (j = 0; j < EXEC_NNAMES; j++) {
-			if (strncmp(e + n, exec_names[j],
-			    strlen(exec_names[j])) == 0 &&
-			    e[n + strlen(exec_names[j])] == '=')
-				return (1);
-		}
-	}
-	return (0);
+	return (strncmp(e, name, n) == 0 && e[n] == '=');
 }
 
 /* Is the inherited entry e one the request cgi sets, or any HTTP_*? */
 static int
 exec_cgi_ours(const char *e, char *const *cgi)
 {
-	size_t	 i, n;
+	size_t	 i;
 
+	if (cgi == NULL)
+		return (0);
 	if (strncmp(e, "HTTP_", 5) == 0)
 		return (1);
 	for (i = 0; i < EXEC_NCGI_ADDR; i++) {
-		n = strlen(exec_cgi_names[i]);
-		if (strncmp(e, exec_cgi_names[i], n) == 0 && e[n] == '=')
+		if (exec_is_var(e, exec_cgi_names[i]))
 			return (1);
 	}
 	for (i = 0; cgi[i] != NULL; i++) {
-		n = strcspn(cgi[i], "=");
-		if (strncmp(e, cgi[i], n + 1) == 0)
+		if (exec_is_var(e, cgi[i]))
 			return (1);
 	}
 	return (0);
@@ -163,13 +147,12 @@ static int
 exec_extra_ours(const char *e, const struct exec_cmd *cmd,
     const struct exec_conn *ec)
 {
-	size_t	 i, n;
+	size_t	 i;
 
 	if (cmd->env_peer && strncmp(e, "SOCAT_OPENSSL_", 14) == 0)
 		return (1);
 	for (i = 0; ec->extra != NULL && ec->extra[i] != NULL; i++) {
-		n = strcspn(ec->extra[i], "=");
-		if (strncmp(e, ec->extra[i], n + 1) == 0)
+		if (exec_is_var(e, ec->extra[i]))
 			return (1);
 	}
 	return (0);
@@ -179,18 +162,45 @@ exec_extra_ours(const char *e, const struct exec_cmd *cmd,
 static int
 exec_anc_ours(const char *e, const char *prefix, const struct exec_conn *ec)
 {
-	size_t		 np = strlen(prefix), n;
+	size_t		 np = strlen(prefix);
 	u_int		 i;
 
 	if (ec->anc == NULL || strncmp(e, prefix, np) != 0)
 		return (0);
 	for (i = 0; i < ec->anc->n; i++) {
-		n = strlen(ec->anc->item[i].var);
-		if (strncmp(e + np, ec->anc->item[i].var, n) == 0 &&
-		    e[np + n] == '=')
+		if (exec_is_var(e + np, ec->anc->item[i].var))
 			return (1);
 	}
 	return (0);
+}
+
+/*
+ * Is inherited e one of the variables the child gets from us instead: ours,
+ * PATH with socat's path=, or one of ec's?
+ */
+static int
+exec_ours(const char *e, const struct exec_cmd *cmd,
+    const struct exec_conn *ec)
+{
+	size_t	 i, j, n;
+
+	if (cmd->search != NULL && exec_is_var(e, "PATH"))
+		return (1);
+	for (i = 0; i < EXEC_NSOCAT; i++) {
+		if (exec_is_var(e, exec_socat_names[i]))
+			return (1);
+	}
+	for (i = 0; i < EXEC_NPREFIXES; i++) {
+		n = strlen(exec_prefixes[i]);
+		if (strncmp(e, exec_prefixes[i], n) != 0)
+			continue;
+		for (j = 0; j < EXEC_NNAMES; j++) {
+			if (exec_is_var(e + n, exec_names[j]))
+				return (1);
+		}
+	}
+	return (exec_cgi_ours(e, ec->cgi) || exec_extra_ours(e, cmd, ec) ||
+	    exec_anc_ours(e, cmd->env_prefix, ec));
 }
 
 /*
@@ -293,11 +303,7 @@ exec_environ(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	    nextra + nanc + 2, sizeof(*env))) == NULL)
 		return (NULL);
 	for (i = 0, k = 0; i < n; i++) {
-		if ((path == NULL || strncmp(environ[i], "PATH=", 5) != 0) &&
-		    !exec_ours(environ[i]) &&
-		    (ec->cgi == NULL || !exec_cgi_ours(environ[i], ec->cgi)) &&
-		    !exec_extra_ours(environ[i], cmd, ec) &&
-		    !exec_anc_ours(environ[i], cmd->env_prefix, ec))
+		if (!exec_ours(environ[i], cmd, ec))
 			env[k++] = environ[i];
 	}
 	*first = k;
