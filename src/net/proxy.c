@@ -439,9 +439,40 @@ proxy_http_challenged(struct proxy_client *pc, char **cause)
 }
 
 /*
+ * One header line of a reply, len bytes without CR LF.  In a 407's a CR or
+ * NUL makes it malformed, so a challenge is never taken in part.
+ */
+static int
+proxy_http_header(struct proxy_client *pc, const char *line, size_t len,
+    char **cause)
+{
+	int	 challenge = pc->status == HTTP_AUTH_REQUIRED;
+
+	if (challenge && (strlen(line) != len ||
+	    memchr(line, '\r', len) != NULL)) {
+		log_cause(cause, "Malformed proxy challenge: %s in a header "
+		    "line", strlen(line) != len ? "NUL byte" : "bare CR");
+		return (PROXY_FAIL);
+	}
+	/* Only an empty line ends them, not one that starts with NUL. */
+	if (len == 0) {
+		if (challenge)
+			return (proxy_http_challenged(pc, cause));
+		pc->state = PXS_DONE;
+		return (PROXY_DONE);
+	}
+	if (++pc->hdrs >= HTTP_REPLY_HDRS_MAX) {
+		log_cause(cause, "Too many proxy headers received");
+		return (PROXY_FAIL);
+	}
+	if (challenge)
+		http_reply_header(&pc->reply, line);
+	return (PROXY_MORE);
+}
+
+/*
  * One reply line, without LF, is in.  Other CRs are dropped from the
- * status line, as nc; in a 407's header line a CR or NUL makes it
- * malformed, so a challenge is never taken in part.
+ * status line, as nc.
  */
 static int
 proxy_http_line(struct proxy_client *pc, char **cause)
@@ -454,37 +485,14 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 	pc->inlen = 0;
 	if (len > 0 && line[len - 1] == '\r')
 		line[--len] = '\0';
-	if (pc->state == PXS_HTTP_HEADERS &&
-	    pc->status == HTTP_AUTH_REQUIRED &&
-	    (strlen(line) != len || memchr(line, '\r', len) != NULL)) {
-		log_cause(cause, "Malformed proxy challenge: %s in a header "
-		    "line", strlen(line) != len ? "NUL byte" : "bare CR");
-		return (PROXY_FAIL);
+	if (pc->state == PXS_HTTP_HEADERS)
+		return (proxy_http_header(pc, line, len, cause));
+	for (p = q = line; p < line + len; p++) {
+		if (*p != '\r')
+			*q++ = *p;
 	}
-	if (pc->state != PXS_HTTP_HEADERS) {
-		for (p = q = line; p < line + len; p++) {
-			if (*p != '\r')
-				*q++ = *p;
-		}
-		*q = '\0';
-		len = q - line;
-	}
-	if (pc->state == PXS_HTTP_HEADERS) {
-		/* Only an empty line ends them, not one that starts with NUL. */
-		if (len == 0) {
-			if (pc->status == HTTP_AUTH_REQUIRED)
-				return (proxy_http_challenged(pc, cause));
-			pc->state = PXS_DONE;
-			return (PROXY_DONE);
-		}
-		if (++pc->hdrs >= HTTP_REPLY_HDRS_MAX) {
-			log_cause(cause, "Too many proxy headers received");
-			return (PROXY_FAIL);
-		}
-		if (pc->status == HTTP_AUTH_REQUIRED)
-			http_reply_header(&pc->reply, line);
-		return (PROXY_MORE);
-	}
+	*q = '\0';
+	len = q - line;
 	/*
 	 * As socat reads it: the spaces after the version, however many,
 	 * are one ("HTTP/1.0   200 OK"), where netcat takes one alone.
