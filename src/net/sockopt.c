@@ -20,6 +20,7 @@
 #include <netdb.h>
 #include <stdio.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "net.h"
@@ -103,7 +104,8 @@ net_if_of6(const struct in6_addr *a)
 
 /*
  * For socat's UDP-SENDTO to a scopeless link-local dst: *to is dst scoped
- * to the interface fd is bound on.  Returns 1, or 0 to use dst as it is.
+ * to the interface fd, a socket of dst's family, is bound on.  Returns 1,
+ * or 0 to use dst as it is.
  */
 int
 net_link_scope(int fd, const struct sockaddr *dst, struct sockaddr_in6 *to)
@@ -118,9 +120,12 @@ net_link_scope(int fd, const struct sockaddr *dst, struct sockaddr_in6 *to)
 	if (to->sin6_scope_id != 0 || (!IN6_IS_ADDR_LINKLOCAL(&to->sin6_addr) &&
 	    !IN6_IS_ADDR_MC_LINKLOCAL(&to->sin6_addr)))
 		return (0);
-	if (getsockname(fd, (struct sockaddr *)&me, &len) == -1 ||
-	    me.sin6_family != AF_INET6 ||
-	    IN6_IS_ADDR_UNSPECIFIED(&me.sin6_addr) ||
+	if (getsockname(fd, (struct sockaddr *)&me, &len) == -1)
+		return (0);
+	DEBUG_CHECK(me.sin6_family == AF_INET6,
+	    "net_link_scope: a socket not of dst's family");
+	/* Not bound to an address: no interface to say. */
+	if (IN6_IS_ADDR_UNSPECIFIED(&me.sin6_addr) ||
 	    (index = net_if_of6(&me.sin6_addr)) <= 0)
 		return (0);
 	to->sin6_scope_id = (uint32_t)index;
