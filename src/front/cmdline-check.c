@@ -712,10 +712,12 @@ cmdline_excludes(const struct optdef *d)
 	int			 sep = 0;
 
 	t = opt_table(&n);
-	for (i = 0; i < n; i++) {
-		if (&t[i] != d && d->kind == OPTK_FLAG &&
-		    t[i].kind == OPTK_FLAG && t[i].field == d->field &&
-		    t[i].value != d->value && t[i].group != OPTG_HIDDEN) {
+	/* A flag: the other values of its field (no hidden row is a flag). */
+	for (i = 0; d->kind == OPTK_FLAG && i < n; i++) {
+		if (t[i].kind == OPTK_FLAG && t[i].field == d->field &&
+		    t[i].value != d->value) {
+			DEBUG_CHECK(t[i].group != OPTG_HIDDEN,
+			    "a hidden option is a flag");
 			print_names(&t[i], sep);
 			sep = 1;
 		}

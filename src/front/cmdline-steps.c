@@ -404,8 +404,9 @@ step_last(struct cmdline *cl)
 		o->side.sock.socktype = SOCK_DCCP;
 	log_init(o->verbose);
 	OPTIONS_TAKEN(verbose);
-	if (cl->auth_nopass && !o->side.listen && o->side.proxy.user != NULL &&
-	    o->side.proxy.pass == NULL && !isatty(STDIN_FILENO)) {
+	DEBUG_CHECK(!cl->auth_nopass || (o->side.proxy.user != NULL &&
+	    o->side.proxy.pass == NULL), "auth_nopass with a password");
+	if (cl->auth_nopass && !o->side.listen && !isatty(STDIN_FILENO)) {
 		o->side.proxy.pass = "";
 		log_verbose_warn(1, "--proxy-auth without a password and stdin "
 		    "is not a terminal: user \"%s\", empty password",

@@ -505,13 +505,19 @@ opt_find(int ch)
 	return (NULL);
 }
 
-/* Does word look like a value of d, whose value is optional? */
+/*
+ * Does word, the one after d (NULL: none), look like a value of d, whose
+ * value is optional (and goes after '=')?
+ */
 static int
 opt_value_like(const struct optdef *d, const char *word)
 {
-	size_t	 len = strlen(word);
+	size_t	 len;
 	const char *w;
 
+	if (word == NULL || opt_has_arg(d) != optional_argument)
+		return (0);
+	len = strlen(word);
 	if (d->words != NULL) {
 		for (w = d->words; *w != '\0'; w += strcspn(w, " ")) {
 			w += strspn(w, " ");
@@ -521,8 +527,8 @@ opt_value_like(const struct optdef *d, const char *word)
 		}
 		return (0);
 	}
-	return (len > 0 && (isdigit((unsigned char)word[0]) ||
-	    word[0] == ',') && strspn(word, "0123456789,.smh") == len);
+	return ((isdigit((unsigned char)word[0]) || word[0] == ',') &&
+	    strspn(word, "0123456789,.smh") == len);
 }
 
 /*
@@ -799,8 +805,8 @@ cmdline_options(struct cmdline *cl, int argc, char **argv)
 			bad_option(optind > 1 && optind <= argc ?
 			    argv[optind - 1] : NULL, cl->socat_form);
 		cl->by_long = ch > CHAR_MAX;
-		if (optarg == NULL && opt_has_arg(d) == optional_argument &&
-		    optind < argc && operand_hint[0] == '\0' &&
+		/* main()'s argv: argv[argc] is NULL. */
+		if (optarg == NULL && operand_hint[0] == '\0' &&
 		    opt_value_like(d, argv[optind]))
 			snprintf(operand_hint, sizeof(operand_hint), " (--%s "
 			    "takes its value after '=': --%s=%s)", d->name,
