@@ -539,6 +539,13 @@ facts_count(const char *list)
 	return (n);
 }
 
+/* Does one of the facts of list hold in o? */
+__startup int
+cmdline_facts_any(const struct options *o, const char *list)
+{
+	return (facts_holding(o, list, 0) != 0);
+}
+
 /* A fact as messages name it: the proxy server is no option. */
 static __startup const char *
 fact_text(const char *w)

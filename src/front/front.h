@@ -362,6 +362,7 @@ void		 cmdline_check(struct cmdline *);
 int		 cmdline_conflicts_valid(void);
 void		 cmdline_excludes(const struct optdef *);
 void		 cmdline_dump_modes(void);
+int		 cmdline_facts_any(const struct options *, const char *);
 void		 cmdline_refuse_facts(const struct options *, const char *,
 		    const char *, const char *);
 void		 cmdline_refuse_mode(const struct options *, const char *,

@@ -70,21 +70,54 @@ pair_listen_family(struct side *sd)
 }
 
 /*
- * Is sd a near end opened for each session: stdio, a file, a descriptor or
- * a program?
+ * What each kind of side is to a pair.  place orders the two: the socket
+ * first, then a line (a serial line, a pty), then the end opened for each
+ * session.
  */
-static int
-pair_near(const struct side *sd)
+enum pair_place { PLACE_SOCKET, PLACE_LINE, PLACE_NEAR };
+static const struct pair_kind {
+	enum pair_place	 place;
+	int		 near;	/* opened for each session beside a socket */
+	int		 local;	/* one the relay opens beside another */
+	int		 opts;	/* its opener carries out its own options
+				   beside a socket */
+} pair_kinds[] = {
+	[SIDE_SOCKET] = { .place = PLACE_SOCKET },
+	[SIDE_SERIAL] = { .place = PLACE_LINE },
+	[SIDE_PTY] = { .place = PLACE_LINE, .local = 1, .opts = 1 },
+	[SIDE_STDIO] = { .place = PLACE_NEAR, .near = 1, .local = 1 },
+	[SIDE_FILE] = { .place = PLACE_NEAR, .near = 1, .local = 1, .opts = 1 },
+	[SIDE_FD] = { .place = PLACE_NEAR, .near = 1, .local = 1, .opts = 1 },
+	[SIDE_EXEC] = { .place = PLACE_NEAR, .near = 1, .local = 1, .opts = 1 },
+	/* A recording is played as stdin and stdout are. */
+	[SIDE_REPLAY] = { .place = PLACE_NEAR },
+};
+
+/* sd's kind's row. */
+static __startup const struct pair_kind *
+pair_kind(const struct side *sd)
 {
-	return (sd->kind == SIDE_STDIO || sd->kind == SIDE_FILE ||
-	    sd->kind == SIDE_FD || sd->kind == SIDE_EXEC);
+	DEBUG_CHECK((size_t)sd->kind < nitems(pair_kinds),
+	    "a kind of side has no row in pair_kinds");
+	return (&pair_kinds[sd->kind]);
 }
 
-/* Is sd what plain mode joins a socket with: a near end or a recording? */
-static int
-pair_plain_end(const struct side *sd)
+/*
+ * sd's place in the pair: a listening socket before a dialled one, then
+ * pair_kinds' order.
+ */
+static __startup int
+pair_place(const struct side *sd)
 {
-	return (pair_near(sd) || sd->kind == SIDE_REPLAY);
+	return (pair_kind(sd)->place * 2 +
+	    (sd->kind == SIDE_SOCKET && !sd->listen));
+}
+
+/* As socat's -u and -U say of sd: 1 only read, -1 only written, 0 both. */
+static __startup int
+pair_way(const struct options *o, const struct side *sd)
+{
+	return (sd == &o->pair[0] ? o->socat_dir : -o->socat_dir);
 }
 
 /*
@@ -138,6 +171,20 @@ pair_tty_fail(const struct side *sd, int r)
 }
 
 /*
+ * Is sd a file given a terminal's options (raw, echo=0, ...) whose path is
+ * there and no terminal?
+ */
+static __startup int
+pair_tty_none(const struct side *sd)
+{
+	struct stat	 st;
+
+	if (sd->kind != SIDE_FILE || !tty_want_any(&sd->local.tty))
+		return (0);
+	return (stat(sd->path, &st) == 0 && !S_ISCHR(st.st_mode));
+}
+
+/*
  * Check the i-th address, a file or descriptor beside a socket or device,
  * and set its ways; it is opened for each session by end_open(), as
  * socat's child opens it, but socat's first address once, as socat opens
@@ -151,20 +198,19 @@ pair_file(struct options *o, int i)
 {
 	struct side	*sd = &o->pair[i];
 	struct side_local *l = &sd->local;
-	struct stat	 st;
-	int		 rd = o->socat_dir == -1 ? i == 1 : i == 0;
+	int		 rd = o->socat ? pair_way(o, sd) == 1 : i == 0;
 
 	if (sd->kind != SIDE_FILE && sd->kind != SIDE_FD)
 		return;
-	if (rd && sd->append && (!o->socat || o->socat_dir != 0))
+	/* rd: the file is only read. */
+	if (rd && sd->append)
 		pair_refuse(o, o->socat_dir == -1 ? "append is for the "
 		    "file written, the first address with -U" : "append is "
 		    "for the file written, the second address");
-	/* A terminal's options on a path that is none: said now. */
-	errno = ENOTTY;
-	if (tty_want_any(&l->tty) && sd->kind == SIDE_FILE &&
-	    stat(sd->path, &st) == 0 && !S_ISCHR(st.st_mode))
+	if (pair_tty_none(sd)) {
+		errno = ENOTTY;
 		pair_tty_fail(sd, -1);
+	}
 	if (!o->socat)
 		l->stdio = rd ? SIDE_STDIO_IN : SIDE_STDIO_OUT |
 		    (l->ignoreeof || l->escape != -1 ? SIDE_STDIO_IN : 0);
@@ -199,8 +245,7 @@ static __startup void
 pair_readline(struct options *o, const struct side *near)
 {
 	if (!near->local.readline || !isatty(STDIN_FILENO) ||
-	    (o->socat_dir != 0 && (o->socat_dir == 1) !=
-	    (near == &o->pair[0])))
+	    pair_way(o, near) == -1)
 		return;
 	o->local.readline = 1;
 	o->local.history = near->local.history;
@@ -314,7 +359,7 @@ pair_local(const struct side *sd)
 		if (h == NULL || (sd->wside != NULL && pair_dual_udp(h,
 		    i == 0)))
 			continue;
-		if (!pair_near(h) && h->kind != SIDE_PTY)
+		if (!pair_kind(h)->local)
 			return (0);
 	}
 	return (1);
@@ -333,8 +378,7 @@ pair_local_opt(const struct side *sd, int beside)
 
 	if (sd->wside != NULL)
 		return ("!!");
-	if (beside && (sd->kind == SIDE_FILE || sd->kind == SIDE_FD ||
-	    sd->kind == SIDE_EXEC || sd->kind == SIDE_PTY))
+	if (beside && pair_kind(sd)->opts)
 		return (NULL);
 	if (beside && sd->kind == SIDE_STDIO)
 		return (l->setsid ? "setsid" : NULL);
@@ -389,10 +433,19 @@ pair_bare_stdio(const struct side *sd)
 }
 
 /*
+ * Does the relay do for sd what the shell cannot: one of pair_local_opt()'s,
+ * or a program's READLINE (prog: the pair has a program)?
+ */
+static __startup int
+pair_relay_does(const struct side *sd, int prog)
+{
+	return (pair_local_opt(sd, 0) != NULL || (prog && sd->local.readline));
+}
+
+/*
  * Under sockcat's name, must the relay join a and b (no sockets)?  Returns
- * 1 where it does what the shell cannot (pair_local_opt()'s, a program's
- * READLINE), 0 for a pty (the device link's); else exits saying who runs
- * them.
+ * 1 where it does what the shell cannot (pair_relay_does()), 0 for a pty
+ * (the device link's); else exits saying who runs them.
  */
 static __startup int
 pair_relay_needed(const struct options *o, const struct side *a,
@@ -400,19 +453,18 @@ pair_relay_needed(const struct options *o, const struct side *a,
 {
 	const char	*why;
 	int		 prog = a->kind == SIDE_EXEC || b->kind == SIDE_EXEC;
+	int		 file = a->kind == SIDE_FILE || b->kind == SIDE_FILE;
 
 	if (a->kind == SIDE_PTY || b->kind == SIDE_PTY)
 		return (0);
-	if (a->kind != SIDE_FILE && b->kind != SIDE_FILE &&
-	    (pair_local_opt(a, 0) != NULL || pair_local_opt(b, 0) != NULL ||
-	    (prog && (a->local.readline || b->local.readline))))
-		return (1);
-	if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
-		why = "two programs are joined as socat's only";
-	else if (a->kind == SIDE_FILE || b->kind == SIDE_FILE)
+	if (file)
 		why = prog ? "a program with a file is the shell's "
 		    "redirection: run it without sockcat" : "a file with stdin "
 		    "and stdout, or another file, is the shell's: use cat";
+	else if (pair_relay_does(a, prog) || pair_relay_does(b, prog))
+		return (1);
+	else if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
+		why = "two programs are joined as socat's only";
 	else if (prog)
 		why = "a program on stdin and stdout is itself: run it "
 		    "without sockcat";
@@ -422,20 +474,28 @@ pair_relay_needed(const struct options *o, const struct side *a,
 	    SOCAT_NAME_HINT);
 }
 
+/*
+ * Can a program take b as its stdin and stdout itself (nofork): one
+ * connection, or each of a stream listener's, with no TLS or WebSocket
+ * between?
+ */
+static __startup int
+pair_nofork_ok(const struct side *b)
+{
+	if (b->kind != SIDE_SOCKET || b->tls.on || b->ws.on)
+		return (0);
+	/* A datagram listener's peers are no connections. */
+	return (!b->listen || b->once || b->sock.socktype == SOCK_STREAM);
+}
+
 /* Exit with a line for what side a (b the other) cannot do in this process. */
 static __startup void
 pair_local_refusals(struct side *a, const struct side *b)
 {
 	const char	*opt;
 
-	/*
-	 * nofork with a connection: one client, or each of a stream
-	 * listener's, no TLS or WebSocket between, the program's (plain
-	 * mode).
-	 */
-	if (a->local.nofork && (b->kind != SIDE_SOCKET || (b->listen &&
-	    !b->once && b->sock.socktype != SOCK_STREAM) || b->tls.on ||
-	    b->ws.on))
+	/* nofork: the program's (plain mode). */
+	if (a->local.nofork && !pair_nofork_ok(b))
 		fatalx("%s: nofork is supported with stdio, a file, a "
 		    "descriptor, one connection or each of a stream "
 		    "listener's, without TLS", a->text);
@@ -597,15 +657,15 @@ pair_fact_refusals(const struct options *o)
 			    "stdin and stdout's place and ends as it does",
 			    "-d -q --send-only --recv-only --quit-after "
 			    "--half-close --timestamp");
-		if (sd->kind == SIDE_SOCKET && sd->sock.socktype == SOCK_DGRAM)
+		if (sd->kind == SIDE_SOCKET && sd->sock.socktype == SOCK_DGRAM) {
 			cmdline_refuse_facts(o, sd->text, "is a datagram "
 			    "socket", "-N --no-shutdown --no-splice "
 			    "--keepalive --nodelay");
-		if (sd->kind == SIDE_SOCKET && sd->sock.socktype ==
-		    SOCK_DGRAM && sd->listen)
-			cmdline_refuse_facts(o, sd->text, "answers its peers "
-			    "from the other address", "-t --expect --send "
-			    "--script --on-connect");
+			if (sd->listen)
+				cmdline_refuse_facts(o, sd->text, "answers its "
+				    "peers from the other address", "-t --expect "
+				    "--send --script --on-connect");
+		}
 		dials |= sd->kind == SIDE_SOCKET && !sd->listen;
 	}
 	if (dials || o->socat)
@@ -647,20 +707,22 @@ pair_side_check(struct options *o, int i)
 	if (sd->unix_either && unix_peer_type(sd->host) == SOCK_DGRAM)
 		sd->sock.socktype = SOCK_DGRAM;
 	/* socat's *-RECV: is only read: the direction must say so. */
-	if (sd->dgram_to != NULL && !pair_near(other))
+	if (sd->dgram_to != NULL && !pair_kind(other)->near)
 		pair_refuse(o, "UDP-DATAGRAM: is joined with standard input "
 		    "and output, a file, a descriptor or a program alone");
+	if (!sd->recv_only || sd->wside != NULL || pair_way(o, sd) == 1)
+		return;
 	/*
 	 * socat's *-RECV: with stdin and stdout or a file, and no
 	 * direction: the other side is read, and fails only if it has
 	 * something to send to it (dgram_write()).
 	 */
-	if (sd->recv_only && sd->wside == NULL &&
-	    o->socat_dir != (i == 0 ? 1 : -1) && (o->socat_dir != 0 ||
-	    (other->kind != SIDE_STDIO && other->kind != SIDE_FILE)))
-		fatalx("%s: it only receives: give it with -u as the first "
-		    "address, or -U as the second%s", sd->text, o->socat ?
-		    "" : "; " SOCAT_NAME_HINT);
+	if (o->socat_dir == 0 && (other->kind == SIDE_STDIO ||
+	    other->kind == SIDE_FILE))
+		return;
+	fatalx("%s: it only receives: give it with -u as the first "
+	    "address, or -U as the second%s", sd->text, o->socat ? "" :
+	    "; " SOCAT_NAME_HINT);
 }
 
 /*
@@ -674,14 +736,11 @@ pair_parse(struct options *o, int argc, char **argv)
 	int	 i, rc;
 
 	/* -u and -U are socat's directions under socat's name. */
-	if (o->side.listen || o->side.sock.family == AF_UNIX ||
-	    o->side.sock.socktype == SOCK_DGRAM || o->side.sock.vsock ||
-	    o->local.exec != NULL || o->local.fifo != NULL || o->fwd.n > 0)
+	if (cmdline_facts_any(o, "-l -U -u --vsock -e -c --fifo --forward"))
 		fatalx("%s %s: the addresses say what -l, -U, -u, --vsock, "
 		    "-e, -c, --fifo and --forward would: not with them%s",
 		    argv[0], argc == 2 ? argv[1] : "-",
-		    o->side.sock.family == AF_UNIX ||
-		    o->side.sock.socktype == SOCK_DGRAM ? "; -u and -U as "
+		    cmdline_facts_any(o, "-U -u") ? "; -u and -U as "
 		    "socat's: " SOCAT_NAME_HINT : "");
 	/* The near end is an address here: replay:FILE says it there. */
 	if (o->replay != NULL)
@@ -716,23 +775,39 @@ pair_parse(struct options *o, int argc, char **argv)
 }
 
 /*
+ * May sd fork as socat's dialled side, a program or a target dialled for
+ * each connection?  On the side the modes dial, a stream socket a, with a
+ * program or a dialled socket b.
+ */
+static __startup int
+pair_fork_ok(const struct side *sd, const struct side *a,
+    const struct side *b)
+{
+	if (sd != a || a->kind != SIDE_SOCKET || a->sock.socktype != SOCK_STREAM)
+		return (0);
+	return (b->kind == SIDE_EXEC || (b->kind == SIDE_SOCKET && !b->listen));
+}
+
+/* Does sd say its end its own way (shut-null, shut-none, null-eof)? */
+static __startup int
+pair_own_end(const struct side *sd)
+{
+	return (sd->shut_null || sd->shut_none || sd->null_eof);
+}
+
+/*
  * Exit with a line for what socket (or device) a and its other side b
  * cannot be.
  */
 static __startup void
 pair_refusals(struct options *o, const struct side *a, const struct side *b)
 {
+	/* A socket with stdin and stdout, a file or a program. */
+	int	 near = !side_is_line(a) && pair_kind(b)->near;
 	int	 i;
 
-	/*
-	 * socat's fork of a dialled side: a program, or a target dialled,
-	 * for each connection; the side is the one the modes dial.
-	 */
 	for (i = 0; i < 2; i++) {
-		if (o->pair[i].dial_fork && (&o->pair[i] != a ||
-		    a->kind != SIDE_SOCKET || a->sock.socktype != SOCK_STREAM ||
-		    (b->kind != SIDE_EXEC && (b->kind != SIDE_SOCKET ||
-		    b->listen))))
+		if (o->pair[i].dial_fork && !pair_fork_ok(&o->pair[i], a, b))
 			fatalx("%s: fork of a connecting address is supported "
 			    "on a stream socket joined with a program, or "
 			    "with a connecting address given after it",
@@ -746,27 +821,59 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 	/* As -l's row: --reconnect dials its stream again, never a client. */
 	if (o->side.reconnect && (a->listen || b->listen))
 		pair_refuse(o, "cannot use --reconnect with a listener");
-	if (o->socat_dir != 0 && (!pair_near(b) || side_is_line(a)))
+	if (o->socat_dir != 0 && !near)
 		pair_refuse(o, "-u and -U are not supported between two "
 		    "sockets, or with a device");
-	if ((a->shut_null || a->null_eof || a->shut_none || b->shut_null ||
-	    b->null_eof || b->shut_none) && (side_is_line(a) || !pair_near(b)))
+	if ((pair_own_end(a) || pair_own_end(b)) && !near)
 		pair_refuse(o, "shut-null, shut-none and null-eof are for a "
 		    "socket joined with stdio, a file or a program");
 }
 
 /*
- * How long socket a, joined with b (stdin and stdout, or a file or a
- * descriptor as they are), waits for the other way once one has ended, as
- * socat's -t says (netcat waits for its end).
+ * How a socket beside stdin and stdout (or a file or a descriptor) waits
+ * once one way has ended: a row per kind of socket, a column per dialect
+ * (nc's, socat's).  WAIT_T: once stdin has ended, the far end's end is
+ * waited for -t's time at most (half a second unless said, --quit-after's
+ * wait); WAIT_END: for as long as it takes, as netcat does.
+ */
+enum pair_wait {
+	WAIT_END,
+	WAIT_T,
+	WAIT_UNTOLD,	/* WAIT_T if the socket is never told the end
+			   (shut-none, or shut-null: on a stream nothing) */
+	WAIT_NO_Q,	/* WAIT_T unless -q says netcat's wait */
+};
+enum pair_sock {
+	PS_DIALLED,	/* a dialled stream */
+	PS_LISTENER,	/* stdin may end before the client comes */
+	PS_DGRAM,	/* dialled, or UDP-DATAGRAM: no end-of-file comes */
+	PS_DGRAM_ONE,	/* socat's UDP-LISTEN: of one peer, whose close
+			   never comes, stdin read once it is heard */
+};
+static const struct pair_time {
+	enum pair_wait	 wait[2];	/* [o->socat] */
+	int		 far_t;		/* socat's, once the far end has
+					   ended: stdin (a terminal never
+					   ends) read for -t, not waited for */
+} pair_time_rows[] = {
+	[PS_DIALLED] = { { WAIT_UNTOLD, WAIT_T }, 1 },
+	[PS_LISTENER] = { { WAIT_END, WAIT_END }, 0 },
+	[PS_DGRAM] = { { WAIT_NO_Q, WAIT_T }, 0 },
+	[PS_DGRAM_ONE] = { { WAIT_END, WAIT_T }, 0 },
+};
+
+/*
+ * How long socket a, joined with b (stdin and stdout, a file or a
+ * descriptor), waits for the other way once one has ended (pair_time_rows).
  */
 static __startup void
 pair_times(struct options *o, const struct side *a, const struct side *b)
 {
-	/* b is only written to (-u or -U from the socket): pair_ways(). */
-	int	 wr_only = o->socat_dir != 0 &&
-		    (o->socat_dir == 1) == (a == &o->pair[0]);
-	int	 dgram = a->sock.socktype == SOCK_DGRAM, waits;
+	const struct pair_time	*t;
+	enum pair_sock		 k;
+	int			 waits[] = { [WAIT_END] = 0, [WAIT_T] = 1,
+	    [WAIT_UNTOLD] = a->shut_null || a->shut_none,
+	    [WAIT_NO_Q] = o->flow.quit_ms == TIME_NONE };
 
 	/*
 	 * socat's program beside a socket: once either way has ended, the
@@ -775,48 +882,23 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 */
 	if (o->socat && b->kind == SIDE_EXEC)
 		o->flow.program_quit_ms = o->socat_quit_ms;
-	if (!pair_near(b) || b->kind == SIDE_EXEC || a->kind != SIDE_SOCKET)
+	if (!pair_kind(b)->near || b->kind == SIDE_EXEC ||
+	    a->kind != SIDE_SOCKET)
 		return;
-	/*
-	 * socat's -t, for a dialled socket with stdin and stdout: once
-	 * stdin has ended, the far end's end is waited for that long at
-	 * most (--quit-after's wait), and no longer than it takes; half a
-	 * second under socat's name without it, as socat's default.
-	 * Elsewhere the far end's end is waited for, as without it: a
-	 * listener's stdin may end before its client comes, and the wait
-	 * would lose the client's bytes.  Under sockcat's name, without
-	 * -t, the far end is waited for as netcat does, except by a socket
-	 * not told the end (shut-none, or shut-null: an empty write, on a
-	 * stream nothing), which never hears it: that one gets socat's
-	 * half second.
-	 */
-	waits = !dgram && !a->listen &&
-	    (o->socat || a->shut_null || a->shut_none);
-	/*
-	 * A dialled datagram socket reads no end-of-file: after stdin's end
-	 * socat reads its answers for -t's time (half a second unless said),
-	 * where -q would stop reading at once; --quit-after's wait is that.
-	 * So does sockcat's own - udp:HOST:PORT (the manual's "a datagram
-	 * side has no end of its own"), unless -q is given, which means
-	 * netcat's; netcat's -u HOST PORT waits as netcat does.  So does
-	 * socat's UDP-LISTEN: of one peer, whose close never comes, stdin
-	 * read once it is heard.
-	 */
-	if (dgram)
-		waits = (!a->listen || a->dgram_to != NULL ||
-		    (o->socat && a->once && !a->keep)) &&
-		    (o->socat || o->flow.quit_ms == TIME_NONE);
-	/* --quit-after's own time stands. */
-	if (waits && !wr_only && o->flow.deadline_ms == TIME_NONE)
+	if (a->sock.socktype != SOCK_DGRAM)
+		k = a->listen ? PS_LISTENER : PS_DIALLED;
+	else if (!a->listen || a->dgram_to != NULL)
+		k = PS_DGRAM;
+	else
+		k = a->once && !a->keep ? PS_DGRAM_ONE : PS_LISTENER;
+	t = &pair_time_rows[k];
+	/* --quit-after's own time stands; b only written waits for nothing. */
+	if (waits[t->wait[o->socat]] && pair_way(o, a) != 1 &&
+	    o->flow.deadline_ms == TIME_NONE)
 		o->flow.deadline_ms = o->socat_quit_ms;
 	if (!o->socat || o->socat_dir != 0)
 		return;
-	/*
-	 * And the other way: once the dialled socket has ended, stdin (a
-	 * terminal never ends) is read for -t's time, half a second unless
-	 * said, then socat ends; netcat would wait for it.
-	 */
-	if (!a->listen && a->sock.socktype == SOCK_STREAM)
+	if (t->far_t)
 		o->flow.far_quit_ms = o->socat_quit_ms;
 	/*
 	 * A *-RECV: read, without -u: once stdin has ended, nothing is
@@ -833,7 +915,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 static __startup void
 pair_ways(struct options *o, const struct side *a)
 {
-	if (o->socat_dir != 0 && (o->socat_dir == 1) == (a == &o->pair[0])) {
+	if (pair_way(o, a) == 1) {
 		o->flow.recv_only = 1;
 		/*
 		 * Nothing goes to a socket read alone, not even the end of
@@ -917,8 +999,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_port_check(&o->pair[i]);
 	}
 	/* The socket or the device first, the near end second. */
-	if (pair_plain_end(a) || (side_is_line(a) && b->kind == SIDE_SOCKET) ||
-	    (!a->listen && b->listen && a->kind == SIDE_SOCKET)) {
+	if (pair_place(a) > pair_place(b)) {
 		t = a;
 		a = b;
 		b = t;
@@ -934,7 +1015,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		opt_replay_setup(b, a);
 	if (side_is_line(a))
 		o->joinmode = 1;
-	else if (pair_plain_end(b)) {
+	else if (pair_kind(b)->place == PLACE_NEAR) {
 		pair_plain(o, a, b);
 		pair_ways(o, a);
 	} else
