@@ -756,14 +756,17 @@ passed(struct cmdline *cl)
 	int		 fd, n;
 
 	fd = activate_take(&name, &n, &cause);
-	/* Wrong variables stop a listener, which would serve them. */
-	if (cause != NULL && o->side.sock.listen_fd == -1 && (o->side.listen || o->chat))
-		fatalx("%s", cause);
+	/* A listener (or chat) given no socket of its own takes it. */
+	if (o->side.sock.listen_fd == -1 && (o->side.listen || o->chat)) {
+		/* Wrong variables stop it: it would serve them. */
+		if (cause != NULL)
+			fatalx("%s", cause);
+		if (fd != -1) {
+			o->side.sock.listen_fd = fd;
+			o->side.sock.listen_fd_name = name;
+		}
+	}
 	free(cause);
-	if (fd == -1 || o->side.sock.listen_fd != -1 || (!o->side.listen && !o->chat))
-		return;
-	o->side.sock.listen_fd = fd;
-	o->side.sock.listen_fd_name = name;
 }
 
 /* A listener given its socket takes the socket's address as its operands. */
