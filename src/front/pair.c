@@ -102,10 +102,7 @@ pair_kind(const struct side *sd)
 	return (&pair_kinds[sd->kind]);
 }
 
-/*
- * sd's place in the pair: a listening socket before a dialled one, then
- * pair_kinds' order.
- */
+/* sd's place: pair_kinds' order, a listener before a dialled socket. */
 static __startup int
 pair_place(const struct side *sd)
 {
@@ -170,10 +167,7 @@ pair_tty_fail(const struct side *sd, int r)
 	fatal("%s", sd->text);
 }
 
-/*
- * Is sd a file given a terminal's options (raw, echo=0, ...) whose path is
- * there and no terminal?
- */
+/* Is sd a file given a terminal's options, there and no terminal? */
 static __startup int
 pair_tty_none(const struct side *sd)
 {
@@ -474,11 +468,7 @@ pair_relay_needed(const struct options *o, const struct side *a,
 	    SOCAT_NAME_HINT);
 }
 
-/*
- * Can a program take b as its stdin and stdout itself (nofork): one
- * connection, or each of a stream listener's, with no TLS or WebSocket
- * between?
- */
+/* Can nofork's program take b itself: a connection, no TLS or WebSocket? */
 static __startup int
 pair_nofork_ok(const struct side *b)
 {
@@ -657,14 +647,15 @@ pair_fact_refusals(const struct options *o)
 			    "stdin and stdout's place and ends as it does",
 			    "-d -q --send-only --recv-only --quit-after "
 			    "--half-close --timestamp");
-		if (sd->kind == SIDE_SOCKET && sd->sock.socktype == SOCK_DGRAM) {
+		if (sd->kind == SIDE_SOCKET &&
+		    sd->sock.socktype == SOCK_DGRAM) {
 			cmdline_refuse_facts(o, sd->text, "is a datagram "
 			    "socket", "-N --no-shutdown --no-splice "
 			    "--keepalive --nodelay");
 			if (sd->listen)
-				cmdline_refuse_facts(o, sd->text, "answers its "
-				    "peers from the other address", "-t --expect "
-				    "--send --script --on-connect");
+				cmdline_refuse_facts(o, sd->text, "answers "
+				    "its peers from the other address", "-t "
+				    "--expect --send --script --on-connect");
 		}
 		dials |= sd->kind == SIDE_SOCKET && !sd->listen;
 	}
@@ -775,15 +766,15 @@ pair_parse(struct options *o, int argc, char **argv)
 }
 
 /*
- * May sd fork as socat's dialled side, a program or a target dialled for
- * each connection?  On the side the modes dial, a stream socket a, with a
- * program or a dialled socket b.
+ * May sd fork as socat's dialled side: a stream socket a (the side the
+ * modes dial), a program or a dialled socket b run for each connection?
  */
 static __startup int
 pair_fork_ok(const struct side *sd, const struct side *a,
     const struct side *b)
 {
-	if (sd != a || a->kind != SIDE_SOCKET || a->sock.socktype != SOCK_STREAM)
+	if (sd != a || a->kind != SIDE_SOCKET ||
+	    a->sock.socktype != SOCK_STREAM)
 		return (0);
 	return (b->kind == SIDE_EXEC || (b->kind == SIDE_SOCKET && !b->listen));
 }
