@@ -342,6 +342,35 @@ test_tcp_and_websocket_pair() {
 	assertEquals "b got a's line" "over TCP" "$(<"$SC_TMP/b.out")"
 }
 
+# A WebSocket client slow to send its upgrade (a loaded machine, a slow
+# link) is still one: a relay's plain TCP client speaks first too (its
+# request), so only the first bytes tell them apart, never a silence.
+test_slow_websocket_client() {
+	relay_up
+	t 30 python3 -c "$SLOWUP" "$PORT" >"$SC_TMP/py.out" 2>"$SC_TMP/py.err"
+	assertEquals "python's status: $(cat "$SC_TMP/py.err")" 0 $?
+	assertEquals "the answer" "HTTP/1.1 101 Switching Protocols" \
+	    "$(<"$SC_TMP/py.out")"
+	assertFalse "taken for a plain client" \
+	    "grep -q 'not a rendezvous request' '$SC_TMP/relay.err'"
+}
+
+SLOWUP='
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(10)
+time.sleep(1.5)
+s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+          b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          b"Sec-WebSocket-Version: 13\r\n\r\n")
+head = b""
+while b"\r\n" not in head:
+    c = s.recv(1)
+    if not c: break
+    head += c
+print(head.split(b"\r\n")[0].decode(errors="replace"))
+'
+
 # Python's websockets, as a client of the relay: two clients present a
 # name, are told to wait, then which is TLS's server (S) and client (C),
 # and their messages' bytes cross; a third with the name is refused (T);

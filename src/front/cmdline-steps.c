@@ -388,6 +388,8 @@ step_last(struct cmdline *cl)
 	/* A plain TCP member could not say who it is: with --auth, none. */
 	o->side.ws.plain_too = (o->broker || o->room || o->relay) &&
 	    !auth_on(&o->side.auth);
+	/* A relay's plain client speaks first: its request. */
+	o->side.ws.plain_listens = o->side.ws.plain_too && !o->relay;
 	/* A relay carries TLS's records, which do not compress. */
 	if (o->relay)
 		o->side.ws.no_compress = 1;

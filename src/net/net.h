@@ -173,8 +173,10 @@ struct ws_conf {
 	char		**paths;	/* --ws-path: where upgrades go */
 	size_t		 npaths;
 	int		 plain_too;	/* a server that takes plain TCP clients
-					   too (--broker, --room): its first
-					   bytes tell one from HTTP */
+					   too (--broker, --room, --relay): its
+					   first bytes tell one from HTTP */
+	int		 plain_listens;	/* and one may only listen (--broker,
+					   --room): a silence makes it plain */
 	int		 room_page;	/* "/" answers the room's page */
 	int		 cgi;		/* the request's variables are kept
 					   for a program (-e, -c) */

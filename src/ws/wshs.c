@@ -811,13 +811,15 @@ ws_accept_start(const struct side *sd, int fd, struct tls *tls,
 	h->peer = peer;
 	ASYNC_START(h, "ws_accept_start");
 	/*
-	 * A room or a broker takes plain TCP clients too, told apart by
-	 * their first bytes, or by a silence of WS_SNIFF_QUIET_MS: an HTTP
-	 * client's deadline starts when it speaks, and until then the
-	 * silence and --idle-timeout bound it.
+	 * A room, a broker or a relay takes plain TCP clients too, told
+	 * apart by their first bytes.  A room's or a broker's may only
+	 * listen: a silence of WS_SNIFF_QUIET_MS makes one, an HTTP client's
+	 * deadline starts when it speaks, and until then the silence and
+	 * --idle-timeout bound it.  A relay's speaks first (its request), so
+	 * a client slow to speak is waited for within the upgrade's deadline.
 	 */
-	if (sd->ws.plain_too) {
-		h->sniffing = 1;
+	h->sniffing = sd->ws.plain_too;
+	if (sd->ws.plain_listens) {
 		ev_timer_disarm(&h->timer);
 		if (sd->gate.idle_ms != TIME_NONE)
 			ev_timer_arm(&h->timer, sd->gate.idle_ms);
