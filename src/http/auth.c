@@ -182,8 +182,14 @@ auth_free(struct auth_conf *c)
 static int
 auth_hash_known(const char *h)
 {
-	return (strncmp(h, "$2y$", 4) == 0 || strncmp(h, "$2b$", 4) == 0 ||
-	    strncmp(h, "$5$", 3) == 0 || strncmp(h, "$6$", 3) == 0);
+	static const char	*known[] = { "$2y$", "$2b$", "$5$", "$6$" };
+	size_t			 i;
+
+	for (i = 0; i < nitems(known); i++) {
+		if (strncmp(h, known[i], strlen(known[i])) == 0)
+			return (1);
+	}
+	return (0);
 }
 
 /*
@@ -294,8 +300,9 @@ auth_hex(const char *p, size_t n)
 }
 
 /*
- * The slot of our nonce n, or NULL if it is not ours (or its MAC is
- * wrong); *stale if ours but too old or out of the last AUTH_NONCES.
+ * The slot of our nonce n (NULL: none), or NULL if it is not ours (or its
+ * MAC is wrong); *stale if ours but too old or out of the last AUTH_NONCES.
+ * Its time and serial are hex once the MAC says we wrote them.
  */
 static struct auth_nonce *
 auth_nonce_find(const char *n, int *stale)
@@ -305,18 +312,34 @@ auth_nonce_find(const char *n, int *stale)
 	long long		 t, serial;
 
 	*stale = 0;
-	if (!auth_state.ready || strlen(n) != AUTH_NONCE_LEN ||
-	    (t = auth_hex(n, 16)) == -1 ||
-	    (serial = auth_hex(n + 16, 8)) == -1)
+	if (!auth_state.ready || n == NULL || strlen(n) != AUTH_NONCE_LEN)
 		return (NULL);
 	auth_nonce_mac(n, mac);
 	if (timingsafe_bcmp(mac, n + 24, AUTH_MAC_HEX) != 0)
 		return (NULL);
+	t = auth_hex(n, 16);
+	serial = auth_hex(n + 16, 8);
+	DEBUG_CHECK(t != -1 && serial != -1, "auth_nonce_find: a nonce of "
+	    "ours is not hex");
 	pn = &auth_state.nonces[serial % AUTH_NONCES];
 	if ((uint64_t)t + AUTH_NONCE_LIFE < auth_seconds() ||
 	    !pn->issued || pn->serial != (uint32_t)serial)
 		*stale = 1;
 	return (pn);
+}
+
+/* Is the string s, which a peer may have left out (NULL), want? */
+static int
+auth_is(const char *s, const char *want)
+{
+	return (s != NULL && want != NULL && strcmp(s, want) == 0);
+}
+
+/* Is uri a's target, in either of its forms? */
+static int
+auth_target(const struct auth_ask *a, const char *uri)
+{
+	return (auth_is(uri, a->uri) || auth_is(uri, a->uri2));
 }
 
 /*
@@ -338,14 +361,15 @@ auth_digest(const struct auth_conf *c, char *v, const struct auth_ask *a,
 	size_t			 i;
 	int			 ok = 0, stale;
 
-	if (http_digest_parse(v, &d) == -1 || d.alg == -1 ||
-	    d.username == NULL || d.uri == NULL || d.response == NULL ||
-	    (d.qop != NULL && strcasecmp(d.qop, "auth") != 0) ||
-	    d.realm == NULL || strcmp(d.realm, AUTH_REALM) != 0 ||
-	    d.nonce == NULL ||
-	    (pn = auth_nonce_find(d.nonce, &stale)) == NULL ||
-	    (strcmp(d.uri, a->uri) != 0 &&
-	    (a->uri2 == NULL || strcmp(d.uri, a->uri2) != 0)))
+	if (http_digest_parse(v, &d) == -1 || d.username == NULL ||
+	    d.response == NULL)
+		return (AUTH_WRONG);
+	/* A hash and a qop we know. */
+	if (d.alg == -1 || (d.qop != NULL && strcasecmp(d.qop, "auth") != 0))
+		return (AUTH_WRONG);
+	/* Our realm, this target, our nonce. */
+	if (!auth_is(d.realm, AUTH_REALM) || !auth_target(a, d.uri) ||
+	    (pn = auth_nonce_find(d.nonce, &stale)) == NULL)
 		return (AUTH_WRONG);
 	log_escape(user, usize, d.username, strlen(d.username));
 	/* RFC 7616, section 3.4: nc is 8 hex digits. */
