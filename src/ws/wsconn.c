@@ -512,16 +512,11 @@ ws_shares(const struct ws *w)
 	return (w->server && w->pmd && ws_zfresh(w, 0));
 }
 
-/*
- * May w's next write share frames: a server's, compressing each message
- * afresh, with no open message, nothing owed and no zlib state?
- */
+/* Is w between messages: none open, no line held? */
 static int
-ws_share_ok(const struct ws *w)
+ws_between(const struct ws *w)
 {
-	return (ws_shares(w) && !w->sd->ws.framed && w->wop == 0 &&
-	    w->linelen == 0 && w->wutf8 == 0 && w->olen == 0 &&
-	    w->zout == NULL);
+	return (w->wop == 0 && w->linelen == 0);
 }
 
 /*
@@ -531,9 +526,10 @@ ws_share_ok(const struct ws *w)
 static size_t
 ws_share_hit(struct ws *w, const unsigned char *s, size_t n)
 {
-	if (!ws_share_ok(w) || ws_share.inlen != n || n == 0 ||
-	    ws_share.binary != w->binary || ws_share.bits != ws_zbits(w) ||
-	    memcmp(ws_share.in, s, n) != 0 || ws_out_get(w) == -1)
+	if (ws_share.inlen != n || n == 0 || ws_share.binary != w->binary ||
+	    ws_share.bits != ws_zbits(w) || memcmp(ws_share.in, s, n) != 0)
+		return (0);
+	if (ws_out_get(w) == -1)
 		return (0);
 	memcpy(w->out, ws_share.out, ws_share.outlen);
 	w->olen = ws_share.outlen;
@@ -550,8 +546,7 @@ ws_share_keep(const struct ws *w, const unsigned char *s, size_t n,
 {
 	unsigned char	*p;
 
-	if (w->wop != 0 || w->linelen != 0 || w->wutf8 != 0 ||
-	    w->zout != NULL || w->ooff != 0 || take == 0 || n > WS_IN_SIZE)
+	if (!ws_between(w) || take == 0 || n > WS_IN_SIZE)
 		return;
 	ws_share.inlen = 0;
 	if (n > ws_share.insz) {
@@ -617,7 +612,15 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		errno = EAGAIN;
 		return (-1);
 	}
-	share = ws_share_ok(w);
+	/*
+	 * Frames are shared between messages, nothing owed (ws_flush() gave
+	 * the buffer back), no zlib state (compressing afresh, it goes at
+	 * each message's end), never by --ws-framed (nor its wutf8).
+	 */
+	DEBUG_CHECK(w->olen == 0 && w->ooff == 0, "ws_ep_write: frames owed");
+	share = ws_shares(w) && !w->sd->ws.framed && ws_between(w);
+	DEBUG_CHECK(!share || w->zout == NULL, "ws_ep_write: a zlib state "
+	    "between messages");
 	if (w->msgs) {
 		/* A datagram is one message, whole: the buffer was emptied. */
 		take = n;
@@ -629,7 +632,7 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		if ((r = ws_put_records(w, s, n)) == -1)
 			return (-1);
 		take = r;
-	} else if ((take = ws_share_hit(w, s, n)) > 0)
+	} else if (share && (take = ws_share_hit(w, s, n)) > 0)
 		hit = 1;
 	else if (w->binary) {
 		take = n < CHANNEL_BUFSIZE ? n : CHANNEL_BUFSIZE;
@@ -861,8 +864,9 @@ ws_cgi(const struct ws *w)
 size_t
 ws_plain_held(const struct ws *w, unsigned char *p, size_t n)
 {
-	if (w == NULL || !w->plain || w->inlen == 0 || w->inlen > n)
+	if (w == NULL || !w->plain || w->inlen == 0)
 		return (0);
+	DEBUG_CHECK(w->inlen <= n, "ws_plain_held: more held than sniffed");
 	memcpy(p, w->in, w->inlen);
 	return (w->inlen);
 }
