@@ -170,6 +170,8 @@ int		 http_field_get(const char *, const char *, char *, size_t);
 const char	*http_list_next(const char **, const char *, size_t *);
 int		 http_list_has(const char *, const char *);
 const char	*http_reason(int);
+ssize_t		 http_put_fields(char *, size_t, size_t,
+		    const char *const [][2], size_t);
 ssize_t		 http_put_lines(char *, size_t, size_t, char *const *,
 		    size_t, const char **);
 ssize_t		 http_encode_answer(char *, size_t,

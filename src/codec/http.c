@@ -26,7 +26,11 @@ http_encode_connect(char *buf, size_t size, const char *host,
     const char *port, const char *auth, const char *header,
     const char **errstr)
 {
-	int	 n, m = 0;
+	const char *const	 f[][2] = {
+		{ header != NULL ? header : "Proxy-Authorization", auth },
+	};
+	ssize_t			 m;
+	int			 n;
 
 	n = snprintf(buf, size, strchr(host, ':') != NULL ?
 	    "CONNECT [%s]:%s HTTP/1.0\r\n" : "CONNECT %s:%s HTTP/1.0\r\n",
@@ -35,16 +39,14 @@ http_encode_connect(char *buf, size_t size, const char *host,
 		*errstr = "hostname too long";
 		return (-1);
 	}
-	if (auth != NULL)
-		m = snprintf(buf + n, size - n, "%s: %s\r\n", header != NULL ?
-		    header : "Proxy-Authorization", auth);
-	if (m < 0 || (size_t)m >= size - n || (size_t)(n + m) + 2 >= size) {
+	if ((m = http_put_fields(buf, size, n, f, nitems(f))) == -1 ||
+	    (size_t)m + 2 >= size) {
 		explicit_bzero(buf, size);
 		*errstr = "Proxy auth response too long";
 		return (-1);
 	}
-	memcpy(buf + n + m, "\r\n", 3);
-	return (n + m + 2);
+	memcpy(buf + m, "\r\n", 3);
+	return (m + 2);
 }
 
 /*

@@ -250,12 +250,16 @@ http_list_next(const char **p, const char *end, size_t *len)
 	return (s);
 }
 
-/* Does comma-separated list hold token tok (any case)? */
+/* Does comma-separated list (NULL: none) hold token tok (any case)? */
 int
 http_list_has(const char *list, const char *tok)
 {
-	const char	*p = list, *end = list + strlen(list), *e;
+	const char	*p = list, *end, *e;
 	size_t		 n, tlen = strlen(tok);
+
+	if (list == NULL)
+		return (0);
+	end = list + strlen(list);
 
 	while ((e = http_list_next(&p, end, &n)) != NULL) {
 		if (n == tlen && strncasecmp(e, tok, n) == 0)
@@ -297,6 +301,30 @@ http_reason(int status)
 			return (reasons[i].text);
 	}
 	return ("");
+}
+
+/*
+ * Append the n fields f, each { name, value } ("name: value" and CR LF;
+ * none when value is NULL), to out (outsz bytes, used held).  Returns the
+ * new length, or -1 when they do not fit.
+ */
+ssize_t
+http_put_fields(char *out, size_t outsz, size_t used,
+    const char *const f[][2], size_t n)
+{
+	size_t	 i;
+	int	 m;
+
+	for (i = 0; i < n; i++) {
+		if (f[i][1] == NULL)
+			continue;
+		m = snprintf(out + used, outsz - used, "%s: %s\r\n", f[i][0],
+		    f[i][1]);
+		if (m < 0 || (size_t)m >= outsz - used)
+			return (-1);
+		used += m;
+	}
+	return (used);
 }
 
 /*

@@ -381,8 +381,18 @@ ssize_t
 ws_encode_request(char *out, size_t outsz, const struct ws_req *r,
     const char **errstr)
 {
-	ssize_t	 m;
-	int	 n;
+	const char *const	 fields[][2] = {
+		{ "Host", r->host },
+		{ "Upgrade", "websocket" },
+		{ "Connection", "Upgrade" },
+		{ "Sec-WebSocket-Key", r->key },
+		{ "Sec-WebSocket-Version", "13" },
+		{ "Origin", r->origin },
+		{ "Sec-WebSocket-Protocol", r->protocols },
+		{ "Sec-WebSocket-Extensions", r->extensions },
+	};
+	ssize_t			 m;
+	int			 n;
 
 	*errstr = "upgrade request too long";
 	if (outsz < 5)
@@ -390,21 +400,13 @@ ws_encode_request(char *out, size_t outsz, const struct ws_req *r,
 	memcpy(out, "GET ", 5);
 	if ((m = ws_put_path(out, outsz, 4, r->path)) == -1)
 		return (-1);
-	n = snprintf(out + m, outsz - m, " HTTP/1.1\r\nHost: %s\r\n"
-	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-	    "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n"
-	    "%s%s%s%s%s%s%s%s%s", r->host, r->key,
-	    r->origin != NULL ? "Origin: " : "",
-	    r->origin != NULL ? r->origin : "", r->origin != NULL ? "\r\n" : "",
-	    r->protocols != NULL ? "Sec-WebSocket-Protocol: " : "",
-	    r->protocols != NULL ? r->protocols : "",
-	    r->protocols != NULL ? "\r\n" : "",
-	    r->extensions != NULL ? "Sec-WebSocket-Extensions: " : "",
-	    r->extensions != NULL ? r->extensions : "",
-	    r->extensions != NULL ? "\r\n" : "");
-	if (n < 0 || (size_t)n >= outsz - m ||
-	    (m = http_put_lines(out, outsz, m + n, r->headers, r->nheaders,
-	    errstr)) == -1 || outsz - m < 3)
+	n = snprintf(out + m, outsz - m, " HTTP/1.1\r\n");
+	if (n < 0 || (size_t)n >= outsz - m)
+		return (-1);
+	/* Ours, then --ws-header's, then the blank line. */
+	if ((m = http_put_fields(out, outsz, m + n, fields,
+	    nitems(fields))) == -1 || (m = http_put_lines(out, outsz, m,
+	    r->headers, r->nheaders, errstr)) == -1 || outsz - m < 3)
 		return (-1);
 	memcpy(out + m, "\r\n", 3);
 	return (m + 2);
@@ -485,18 +487,16 @@ ws_encode_accept(char *out, size_t outsz, const char *key,
 		.length = -1,
 	};
 	char			 accept[WS_ACCEPT_LEN + 1], fields[1024];
-	int			 n;
+	const char *const	 f[][2] = {
+		{ "Upgrade", "websocket" },
+		{ "Connection", "Upgrade" },
+		{ "Sec-WebSocket-Accept", accept },
+		{ "Sec-WebSocket-Protocol", *protocol != '\0' ? protocol : NULL },
+		{ "Sec-WebSocket-Extensions", *ext != '\0' ? ext : NULL },
+	};
 
-	if (ws_accept_key(key, accept) == -1)
-		return (-1);
-	n = snprintf(fields, sizeof(fields), "Upgrade: websocket\r\n"
-	    "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n"
-	    "%s%s%s%s%s%s", accept,
-	    *protocol != '\0' ? "Sec-WebSocket-Protocol: " : "", protocol,
-	    *protocol != '\0' ? "\r\n" : "",
-	    *ext != '\0' ? "Sec-WebSocket-Extensions: " : "", ext,
-	    *ext != '\0' ? "\r\n" : "");
-	if (n < 0 || (size_t)n >= sizeof(fields))
+	if (ws_accept_key(key, accept) == -1 ||
+	    http_put_fields(fields, sizeof(fields), 0, f, nitems(f)) == -1)
 		return (-1);
 	a.fields = fields;
 	return (http_encode_answer(out, outsz, &a));
@@ -558,8 +558,7 @@ ws_check_accept(const char *h, const char *key, const char *protocols,
 		break;
 	case 1:
 		/* One token: no element of a list holds a comma. */
-		if (protocols == NULL || !http_list_has(protocols, v) ||
-		    strlen(v) >= protosz) {
+		if (!http_list_has(protocols, v) || strlen(v) >= protosz) {
 			*errstr = "a subprotocol that was not offered";
 			return (-1);
 		}

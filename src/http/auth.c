@@ -514,6 +514,11 @@ auth_challenge(const struct auth_conf *c, int proxy, int stale, char *buf,
 	const char		*h = proxy ? "Proxy-Authenticate" :
 				    "WWW-Authenticate";
 	const char		*st = stale ? ", stale=true" : "";
+	const char *const	 more[][2] = {
+		{ h, c->nusers > 0 ? "Basic realm=\"" AUTH_REALM "\"" : NULL },
+		{ h, c->token != NULL ? "Bearer realm=\"" AUTH_REALM "\"" :
+		    NULL },
+	};
 	char			 nonce[AUTH_NONCE_LEN + 1];
 	char			 mac[DIGEST_HEX_MAX];
 	int			 n;
@@ -545,20 +550,8 @@ auth_challenge(const struct auth_conf *c, int proxy, int stale, char *buf,
 			return (-1);
 		used = n;
 	}
-	if (c->nusers > 0) {
-		n = snprintf(buf + used, size - used,
-		    "%s: Basic realm=\"%s\"\r\n", h, AUTH_REALM);
-		if (n < 0 || (size_t)n >= size - used)
-			return (-1);
-		used += n;
-	}
-	if (c->token != NULL) {
-		n = snprintf(buf + used, size - used,
-		    "%s: Bearer realm=\"%s\"\r\n", h, AUTH_REALM);
-		if (n < 0 || (size_t)n >= size - used)
-			return (-1);
-	}
-	return (0);
+	return (http_put_fields(buf, size, used, more, nitems(more)) == -1 ?
+	    -1 : 0);
 }
 
 /*

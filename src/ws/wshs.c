@@ -461,7 +461,7 @@ ws_hs_upgrade(struct ws_hs *h)
 	 * whatever this server's mode, unless it chose another of ours.
 	 * Records (--ws-framed) carry every message as its bytes already.
 	 */
-	if (*proto == '\0' && r.protocols != NULL && !h->sd->ws.framed &&
+	if (*proto == '\0' && !h->sd->ws.framed &&
 	    http_list_has(r.protocols, WS_PROTO_BINARY))
 		strlcpy(proto, WS_PROTO_BINARY, sizeof(proto));
 	h->bytes = strcmp(proto, WS_PROTO_BINARY) == 0;
