@@ -610,6 +610,10 @@ ws_pmd_parse(const char *s, size_t len, struct ws_pmd *p)
 	static const char *const params[] = { "server_no_context_takeover",
 	    "client_no_context_takeover", "server_max_window_bits",
 	    "client_max_window_bits" };
+	/* Whether each has a value (1), has none (0) or may (-1). */
+	static const int valued[] = { 0, 0, 1, -1 };
+	int	*field[] = { &p->server_no_takeover, &p->client_no_takeover,
+	    &p->server_bits, &p->client_bits };
 	char	 item[WS_EXT_MAX], *next, *q, *v;
 	size_t	 vl, i;
 	int	 seen = 0, bits;
@@ -635,23 +639,17 @@ ws_pmd_parse(const char *s, size_t len, struct ws_pmd *p)
 			}
 		}
 		q = ws_trim(q);
-		bits = v != NULL ? ws_pmd_bits(v) : 0;
 		for (i = 0; i < nitems(params) &&
 		    strcasecmp(q, params[i]) != 0; i++)
 			;
-		/* Each once; no takeover has a value, the server's window has. */
-		if (i == nitems(params) || (seen & 1 << i) || bits == -1 ||
-		    (i < 2 && v != NULL) || (i == 2 && v == NULL))
+		if (i == nitems(params) || (seen & 1 << i))
 			return (-1);
 		seen |= 1 << i;
-		if (i == 0)
-			p->server_no_takeover = 1;
-		else if (i == 1)
-			p->client_no_takeover = 1;
-		else if (i == 2)
-			p->server_bits = bits;
-		else
-			p->client_bits = v != NULL ? bits : -1;
+		/* A window is 8 to 15; a bare one is -1. */
+		bits = v != NULL ? ws_pmd_bits(v) : -1;
+		if (v == NULL ? valued[i] == 1 : (valued[i] == 0 || bits == -1))
+			return (-1);
+		*field[i] = valued[i] == 0 ? 1 : bits;
 	}
 	return (1);
 }
