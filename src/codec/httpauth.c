@@ -181,8 +181,7 @@ http_digest_response(const struct http_digest *d, const char *user,
 	char	 s[3 * HTTP_LINE_MAX], ha1[DIGEST_HEX_MAX], ha2[DIGEST_HEX_MAX];
 	int	 n;
 
-	if (d->realm == NULL || d->nonce == NULL || d->alg == -1 ||
-	    (d->qop != NULL && (d->nc == NULL || d->cnonce == NULL)))
+	if (d->realm == NULL || d->nonce == NULL || d->alg == -1)
 		return (-1);
 	n = snprintf(s, sizeof(s), "%s:%s:%s", user, d->realm, pass);
 	if (n < 0 || (size_t)n >= sizeof(s))
@@ -195,9 +194,11 @@ http_digest_response(const struct http_digest *d, const char *user,
 	digest_hex(d->alg, s, ha2);
 	if (d->qop == NULL)
 		n = snprintf(s, sizeof(s), "%s:%s:%s", ha1, d->nonce, ha2);
-	else
+	else if (d->nc != NULL && d->cnonce != NULL)
 		n = snprintf(s, sizeof(s), "%s:%s:%s:%s:auth:%s", ha1,
 		    d->nonce, d->nc, d->cnonce, ha2);
+	else
+		n = -1;
 	explicit_bzero(ha1, sizeof(ha1));
 	if (n < 0 || (size_t)n >= sizeof(s))
 		return (-1);

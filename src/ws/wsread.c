@@ -145,13 +145,14 @@ ws_control(struct ws *w)
 	log_verbose(1, "WebSocket: the peer closed with %d%s%s", code,
 	    *reason != '\0' ? ": " : "", reason);
 	/*
-	 * A normal end, a peer going away, no code, or one of an
-	 * application's own: the session is over.  Any other code says
-	 * something failed (a protocol error, data it would not take, an
-	 * error of its own, a gateway whose target is down).
+	 * A normal end, a peer going away (the codes up to 1001: no lower
+	 * one is valid), no code, or one of an application's own: the
+	 * session is over.  Any other code says something failed (a
+	 * protocol error, data it would not take, an error of its own, a
+	 * gateway whose target is down).
 	 */
-	if (code != WS_CLOSE_NORMAL && code != WS_CLOSE_GOING_AWAY &&
-	    code != WS_CLOSE_NO_STATUS && code < 3000)
+	if (code > WS_CLOSE_GOING_AWAY && code != WS_CLOSE_NO_STATUS &&
+	    code < 3000)
 		ws_error(w, ECONNRESET, "WebSocket: the peer closed with "
 		    "%d%s%s", code, *reason != '\0' ? ": " : "", reason);
 	w->peer_code = code;
@@ -301,9 +302,8 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 	ep->rwant = 0;
 	if (w->ooff < w->olen)
 		(void)ws_flush(w, &want);
-	/* A line held, or our close, waited for that room. */
-	if (w->line_done && w->ooff == w->olen &&
-	    (w->linelen > 0 || w->close_due))
+	/* A line held, or our close, waited for that room (ws_finish()). */
+	if (w->line_done && w->ooff == w->olen)
 		ws_finish(w);
 	/* Given back by ws_ep_read() when the read leaves nothing in it. */
 	if (ws_in_get(w) == -1)
