@@ -169,6 +169,7 @@ int		 http_field_is(const struct http_field *, const char *);
 int		 http_field_get(const char *, const char *, char *, size_t);
 const char	*http_list_next(const char **, const char *, size_t *);
 int		 http_list_has(const char *, const char *);
+int		 http_field_lists(const char *, const char *, const char *);
 const char	*http_reason(int);
 ssize_t		 http_put_fields(char *, size_t, size_t,
 		    const char *const [][2], size_t);

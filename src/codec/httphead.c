@@ -226,6 +226,16 @@ http_field_get(const char *h, const char *name, char *out, size_t outsz)
 	return (found);
 }
 
+/* Does field name of head h (up to 512 bytes) list token tok? */
+int
+http_field_lists(const char *h, const char *name, const char *tok)
+{
+	char	 v[512];
+
+	return (http_field_get(h, name, v, sizeof(v)) == 1 &&
+	    http_list_has(v, tok));
+}
+
 /*
  * The next non-empty element of the list at *p before end, trimmed, its
  * length in *len; *p moves past it.  NULL at the end.

@@ -438,14 +438,12 @@ ws_parse_request(const char *h, struct ws_req *r, int *status,
 	}
 	strlcpy(r->pathbuf, l.target, sizeof(r->pathbuf));
 	r->path = r->pathbuf;
-	if (http_field_get(h, "Upgrade", v, sizeof(v)) != 1 ||
-	    !http_list_has(v, "websocket")) {
+	if (!http_field_lists(h, "Upgrade", "websocket")) {
 		*status = HTTP_UPGRADE_REQUIRED;
 		*errstr = "no Upgrade: websocket";
 		return (-1);
 	}
-	if (http_field_get(h, "Connection", v, sizeof(v)) != 1 ||
-	    !http_list_has(v, "upgrade")) {
+	if (!http_field_lists(h, "Connection", "upgrade")) {
 		*errstr = "no Connection: Upgrade";
 		return (-1);
 	}
@@ -537,13 +535,11 @@ ws_check_accept(const char *h, const char *key, const char *protocols,
 		*errstr = "the server refused the upgrade";
 		return (-1);
 	}
-	if (http_field_get(h, "Upgrade", v, sizeof(v)) != 1 ||
-	    !http_list_has(v, "websocket")) {
+	if (!http_field_lists(h, "Upgrade", "websocket")) {
 		*errstr = "no Upgrade: websocket in the answer";
 		return (-1);
 	}
-	if (http_field_get(h, "Connection", v, sizeof(v)) != 1 ||
-	    !http_list_has(v, "upgrade")) {
+	if (!http_field_lists(h, "Connection", "upgrade")) {
 		*errstr = "no Connection: Upgrade in the answer";
 		return (-1);
 	}

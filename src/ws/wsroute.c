@@ -316,7 +316,6 @@ int
 ws_route(const struct side *sd, const char *head, const struct http_line *l,
     struct wsh_answer *a)
 {
-	char		 v[512];
 	int		 upgrade;
 
 	wsh_answer_init(a, l);
@@ -325,8 +324,7 @@ ws_route(const struct side *sd, const char *head, const struct http_line *l,
 	SIDE_TAKEN(ws.static_dir);
 	if (sd->ws.static_dir != NULL)
 		SIDE_TAKEN(ws.static_dotfiles);
-	upgrade = http_field_get(head, "Upgrade", v, sizeof(v)) == 1 &&
-	    http_list_has(v, "websocket");
+	upgrade = http_field_lists(head, "Upgrade", "websocket");
 	/* What is no request for a page is an upgrade refused. */
 	a->refusal = 1;
 	if (upgrade) {
