@@ -108,7 +108,12 @@ http_basic(const char *user, const char *pass, char *out)
 int
 http_digest_parse(char *v, struct http_digest *d)
 {
+	static const char *const names[] = { "realm", "nonce", "opaque",
+	    "qop", "username", "uri", "response", "cnonce", "nc" };
+	char	**slots[] = { &d->realm, &d->nonce, &d->opaque, &d->qop,
+	    &d->username, &d->uri, &d->response, &d->cnonce, &d->nc };
 	char	*name, *val, *w;
+	size_t	 i;
 
 	memset(d, 0, sizeof(*d));
 	d->alg = DIGEST_MD5;
@@ -139,24 +144,11 @@ http_digest_parse(char *v, struct http_digest *d)
 			if (*v != '\0')
 				*v++ = '\0';
 		}
-		if (strcasecmp(name, "realm") == 0)
-			d->realm = val;
-		else if (strcasecmp(name, "nonce") == 0)
-			d->nonce = val;
-		else if (strcasecmp(name, "opaque") == 0)
-			d->opaque = val;
-		else if (strcasecmp(name, "qop") == 0)
-			d->qop = val;
-		else if (strcasecmp(name, "username") == 0)
-			d->username = val;
-		else if (strcasecmp(name, "uri") == 0)
-			d->uri = val;
-		else if (strcasecmp(name, "response") == 0)
-			d->response = val;
-		else if (strcasecmp(name, "cnonce") == 0)
-			d->cnonce = val;
-		else if (strcasecmp(name, "nc") == 0)
-			d->nc = val;
+		for (i = 0; i < nitems(names) &&
+		    strcasecmp(name, names[i]) != 0; i++)
+			;
+		if (i < nitems(names))
+			*slots[i] = val;
 		else if (strcasecmp(name, "algorithm") == 0) {
 			if (strcasecmp(val, "MD5") == 0)
 				d->alg = DIGEST_MD5;
