@@ -186,9 +186,9 @@ ws_pre_read(struct ws *w, void *buf, size_t n, const char **why)
 }
 
 /*
- * Give up a server's w while its client waits, keeping only what
- * ws_pre_again() needs; only between messages with nothing held, read or
- * owed, no TLS, no compression.  Returns the flags (w freed), or -1 (w
+ * Give up a relay's w while its client waits, keeping only what
+ * ws_pre_again() needs; only between messages with nothing held or read
+ * ahead, no TLS, no compression.  Returns the flags (w freed), or -1 (w
  * kept).
  */
 int
@@ -196,10 +196,17 @@ ws_pre_shed(struct ws *w)
 {
 	int	 flags = WS_PRE_SHED;
 
-	if (!w->server || w->ep != NULL || w->in_frame || w->prelen > 0 ||
-	    w->msg_op != 0 || w->in != NULL || w->out != NULL ||
-	    w->tls != NULL || w->pmd || w->cgi != NULL || w->plain ||
-	    w->in_closed || w->close_sent)
+	/* A WebSocket client (a plain one has none), its close unread. */
+	DEBUG_CHECK(w->server && !w->plain && !w->in_closed,
+	    "ws_pre_shed: no waiting WebSocket client");
+	/* Before a session nothing is attached, queued or closed by us. */
+	DEBUG_CHECK(w->ep == NULL && w->out == NULL && !w->close_sent,
+	    "ws_pre_shed: after the session began");
+	/* A frame or message in progress, or bytes read ahead. */
+	if (w->in_frame || w->prelen > 0 || w->msg_op != 0 || w->in != NULL)
+		return (-1);
+	/* What ws_pre_again() cannot make again. */
+	if (w->tls != NULL || w->pmd || w->cgi != NULL)
 		return (-1);
 	if (w->bytes)
 		flags |= WS_PRE_BYTES;
