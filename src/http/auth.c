@@ -335,13 +335,6 @@ auth_is(const char *s, const char *want)
 	return (s != NULL && want != NULL && strcmp(s, want) == 0);
 }
 
-/* Is uri a's target, in either of its forms? */
-static int
-auth_target(const struct auth_ask *a, const char *uri)
-{
-	return (auth_is(uri, a->uri) || auth_is(uri, a->uri2));
-}
-
 /*
  * Check Digest credentials v (after "Digest ", parsed in place) for a: our
  * realm and nonce, this target, a user with a password, the right response
@@ -367,9 +360,11 @@ auth_digest(const struct auth_conf *c, char *v, const struct auth_ask *a,
 	/* A hash and a qop we know. */
 	if (d.alg == -1 || (d.qop != NULL && strcasecmp(d.qop, "auth") != 0))
 		return (AUTH_WRONG);
-	/* Our realm, this target, our nonce. */
-	if (!auth_is(d.realm, AUTH_REALM) || !auth_target(a, d.uri) ||
+	/* Our realm and nonce, for this target in either form. */
+	if (!auth_is(d.realm, AUTH_REALM) ||
 	    (pn = auth_nonce_find(d.nonce, &stale)) == NULL)
+		return (AUTH_WRONG);
+	if (!auth_is(d.uri, a->uri) && !auth_is(d.uri, a->uri2))
 		return (AUTH_WRONG);
 	log_escape(user, usize, d.username, strlen(d.username));
 	/* RFC 7616, section 3.4: nc is 8 hex digits. */
