@@ -76,7 +76,6 @@ struct ws_hs {
 };
 
 static void	ws_hs_cb(int, int, void *);
-static void	ws_hs_deadline(struct ws_hs *);
 static void	ws_hs_authed(enum auth_verdict, int, void *);
 static int	ws_hs_peeked(struct ws_hs *);
 static int	ws_hs_upgrade(struct ws_hs *);
@@ -575,7 +574,7 @@ ws_hs_body(struct ws_hs *h)
 	h->ooff = 0;
 	h->olen = k;
 	/* A long answer to a slow reader: the deadline bounds a stall. */
-	ws_hs_deadline(h);
+	ev_timer_arm(&h->timer, h->timeout_ms);
 	return (k);
 }
 
@@ -610,13 +609,6 @@ ws_hs_quiet(void *arg)
 	ws_hs_cb(h->fd, EV_READ, h);
 }
 
-/* Arm the deadline once the client speaks HTTP: -w, or WS_HS_TIMEOUT_MS. */
-static void
-ws_hs_deadline(struct ws_hs *h)
-{
-	ev_timer_arm(&h->timer, h->timeout_ms);
-}
-
 /*
  * Sniff (ws_hs_sniff()).  Returns 1 when the client speaks HTTP, 0 once
  * handed on as plain or waited for.
@@ -649,14 +641,14 @@ ws_hs_sniffed(struct ws_hs *h)
 			ws_hs_wait(h, want);
 		/* A request has begun: the upgrade's deadline runs. */
 		if (partial && !h->spoke)
-			ws_hs_deadline(h);
+			ev_timer_arm(&h->timer, h->timeout_ms);
 		h->spoke |= partial;
 		return (0);
 	}
 	h->sniffing = 0;
 	ev_timer_disarm(&h->sniff);
 	ev_timer_disarm(&h->quiet);
-	ws_hs_deadline(h);
+	ev_timer_arm(&h->timer, h->timeout_ms);
 	return (1);
 }
 
@@ -787,7 +779,7 @@ ws_hs_new(const struct side *sd, int fd, struct tls *tls, int server,
 	h->timeout_ms = timeout_ms != TIME_NONE ? timeout_ms :
 	    sd->timeout_ms != TIME_NONE ? sd->timeout_ms : WS_HS_TIMEOUT_MS;
 	ev_timer_init(&h->quiet, ws_hs_quiet, h);
-	ws_hs_deadline(h);
+	ev_timer_arm(&h->timer, h->timeout_ms);
 	return (h);
 }
 
