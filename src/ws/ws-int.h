@@ -156,6 +156,7 @@ int		 ws_zfresh(const struct ws *, int);
 ssize_t		 ws_deflate(struct ws *, int, unsigned char *, size_t,
 		    const unsigned char *, size_t);
 ssize_t		 ws_inflate(struct ws *, unsigned char *, size_t);
+int		 ws_ztail_due(const struct ws *);
 int		 ws_compresses(const struct side *);
 
 #endif /* SC_WS_INT_H */

@@ -332,9 +332,9 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 			if ((r = ws_inflate(w, out + got, n - got)) == -1)
 				return (got);
 			/* Its tail, or what inflate() still holds, first. */
-			if ((k = r) == 0 && w->left == 0) {
-				if (!(w->f.fin && w->ztail <
-				    (int)sizeof(ws_z_tail)) && !w->zfull &&
+			k = r;
+			if (k == 0 && w->left == 0) {
+				if (!ws_ztail_due(w) && !w->zfull &&
 				    !ws_frame_end(w))
 					return (got);
 				continue;
@@ -484,11 +484,11 @@ ws_ep_why(struct endpoint *ep, int error)
 {
 	struct ws	*w = ep->data;
 
-	if (w != NULL && w->ferr != 0 && error == w->ferr)
-		return (w->fwhy);
-	if (w == NULL || w->err == 0 || error != w->err)
+	if (w == NULL || error == 0)
 		return (NULL);
-	return (w->why);
+	if (error == w->ferr)
+		return (w->fwhy);
+	return (error == w->err ? w->why : NULL);
 }
 
 /* Are decoded bytes, or bytes in TLS, waiting that no poll announces? */

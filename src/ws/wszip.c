@@ -295,8 +295,7 @@ ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
 		}
 		z->next_in = w->in + w->inoff;
 		z->avail_in = avail;
-	} else if (w->left == 0 && w->f.fin &&
-	    w->ztail < (int)sizeof(ws_z_tail)) {
+	} else if (ws_ztail_due(w)) {
 		z->next_in = (Bytef *)(uintptr_t)(ws_z_tail + w->ztail);
 		z->avail_in = avail = sizeof(ws_z_tail) - w->ztail;
 		tail = 1;
@@ -335,6 +334,16 @@ ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
 	}
 	w->msg_len += made;
 	return (made);
+}
+
+/*
+ * Is the tail the peer left off its message's last frame (RFC 7692,
+ * 7.2.2) still to give inflate()?
+ */
+int
+ws_ztail_due(const struct ws *w)
+{
+	return (w->left == 0 && w->f.fin && w->ztail < (int)sizeof(ws_z_tail));
 }
 
 /*
