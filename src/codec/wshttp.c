@@ -80,12 +80,10 @@ wsh_file_path(const char *target, int dotfiles, char *out, size_t outsz)
 		if (c < 0x20 || strchr("\x7f\\%", c) != NULL)
 			return (-1);
 	}
-	/* Each segment after a '/': none empty but the last, none dots. */
+	/* Each segment after a '/': none empty but the last, no . or .. */
 	for (seg = dec + 1; ; seg += n + 1) {
 		n = strcspn(seg, "/");
-		if ((n == 0 && seg[n] == '/') ||
-		    (n == 1 && seg[0] == '.') ||
-		    (n == 2 && seg[0] == '.' && seg[1] == '.'))
+		if (n == 0 ? seg[n] == '/' : n <= 2 && strspn(seg, ".") == n)
 			return (-1);
 		if (seg[n] == '\0')
 			break;
@@ -143,8 +141,7 @@ wsh_cgi_name(const char *name, size_t n, char *out, size_t outsz)
 	size_t	 i;
 	int	 c;
 
-	if (n == 0 || n + 6 > outsz ||
-	    (n == 5 && strncasecmp(name, "proxy", 5) == 0))
+	if (n == 0 || n + 6 > outsz)
 		return (-1);
 	memcpy(out, "HTTP_", 5);
 	for (i = 0; i < n; i++) {
@@ -158,7 +155,7 @@ wsh_cgi_name(const char *name, size_t n, char *out, size_t outsz)
 		out[5 + i] = c;
 	}
 	out[5 + n] = '\0';
-	return (0);
+	return (strcmp(out, "HTTP_PROXY") == 0 ? -1 : 0);
 }
 
 /* v (n bytes) without controls (tab a space), in out, cut.  Its length. */
@@ -220,8 +217,10 @@ wsh_frame_parse(const char *s, size_t n, uint64_t max, int *kind,
 	if (n < 3 || memchr("TBtb", s[0], 4) == NULL || s[1] != ' ')
 		return (-1);
 	/* No leading zero: past 20 digits, v is over max whatever it is. */
+	if (s[2] == '0' && n > 3)
+		return (-1);
 	for (i = 2; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9' || (i > 2 && s[2] == '0'))
+		if (s[i] < '0' || s[i] > '9')
 			return (-1);
 		d = s[i] - '0';
 		if (v > max / 10 || v * 10 > max - d)

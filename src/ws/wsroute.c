@@ -468,9 +468,8 @@ ws_route_cgi_env(const char *head, const struct http_line *l, int withhold)
 	if (wsh_env_add(&env, &n, "QUERY_STRING", val) == -1)
 		goto fail;
 	for (p = http_fields(head); http_field_next(&p, &f); ) {
-		if (f.nlen == 0 || wsh_cgi_name(f.name, f.nlen, name,
-		    sizeof(name)) == -1 || (withhold &&
-		    strcmp(name, "HTTP_AUTHORIZATION") == 0))
+		if (wsh_cgi_name(f.name, f.nlen, name, sizeof(name)) == -1 ||
+		    (withhold && strcmp(name, "HTTP_AUTHORIZATION") == 0))
 			continue;
 		wsh_cgi_value(f.value, f.vlen, val, sizeof(val));
 		if (strcmp(name, "HTTP_HOST") == 0) {
