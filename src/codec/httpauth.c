@@ -60,12 +60,11 @@ http_unbase64(const char *s, unsigned char *out, size_t outsz)
 	if (len % 4 != 0)
 		return (-1);
 	for (i = 0; i < len; i++) {
-		if (s[i] == '=' && i >= len - 2 &&
-		    (i == len - 1 || s[len - 1] == '=')) {
+		/* Padding: '=' to the end, at most two. */
+		if (len - i <= 2 && strspn(s + i, "=") == len - i) {
 			pad++;
 			v <<= 6;
-		} else if (s[i] == '\0' || pad > 0 ||
-		    (c = strchr(b64, s[i])) == NULL)
+		} else if (pad > 0 || (c = strchr(b64, s[i])) == NULL)
 			return (-1);
 		else
 			v = v << 6 | (uint32_t)(c - b64);

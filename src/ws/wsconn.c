@@ -751,8 +751,8 @@ ws_ep_free(struct endpoint *ep)
 	if (!w->close_sent) {
 		w->wop = 0;
 		w->linelen = 0;
-		if ((ep->flags & EP_WHOLE) || (w->in_closed &&
-		    w->peer_code != 0 && w->err == ECONNRESET))
+		if ((ep->flags & EP_WHOLE) || (w->peer_code != 0 &&
+		    w->err == ECONNRESET))
 			ws_send_close(w, 0, "");
 		else
 			ws_send_close(w, WS_CLOSE_INTERNAL, "cut");
