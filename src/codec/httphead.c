@@ -147,8 +147,8 @@ http_status_line(const char *h, int *minor)
 			return (-1);
 		status = status * 10 + c[i] - '0';
 	}
-	if (status < 100 || (c[3] != ' ' && c[3] != '\r' && c[3] != '\n' &&
-	    c[3] != '\0'))
+	/* strchr() finds the NUL too: the line may end there. */
+	if (status < 100 || strchr(" \r\n", c[3]) == NULL)
 		return (-1);
 	return (status);
 }
