@@ -224,13 +224,15 @@ http_param_end(const char *p)
 	return (p + 1);
 }
 
-/* Copy s to out[HTTP_PARAM_MAX + 1].  Returns -1 if too long. */
+/*
+ * Copy s (NULL: none, out left as it is) to out[HTTP_PARAM_MAX + 1].
+ * Returns -1 if too long.
+ */
 static int
 http_param_copy(char *out, const char *s)
 {
-	if (s == NULL || strlen(s) > HTTP_PARAM_MAX)
+	if (s != NULL && strlcpy(out, s, HTTP_PARAM_MAX + 1) > HTTP_PARAM_MAX)
 		return (-1);
-	strlcpy(out, s, HTTP_PARAM_MAX + 1);
 	return (0);
 }
 
@@ -264,8 +266,7 @@ http_challenge_one(struct http_challenge *ch, const char *scheme,
 		}
 		if (http_param_copy(c.realm, d.realm) == -1 ||
 		    http_param_copy(c.nonce, d.nonce) == -1 ||
-		    (d.opaque != NULL &&
-		    http_param_copy(c.opaque, d.opaque) == -1)) {
+		    http_param_copy(c.opaque, d.opaque) == -1) {
 			ch->bad = "Digest parameter too long";
 			return;
 		}

