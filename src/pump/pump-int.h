@@ -94,7 +94,7 @@ ep_watch_hangup(const struct endpoint *ep)
 {
 	return (ep->rfd != -1 && ep->rfd == ep->wfd &&
 	    ep->shut == EP_SHUT_SOCKET && !(ep->flags & EP_DGRAM) &&
-	    ep_read_done(ep) && ep_writing(ep) && !ep->session->over);
+	    ep_read_done(ep) && ep_writing(ep));
 }
 
 static inline int

@@ -174,6 +174,9 @@ ep_update(struct endpoint *ep)
 {
 	int	 rev = 0, wev = 0;
 
+	/* An ended session's endpoints wait for nothing (session_finish()). */
+	if (ep->session->over)
+		return;
 	if (ep->reader != NULL && ep->rfd != -1 &&
 	    channel_wants_read(ep->reader))
 		rev = ep_read_events(ep);
@@ -181,7 +184,7 @@ ep_update(struct endpoint *ep)
 	    channel_wants_write(ep->writer))
 		wev = ep_write_events(ep);
 	if (EP_HOOK_HAS(ep, pending) && ep->wfd != -1 &&
-	    !ep->session->over && (*ep->hook)->pending(ep))
+	    (*ep->hook)->pending(ep))
 		wev = EV_WRITE;
 	if (ep->rfd != -1 && ep->rfd == ep->wfd)
 		rev = wev = rev | wev;
