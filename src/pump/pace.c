@@ -21,8 +21,9 @@ __shortrun int
 channel_pace(struct channel *ch, long long line_gap_ms,
     long long write_gap_ms, uint64_t read_limit)
 {
-	if (ch->pace == NULL && line_gap_ms <= 0 && write_gap_ms <= 0 &&
-	    read_limit == 0)
+	/* Its one call is right after the channel is made (join_way()). */
+	DEBUG_CHECK(ch->pace == NULL, "channel_pace: paced twice");
+	if (line_gap_ms <= 0 && write_gap_ms <= 0 && read_limit == 0)
 		return (0);
 	if (channel_pace_get(ch) == NULL)
 		return (-1);
