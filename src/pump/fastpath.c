@@ -219,8 +219,15 @@ channel_unsplice(struct channel *ch, const char *why)
 static int
 splice_refused(int error)
 {
-	return (error == EINVAL || error == ENOSYS || error == EOPNOTSUPP ||
-	    error == EBADF);
+	switch (error) {
+	case EINVAL:
+	case ENOSYS:
+	case EOPNOTSUPP:
+	case EBADF:
+		return (1);
+	default:
+		return (0);
+	}
 }
 
 /* Is error one a socket reports only once (reset, time-out, gone)? */
