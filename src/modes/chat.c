@@ -52,8 +52,8 @@ struct chat {
 	struct chat_view view;		/* The peer's side on the screen. */
 	int		 local_quit;	/* Our user typed a :q line. */
 	int		 tx_qm;		/* The :q matcher of what we send. */
-	int		 heard;		/* The peer has sent something, */
-	int		 busy;		/* which may be the server's refusal. */
+	int		 refusal_due;	/* A stream's client, nothing heard */
+	int		 busy;		/* What came first was a refusal's. */
 
 	/*
 	 * When stdin and stdout are a terminal, the line being typed is
@@ -73,12 +73,22 @@ static void	chat_udp_first_cb(int, int, void *);
 
 static const struct ep_ops	chat_udp_ops;
 
+/*
+ * Is what the peer sent all on the screen: no half line of the peer's,
+ * nothing waiting to be written?  Only asked during a conversation.
+ */
+static int
+chat_peer_shown(const struct chat *c)
+{
+	return (!c->view.midline && channel_pending(c->rx) == 0);
+}
+
 /* Redraw the line being typed once what the peer sent is all on the screen. */
 static void
 chat_redraw(struct chat *c)
 {
 	if (!c->edit || !(c->view.redraw || c->ed.redraw) ||
-	    c->view.midline || (c->rx != NULL && channel_pending(c->rx) > 0))
+	    !chat_peer_shown(c))
 		return;
 	c->view.redraw = 0;
 	edit_show(&c->ed);
@@ -193,12 +203,13 @@ chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	 * it is held back: if the connection ends there, it was a refusal;
 	 * if more comes, they were a partner's words, and are shown.
 	 */
-	if (!c->heard && c->lfd == -1 && c->j->side->sock.socktype == SOCK_STREAM &&
-	    n == sizeof(CHAT_BUSY) - 1 && memcmp(p, CHAT_BUSY, n) == 0) {
-		c->heard = c->busy = 1;
+	if (c->refusal_due && n == sizeof(CHAT_BUSY) - 1 &&
+	    memcmp(p, CHAT_BUSY, n) == 0) {
+		c->refusal_due = 0;
+		c->busy = 1;
 		return (0);
 	}
-	c->heard = 1;
+	c->refusal_due = 0;
 	if (c->busy) {
 		/* The read was cut to leave room for this (chat_start). */
 		memmove(p + sizeof(CHAT_BUSY) - 1, p, n);
@@ -346,7 +357,8 @@ chat_start(struct chat *c)
 	c->view.dgram = dgram;
 	c->local_quit = 0;
 	c->tx_qm = 0;
-	c->heard = c->busy = 0;
+	c->refusal_due = c->lfd == -1 && sd->sock.socktype == SOCK_STREAM;
+	c->busy = 0;
 	c->end = CHAT_END_NONE;
 	/* --ssl: DTLS, on a socket connected to the partner, or TLS. */
 	net = netconn_endpoint(c->nc, jn.s, "network", dgram ? EP_SHUT_NONE :
