@@ -437,15 +437,17 @@ console_key_after(void *arg)
 		edit_show(e);
 }
 
-/* Edit the operator's lines on a terminal (cbreak, restored at exit). */
+/*
+ * Edit a room operator's lines on a terminal (cbreak, restored at exit);
+ * a room's console is always made (console_start()), and stdio_tty_raw()
+ * fails on a stdin that is no terminal.
+ */
 static void
 console_edit(struct broker *b, struct endpoint *in)
 {
 	const char	*path = b->j->local->history, *why;
 
-	if (b->room == NULL || b->console == NULL ||
-	    !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) ||
-	    stdio_tty_raw() == -1)
+	if (b->room == NULL || !isatty(STDOUT_FILENO) || stdio_tty_raw() == -1)
 		return;
 	edit_init(&b->ed, STDOUT_FILENO, 1, NULL, console_key_after, &b->ed);
 	LOCAL_TAKEN(history);
