@@ -153,17 +153,20 @@ relay_ws_shed(struct rclient *rc)
 	}
 }
 
-/* Its WebSocket made again, to be read or written.  -1 with errno. */
+/*
+ * Its WebSocket made again, to be read or written.  Returns 1 for a
+ * WebSocket, 0 for a bare stream, -1 with errno.
+ */
 static int
 relay_ws_again(struct rclient *rc)
 {
 	if (rc->shed == 0)
-		return (0);
+		return (rc->nc->ws != NULL);
 	if ((rc->nc->ws = ws_pre_again(rc->r->j->side, rc->nc->fd,
 	    rc->shed)) == NULL)
 		return (-1);
 	rc->shed = 0;
-	return (0);
+	return (1);
 }
 
 /* Tell a client the answer r (a few bytes to a fresh socket: at once). */
@@ -431,8 +434,8 @@ relay_waiter_cb(int fd, int events, void *arg)
 	(void)fd;
 	(void)events;
 	/* A WebSocket's ping (a keep-alive) is answered, and it waits on. */
-	if (relay_ws_again(rc) == 0 && rc->nc->ws != NULL &&
-	    relay_recv(rc, &b, 1, &why) == -1 && errno == EAGAIN) {
+	if (relay_ws_again(rc) == 1 && relay_recv(rc, &b, 1, &why) == -1 &&
+	    errno == EAGAIN) {
 		relay_ws_shed(rc);
 		return;
 	}
