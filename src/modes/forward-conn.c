@@ -330,7 +330,7 @@ fconn_how(struct fconn *fc, const struct join *jn, struct join_how *how)
 	SIDE_TAKEN(timeout_ms);
 	RUN_TAKEN(dump);
 	if (j->run->dump == NULL)
-		how->tap[0] = how->tap[1] = NULL;
+		how->tap = NULL;
 	else if ((fc->off = calloc(2, sizeof(*fc->off))) == NULL)
 		return (-1);
 	return (0);
@@ -351,7 +351,7 @@ fconn_relay(struct fconn *fc)
 	struct join	 jn;
 	struct join_how	 how = { .flow = j->flow, .far = j->side,
 	    .name = { "upstream", "downstream" },
-	    .tap = { fconn_tap, fconn_tap }, .tap_arg = fc,
+	    .tap = fconn_tap, .tap_arg = fc,
 	    .idle_ms = j->flow->idle_ms != TIME_NONE ? j->flow->idle_ms :
 	    j->side->timeout_ms };
 	char		*cause = NULL;

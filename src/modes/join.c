@@ -222,7 +222,7 @@ join_rides(const struct join_how *how)
 	memcpy(&f, how->flow, sizeof(f));
 	f.fail_on_error = join_flow_plain.fail_on_error;
 	return (memcmp(&f, &join_flow_plain, sizeof(f)) != 0 ||
-	    how->dump != NULL || how->tap[0] != NULL || how->tap[1] != NULL ||
+	    how->dump != NULL || how->tap != NULL ||
 	    how->idle_ms != TIME_NONE || join_notice(how->far) != 0);
 }
 
@@ -259,8 +259,8 @@ join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
 		return (-1);
 	if (f->block != 0)
 		channel_block(ch, f->block);
-	if (how->tap[i] != NULL)
-		return (channel_tap(ch, how->tap[i], how->tap_arg));
+	if (how->tap != NULL)
+		return (channel_tap(ch, how->tap, how->tap_arg));
 	if (how->dump != NULL && channel_tap(ch, i == how->sent ? dump_sent :
 	    dump_received, how->dump) == -1)
 		return (-1);

@@ -172,7 +172,7 @@ struct join_how {
 	int			 discard[2]; /* its bytes read, dropped */
 	struct dump		*dump;	/* -o, socat's -v: each way tapped */
 	int			 sent;	/* the way dump_sent() taps */
-	ch_tap_cb		*tap[2]; /* or each way's own tap, with */
+	ch_tap_cb		*tap;	/* or the mode's tap on both, with */
 	void			*tap_arg; /* this argument */
 	long long		 idle_ms; /* the session's, TIME_NONE */
 	long long		 quit_ms; /* -q as it stands (plain mode's) */

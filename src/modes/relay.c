@@ -384,7 +384,7 @@ relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 	RELAY_TAKEN(max_bytes);
 	RELAY_TAKEN(rate);
 	if (r->j->relay->max_bytes > 0 || r->j->relay->rate > 0) {
-		how.tap[0] = how.tap[1] = rpair_tap;
+		how.tap = rpair_tap;
 		how.tap_arg = p;
 	}
 	if (join_ways(&jn, &how, &cause) == -1) {
