@@ -694,20 +694,22 @@ join_dial(const struct side *sd, const char *port,
 	ev_timer_init(&pause, join_pause_cb, NULL);
 	while (stop == NULL || !*stop) {
 		nc = open_wait(sd, sd->host, port, how, &peer, &cause);
-		if (nc == NULL && cause != NULL && sd->dial_fork &&
-		    retry_again(&retry)) {
-			log_verbose_warn(1, "%s", cause);
-			free(cause);
-		} else if (nc == NULL) {
-			if (cause != NULL)
-				log_warnx("%s", cause);
-			else if (sd->say_refused)
+		if (nc != NULL) {
+			if (start(arg, nc, &peer) == -1)
+				status = 1;
+		} else if (cause == NULL) {
+			if (sd->say_refused)
 				net_report_refused(sd, sd->host, port != NULL ?
 				    port : "", errno);
+			return (1);
+		} else if (sd->dial_fork && retry_again(&retry)) {
+			log_verbose_warn(1, "%s", cause);
+			free(cause);
+		} else {
+			log_warnx("%s", cause);
 			free(cause);
 			return (1);
-		} else if (start(arg, nc, &peer) == -1)
-			status = 1;
+		}
 		if (!sd->dial_fork)
 			break;
 		ev_timer_arm(&pause, sd->retry_ms > 0 ? sd->retry_ms :
