@@ -81,10 +81,13 @@ join_declare_nc(struct join *jn, const struct join_how *how)
 	}
 	if (channel_grace(rx, f->far_quit_ms) == -1)
 		return (-1);
+	/* --half-close: each way to its own end. */
 	if (f->half_close)
 		return (0);
+	/* A listener's client, or a WebSocket, done sending ends it; */
 	if ((sd->listen || sd->ws.on) && !f->send_only)
 		rx->flags |= CH_FINAL;
+	/* and, with -q, beside a listener or datagram socket, stdin's end. */
 	if ((sd->listen || dgram) && how->quit_ms != TIME_NONE && tx != NULL)
 		tx->flags |= CH_FINAL;
 	return (0);
@@ -332,17 +335,17 @@ join_stages(struct join *jn, const struct join_how *how, char **cause)
 __shortrun int
 join_ways(struct join *jn, const struct join_how *how, char **cause)
 {
-	struct endpoint	*near_out = jn->end[1].wr, *far_out = jn->end[0].wr;
+	struct endpoint	*to[2] = { jn->end[1].wr, jn->end[0].wr };
+	int		 i;
 
-	/* What the mode reads and drops (socat's -U, --send-only). */
-	if (how->discard[0] && (near_out = stdio_discard(jn->s)) == NULL)
-		return (-1);
-	if (how->discard[1] && (far_out = stdio_discard(jn->s)) == NULL)
-		return (-1);
-	if ((!how->skip[0] && join_way(jn, 0, jn->end[0].rd, near_out,
-	    how) == -1) || (!how->skip[1] && join_way(jn, 1, jn->end[1].rd,
-	    far_out, how) == -1))
-		return (-1);
+	for (i = 0; i < 2; i++) {
+		/* What the mode reads and drops (socat's -U, --send-only). */
+		if (how->discard[i] && (to[i] = stdio_discard(jn->s)) == NULL)
+			return (-1);
+		if (!how->skip[i] && join_way(jn, i, jn->end[i].rd, to[i],
+		    how) == -1)
+			return (-1);
+	}
 	if (how->idle_ms != TIME_NONE)
 		session_set_idle(jn->s, how->idle_ms);
 	/* A way's read error is said as one: only nc's forms say less. */
@@ -414,14 +417,6 @@ join_start(struct join *jn)
 	return (session_start(jn->s));
 }
 
-/* Give back what jn's ends hold besides their endpoints. */
-static void
-join_close(struct join *jn)
-{
-	end_close(&jn->end[0]);
-	end_close(&jn->end[1]);
-}
-
 /* join_run()'s relay: its status, and what ends the loop. */
 struct join_run {
 	struct join	 jn;
@@ -475,7 +470,7 @@ join_run_flush_cb(void *arg)
 	int		 i;
 
 	for (i = 0; i < 2; i++) {
-		if (r->jn.end[i].child != NULL && !r->jn.end[i].child->exited)
+		if (r->jn.end[i].child != NULL)
 			exec_terminate(r->jn.end[i].child);
 	}
 	ev_break();
@@ -662,7 +657,8 @@ out:
 			r.status = 1;
 		exec_release(r.jn.end[i].child);
 	}
-	join_close(&r.jn);
+	end_close(&r.jn.end[0]);
+	end_close(&r.jn.end[1]);
 	return (r.status);
 }
 
