@@ -50,8 +50,10 @@ join_declare_nc(struct join *jn, const struct join_how *how)
 	/* A datagram socket never reads end-of-file: an error ends it. */
 	if (dgram)
 		jn->s->ends |= SS_FAILFAST;
+	/* --raw: the remote terminal's end is the session's, at once. */
 	if (how->raw)
 		rx->flags |= CH_FINAL_NOW;
+	/* --fifo: stdin's end is the session's; the answers have -q's time. */
 	if (how->fifo && tx != NULL) {
 		tx->flags |= CH_FINAL;
 		return (channel_grace(rx, time_sooner(f->deadline_ms,
@@ -79,6 +81,7 @@ join_declare_nc(struct join *jn, const struct join_how *how)
 		if (f->send_only)
 			tx->flags |= CH_FINAL;
 	}
+	/* socat's -t once the peer is done. */
 	if (channel_grace(rx, f->far_quit_ms) == -1)
 		return (-1);
 	/* --half-close: each way to its own end. */
