@@ -367,18 +367,13 @@ fconn_relay(struct fconn *fc)
 		fconn_free(fc);
 		return;
 	}
-	if (join_new(&jn, NULL, fconn_finished, fc) == -1)
+	/* A join_new() that failed leaves no session to free. */
+	if (join_new(&jn, NULL, fconn_finished, fc) == -1 ||
+	    fconn_ends(fc, &jn) == -1 || fconn_how(fc, &jn, &how) == -1)
 		goto fail;
-	if (fconn_ends(fc, &jn) == -1)
-		goto fail_session;
-	if (fconn_how(fc, &jn, &how) == -1)
-		goto fail_session;
 	if (join_ways(&jn, &how, &cause) == -1) {
 		join_failed(fconn_label(fc), cause);
-		session_free(jn.s);
-		forward_unserved(fc->f);
-		fconn_free(fc);
-		return;
+		goto said;
 	}
 	fc->up = jn.way[0];
 	fc->down = jn.way[1];
@@ -388,17 +383,14 @@ fconn_relay(struct fconn *fc)
 	/* A peer's first datagrams, which the listener read, in order. */
 	while (dgramq_first(fc->out->dgrams, &dg, &dglen)) {
 		if (channel_inject(fc->up, dg, dglen) == -1)
-			goto fail_session;
+			goto fail;
 		dgramq_drop(&fc->out->dgrams);
 	}
 	/* A fresh connection takes a header of a few hundred bytes at once. */
 	if (n > 0 && ep_write(jn.end[1].wr, hdr, n) != n) {
 		log_warnx("forward: %s: PROXY header: %s", fconn_label(fc),
 		    strerror(errno));
-		session_free(jn.s);
-		forward_unserved(fc->f);
-		fconn_free(fc);
-		return;
+		goto said;
 	}
 	/* The label is made only for a message that is said. */
 	if (log_verbosity() >= 1)
@@ -411,10 +403,10 @@ fconn_relay(struct fconn *fc)
 		session_finish(jn.s);
 	return;
 
-fail_session:
-	session_free(jn.s);
 fail:
 	log_warn("forward: %s", fconn_label(fc));
+said:
+	session_free(jn.s);
 	forward_unserved(fc->f);
 	fconn_free(fc);
 }

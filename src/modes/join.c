@@ -15,7 +15,7 @@
 
 #include "modes.h"
 
-/* Make jn's session (see struct session).  Returns -1 with errno. */
+/* Make jn's session (see struct session).  -1 with errno, jn->s NULL. */
 __shortrun int
 join_new(struct join *jn, int (*watch)(struct session *),
     void (*finished)(struct session *), void *arg)

@@ -365,13 +365,13 @@ relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 	free(second);
 	log_verbose(1, "relay: paired %s with %s", relay_label(&p->peer[0], a,
 	    sizeof(a)), relay_label(&p->peer[1], b, sizeof(b)));
-	if (join_new(&jn, NULL, rpair_finished, p) == -1)
-		goto fail;
-	if (end_netconn(&jn.end[0], r->j->side, p->nc[0], jn.s, "first",
+	/* A join_new() that failed leaves no session to free. */
+	if (join_new(&jn, NULL, rpair_finished, p) == -1 ||
+	    end_netconn(&jn.end[0], r->j->side, p->nc[0], jn.s, "first",
 	    EP_SHUT_SOCKET, EP_NET | EP_OWN, NC_BINARY) == -1 ||
 	    end_netconn(&jn.end[1], r->j->side, p->nc[1], jn.s, "second",
 	    EP_SHUT_SOCKET, EP_NET | EP_OWN, NC_BINARY) == -1)
-		goto fail_session;
+		goto fail;
 	/*
 	 * Zero-copy once the bytes move (TLS's first records are copied),
 	 * unless --no-splice says not or the pair has limits, which count
@@ -389,9 +389,7 @@ relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 	}
 	if (join_ways(&jn, &how, &cause) == -1) {
 		join_failed("relay", cause);
-		session_free(jn.s);
-		rpair_free(p);
-		return;
+		goto said;
 	}
 	p->way[0] = jn.way[0];
 	p->way[1] = jn.way[1];
@@ -401,10 +399,10 @@ relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 		session_finish(jn.s);
 	return;
 
-fail_session:
-	session_free(jn.s);
 fail:
 	log_warn("relay");
+said:
+	session_free(jn.s);
 	rpair_free(p);
 	return;
 drop:
