@@ -375,8 +375,7 @@ dgram_serve(const struct job *j, int fd)
 	session_free(jn.s);
 	ds.s = NULL;
 	if (jn.end[1].child != NULL) {
-		if (!jn.end[1].child->exited)
-			exec_terminate(jn.end[1].child);
+		exec_terminate(jn.end[1].child);
 		exec_release(jn.end[1].child);
 	}
 	while ((peer = TAILQ_FIRST(&ds.peers)) != NULL)

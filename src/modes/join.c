@@ -641,8 +641,7 @@ join_run(const struct job *j)
 		fatal("poll");
 out:
 	ev_timer_disarm(&r.flush);
-	if (r.jn.s != NULL)
-		session_free(r.jn.s);
+	session_free(r.jn.s);
 	if (r.ed != NULL) {
 		edit_terminal_end(r.ed);
 		edit_free(r.ed);
