@@ -563,7 +563,7 @@ ep_ended_whole(const struct endpoint *ep)
 	const struct session	*s = ep->session;
 	const struct channel	*ch = ep->writer;
 
-	if (s == NULL || !s->over || s->why == SE_FAILED)
+	if (!s->over || s->why == SE_FAILED)
 		return (0);
 	return (ch == NULL || (ch->state != CH_FAILED &&
 	    ch->error_op == NULL && !channel_holds(ch)));
