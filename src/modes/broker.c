@@ -437,11 +437,7 @@ console_key_after(void *arg)
 		edit_show(e);
 }
 
-/*
- * Edit a room operator's lines on a terminal (cbreak, restored at exit);
- * a room's console is always made (console_start()), and stdio_tty_raw()
- * fails on a stdin that is no terminal.
- */
+/* Edit a room operator's lines on a terminal (cbreak, restored at exit). */
 static void
 console_edit(struct broker *b, struct endpoint *in)
 {

@@ -367,7 +367,6 @@ fconn_relay(struct fconn *fc)
 		fconn_free(fc);
 		return;
 	}
-	/* A join_new() that failed leaves no session to free. */
 	if (join_new(&jn, NULL, fconn_finished, fc) == -1 ||
 	    fconn_ends(fc, &jn) == -1 || fconn_how(fc, &jn, &how) == -1)
 		goto fail;

@@ -153,10 +153,7 @@ relay_ws_shed(struct rclient *rc)
 	}
 }
 
-/*
- * Its WebSocket made again, to be read or written.  Returns 1 for a
- * WebSocket, 0 for a bare stream, -1 with errno.
- */
+/* Its WebSocket made again, to be used: 1, 0 if none, -1 with errno. */
 static int
 relay_ws_again(struct rclient *rc)
 {
@@ -365,7 +362,6 @@ relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 	free(second);
 	log_verbose(1, "relay: paired %s with %s", relay_label(&p->peer[0], a,
 	    sizeof(a)), relay_label(&p->peer[1], b, sizeof(b)));
-	/* A join_new() that failed leaves no session to free. */
 	if (join_new(&jn, NULL, rpair_finished, p) == -1 ||
 	    end_netconn(&jn.end[0], r->j->side, p->nc[0], jn.s, "first",
 	    EP_SHUT_SOCKET, EP_NET | EP_OWN, NC_BINARY) == -1 ||
