@@ -450,23 +450,17 @@ listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
 	 * gets one of its own, bound and connected to it.
 	 */
 	if (listener_dtls_next_other(lfd, peer)) {
-		if ((fd = udp_peer_socket(l->sd, lfd, peer)) == -1) {
-			log_warn("socket for a peer");
-			tls_free(*dtls);
-			*dtls = NULL;
-			errno = EAGAIN;
-		}
-		return (fd);
+		if ((fd = udp_peer_socket(l->sd, lfd, peer)) != -1)
+			return (fd);
+		log_warn("socket for a peer");
+		goto fail;
 	}
 	if ((twin = udp_twin_socket(l->sd, lfd)) == -1 ||
 	    (fd = fcntl(lfd, F_DUPFD_CLOEXEC, 0)) == -1) {
 		log_warn("socket for a peer");
 		if (twin != -1)
 			close(twin);
-		tls_free(*dtls);
-		*dtls = NULL;
-		errno = EAGAIN;
-		return (-1);
+		goto fail;
 	}
 	/* The loop watches a socket, not a number: watch the twin. */
 	ev_del(lfd);
@@ -481,12 +475,15 @@ listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
 	if (connect(fd, (const struct sockaddr *)&peer->ss, peer->len) == -1) {
 		log_warn("connect");
 		close(fd);
-		tls_free(*dtls);
-		*dtls = NULL;
-		errno = EAGAIN;
-		return (-1);
+		goto fail;
 	}
 	return (fd);
+
+fail:
+	tls_free(*dtls);
+	*dtls = NULL;
+	errno = EAGAIN;
+	return (-1);
 }
 
 /*

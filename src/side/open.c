@@ -56,7 +56,7 @@ struct opening {
 	const char		*starting; /* ASYNC_START() */
 };
 
-static void	open_rdv_ws(struct opening *, struct ws *);
+static void	open_rdv(struct opening *, struct tls *);
 
 /* The time the stage starting now has left, of the one deadline. */
 static long long
@@ -119,8 +119,10 @@ open_ws_done(struct ws *w, char *cause, void *arg)
 		open_fail(op, EPROTO, cause);
 		return;
 	}
+	/* --via ws://: the rendezvous runs in its messages. */
 	if (op->sd->via.on) {
-		open_rdv_ws(op, w);
+		op->rdv_ws = w;
+		open_rdv(op, NULL);
 		return;
 	}
 	open_done(op, NULL, w);
@@ -342,14 +344,6 @@ open_rdv(struct opening *op, struct tls *t)
 	op->rdv_first_ms = open_left(op) < op->sd->via.wait_ms ?
 	    open_left(op) : op->sd->via.wait_ms;
 	ev_timer_arm(&op->rdv_wait, op->rdv_first_ms);
-}
-
-/* --via ws://: upgraded (w), the rendezvous runs in its messages. */
-static void
-open_rdv_ws(struct opening *op, struct ws *w)
-{
-	op->rdv_ws = w;
-	open_rdv(op, NULL);
 }
 
 /* --retry: did a try fail (error, no message) as the peer is not there yet? */
