@@ -648,32 +648,21 @@ opt_trust_front(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /* --expect and --send: add a script step, in order; refused in one line. */
-static void
-opt_step(struct cmdline *cl, const char *word, const char *name,
-    const char *arg)
+void
+opt_step(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
 
-	o->script.from = name;
-	if (script_add(&o->script, word, arg, 0) == -1)
-		fatalx("%s: %s", name, o->script.why);
+	if (strcmp(d->name, "expect") == 0) {
+		o->expects++;
+		o->script.from = "--expect";
+	} else {
+		o->sends++;
+		o->script.from = "--send";
+	}
+	if (script_add(&o->script, d->name, arg, 0) == -1)
+		fatalx("%s: %s", o->script.from, o->script.why);
 	o->flow.script = &o->script;
-}
-
-void
-opt_expect(struct cmdline *cl, const struct optdef *d, char *arg)
-{
-	(void)d;
-	cl->o->expects++;
-	opt_step(cl, "expect", "--expect", arg);
-}
-
-void
-opt_send(struct cmdline *cl, const struct optdef *d, char *arg)
-{
-	(void)d;
-	cl->o->sends++;
-	opt_step(cl, "send", "--send", arg);
 }
 
 /* --script FILE: read its steps now; refused in one line naming the line. */

@@ -486,12 +486,12 @@ static const struct optdef optdefs[] = {
 	  FIELD(fwd.tls.servername), .also = OPTA_FWD_SSL,
 	  .help = "SNI and name to check there" },
 	{ .name = "expect", .arg = "PATTERN", .group = OPTG_DATA,
-	  .topic = OPTT_SESSIONS, .set = opt_expect, FIELD(expects),
+	  .topic = OPTT_SESSIONS, .set = opt_step, FIELD(expects),
 	  TAKES(FLOW, struct flow, script)
 	  .line = "a script: wait for a match; send",
 	  .help = "wait for what matches PATTERN (a script's step)" },
 	{ .name = "send", .arg = "TEXT", .group = OPTG_DATA,
-	  .topic = OPTT_SESSIONS, .set = opt_send, FIELD(sends), .joins = 1,
+	  .topic = OPTT_SESSIONS, .set = opt_step, FIELD(sends), .joins = 1,
 	  TAKES(FLOW, struct flow, script)
 	  .help = "then send TEXT (\\r\\n, \\1: printf's escapes, groups)" },
 	{ .name = "record", .arg = "FILE", .group = OPTG_DATA,
