@@ -140,12 +140,10 @@ step_proxy(struct cmdline *cl)
 		 * FILE (with -l, a server's hex dump) is said after nc's
 		 * words, unless the name is an address.
 		 */
-		if (o->side.listen && o->fwd.n == 0 &&
-		    proxy_may_be_file(cl->proxy[0]))
-			fatalx("no proxy support for listen (ncat's -x FILE is "
-			    "--hex-dump FILE)");
 		if (o->side.listen && o->fwd.n == 0)
-			fatalx("no proxy support for listen");
+			fatalx("no proxy support for listen%s",
+			    proxy_may_be_file(cl->proxy[0]) ? " (ncat's -x "
+			    "FILE is --hex-dump FILE)" : "");
 		if (o->side.sock.family == AF_UNIX)
 			fatalx("no proxy support for unix sockets");
 		if (o->side.sock.source != NULL)
