@@ -33,13 +33,10 @@ net_set_md5sig(const struct side *sd, int fd, int af, const char **what)
 	size_t			 len;
 
 	(void)what;
-	if (sd->sock.md5sig == NULL)
-		return (0);
 	len = strlen(sd->sock.md5sig);
 	memset(&sig, 0, sizeof(sig));
 	sig.tcpm_addr.ss_family = af;
 	sig.tcpm_flags = TCP_MD5SIG_FLAG_PREFIX;
-	sig.tcpm_prefixlen = 0;
 	if (len > TCP_MD5SIG_MAXKEYLEN)
 		len = TCP_MD5SIG_MAXKEYLEN;
 	sig.tcpm_keylen = len;
@@ -171,8 +168,6 @@ net_set_mcast_if(const struct side *sd, int fd, int af, const char **what)
 	struct ip_mreqn	 mreq;
 	int		 index;
 
-	if (sd->sock.mcast_if == NULL)
-		return (0);
 	memset(&mreq, 0, sizeof(mreq));
 	if (net_mcast_ifindex(sd->sock.mcast_if, &index, &mreq.imr_address,
 	    what) == -1)
@@ -224,9 +219,8 @@ net_set_device(const struct side *sd, int fd, int af, const char **what)
 {
 	(void)af;
 	*what = "bind to device";
-	return (sd->sock.device != NULL ? setsockopt(fd, SOL_SOCKET,
-	    SO_BINDTODEVICE, sd->sock.device, strlen(sd->sock.device) + 1) :
-	    0);
+	return (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, sd->sock.device,
+	    strlen(sd->sock.device) + 1));
 }
 
 /* socat's ip-options= and setsockopt=, as given.  Returns -1 with errno. */
