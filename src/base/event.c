@@ -625,6 +625,18 @@ ev_again(int fd, int events)
 	return (0);
 }
 
+/* Slot e watches nothing now: its callback is not called again. */
+static void
+ev_unwatch(struct ev_fd *e)
+{
+	e->events = 0;
+	e->cb = NULL;
+	e->arg = NULL;
+	e->gen++;
+	while (ev_maxfd >= 0 && ev_fds[ev_maxfd].events == 0)
+		ev_maxfd--;
+}
+
 /*
  * Watch fd for events (EV_READ, EV_WRITE) and call cb from the loop when
  * one is ready; events 0 stops.  Returns -1 with errno.
@@ -655,9 +667,7 @@ ev_set(int fd, int events, ev_fd_cb *cb, void *arg)
 	e->arg = arg;
 	e->gen++;
 	if (ev_backend_set(fd, edge) == -1) {
-		e->events = 0;
-		e->cb = NULL;
-		e->arg = NULL;
+		ev_unwatch(e);
 		return (-1);
 	}
 	if (fd > ev_maxfd)
@@ -677,13 +687,8 @@ ev_del(int fd)
 	e = &ev_fds[fd];
 	if (e->events == 0 && (e->kernel & (EV_KMASK | EV_KEDGE)) == 0)
 		return;
-	e->events = 0;
-	e->cb = NULL;
-	e->arg = NULL;
-	e->gen++;
+	ev_unwatch(e);
 	ev_backend_set(fd, 0);
-	while (ev_maxfd >= 0 && ev_fds[ev_maxfd].events == 0)
-		ev_maxfd--;
 }
 
 /*
@@ -705,12 +710,7 @@ ev_park(int fd)
 		ev_del(fd);
 		return;
 	}
-	e->events = 0;
-	e->cb = NULL;
-	e->arg = NULL;
-	e->gen++;
-	while (ev_maxfd >= 0 && ev_fds[ev_maxfd].events == 0)
-		ev_maxfd--;
+	ev_unwatch(e);
 }
 
 /*
@@ -727,14 +727,9 @@ ev_close(int fd)
 		e = &ev_fds[fd];
 		if (e->always)
 			ev_always_del(fd);
-		e->events = 0;
-		e->cb = NULL;
-		e->arg = NULL;
-		e->gen++;
+		ev_unwatch(e);
 		/* A pending removal finds nothing to remove. */
 		e->kernel &= EV_KLIST;
-		while (ev_maxfd >= 0 && ev_fds[ev_maxfd].events == 0)
-			ev_maxfd--;
 	}
 	return (close(fd));
 }
