@@ -422,38 +422,31 @@ stdio_reader_endpoint(struct session *s, const char *name, int fd,
 	rd->fd = fd;
 	rd->ignoreeof = ro->ignoreeof;
 	rd->escape = ro->escape;
-	if (ro->direct && reader_direct_init(rd) == -1) {
-		close(fd);
-		free(rd);
-		return (NULL);
-	}
+	if (ro->direct && reader_direct_init(rd) == -1)
+		goto fail;
 	if (rd->ignoreeof) {
 		/* Ready at once: the first read is not put off. */
 		memset(&its, 0, sizeof(its));
 		its.it_value.tv_nsec = 1;
 		if ((rfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
 		    TFD_CLOEXEC)) == -1 ||
-		    timerfd_settime(rfd, 0, &its, NULL) == -1) {
-			if (rfd != -1)
-				close(rfd);
-			close(fd);
-			free(rd->dbuf);
-			free(rd);
-			return (NULL);
-		}
+		    timerfd_settime(rfd, 0, &its, NULL) == -1)
+			goto fail;
 	}
 	if ((ep = session_endpoint(s, name, rfd, -1, EP_SHUT_NONE,
-	    0)) == NULL) {
-		if (rfd != fd)
-			close(rfd);
-		close(fd);
-		free(rd->dbuf);
-		free(rd);
-		return (NULL);
-	}
+	    0)) == NULL)
+		goto fail;
 	ep->ops = &reader_ops;
 	ep->data = rd;
 	return (ep);
+
+fail:
+	if (rfd != fd && rfd != -1)
+		close(rfd);
+	close(fd);
+	free(rd->dbuf);
+	free(rd);
+	return (NULL);
 }
 
 /* Add stdin to s (NULL with -d); once ended, it stays so for later sessions. */

@@ -905,10 +905,7 @@ started:
 
 fail:
 	error = errno;
-	dial_clear(d);
-	free(d->host);
-	free(d->port);
-	free(d);
+	dial_cancel(d);
 	errno = error;
 	return (NULL);
 }
