@@ -353,7 +353,7 @@ tty_modes_set(int fd, const struct tty_want *w)
 {
 	struct termios	 t;
 	size_t		 i;
-	int		 dup, error;
+	int		 dup;
 
 	if (!tty_want_any(w))
 		return (0);
@@ -369,12 +369,8 @@ tty_modes_set(int fd, const struct tty_want *w)
 	/* Ours: the session closes fd.  At exit, once shown, not at once. */
 	if ((dup = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
 		return (-1);
-	if (term_set(i, dup, fd, &t, 1) == -1) {
-		error = errno;
-		close(dup);
-		errno = error;
-		return (-1);
-	}
+	if (term_set(i, dup, fd, &t, 1) == -1)
+		return (net_close_err(dup));
 	return (0);
 }
 
@@ -438,9 +434,7 @@ serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 	if ((dup = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
 		goto fail;
 	if (term_set(i, fd, fd, &t, !crtscts) == -1) {
-		error = errno;
-		close(dup);
-		errno = error;
+		(void)net_close_err(dup);
 		goto fail;
 	}
 	return (dup);
@@ -613,7 +607,6 @@ static int
 ptylink_make(struct pty *pt, const struct tty_want *w)
 {
 	struct termios	 t;
-	int		 error;
 
 	if (pty_open(pt) == -1)
 		return (-1);
@@ -627,11 +620,8 @@ ptylink_make(struct pty *pt, const struct tty_want *w)
 	return (0);
 
 fail:
-	error = errno;
-	close(pt->master);
-	close(pt->slave);
-	errno = error;
-	return (-1);
+	(void)net_close_err(pt->master);
+	return (net_close_err(pt->slave));
 }
 
 /*
@@ -711,10 +701,8 @@ ptylink_open(const char *path, const struct tty_want *w, int *slave,
 	return (pt.master);
 
 fail_pty:
-	error = errno;
-	close(pt.master);
-	close(pt.slave);
-	errno = error;
+	(void)net_close_err(pt.master);
+	(void)net_close_err(pt.slave);
 fail:
 	log_cause(cause, "%s", strerror(errno));
 	return (-1);

@@ -86,17 +86,13 @@ fifo_cleanup(int sig)
 static int
 fifo_open_read(struct stat *st, int known)
 {
-	int	 fd, error;
+	int	 fd;
 
 	if ((fd = open(fifo_path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1)
 		return (-1);
-	if (fstat(fd, st) == -1) {
-		error = errno;
-		close(fd);
-		errno = error;
-		return (-1);
-	}
+	if (fstat(fd, st) == -1)
+		return (net_close_err(fd));
 	if (known && (st->st_dev != fifo.dev || st->st_ino != fifo.ino)) {
 		close(fd);
 		errno = ESTALE;

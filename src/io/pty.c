@@ -38,7 +38,6 @@ int
 pty_open(struct pty *pt)
 {
 	struct winsize	 ws = { .ws_row = PTY_ROWS, .ws_col = PTY_COLS };
-	int		 error;
 
 	pt->slave = -1;
 	if ((pt->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC |
@@ -54,12 +53,10 @@ pty_open(struct pty *pt)
 	return (0);
 
 fail:
-	error = errno;
-	close(pt->master);
+	(void)net_close_err(pt->master);
 	if (pt->slave != -1)
-		close(pt->slave);
+		(void)net_close_err(pt->slave);
 	pt->master = pt->slave = -1;
-	errno = error;
 	return (-1);
 }
 
