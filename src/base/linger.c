@@ -110,14 +110,6 @@ linger_read(int fd, int events, void *arg)
 	}
 }
 
-/* Close ls's socket with a reset (SO_LINGER 0). */
-static void
-linger_reset(struct linger_sock *ls)
-{
-	net_reset_at_close(ls->fd);
-	linger_end(ls);
-}
-
 static void
 linger_expired(void *arg)
 {
@@ -135,7 +127,8 @@ linger_expired(void *arg)
 	ls->waited += LINGER_RESET_POLL_MS;
 	if (ls->waited >= LINGER_MS || (ls->waited >= LINGER_QUIET_MS &&
 	    (ioctl(ls->fd, SIOCOUTQ, &unacked) == -1 || unacked == 0))) {
-		linger_reset(ls);
+		net_reset_at_close(ls->fd);
+		linger_end(ls);
 		return;
 	}
 	ev_timer_arm(&ls->timer, LINGER_RESET_POLL_MS);
