@@ -338,8 +338,7 @@ tls_new_session(SSL *ssl, SSL_SESSION *sess)
 
 	if ((tc = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), 0)) == NULL)
 		return (0);
-	if (tc->session != NULL)
-		SSL_SESSION_free(tc->session);
+	SSL_SESSION_free(tc->session);
 	tc->session = sess;
 	return (1);
 }
@@ -458,8 +457,7 @@ tls_ctx_free(struct tls_ctx *tc)
 	if (tc == NULL)
 		return;
 	SSL_free(tc->listening);
-	if (tc->session != NULL)
-		SSL_SESSION_free(tc->session);
+	SSL_SESSION_free(tc->session);
 	SSL_CTX_free(tc->ctx);
 	explicit_bzero(tc->psk, sizeof(tc->psk));
 	free(tc);
