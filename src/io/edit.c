@@ -437,13 +437,9 @@ edit_history_file(struct edit *e, const char *path, const char **why)
 	    0600, why)) == -1)
 		return (-1);
 	if ((rfd = dup(fd)) == -1 || (f = fdopen(rfd, "r")) == NULL) {
-		n = errno;
 		if (rfd != -1)
-			close(rfd);
-		close(fd);
-		errno = n;
-		*why = strerror(errno);
-		return (-1);
+			(void)net_close_err(rfd);
+		goto fail;
 	}
 	while ((n = getline(&l, &size, f)) != -1) {
 		if (n > 0 && l[n - 1] == '\n')
@@ -468,11 +464,8 @@ edit_history_file(struct edit *e, const char *path, const char **why)
 	return (0);
 
 fail:
-	n = errno;
-	close(fd);
-	errno = n;
 	*why = strerror(errno);
-	return (-1);
+	return (net_close_err(fd));
 }
 
 /* The typed line is finished: queue it, with its newline, to be sent. */
