@@ -181,14 +181,9 @@ dial_report_failure(struct dial *d, int timed_out)
 	net_host_label(d->chost, d->ai->ai_addr, d->ai->ai_addrlen, label,
 	    sizeof(label));
 	/* nc's words for a time-out, errno and all. */
-	if (timed_out)
-		log_verbose_warn(1, "connect to %s port %s (%s) timed out: %s",
-		    label, d->cport, net_proto_name(d->sd),
-		    strerror(EINPROGRESS));
-	else
-		log_verbose_warn(1, "connect to %s port %s (%s) failed: %s",
-		    label, d->cport, net_proto_name(d->sd),
-		    strerror(d->error));
+	log_verbose_warn(1, "connect to %s port %s (%s) %s: %s", label,
+	    d->cport, net_proto_name(d->sd), timed_out ? "timed out" :
+	    "failed", strerror(timed_out ? EINPROGRESS : d->error));
 }
 
 /* The whole set-up took too long. */
