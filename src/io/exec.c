@@ -377,16 +377,6 @@ exec_kill_children(int sig)
 	errno = saved;
 }
 
-static void
-exec_close_pair(int fds[2])
-{
-	if (fds[0] != -1)
-		close(fds[0]);
-	if (fds[1] != -1)
-		close(fds[1]);
-	fds[0] = fds[1] = -1;
-}
-
 /* How exec_child() makes a program of the child vfork(2) gave. */
 struct exec_how {
 	const char	*path;	/* without a slash: looked for on search */
@@ -749,7 +739,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	    .deathsig = worker_number() != 0 ? SIGKILL : 0 };
 	struct child	*c = NULL;
 	char		**env = NULL;
-	size_t		 first = 0;
+	size_t		 first = 0, i;
 	struct pty	 pt = { .master = -1, .slave = -1 };
 	sigset_t	 mask;
 	int		 in[2] = { -1, -1 }, out[2] = { -1, -1 }, error;
@@ -807,8 +797,12 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 
 fail:
 	error = errno;
-	exec_close_pair(in);
-	exec_close_pair(out);
+	for (i = 0; i < 2; i++) {
+		if (in[i] != -1)
+			close(in[i]);
+		if (out[i] != -1)
+			close(out[i]);
+	}
 	if (pt.master != -1) {
 		close(pt.master);
 		close(pt.slave);
