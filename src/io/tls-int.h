@@ -335,8 +335,9 @@ void		 tls_conf_read(const struct tls_ctx *, size_t, size_t);
 /* tls.c */
 int		 tls_load(char **);
 const char	*tls_error(void);
-int		 tls_peer_own(const SSL *);
-int		 tls_peer_closed(const SSL *);
+int		 tls_peer_saw(const SSL *, uintptr_t);
+#define TLS_SAW_OWN	0x1	/* the peer is a sockcat */
+#define TLS_SAW_CLOSE	0x2	/* it sent its close_notify */
 
 /* tlssecret.c */
 int		 tls_ctx_fill_secret(struct tls_ctx *, SSL_CTX *, char **);

@@ -546,8 +546,6 @@ tls_ctx_versions(const struct tls_conf *c, SSL_CTX *ctx, char **cause)
 #define TLS_EXT_OWN	0xff5c
 #define TLS_EXT_OWN_WHEN (SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | \
 	SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS)
-#define TLS_SAW_OWN	0x1
-#define TLS_SAW_CLOSE	0x2
 
 static int	 tls_saw_slot = -1;
 
@@ -605,20 +603,12 @@ tls_watch_peer(SSL_CTX *ctx)
 	    tls_own_add, NULL, NULL, tls_own_parse, NULL) == 1 ? 0 : -1);
 }
 
-/* Is ssl's peer a sockcat? */
+/* Has ssl seen bit (TLS_SAW_OWN, TLS_SAW_CLOSE) of its peer? */
 int
-tls_peer_own(const SSL *ssl)
+tls_peer_saw(const SSL *ssl, uintptr_t bit)
 {
 	return (tls_saw_slot != -1 &&
-	    ((uintptr_t)SSL_get_ex_data(ssl, tls_saw_slot) & TLS_SAW_OWN));
-}
-
-/* Did ssl's peer send its close_notify? */
-int
-tls_peer_closed(const SSL *ssl)
-{
-	return (tls_saw_slot != -1 &&
-	    ((uintptr_t)SSL_get_ex_data(ssl, tls_saw_slot) & TLS_SAW_CLOSE));
+	    ((uintptr_t)SSL_get_ex_data(ssl, tls_saw_slot) & bit) != 0);
 }
 
 /* SSLKEYLOGFILE: append each handshake secret, as NSS writes them. */

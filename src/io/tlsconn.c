@@ -559,7 +559,7 @@ tls_fail(struct tls *t, int r, int *want)
 {
 	switch (SSL_get_error(t->ssl, r)) {
 	case SSL_ERROR_ZERO_RETURN:
-		if (!t->dgram && !tls_peer_closed(t->ssl))
+		if (!t->dgram && !tls_peer_saw(t->ssl, TLS_SAW_CLOSE))
 			return (tls_cut(t));
 		return (0);
 	case SSL_ERROR_WANT_READ:

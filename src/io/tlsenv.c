@@ -256,7 +256,7 @@ tls_check_peer(const struct tls_conf *c, struct tls *t, char **cause)
 	}
 	/* Its end is the stream's where the peer is known or is sockcat. */
 	t->whole = c->secret != NULL || c->verify || c->npins > 0 ||
-	    tls_peer_own(t->ssl);
+	    tls_peer_saw(t->ssl, TLS_SAW_OWN);
 	if (log_verbosity() >= 1)
 		tls_describe(t->ssl, c->secret != NULL, peer,
 		    known ? cert : NULL, key);
