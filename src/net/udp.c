@@ -108,8 +108,10 @@ struct udp_probe {
 };
 
 static void
-udp_probe_done(struct udp_probe *up)
+udp_probe_done(void *arg)
 {
+	struct udp_probe	*up = arg;
+
 	ev_del(up->fd);
 	ev_timer_disarm(&up->timer);
 	ev_break();
@@ -130,12 +132,6 @@ udp_probe_read_cb(int fd, int events, void *arg)
 	udp_probe_done(up);
 }
 
-static void
-udp_probe_timer_cb(void *arg)
-{
-	udp_probe_done(arg);
-}
-
 /*
  * Probe connected UDP fd: send "X" as nc does and wait wait_ms for an ICMP
  * refusal.  Returns 0 if open (silence or answer), -1 with errno.
@@ -149,7 +145,7 @@ udp_probe(int fd, long long wait_ms)
 		wait_ms = UDP_PROBE_MS;
 	if (send(fd, "X", 1, 0) == -1)
 		return (-1);
-	ev_timer_init(&up.timer, udp_probe_timer_cb, &up);
+	ev_timer_init(&up.timer, udp_probe_done, &up);
 	if (ev_set(fd, EV_READ, udp_probe_read_cb, &up) == -1)
 		return (-1);
 	ev_timer_arm(&up.timer, wait_ms);
