@@ -236,34 +236,31 @@ expect_match(struct expect *ex, int final)
 	DEBUG_CHECK(st->re != NULL, "expect: a pattern not compiled "
 	    "(script_compile())");
 	ex->matched = 0;
+	back = st->reach < EXPECT_REACH ? st->reach : EXPECT_REACH;
 	if (!ex->lines) {
-		back = st->reach < EXPECT_REACH ? st->reach : EXPECT_REACH;
 		from = ex->seen > back ? ex->seen - back : 0;
 		ex->seen = ex->len;
 		notbol = from > 0 ? ex->win[from - 1] != '\n' : ex->midline;
-		if (expect_exec(ex, st->re, from, ex->len, m,
-		    notbol ? REG_NOTBOL : 0) != 0)
+	} else {
+		old = ex->seen;
+		while (expect_line(ex, final, &end, &n)) {
+			notbol = ex->tested == 0 && ex->rest;
+			if (expect_exec(ex, st->re, ex->tested, ex->tested + n,
+			    m, notbol ? REG_NOTBOL : 0) == 0)
+				return (expect_matched(ex, m, end));
+			ex->tested = end;
+		}
+		/*
+		 * A short line not ended (a prompt) is tried as it stands,
+		 * as expect(1) tries what came: from as far before what is
+		 * new as a match can start.
+		 */
+		if (ex->tested == ex->len ||
+		    ex->len - ex->tested > EXPECT_REACH)
 			return (0);
-		return (expect_matched(ex, m, m[0].rm_eo));
+		from = old > ex->tested + back ? old - back : ex->tested;
+		notbol = from > ex->tested || (ex->tested == 0 && ex->rest);
 	}
-	old = ex->seen;
-	while (expect_line(ex, final, &end, &n)) {
-		notbol = ex->tested == 0 && ex->rest;
-		if (expect_exec(ex, st->re, ex->tested, ex->tested + n, m,
-		    notbol ? REG_NOTBOL : 0) == 0)
-			return (expect_matched(ex, m, end));
-		ex->tested = end;
-	}
-	/*
-	 * A short line not ended (a prompt) is tried as it stands, as
-	 * expect(1) tries what came: from as far before what is new as a
-	 * match can start.
-	 */
-	if (ex->tested == ex->len || ex->len - ex->tested > EXPECT_REACH)
-		return (0);
-	back = st->reach < EXPECT_REACH ? st->reach : EXPECT_REACH;
-	from = old > ex->tested + back ? old - back : ex->tested;
-	notbol = from > ex->tested || (ex->tested == 0 && ex->rest);
 	if (expect_exec(ex, st->re, from, ex->len, m,
 	    notbol ? REG_NOTBOL : 0) != 0)
 		return (0);
