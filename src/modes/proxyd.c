@@ -80,24 +80,9 @@ pconn_reply(struct pconn *pc, const void *p, size_t len)
 }
 
 /*
- * Read into the request buffer without blocking.  Returns as read(2); a TLS
- * read may set pc->want to EV_WRITE.
- */
-static ssize_t
-pconn_recv(struct pconn *pc)
-{
-	ssize_t	 n;
-
-	n = net_read(pc->nc->fd, pc->nc->tls, pc->in + pc->len,
-	    sizeof(pc->in) - pc->len, &pc->want);
-	if (pc->want == 0)
-		pc->want = EV_READ;
-	return (n);
-}
-
-/*
- * Read all the client has sent, draining TLS's buffer.  Returns the bytes, 0
- * at end, or -1 with errno (EAGAIN: nothing yet).
+ * Read all the client has sent without blocking, draining TLS's buffer.
+ * Returns the bytes, 0 at end, or -1 with errno (EAGAIN: nothing yet); a
+ * TLS read may set pc->want to EV_WRITE.
  */
 static ssize_t
 pconn_recv_all(struct pconn *pc)
@@ -105,7 +90,11 @@ pconn_recv_all(struct pconn *pc)
 	ssize_t	 n, got = 0;
 
 	while (pc->len < sizeof(pc->in)) {
-		if ((n = pconn_recv(pc)) > 0) {
+		n = net_read(pc->nc->fd, pc->nc->tls, pc->in + pc->len,
+		    sizeof(pc->in) - pc->len, &pc->want);
+		if (pc->want == 0)
+			pc->want = EV_READ;
+		if (n > 0) {
 			pc->len += n;
 			got += n;
 			if (pc->nc->tls == NULL)
