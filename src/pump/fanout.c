@@ -359,27 +359,25 @@ outq_push(struct endpoint *ep, struct chunk *c)
 			return (0);
 	}
 	if (q->bytes + (c->len - n) > q->limit) {
-		q->error = ENOBUFS;
-		outq_clear(q);
-		return (-1);
+		errno = ENOBUFS;
+		goto cut;
 	}
-	if (outq_append(q, c) == -1) {
-		q->error = errno;
-		outq_clear(q);
-		return (-1);
-	}
+	if (outq_append(q, c) == -1)
+		goto cut;
 	if (q->n == 1) {
 		q->off = n;
-		if (outq_watch(q) == -1) {
-			q->error = errno;
-			outq_clear(q);
-			return (-1);
-		}
+		if (outq_watch(q) == -1)
+			goto cut;
 	}
 	q->bytes += c->len - n;
 	outq_mark(q);
 	ep_update(ep);
 	return (0);
+
+cut:
+	q->error = errno;
+	outq_clear(q);
+	return (-1);
 }
 
 /* A new fan-out; a member stalled for stall_ms is cut off (0: never). */
