@@ -321,11 +321,8 @@ client_start(struct broker *b, struct netconn *nc,
 	c->silent = b->room != NULL && j->side->ws.on && ws_plain(nc->ws);
 	if ((s = session_new(client_watch, client_finished, c)) == NULL ||
 	    (c->net = netconn_endpoint(nc, s, "network", EP_SHUT_SOCKET,
-	    EP_LINGER, j->side->ws.binary ? NC_BINARY : 0)) == NULL) {
-		session_free(s);
-		client_free(c);
-		return (-1);
-	}
+	    EP_LINGER, j->side->ws.binary ? NC_BINARY : 0)) == NULL)
+		goto fail;
 	c->s = s;
 	/* From here on the session owns the socket. */
 	relay = session_endpoint(s, "relay", -1, -1, EP_SHUT_NONE, 0);

@@ -479,31 +479,29 @@ relay_arrive(struct rclient *rc, const unsigned char *name)
 		    "(--relay-limit per-addr)");
 		return;
 	}
-	if ((rn = calloc(1, sizeof(*rn))) == NULL) {
-		log_warn("relay");
-		rclient_free(rc);
-		return;
-	}
+	if ((rn = calloc(1, sizeof(*rn))) == NULL)
+		goto fail;
 	memcpy(rn->name, name, RDV_NAME_LEN);
 	rn->waiting = rc;
 	rc->rn = rn;
 	LIST_INSERT_HEAD(rname_bucket(r, name), rn, entry);
 	TAILQ_INSERT_TAIL(&r->waiting, rc, entry);
-	if (relay_answer(rc, RDV_WAIT) == -1) {
-		rclient_free(rc);
-		return;
-	}
+	if (relay_answer(rc, RDV_WAIT) == -1)
+		goto said;
 	/* Ours, not the client's doing: said without -v. */
-	if (ev_set(rc->nc->fd, EV_READ, relay_waiter_cb, rc) == -1) {
-		log_warn("relay");
-		rclient_free(rc);
-		return;
-	}
+	if (ev_set(rc->nc->fd, EV_READ, relay_waiter_cb, rc) == -1)
+		goto fail;
 	ev_timer_init(&rc->timer, relay_expire_cb, rc);
 	ev_timer_arm(&rc->timer, r->j->relay->wait_ms);
 	relay_ws_shed(rc);
 	log_verbose(1, "relay: %s waits",
 	    relay_label(&rc->peer, label, sizeof(label)));
+	return;
+
+fail:
+	log_warn("relay");
+said:
+	rclient_free(rc);
 }
 
 /* A client's request, read up to its end and never past it. */
