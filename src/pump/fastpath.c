@@ -334,14 +334,6 @@ channel_splice_direct(struct channel *ch)
 	channel_settle(ch);
 }
 
-/* Retry a direct splice that found its destination full. */
-void
-channel_push_direct(struct channel *ch)
-{
-	if (channel_fast(ch)->blocked)
-		channel_splice_direct(ch);
-}
-
 /*
  * sendfile(2) ch's source to its destination until the file ends or the
  * destination would block.

@@ -172,7 +172,6 @@ void		 session_touch(struct session *);
 void		 channel_try_splice(struct channel *);
 void		 channel_pipe_give(struct channel *);
 void		 channel_splice_direct(struct channel *);
-void		 channel_push_direct(struct channel *);
 void		 channel_push_sendfile(struct channel *);
 void		 channel_push_pipe(struct channel *);
 int		 channel_pull_pipe(struct channel *, ssize_t *);

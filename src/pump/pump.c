@@ -606,9 +606,13 @@ channel_push_copy(struct channel *ch)
 static __shortrun void
 channel_push(struct channel *ch)
 {
-	/* A direct channel holds nothing: it writes when it reads. */
+	/*
+	 * A direct channel holds nothing: it writes when it reads, and
+	 * again here only after its destination was full.
+	 */
 	if (channel_fast(ch)->direct) {
-		channel_push_direct(ch);
+		if (channel_fast(ch)->blocked)
+			channel_splice_direct(ch);
 		return;
 	}
 	channel_push_sendfile(ch);
