@@ -224,30 +224,23 @@ dump_socat_header(char *out, size_t len, int rtol, uint64_t off, size_t n)
 static void
 dump_socat_text(const unsigned char *p, size_t n)
 {
-	char	 out[1024];
-	size_t	 i, len = 0;
-	int	 c;
+	static const char	 esc[] = "\a\b\v\f\r\\", named[] = "abvfr\\";
+	const char		*e;
+	char			 out[1024];
+	size_t			 i, len = 0;
+	int			 c;
 
 	for (i = 0; i < n; i++) {
 		if (len > sizeof(out) - 4) {
 			log_write_quiet(STDERR_FILENO, out, len);
 			len = 0;
 		}
-		switch ((c = p[i])) {
-		case '\a': out[len++] = '\\'; out[len++] = 'a'; break;
-		case '\b': out[len++] = '\\'; out[len++] = 'b'; break;
-		case '\v': out[len++] = '\\'; out[len++] = 'v'; break;
-		case '\f': out[len++] = '\\'; out[len++] = 'f'; break;
-		case '\r': out[len++] = '\\'; out[len++] = 'r'; break;
-		case '\\': out[len++] = '\\'; out[len++] = '\\'; break;
-		case '\t':
-		case '\n':
-			out[len++] = c;
-			break;
-		default:
-			out[len++] = isprint(c) ? c : '.';
-			break;
-		}
+		if ((c = p[i]) != '\0' && (e = strchr(esc, c)) != NULL) {
+			out[len++] = '\\';
+			out[len++] = named[e - esc];
+		} else
+			out[len++] = isprint(c) || c == '\t' || c == '\n' ?
+			    c : '.';
 	}
 	log_write_quiet(STDERR_FILENO, out, len);
 }
