@@ -664,9 +664,9 @@ out:
 	return (r.status);
 }
 
-/* fork: the pause before the next connection is over. */
-static void
-join_pause_cb(void *arg)
+/* A timer that ends the loop: fork's pause, plain mode's -q delay. */
+void
+join_break_cb(void *arg)
 {
 	(void)arg;
 	ev_break();
@@ -689,7 +689,7 @@ join_dial(const struct side *sd, const char *port,
 	struct retry	 retry = { .max = sd->retries };
 	int		 status = 0;
 
-	ev_timer_init(&pause, join_pause_cb, NULL);
+	ev_timer_init(&pause, join_break_cb, NULL);
 	while (stop == NULL || !*stop) {
 		nc = open_wait(sd, sd->host, port, how, &peer, &cause);
 		if (nc != NULL) {

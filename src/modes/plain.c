@@ -55,14 +55,6 @@ plain_watch(struct session *s)
 	return (SESSION_RULE);
 }
 
-/* The -q delay is over: exit. */
-static void
-plain_quit_cb(void *arg)
-{
-	(void)arg;
-	ev_break();
-}
-
 /*
  * Is ch's failure a read error that only ends the connection, said with
  * -v?  Under socat's grammar a reset, as socat; in nc's own forms
@@ -687,7 +679,7 @@ plain_init(struct plain *p, const struct job *j)
 	    near->local.stdio != 0);
 	TAILQ_INIT(&p->conns);
 	TAILQ_INIT(&p->early);
-	ev_timer_init(&p->quit, plain_quit_cb, p);
+	ev_timer_init(&p->quit, join_break_cb, p);
 	if (near->kind == SIDE_EXEC) {
 		/* Each connection's program, as end_program_start() runs it. */
 		SIDE_TAKEN(local.run);
