@@ -58,12 +58,10 @@ proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
 
 	(void)space;
 	k = http_chunked_scan(&pk->ck, p, n);
-	if (pk->ck.state == HC_BAD && !pk->said) {
-		log_verbose_warn(1, "proxy: %s: %s", pr->peer, pk->ck.why);
-		pk->said = 1;
-	} else if (k < n && !pk->said) {
-		log_verbose_warn(1, "proxy: %s: what follows the request's "
-		    "body dropped", pr->peer);
+	if (!pk->said && (pk->ck.state == HC_BAD || k < n)) {
+		log_verbose_warn(1, "proxy: %s: %s", pr->peer,
+		    pk->ck.state == HC_BAD ? pk->ck.why :
+		    "what follows the request's body dropped");
 		pk->said = 1;
 	}
 	return (k);
