@@ -364,12 +364,12 @@ chat_start(struct chat *c)
 	net = netconn_endpoint(c->nc, jn.s, "network", dgram ? EP_SHUT_NONE :
 	    EP_SHUT_SOCKET, EP_NET | (dgram ? EP_DGRAM : 0) | (bound ?
 	    EP_NOCLOSE : 0), 0);
-	if (net != NULL && bound) {
+	if (net == NULL)
+		goto fail;
+	if (bound) {
 		net->ops = &chat_udp_ops;
 		net->data = c;
 	}
-	if (net == NULL)
-		goto fail;
 	jn.end[0] = (struct end){ .rd = net, .wr = net, .sd = sd,
 	    .is = END_SOCKET | END_NET, .slave = -1 };
 	if (end_open(c->j->near, jn.s, &eh, &jn.end[1], &cause) == -1 ||
