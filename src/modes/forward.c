@@ -259,12 +259,18 @@ targets_tls(struct fwd_targets *ts, char **cause)
 	return (0);
 }
 
-static void
-targets_free(struct fwd_targets *ts)
+/* Let go of a reference to ts, freeing it with the last. */
+void
+forward_targets_drop(struct fwd_targets *ts)
 {
 	size_t	 i;
 
-	DEBUG_CHECK(ts->refs == 0, "a target list freed while in use");
+	if (ts == NULL)
+		return;
+	DEBUG_CHECK(ts->refs > 0, "a target list let go of more often than "
+	    "taken");
+	if (--ts->refs > 0)
+		return;
 	for (i = 0; i < ts->n; i++) {
 		if (ts->t[i].l != NULL)
 			listener_free(ts->t[i].l);
@@ -273,18 +279,6 @@ targets_free(struct fwd_targets *ts)
 		side_free(&ts->own[i]);
 	free(ts->own);
 	free(ts);
-}
-
-/* Let go of a reference to ts, freeing it with the last. */
-void
-forward_targets_drop(struct fwd_targets *ts)
-{
-	if (ts == NULL)
-		return;
-	DEBUG_CHECK(ts->refs > 0, "a target list let go of more often than "
-	    "taken");
-	if (--ts->refs == 0)
-		targets_free(ts);
 }
 
 /*
@@ -458,8 +452,7 @@ forward_reload_targets(struct forward *f, char **cause)
 	free(linenos);
 	free(text);
 	if (i < nlines || targets_tls(ts, cause) == -1) {
-		ts->refs = 0;
-		targets_free(ts);
+		forward_targets_drop(ts);
 		return (-1);
 	}
 	/* What each target was, it still is: its back-off, its device. */
