@@ -177,8 +177,6 @@ dump_socat(struct dump *d, int how, const char *ltor_path,
 	return (0);
 }
 
-static void	dump_write(int *, const char *, const void *, size_t);
-
 /* Write the raw log's n bytes of one way, each line stamped. */
 static void
 dump_raw_stamped(struct dump *d, int sent, const unsigned char *p, size_t n)
@@ -343,8 +341,11 @@ dump_hex_line(char *out, size_t outlen, int dir, uint64_t off,
 	return (len);
 }
 
-/* Write all of p to *fd; after a failure, warn once and stop logging there. */
-static void
+/*
+ * Write all of p to *fd; after a failure, warn once, close it and set *fd
+ * to -1: a log (or --record) stops there.
+ */
+void
 dump_write(int *fd, const char *path, const void *p, size_t n)
 {
 	const char	*c = p;

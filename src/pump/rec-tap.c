@@ -22,27 +22,6 @@ struct recorder {
 	int		 server;	/* we are the server */
 };
 
-/* Write all of p; after a failure, say so once and record no more. */
-static void
-rec_write(struct recorder *r, const void *p, size_t n)
-{
-	const char	*c = p;
-	ssize_t		 w;
-
-	while (n > 0 && r->fd != -1) {
-		if ((w = write(r->fd, c, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			log_warn("%s", r->path);
-			close(r->fd);
-			r->fd = -1;
-			return;
-		}
-		c += w;
-		n -= w;
-	}
-}
-
 /*
  * The name of the n-th session's recording: pattern with "%n" the number,
  * "%%" a '%'.  Returns it allocated (the caller frees), or NULL.
@@ -106,7 +85,8 @@ rec_open(const char *pattern, unsigned long nth, int server, char **cause)
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", &tm);
 	n = snprintf(head, sizeof(head), "%s\n# started %s\n# we were the "
 	    "%s\n", RECORD_MAGIC, when, server ? "server" : "client");
-	rec_write(r, head, n < sizeof(head) ? n : sizeof(head) - 1);
+	dump_write(&r->fd, r->path, head, n < sizeof(head) ? n :
+	    sizeof(head) - 1);
 	return (r);
 }
 
@@ -125,7 +105,8 @@ rec_chunk(struct recorder *r, struct channel *ch, enum record_who who,
 		k = n < RECORD_LINE_BYTES ? n : RECORD_LINE_BYTES;
 		if ((nl = memchr(p, '\n', k)) != NULL)
 			k = nl - p + 1;
-		rec_write(r, line, record_line(line, ms, who, p, k));
+		dump_write(&r->fd, r->path, line, record_line(line, ms, who,
+		    p, k));
 		p += k;
 		n -= k;
 	}
