@@ -151,10 +151,8 @@ stamp_endpoint(struct endpoint *ep, const struct stamp *st)
 {
 	struct stamp_ep	*se;
 
-	if (ep->ops != NULL) {
-		errno = EINVAL;
-		return (-1);
-	}
+	DEBUG_CHECK(ep->ops == NULL, "stamp_endpoint: an endpoint with "
+	    "operations of its own (join_stages())");
 	if ((se = calloc(1, sizeof(*se))) == NULL)
 		return (-1);
 	se->how = st;
