@@ -372,8 +372,7 @@ struct ws_req {
 	const char	*extensions;	/* offered; NULL: none */
 	char *const	*headers;	/* extra "Name: value" lines */
 	size_t		 nheaders;
-	char		 pathbuf[HTTP_TARGET_MAX + 1]; /* parsed copies */
-	char		 keybuf[64];
+	char		 keybuf[64];	/* parsed copies */
 	char		 protobuf[512];
 	char		 originbuf[512];
 };
@@ -395,8 +394,8 @@ int		 ws_offer_binary(const char *, char *, size_t);
 int		 ws_basic_auth(const char *, size_t, char *, size_t);
 ssize_t		 ws_encode_request(char *, size_t, const struct ws_req *,
 		    const char **);
-int		 ws_parse_request(const char *, struct ws_req *, int *,
-		    const char **);
+int		 ws_parse_request(const char *, const struct http_line *,
+		    struct ws_req *, int *, const char **);
 ssize_t		 ws_encode_accept(char *, size_t, const char *,
 		    const char *, const char *, char *const *, size_t);
 int		 ws_answer_page(const char *);

@@ -413,31 +413,28 @@ ws_encode_request(char *out, size_t outsz, const struct ws_req *r,
 }
 
 /*
- * Parse the upgrade request head h into r (copies).  Returns 0, or -1 with
- * the HTTP status in *status (400, 414, 405, 426) and *errstr.
+ * Parse the upgrade request head h, its first line read into l, into r
+ * (copies; r->path is l's).  Returns 0, or -1 with the HTTP status in
+ * *status (400, 405, 426) and *errstr.
  */
 int
-ws_parse_request(const char *h, struct ws_req *r, int *status,
-    const char **errstr)
+ws_parse_request(const char *h, const struct http_line *l, struct ws_req *r,
+    int *status, const char **errstr)
 {
-	struct http_line	 l;
-	char			 v[512];
+	char	 v[512];
 
 	memset(r, 0, sizeof(*r));
-	if ((*status = http_request_line(h, &l, errstr)) != 0)
-		return (-1);
 	*status = HTTP_BAD_METHOD;
-	if (strcmp(l.method, "GET") != 0) {
+	if (strcmp(l->method, "GET") != 0) {
 		*errstr = "not a GET request";
 		return (-1);
 	}
 	*status = HTTP_BAD_REQUEST;
-	if (l.minor != 1) {
+	if (l->minor != 1) {
 		*errstr = "not HTTP/1.1";
 		return (-1);
 	}
-	strlcpy(r->pathbuf, l.target, sizeof(r->pathbuf));
-	r->path = r->pathbuf;
+	r->path = l->target;
 	if (!http_field_lists(h, "Upgrade", "websocket")) {
 		*status = HTTP_UPGRADE_REQUIRED;
 		*errstr = "no Upgrade: websocket";

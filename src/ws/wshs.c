@@ -346,7 +346,7 @@ ws_hs_refuse(struct ws_hs *h, int status, const char *why)
 static int
 ws_hs_answered(struct ws_hs *h)
 {
-	char		 path[LOG_ESCAPED(sizeof(((struct ws_req *)0)->pathbuf))];
+	char		 path[LOG_ESCAPED(sizeof(h->line.target))];
 	char		 method[LOG_ESCAPED(sizeof(h->line.method))];
 	const char	*why = h->ans->why;
 	int		 status = h->ans->status;
@@ -440,14 +440,14 @@ ws_hs_upgrade(struct ws_hs *h)
 	const char	*why;
 	char		 proto[256] = "", offer[WS_EXT_MAX];
 	char		 ext[WS_EXT_MAX] = "";
-	char		 path[LOG_ESCAPED(sizeof(r.pathbuf))];
+	char		 path[LOG_ESCAPED(sizeof(h->line.target))];
 	ssize_t		 n;
 	int		 status;
 
 	if (ws_route(h->sd, h->in, &h->line, h->ans) == WSH_ANSWER)
 		return (ws_hs_answered(h));
 	ws_hs_free_answer(h);
-	if (ws_parse_request(h->in, &r, &status, &why) == -1)
+	if (ws_parse_request(h->in, &h->line, &r, &status, &why) == -1)
 		return (ws_hs_refuse(h, status, why));
 	SIDE_TAKEN(ws.protocol);
 	SIDE_TAKEN(ws.nserver_headers);

@@ -25,6 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ws_frame	 f, g;
 	struct ws_req	 r;
+	struct http_line	 l;
 	unsigned char	 hdr[WS_HDR_MAX], *copy;
 	char		*text, proto[256];
 	const uint8_t	*reason;
@@ -94,7 +95,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return (0);
 	memcpy(text, data, size);
 	text[size] = '\0';
-	(void)ws_parse_request(text, &r, &status, &why);
+	if (http_request_line(text, &l, &why) == 0)
+		(void)ws_parse_request(text, &l, &r, &status, &why);
 	(void)ws_answer_page(text);
 	(void)ws_check_accept(text, "dGhlIHNhbXBsZSBub25jZQ==", "chat",
 	    proto, sizeof(proto), &why);
