@@ -146,8 +146,6 @@ struct http_answer {
 	int		 status;
 	const char	*reason;	/* NULL: http_reason()'s */
 	const char	*fields;	/* header lines, each ending in CR LF */
-	char *const	*lines;		/* and "Name: value" lines */
-	size_t		 nlines;
 	const char	*type;		/* its body's Content-Type, or NULL */
 	const char	*body;		/* a body of text, or NULL */
 	long long	 length;	/* without one, the Content-Length

@@ -377,11 +377,10 @@ http_encode_answer(char *out, size_t outsz, const struct http_answer *a)
 	ssize_t		 n;
 	int		 m;
 
-	m = snprintf(out, outsz, "HTTP/1.1 %d %s\r\n%s", a->status,
+	n = snprintf(out, outsz, "HTTP/1.1 %d %s\r\n%s", a->status,
 	    a->reason != NULL ? a->reason : http_reason(a->status),
 	    a->fields != NULL ? a->fields : "");
-	if (m < 0 || (size_t)m >= outsz || (n = http_put_lines(out, outsz, m,
-	    a->lines, a->nlines, NULL)) == -1)
+	if (n < 0 || (size_t)n >= outsz)
 		return (-1);
 	if (len >= 0)
 		snprintf(clen, sizeof(clen), "Content-Length: %lld\r\n", len);

@@ -477,11 +477,10 @@ ws_encode_accept(char *out, size_t outsz, const char *key,
 {
 	struct http_answer	 a = {
 		.status = HTTP_SWITCHING,
-		.lines = headers,
-		.nlines = nheaders,
 		.length = -1,
 	};
-	char			 accept[WS_ACCEPT_LEN + 1], fields[1024];
+	char			 accept[WS_ACCEPT_LEN + 1];
+	char			 fields[HTTP_HEAD_MAX];
 	const char *const	 f[][2] = {
 		{ "Upgrade", "websocket" },
 		{ "Connection", "Upgrade" },
@@ -489,9 +488,13 @@ ws_encode_accept(char *out, size_t outsz, const char *key,
 		{ "Sec-WebSocket-Protocol", *protocol != '\0' ? protocol : NULL },
 		{ "Sec-WebSocket-Extensions", *ext != '\0' ? ext : NULL },
 	};
+	ssize_t			 n;
 
-	if (ws_accept_key(key, accept) == -1 ||
-	    http_put_fields(fields, sizeof(fields), 0, f, nitems(f)) == -1)
+	if (ws_accept_key(key, accept) == -1 || (n = http_put_fields(fields,
+	    sizeof(fields), 0, f, nitems(f))) == -1)
+		return (-1);
+	if (http_put_lines(fields, sizeof(fields), n, headers, nheaders,
+	    NULL) == -1)
 		return (-1);
 	a.fields = fields;
 	return (http_encode_answer(out, outsz, &a));

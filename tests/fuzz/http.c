@@ -114,6 +114,7 @@ check_answer(int status, struct http_field *f, size_t nf, const char *body,
 	struct http_answer	 a = { .status = status, .body = body,
 	    .type = "text/plain", .flags = flags };
 	char			*lines[MAX_LINES], out[HTTP_HEAD_MAX * 2];
+	char			 fields[HTTP_HEAD_MAX * 2];
 	char			 v[HTTP_HEAD_MAX], name[256], want[32];
 	const char		*why;
 	ssize_t			 n, h;
@@ -125,8 +126,9 @@ check_answer(int status, struct http_field *f, size_t nf, const char *body,
 		    f[i].name, (int)f[i].vlen, f[i].value) == -1)
 			abort();
 	}
-	a.lines = lines;
-	a.nlines = nf;
+	if (http_put_lines(fields, sizeof(fields), 0, lines, nf, NULL) == -1)
+		goto done;
+	a.fields = fields;
 	if ((n = http_encode_answer(out, sizeof(out) - 1, &a)) == -1)
 		goto done;
 	out[n] = '\0';
