@@ -55,7 +55,6 @@ struct ws_hs {
 	int			 sniffing; /* plain TCP clients are welcome */
 	struct ev_timer		 sniff;	/* to look again at a method's start */
 	struct ev_timer		 quiet;	/* silent that long: a plain client */
-	int			 quieted; /* it has been */
 	int			 spoke;	/* it sent part of a method */
 	struct wsh_answer	*ans;	/* an answer that is no upgrade */
 	struct auth_job		*authing; /* its credentials being checked */
@@ -587,25 +586,15 @@ ws_hs_peeked(struct ws_hs *h)
 	return (recv(h->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 1);
 }
 
-/* The sniff timer: look at the first bytes again. */
+/*
+ * The sniff timer, or quiet for WS_SNIFF_QUIET_MS (what came by now
+ * decides): look at the first bytes again.
+ */
 static void
 ws_hs_sniff_cb(void *arg)
 {
 	struct ws_hs	*h = arg;
 
-	ws_hs_cb(h->fd, EV_READ, h);
-}
-
-/*
- * Quiet for WS_SNIFF_QUIET_MS: what came by now decides; nothing makes a
- * plain client that listens.
- */
-static void
-ws_hs_quiet(void *arg)
-{
-	struct ws_hs	*h = arg;
-
-	h->quieted = 1;
 	ws_hs_cb(h->fd, EV_READ, h);
 }
 
@@ -616,15 +605,16 @@ ws_hs_quiet(void *arg)
 static int
 ws_hs_sniffed(struct ws_hs *h)
 {
-	int	 want, partial;
+	int	 want, partial, quiet;
 
 	switch (ws_hs_sniff(h, &want)) {
 	case 0:
 		return (0);
 	case -1:
 		partial = h->tls != NULL ? h->inlen > 0 : ws_hs_peeked(h);
-		/* Silent for the whole grace: it listens first. */
-		if (!partial && !h->spoke && h->quieted) {
+		/* Silent for the whole grace (its timer ran): it listens. */
+		quiet = h->sd->ws.plain_listens && !ev_timer_armed(&h->quiet);
+		if (!partial && !h->spoke && quiet) {
 			ws_hs_plain(h);
 			return (0);
 		}
@@ -778,7 +768,7 @@ ws_hs_new(const struct side *sd, int fd, struct tls *tls, int server,
 		SIDE_TAKEN(timeout_ms);
 	h->timeout_ms = timeout_ms != TIME_NONE ? timeout_ms :
 	    sd->timeout_ms != TIME_NONE ? sd->timeout_ms : WS_HS_TIMEOUT_MS;
-	ev_timer_init(&h->quiet, ws_hs_quiet, h);
+	ev_timer_init(&h->quiet, ws_hs_sniff_cb, h);
 	ev_timer_arm(&h->timer, h->timeout_ms);
 	return (h);
 }
