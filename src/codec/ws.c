@@ -104,11 +104,9 @@ ws_frame_parse(const unsigned char *p, size_t n, int flags,
 		need += 4;
 	if (n < need)
 		return (need);
-	i = 2;
-	if (len == 126) {
+	if (len == 126)
 		len = (uint64_t)p[2] << 8 | p[3];
-		i = 4;
-	} else if (len == 127) {
+	else if (len == 127) {
 		len = 0;
 		for (i = 2; i < 10; i++)
 			len = len << 8 | p[i];
@@ -120,7 +118,7 @@ ws_frame_parse(const unsigned char *p, size_t n, int flags,
 	f->len = len;
 	memset(f->mask, 0, sizeof(f->mask));
 	if (f->masked)
-		memcpy(f->mask, p + i, 4);
+		memcpy(f->mask, p + need - 4, 4);
 	return (need);
 }
 
@@ -252,14 +250,10 @@ ws_close_parse(const unsigned char *p, size_t n, int *code,
 
 	*reason = p;
 	*reasonlen = 0;
-	if (n == 0) {
-		*code = WS_CLOSE_NO_STATUS;
-		return (0);
-	}
-	if (n == 1) {
+	if (n < 2) {
 		*code = WS_CLOSE_NO_STATUS;
 		*answer = WS_CLOSE_PROTOCOL;
-		return (-1);
+		return (n == 0 ? 0 : -1);
 	}
 	*code = p[0] << 8 | p[1];
 	if (!ws_close_code_valid(*code)) {

@@ -22,9 +22,7 @@ ws_ping_every(const struct ws *w)
 {
 	if (w->sd->ws.ping_ms > 0)
 		return (w->sd->ws.ping_ms);
-	if (w->sd->ws.pong_ms > 0)
-		return (w->sd->ws.pong_ms);
-	return (0);
+	return (w->sd->ws.pong_ms > 0 ? w->sd->ws.pong_ms : 0);
 }
 
 /* --ws-ping: a ping now and then, whatever the traffic. */

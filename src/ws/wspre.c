@@ -164,13 +164,9 @@ ws_pre_read(struct ws *w, void *buf, size_t n, const char **why)
 				return (r);
 			continue;
 		}
-		if (w->left == 0) {
-			w->in_frame = 0;
-			if (w->f.fin)
-				w->msg_op = 0;
-			continue;
-		}
-		if ((got = ws_pre_get(w, buf, n < w->left ? n : w->left)) <= 0)
+		got = 0;
+		if (w->left > 0 && (got = ws_pre_get(w, buf, n < w->left ? n :
+		    w->left)) <= 0)
 			return (got);
 		if (w->f.masked)
 			ws_mask(buf, got, w->f.mask, w->off);
@@ -181,7 +177,9 @@ ws_pre_read(struct ws *w, void *buf, size_t n, const char **why)
 			if (w->f.fin)
 				w->msg_op = 0;
 		}
-		return (got);
+		/* An empty frame: read on. */
+		if (got > 0)
+			return (got);
 	}
 }
 

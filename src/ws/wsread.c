@@ -181,6 +181,7 @@ ws_frame_start(struct ws *w)
 {
 	char		 why[128];
 	const char	*bad;
+	uint64_t	*sofar;
 	ssize_t		 r;
 	int		 code;
 
@@ -219,25 +220,19 @@ ws_frame_start(struct ws *w)
 		return (1);
 	}
 	w->zmasked = 0;
-	if (w->msg_z) {
-		/*
-		 * What it inflates to is counted as it comes (ws_inflate());
-		 * what it is compressed is held to the same bound.
-		 */
-		if (w->f.len > w->max - w->zlen) {
-			(void)snprintf(why, sizeof(why), "a message longer "
-			    "than %llu bytes", (unsigned long long)w->max);
-			return (ws_fail(w, WS_CLOSE_TOO_BIG, why));
-		}
-		w->zlen += w->f.len;
-		return (1);
-	}
-	if (w->f.len > w->max - w->msg_len) {
+	/*
+	 * What a deflated message inflates to is counted as it comes
+	 * (ws_inflate()); what it is compressed is held to the same bound.
+	 */
+	sofar = w->msg_z ? &w->zlen : &w->msg_len;
+	if (w->f.len > w->max - *sofar) {
 		(void)snprintf(why, sizeof(why), "a message longer than %llu "
 		    "bytes", (unsigned long long)w->max);
 		return (ws_fail(w, WS_CLOSE_TOO_BIG, why));
 	}
-	w->msg_len += w->f.len;
+	*sofar += w->f.len;
+	if (w->msg_z)
+		return (1);
 	/* --ws-framed: the frame's payload is a record of its own. */
 	if (w->sd->ws.framed && !w->msgs) {
 		w->fhdrlen = wsh_frame_encode(w->fhdr, sizeof(w->fhdr),
