@@ -78,24 +78,18 @@ http_parse_uri(const char *uri, struct http_request *r, const char **errstr)
 	}
 	if (*auth == '[') {
 		auth++;
-		if ((hend = memchr(auth, ']', path - auth)) == NULL) {
-			*errstr = "bad host";
-			return (-1);
-		}
+		if ((hend = memchr(auth, ']', path - auth)) == NULL)
+			goto badhost;
 		colon = hend + 1;
-		if (colon != path && *colon != ':') {
-			*errstr = "bad host";
-			return (-1);
-		}
+		if (colon != path && *colon != ':')
+			goto badhost;
 	} else {
 		colon = memchr(auth, ':', path - auth);
 		hend = colon != NULL ? colon : path;
 	}
 	hlen = hend - auth;
-	if (hlen == 0 || hlen >= sizeof(r->hostbuf)) {
-		*errstr = "bad host";
-		return (-1);
-	}
+	if (hlen == 0 || hlen >= sizeof(r->hostbuf))
+		goto badhost;
 	memcpy(r->hostbuf, auth, hlen);
 	r->hostbuf[hlen] = '\0';
 	r->host = r->hostbuf;
@@ -119,6 +113,10 @@ http_parse_uri(const char *uri, struct http_request *r, const char **errstr)
 		r->port = n;
 	}
 	return (0);
+
+badhost:
+	*errstr = "bad host";
+	return (-1);
 }
 
 /* The Content-Length in len bytes at v (digits only), or -1. */
