@@ -84,12 +84,9 @@ socks4_encode_connect(unsigned char *buf, size_t size,
 	buf[1] = SOCKS_CMD_CONNECT;
 	buf[2] = port >> 8;
 	buf[3] = port & 0xff;
-	if (addr != NULL)
-		memcpy(buf + 4, addr, 4);
-	else {
-		/* 0.0.0.x: "the proxy resolves the name that follows". */
-		memcpy(buf + 4, "\0\0\0\1", 4);
-	}
+	/* No addr: 0.0.0.x, "the proxy resolves the name that follows". */
+	memcpy(buf + 4, addr != NULL ? addr : (const unsigned char *)
+	    "\0\0\0\1", 4);
 	memcpy(buf + SOCKS4_HEADER_LEN, user, ulen + 1);
 	if (addr == NULL)
 		memcpy(buf + SOCKS4_HEADER_LEN + ulen + 1, name, nlen + 1);
@@ -100,9 +97,8 @@ socks4_encode_connect(unsigned char *buf, size_t size,
 ssize_t
 socks4_parse_reply(const unsigned char *p, size_t len, int *code)
 {
-	if (len < SOCKS4_REPLY_LEN)
-		return (SOCKS4_REPLY_LEN);
-	*code = p[1];
+	if (len >= SOCKS4_REPLY_LEN)
+		*code = p[1];
 	return (SOCKS4_REPLY_LEN);
 }
 
@@ -161,9 +157,8 @@ socks5_encode_userpass(unsigned char *buf, size_t size, const char *user,
 ssize_t
 socks5_parse_userpass_reply(const unsigned char *p, size_t len, int *status)
 {
-	if (len < 2)
-		return (2);
-	*status = p[1];
+	if (len >= 2)
+		*status = p[1];
 	return (2);
 }
 
@@ -207,21 +202,17 @@ socks5_encode_connect(unsigned char *buf, size_t size, const char *host,
 
 /* The length of a SOCKS5 address of type atyp at p, or 0 if unknown. */
 static size_t
-socks5_addr_len(int atyp, const unsigned char *p, size_t len, size_t *need)
+socks5_addr_len(int atyp, const unsigned char *p, size_t len)
 {
 	switch (atyp) {
 	case SOCKS5_ATYP_IPV4:
-		*need = 4;
-		return (1);
+		return (4);
 	case SOCKS5_ATYP_IPV6:
-		*need = 16;
-		return (1);
+		return (16);
 	case SOCKS5_ATYP_DOMAIN:
-		*need = 1 + (len > 0 ? p[0] : 0);
-		return (1);
-	default:
-		return (0);
+		return (1 + (len > 0 ? p[0] : 0));
 	}
+	return (0);
 }
 
 /* The reply to CONNECT, its code in *rep; a refusal is whole after 4 bytes. */
@@ -240,7 +231,7 @@ socks5_parse_reply(const unsigned char *p, size_t len, int *rep,
 	*rep = p[1];
 	if (p[1] != SOCKS5_REP_OK)
 		return (4);
-	if (socks5_addr_len(p[3], p + 4, len - 4, &alen) == 0) {
+	if ((alen = socks5_addr_len(p[3], p + 4, len - 4)) == 0) {
 		*errstr = "unsupported address type";
 		return (-1);
 	}
@@ -344,7 +335,7 @@ socks5_parse_request(const unsigned char *p, size_t len,
 		*errstr = "not SOCKS5";
 		return (-1);
 	}
-	if (socks5_addr_len(p[3], p + 4, len - 4, &alen) == 0) {
+	if ((alen = socks5_addr_len(p[3], p + 4, len - 4)) == 0) {
 		r->rep = SOCKS5_REP_ATYP;
 		*errstr = "address type not supported";
 		return (-1);
