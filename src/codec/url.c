@@ -165,13 +165,8 @@ url_proxy_parse(const char *s, size_t len, struct proxy_url *u,
 		return (-1);
 	}
 	/* The credentials end at the last '@': a password may hold one. */
-	at = NULL;
-	for (host = p; host < end; host++) {
-		if (*host == '@')
-			at = host;
-	}
 	host = p;
-	if (at != NULL) {
+	if ((at = memrchr(p, '@', end - p)) != NULL) {
 		colon = memchr(p, ':', at - p);
 		if (url_decode(p, (colon != NULL ? colon : at) - p, u->user,
 		    sizeof(u->user)) == -1 || (colon != NULL &&
