@@ -203,8 +203,8 @@ ws_room(const struct ws *w, size_t n)
 }
 
 /*
- * Queue our close, once; nothing may follow.  code 0 echoes the peer's
- * close code, or 1000.
+ * Queue our close, once; nothing may follow: an open message and a held
+ * line are dropped.  code 0 echoes the peer's close code, or 1000.
  */
 void
 ws_send_close(struct ws *w, int code, const char *reason)
@@ -214,6 +214,8 @@ ws_send_close(struct ws *w, int code, const char *reason)
 
 	if (w->close_sent)
 		return;
+	w->wop = 0;
+	w->linelen = 0;
 	if (code == 0)
 		code = w->peer_code > 0 && w->peer_code != WS_CLOSE_NO_STATUS ?
 		    w->peer_code : WS_CLOSE_NORMAL;
@@ -244,8 +246,6 @@ ws_grace_cb(void *arg)
 	}
 	if (!w->close_sent) {
 		log_verbose(1, "WebSocket: answering the peer's close");
-		w->wop = 0;
-		w->linelen = 0;
 		ws_send_close(w, 0, "");
 		w->answering = 1;
 	}
@@ -744,19 +744,15 @@ ws_ep_free(struct endpoint *ep)
 	if (!w->in_closed && (w->close_ping || w->close_sent))
 		log_verbose(1, "WebSocket: the peer did not answer our close");
 	/*
-	 * A close owed: the peer's code echoed where the session ended
+	 * A close, unless sent: the peer's code echoed where the session ended
 	 * whole, or by the peer's own failure (its close said one: RFC
 	 * 6455, 5.5.1, however soon the end came); else ours was cut.
 	 */
-	if (!w->close_sent) {
-		w->wop = 0;
-		w->linelen = 0;
-		if ((ep->flags & EP_WHOLE) || (w->peer_code != 0 &&
-		    w->err == ECONNRESET))
-			ws_send_close(w, 0, "");
-		else
-			ws_send_close(w, WS_CLOSE_INTERNAL, "cut");
-	}
+	if ((ep->flags & EP_WHOLE) || (w->peer_code != 0 &&
+	    w->err == ECONNRESET))
+		ws_send_close(w, 0, "");
+	else
+		ws_send_close(w, WS_CLOSE_INTERNAL, "cut");
 	(void)ws_flush(w, &want);
 	ep->data = NULL;
 	ws_free(w);

@@ -105,11 +105,7 @@ ws_pong_cb(void *arg)
 	    WS_CLOSE_INTERNAL);
 	w->eol_due = 0;
 	w->in_closed = 1;
-	if (!w->close_sent) {
-		w->wop = 0;
-		w->linelen = 0;
-		ws_send_close(w, WS_CLOSE_INTERNAL, why);
-	}
+	ws_send_close(w, WS_CLOSE_INTERNAL, why);
 	(void)ws_flush(w, &want);
 	s = w->ep->session;
 	/* The read reports the error, unless its destination is full. */
