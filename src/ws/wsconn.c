@@ -594,10 +594,8 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		return (-1);
 	}
 	if ((!w->close_sent && w->werr != 0) || (r = ws_flush(w,
-	    &want)) == -1) {
-		ws_broken(w);
-		return (-1);
-	}
+	    &want)) == -1)
+		goto broken;
 	/*
 	 * What is owed goes first; once the peer's close is answered, by the
 	 * grace timer, nothing more is taken.
@@ -644,17 +642,17 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		take = r;
 	}
 	/* A frame that could not be queued: the write fails, said. */
-	if (w->werr != 0) {
-		ws_broken(w);
-		return (-1);
-	}
+	if (w->werr != 0)
+		goto broken;
 	if (share && !hit)
 		ws_share_keep(w, s, n, take);
-	if (ws_send(w) == -1) {
-		ws_broken(w);
-		return (-1);
-	}
+	if (ws_send(w) == -1)
+		goto broken;
 	return (take);
+
+broken:
+	ws_broken(w);
+	return (-1);
 }
 
 /* End an open message, before our close. */
