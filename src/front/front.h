@@ -392,10 +392,24 @@ pair_one_operand(const struct options *o, int nops)
 	    o->side.sock.family != AF_UNIX);
 }
 
+/* pair-local.c: what each kind of side is to a pair (pair_kind()) */
+enum pair_place { PLACE_SOCKET, PLACE_LINE, PLACE_NEAR };
+struct pair_kind {
+	enum pair_place	 place;
+	int		 near;	/* opened for each session beside a socket */
+	int		 local;	/* one the relay opens beside another */
+	int		 opts;	/* its opener carries out its own options
+				   beside a socket */
+};
+
 /* pair.c */
 int		 pair_is(const struct options *, int, char **);
 int		 pair_has_ws(int, char **);
 int		 pair_listens(int, char **);
 void		 pair_build(struct cmdline *, int, char **);
+
+/* pair-local.c */
+const struct pair_kind *pair_kind(const struct side *);
+int		 pair_local_mode(struct options *);
 
 #endif /* SC_FRONT_H */
