@@ -144,24 +144,6 @@ device_is_speed(unsigned long v)
 }
 
 /*
- * Set t's input and output speeds (as device_speed() reads them with codes;
- * -1: as it is).  Returns -1 with errno.
- */
-static int
-device_set_speeds(struct termios *t, long ispeed, long ospeed)
-{
-	speed_t	 speed;
-
-	if (ispeed != -1 && (device_speed(ispeed, 1, &speed) == -1 ||
-	    cfsetispeed(t, speed) == -1))
-		return (-1);
-	if (ospeed != -1 && (device_speed(ospeed, 1, &speed) == -1 ||
-	    cfsetospeed(t, speed) == -1))
-		return (-1);
-	return (0);
-}
-
-/*
  * Give the terminals their own modes back: at exit after the output has
  * drained (unless flow control may hold it), at once on a fatal signal
  * (sig), where nothing is said (async-signal-safe).
@@ -305,6 +287,7 @@ tty_modes(struct termios *t, const struct tty_want *w)
 	tcflag_t		*flags[] = { &t->c_iflag, &t->c_oflag,
 				    &t->c_cflag, &t->c_lflag };
 	const struct tty_op	*op;
+	speed_t			 speed;
 
 	for (op = w->ops; op < w->ops + w->nops; op++) {
 		switch (op->field) {
@@ -324,7 +307,14 @@ tty_modes(struct termios *t, const struct tty_want *w)
 			break;
 		}
 	}
-	return (device_set_speeds(t, w->ispeed, w->ospeed));
+	/* The speeds as device_speed() reads them with codes; -1: as is. */
+	if (w->ispeed != -1 && (device_speed(w->ispeed, 1, &speed) == -1 ||
+	    cfsetispeed(t, speed) == -1))
+		return (-1);
+	if (w->ospeed != -1 && (device_speed(w->ospeed, 1, &speed) == -1 ||
+	    cfsetospeed(t, speed) == -1))
+		return (-1);
+	return (0);
 }
 
 /*
@@ -565,9 +555,7 @@ ptylink_wait_slave(int fd, long long interval_ms)
 	while (w.done == 0) {
 		if (ev_loop() == -1) {
 			w.error = errno;
-			ev_timer_disarm(&w.timer);
-			errno = w.error;
-			return (-1);
+			w.done = -1;
 		}
 	}
 	ev_timer_disarm(&w.timer);

@@ -156,14 +156,15 @@ edit_row(const struct edit *e, size_t w)
 	return (e->cols > 0 ? w / e->cols : 0);
 }
 
-/* Move the terminal's cursor up n rows. */
+/* Move the terminal's cursor n places: up 'A', down 'B', right 'C'. */
 static void
-edit_up(const struct edit *e, size_t n)
+edit_cursor(const struct edit *e, size_t n, char dir)
 {
 	char	 seq[32];
 
 	if (n > 0)
-		edit_echo(e, seq, snprintf(seq, sizeof(seq), "\033[%zuA", n));
+		edit_echo(e, seq, snprintf(seq, sizeof(seq), "\033[%zu%c", n,
+		    dir));
 }
 
 /*
@@ -173,15 +174,13 @@ edit_up(const struct edit *e, size_t n)
 void
 edit_hide(struct edit *e)
 {
-	char	 seq[32];
 	size_t	 last;
 
 	if (!e->drawn)
 		return;
 	last = edit_row(e, e->endw);
 	if (last > e->crow)
-		edit_echo(e, seq, snprintf(seq, sizeof(seq), "\033[%zuB",
-		    last - e->crow));
+		edit_cursor(e, last - e->crow, 'B');
 	for (; last > 0; last--)
 		edit_echo(e, "\r\033[K\033[A", 7);
 	edit_echo(e, "\r\033[K", 4);
@@ -197,15 +196,13 @@ edit_hide(struct edit *e)
 void
 edit_leave(struct edit *e)
 {
-	char	 seq[32];
 	size_t	 last;
 
 	if (!e->drawn || e->linelen == 0)
 		return;
 	last = edit_row(e, e->endw);
 	if (last > e->crow)
-		edit_echo(e, seq, snprintf(seq, sizeof(seq), "\033[%zuB",
-		    last - e->crow));
+		edit_cursor(e, last - e->crow, 'B');
 	edit_echo(e, "\r\n", 2);
 	e->drawn = 0;
 	e->crow = 0;
@@ -218,7 +215,6 @@ edit_leave(struct edit *e)
 void
 edit_show(struct edit *e)
 {
-	char	 seq[32];
 	size_t	 i, w, span, end, at, row, col;
 
 	e->redraw = 0;
@@ -255,11 +251,9 @@ edit_show(struct edit *e)
 	row = edit_row(e, at);
 	col = e->cols > 0 ? at % e->cols : at;
 	if (row != end || col != (e->cols > 0 ? w % e->cols : w)) {
-		edit_up(e, end - row);
+		edit_cursor(e, end - row, 'A');
 		edit_echo(e, "\r", 1);
-		if (col > 0)
-			edit_echo(e, seq, snprintf(seq, sizeof(seq),
-			    "\033[%zuC", col));
+		edit_cursor(e, col, 'C');
 	}
 	e->crow = row;
 	e->drawn = 1;

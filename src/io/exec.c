@@ -60,19 +60,14 @@ exec_cmd_parse(struct exec_cmd *cmd, const char *text, int shell,
 	char	*copy, *word, *last;
 	size_t	 n = 0;
 
-	exec_cmd_init(cmd, text);
 	if (shell) {
-		if ((cmd->argv = calloc(4, sizeof(*cmd->argv))) == NULL)
-			goto nomem;
-		cmd->argv[0] = strdup("sh");
-		cmd->argv[1] = strdup("-c");
-		cmd->argv[2] = strdup(text);
+		if (exec_cmd_argv(cmd, text, (char *const []){ "sh", "-c",
+		    (char *)text, NULL }, cause) == -1)
+			return (-1);
 		cmd->path = EXEC_SHELL;
-		if (cmd->argv[0] == NULL || cmd->argv[1] == NULL ||
-		    cmd->argv[2] == NULL)
-			goto nomem;
 		return (0);
 	}
+	exec_cmd_init(cmd, text);
 	if ((copy = strdup(text)) == NULL)
 		goto nomem;
 	for (word = strtok_r(copy, " \t\n", &last); word != NULL;
@@ -735,8 +730,8 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	struct exec_how	 how = { .path = cmd->path, .argv = cmd->argv,
 	    .errout = cmd->errout, .keep_in = cmd->keep_in,
 	    .keep_out = cmd->keep_out, .setsid = cmd->setsid, .pgid = cmd->pgid,
-	    .chroot = cmd->chroot, .creds = &cmd->creds,
-	    .deathsig = worker_number() != 0 ? SIGKILL : 0 };
+	    .chroot = cmd->chroot, .creds = &cmd->creds, .fdin = cmd->fdin,
+	    .fdout = cmd->fdout, .deathsig = worker_number() != 0 ? SIGKILL : 0 };
 	struct child	*c = NULL;
 	char		**env = NULL;
 	size_t		 first = 0, i;
@@ -763,16 +758,12 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		if (net_set_nonblock(ec->fd, 0) == -1)
 			goto fail;
 		how.in = how.out = ec->fd;
-		how.fdin = cmd->fdin;
-		how.fdout = cmd->fdout;
 	} else {
 		if ((!cmd->keep_in && pipe2(in, O_CLOEXEC) == -1) ||
 		    (!cmd->keep_out && pipe2(out, O_CLOEXEC) == -1))
 			goto fail;
 		how.in = cmd->keep_in ? STDIN_FILENO : in[0];
 		how.out = cmd->keep_out ? STDOUT_FILENO : out[1];
-		how.fdin = cmd->fdin;
-		how.fdout = cmd->fdout;
 	}
 	if ((how.search = cmd->search) == NULL &&
 	    (how.search = getenv("PATH")) == NULL)

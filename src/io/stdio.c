@@ -218,7 +218,7 @@ stdio_reopen(int fd, int flags)
 {
 	struct statfs	 sfs;
 	char		 path[32];
-	int		 nfd;
+	int		 nfd, r;
 
 	if (fstatfs(fd, &sfs) == -1 || sfs.f_type != PIPEFS_MAGIC)
 		return (-1);
@@ -226,12 +226,9 @@ stdio_reopen(int fd, int flags)
 	if ((nfd = open(path, (flags & O_ACCMODE) | O_NONBLOCK |
 	    O_CLOEXEC)) == -1)
 		return (-1);
-	if (dup2(nfd, fd) == -1) {
-		close(nfd);
-		return (-1);
-	}
+	r = dup2(nfd, fd);
 	close(nfd);
-	return (0);
+	return (r == -1 ? -1 : 0);
 }
 
 /*
@@ -453,7 +450,6 @@ fail:
 __shortrun struct endpoint *
 stdio_in(struct session *s, int no_stdin)
 {
-	struct endpoint	*ep;
 	int		 type, flags = EP_NOCLOSE;
 	socklen_t	 len = sizeof(type);
 
@@ -468,9 +464,8 @@ stdio_in(struct session *s, int no_stdin)
 	    type == SOCK_DGRAM)
 		flags |= EP_DGRAM;
 	/* Plain descriptors: nothing may stand in the way of splice(2). */
-	ep = session_endpoint(s, "stdin", STDIN_FILENO, -1, EP_SHUT_NONE,
-	    flags);
-	return (ep);
+	return (session_endpoint(s, "stdin", STDIN_FILENO, -1, EP_SHUT_NONE,
+	    flags));
 }
 
 /* How many bytes were read from a regular-file stdin since stdio_in_size(). */
