@@ -173,30 +173,6 @@ term_slot(void)
 	return (i);
 }
 
-/*
- * Set t on fd, its own modes in terms[i].saved, holding keep to put them
- * back at exit.  Returns -1 with errno, the modes put back.
- */
-static int
-term_set(size_t i, int keep, int fd, const struct termios *t, int drain)
-{
-	int	 error;
-
-	terms[i].fd = keep;
-	terms[i].drain = drain;
-	cleanup_add(term_cleanup);
-	cleanup_on_signals();
-	if (tcsetattr(fd, TCSANOW, t) == -1) {
-		/* Some of the modes may have been set all the same. */
-		error = errno;
-		tcsetattr(fd, TCSANOW, &terms[i].saved);
-		terms[i].fd = -1;
-		errno = error;
-		return (-1);
-	}
-	return (0);
-}
-
 /* Does w change any of a terminal's modes? */
 __shortrun int
 tty_want_any(const struct tty_want *w)
@@ -334,19 +310,18 @@ tty_modes_apply(int fd, const struct tty_want *w)
 }
 
 /*
- * Put the terminal fd in w's modes; its own come back at exit and on a
- * fatal signal, as socat does.  Two terminals per process at most.
- * Returns -1 with errno (ENOTTY: fd is no terminal).
+ * Put the terminal fd in w's modes; its own come back at exit (after its
+ * output, with drain) and on a fatal signal, through a descriptor of ours
+ * held in terms[]: the session closes fd.  Returns -1 with errno (EBUSY:
+ * two held already), its own modes put back.
  */
-int
-tty_modes_set(int fd, const struct tty_want *w)
+static int
+term_hold(int fd, const struct tty_want *w, int drain)
 {
 	struct termios	 t;
 	size_t		 i;
-	int		 dup;
+	int		 error;
 
-	if (!tty_want_any(w))
-		return (0);
 	if ((i = term_slot()) == DEVICES_MAX) {
 		errno = EBUSY;
 		return (-1);
@@ -354,14 +329,33 @@ tty_modes_set(int fd, const struct tty_want *w)
 	if (tcgetattr(fd, &terms[i].saved) == -1)
 		return (-1);
 	t = terms[i].saved;
-	if (tty_modes(&t, w) == -1)
+	if (tty_modes(&t, w) == -1 ||
+	    (terms[i].fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
 		return (-1);
-	/* Ours: the session closes fd.  At exit, once shown, not at once. */
-	if ((dup = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
+	terms[i].drain = drain;
+	cleanup_add(term_cleanup);
+	cleanup_on_signals();
+	if (tcsetattr(fd, TCSANOW, &t) == -1) {
+		/* Some of the modes may have been set all the same. */
+		error = errno;
+		tcsetattr(fd, TCSANOW, &terms[i].saved);
+		close(terms[i].fd);
+		terms[i].fd = -1;
+		errno = error;
 		return (-1);
-	if (term_set(i, dup, fd, &t, 1) == -1)
-		return (net_close_err(dup));
+	}
 	return (0);
+}
+
+/*
+ * Put the terminal fd in w's modes; its own come back at exit, once shown,
+ * and on a fatal signal, as socat does.  Two terminals per process at most.
+ * Returns -1 with errno (ENOTTY: fd is no terminal).
+ */
+int
+tty_modes_set(int fd, const struct tty_want *w)
+{
+	return (tty_want_any(w) ? term_hold(fd, w, 1) : 0);
 }
 
 /*
@@ -373,17 +367,15 @@ tty_modes_set(int fd, const struct tty_want *w)
 int
 serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 {
-	struct termios	 t;
-	speed_t		 speed = B0;
-	size_t		 i;
-	int		 fd, dup, error;
+	struct tty_want	 w = TTY_AS_IS;
+	int		 fd, error;
 
 	*cause = NULL;
-	if ((i = term_slot()) == DEVICES_MAX) {
+	if (term_slot() == DEVICES_MAX) {
 		log_cause(cause, "two serial lines a process at most");
 		return (-1);
 	}
-	if (bps != 0 && device_speed(bps, 0, &speed) == -1) {
+	if (bps != 0 && !device_has_speed(bps)) {
 		log_cause(cause, "speed %lu is not one this system has", bps);
 		return (-1);
 	}
@@ -398,42 +390,24 @@ serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 		log_cause(cause, "not a terminal");
 		return (-1);
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+	/* Raw 8N1, no flow control but RTS/CTS if asked for. */
+	(void)tty_want_add(&w, TTY_CFMAKERAW, 0, 1, NULL);
+	(void)tty_want_add(&w, TTY_CFLAG, CSIZE | PARENB | CSTOPB | CRTSCTS |
+	    CLOCAL | CREAD, CS8 | CLOCAL | CREAD | (crtscts ? CRTSCTS : 0),
+	    NULL);
+	(void)tty_want_add(&w, TTY_IFLAG, IXON | IXOFF | IXANY, 0, NULL);
+	if (bps != 0)
+		w.ispeed = w.ospeed = bps;
+	/* With flow control, the output may never drain at exit. */
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1 ||
+	    term_hold(fd, &w, !crtscts) == -1) {
 		error = errno;
 		close(fd);
 		log_cause(cause, "%s", error == EWOULDBLOCK ? "in use by "
 		    "another sockcat (one client at a time)" : strerror(error));
 		return (-1);
 	}
-	if (tcgetattr(fd, &terms[i].saved) == -1)
-		goto fail;
-	t = terms[i].saved;
-	cfmakeraw(&t);
-	t.c_cflag &= ~(CSIZE | PARENB | CSTOPB | CRTSCTS);
-	t.c_cflag |= CS8 | CLOCAL | CREAD | (crtscts ? CRTSCTS : 0);
-	t.c_iflag &= ~(IXON | IXOFF | IXANY);
-	t.c_cc[VMIN] = 1;
-	t.c_cc[VTIME] = 0;
-	if (bps != 0 && (cfsetispeed(&t, speed) == -1 ||
-	    cfsetospeed(&t, speed) == -1))
-		goto fail;
-	/*
-	 * The endpoint gets a descriptor of its own, which the session
-	 * closes; this one stays open until exit, to put the modes back.
-	 */
-	if ((dup = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
-		goto fail;
-	if (term_set(i, fd, fd, &t, !crtscts) == -1) {
-		(void)net_close_err(dup);
-		goto fail;
-	}
-	return (dup);
-
-fail:
-	error = errno;
-	close(fd);
-	log_cause(cause, "%s", strerror(error));
-	return (-1);
+	return (fd);
 }
 
 /*

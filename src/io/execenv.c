@@ -242,8 +242,9 @@ static int
 exec_environ_socat(const struct exec_conn *ec, char **env, size_t *k)
 {
 	char		 addr[2][NI_MAXHOST], port[2][NI_MAXSERV];
-	const char	*values[EXEC_NSOCAT];
 	char		 pid[24];
+	const char	*values[EXEC_NSOCAT] = { addr[0], port[0], addr[1],
+	    port[1], pid, pid };
 	size_t		 i;
 
 	exec_socat_format(&ec->remote, addr[0], sizeof(addr[0]), port[0],
@@ -251,11 +252,6 @@ exec_environ_socat(const struct exec_conn *ec, char **env, size_t *k)
 	exec_socat_format(&ec->local, addr[1], sizeof(addr[1]), port[1],
 	    sizeof(port[1]));
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-	values[0] = addr[0];
-	values[1] = port[0];
-	values[2] = addr[1];
-	values[3] = port[1];
-	values[4] = values[5] = pid;
 	for (i = 0; i < EXEC_NSOCAT; i++) {
 		if (values[i][0] == '\0')
 			continue;
@@ -279,18 +275,14 @@ exec_environ(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	const char	*path = cmd->search;
 	char		 raddr[NI_MAXHOST], rport[NI_MAXSERV];
 	char		 laddr[NI_MAXHOST], lport[NI_MAXSERV];
-	const char	*values[EXEC_NNAMES];
+	const char	*values[EXEC_NNAMES] = { raddr, rport, laddr, lport,
+	    exec_proto(ec) };
 	const char	*cgiv[EXEC_NCGI_ADDR] = { raddr, rport, lport };
 	char		**env;
 	size_t		 n = 0, ncgi = 0, nextra = 0, nanc, i, j, k;
 
 	exec_format(&ec->remote, raddr, sizeof(raddr), rport, sizeof(rport));
 	exec_format(&ec->local, laddr, sizeof(laddr), lport, sizeof(lport));
-	values[0] = raddr;
-	values[1] = rport;
-	values[2] = laddr;
-	values[3] = lport;
-	values[4] = exec_proto(ec);
 
 	while (environ[n] != NULL)
 		n++;

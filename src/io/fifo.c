@@ -52,17 +52,6 @@ static struct fifo {
 /* Apart, so that its zeroes take no room in the file or at start. */
 static char	fifo_path[PATH_MAX];
 
-static ssize_t	fifo_read(struct endpoint *, void *, size_t);
-static ssize_t	fifo_follow_read(struct endpoint *, void *, size_t);
-
-static const struct ep_ops fifo_ops = {
-	.read = fifo_read,
-};
-
-static const struct ep_ops fifo_follow_ops = {
-	.read = fifo_follow_read,
-};
-
 /*
  * Remove the FIFO or followed file if we made or took it and PATH is still
  * it.  Async-signal-safe.
@@ -289,6 +278,14 @@ fifo_follow_read(struct endpoint *ep, void *p, size_t n)
 		}
 	}
 }
+
+static const struct ep_ops fifo_ops = {
+	.read = fifo_read,
+};
+
+static const struct ep_ops fifo_follow_ops = {
+	.read = fifo_follow_read,
+};
 
 /* Add the FIFO (or followed file) to s as input, reopened after an end (-k). */
 struct endpoint *

@@ -482,7 +482,6 @@ int		 stdio_tty_raw(void);
 int		 stdio_tty_continued(void);
 int		 stdio_tty_makeraw(void);
 int		 stdio_tty_modes(const struct tty_want *);
-void		 stdio_tty_pause(int);
 void		 stdio_tty_unset(void);
 /* socat's read options of a descriptor (stdio_reader_endpoint()). */
 struct read_opts {

@@ -78,7 +78,8 @@ stdio_tty_tstp(int sig)
 	sigset_t	 set, saved;
 	int		 errsave = errno;
 
-	stdio_tty_pause(1);
+	if (stdio_termios_saved)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &stdio_termios);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
@@ -90,7 +91,8 @@ stdio_tty_tstp(int sig)
 	/* Continued (SIGCONT). */
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	sigaction(sig, &old, NULL);
-	stdio_tty_pause(0);
+	if (stdio_termios_saved)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &stdio_termios_ours);
 	stdio_continued = 1;
 	raise(SIGWINCH);
 	errno = errsave;
@@ -193,18 +195,6 @@ stdio_tty_unset(void)
 		return;
 	stdio_termios_saved = stdio_cbreak = 0;
 	tcsetattr(STDIN_FILENO, TCSADRAIN, &stdio_termios);
-}
-
-/*
- * Before a stop (stop 1) give the terminal its modes back; after (0) set
- * ours again.  Async-signal-safe.
- */
-void
-stdio_tty_pause(int stop)
-{
-	if (stdio_termios_saved)
-		tcsetattr(STDIN_FILENO, TCSADRAIN, stop ? &stdio_termios :
-		    &stdio_termios_ours);
 }
 
 /*

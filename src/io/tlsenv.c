@@ -133,8 +133,6 @@ tls_hex(const unsigned char *md, size_t len, char *out)
 		*out++ = hex[md[i] & 0xf];
 		*out++ = i + 1 < len ? ':' : '\0';
 	}
-	if (len == 0)
-		*out = '\0';
 }
 
 /*
