@@ -45,7 +45,7 @@ edit_init(struct edit *e, int echo, int history, void (*before)(void *),
 /* The size of done: a whole line, and a read of keys that end more. */
 #define EDIT_DONE_SIZE	(EDIT_LINE_MAX + EDIT_KEYS_MAX + 8)
 
-/* Forget the history, and let go of the buffers. */
+/* Forget the history, and let go of the buffers: e's owner is done. */
 void
 edit_free(struct edit *e)
 {
@@ -54,30 +54,18 @@ edit_free(struct edit *e)
 	edit_watch(e, 0);
 	if (e->histfd != -1)
 		close(e->histfd);
-	e->histfd = -1;
 	if (e->echo_own)
 		close(e->echo);
-	e->echo_own = 0;
-	e->echo = -1;
 	for (i = 0; i < e->nhist; i++)
 		free(e->hist[i]);
-	e->nhist = e->hpos = 0;
 	free(e->draft);
-	e->draft = NULL;
 	free(e->line);
 	free(e->done);
 	free(e->tail);
 	free(e->lp);
-	e->line = NULL;
-	e->done = NULL;
-	e->tail = e->lp = NULL;
-	e->taillen = e->lplen = e->lpw = 0;
-	if (e->noecho != NULL) {
+	if (e->noecho != NULL)
 		regfree(e->noecho);
-		free(e->noecho);
-		e->noecho = NULL;
-	}
-	e->linelen = e->donelen = e->pos = 0;
+	free(e->noecho);
 }
 
 /* Take the buffers, at the first key.  Returns -1 (e->error) if not. */

@@ -134,10 +134,8 @@ edit_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 		if (ch->taps[i].cb == edit_rx_tap)
 			e = ch->taps[i].arg;
 	}
-#ifdef SC_DEBUG
-	if (e == NULL)
-		fatalx("%s: the editor's rewrite without its tap", ch->name);
-#endif
+	DEBUG_CHECK(e != NULL, "edit_rx_xform: the editor's rewrite without "
+	    "its tap");
 	if (n > 0 && !e->midline)
 		edit_hide(e);
 	return (e->rx_xform != NULL ? e->rx_xform(ch, p, n, space) : n);

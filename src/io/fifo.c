@@ -293,21 +293,15 @@ fifo_in(struct session *s)
 {
 	struct endpoint	*ep;
 	struct stat	 st;
-	int		 fd;
+	int		 fd, follow = fifo.notify != -1;
 
-	if (fifo.notify != -1) {
-		if ((ep = session_endpoint(s, "fifo", fifo.notify, -1,
-		    EP_SHUT_NONE, EP_NOCLOSE)) != NULL)
-			ep->ops = &fifo_follow_ops;
-		return (ep);
-	}
-	if (fifo.ended && (fd = fifo_open_read(&st, 1)) != -1) {
+	if (!follow && fifo.ended && (fd = fifo_open_read(&st, 1)) != -1) {
 		close(fifo.fd);
 		fifo.fd = fd;
 		fifo.ended = 0;
 	}
-	if ((ep = session_endpoint(s, "fifo", fifo.fd, -1, EP_SHUT_NONE,
-	    EP_NOCLOSE)) != NULL)
-		ep->ops = &fifo_ops;
+	if ((ep = session_endpoint(s, "fifo", follow ? fifo.notify : fifo.fd,
+	    -1, EP_SHUT_NONE, EP_NOCLOSE)) != NULL)
+		ep->ops = follow ? &fifo_follow_ops : &fifo_ops;
 	return (ep);
 }

@@ -390,18 +390,17 @@ tls_ctx_new(const struct tls_conf *conf, int flags, char **cause)
 	*cause = NULL;
 	if (tls_load(cause) == -1)
 		return (NULL);
+	if (conf->secret != NULL && (flags & TLS_DGRAM)) {
+		log_cause(cause, "--secret over UDP needs DTLS 1.3, which "
+		    "this OpenSSL does not have");
+		return (NULL);
+	}
 	if ((tc = calloc(1, sizeof(*tc))) == NULL) {
 		log_cause(cause, "TLS: %s", strerror(errno));
 		return (NULL);
 	}
 	tc->conf = conf;
 	tc->flags = flags;
-	if (conf->secret != NULL && (flags & TLS_DGRAM)) {
-		log_cause(cause, "--secret over UDP needs DTLS 1.3, which "
-		    "this OpenSSL does not have");
-		free(tc);
-		return (NULL);
-	}
 	if ((conf->secret != NULL && tls_secret_key(conf, tc->psk,
 	    cause) == -1) || (tc->ctx = tls_ctx_make(tc, cause)) == NULL) {
 		explicit_bzero(tc->psk, sizeof(tc->psk));
@@ -617,7 +616,10 @@ tls_keylog(const SSL *ssl, const char *line)
 {
 	static int	 fd = -2;
 	const char	*path, *why;
-	struct iovec	 iov[2];
+	struct iovec	 iov[2] = {
+		{ .iov_base = (void *)line, .iov_len = strlen(line) },
+		{ .iov_base = "\n", .iov_len = 1 }
+	};
 
 	(void)ssl;
 	if (fd == -2) {
@@ -629,10 +631,6 @@ tls_keylog(const SSL *ssl, const char *line)
 	}
 	if (fd < 0)
 		return;
-	iov[0].iov_base = (void *)line;
-	iov[0].iov_len = strlen(line);
-	iov[1].iov_base = (void *)"\n";
-	iov[1].iov_len = 1;
 	/* A line lost is a session a capture cannot read, nothing more. */
 	if (writev(fd, iov, 2) == -1)
 		log_verbose_warn(1, "SSLKEYLOGFILE: %s", strerror(errno));
