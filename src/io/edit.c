@@ -450,25 +450,19 @@ fail:
 	return (net_close_err(fd));
 }
 
-/* The typed line is finished: queue it, with its newline, to be sent. */
+/*
+ * Queue the typed line to be sent, with its newline (nl) or, when it fills
+ * its buffer, without, to type on; the next line starts on a new row.
+ */
 static void
-edit_submit(struct edit *e)
-{
-	edit_remember(e);
-	memcpy(e->done + e->donelen, e->line, e->linelen);
-	e->donelen += e->linelen;
-	e->done[e->donelen++] = '\n';
-	e->linelen = e->pos = 0;
-}
-
-/* The line fills its buffer: send it so far, without a newline, and type on. */
-static void
-edit_piece(struct edit *e)
+edit_piece(struct edit *e, int nl)
 {
 	memcpy(e->done + e->donelen, e->line, e->linelen);
 	e->donelen += e->linelen;
+	if (nl)
+		e->done[e->donelen++] = '\n';
 	e->linelen = e->pos = 0;
-	if (e->drawn)
+	if (e->drawn || nl)
 		edit_echo(e, "\r\n", 2);
 	e->drawn = 0;
 	e->crow = 0;
@@ -502,7 +496,7 @@ edit_insert(struct edit *e, unsigned char b)
 		/* Only at the end: the middle of a line is never sent. */
 		if (e->pos != e->linelen)
 			return;
-		edit_piece(e);
+		edit_piece(e, 0);
 	}
 	/*
 	 * A byte typed at the end of the line as shown is echoed alone;
@@ -721,14 +715,11 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 				e->pos = e->linelen;
 				edit_show(e);
 			}
-			edit_submit(e);
-			e->drawn = 0;
-			e->crow = 0;
+			edit_remember(e);
+			edit_piece(e, 1);
 			e->redraw = 0;
-			edit_echo(e, "\r\n", 2);
 			/* The next line takes a prompt of its own. */
-			e->open = e->secret = 0;
-			e->lplen = e->lpw = e->taillen = 0;
+			e->open = e->secret = e->taillen = 0;
 			break;
 		case 0x7f:
 		case '\b':

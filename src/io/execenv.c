@@ -272,7 +272,6 @@ char **
 exec_environ(const struct exec_cmd *cmd, const struct exec_conn *ec,
     size_t *first)
 {
-	const char	*path = cmd->search;
 	char		 raddr[NI_MAXHOST], rport[NI_MAXSERV];
 	char		 laddr[NI_MAXHOST], lport[NI_MAXSERV];
 	const char	*values[EXEC_NNAMES] = { raddr, rport, laddr, lport,
@@ -338,9 +337,9 @@ exec_environ(const struct exec_cmd *cmd, const struct exec_conn *ec,
 			goto fail;
 		k++;
 	}
-	if (path != NULL) {
-		if ((env[k] = exec_env_var("", "PATH", path,
-		    strlen(path))) == NULL)
+	if (cmd->search != NULL) {
+		if ((env[k] = exec_env_var("", "PATH", cmd->search,
+		    strlen(cmd->search))) == NULL)
 			goto fail;
 		k++;
 	}

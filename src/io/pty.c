@@ -216,19 +216,17 @@ naws_decode(struct naws *st, unsigned char *p, size_t n, size_t space,
 		st->nheld = 0;
 	}
 	while (i < len) {
-		if (p[i] == naws_frame[0]) {
-			avail = len - i < NAWS_LEN ? len - i : NAWS_LEN;
-			if (naws_match(p + i, avail) && avail == NAWS_LEN) {
-				*cols = p[i + 3] << 8 | p[i + 4];
-				*rows = p[i + 5] << 8 | p[i + 6];
-				i += NAWS_LEN;
-				continue;
-			}
-			if (naws_match(p + i, avail)) {
+		avail = len - i < NAWS_LEN ? len - i : NAWS_LEN;
+		if (p[i] == naws_frame[0] && naws_match(p + i, avail)) {
+			if (avail < NAWS_LEN) {
 				memcpy(st->held, p + i, avail);
 				st->nheld = avail;
 				break;
 			}
+			*cols = p[i + 3] << 8 | p[i + 4];
+			*rows = p[i + 5] << 8 | p[i + 6];
+			i += NAWS_LEN;
+			continue;
 		}
 		p[o++] = p[i++];
 	}
