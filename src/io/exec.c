@@ -374,24 +374,13 @@ exec_kill_children(int sig)
 
 /* How exec_child() makes a program of the child vfork(2) gave. */
 struct exec_how {
-	const char	*path;	/* without a slash: looked for on search */
+	const struct exec_cmd *cmd; /* what runs, where, as whom; its path
+				   without a slash looked for on search */
 	const char	*search; /* PATH, or EXEC_DEFPATH */
-	char *const	*argv;
 	char *const	*envp;
 	const char	*tty;	/* its terminal, else in and out */
-	int		 in;
+	int		 in;	/* what goes at cmd's fdin and fdout */
 	int		 out;
-	int		 fdin;	/* where in and out go in the child */
-	int		 fdout;
-	int		 errout; /* out (or tty) is its stderr too */
-	int		 keep_in; /* its stdin, stdout are ours (not the */
-	int		 keep_out; /* pipe, nor the tty) */
-	int		 setsid; /* a session of its own */
-	int		 pgid;	/* else setpgid(0, pgid); -1: a group of its
-				   own unless it reads our stdin or uses
-				   our terminal */
-	const char	*chroot; /* its root, or NULL */
-	const struct exec_creds *creds; /* who it runs as */
 	int		 deathsig; /* sent it when we die, or 0 */
 	sigset_t	 reset;	/* set back to their default */
 	int		 err;	/* a pipe for an exec failure's errno, or -1 */
@@ -407,7 +396,7 @@ struct exec_how {
 static int	exec_vfork_shares = -1;
 
 /*
- * Exec how->path along how->search, as execvp(3) but with no shell fallback
+ * Exec the program along how->search, as execvp(3) but with no shell fallback
  * and no allocation (a vfork(2) child runs it).  Returns only on failure,
  * with errno.
  */
@@ -418,8 +407,8 @@ exec_search(const struct exec_how *how)
 	const char	*list = how->search;
 	int		 eacces = 0;
 
-	while (exec_path_next(&list, how->path, file, sizeof(file))) {
-		execve(file, how->argv, how->envp);
+	while (exec_path_next(&list, how->cmd->path, file, sizeof(file))) {
+		execve(file, how->cmd->argv, how->envp);
 		/* As execvp(3): a name not there is looked for further on. */
 		switch (errno) {
 		case EACCES:
@@ -453,17 +442,19 @@ exec_child_dup(int from, int to)
 static int
 exec_child_fds(struct exec_how *how)
 {
-	int	 low = (how->fdin > how->fdout ? how->fdin : how->fdout) + 1;
-	int	 in = how->in, out = how->out;
+	const struct exec_cmd	*cmd = how->cmd;
+	int			 low = (cmd->fdin > cmd->fdout ? cmd->fdin :
+				    cmd->fdout) + 1;
+	int			 in = how->in, out = how->out;
 
-	if (how->fdin != STDIN_FILENO || how->fdout != STDOUT_FILENO) {
+	if (cmd->fdin != STDIN_FILENO || cmd->fdout != STDOUT_FILENO) {
 		if ((in = fcntl(in, F_DUPFD_CLOEXEC, low)) == -1 ||
 		    (out = fcntl(out, F_DUPFD_CLOEXEC, low)) == -1)
 			return (-1);
 	}
-	if (exec_child_dup(in, how->fdin) == -1 ||
-	    exec_child_dup(out, how->fdout) == -1 ||
-	    (how->errout && exec_child_dup(out, STDERR_FILENO) == -1))
+	if (exec_child_dup(in, cmd->fdin) == -1 ||
+	    exec_child_dup(out, cmd->fdout) == -1 ||
+	    (cmd->errout && exec_child_dup(out, STDERR_FILENO) == -1))
 		return (-1);
 	return (0);
 }
@@ -476,9 +467,9 @@ exec_child_fds(struct exec_how *how)
 static int
 exec_child_tty(const struct exec_how *how)
 {
-	int	 to[] = { how->keep_in ? -1 : STDIN_FILENO,
-	    how->keep_out ? -1 : STDOUT_FILENO,
-	    how->errout ? STDERR_FILENO : -1 };
+	int	 to[] = { how->cmd->keep_in ? -1 : STDIN_FILENO,
+	    how->cmd->keep_out ? -1 : STDOUT_FILENO,
+	    how->cmd->errout ? STDERR_FILENO : -1 };
 	int	 fd;
 	size_t	 i;
 
@@ -516,9 +507,9 @@ exec_child_on_tty(void)
 static int
 exec_child_creds(const struct exec_how *how)
 {
-	const struct exec_creds	*c = how->creds;
+	const struct exec_creds	*c = &how->cmd->creds;
 
-	if (how->chroot != NULL && (chroot(how->chroot) == -1 ||
+	if (how->cmd->chroot != NULL && (chroot(how->cmd->chroot) == -1 ||
 	    chdir("/") == -1))
 		return (-1);
 	if (c->ngroups != -1 &&
@@ -541,6 +532,7 @@ exec_child_creds(const struct exec_how *how)
 static __dead void
 exec_child(struct exec_how *how)
 {
+	const struct exec_cmd *cmd = how->cmd;
 	struct sigaction sa;
 	sigset_t	 none;
 	int		 sig, error, group = 0;
@@ -555,14 +547,14 @@ exec_child(struct exec_how *how)
 	if (how->tty != NULL) {
 		if (exec_child_tty(how) == -1)
 			goto fail;
-	} else if (how->setsid) {
+	} else if (cmd->setsid) {
 		if (setsid() == -1)
 			goto fail;
-	} else if (how->pgid != -1) {
-		if (setpgid(0, how->pgid) == -1)
+	} else if (cmd->pgid != -1) {
+		if (setpgid(0, cmd->pgid) == -1)
 			goto fail;
 	} else
-		group = !how->keep_in;
+		group = !cmd->keep_in;
 	if (how->deathsig != 0 && prctl(PR_SET_PDEATHSIG, how->deathsig) == -1)
 		goto fail;
 	/*
@@ -586,8 +578,8 @@ exec_child(struct exec_how *how)
 		goto fail;
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	if (strchr(how->path, '/') != NULL)
-		execve(how->path, how->argv, how->envp);
+	if (strchr(cmd->path, '/') != NULL)
+		execve(cmd->path, cmd->argv, how->envp);
 	else
 		exec_search(how);
 fail:
@@ -727,11 +719,8 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	 * with no time to end them (SIGKILL): its parent starts another
 	 * worker, not these.
 	 */
-	struct exec_how	 how = { .path = cmd->path, .argv = cmd->argv,
-	    .errout = cmd->errout, .keep_in = cmd->keep_in,
-	    .keep_out = cmd->keep_out, .setsid = cmd->setsid, .pgid = cmd->pgid,
-	    .chroot = cmd->chroot, .creds = &cmd->creds, .fdin = cmd->fdin,
-	    .fdout = cmd->fdout, .deathsig = worker_number() != 0 ? SIGKILL : 0 };
+	struct exec_how	 how = { .cmd = cmd,
+	    .deathsig = worker_number() != 0 ? SIGKILL : 0 };
 	struct child	*c = NULL;
 	char		**env = NULL;
 	size_t		 first = 0, i;
@@ -774,7 +763,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	if (error == 0)
 		TAILQ_INSERT_TAIL(&exec_children, c, entry);
 	/* Only our stdin or terminal or setpgid=PGID keeps it from a group. */
-	DEBUG_CHECK(error != 0 || how.pgid > 0 || how.keep_in ||
+	DEBUG_CHECK(error != 0 || cmd->pgid > 0 || cmd->keep_in ||
 	    getpgid(c->pid) == c->pid || isatty(STDIN_FILENO) ||
 	    isatty(STDOUT_FILENO) || isatty(STDERR_FILENO),
 	    "exec_spawn: a program that leads no process group");

@@ -151,8 +151,7 @@ fifo_open(const char *path, char **cause)
 	ino_t		 mino = 0;
 	int		 error, tries, made, ours = 0, follow;
 
-	if (cause != NULL)
-		*cause = NULL;
+	*cause = NULL;
 	if (strlcpy(fifo_path, path, sizeof(fifo_path)) >=
 	    sizeof(fifo_path)) {
 		log_cause(cause, "%s: %s", path, strerror(ENAMETOOLONG));

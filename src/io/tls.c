@@ -159,13 +159,12 @@ tls_file_error(enum tls_file kind, const char *file, const char *cert,
 static int
 tls_parse_alpn(struct tls_ctx *tc, const char *list, char **cause)
 {
-	const char	*p = list, *comma;
+	const char	*p = list;
 	size_t		 len;
 
 	tc->alpn_len = 0;
 	while (*p != '\0') {
-		comma = strchr(p, ',');
-		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		len = strcspn(p, ",");
 		if (len == 0 || len > 255 ||
 		    tc->alpn_len + 1 + len > sizeof(tc->alpn)) {
 			log_cause(cause, "invalid ALPN list: %s", list);
