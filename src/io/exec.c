@@ -336,8 +336,9 @@ static void
 exec_kill_children(int sig)
 {
 	struct child	*c;
-	struct timespec	 start, now, ts;
+	struct timespec	 ts;
 	sigset_t	 set;
+	uint64_t	 start;
 	long long	 left_ms;
 	int		 saved = errno;
 
@@ -350,12 +351,9 @@ exec_kill_children(int sig)
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	start = ev_now();
 	while (exec_running_listed() > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left_ms = EXEC_KILL_GRACE_MS -
-		    ((long long)(now.tv_sec - start.tv_sec) * 1000 +
-		    (now.tv_nsec - start.tv_nsec) / 1000000);
+		left_ms = EXEC_KILL_GRACE_MS - (long long)(ev_now() - start);
 		if (left_ms <= 0)
 			break;
 		ts.tv_sec = left_ms / 1000;

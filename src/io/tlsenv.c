@@ -25,7 +25,6 @@ tls_env_add(char ***env, size_t *n, const char *prefix, const char *name,
 {
 	char	**v, *e;
 	size_t	 i, nlen;
-	int	 rc;
 
 	for (i = 0; i < *n; i++) {
 		nlen = strcspn((*env)[i], "=");
@@ -35,8 +34,7 @@ tls_env_add(char ***env, size_t *n, const char *prefix, const char *name,
 			break;
 	}
 	if (i < *n) {
-		rc = asprintf(&e, "%s // %.*s", (*env)[i], (int)len, value);
-		if (rc == -1)
+		if (asprintf(&e, "%s // %.*s", (*env)[i], (int)len, value) == -1)
 			return (-1);
 		free((*env)[i]);
 		(*env)[i] = e;
