@@ -574,9 +574,7 @@ ptylink_make(struct pty *pt, const struct tty_want *w)
 		return (-1);
 	if (tcgetattr(pt->slave, &t) == -1)
 		goto fail;
-	cfmakeraw(&t);
-	t.c_cc[VMIN] = 1;
-	t.c_cc[VTIME] = 0;
+	tty_composite(&t, TTY_CFMAKERAW);
 	if (tty_modes(&t, w) == -1 || tcsetattr(pt->slave, TCSANOW, &t) == -1)
 		goto fail;
 	return (0);
