@@ -8,6 +8,6 @@
 #define SC_END_INT_H
 
 /* endfile.c, which calls nothing of end.c's */
-int		 end_fl_set(int, int);
+int		 end_fl_set(int, int, int);
 
 #endif /* SC_END_INT_H */

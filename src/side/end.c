@@ -24,6 +24,10 @@
 #include "end-int.h"
 
 struct kind;
+/*
+ * A kind's opener: sd into e.  Returns -1 with *cause set, or with errno
+ * alone (end_open_one() says it).
+ */
 typedef int end_open_fn(const struct side *, struct session *,
     const struct end_how *, struct end *, char **);
 
@@ -67,40 +71,25 @@ end_reader(struct session *s, const struct side *sd, const char *name,
 	return (stdio_reader_endpoint(s, name, fd, &ro));
 }
 
-/* Make fd blocking again, as a program that takes it expects. */
-static void
-end_blocking(int fd)
-{
-	int	 flags;
-
-	if ((flags = fcntl(fd, F_GETFL)) != -1 && (flags & O_NONBLOCK))
-		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-}
-
 /*
  * Make fd, opened for sd, e's endpoints of s: read (how->rd) and written
  * (how->wr), each way its own descriptor, closed as it ends.  fd is given
- * to them.  Returns -1 with *cause set.
+ * to them.  Returns -1 with errno.
  */
 static int
 end_fd_ways(const struct side *sd, struct session *s, int fd,
-    const struct end_how *how, struct end *e, char **cause)
+    const struct end_how *how, struct end *e)
 {
 	struct stat	 st;
 	int		 wfd = -1;
 
 	if (how->rd && how->wr &&
-	    (wfd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1) {
-		net_close_err(fd);
-		goto fail;
-	}
+	    (wfd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
+		return (net_close_err(fd));
 	if (!how->rd)
 		wfd = fd;
-	if (how->rd && (e->rd = end_reader(s, sd, sd->text, fd)) == NULL) {
-		if (wfd != -1)
-			net_close_err(wfd);
-		goto fail;
-	}
+	if (how->rd && (e->rd = end_reader(s, sd, sd->text, fd)) == NULL)
+		return (wfd != -1 ? net_close_err(wfd) : -1);
 	if (fstat(wfd != -1 ? wfd : fd, &st) == 0) {
 		e->is |= S_ISSOCK(st.st_mode) ? END_SOCKET :
 		    S_ISREG(st.st_mode) ? END_FILE : 0;
@@ -109,15 +98,9 @@ end_fd_ways(const struct side *sd, struct session *s, int fd,
 	}
 	if (how->wr && (e->wr = session_endpoint(s, sd->text, -1, wfd,
 	    (e->is & END_SOCKET) ? EP_SHUT_SOCKET : EP_SHUT_CLOSE, 0)) ==
-	    NULL) {
-		net_close_err(wfd);
-		goto fail;
-	}
+	    NULL)
+		return (net_close_err(wfd));
 	return (0);
-
-fail:
-	log_cause(cause, "%s", strerror(errno));
-	return (-1);
 }
 
 /*
@@ -159,14 +142,14 @@ end_stdio(const struct side *sd, struct session *s, const struct end_how *how,
 	else if (how->rd && (sd->local.ignoreeof || sd->local.escape != -1)) {
 		/* Read as its options say: a reader of our own. */
 		if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
-			goto fail;
+			return (-1);
 		e->rd = end_reader(s, sd, "stdin", fd);
 	} else if (how->rd)
 		e->rd = stdio_in(s, 0);
 	if (how->wr)
 		e->wr = stdio_out(s);
 	if ((how->rd && e->rd == NULL) || (how->wr && e->wr == NULL))
-		goto fail;
+		return (-1);
 	if (isatty(STDIN_FILENO))
 		e->is |= END_TTY;
 	if (stdio_tty_modes(&sd->local.tty) == -1) {
@@ -178,10 +161,6 @@ end_stdio(const struct side *sd, struct session *s, const struct end_how *how,
 		return (-1);
 	}
 	return (0);
-
-fail:
-	log_cause(cause, "%s", strerror(errno));
-	return (-1);
 }
 
 /* socat's FD:N: a descriptor inherited, each way a duplicate of it. */
@@ -192,15 +171,10 @@ end_fd(const struct side *sd, struct session *s, const struct end_how *how,
 	int	 fd;
 
 	if ((fd = fcntl(sd->local.fd, F_DUPFD_CLOEXEC, 3)) == -1 ||
-	    end_fl_set(fd, O_NONBLOCK) == -1 || end_tty(sd, fd, e, cause) ==
-	    -1) {
-		if (*cause == NULL)
-			log_cause(cause, "%s", strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return (-1);
-	}
-	return (end_fd_ways(sd, s, fd, how, e, cause));
+	    end_fl_set(fd, O_NONBLOCK, 1) == -1 ||
+	    end_tty(sd, fd, e, cause) == -1)
+		return (fd != -1 ? net_close_err(fd) : -1);
+	return (end_fd_ways(sd, s, fd, how, e));
 }
 
 /*
@@ -228,10 +202,8 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
 		return (-1);
 	}
 	if (held_sd == sd) {
-		if ((fd = fcntl(held_fd, F_DUPFD_CLOEXEC, 3)) == -1) {
-			log_cause(cause, "%s", strerror(errno));
+		if ((fd = fcntl(held_fd, F_DUPFD_CLOEXEC, 3)) == -1)
 			return (-1);
-		}
 		goto opened;
 	}
 	flags = side_file_flags(sd, how->rd, how->wr);
@@ -249,19 +221,14 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
 		return (-1);
 	}
 	if (sd->local.once) {
-		if ((held_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1) {
-			log_cause(cause, "%s", strerror(errno));
-			close(fd);
-			return (-1);
-		}
+		if ((held_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
+			return (net_close_err(fd));
 		held_sd = sd;
 	}
 opened:
-	if (end_tty(sd, fd, e, cause) == -1) {
-		close(fd);
-		return (-1);
-	}
-	return (end_fd_ways(sd, s, fd, how, e, cause));
+	if (end_tty(sd, fd, e, cause) == -1)
+		return (net_close_err(fd));
+	return (end_fd_ways(sd, s, fd, how, e));
 }
 
 /*
@@ -299,9 +266,9 @@ end_program_start(const struct side *sd, const struct exec_conn *ec, int rd,
 	cmd.keep_out = !rd;
 	/* Ours that it takes is its own now: blocking, as it expects. */
 	if (cmd.keep_in)
-		end_blocking(STDIN_FILENO);
+		(void)end_fl_set(STDIN_FILENO, O_NONBLOCK, 0);
 	if (cmd.keep_out)
-		end_blocking(STDOUT_FILENO);
+		(void)end_fl_set(STDOUT_FILENO, O_NONBLOCK, 0);
 	if (ec == NULL) {
 		memset(&none, 0, sizeof(none));
 		/* No connection: of socat's variables, its process ids. */
@@ -337,8 +304,9 @@ end_program_here(const struct side *sd, int fd, int rd, int wr, char **cause)
 		exec_cmd_free(&cmd);
 		return;
 	}
-	end_blocking(STDIN_FILENO);
-	end_blocking(STDOUT_FILENO);
+	/* Blocking, as the program expects. */
+	(void)end_fl_set(STDIN_FILENO, O_NONBLOCK, 0);
+	(void)end_fl_set(STDOUT_FILENO, O_NONBLOCK, 0);
 	execvp(cmd.path, cmd.argv);
 	log_cause(cause, "exec %s: %s", cmd.path, strerror(errno));
 	exec_cmd_free(&cmd);
@@ -359,31 +327,22 @@ end_program(const struct side *sd, struct session *s,
 	/* Joined with no connection, socat's echo is a pipe of ours. */
 	if (sd->local.loop && how->conn == NULL && how->child == NULL) {
 		if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1)
-			goto fail;
+			return (-1);
 		e->rd = session_endpoint(s, "PIPE", p[0], -1, EP_SHUT_NONE, 0);
 		e->wr = session_endpoint(s, "PIPE", -1, p[1], EP_SHUT_CLOSE, 0);
-		if (e->rd == NULL || e->wr == NULL)
-			goto fail;
-		return (0);
+		return (e->rd == NULL || e->wr == NULL ? -1 : 0);
 	}
 	if ((e->child = how->child) == NULL &&
 	    (e->child = end_program_start(sd, how->conn, how->rd, how->wr,
-	    cause)) == NULL) {
-		if (*cause == NULL)
-			log_cause(cause, "%s", strerror(errno));
+	    cause)) == NULL)
 		return (-1);
-	}
 	if (e->child->pty != -1)
 		e->is |= END_TTY;
 	if ((ep = exec_endpoint(s, e->child)) == NULL)
-		goto fail;
+		return (-1);
 	e->rd = how->rd ? ep : NULL;
 	e->wr = how->wr ? ep : NULL;
 	return (0);
-
-fail:
-	log_cause(cause, "%s", strerror(errno));
-	return (-1);
 }
 
 /*
@@ -405,58 +364,60 @@ end_device_open(const struct side *sd, const char **name, int *slave,
 	*cause = NULL;
 	if (sd->kind == SIDE_SERIAL) {
 		*name = "serial line";
-		fd = serial_open(sd->path, sd->speed, sd->crtscts, cause);
+		if ((fd = serial_open(sd->path, sd->speed, sd->crtscts,
+		    cause)) == -1)
+			goto fail;
 		/* socat's modes over ours: its own come back at the end. */
-		if (fd != -1 && tty_modes_apply(fd, &sd->local.tty) == -1) {
+		if (tty_modes_apply(fd, &sd->local.tty) == -1) {
 			log_cause(cause, "%s: %s", sd->path, strerror(errno));
 			close(fd);
 			return (-1);
 		}
 		snprintf(speed, sizeof(speed), "%lu", sd->speed);
-		if (fd != -1)
-			log_verbose(1, "Serial line %s raw, 8N1 at %s",
-			    sd->path, sd->speed != 0 ? speed : "its own speed");
-	} else {
-		*name = "terminal";
-		/* The terminal side stays open until exit (ptylink_open()). */
-		fd = ptylink_open(sd->path, &sd->local.tty, slave, tty,
-		    sizeof(tty), cause);
-		/* Its terminal side's mode and owner, before it is opened. */
-		if (fd != -1 && ((sd->perm != -1 && fchmod(*slave,
-		    sd->perm) == -1) || path_chown(*slave, NULL,
-		    sd->local.user, sd->local.group, NULL) == -1)) {
-			log_cause(cause, "%s", strerror(errno));
-			ptylink_release(sd->path, *slave);
-			*slave = -1;
-			close(fd);
-			return (-1);
-		}
-		/*
-		 * socat's PTY says its name, with a link or without; ours
-		 * names the link, where there is one.
-		 */
-		if (fd != -1 && sd->dialect->pty_named)
-			log_verbose(1, "PTY is %s", tty);
-		else if (fd != -1 && sd->path != NULL)
-			log_verbose(1, "Terminal %s at %s", tty, sd->path);
-		else if (fd != -1)
-			log_verbose(1, "Terminal %s", tty);
-		if (fd != -1 && sd->pty_wait) {
-			close(*slave);
-			*slave = -1;
-			log_verbose(1, "Waiting for %s to be opened", tty);
-			if (ptylink_wait_slave(fd, sd->pty_interval_ms > 0 ?
-			    sd->pty_interval_ms : PTY_INTERVAL_MS) == -1) {
-				log_cause(cause, "%s", strerror(errno));
-				ptylink_release(sd->path, -1);
-				close(fd);
-				return (-1);
-			}
-		}
+		log_verbose(1, "Serial line %s raw, 8N1 at %s", sd->path,
+		    sd->speed != 0 ? speed : "its own speed");
+		return (fd);
 	}
-	if (fd == -1 && *cause == NULL)
+	*name = "terminal";
+	/* The terminal side stays open until exit (ptylink_open()). */
+	if ((fd = ptylink_open(sd->path, &sd->local.tty, slave, tty,
+	    sizeof(tty), cause)) == -1)
+		goto fail;
+	/* Its terminal side's mode and owner, before it is opened. */
+	if ((sd->perm != -1 && fchmod(*slave, sd->perm) == -1) ||
+	    path_chown(*slave, NULL, sd->local.user, sd->local.group,
+	    NULL) == -1)
+		goto release;
+	/*
+	 * socat's PTY says its name, with a link or without; ours names the
+	 * link, where there is one.
+	 */
+	if (sd->dialect->pty_named)
+		log_verbose(1, "PTY is %s", tty);
+	else if (sd->path != NULL)
+		log_verbose(1, "Terminal %s at %s", tty, sd->path);
+	else
+		log_verbose(1, "Terminal %s", tty);
+	if (!sd->pty_wait)
+		return (fd);
+	close(*slave);
+	*slave = -1;
+	log_verbose(1, "Waiting for %s to be opened", tty);
+	if (ptylink_wait_slave(fd, sd->pty_interval_ms > 0 ?
+	    sd->pty_interval_ms : PTY_INTERVAL_MS) == 0)
+		return (fd);
+
+release:
+	log_cause(cause, "%s", strerror(errno));
+	ptylink_release(sd->path, *slave);
+	*slave = -1;
+	close(fd);
+	return (-1);
+
+fail:
+	if (*cause == NULL)
 		log_cause(cause, "%s", strerror(errno));
-	return (fd);
+	return (-1);
 }
 
 /*
@@ -502,10 +463,8 @@ end_line(const struct side *sd, struct session *s, const struct end_how *how,
 	if ((fd = end_device_open(sd, &name, &e->slave, cause)) == -1)
 		return (-1);
 	e->line = sd;
-	if (end_device(e, sd, s, name, fd) == -1) {
-		log_cause(cause, "%s", strerror(errno));
+	if (end_device(e, sd, s, name, fd) == -1)
 		return (-1);
-	}
 	if (!how->rd)
 		e->rd = NULL;
 	if (!how->wr)
@@ -553,30 +512,10 @@ static const struct ep_ops end_recv_ops = {
 };
 
 /*
- * socat's UDP-RECV: as R of "R!!W": the bound socket fd of sd as an
- * endpoint of s named name, read alone, from every sender sd's gate
- * admits.  Returns it, owning fd, or NULL with errno (fd closed).
- */
-static struct endpoint *
-end_recv_endpoint(struct session *s, const struct side *sd,
-    const char *name, int fd)
-{
-	struct endpoint	*ep;
-
-	if ((ep = session_endpoint(s, name, fd, -1, EP_SHUT_NONE,
-	    EP_NET | EP_DGRAM)) == NULL) {
-		close(fd);
-		return (NULL);
-	}
-	ep->ops = &end_recv_ops;
-	ep->data = (void *)sd;
-	return (ep);
-}
-
-/*
  * A UDP half of "R!!W" (pair_dual_udp()): a receiver of every peer bound
- * and read, or a dialled socket read, written or both.  Dialled before the
- * loop runs: nothing else waits meanwhile.
+ * and read (socat's UDP-RECV: as R), from every sender sd's gate admits;
+ * or a dialled socket read, written or both.  Dialled before the loop
+ * runs: nothing else waits meanwhile.
  */
 static int
 end_dgram(const struct side *sd, struct session *s, const struct end_how *how,
@@ -591,8 +530,11 @@ end_dgram(const struct side *sd, struct session *s, const struct end_how *how,
 	if (how->rd && sd->listen) {
 		if ((fd = listen_open(sd, sd->host, 0, cause)) == -1)
 			return (-1);
-		if ((e->rd = end_recv_endpoint(s, sd, sd->text, fd)) == NULL)
-			goto fail;
+		if ((e->rd = session_endpoint(s, sd->text, fd, -1,
+		    EP_SHUT_NONE, EP_NET | EP_DGRAM)) == NULL)
+			return (net_close_err(fd));
+		e->rd->ops = &end_recv_ops;
+		e->rd->data = (void *)sd;
 	}
 	if (sd->listen)
 		return (0);
@@ -606,14 +548,10 @@ end_dgram(const struct side *sd, struct session *s, const struct end_how *how,
 	    0);
 	netconn_free(nc);
 	if (ep == NULL)
-		goto fail;
+		return (-1);
 	e->rd = how->rd ? ep : NULL;
 	e->wr = how->wr ? ep : NULL;
 	return (0);
-
-fail:
-	log_cause(cause, "%s", strerror(errno));
-	return (-1);
 }
 
 /*
@@ -644,8 +582,9 @@ end_open_one(const struct side *sd, struct session *s,
 		goto fail;
 	/* o-noatime and a lock are of stdio or a descriptor. */
 	if (sd->kind == SIDE_STDIO || sd->kind == SIDE_FD) {
-		if (sd->local.noatime && how->rd && end_fl_set(sd->kind ==
-		    SIDE_STDIO ? STDIN_FILENO : sd->local.fd, O_NOATIME) == -1)
+		if (sd->local.noatime && how->rd &&
+		    end_fl_set(sd->kind == SIDE_STDIO ? STDIN_FILENO :
+		    sd->local.fd, O_NOATIME, 1) == -1)
 			goto fail;
 		/* Of stdio, the way written, as socat's. */
 		if (sd->local.lock != 0 && end_lock(sd->kind == SIDE_FD ?
@@ -654,14 +593,15 @@ end_open_one(const struct side *sd, struct session *s,
 			goto fail;
 	}
 	if (k->open(sd, s, &own, e, cause) == -1)
-		return (-1);
+		goto fail;
 	/* cool-write: a reader gone is a notice (session_report()). */
 	if (e->wr != NULL && sd->local.cool_write)
 		e->wr->flags |= EP_COOL;
 	return (0);
 
 fail:
-	log_cause(cause, "%s", strerror(errno));
+	if (*cause == NULL)
+		log_cause(cause, "%s", strerror(errno));
 	return (-1);
 }
 

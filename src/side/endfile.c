@@ -68,17 +68,17 @@ end_unlink_at_end(const char *path)
 }
 
 /*
- * Set flag (O_NONBLOCK, O_NOATIME) on fd's open file description.
- * Returns -1 with errno.
+ * Set (on) or clear flag (O_NONBLOCK, O_NOATIME) on fd's open file
+ * description.  Returns -1 with errno.
  */
 int
-end_fl_set(int fd, int flag)
+end_fl_set(int fd, int flag, int on)
 {
 	int	 flags;
 
 	if ((flags = fcntl(fd, F_GETFL)) == -1)
 		return (-1);
-	return (fcntl(fd, F_SETFL, flags | flag));
+	return (fcntl(fd, F_SETFL, on ? flags | flag : flags & ~flag));
 }
 
 /*
@@ -164,25 +164,9 @@ end_lock(int fd, int lock)
 }
 
 /*
- * Seek fd to where sd's seek= and then seek-end= say, as socat.
- * Returns -1 with errno.
- */
-static int
-end_seek(const struct side *sd, int fd)
-{
-	const struct side_local	*l = &sd->local;
-
-	if (l->seek != SIDE_NO_SEEK && lseek(fd, l->seek, SEEK_SET) == -1)
-		return (-1);
-	if (l->seek_end != SIDE_NO_SEEK &&
-	    lseek(fd, l->seek_end, SEEK_END) == -1)
-		return (-1);
-	return (0);
-}
-
-/*
  * Apply sd's options to fd, just opened (made: a named pipe made for it):
- * fs-noatime, owner, ftruncate=, lock, offset.  Returns -1 with errno.
+ * fs-noatime, owner, ftruncate=, lock, then seek= and seek-end= as socat.
+ * Returns -1 with errno.
  */
 static int
 end_file_opts(const struct side *sd, int fd, int made)
@@ -200,7 +184,12 @@ end_file_opts(const struct side *sd, int fd, int made)
 		return (-1);
 	if (l->lock != 0 && end_lock(fd, l->lock) == -1)
 		return (-1);
-	return (end_seek(sd, fd));
+	if (l->seek != SIDE_NO_SEEK && lseek(fd, l->seek, SEEK_SET) == -1)
+		return (-1);
+	if (l->seek_end != SIDE_NO_SEEK &&
+	    lseek(fd, l->seek_end, SEEK_END) == -1)
+		return (-1);
+	return (0);
 }
 
 /*
@@ -237,7 +226,7 @@ end_open_path(const struct side *sd, int flags, int *made, const char **why)
 	 * does not wait.
 	 */
 	if (fd != -1 && ((fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
-	    end_fl_set(fd, O_NONBLOCK) == -1) ||
+	    end_fl_set(fd, O_NONBLOCK, 1) == -1) ||
 	    end_file_opts(sd, fd, *made) == -1)) {
 		error = errno;
 		close(fd);
