@@ -86,11 +86,15 @@ static TAILQ_HEAD(, listener) listen_waiting =
 
 static void	listener_accept_cb(int, int, void *);
 
-/* Watch the listening socket, or stop, as its state says it should. */
+/*
+ * Watch the listening socket l, or stop, as its state says it should (also
+ * when its backoff timer fires).
+ */
 static __startup void
-listener_update(struct listener *l)
+listener_update(void *arg)
 {
-	int	 want;
+	struct listener	*l = arg;
+	int		 want;
 
 	want = l->fd != -1 && !l->paused && !l->waiting &&
 	    !ev_timer_armed(&l->backoff);
@@ -101,14 +105,6 @@ listener_update(struct listener *l)
 	else if (!want)
 		ev_del(l->fd);
 	l->watched = want;
-}
-
-static void
-listener_backoff_cb(void *arg)
-{
-	struct listener	*l = arg;
-
-	listener_update(l);
 }
 
 /*
@@ -785,7 +781,7 @@ listener_new(const struct side *sd, int fd, const struct listen_ops *ops,
 	l->want = 1;
 	ASYNC_START(l, "listener_new");
 	TAILQ_INIT(&l->pending);
-	ev_timer_init(&l->backoff, listener_backoff_cb, l);
+	ev_timer_init(&l->backoff, listener_update, l);
 	ev_timer_init(&l->idle, listener_idle_cb, l);
 	/*
 	 * Peers' own sockets share the DTLS listener's port: SO_REUSEPORT,

@@ -233,7 +233,7 @@ open_rdv_read_cb(int fd, int events, void *arg)
 	const char	*why;
 	char		*cause = NULL;
 	ssize_t		 n;
-	int		 r;
+	int		 r, error;
 
 	(void)fd;
 	(void)events;
@@ -243,19 +243,17 @@ open_rdv_read_cb(int fd, int events, void *arg)
 		if (n == -1 && errno == EAGAIN)
 			return;
 		if (n == -1 && errno == EPROTO) {
-			open_rdv_stop(op);
+			error = EPROTO;
 			log_cause(&cause, "the relay %s: WebSocket: %s",
 			    op->sd->via.relay, why);
-			open_fail(op, EPROTO, cause);
-			return;
+			break;
 		}
 		if (n <= 0) {
-			open_rdv_stop(op);
+			error = n == -1 ? errno : ECONNRESET;
 			log_cause(&cause, "the relay %s closed the connection"
 			    "%s%s", op->sd->via.relay, n == -1 ? ": " : "",
 			    n == -1 ? strerror(errno) : "");
-			open_fail(op, n == -1 ? errno : ECONNRESET, cause);
-			return;
+			break;
 		}
 		op->rdv_got += n;
 		if ((r = rdv_parse_reply(op->rdv_in, op->rdv_got, &why)) == 0)
@@ -263,10 +261,9 @@ open_rdv_read_cb(int fd, int events, void *arg)
 		op->rdv_got = 0;
 		switch (r) {
 		case -1:
-			open_rdv_stop(op);
+			error = EPROTO;
 			log_cause(&cause, "%s %s", op->sd->via.relay, why);
-			open_fail(op, EPROTO, cause);
-			return;
+			break;
 		case RDV_WAIT:
 			if (op->rdv_said)
 				continue;
@@ -283,13 +280,15 @@ open_rdv_read_cb(int fd, int events, void *arg)
 		case RDV_SECOND:
 			open_rdv_paired(op, r == RDV_FIRST);
 			return;
+		default:
+			error = EPERM;
+			log_cause(&cause, "the relay %s refused: %s",
+			    op->sd->via.relay, rdv_reply_text(r));
 		}
-		open_rdv_stop(op);
-		log_cause(&cause, "the relay %s refused: %s",
-		    op->sd->via.relay, rdv_reply_text(r));
-		open_fail(op, EPERM, cause);
-		return;
+		break;
 	}
+	open_rdv_stop(op);
+	open_fail(op, error, cause);
 }
 
 /* No answer in time: no relay, or nobody came with this code. */
@@ -482,13 +481,6 @@ open_start(const struct side *sd, const char *host, const char *port,
 	op->arg = arg;
 	if (how != NULL)
 		op->how = *how;
-	if ((op->host = strdup(host)) == NULL ||
-	    (port != NULL && (op->port = strdup(port)) == NULL)) {
-		free(op->host);
-		free(op);
-		errno = ENOMEM;
-		return (NULL);
-	}
 	ASYNC_START(op, "open_start");
 	op->retry = (struct retry){ .max = sd->retries,
 	    .pause_ms = sd->retry_ms };
@@ -496,10 +488,10 @@ open_start(const struct side *sd, const char *host, const char *port,
 	SIDE_TAKEN(retry_ms);
 	ev_timer_init(&op->pause, open_pause_cb, op);
 	ev_timer_init(&op->rdv_wait, open_rdv_wait_cb, op);
-	if (open_try(op) == -1) {
-		free(op->host);
-		free(op->port);
-		free(op);
+	if ((op->host = strdup(host)) == NULL ||
+	    (port != NULL && (op->port = strdup(port)) == NULL) ||
+	    open_try(op) == -1) {
+		open_cancel(op);
 		return (NULL);
 	}
 	ASYNC_STARTED(op);

@@ -92,22 +92,18 @@ peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
 	/* Refused (--allow, --deny) or full (--max-conns): dropped. */
 	if (listen_admit(ps->sd, peer, &nc) != GATE_ADMIT)
 		return;
-	if (ps->sd->keep) {
-		if ((fd = udp_peer_socket(ps->sd, lfd, peer)) == -1) {
-			log_warn("socket for a peer");
-			netconn_free(nc);
-			return;
-		}
-	} else {
-		if (connect(lfd, (const struct sockaddr *)&peer->ss,
-		    peer->len) == -1) {
-			log_warn("connect");
-			netconn_free(nc);
-			return;
-		}
+	if (ps->sd->keep)
+		fd = udp_peer_socket(ps->sd, lfd, peer);
+	else if ((fd = connect(lfd, (const struct sockaddr *)&peer->ss,
+	    peer->len)) == 0) {
 		ev_del(lfd);
 		fd = lfd;
 		ps->lfd = -1;
+	}
+	if (fd == -1) {
+		log_warn(ps->sd->keep ? "socket for a peer" : "connect");
+		netconn_free(nc);
+		return;
 	}
 	nc->fd = fd;
 	/* What its first datagram's control messages said, for a program. */

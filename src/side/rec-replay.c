@@ -41,46 +41,40 @@ struct replay {
 	char			 why[256];
 };
 
-/* Read sd's recording into r->rec.  Returns -1 with *cause set. */
+/*
+ * Read sd's recording into r->rec: a byte past the longest is enough for
+ * record_parse() to refuse it.  Returns -1 with *cause set.
+ */
 static int
 replay_load(struct replay *r, const struct side *sd, char **cause)
 {
 	struct stat	 st;
-	char		*text;
+	char		*text = NULL;
 	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd;
+	size_t		 len = 0, size = 0;
+	int		 fd, rv = -1;
 
-	if ((fd = open(sd->path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
+	if ((fd = open(sd->path, O_RDONLY | O_CLOEXEC)) != -1 &&
+	    fstat(fd, &st) == 0) {
+		size = st.st_size > RECORD_FILE_MAX ? RECORD_FILE_MAX + 1 :
+		    (size_t)st.st_size;
+		text = malloc(size + 1);
+	}
+	if (text == NULL) {
 		log_cause(cause, "%s: %s", sd->path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return (-1);
+		goto out;
 	}
-	if (st.st_size > RECORD_FILE_MAX) {
-		log_cause(cause, "%s: longer than a recording may be",
-		    sd->path);
-		close(fd);
-		return (-1);
-	}
-	if ((text = malloc(st.st_size + 1)) == NULL) {
-		log_cause(cause, "%s: %s", sd->path, strerror(errno));
-		close(fd);
-		return (-1);
-	}
-	while (len < (size_t)st.st_size && (n = read(fd, text + len,
-	    st.st_size - len)) > 0)
+	while (len < size && (n = read(fd, text + len, size - len)) > 0)
 		len += n;
-	close(fd);
-	if (record_parse(&r->rec, text, len) == -1) {
+	if ((rv = record_parse(&r->rec, text, len)) == -1) {
 		log_cause(cause, "%s: %s", sd->path, r->rec.why);
-		free(text);
 		record_free(&r->rec);
-		return (-1);
 	}
+out:
 	free(text);
-	return (0);
+	if (fd != -1)
+		close(fd);
+	return (rv);
 }
 
 /* Check sd's recording and options at start.  Returns -1 with *cause. */
@@ -97,13 +91,7 @@ replay_check(const struct side *sd, char **cause)
 	return (0);
 }
 
-static void	replay_run(struct replay *);
-
-static void
-replay_timer_cb(void *arg)
-{
-	replay_run(arg);
-}
+static void	replay_run(void *);
 
 /* The pipe has room again for what is played. */
 static void
@@ -127,12 +115,13 @@ replay_done(struct replay *r)
 }
 
 /*
- * Play the chunks that are due, each at its recorded gap (divided by the
- * speed) after the other party's step.
+ * Play the chunks of replay r that are due, each at its recorded gap
+ * (divided by the speed) after the other party's step; also its timer's.
  */
 static void
-replay_run(struct replay *r)
+replay_run(void *arg)
 {
+	struct replay		*r = arg;
 	const struct record_chunk *c;
 	uint64_t	 now = ev_now(), due;
 	ssize_t		 w;
@@ -316,7 +305,7 @@ replay_open(const struct side *sd, struct session *s,
 	r->speed = sd->replay_speed;
 	r->check = r->plays == RECORD_CLIENT;
 	r->out = -1;
-	ev_timer_init(&r->timer, replay_timer_cb, r);
+	ev_timer_init(&r->timer, replay_run, r);
 	if ((how->rd && (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1)) ||
 	    (how->wr && (null = open(_PATH_DEVNULL, O_WRONLY | O_CLOEXEC)) ==
 	    -1) || (ep = session_endpoint(s, sd->text, p[0], null,
