@@ -279,15 +279,29 @@ side_opt_secret(struct side *sd, const struct addr *a, const char *is,
 	return (0);
 }
 
+/* The side's own proxy, its hops[0], in place of the command line's chain. */
+static void
+side_proxy_own(struct side *sd)
+{
+	struct side_own	*own = sd->own;
+
+	own->proxy = 1;
+	sd->proxy.nhops = 1;
+	sd->proxy.proto = sd->proxy.hops[0].proto;
+	sd->proxy.host = sd->proxy.hops[0].host;
+	sd->proxy.port = sd->proxy.hops[0].port;
+	sd->proxy.user = sd->proxy.hops[0].user;
+	sd->proxy.pass = sd->proxy.hops[0].pass;
+}
+
 /*
  * socks4:, socks4a:, socks5:: the address's own proxy, at socksport (1080
- * unless said), in place of the command line's chain; socksuser= is a
- * SOCKS4 request's user ID.  Returns -1 with *cause set.
+ * unless said); socksuser= is a SOCKS4 request's user ID.  Returns -1
+ * with *cause set.
  */
 static int
 side_socks(struct side *sd, const struct addr *a, char **cause)
 {
-	struct side_own	*own = sd->own;
 	const char	*port, *user;
 	char		 url[PROXY_URL_MAX];
 
@@ -307,13 +321,7 @@ side_socks(struct side *sd, const struct addr *a, char **cause)
 		}
 		sd->proxy.hops[0].owned = 1;
 	}
-	sd->proxy.nhops = 1;
-	own->proxy = 1;
-	sd->proxy.proto = sd->proxy.hops[0].proto;
-	sd->proxy.host = sd->proxy.hops[0].host;
-	sd->proxy.port = sd->proxy.hops[0].port;
-	sd->proxy.user = sd->proxy.hops[0].user;
-	sd->proxy.pass = NULL;
+	side_proxy_own(sd);
 	return (0);
 }
 
@@ -581,7 +589,6 @@ static int
 side_opt_proxy(struct side *sd, const struct addr *a, const char *is,
     const char *v, char **cause)
 {
-	struct side_own	*own = sd->own;
 	const char	*r;
 	char		*why;
 
@@ -593,13 +600,7 @@ side_opt_proxy(struct side *sd, const struct addr *a, const char *is,
 		free(why);
 		return (-1);
 	}
-	sd->proxy.nhops = 1;
-	own->proxy = 1;
-	sd->proxy.proto = sd->proxy.hops[0].proto;
-	sd->proxy.host = sd->proxy.hops[0].host;
-	sd->proxy.port = sd->proxy.hops[0].port;
-	sd->proxy.user = sd->proxy.hops[0].user;
-	sd->proxy.pass = sd->proxy.hops[0].pass;
+	side_proxy_own(sd);
 	if ((r = addr_opt(a, "proxy-resolve")) != NULL)
 		sd->proxy.dns = strcmp(r, "1") == 0 ? PROXY_DNS_LOCAL :
 		    PROXY_DNS_REMOTE;

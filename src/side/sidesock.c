@@ -99,10 +99,10 @@ side_range(const char *v, char *buf, size_t size, char **cause)
 	if (inet_pton(family, rest, m) != 1)
 		goto bad;
 	n = family == AF_INET ? 32 : 128;
-	for (i = 0; i < n && (m[i / 8] & (0x80 >> (i % 8))); i++)
-		bits++;
-	for (; i < n; i++) {
-		if (m[i / 8] & (0x80 >> (i % 8)))
+	for (i = 0; i < n; i++) {
+		if (!(m[i / 8] & (0x80 >> (i % 8))))
+			continue;
+		if ((size_t)bits++ != i)
 			goto bad;
 	}
 	if (side_range_name(host, family, num, sizeof(num), cause) == -1)

@@ -207,10 +207,8 @@ side_ws_url(struct side *sd, const char *url, char **hostbuf, char **port,
 	}
 	*port = secure ? "443" : "80";
 	if (*h == '[') {
-		if ((e = strchr(h, ']')) == NULL) {
-			log_cause(cause, "invalid URL: %s", url);
-			goto fail;
-		}
+		if ((e = strchr(h, ']')) == NULL)
+			goto bad;
 		*e++ = '\0';
 		h++;
 	} else
@@ -218,10 +216,8 @@ side_ws_url(struct side *sd, const char *url, char **hostbuf, char **port,
 	if (e != NULL && *e == ':') {
 		*e++ = '\0';
 		*port = e;
-	} else if (e != NULL && *e != '\0') {
-		log_cause(cause, "invalid URL: %s", url);
-		goto fail;
-	}
+	} else if (e != NULL && *e != '\0')
+		goto bad;
 	if (*h == '\0') {
 		log_cause(cause, "invalid URL: no host");
 		goto fail;
@@ -241,6 +237,9 @@ side_ws_url(struct side *sd, const char *url, char **hostbuf, char **port,
 	}
 	return (0);
 
+bad:
+	log_cause(cause, "invalid URL: %s", url);
+	goto fail;
 nomem:
 	log_cause(cause, "%s", strerror(ENOMEM));
 fail:
