@@ -21,12 +21,13 @@
 #include "auth-int.h"
 
 /*
- * A Digest nonce (one for each challenge) is its issue time and serial
+ * A Digest nonce (one for each challenge) is its issue time (seconds of
+ * the monotonic clock: nonces live in this process only) and serial
  * number in hex, then a MAC of both under a secret of the process: it
  * lasts AUTH_NONCE_LIFE seconds, and while it is one of the last
  * AUTH_NONCES issued, its nonce count (nc) must grow with each use.
  */
-#define AUTH_SECRET_BYTES	16
+#define AUTH_SECRET_BYTES	16	/* four arc4random() words */
 #define AUTH_NONCE_LIFE		300
 #define AUTH_NONCES		256	/* nonces whose nc is kept */
 #define AUTH_MAC_HEX		32	/* hex digits of the MAC kept */
@@ -54,19 +55,11 @@ static struct {
 static void
 auth_init(void)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 rnd[AUTH_SECRET_BYTES];
-	size_t			 i;
-
 	if (auth_state.ready)
 		return;
-	arc4random_buf(rnd, sizeof(rnd));
-	for (i = 0; i < sizeof(rnd); i++) {
-		auth_state.secret[2 * i] = hex[rnd[i] >> 4];
-		auth_state.secret[2 * i + 1] = hex[rnd[i] & 0xf];
-	}
-	auth_state.secret[2 * i] = '\0';
-	explicit_bzero(rnd, sizeof(rnd));
+	snprintf(auth_state.secret, sizeof(auth_state.secret),
+	    "%08x%08x%08x%08x", arc4random(), arc4random(), arc4random(),
+	    arc4random());
 	auth_state.serial = arc4random();
 	auth_state.ready = 1;
 }
@@ -201,7 +194,8 @@ int
 auth_file_read(struct auth_conf *c, const char *path, char **cause)
 {
 	FILE		*f;
-	char		*line = NULL, *colon, *hash;
+	char		*line = NULL, *colon;
+	const char	*why = NULL;
 	size_t		 size = 0, n = 0;
 	ssize_t		 len;
 	int		 rc = -1;
@@ -217,24 +211,20 @@ auth_file_read(struct auth_conf *c, const char *path, char **cause)
 			line[--len] = '\0';
 		if (len == 0 || *line == '#')
 			continue;
-		if ((colon = strchr(line, ':')) == NULL || colon == line) {
-			log_cause(cause, "auth-file: %s, line %zu: not "
-			    "user:hash", path, n);
+		if ((colon = strchr(line, ':')) == NULL || colon == line)
+			why = "not user:hash";
+		else if (!auth_hash_known(colon + 1))
+			why = "unsupported hash (use htpasswd -B, or a $5$ or "
+			    "$6$ crypt)";
+		else if ((size_t)(colon - line) > HTTP_CRED_MAX)
+			why = "user too long";
+		if (why != NULL) {
+			log_cause(cause, "auth-file: %s, line %zu: %s", path, n,
+			    why);
 			goto out;
 		}
-		hash = colon + 1;
-		if (!auth_hash_known(hash)) {
-			log_cause(cause, "auth-file: %s, line %zu: unsupported "
-			    "hash (use htpasswd -B, or a $5$ or $6$ crypt)",
-			    path, n);
-			goto out;
-		}
-		if ((size_t)(colon - line) > HTTP_CRED_MAX) {
-			log_cause(cause, "auth-file: %s, line %zu: user too "
-			    "long", path, n);
-			goto out;
-		}
-		if (auth_user_add(c, line, colon - line, NULL, hash) == -1) {
+		if (auth_user_add(c, line, colon - line, NULL, colon + 1) ==
+		    -1) {
 			log_cause(cause, "auth-file: %s", strerror(errno));
 			goto out;
 		}
@@ -265,13 +255,6 @@ auth_nonce_mac(const char *ts, char mac[DIGEST_HEX_MAX])
 	snprintf(s, sizeof(s), "%s:%.24s", auth_state.secret, ts);
 	digest_hex(DIGEST_SHA256, s, mac);
 	explicit_bzero(s, sizeof(s));
-}
-
-/* Seconds on the monotonic clock: nonces live in this process only. */
-static uint64_t
-auth_seconds(void)
-{
-	return (ev_now() / 1000);
 }
 
 /*
@@ -322,7 +305,7 @@ auth_nonce_find(const char *n, int *stale)
 	DEBUG_CHECK(t != -1 && serial != -1, "auth_nonce_find: a nonce of "
 	    "ours is not hex");
 	pn = &auth_state.nonces[serial % AUTH_NONCES];
-	if ((uint64_t)t + AUTH_NONCE_LIFE < auth_seconds() ||
+	if ((uint64_t)t + AUTH_NONCE_LIFE < ev_now() / 1000 ||
 	    !pn->issued || pn->serial != (uint32_t)serial)
 		*stale = 1;
 	return (pn);
@@ -524,7 +507,7 @@ auth_challenge(const struct auth_conf *c, int proxy, int stale, char *buf,
 		auth_init();
 		auth_state.serial++;
 		snprintf(nonce, sizeof(nonce), "%016llx%08x",
-		    (unsigned long long)auth_seconds(),
+		    (unsigned long long)(ev_now() / 1000),
 		    (unsigned)auth_state.serial);
 		auth_nonce_mac(nonce, mac);
 		memcpy(nonce + 24, mac, AUTH_MAC_HEX);

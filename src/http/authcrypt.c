@@ -21,8 +21,8 @@
 /* A check, from its start to its answer's callback. */
 struct authcrypt {
 	struct pool_job		 job;	/* first: the pool's */
-	char			*pass;
-	char			*hash;
+	const char		*pass;	/* the asker's, until the answer */
+	const char		*hash;
 	int			 ok;	/* the worker's answer */
 	authcrypt_cb		*cb;
 	void			*arg;
@@ -88,18 +88,10 @@ authcrypt_load(char **cause)
 	return (0);
 }
 
-/* Free a check, its password overwritten first. */
 static void
 authcrypt_free(struct pool_job *j)
 {
-	struct authcrypt	*c = (struct authcrypt *)j;
-
-	if (c->pass != NULL) {
-		explicit_bzero(c->pass, strlen(c->pass));
-		free(c->pass);
-	}
-	free(c->hash);
-	free(c);
+	free(j);
 }
 
 /*
@@ -131,7 +123,6 @@ authcrypt_work(struct pool_job *j)
 	struct authcrypt	*c = (struct authcrypt *)j;
 
 	c->ok = authcrypt_match(c->pass, c->hash);
-	explicit_bzero(c->pass, strlen(c->pass));
 }
 
 /* From the loop: the answer to its asker. */
@@ -144,9 +135,10 @@ authcrypt_done(struct pool_job *j)
 }
 
 /*
- * Check pass against crypt(3) hash (both copied); cb(ok, arg) runs later
- * from the loop, never in this call.  AUTHCRYPT_THREADS run at once; the
- * caller bounds the rest.  Returns 0, or -1 with errno.
+ * Check pass against crypt(3) hash, which a worker reads: the caller keeps
+ * both as they are until cb(ok, arg), which runs later from the loop,
+ * never in this call.  AUTHCRYPT_THREADS run at once; the caller bounds
+ * the rest.  Returns 0, or -1 with errno.
  */
 int
 authcrypt_start(const char *pass, const char *hash, authcrypt_cb *cb,
@@ -164,11 +156,8 @@ authcrypt_start(const char *pass, const char *hash, authcrypt_cb *cb,
 		return (-1);
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return (-1);
-	if ((c->pass = strdup(pass)) == NULL ||
-	    (c->hash = strdup(hash)) == NULL) {
-		authcrypt_free(&c->job);
-		return (-1);
-	}
+	c->pass = pass;
+	c->hash = hash;
 	c->cb = cb;
 	c->arg = arg;
 	ASYNC_START(&c->job, "authcrypt_start");

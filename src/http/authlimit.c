@@ -73,7 +73,7 @@ enum auth_job_state {
 struct auth_job {
 	struct auth_slot	*slot;	/* its client's: kept while it lives */
 	enum auth_job_state	 state;
-	char			*pass;	/* until its check starts */
+	char			*pass;	/* and hash: the worker reads them */
 	char			*hash;
 	int			 known;	/* the user is one of ours */
 	int			 cancelled; /* the asker has gone */
@@ -97,12 +97,14 @@ struct auth_slot {
 	int			 nwaiting;
 };
 
+/* The credit of all clients together, when full. */
+#define AUTH_ALL_FULL	((int64_t)AUTH_ALL_BURST * AUTH_ALL_REFILL_MS)
+
 /* What the limits change as the program runs: one set for the process. */
 static struct {
 	struct auth_slot	 slots[AUTH_SLOTS];
 	struct auth_bucket	 all;		/* every client's */
-	int			 all_ready;
-} auth_limits;
+} auth_limits = { .all = { .credit = AUTH_ALL_FULL } };
 
 /* Credit b up to now, a millisecond a millisecond, at most full. */
 static void
@@ -131,14 +133,7 @@ auth_bucket_wait(const struct auth_bucket *b, int64_t cost, int busy)
 static struct auth_bucket *
 auth_all(uint64_t now)
 {
-	const int64_t	 full = (int64_t)AUTH_ALL_BURST * AUTH_ALL_REFILL_MS;
-
-	if (!auth_limits.all_ready) {
-		auth_limits.all.credit = full;
-		auth_limits.all.last = now;
-		auth_limits.all_ready = 1;
-	}
-	auth_refill(&auth_limits.all, full, now);
+	auth_refill(&auth_limits.all, AUTH_ALL_FULL, now);
 	return (&auth_limits.all);
 }
 
@@ -263,6 +258,8 @@ static void	auth_job_done(int, void *);
 static void
 auth_job_free(struct auth_job *job)
 {
+	if (job == NULL)
+		return;
 	if (job->pass != NULL) {
 		explicit_bzero(job->pass, strlen(job->pass));
 		free(job->pass);
@@ -286,10 +283,6 @@ auth_job_start(struct auth_job *job)
 		auth_limits.all.busy--;
 		return (-1);
 	}
-	/* The worker has its own copy. */
-	explicit_bzero(job->pass, strlen(job->pass));
-	free(job->pass);
-	job->pass = NULL;
 	return (0);
 }
 
@@ -371,18 +364,15 @@ auth_crypt(struct auth_slot *s, const char *pass, const char *hash,
     struct auth_job **jobp)
 {
 	struct auth_job	*job;
+	const char	*why = "cannot check now";
 
 	DEBUG_CHECK(a->cb != NULL,
 	    "auth_check: a crypt(3) check for an asker without a callback");
 	*jobp = NULL;
 	if ((job = calloc(1, sizeof(*job))) == NULL ||
 	    (job->pass = strdup(pass)) == NULL ||
-	    (job->hash = strdup(hash)) == NULL) {
-		if (job != NULL)
-			auth_job_free(job);
-		auth_refuse(a->who, "cannot check now", 0, retry);
-		return (AUTH_LIMITED);
-	}
+	    (job->hash = strdup(hash)) == NULL)
+		goto refuse;
 	job->known = known;
 	strlcpy(job->user, user, sizeof(job->user));
 	job->slot = s;
@@ -392,22 +382,22 @@ auth_crypt(struct auth_slot *s, const char *pass, const char *hash,
 	ASYNC_START(job, "auth_check");
 	if (s->b.busy > 0) {
 		if (s->nwaiting >= AUTH_WAITING_MAX) {
-			auth_refuse(a->who, "too many answers at once", 0,
-			    retry);
-			auth_job_free(job);
-			return (AUTH_LIMITED);
+			why = "too many answers at once";
+			goto refuse;
 		}
 		job->state = AJ_WAITING;
 		TAILQ_INSERT_TAIL(&s->waiting, job, entry);
 		s->nwaiting++;
-	} else if (auth_job_start(job) == -1) {
-		auth_refuse(a->who, "cannot check now", 0, retry);
-		auth_job_free(job);
-		return (AUTH_LIMITED);
-	}
+	} else if (auth_job_start(job) == -1)
+		goto refuse;
 	ASYNC_STARTED(job);
 	*jobp = job;
 	return (AUTH_PENDING);
+
+refuse:
+	auth_refuse(a->who, why, 0, retry);
+	auth_job_free(job);
+	return (AUTH_LIMITED);
 }
 
 /*
