@@ -270,9 +270,8 @@ end_program_start(const struct side *sd, const struct exec_conn *ec, int rd,
 	if (cmd.keep_out)
 		(void)end_fl_set(STDOUT_FILENO, O_NONBLOCK, 0);
 	if (ec == NULL) {
-		memset(&none, 0, sizeof(none));
 		/* No connection: of socat's variables, its process ids. */
-		none.type = SOCK_STREAM;
+		none = (struct exec_conn){ .type = SOCK_STREAM };
 		ec = &none;
 	}
 	/*
@@ -616,11 +615,9 @@ end_open(const struct side *sd, struct session *s, const struct end_how *how,
     struct end *e, char **cause)
 {
 	struct end_how	 one = *how;
-	struct end	 w;
+	struct end	 w = { .slave = -1 };
 
-	memset(e, 0, sizeof(*e));
-	e->sd = sd;
-	e->slave = -1;
+	*e = (struct end){ .sd = sd, .slave = -1 };
 	*cause = NULL;
 	if (sd->wside == NULL)
 		return (end_open_one(sd, s, how, e, cause));
@@ -629,8 +626,6 @@ end_open(const struct side *sd, struct session *s, const struct end_how *how,
 		return (-1);
 	if (!how->wr)
 		return (0);
-	memset(&w, 0, sizeof(w));
-	w.slave = -1;
 	one.rd = 0;
 	one.wr = 1;
 	if (end_open_one(sd->wside, s, &one, &w, cause) == -1)
@@ -666,10 +661,7 @@ end_netconn(struct end *e, const struct side *sd, struct netconn *nc,
     struct session *s, const char *name, enum ep_shut shut, int flags,
     int wsflags)
 {
-	memset(e, 0, sizeof(*e));
-	e->sd = sd;
-	e->slave = -1;
-	e->is = END_SOCKET | END_NET;
+	*e = (struct end){ .sd = sd, .slave = -1, .is = END_SOCKET | END_NET };
 	if ((e->rd = netconn_endpoint(nc, s, name, shut, flags, wsflags)) ==
 	    NULL)
 		return (-1);

@@ -238,11 +238,8 @@ side_opt_lock(struct side *sd, const struct addr *a, const char *is,
 		if (strcmp(side_locks[i], is) == 0)
 			break;
 	}
-#ifdef SC_DEBUG
-	/* A row of addr-opts.h names each lock as side_locks[] does. */
-	if (i == nitems(side_locks))
-		fatalx("option %s: no lock of side_locks[]", is);
-#endif
+	DEBUG_CHECK(i < nitems(side_locks), "side_opt_lock: a row of "
+	    "addr-opts.h names a lock side_locks[] does not");
 	if (sd->local.lock != 0) {
 		log_cause(cause, "%s and %s: one lock at most",
 		    side_lock_name(sd->local.lock), is);
