@@ -91,9 +91,6 @@ redial_opened(struct netconn *nc, const struct net_peer *peer, int error,
     const char *cause, void *arg)
 {
 	struct redial	*r = arg;
-	struct tls	*t;
-	struct ws	*w;
-	int		 fd;
 
 	r->op = NULL;
 	if (nc == NULL) {
@@ -105,14 +102,11 @@ redial_opened(struct netconn *nc, const struct net_peer *peer, int error,
 		redial_next(r);
 		return;
 	}
-	fd = nc->fd;
-	t = nc->tls;
-	w = nc->ws;
+	r->cb(nc->fd, peer, nc->tls, nc->ws, r->arg);
 	nc->fd = -1;
 	nc->tls = NULL;
 	nc->ws = NULL;
 	netconn_free(nc);
-	r->cb(fd, peer, t, w, r->arg);
 }
 
 /* The pause is over: one more attempt. */
