@@ -173,13 +173,10 @@ auth_slot(const unsigned char key[NET_HOST_KEY_LEN], uint64_t now,
 		*wait = soonest;
 		return (NULL);
 	}
+	*spare = (struct auth_slot){ .used = 1,
+	    .b = { .last = now, .credit = full } };
 	memcpy(spare->key, key, NET_HOST_KEY_LEN);
-	spare->used = 1;
-	spare->b.last = now;
-	spare->b.credit = full;
-	spare->b.busy = 0;
 	TAILQ_INIT(&spare->waiting);
-	spare->nwaiting = 0;
 	return (spare);
 }
 
