@@ -28,7 +28,6 @@
  */
 #define FWD_EARLY_MAX		(4 * CHANNEL_BUFSIZE)
 static void	fconn_device_close(struct fconn *);
-static void	fconn_failed_error(struct fconn *, const char *, int);
 
 /* fc's name in messages, "#N HOST PORT", made on first use. */
 static const char *
@@ -56,6 +55,22 @@ fconn_label(struct fconn *fc)
 	return (fconn_label_of(fc, &fc->from.sa, fc->fromlen));
 }
 
+/* Forget the attempt in progress (not its device), keeping the client. */
+static void
+fconn_abandon(struct fconn *fc)
+{
+	struct fconn_out	*out = fc->out;
+
+	ev_timer_disarm(&out->deadline);
+	ev_timer_disarm(&out->kick);
+	open_cancel(out->op);
+	out->op = NULL;
+	if (out->tnc != NULL && out->tnc->fd != -1)
+		ev_del(out->tnc->fd);
+	netconn_free(out->tnc);
+	out->tnc = NULL;
+}
+
 /* Free what only the outbound stage needed, closing what the pump lacks. */
 static void
 fconn_out_free(struct fconn *fc)
@@ -64,12 +79,7 @@ fconn_out_free(struct fconn *fc)
 
 	if (out == NULL)
 		return;
-	ev_timer_disarm(&out->deadline);
-	ev_timer_disarm(&out->kick);
-	open_cancel(out->op);
-	if (out->tnc != NULL && out->tnc->fd != -1)
-		ev_del(out->tnc->fd);
-	netconn_free(out->tnc);
+	fconn_abandon(fc);
 	/* Its listener may be the caller: it is freed with the list. */
 	if (out->cur != NULL && out->cur->l != NULL)
 		listener_close(out->cur->l);
@@ -140,23 +150,6 @@ fconn_device_close(struct fconn *fc)
 	fc->dev = NULL;
 }
 
-/* Forget the attempt in progress, keeping the client. */
-static void
-fconn_abandon(struct fconn *fc)
-{
-	struct fconn_out	*out = fc->out;
-
-	ev_timer_disarm(&out->deadline);
-	ev_timer_disarm(&out->kick);
-	open_cancel(out->op);
-	out->op = NULL;
-	if (out->tnc != NULL && out->tnc->fd != -1)
-		ev_del(out->tnc->fd);
-	netconn_free(out->tnc);
-	out->tnc = NULL;
-	fconn_device_close(fc);
-}
-
 /* Will fconn_next() try another target, one not in its back-off? */
 static int
 fconn_more(const struct fconn *fc)
@@ -170,19 +163,13 @@ fconn_more(const struct fconn *fc)
 	return (0);
 }
 
-/* The current target failed for why: try the next; -v says so once. */
-static void
-fconn_failed(struct fconn *fc, const char *why)
-{
-	fconn_failed_error(fc, why, 0);
-}
-
 /*
- * As fconn_failed(), for error; an error of our own (EMFILE, ENOMEM) does
- * not put the target in back-off.
+ * The current target failed for why (errno error, or 0): try the next; -v
+ * says so once.  An error of our own (EMFILE, ENOMEM) does not put the
+ * target in back-off.
  */
 static void
-fconn_failed_error(struct fconn *fc, const char *why, int error)
+fconn_failed(struct fconn *fc, const char *why, int error)
 {
 	struct fconn_out	*out = fc->out;
 
@@ -195,13 +182,14 @@ fconn_failed_error(struct fconn *fc, const char *why, int error)
 	if (out->cur->sd->kind == SIDE_SOCKET && !out->own_error)
 		forward_target_down(out->cur);
 	fconn_abandon(fc);
+	fconn_device_close(fc);
 	fconn_next(fc);
 }
 
 static void
 fconn_deadline_cb(void *arg)
 {
-	fconn_failed(arg, strerror(ETIMEDOUT));
+	fconn_failed(arg, strerror(ETIMEDOUT), 0);
 }
 
 /* The relay's tap for -o and --hex-dump, each line labelled. */
@@ -434,7 +422,7 @@ fconn_opened(struct netconn *tnc, const struct net_peer *peer, int error,
 	(void)peer;
 	fc->out->op = NULL;
 	if (tnc == NULL) {
-		fconn_failed_error(fc, cause != NULL ? cause : strerror(error),
+		fconn_failed(fc, cause != NULL ? cause : strerror(error),
 		    error);
 		return;
 	}
@@ -457,7 +445,7 @@ fconn_device_cb(void *arg)
 	if (t->dev_user != NULL) {
 		log_warnx("%s: in use by another client (one client at a "
 		    "time)", t->sd->text);
-		fconn_failed(fc, "in use by another client");
+		fconn_failed(fc, "in use by another client", 0);
 		return;
 	}
 	/*
@@ -468,7 +456,7 @@ fconn_device_cb(void *arg)
 	    &t->dev_slave, &cause)) == -1) {
 		if (fc->f->j->side->keep)
 			log_warnx("%s: %s", t->sd->text, cause);
-		fconn_failed(fc, cause);
+		fconn_failed(fc, cause, 0);
 		free(cause);
 		return;
 	}
@@ -515,7 +503,7 @@ fconn_peeked(int fd, int events, void *arg)
 	if (connect(fd, (struct sockaddr *)&peer.ss, peer.len) == -1 ||
 	    (fc->out->tnc = netconn_new(fd)) == NULL) {
 		close(fd);
-		fconn_failed_error(fc, strerror(errno), errno);
+		fconn_failed(fc, strerror(errno), errno);
 		return;
 	}
 	net_report_accept(t->sd, &peer);
@@ -530,7 +518,7 @@ fconn_accept(struct fconn *fc, struct fwd_target *t)
 	int	 fd;
 
 	if ((fd = listen_open(t->sd, t->sd->host, 0, &cause)) == -1) {
-		fconn_failed(fc, cause != NULL ? cause : strerror(errno));
+		fconn_failed(fc, cause != NULL ? cause : strerror(errno), 0);
 		free(cause);
 		return;
 	}
@@ -538,13 +526,13 @@ fconn_accept(struct fconn *fc, struct fwd_target *t)
 		t->lfd = fd;
 		if (ev_set(fd, EV_READ, fconn_peeked, fc) == -1) {
 			close(fd);
-			fconn_failed_error(fc, strerror(errno), errno);
+			fconn_failed(fc, strerror(errno), errno);
 		}
 		return;
 	}
 	if ((t->l = listener_new(t->sd, fd, &fconn_accept_ops, fc)) == NULL) {
 		close(fd);
-		fconn_failed_error(fc, strerror(errno), errno);
+		fconn_failed(fc, strerror(errno), errno);
 	}
 }
 
@@ -606,7 +594,7 @@ fconn_next(struct fconn *fc)
 		if ((fc->out->op = open_start(sd, sd->host,
 		    sd->sock.family == AF_UNIX ? NULL : sd->ports[0], &how,
 		    fconn_opened, fc)) == NULL) {
-			fconn_failed_error(fc, strerror(errno), errno);
+			fconn_failed(fc, strerror(errno), errno);
 			return;
 		}
 		/* Each failure is said once, with the client's label. */
