@@ -32,8 +32,6 @@ enum pconn_result {
 	PR_CLOSE,		/* refused (reply sent, if any): close */
 };
 
-static int	pconn_is_self(struct pconn *, const struct addrinfo *);
-
 int
 proxyd_http(const struct pconn *pc)
 {
@@ -124,15 +122,20 @@ pconn_socks5_reply(struct pconn *pc, int rep, int fd)
 	return (n == -1 ? -1 : pconn_reply(pc, buf, n));
 }
 
-/* Close the client after a reply with a lingering close (sock_linger()). */
+/*
+ * Close the client after a reply, and free pc: a TLS client is told that
+ * the end is the end (close_notify), and the close lingers (sock_linger())
+ * so that no reset loses the reply.
+ */
 static void
-pconn_drain(struct pconn *pc)
+pconn_close(struct pconn *pc)
 {
 	if (pc->nc->tls != NULL)
 		tls_close_notify(pc->nc->tls);
 	ev_del(pc->nc->fd);
 	sock_linger(pc->nc->fd);
 	pc->nc->fd = -1;
+	pconn_free(pc);
 }
 
 /* Report the refusal of the request, for why, and close. */
@@ -143,9 +146,7 @@ pconn_refused(struct pconn *pc, const char *why)
 		log_warnx("proxy: %s: %s", pc->peer, why);
 	else
 		log_verbose_warn(1, "proxy: %s: %s", pc->peer, why);
-	/* The connection is closed after the reply, and the client told. */
-	pconn_drain(pc);
-	pconn_free(pc);
+	pconn_close(pc);
 }
 
 /* Refuse the request in the protocol's words, report it, and close. */
@@ -429,13 +430,18 @@ pconn_dialed_cb(int fd, const struct net_peer *peer, struct tls *t,
 	pconn_relay(pc);
 }
 
-/* Refuse a destination that is this proxy's own address, which would loop. */
+/*
+ * Refuse a destination that is this proxy's own address (net_is_self()),
+ * which would loop.
+ */
 static int
 pconn_check_cb(const struct addrinfo *ai, void *arg)
 {
 	struct pconn	*pc = arg;
 
-	return (pconn_is_self(pc, ai) ? ELOOP : 0);
+	return (net_is_self(ai->ai_addr, ai->ai_addrlen,
+	    (const struct sockaddr *)&pc->pd->self, pc->pd->v6only) ? ELOOP :
+	    0);
 }
 
 /*
@@ -482,13 +488,7 @@ pconn_parse(struct pconn *pc)
 	if (r == PR_MORE)
 		return;
 	if (r == PR_CLOSE) {
-		/*
-		 * As after any refusal: a TLS client is told that the end
-		 * is the end (close_notify), and a reply is not lost to a
-		 * reset.
-		 */
-		pconn_drain(pc);
-		pconn_free(pc);
+		pconn_close(pc);
 		return;
 	}
 	log_verbose(2, "proxy: %s: connect to %s port %s", pc->peer,
@@ -536,14 +536,6 @@ pconn_read_cb(int fd, int events, void *arg)
 	    pconn_watch(pc, pc->want, pconn_read_cb) == -1)
 		return;
 	pconn_parse(pc);
-}
-
-/* Would connecting to ai reach this very proxy (net_is_self())? */
-static int
-pconn_is_self(struct pconn *pc, const struct addrinfo *ai)
-{
-	return (net_is_self(ai->ai_addr, ai->ai_addrlen,
-	    (const struct sockaddr *)&pc->pd->self, pc->pd->v6only));
 }
 
 /* Too slow to ask, or the destination too slow to answer. */
