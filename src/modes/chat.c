@@ -435,23 +435,13 @@ chat_init(struct chat *c, const struct job *j)
 		fatal("malloc");
 }
 
-/* The connection to the chat server is made: -v says so. */
-static void
-chat_dialled(int fd, const struct net_peer *peer, void *arg)
-{
-	const struct side	*sd = arg;
-
-	(void)fd;
-	net_report_connect(sd, sd->host, sd->ports[0], peer);
-}
-
 /* Talk to the chat server of the command line.  Returns the exit status. */
 int
 chat_connect(const struct job *j)
 {
 	const struct side	*sd = j->side;
 	struct chat		 c;
-	struct dial_how		 how = { .dialled = chat_dialled };
+	struct dial_how		 how = { .dialled = join_dialled };
 	struct net_peer		 peer;
 	char			*cause;
 
@@ -464,15 +454,15 @@ chat_connect(const struct job *j)
 			fatalx("%s", cause);
 		/* With -v, the dial has said so already. */
 		net_report_refused(sd, sd->host, sd->ports[0], errno);
-		free(c.scratch);
-		edit_free(&c.ed);
-		return (1);
+		c.status = 1;
+	} else {
+		snprintf(c.peer, sizeof(c.peer), "%s port %s", sd->host,
+		    sd->ports[0]);
+		if (chat_start(&c) == -1)
+			fatal("session");
+		if (c.s != NULL && ev_loop() == -1)
+			fatal("poll");
 	}
-	snprintf(c.peer, sizeof(c.peer), "%s port %s", sd->host, sd->ports[0]);
-	if (chat_start(&c) == -1)
-		fatal("session");
-	if (c.s != NULL && ev_loop() == -1)
-		fatal("poll");
 	free(c.scratch);
 	edit_free(&c.ed);
 	return (c.status);

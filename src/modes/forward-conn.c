@@ -111,27 +111,28 @@ fconn_destroy(struct fconn *fc)
 	free(fc);
 }
 
-/* Say a client was not served; without -k the status becomes 1. */
+/*
+ * A client is over, unserved or not: without -k it was the one client, the
+ * run's end, and its status.
+ */
 void
-forward_unserved(struct forward *f)
+forward_over(struct forward *f, int unserved)
 {
-	if (!f->j->side->keep)
+	if (f->j->side->keep)
+		return;
+	if (unserved)
 		f->status = 1;
+	if (f->l != NULL)
+		listener_close(f->l);
+	ev_break();
 }
 
 /* The client's connection is over. */
 void
 fconn_free(struct fconn *fc)
 {
-	struct forward	*f = fc->f;
-
+	forward_over(fc->f, 0);
 	fconn_destroy(fc);
-	/* Without -k, one connection is all there is. */
-	if (!f->j->side->keep) {
-		if (f->l != NULL)
-			listener_close(f->l);
-		ev_break();
-	}
 }
 
 /* Give the device back (its modes or its link) for the next client. */
@@ -394,8 +395,8 @@ fail:
 	log_warn("forward: %s", fconn_label(fc));
 said:
 	session_free(jn.s);
-	forward_unserved(fc->f);
-	fconn_free(fc);
+	forward_over(fc->f, 1);
+	fconn_destroy(fc);
 }
 
 /* Relay, or wait for the client's handshake to finish (forward_start()). */

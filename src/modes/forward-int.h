@@ -159,7 +159,7 @@ void		 fconn_relay(struct fconn *);
 void		 fconn_next(struct fconn *);
 struct fconn	*fconn_new(struct forward *, int, const struct net_peer *);
 struct fconn	*fconn_take_early(struct forward *, int);
-void		 forward_unserved(struct forward *);
+void		 forward_over(struct forward *, int);
 extern const struct peer_ops forward_peer_ops;
 
 #endif /* SC_FORWARD_INT_H */

@@ -344,30 +344,16 @@ forward_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	    (fc = fconn_new(f, nc->fd, peer)) == NULL) {
 		log_warn("forward");
 		netconn_free(nc);
-		forward_unserved(f);
-		/* Without -k the one client is gone: so is the listener. */
-		if (!f->j->side->keep) {
-			listener_close(f->l);
-			ev_break();
-		}
+		forward_over(f, 1);
 		return (-1);
 	}
 	fc->nc = nc;
-	switch ((enum fconn_state)fc->state) {
-	case FC_READY:
+	if (fc->state == FC_READY)
 		fconn_relay(fc);
-		break;
-	case FC_FAILED:
+	else if (fc->state == FC_FAILED)
 		fconn_free(fc);
-		break;
-	case FC_CONNECTING:
-		/* A new connection, or one whose dial goes on. */
-		if (fc->out->cur == NULL)
-			fconn_next(fc);
-		break;
-	default:
-		break;
-	}
+	else if (fc->out->cur == NULL)	/* else its dial goes on */
+		fconn_next(fc);
 	return (0);
 }
 
@@ -381,17 +367,11 @@ forward_failed(void *arg, const struct net_peer *peer, const char *cause)
 	struct forward	*f = arg;
 
 	(void)peer;
-	if (cause != NULL)
+	if (cause != NULL) {
 		log_warnx("%s", cause);
-	if (f->j->side->keep)
-		return;
-	if (cause == NULL) {
+		forward_over(f, 1);
+	} else if (!f->j->side->keep)
 		listener_pause(f->l, 0);
-		return;
-	}
-	forward_unserved(f);
-	listener_close(f->l);
-	ev_break();
 }
 
 static const struct listen_ops forward_ops = {
@@ -531,17 +511,6 @@ forward_sigusr1(int sig, void *arg)
 		f->j->run->report();
 }
 
-/* The first side, dialled, is connected: -v says so. */
-static void
-forward_dialled(int fd, const struct net_peer *peer, void *arg)
-{
-	const struct side	*sd = arg;
-
-	(void)fd;
-	net_report_connect(sd, sd->host, sd->nports > 0 ? sd->ports[0] :
-	    NULL, peer);
-}
-
 /* The first side, dialled, is connected: its connection to a target. */
 static int
 forward_dialled_start(void *arg, struct netconn *nc,
@@ -569,7 +538,7 @@ static int
 forward_connect(struct forward *f)
 {
 	const struct side	*sd = f->j->side;
-	struct dial_how		 how = { .dialled = forward_dialled };
+	struct dial_how		 how = { .dialled = join_dialled };
 
 	how.dialled_arg = (void *)sd;
 	if (sd->sock.family == AF_UNIX)

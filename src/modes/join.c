@@ -672,6 +672,17 @@ join_break_cb(void *arg)
 	ev_break();
 }
 
+/* Side arg, dialled, is connected: -v says so (a dial_how's dialled). */
+void
+join_dialled(int fd, const struct net_peer *peer, void *arg)
+{
+	const struct side	*sd = arg;
+
+	(void)fd;
+	net_report_connect(sd, sd->host, sd->nports > 0 ? sd->ports[0] :
+	    NULL, peer);
+}
+
 /*
  * Dial sd and give each connection to start(arg, ...); with socat's fork,
  * one per interval= until *stop or a try fails, retried as retry= and

@@ -201,6 +201,7 @@ const char	*join_ended(struct session *, int, const struct channel **);
 void		 join_program_gone(struct channel *, struct channel *);
 int		 join_start(struct join *);
 void		 join_break_cb(void *);
+void		 join_dialled(int, const struct net_peer *, void *);
 int		 join_run(const struct job *);
 int		 join_dial(const struct side *, const char *,
 		    const struct dial_how *, int (*)(void *, struct netconn *,
