@@ -407,15 +407,6 @@ drop:
 	rclient_free(second);
 }
 
-/* A waiting client's name has waited its time (wait=): nobody came. */
-static void
-relay_expire_cb(void *arg)
-{
-	struct rclient	*rc = arg;
-
-	relay_refuse(rc, RDV_EXPIRED, "waited its time, nobody came");
-}
-
 /* A waiting client that sends anything, or ends, ends its wait. */
 static void
 relay_waiter_cb(int fd, int events, void *arg)
@@ -491,7 +482,6 @@ relay_arrive(struct rclient *rc, const unsigned char *name)
 	/* Ours, not the client's doing: said without -v. */
 	if (ev_set(rc->nc->fd, EV_READ, relay_waiter_cb, rc) == -1)
 		goto fail;
-	ev_timer_init(&rc->timer, relay_expire_cb, rc);
 	ev_timer_arm(&rc->timer, r->j->relay->wait_ms);
 	relay_ws_shed(rc);
 	log_verbose(1, "relay: %s waits",
@@ -515,10 +505,8 @@ relay_read_cb(int fd, int events, void *arg)
 
 	(void)events;
 	/* A WebSocket's frame may have come whole: read till none is left. */
-	for (;;) {
-		want = rdv_parse_request(rc->req, rc->got, name, &why);
-		if (want <= (ssize_t)rc->got)
-			abort();
+	while ((want = rdv_parse_request(rc->req, rc->got, name, &why)) >
+	    (ssize_t)rc->got) {
 		n = relay_recv(rc, rc->req + rc->got, want - rc->got, &why);
 		if (n == -1 && errno == EAGAIN)
 			return;
@@ -531,26 +519,26 @@ relay_read_cb(int fd, int events, void *arg)
 			return;
 		}
 		rc->got += n;
-		if ((want = rdv_parse_request(rc->req, rc->got, name,
-		    &why)) == -1) {
-			relay_refuse(rc, RDV_BAD, why);
-			return;
-		}
-		if (want <= (ssize_t)rc->got)
-			break;
+	}
+	if (want == -1) {
+		relay_refuse(rc, RDV_BAD, why);
+		return;
 	}
 	ev_del(fd);
 	relay_arrive(rc, name);
 	explicit_bzero(name, sizeof(name));
 }
 
-/* A client that sent no whole request in time. */
+/* A client's timer: no whole request in time, or its name's wait= over. */
 static void
-relay_request_late_cb(void *arg)
+relay_timeout_cb(void *arg)
 {
 	struct rclient	*rc = arg;
 
-	relay_refuse(rc, RDV_BAD, "no request in time");
+	if (rc->rn != NULL)
+		relay_refuse(rc, RDV_EXPIRED, "waited its time, nobody came");
+	else
+		relay_refuse(rc, RDV_BAD, "no request in time");
 }
 
 /* A client admitted: read its request. */
@@ -573,7 +561,7 @@ relay_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 		ws_free(nc->ws);
 		nc->ws = NULL;
 	}
-	ev_timer_init(&rc->timer, relay_request_late_cb, rc);
+	ev_timer_init(&rc->timer, relay_timeout_cb, rc);
 	if (ev_set(nc->fd, EV_READ, relay_read_cb, rc) == -1) {
 		log_warn("relay");
 		rclient_free(rc);
