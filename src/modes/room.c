@@ -102,28 +102,24 @@ room_nick(struct broker *b, struct client *c, const unsigned char *name,
 	char	 msg[256], old[sizeof(c->name)];
 	int	 n;
 
-	if (!roomproto_name_valid(name, len)) {
+	if (!roomproto_name_valid(name, len))
 		n = snprintf(msg, sizeof(msg), "<announce> A name is 1 to %d "
 		    "letters, digits, - or _.\n", ROOM_NAME_MAX);
-		room_tell(c, msg, n);
-		return;
-	}
-	if (roomproto_name_reserved(name, len)) {
+	else if (roomproto_name_reserved(name, len))
 		n = snprintf(msg, sizeof(msg), "<announce> The name %.*s is "
 		    "reserved: announce, server and user with digits are the "
 		    "server's.\n", (int)len, name);
-		room_tell(c, msg, n);
-		return;
-	}
-	if (room_name_taken(b, c, (const char *)name, len)) {
+	else if (room_name_taken(b, c, (const char *)name, len))
 		n = snprintf(msg, sizeof(msg), "<announce> The name %.*s is "
 		    "taken.\n", (int)len, name);
-		room_tell(c, msg, n);
+	else {
+		strlcpy(old, c->name, sizeof(old));
+		snprintf(c->name, sizeof(c->name), "<%.*s>", (int)len, name);
+		broker_announce(b, NULL, "%s is now known as %s.", old,
+		    c->name);
 		return;
 	}
-	strlcpy(old, c->name, sizeof(old));
-	snprintf(c->name, sizeof(c->name), "<%.*s>", (int)len, name);
-	broker_announce(b, NULL, "%s is now known as %s.", old, c->name);
+	room_tell(c, msg, n);
 }
 
 /* What /help says. */
@@ -313,8 +309,7 @@ room_cut(struct broker *b, struct client *c)
 
 	n = snprintf(msg, sizeof(msg), "<announce> You are disconnected: "
 	    "you read nothing for %lld ms.\n", fanout_stall_ms(b->fo));
-	if (fanout_send_to(c->net, msg, n) == -1)
-		log_warn("relay");
+	room_tell(c, msg, n);
 	broker_announce(b, c->net, "%s is disconnected: it stopped "
 	    "reading.", c->name);
 }
