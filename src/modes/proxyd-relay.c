@@ -162,7 +162,7 @@ pconn_relay(struct pconn *pc)
 	struct join_how	 how = { .flow = j->flow, .far = j->side,
 	    .name = { "upstream", "downstream" },
 	    .flags = { CH_SHUTDOWN | CH_RESET, CH_SHUTDOWN | CH_RESET },
-	    .idle_ms = TIME_NONE,
+	    .idle_ms = j->side->timeout_ms,
 	    .rule = pc->fwd != NULL ? JOIN_NEAR_ENDS : JOIN_SIDES };
 	struct netconn	*tnc;
 	struct prelay	*pr;
@@ -207,8 +207,6 @@ pconn_relay(struct pconn *pc)
 	netconn_free(tnc);
 	if (rc || pconn_upstream(pc, pr, jn.way[0]) == -1)
 		goto fail;
-	if (j->side->timeout_ms != TIME_NONE)
-		session_set_idle(jn.s, j->side->timeout_ms);
 	gate_session(&j->side->gate, jn.s);
 	/* The session's argument holds the client's place now. */
 	pr->nc = pc->nc;
