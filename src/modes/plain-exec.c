@@ -71,7 +71,7 @@ plain_take_early(struct plain *p, int fd)
 
 /*
  * Set the environment telling c's program of its connection; *tlsenv is the
- * caller's to free.  Returns -1 with errno.
+ * caller's to free.  Returns -1, said.
  */
 static int
 conn_exec_env(struct conn *c, int fd, const struct net_peer *peer,
@@ -86,8 +86,10 @@ conn_exec_env(struct conn *c, int fd, const struct net_peer *peer,
 		ec->cgi = ws_cgi(c->nc->ws);
 		if (sd->dialect->env_tls != NULL && c->nc->tls != NULL &&
 		    (*tlsenv = tls_peer_env(c->nc->tls,
-		    sd->dialect->env_tls)) == NULL)
+		    sd->dialect->env_tls)) == NULL) {
+			log_warn("exec");
 			return (-1);
+		}
 	}
 	ec->extra = *tlsenv;
 	return (0);
@@ -105,10 +107,8 @@ conn_start_here(struct conn *c, const struct net_peer *peer, int keep)
 	char		**tlsenv = NULL;
 	char		*cause = NULL;
 
-	if (conn_exec_env(c, c->nc->fd, peer, &ec, &tlsenv) == -1) {
-		log_warn("exec");
+	if (conn_exec_env(c, c->nc->fd, peer, &ec, &tlsenv) == -1)
 		return (-1);
-	}
 	ec.on_fd = 1;
 	ec.fd = c->nc->fd;
 	c->child = end_program_start(c->p->j->near, &ec, 1, 1, &cause);
@@ -198,10 +198,8 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	}
 	eh.child = plain_take_early(p, c->nc->fd);
 	if (eh.child == NULL && conn_exec_env(c, c->nc->fd, peer, &ec,
-	    &tlsenv) == -1) {
-		log_warn("exec");
+	    &tlsenv) == -1)
 		return (-1);
-	}
 	/*
 	 * socat's -u: the program is only written to, its stdout ours; -U:
 	 * only read, what the peer sends is not for it (discarded).
