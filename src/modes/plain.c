@@ -283,14 +283,11 @@ conn_abort(struct conn *c)
 {
 	struct plain	*p = c->p;
 
-	if (c->s != NULL)
-		session_free(c->s);
-	if (c->ex != NULL)
-		expect_free(c->ex);
+	session_free(c->s);
+	expect_free(c->ex);
 	redial_free(c->redial);
 	ev_timer_disarm(&c->drain);
-	if (c->child != NULL)
-		exec_release(c->child);
+	exec_release(c->child);
 	netconn_free(c->nc);
 	TAILQ_REMOVE(&p->conns, c, entry);
 	free(c);
