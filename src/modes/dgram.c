@@ -48,16 +48,6 @@ struct dgram_server {
 	int			 status;
 };
 
-static ssize_t	dgram_read(struct endpoint *, void *, size_t);
-static ssize_t	dgram_write(struct endpoint *, const void *, size_t);
-static int	dgram_recvmmsg(struct endpoint *, struct mmsghdr *, u_int);
-
-static const struct ep_ops dgram_ops = {
-	.read = dgram_read,
-	.write = dgram_write,
-	.recvmmsg = dgram_recvmmsg,
-};
-
 /* Forget a peer; an admitted one gives its place at the gate back. */
 static void
 dgram_forget(struct dgram_server *ds, struct dgram_peer *peer)
@@ -227,6 +217,12 @@ dgram_write(struct endpoint *ep, const void *p, size_t n)
 	    port[0] != '\0' ? " " : "", port, strerror(errno));
 	return (n);
 }
+
+static const struct ep_ops dgram_ops = {
+	.read = dgram_read,
+	.write = dgram_write,
+	.recvmmsg = dgram_recvmmsg,
+};
 
 static void
 dgram_finished(struct session *s)
