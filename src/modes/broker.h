@@ -25,11 +25,8 @@ struct speaker {
 
 /*
  * An unfinished line a sender holds back (--broker --websocket, where a
- * line is a message): allocated only while one is.
- */
-/*
- * An unfinished line: at most BROKER_LINE_MAX bytes, so its counts are
- * 32 bits, and every client has one.
+ * line is a message), allocated only while one is: at most BROKER_LINE_MAX
+ * bytes, so its counts are 32 bits (every client has one).
  */
 struct broker_part {
 	unsigned char	*buf;
