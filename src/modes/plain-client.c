@@ -235,35 +235,9 @@ plain_fork_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	return (0);
 }
 
-/* socat's fork of a dialled side (join_dial()).  Returns the exit status. */
-static int
-plain_connect_fork(const struct job *j)
-{
-	const struct side	*sd = j->side;
-	struct plain		 p;
-	struct dial_how		 how = { .dialled = plain_dialled };
-
-	plain_init(&p, j);
-	how.dialled_arg = &p;
-	p.port = sd->nports > 0 ? sd->ports[0] : NULL;
-	if (sd->sock.family == AF_UNIX) {
-		how.flags = DIAL_UNIX | DIAL_BACKLOG;
-		p.port = NULL;
-	}
-	if (join_dial(sd, p.port, &how, plain_fork_start, &p,
-	    &p.stopping) != 0)
-		p.status = 1;
-	while (!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) {
-		if (ev_loop() == -1)
-			fatal("poll");
-	}
-	plain_free(&p);
-	return (p.status);
-}
-
 /*
- * Connect to each port in turn and relay, as netcat.  Returns the exit
- * status.
+ * Connect to each port in turn and relay, as netcat; with socat's fork,
+ * to the first again and again (join_dial()).  Returns the exit status.
  */
 __shortrun int
 plain_connect(const struct job *j)
@@ -277,8 +251,6 @@ plain_connect(const struct job *j)
 	size_t			 i, n = sd->nports;
 	int			 connected = 0;
 
-	if (sd->dial_fork)
-		return (plain_connect_fork(j));
 	plain_init(&p, j);
 	how.dialled_arg = &p;
 	/*
@@ -289,6 +261,19 @@ plain_connect(const struct job *j)
 	if (sd->sock.family == AF_UNIX) {
 		how.flags = DIAL_UNIX | DIAL_BACKLOG;
 		n = 1;
+	}
+	if (sd->dial_fork) {
+		p.port = sd->nports > 0 && sd->sock.family != AF_UNIX ?
+		    sd->ports[0] : NULL;
+		if (join_dial(sd, p.port, &how, plain_fork_start, &p,
+		    &p.stopping) != 0)
+			p.status = 1;
+		while (!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) {
+			if (ev_loop() == -1)
+				fatal("poll");
+		}
+		plain_free(&p);
+		return (p.status);
 	}
 	for (i = 0; i < n; i++) {
 		p.port = sd->nports > 0 ? sd->ports[i] : NULL;
