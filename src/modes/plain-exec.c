@@ -58,15 +58,14 @@ plain_take_early(struct plain *p, int fd)
 	struct child	*child;
 
 	TAILQ_FOREACH(e, &p->early, entry) {
-		if (e->fd == fd)
-			break;
+		if (e->fd == fd) {
+			TAILQ_REMOVE(&p->early, e, entry);
+			child = e->child;
+			free(e);
+			return (child);
+		}
 	}
-	if (e == NULL)
-		return (NULL);
-	TAILQ_REMOVE(&p->early, e, entry);
-	child = e->child;
-	free(e);
-	return (child);
+	return (NULL);
 }
 
 /*
