@@ -524,17 +524,15 @@ fconn_accept(struct fconn *fc, struct fwd_target *t)
 		return;
 	}
 	if (t->sd->sock.socktype == SOCK_DGRAM && !t->sd->tls.on) {
-		t->lfd = fd;
-		if (ev_set(fd, EV_READ, fconn_peeked, fc) == -1) {
-			close(fd);
-			fconn_failed(fc, strerror(errno), errno);
+		if (ev_set(fd, EV_READ, fconn_peeked, fc) == 0) {
+			t->lfd = fd;
+			return;
 		}
+	} else if ((t->l = listener_new(t->sd, fd, &fconn_accept_ops,
+	    fc)) != NULL)
 		return;
-	}
-	if ((t->l = listener_new(t->sd, fd, &fconn_accept_ops, fc)) == NULL) {
-		close(fd);
-		fconn_failed(fc, strerror(errno), errno);
-	}
+	close(fd);
+	fconn_failed(fc, strerror(errno), errno);
 }
 
 /* Try the next target not in back-off; with none, close the client, said. */
