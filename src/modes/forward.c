@@ -265,8 +265,6 @@ forward_targets_drop(struct fwd_targets *ts)
 {
 	size_t	 i;
 
-	if (ts == NULL)
-		return;
 	DEBUG_CHECK(ts->refs > 0, "a target list let go of more often than "
 	    "taken");
 	if (--ts->refs > 0)
