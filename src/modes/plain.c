@@ -435,10 +435,9 @@ conn_script(struct conn *c)
 	const struct side	*sd = j->side;
 	int			 lines;
 
-	if (c->tx == NULL || c->rx == NULL) {
-		errno = EINVAL;
-		return (-1);
-	}
+	/* The front takes no script with -d, --recv-only, --fifo or -e. */
+	DEBUG_CHECK(c->tx != NULL && c->rx != NULL, "a script without both "
+	    "ways");
 	FLOW_TAKEN(script);
 	lines = j->flow->crlf || sd->sock.socktype == SOCK_DGRAM ||
 	    ((sd->ws.on || sd->ws.path != NULL) && !sd->ws.binary);
