@@ -346,6 +346,9 @@ forward_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 		return (-1);
 	}
 	fc->nc = nc;
+	/* Relaying needs the client's connection: it cannot have begun. */
+	DEBUG_CHECK(fc->state != FC_RELAYING,
+	    "forward_start: a connection relayed before its handshake ended");
 	if (fc->state == FC_READY)
 		fconn_relay(fc);
 	else if (fc->state == FC_FAILED)
