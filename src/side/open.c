@@ -514,7 +514,10 @@ open_cancel(struct opening *op)
 	if (op == NULL)
 		return;
 	ev_timer_disarm(&op->pause);
-	/* Only the stages that were started are stopped. */
+	/*
+	 * Only the stages that were started are stopped: a plain client
+	 * calls no TLS or WebSocket code (t-footprint counts its calls).
+	 */
 	if (op->sd->via.on)
 		open_rdv_stop(op);
 	dial_cancel(op->dial);
