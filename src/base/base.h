@@ -172,8 +172,6 @@ void		 log_verbose_warn(int, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 log_warning(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
-void		 log_debug(int, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
 void		 log_warn(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 log_warnx(const char *, ...)

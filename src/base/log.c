@@ -272,19 +272,6 @@ log_warning(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A debugging detail (a system call), shown at verbosity level or more. */
-void
-log_debug(int level, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (log_level < level)
-		return;
-	va_start(ap, fmt);
-	log_vprint(LOG_SEV_DEBUG, 1, 0, fmt, ap, 0);
-	va_end(ap);
-}
-
 /* "prog: message: strerror(errno)" */
 void
 log_warn(const char *fmt, ...)

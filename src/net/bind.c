@@ -29,7 +29,7 @@ bind_one(int fd, const struct sockaddr *sa, socklen_t len)
 
 	if (log_verbosity() >= 3) {
 		net_format(sa, len, 1, host, sizeof(host), port, sizeof(port));
-		log_debug(3, "bind(%d, AF=%d %s%s%s:%s, %u)", fd,
+		log_verbose(3, "bind(%d, AF=%d %s%s%s:%s, %u)", fd,
 		    sa->sa_family, v6 ? "[" : "", host, v6 ? "]" : "", port,
 		    (unsigned int)len);
 	}
