@@ -165,9 +165,10 @@ net_hints(const struct side *sd, int family, int passive, const char *host,
 		hints->ai_family = AF_INET;
 }
 
+/* Look up host and port to bind to.  Returns -1 with errno and *cause. */
 static __startup int
 net_resolve(const struct side *sd, int family, const char *host,
-    const char *port, int passive, struct addrinfo **res, char **cause)
+    const char *port, struct addrinfo **res, char **cause)
 {
 	struct addrinfo	 hints;
 	int		 error;
@@ -175,16 +176,11 @@ net_resolve(const struct side *sd, int family, const char *host,
 	SIDE_TAKEN(sock.family);
 	SIDE_TAKEN(sock.socktype);
 	SIDE_TAKEN(sock.numeric);
-	net_hints(sd, family, passive, host, &hints);
+	net_hints(sd, family, 1, host, &hints);
 	if ((error = getaddrinfo(host, port, &hints, res)) != 0) {
-		if (!passive)
-			log_cause(cause, "getaddrinfo for host \"%s\" port "
-			    "%s: %s", host, port, gai_strerror(error));
-		else
-			log_cause(cause, "getaddrinfo: %s (%s%s%s)",
-			    gai_strerror(error), host != NULL ? host : "any",
-			    port != NULL ? " port " : "",
-			    port != NULL ? port : "");
+		log_cause(cause, "getaddrinfo: %s (%s%s%s)",
+		    gai_strerror(error), host != NULL ? host : "any",
+		    port != NULL ? " port " : "", port != NULL ? port : "");
 		errno = EADDRNOTAVAIL;
 		return (-1);
 	}
@@ -221,7 +217,7 @@ net_bind_source(const struct side *sd, int fd, int af, char **cause)
 	SIDE_TAKEN(sock.source_port);
 	if (sd->sock.source == NULL && sd->sock.source_port == NULL)
 		return (0);
-	if (net_resolve(sd, af, sd->sock.source, sd->sock.source_port, 1,
+	if (net_resolve(sd, af, sd->sock.source, sd->sock.source_port,
 	    &res, cause) == -1)
 		return (-1);
 	/*
@@ -371,7 +367,7 @@ net_listen_dual(const struct side *sd, int family, const char *host,
 		return (activate_use(sd, cause));
 	if (sd->sock.vsock)
 		return (vsock_listen(sd, host, port, cause));
-	if (net_resolve(sd, family, host, port, 1, &res, cause) == -1)
+	if (net_resolve(sd, family, host, port, &res, cause) == -1)
 		return (-1);
 	v6only = sd->sock.v6only != 0 ? sd->sock.v6only == 1 : dual ? 0 : -1;
 	for (ai = res; ai != NULL && fd == -1; ai = ai->ai_next) {
