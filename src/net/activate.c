@@ -128,8 +128,7 @@ activate_use(const struct side *sd, char **cause)
 	int		 fd = sd->sock.listen_fd, type, af, on = 1, acc = 0;
 	socklen_t	 len;
 
-	if (cause != NULL)
-		*cause = NULL;
+	*cause = NULL;
 	if ((type = net_sock_type(fd)) == -1) {
 		log_cause(cause, "passed descriptor %d: %s", fd,
 		    errno == ENOTSOCK ? "not a socket" : strerror(errno));

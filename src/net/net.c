@@ -360,8 +360,7 @@ net_listen_dual(const struct side *sd, int family, const char *host,
 
 	/* Not "= \"\"": that zeroes all of it, a page of stack at start. */
 	label[0] = '\0';
-	if (cause != NULL)
-		*cause = NULL;
+	*cause = NULL;
 	/* A socket passed to us is served instead. */
 	if (sd->sock.listen_fd != -1)
 		return (activate_use(sd, cause));
@@ -411,10 +410,8 @@ net_listen_all(const struct side *sd, const char *port, char **cause)
 	if (errno != EAFNOSUPPORT && errno != EPROTONOSUPPORT &&
 	    errno != EADDRNOTAVAIL)
 		return (-1);
-	if (cause != NULL) {
-		free(*cause);
-		*cause = NULL;
-	}
+	free(*cause);
+	*cause = NULL;
 	return (net_listen_dual(sd, AF_INET, NULL, port, 0, cause));
 }
 
