@@ -441,8 +441,9 @@ net_report_listen(const struct side *sd, int fd)
 	if ((log_verbosity() < 1 && sd->tls.secret_peer == NULL) ||
 	    getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
 		return;
-	net_format((struct sockaddr *)&ss, len, 1, host, sizeof(host),
-	    port, sizeof(port));
+	/* The port is a number either way; the host is named for -v alone. */
+	net_format((struct sockaddr *)&ss, len, sd->sock.numeric ||
+	    log_verbosity() < 1, host, sizeof(host), port, sizeof(port));
 	/*
 	 * A code drawn here: the other side's command, with this host's
 	 * name unless the listener has an address of its own.
@@ -453,8 +454,6 @@ net_report_listen(const struct side *sd, int fd)
 		    net_hostname(), port);
 	if (log_verbosity() < 1)
 		return;
-	net_format((struct sockaddr *)&ss, len, sd->sock.numeric, host, sizeof(host),
-	    port, sizeof(port));
 	log_info("%s on %s %s", sd->sock.socktype == SOCK_DGRAM ? "Bound" :
 	    "Listening", host, port);
 }
