@@ -674,8 +674,8 @@ dial_negotiate(struct dial *d)
 		hints.ai_socktype = SOCK_STREAM;
 		if (d->sd->sock.numeric)
 			hints.ai_flags = AI_NUMERICHOST;
-		if ((d->lookup = resolve_start(d->host, d->port, &hints,
-		    dial_dest_cb, d)) == NULL)
+		if ((d->lookup = resolve_start(NULL, d->host, d->port,
+		    &hints, dial_dest_cb, d)) == NULL)
 			dial_fail(d, errno, "proxy: %s", strerror(errno));
 		return;
 	}
@@ -888,7 +888,7 @@ dial_open(const struct side *sd, const char *host, const char *port,
 		ev_timer_arm(&d->kick, 0);
 		goto started;
 	}
-	if ((d->lookup = resolve_start_for(d->client.ss_family != AF_UNSPEC ?
+	if ((d->lookup = resolve_start(d->client.ss_family != AF_UNSPEC ?
 	    (struct sockaddr *)&d->client : NULL, d->chost, d->cport, &hints,
 	    dial_resolved_cb, d)) == NULL)
 		goto fail;

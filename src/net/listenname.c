@@ -89,7 +89,7 @@ listen_name_start(const struct side *sd, const struct net_peer *peer,
 	ASYNC_START(ln, "listen_name_start");
 	/* A peer beyond its share of lookups is given by its address. */
 	if ((ln->rs = resolve_name((const struct sockaddr *)&peer->ss,
-	    peer->len, 0, listen_name_cb, ln)) == NULL) {
+	    peer->len, listen_name_cb, ln)) == NULL) {
 		free(ln);
 		net_report_named(sd, peer, NULL);
 		return (NULL);

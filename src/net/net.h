@@ -577,15 +577,13 @@ int		 vsock_listen(const struct side *, const char *,
 struct addrinfo;
 struct resolve;
 typedef void resolve_cb(int, struct addrinfo *, void *);
-struct resolve	*resolve_start(const char *, const char *,
-		    const struct addrinfo *, resolve_cb *, void *);
 struct addrinfo	*resolve_kept(const char *, const char *,
 		    const struct addrinfo *);
-struct resolve	*resolve_start_for(const struct sockaddr *, const char *,
+struct resolve	*resolve_start(const struct sockaddr *, const char *,
 		    const char *, const struct addrinfo *, resolve_cb *,
 		    void *);
 typedef void resolve_name_cb(int, const char *, void *);
-struct resolve	*resolve_name(const struct sockaddr *, socklen_t, int,
+struct resolve	*resolve_name(const struct sockaddr *, socklen_t,
 		    resolve_name_cb *, void *);
 void		 resolve_cancel(struct resolve *);
 
@@ -699,7 +697,7 @@ struct dial_how {
 	void		(*dialled)(int, const struct net_peer *, void *);
 	void		*dialled_arg;
 	/* The client whose share of the resolver the lookup is in, or NULL
-	   (resolve_start_for()). */
+	   (resolve_start()). */
 	const struct sockaddr *peer;
 };
 struct dial	*dial_open(const struct side *, const char *,

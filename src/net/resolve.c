@@ -207,24 +207,15 @@ resolve_hosts_name(const struct sockaddr *sa, char *name, size_t size)
  * later from the loop, never in this call: error getaddrinfo()'s (errno
  * for EAI_SYSTEM), res the caller's to freeaddrinfo().  A numeric host
  * needs no worker.  RESOLVE_THREADS run at once, one more per peer with
- * none running up to RESOLVE_THREADS_MAX, RESOLVE_QUEUE_MAX wait.  Returns
- * a handle for resolve_cancel(), valid until cb runs, or NULL with errno
- * (EAGAIN: queue full).
+ * none running up to RESOLVE_THREADS_MAX, RESOLVE_QUEUE_MAX wait.  A name
+ * the peer at from sent (NULL: ours) is counted in its share (EAGAIN
+ * beyond RESOLVE_PEER_MAX), and RESOLVE_HOSTS names need no worker; our
+ * own lookups keep libc's order, as nc's.  Returns a handle for
+ * resolve_cancel(), valid until cb runs, or NULL with errno (EAGAIN:
+ * queue full).
  */
 struct resolve *
-resolve_start(const char *host, const char *port,
-    const struct addrinfo *hints, resolve_cb *cb, void *arg)
-{
-	return (resolve_start_for(NULL, host, port, hints, cb, arg));
-}
-
-/*
- * resolve_start() for a name the peer at from sent (NULL: ours), counted
- * in its share (EAGAIN beyond RESOLVE_PEER_MAX); RESOLVE_HOSTS names need
- * no worker.  Our own lookups keep libc's order, as nc's.
- */
-struct resolve *
-resolve_start_for(const struct sockaddr *from, const char *host,
+resolve_start(const struct sockaddr *from, const char *host,
     const char *port, const struct addrinfo *hints, resolve_cb *cb, void *arg)
 {
 	struct resolve	*r;
@@ -349,13 +340,12 @@ resolve_submit(struct resolve *r, const struct sockaddr *from, int answered)
 /*
  * Look up the name of client address sa as getnameinfo() with NI_NAMEREQD;
  * cb(error, name, arg) runs later from the loop, name valid during the
- * call.  numeric (-n): EAI_NONAME, from the loop too.  Counted in sa's
- * share (EAGAIN beyond).  Returns a handle for resolve_cancel(), or NULL
- * with errno.
+ * call.  Counted in sa's share (EAGAIN beyond).  Returns a handle for
+ * resolve_cancel(), or NULL with errno.
  */
 struct resolve *
-resolve_name(const struct sockaddr *sa, socklen_t len, int numeric,
-    resolve_name_cb *cb, void *arg)
+resolve_name(const struct sockaddr *sa, socklen_t len, resolve_name_cb *cb,
+    void *arg)
 {
 	struct resolve	*r;
 
@@ -375,9 +365,8 @@ resolve_name(const struct sockaddr *sa, socklen_t len, int numeric,
 	r->arg = arg;
 	ASYNC_START(&r->job, "resolve_name");
 	/* Nor does an address the hosts file names: no worker, no share. */
-	r->error = numeric ? EAI_NONAME : resolve_hosts_name(sa, r->name,
-	    sizeof(r->name));
-	return (resolve_submit(r, sa, numeric || r->error == 0));
+	r->error = resolve_hosts_name(sa, r->name, sizeof(r->name));
+	return (resolve_submit(r, sa, r->error == 0));
 }
 
 /* Forget r: its callback never runs; a running one is freed when done. */
