@@ -86,7 +86,6 @@ static struct tls_conf	 dial_proxy_conf = { .on = 1, .verify = 1 };
 
 static void	dial_try(struct dial *);
 static void	dial_negotiate(struct dial *);
-static void	dial_clear(struct dial *);
 
 /* The conversation with the hop being spoken to. */
 #define DIAL_PC(d)	(&(d)->pcs[(d)->hop])
@@ -487,13 +486,6 @@ dial_resolved_cb(int error, struct addrinfo *res, void *arg)
 	dial_try(d);
 }
 
-/* The protocol of the last hop, which asks for the destination. */
-static int
-dial_last_proto(const struct dial *d)
-{
-	return (d->pcs[d->nhops - 1].proto);
-}
-
 /* Is the last hop's protocol SOCKS4 or SOCKS4a, as -X gave it? */
 static int
 dial_socks4(const struct dial *d)
@@ -697,12 +689,13 @@ static void
 dial_proxy_dns(struct dial *d)
 {
 	const struct side	*sd = d->sd;
+	struct proxy_client	*last = &d->pcs[d->nhops - 1];
 	unsigned char		 a[16];
 	int			 v6;
 
 	SIDE_TAKEN(proxy.dns);
 	if ((d->dns = sd->proxy.dns) == 0)
-		d->dns = dial_last_proto(d) == PROXY_SOCKS4 ? PROXY_DNS_LOCAL :
+		d->dns = last->proto == PROXY_SOCKS4 ? PROXY_DNS_LOCAL :
 		    PROXY_DNS_REMOTE;
 	/*
 	 * An IPv6 address is no name, but SOCKS4 looks it up as one (and
@@ -712,8 +705,8 @@ dial_proxy_dns(struct dial *d)
 	if (inet_pton(AF_INET, d->host, a) == 1 ||
 	    (v6 && (!dial_socks4(d) || d->dns == PROXY_DNS_NONE)))
 		d->dns = 0;
-	if (dial_last_proto(d) == PROXY_SOCKS4 && (d->dns & PROXY_DNS_REMOTE))
-		d->pcs[d->nhops - 1].proto = PROXY_SOCKS4A;
+	if (last->proto == PROXY_SOCKS4 && (d->dns & PROXY_DNS_REMOTE))
+		last->proto = PROXY_SOCKS4A;
 }
 
 /* -P without --proxy-auth: ask on the terminal each time. */
@@ -747,7 +740,7 @@ dial_proxies(struct dial *d)
 	SIDE_TAKEN(proxy.host);
 	SIDE_TAKEN(proxy.proto);
 	SIDE_TAKEN(proxy.user);
-	/* Counted once made: dial_clear() goes through what there is. */
+	/* Counted once made: dial_cancel() goes through what there is. */
 	if ((d->pcs = calloc(sd->proxy.nhops, sizeof(*d->pcs))) == NULL)
 		return (-1);
 	d->nhops = sd->proxy.nhops;
@@ -919,6 +912,8 @@ dial_quiet(struct dial *d)
 __shortrun void
 dial_cancel(struct dial *d)
 {
+	size_t	 i;
+
 	if (d == NULL)
 		return;
 	ev_timer_disarm(&d->deadline);
@@ -935,21 +930,11 @@ dial_cancel(struct dial *d)
 	}
 	if (d->res != NULL && !d->kept)
 		freeaddrinfo(d->res);
-	dial_clear(d);
-	free(d->host);
-	free(d->port);
-	free(d);
-}
-
-/* Forget the proxies' passwords. */
-static void
-dial_clear(struct dial *d)
-{
-	size_t	 i;
-
+	/* The proxies' passwords are forgotten. */
 	for (i = 0; i < d->nhops; i++)
 		proxy_client_clear(&d->pcs[i]);
 	free(d->pcs);
-	d->pcs = NULL;
-	d->nhops = 0;
+	free(d->host);
+	free(d->port);
+	free(d);
 }
