@@ -107,26 +107,17 @@ unix_nc_leaves(const struct side *sd)
 int
 unix_addr(const char *name, struct sockaddr_un *sun, socklen_t *len)
 {
-	size_t	 n;
+	size_t	 at = name[0] == '@', n = strlen(name + at);
 
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	if (name[0] == '@') {
-		n = strlen(name + 1);
-		if (n + 1 > sizeof(sun->sun_path)) {
-			errno = ENAMETOOLONG;
-			return (-1);
-		}
-		memcpy(sun->sun_path + 1, name + 1, n);
-		*len = offsetof(struct sockaddr_un, sun_path) + 1 + n;
-		return (0);
-	}
-	if (strlcpy(sun->sun_path, name, sizeof(sun->sun_path)) >=
-	    sizeof(sun->sun_path)) {
+	/* A path's NUL, or an abstract name's leading one, is counted. */
+	if (n + 1 > sizeof(sun->sun_path)) {
 		errno = ENAMETOOLONG;
 		return (-1);
 	}
-	*len = offsetof(struct sockaddr_un, sun_path) + strlen(name) + 1;
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path + at, name + at, n);
+	*len = offsetof(struct sockaddr_un, sun_path) + 1 + n;
 	return (0);
 }
 
@@ -412,7 +403,7 @@ unix_server(const struct side *sd, char **cause)
 		return (fd);
 	}
 	if ((fd = socket(AF_UNIX, (sd->sock.seqpacket ? SOCK_SEQPACKET :
-	    sd->sock.socktype) | SOCK_CLOEXEC, 0)) == -1) {
+	    sd->sock.socktype) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) == -1) {
 		log_cause(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
@@ -434,10 +425,6 @@ unix_server(const struct side *sd, char **cause)
 		if (sd->tls.secret_peer != NULL)
 			log_info("On the other side, run: %s -U %s",
 			    sd->tls.secret_peer, sd->host);
-	}
-	if (net_set_nonblock(fd, 1) == -1) {
-		log_cause(cause, "fcntl: %s", strerror(errno));
-		goto fail;
 	}
 	if (unix_nc_leaves(sd))
 		unix_leave(sd->host);
