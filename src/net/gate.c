@@ -113,15 +113,19 @@ static int	gate_add_spec(struct gate *, int, const char *, char **);
 static int	gate_read_file(struct gate *, int, const char *, char **);
 
 /*
- * A rule for each comma-separated entry of spec, as ncat's --allow
- * "192.0.2.1,198.51.100.0/24" reads.  Returns -1 with *cause.
+ * The rules of the file spec (file), or one for each comma-separated
+ * entry of spec, as ncat's --allow "192.0.2.1,198.51.100.0/24" reads.
+ * Returns -1 with *cause.
  */
 static int
-gate_add_list(struct gate *g, int deny, const char *spec, char **cause)
+gate_read(struct gate *g, int deny, int file, const char *spec,
+    char **cause)
 {
 	char	*copy, *p, *entry;
 	int	 rc = 0;
 
+	if (file)
+		return (gate_read_file(g, deny, spec, cause));
 	if ((copy = strdup(spec)) == NULL) {
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
@@ -136,16 +140,6 @@ gate_add_list(struct gate *g, int deny, const char *spec, char **cause)
 	}
 	free(copy);
 	return (rc);
-}
-
-/* The rules of spec, or (file) one per entry of the file spec. */
-static int
-gate_read(struct gate *g, int deny, int file, const char *spec,
-    char **cause)
-{
-	if (file)
-		return (gate_read_file(g, deny, spec, cause));
-	return (gate_add_list(g, deny, spec, cause));
 }
 
 /*
