@@ -33,7 +33,6 @@ static const char *const front_names[FRONT_WAYS] = {
 
 /* A PROXY header being read. */
 struct listen_front {
-	const struct side	*sd;
 	int			 fd;
 	struct net_peer		*peer;	/* the caller's: replaced when read */
 	unsigned char		 buf[FRONT_KEEP];
@@ -44,17 +43,6 @@ struct listen_front {
 	void			*arg;
 	const char		*starting; /* ASYNC_START() */
 };
-
-/* No front trusted until the first --trust-front. */
-static __startup void
-listen_front_init(struct front_conf *fc)
-{
-	size_t	 i;
-
-	for (i = 0; i < FRONT_WAYS; i++)
-		gate_init(&fc->trust[i]);
-	fc->ready = 1;
-}
 
 void
 listen_front_clear(struct front_conf *fc)
@@ -76,8 +64,10 @@ listen_front_add(struct front_conf *fc, const char *spec, char **cause)
 	size_t		 i;
 
 	*cause = NULL;
-	if (!fc->ready)
-		listen_front_init(fc);
+	/* No front trusted until the first --trust-front. */
+	for (i = 0; !fc->ready && i < FRONT_WAYS; i++)
+		gate_init(&fc->trust[i]);
+	fc->ready = 1;
 	if ((eq = strchr(spec, '=')) != NULL && eq[1] != '\0') {
 		for (i = 0; i < FRONT_WAYS; i++) {
 			if (strlen(front_names[i]) == (size_t)(eq - spec) &&
@@ -231,7 +221,6 @@ listen_front_start(const struct side *sd, int fd, struct net_peer *peer,
 
 	if ((lf = calloc(1, sizeof(*lf))) == NULL)
 		return (NULL);
-	lf->sd = sd;
 	lf->fd = fd;
 	lf->peer = peer;
 	lf->done = done;
