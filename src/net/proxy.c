@@ -45,7 +45,7 @@ enum proxy_state {
 	PXS_DONE,
 };
 
-
+/* The protocols' names, as -X and --proxy-type take them. */
 static const struct {
 	const char	*name;
 	int		 proto;
@@ -66,7 +66,7 @@ proxy_parse_proto(const char *name)
 {
 	size_t	 i;
 
-	for (i = 0; i < sizeof(proxy_names) / sizeof(proxy_names[0]); i++) {
+	for (i = 0; i < nitems(proxy_names); i++) {
 		if (strcasecmp(name, proxy_names[i].name) == 0)
 			return (proxy_names[i].proto);
 	}
@@ -88,7 +88,7 @@ proxy_parse_dns(const char *name)
 	};
 	size_t	 i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < nitems(names); i++) {
 		if (strcmp(name, names[i].name) == 0)
 			return (names[i].dns);
 	}
@@ -551,9 +551,8 @@ proxy_client_input(struct proxy_client *pc, const void *p, size_t n,
 		if ((pc->skip -= n) > 0)
 			return (PROXY_MORE);
 		pc->reused = 1;
-		if (proxy_http_request(pc, cause) == -1)
-			return (PROXY_FAIL);
-		return (PROXY_MORE);
+		return (proxy_http_request(pc, cause) == -1 ? PROXY_FAIL :
+		    PROXY_MORE);
 	}
 	if (pc->state < PXS_HTTP_STATUS) {
 		if (n > pc->want - pc->inlen)
