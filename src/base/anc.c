@@ -19,16 +19,17 @@
 
 /*
  * Add an item of type and names to anc.  Returns its value's buffer for
- * the caller to fill, or NULL when anc is full.
+ * the caller to fill; when anc is full, one whose value is dropped.
  */
 static char *
 anc_add(struct sock_anc *anc, const char *type, const char *name,
     const char *var)
 {
+	static char	 dropped[ANC_VALUE_MAX];
 	struct anc_item	*it;
 
 	if (anc->n == ANC_MAX)
-		return (NULL);
+		return (dropped);
 	it = &anc->item[anc->n++];
 	it->type = type;
 	it->name = name;
@@ -81,57 +82,48 @@ anc_ip(struct sock_anc *anc, int level, int type, const unsigned char *data,
 {
 	struct in_pktinfo	 pi;
 	struct in6_pktinfo	 pi6;
-	char			*v;
 	int			 i;
 
 	if (level == IPPROTO_IP && type == IP_PKTINFO && len >= sizeof(pi)) {
 		memcpy(&pi, data, sizeof(pi));
-		if ((v = anc_add(anc, "IP_PKTINFO", "if", "IP_IF")) != NULL)
-			anc_ifname(pi.ipi_ifindex, v);
-		if ((v = anc_add(anc, "IP_PKTINFO", "locaddr",
-		    "IP_LOCADDR")) != NULL)
-			inet_ntop(AF_INET, &pi.ipi_spec_dst, v, ANC_VALUE_MAX);
-		if ((v = anc_add(anc, "IP_PKTINFO", "dstaddr",
-		    "IP_DSTADDR")) != NULL)
-			inet_ntop(AF_INET, &pi.ipi_addr, v, ANC_VALUE_MAX);
+		anc_ifname(pi.ipi_ifindex, anc_add(anc, "IP_PKTINFO", "if",
+		    "IP_IF"));
+		inet_ntop(AF_INET, &pi.ipi_spec_dst, anc_add(anc, "IP_PKTINFO",
+		    "locaddr", "IP_LOCADDR"), ANC_VALUE_MAX);
+		inet_ntop(AF_INET, &pi.ipi_addr, anc_add(anc, "IP_PKTINFO",
+		    "dstaddr", "IP_DSTADDR"), ANC_VALUE_MAX);
 	} else if (level == IPPROTO_IPV6 && type == IPV6_PKTINFO &&
 	    len >= sizeof(pi6)) {
 		memcpy(&pi6, data, sizeof(pi6));
-		if ((v = anc_add(anc, "IPV6_PKTINFO", "dstaddr",
-		    "IPV6_DSTADDR")) != NULL)
-			net_socat_in6(&pi6.ipi6_addr, v, ANC_VALUE_MAX);
-		if ((v = anc_add(anc, "IPV6_PKTINFO", "if", "IPV6_IF")) != NULL)
-			anc_ifname(pi6.ipi6_ifindex, v);
-	} else if (level == IPPROTO_IP && type == IP_TOS && len >= 1) {
-		if ((v = anc_add(anc, "IP_TOS", "tos", "IP_TOS")) != NULL)
-			snprintf(v, ANC_VALUE_MAX, "%u", data[0]);
-	} else if (level == IPPROTO_IP && type == IP_TTL &&
-	    len >= sizeof(i)) {
+		net_socat_in6(&pi6.ipi6_addr, anc_add(anc, "IPV6_PKTINFO",
+		    "dstaddr", "IPV6_DSTADDR"), ANC_VALUE_MAX);
+		anc_ifname(pi6.ipi6_ifindex, anc_add(anc, "IPV6_PKTINFO", "if",
+		    "IPV6_IF"));
+	} else if (level == IPPROTO_IP && type == IP_TOS && len >= 1)
+		snprintf(anc_add(anc, "IP_TOS", "tos", "IP_TOS"),
+		    ANC_VALUE_MAX, "%u", data[0]);
+	else if (level == IPPROTO_IP && type == IP_TTL && len >= sizeof(i)) {
 		memcpy(&i, data, sizeof(i));
-		if ((v = anc_add(anc, "IP_TTL", "ttl", "IP_TTL")) != NULL)
-			snprintf(v, ANC_VALUE_MAX, "%d", i);
+		snprintf(anc_add(anc, "IP_TTL", "ttl", "IP_TTL"),
+		    ANC_VALUE_MAX, "%d", i);
 	} else if (level == IPPROTO_IP && (type == IP_OPTIONS ||
-	    type == IP_RECVOPTS)) {
-		if ((v = anc_add(anc, "IP_OPTIONS", "options",
-		    "IP_OPTIONS")) != NULL)
-			anc_hex(data, len, v);
-	} else if (level == IPPROTO_IPV6 && type == IPV6_HOPOPTS) {
-		if ((v = anc_add(anc, "IPV6_HOPOPTS", "hopopts",
-		    "IPV6_HOPOPTS")) != NULL)
-			anc_hex(data, len, v);
-	} else if (level == IPPROTO_IPV6 && type == IPV6_HOPLIMIT &&
+	    type == IP_RECVOPTS))
+		anc_hex(data, len, anc_add(anc, "IP_OPTIONS", "options",
+		    "IP_OPTIONS"));
+	else if (level == IPPROTO_IPV6 && type == IPV6_HOPOPTS)
+		anc_hex(data, len, anc_add(anc, "IPV6_HOPOPTS", "hopopts",
+		    "IPV6_HOPOPTS"));
+	else if (level == IPPROTO_IPV6 && type == IPV6_HOPLIMIT &&
 	    len >= sizeof(i)) {
 		memcpy(&i, data, sizeof(i));
-		if ((v = anc_add(anc, "IPV6_HOPLIMIT", "hoplimit",
-		    "IPV6_HOPLIMIT")) != NULL)
-			snprintf(v, ANC_VALUE_MAX, "%d", i);
+		snprintf(anc_add(anc, "IPV6_HOPLIMIT", "hoplimit",
+		    "IPV6_HOPLIMIT"), ANC_VALUE_MAX, "%d", i);
 	} else if (level == IPPROTO_IPV6 && type == IPV6_TCLASS &&
 	    len >= sizeof(i)) {
 		/* socat's dump of the class as a 32-bit big-endian number. */
 		memcpy(&i, data, sizeof(i));
-		if ((v = anc_add(anc, "IPV6_TCLASS", "tclass",
-		    "IPV6_TCLASS")) != NULL)
-			snprintf(v, ANC_VALUE_MAX, "x%08x", (unsigned int)i);
+		snprintf(anc_add(anc, "IPV6_TCLASS", "tclass", "IPV6_TCLASS"),
+		    ANC_VALUE_MAX, "x%08x", (unsigned int)i);
 	}
 }
 
@@ -145,7 +137,6 @@ anc_parse(struct msghdr *m, struct sock_anc *anc)
 	struct cmsghdr	*cm;
 	struct timeval	 tv;
 	size_t		 len;
-	char		*v;
 
 	anc->n = 0;
 	if (m->msg_controllen == 0)
@@ -157,9 +148,8 @@ anc_parse(struct msghdr *m, struct sock_anc *anc)
 		if (cm->cmsg_level == SOL_SOCKET &&
 		    cm->cmsg_type == SCM_TIMESTAMP && len >= sizeof(tv)) {
 			memcpy(&tv, CMSG_DATA(cm), sizeof(tv));
-			if ((v = anc_add(anc, "SCM_TIMESTAMP", "timestamp",
-			    "TIMESTAMP")) != NULL)
-				anc_time(&tv, v);
+			anc_time(&tv, anc_add(anc, "SCM_TIMESTAMP",
+			    "timestamp", "TIMESTAMP"));
 		} else if (cm->cmsg_level == IPPROTO_IP ||
 		    cm->cmsg_level == IPPROTO_IPV6)
 			anc_ip(anc, cm->cmsg_level, cm->cmsg_type,
