@@ -281,13 +281,16 @@ ev_grow(int fd)
 	return (0);
 }
 
-/* Grow the backend's tables to n descriptors.  Returns -1 with errno. */
+/* Grow the backend's tables to n descriptors (first: its set); -1, errno. */
 static int
 ev_backend_grow(int n)
 {
 	struct epoll_event	*epevs;
 	int			*always;
 
+	if (ev_epfd == -1 &&
+	    (ev_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return (-1);
 	if ((epevs = reallocarray(ev_epevs, n, sizeof(*epevs))) == NULL)
 		return (-1);
 	ev_epevs = epevs;
@@ -324,9 +327,6 @@ ev_backend_set(int fd, int edge)
 	struct epoll_event	 ev = { .data.fd = fd };
 	int			 op, known, out = 0;
 
-	if (ev_epfd == -1 &&
-	    (ev_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		return (-1);
 	if (e->always) {
 		if (e->events == 0)
 			ev_always_del(fd);
@@ -485,9 +485,6 @@ ev_wait(int timeout)
 	struct ev_fd		*e;
 	int			 i, n, fd, ready;
 
-	if (ev_epfd == -1 &&
-	    (ev_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		return (-1);
 	if (ev_nfds == 0 && ev_grow(0) == -1)
 		return (-1);
 	/* Something is ready already: look, but do not sleep. */
