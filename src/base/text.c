@@ -27,7 +27,6 @@ text_utf8_span(int *state, const unsigned char *p, size_t n, size_t *bound)
 	/* s: continuation bytes still due (low byte), and the next's range. */
 	while (i < n) {
 		if (s == 0) {
-			b = i;
 			/* ASCII runs, eight bytes at a time. */
 			while (i + 8 <= n) {
 				memcpy(&w, p + i, 8);
