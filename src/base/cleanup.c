@@ -7,7 +7,6 @@
 
 #include <sys/types.h>
 
-#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>

@@ -8,7 +8,6 @@
 #include <sys/types.h>
 
 #include <netinet/in.h>
-#include <netinet/ip.h>
 
 #include <ctype.h>
 #include <errno.h>

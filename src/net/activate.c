@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

@@ -12,7 +12,6 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
