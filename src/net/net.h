@@ -506,7 +506,6 @@ struct addrinfo;
 int		 dial_self(const struct side *, const struct addrinfo *, int);
 
 /* net.c */
-struct addrinfo;
 void		 net_hints(const struct side *, int, int, const char *,
 		    struct addrinfo *);
 int		 net_bind_source(const struct side *, int, int, char **);
@@ -520,7 +519,6 @@ int		 net_listen_all(const struct side *, const char *,
 		    char **);
 /* A listener out of descriptors tries to accept again after this long. */
 #define NET_ACCEPT_BACKOFF_MS	100
-struct ev_timer;
 int		 net_accept_or_wait(int, struct net_peer *, struct ev_timer *);
 ssize_t		 net_send_fd(int, int);
 ssize_t		 net_read(int, struct tls *, void *, size_t, int *);
@@ -574,7 +572,6 @@ int		 vsock_listen(const struct side *, const char *,
 #define RESOLVE_PEER_MAX	32	/* one peer's lookups, waiting or not */
 #define RESOLVE_HOSTS		"/etc/hosts"
 
-struct addrinfo;
 struct resolve;
 typedef void resolve_cb(int, struct addrinfo *, void *);
 struct addrinfo	*resolve_kept(const char *, const char *,
@@ -588,7 +585,6 @@ struct resolve	*resolve_name(const struct sockaddr *, socklen_t,
 void		 resolve_cancel(struct resolve *);
 
 /* gate.c */
-struct session;
 void		 gate_init(struct gate *);
 int		 gate_active(const struct gate *);
 void		 gate_clear(struct gate *);
