@@ -287,10 +287,6 @@ struct side_local {
 };
 
 /*
- * A side: one end of what sockcat joins, as a connection is dialled or
- * listened on, with its own settings.
- */
-/*
  * --via: the side meets its peer at a relay (--relay) by the name its
  * code makes, and speaks TLS as the relay's pairing says.
  */
@@ -392,6 +388,10 @@ struct dialect {
 					   NULL */
 };
 
+/*
+ * A side: one end of what sockcat joins, as a connection is dialled or
+ * listened on, with its own settings.
+ */
 struct side {
 	enum side_kind	 kind;
 	const char	*text;		/* its address as given; NULL: the
