@@ -26,7 +26,7 @@
 
 /* Where a dial stands. */
 enum dial_stage {
-	DS_RESOLVE,		/* looking up what to connect to */
+	DS_RESOLVE,		/* looking up what to connect to: 0, the first */
 	DS_CONNECT,		/* connecting to one of its addresses */
 	DS_RESOLVE_DEST,	/* the destination's address, behind a proxy */
 	DS_PROXY_TLS,		/* an https:// proxy's TLS handshake */
@@ -854,38 +854,34 @@ dial_open(const struct side *sd, const char *host, const char *port,
 		d->uai.ai_addrlen = sizeof(d->svm);
 		d->quiet = 1;
 	}
-	if (d->uai.ai_family != AF_UNSPEC) {
-		/* One address: the first step is the loop's all the same. */
+	if (d->uai.ai_family != AF_UNSPEC)
 		d->ai = &d->uai;
+	else {
+		if (sd->proxy.nhops > 0 && !(d->flags & DIAL_SERVER) &&
+		    dial_proxies(d) == -1)
+			goto fail;
+		SIDE_TAKEN(sock.family);
+		SIDE_TAKEN(sock.socktype);
+		SIDE_TAKEN(sock.numeric);
+		net_hints(sd, sd->sock.family, 0, NULL, &hints);
+		if (d->flags & DIAL_SERVER)
+			hints.ai_flags |= AI_NUMERICSERV;
+		/* An address of our own choosing is looked up once, ever. */
+		if (d->client.ss_family == AF_UNSPEC && (d->ai = d->res =
+		    resolve_kept(d->chost, d->cport, &hints)) != NULL)
+			d->kept = 1;
+	}
+	/*
+	 * One address, or a kept one: the first step is the loop's all the
+	 * same.  Else the first step, the lookup, answers from the loop.
+	 */
+	if (d->ai != NULL) {
 		d->stage = DS_CONNECT;
 		ev_timer_arm(&d->kick, 0);
-		goto started;
-	}
-	if (sd->proxy.nhops > 0 && !(d->flags & DIAL_SERVER) &&
-	    dial_proxies(d) == -1)
+	} else if ((d->lookup = resolve_start(d->client.ss_family !=
+	    AF_UNSPEC ? (struct sockaddr *)&d->client : NULL, d->chost,
+	    d->cport, &hints, dial_resolved_cb, d)) == NULL)
 		goto fail;
-	/* The first step, the lookup, answers from the loop. */
-	d->stage = DS_RESOLVE;
-	SIDE_TAKEN(sock.family);
-	SIDE_TAKEN(sock.socktype);
-	SIDE_TAKEN(sock.numeric);
-	net_hints(sd, sd->sock.family, 0, NULL, &hints);
-	if (d->flags & DIAL_SERVER)
-		hints.ai_flags |= AI_NUMERICSERV;
-	/* An address of our own choosing is looked up once, ever. */
-	if (d->client.ss_family == AF_UNSPEC &&
-	    (d->res = resolve_kept(d->chost, d->cport, &hints)) != NULL) {
-		d->kept = 1;
-		d->ai = d->res;
-		d->stage = DS_CONNECT;
-		ev_timer_arm(&d->kick, 0);
-		goto started;
-	}
-	if ((d->lookup = resolve_start(d->client.ss_family != AF_UNSPEC ?
-	    (struct sockaddr *)&d->client : NULL, d->chost, d->cport, &hints,
-	    dial_resolved_cb, d)) == NULL)
-		goto fail;
-started:
 	if (timeout_ms > 0)
 		ev_timer_arm(&d->deadline, timeout_ms);
 	ASYNC_STARTED(d);
