@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -238,7 +239,7 @@ static void
 pool_stop(int sig)
 {
 	struct pool	*p;
-	struct timespec	 until;
+	struct timespec	 until, tenth = { .tv_nsec = 100 * 1000 * 1000 };
 	int		 i;
 
 	if (sig != 0)
@@ -250,11 +251,7 @@ pool_stop(int sig)
 		pthread_mutex_unlock(&p->lock);
 	}
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += 100 * 1000 * 1000;
-	if (until.tv_nsec >= 1000 * 1000 * 1000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000 * 1000 * 1000;
-	}
+	timespecadd(&until, &tenth, &until);
 	LIST_FOREACH(p, &pools, entry) {
 		for (i = 0; i < p->nthreads; i++)
 			(void)pthread_timedjoin_np(p->tids[i], NULL, &until);
