@@ -247,12 +247,12 @@ resolve_start(const struct sockaddr *from, const char *host,
 		answered = 1;
 		error = 0;
 	}
+	/* Unanswered here is EAI_NONAME: a failure leaves no list. */
 	if (answered) {
 		r->error = error;
 		r->sys_errno = errno;
-		if (error != 0)
-			r->res = NULL;
-	} else
+	}
+	if (error != 0)
 		r->res = NULL;
 	return (resolve_submit(r, from, answered));
 }
