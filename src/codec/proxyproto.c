@@ -36,17 +36,6 @@ static const unsigned char pp2_sig[PP2_SIG_LEN] = {
 #define PP2_LEN_INET		12	/* two addresses and two ports */
 #define PP2_LEN_INET6		36
 
-/* The address family both ends share, or AF_UNSPEC (UNKNOWN, LOCAL). */
-static int
-pp_family(const struct sockaddr *src, const struct sockaddr *dst)
-{
-	if (src == NULL || dst == NULL || src->sa_family != dst->sa_family)
-		return (AF_UNSPEC);
-	if (src->sa_family == AF_INET || src->sa_family == AF_INET6)
-		return (src->sa_family);
-	return (AF_UNSPEC);
-}
-
 /*
  * Copy sa to out, an IPv4-mapped address as IPv4 if unmap, as the backend
  * would see a direct IPv4 client.
@@ -67,12 +56,11 @@ pp_copy(const struct sockaddr *sa, struct sockaddr_storage *out, int unmap)
 		memcpy(&s4->sin_addr, &s6->sin6_addr.s6_addr[12], 4);
 		return;
 	}
+	/* Another family is left AF_UNSPEC: its header has no address. */
 	if (sa->sa_family == AF_INET)
 		memcpy(out, sa, sizeof(struct sockaddr_in));
 	else if (sa->sa_family == AF_INET6)
 		memcpy(out, sa, sizeof(struct sockaddr_in6));
-	else
-		out->ss_family = sa->sa_family;
 }
 
 /* ss's *addr and *port (network order).  Returns the address length. */
@@ -181,7 +169,9 @@ proxyproto_encode(unsigned char *buf, size_t len, int version,
 		pp_copy(src, &s, 0);
 		pp_copy(dst, &d, 0);
 	}
-	family = pp_family((struct sockaddr *)&s, (struct sockaddr *)&d);
+	/* The family both ends share, or AF_UNSPEC (UNKNOWN, LOCAL). */
+	family = s.ss_family == d.ss_family && (s.ss_family == AF_INET ||
+	    s.ss_family == AF_INET6) ? s.ss_family : AF_UNSPEC;
 	switch (version) {
 	case PROXYPROTO_V1:
 		return (pp1_encode(buf, len, family, &s, &d, errstr));
