@@ -49,6 +49,27 @@ http_encode_connect(char *buf, size_t size, const char *host,
 	return (m + 2);
 }
 
+/* The number in len bytes at v, digits only (a length, a port), or -1. */
+static long long
+http_length(const char *v, size_t len)
+{
+	const char	*errstr;
+	char		 num[24];
+	size_t		 i;
+	long long	 n;
+
+	if (len == 0 || len >= sizeof(num))
+		return (-1);
+	for (i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return (-1);
+	}
+	memcpy(num, v, len);
+	num[len] = '\0';
+	n = strtonum(num, 0, LLONG_MAX, &errstr);
+	return (errstr != NULL ? -1 : n);
+}
+
 /*
  * Split "http://host[:port][/path]" in place into r's host (brackets
  * dropped), port (80 by default) and path ("/" if empty).  Returns 0, or
@@ -57,7 +78,7 @@ http_encode_connect(char *buf, size_t size, const char *host,
 static int
 http_parse_uri(const char *uri, struct http_request *r, const char **errstr)
 {
-	const char	*auth, *path, *colon, *hend, *e;
+	const char	*auth, *path, *colon, *hend;
 	long long	 n;
 	size_t		 hlen;
 
@@ -95,18 +116,8 @@ http_parse_uri(const char *uri, struct http_request *r, const char **errstr)
 	r->host = r->hostbuf;
 	r->port = 80;
 	if (colon != NULL && colon != path && colon + 1 != path) {
-		char	 num[8];
-
-		if ((size_t)(path - colon - 1) >= sizeof(num) ||
-		    strspn(colon + 1, "0123456789") !=
-		    (size_t)(path - colon - 1)) {
-			*errstr = "bad port";
-			return (-1);
-		}
-		memcpy(num, colon + 1, path - colon - 1);
-		num[path - colon - 1] = '\0';
-		n = strtonum(num, 1, 65535, &e);
-		if (e != NULL) {
+		n = http_length(colon + 1, path - colon - 1);
+		if (n < 1 || n > 65535) {
 			*errstr = "bad port";
 			return (-1);
 		}
@@ -117,27 +128,6 @@ http_parse_uri(const char *uri, struct http_request *r, const char **errstr)
 badhost:
 	*errstr = "bad host";
 	return (-1);
-}
-
-/* The Content-Length in len bytes at v (digits only), or -1. */
-static long long
-http_length(const char *v, size_t len)
-{
-	const char	*errstr;
-	char		 num[24];
-	size_t		 i;
-	long long	 n;
-
-	if (len == 0 || len >= sizeof(num))
-		return (-1);
-	for (i = 0; i < len; i++) {
-		if (v[i] < '0' || v[i] > '9')
-			return (-1);
-	}
-	memcpy(num, v, len);
-	num[len] = '\0';
-	n = strtonum(num, 0, LLONG_MAX, &errstr);
-	return (errstr != NULL ? -1 : n);
 }
 
 /*
@@ -325,7 +315,6 @@ http_parse_target(char *target, char **host, uint16_t *port,
     const char **errstr)
 {
 	char		*colon;
-	const char	*e;
 	size_t		 tlen;
 	long long	 n;
 
@@ -343,10 +332,9 @@ http_parse_target(char *target, char **host, uint16_t *port,
 		target[tlen - 1] = '\0';
 		target++;
 	}
-	/* Digits only: strtonum() would take blanks and a sign too. */
-	n = strtonum(colon, 1, 65535, &e);
-	if (e != NULL || colon[strspn(colon, "0123456789")] != '\0' ||
-	    target[0] == '\0' || strlen(target) > HTTP_HOST_MAX) {
+	n = http_length(colon, strlen(colon));
+	if (n < 1 || n > 65535 || target[0] == '\0' ||
+	    strlen(target) > HTTP_HOST_MAX) {
 		*errstr = "bad host or port";
 		return (-1);
 	}
