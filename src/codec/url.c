@@ -32,7 +32,7 @@ url_proxy_scheme(int proto)
 {
 	size_t	 i;
 
-	for (i = 0; i < sizeof(url_schemes) / sizeof(url_schemes[0]); i++) {
+	for (i = 0; i < nitems(url_schemes); i++) {
 		if (url_schemes[i].proto == proto)
 			return (url_schemes[i].name);
 	}
@@ -49,7 +49,6 @@ url_proxy_is(const char *s, size_t len)
 		;
 	return (i > 0 && len - i >= 3 && memcmp(s + i, "://", 3) == 0);
 }
-
 
 /*
  * Copy len bytes of s to out (outlen bytes), %XX decoded, NUL-terminated.
@@ -113,12 +112,9 @@ url_proxy_host(const char *host, const char *end, struct proxy_url *u)
 		return (NULL);
 	if (*p != ':' || end - p < 2 || end - p > 6)
 		return ("bad proxy port");
-	for (i = 1; i < (size_t)(end - p); i++) {
-		if (!isdigit((unsigned char)p[i]))
-			return ("bad proxy port");
-	}
 	memcpy(u->port, p + 1, end - p - 1);
-	if (atoi(u->port) < 1 || atoi(u->port) > 65535)
+	if (strspn(u->port, "0123456789") != (size_t)(end - p - 1) ||
+	    atoi(u->port) < 1 || atoi(u->port) > 65535)
 		return ("bad proxy port");
 	return (NULL);
 }
@@ -143,7 +139,7 @@ url_proxy_parse(const char *s, size_t len, struct proxy_url *u,
 	}
 	n = (const char *)memchr(s, ':', len) - s;
 	u->proto = PROXY_NONE;
-	for (i = 0; i < sizeof(url_schemes) / sizeof(url_schemes[0]); i++) {
+	for (i = 0; i < nitems(url_schemes); i++) {
 		if (strlen(url_schemes[i].name) == n &&
 		    strncasecmp(s, url_schemes[i].name, n) == 0) {
 			u->proto = url_schemes[i].proto;
