@@ -43,21 +43,10 @@ record_line(char *out, uint64_t ms, enum record_who who,
 	    (unsigned long long)ms, record_whos[who]);
 	for (i = 0; i < n && i < RECORD_LINE_BYTES; i++) {
 		switch (p[i]) {
-		case '\\': case '"':
+		case '\\': case '"': case '\r': case '\n': case '\t':
 			out[len++] = '\\';
-			out[len++] = p[i];
-			break;
-		case '\r':
-			out[len++] = '\\';
-			out[len++] = 'r';
-			break;
-		case '\n':
-			out[len++] = '\\';
-			out[len++] = 'n';
-			break;
-		case '\t':
-			out[len++] = '\\';
-			out[len++] = 't';
+			out[len++] = p[i] == '\r' ? 'r' : p[i] == '\n' ? 'n' :
+			    p[i] == '\t' ? 't' : p[i];
 			break;
 		default:
 			if (p[i] >= 0x20 && p[i] < 0x7f)

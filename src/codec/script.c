@@ -35,26 +35,19 @@ static const struct {
 static int
 script_why(struct script *sc, size_t line, const char *what, const char *arg)
 {
-	char	 shown[48];
+	char	 shown[48] = "", at[32] = "";
 	size_t	 i, n = 0;
 
+	if (line > 0)
+		snprintf(at, sizeof(at), "line %zu: ", line);
 	/* A peek at what was refused, its controls as '?'. */
 	for (i = 0; arg != NULL && arg[i] != '\0' && n < sizeof(shown) - 4;
 	    i++)
 		shown[n++] = isprint((unsigned char)arg[i]) ? arg[i] : '?';
-	if (arg != NULL && arg[i] != '\0') {
+	if (arg != NULL && arg[i] != '\0')
 		memcpy(shown + n, "...", 3);
-		n += 3;
-	}
-	shown[n] = '\0';
-	if (line > 0)
-		snprintf(sc->why, sizeof(sc->why), "line %zu: %s%s%s%s", line,
-		    what, arg != NULL ? " \"" : "", arg != NULL ? shown : "",
-		    arg != NULL ? "\"" : "");
-	else
-		snprintf(sc->why, sizeof(sc->why), "%s%s%s%s", what,
-		    arg != NULL ? " \"" : "", arg != NULL ? shown : "",
-		    arg != NULL ? "\"" : "");
+	snprintf(sc->why, sizeof(sc->why), "%s%s%s%s%s", at, what,
+	    arg != NULL ? " \"" : "", shown, arg != NULL ? "\"" : "");
 	errno = EINVAL;
 	return (-1);
 }
@@ -378,11 +371,10 @@ script_add(struct script *sc, const char *word, const char *arg, size_t line)
 	size_t			 op;
 	int			 rc;
 
-	for (op = 0; op < sizeof(script_words) / sizeof(script_words[0]);
-	    op++)
+	for (op = 0; op < nitems(script_words); op++)
 		if (strcmp(word, script_words[op].word) == 0)
 			break;
-	if (op == sizeof(script_words) / sizeof(script_words[0]))
+	if (op == nitems(script_words))
 		return (script_why(sc, line, "no such step", word));
 	if (script_words[op].arg && (arg == NULL || *arg == '\0'))
 		return (script_why(sc, line, "an argument is missing after",
