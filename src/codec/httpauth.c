@@ -9,11 +9,14 @@
 
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "codec.h"
+
+/* Base64's alphabet, each symbol worth its index. */
+static const char http_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "abcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /*
  * Base64 of len bytes of in, NUL-terminated in out (4 * ((len + 2) / 3) +
@@ -22,24 +25,17 @@
 void
 http_base64(const unsigned char *in, size_t len, char *out)
 {
-	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint32_t		 v;
-	size_t			 i;
+	uint32_t	 v;
+	size_t		 i;
 
-	for (i = 0; i + 2 < len; i += 3) {
-		v = in[i] << 16 | in[i + 1] << 8 | in[i + 2];
-		*out++ = b64[v >> 18];
-		*out++ = b64[(v >> 12) & 63];
-		*out++ = b64[(v >> 6) & 63];
-		*out++ = b64[v & 63];
-	}
-	if (i < len) {
-		v = in[i] << 16 | (i + 1 < len ? in[i + 1] << 8 : 0);
-		*out++ = b64[v >> 18];
-		*out++ = b64[(v >> 12) & 63];
-		*out++ = i + 1 < len ? b64[(v >> 6) & 63] : '=';
-		*out++ = '=';
+	/* Three bytes make four symbols; a last one or two, '=' padded. */
+	for (i = 0; i < len; i += 3) {
+		v = in[i] << 16 | (i + 1 < len ? in[i + 1] << 8 : 0) |
+		    (i + 2 < len ? in[i + 2] : 0);
+		*out++ = http_b64[v >> 18];
+		*out++ = http_b64[(v >> 12) & 63];
+		*out++ = i + 1 < len ? http_b64[(v >> 6) & 63] : '=';
+		*out++ = i + 2 < len ? http_b64[v & 63] : '=';
 	}
 	*out = '\0';
 }
@@ -51,11 +47,9 @@ http_base64(const unsigned char *in, size_t len, char *out)
 ssize_t
 http_unbase64(const char *s, unsigned char *out, size_t outsz)
 {
-	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char		*c;
-	uint32_t		 v = 0;
-	size_t			 len = strlen(s), i, n = 0, pad = 0;
+	const char	*c;
+	uint32_t	 v = 0;
+	size_t		 len = strlen(s), i, n = 0, pad = 0;
 
 	if (len % 4 != 0)
 		return (-1);
@@ -64,10 +58,10 @@ http_unbase64(const char *s, unsigned char *out, size_t outsz)
 		if (len - i <= 2 && strspn(s + i, "=") == len - i) {
 			pad++;
 			v <<= 6;
-		} else if (pad > 0 || (c = strchr(b64, s[i])) == NULL)
+		} else if (pad > 0 || (c = strchr(http_b64, s[i])) == NULL)
 			return (-1);
 		else
-			v = v << 6 | (uint32_t)(c - b64);
+			v = v << 6 | (uint32_t)(c - http_b64);
 		if (i % 4 != 3)
 			continue;
 		if (n + 3 - pad + 1 > outsz)
