@@ -12,7 +12,6 @@
 
 #include <arpa/inet.h>
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,8 +158,7 @@ addr_socat_lacking(const char *s)
 {
 	size_t	 i, n = addr_socat_name_len(s);
 
-	for (i = 0; i < sizeof(addr_socat_lacks) /
-	    sizeof(addr_socat_lacks[0]); i++) {
+	for (i = 0; i < nitems(addr_socat_lacks); i++) {
 		if (strlen(addr_socat_lacks[i]) == n &&
 		    strncasecmp(s, addr_socat_lacks[i], n) == 0)
 			return (1);
@@ -535,8 +533,8 @@ addr_socat_generic_unix(struct addr *a, const char *data)
 static int
 addr_socat_generic(struct addr *a, char **field, size_t np, int dgram)
 {
-	const char	*v, *sep, *end = a->hostbuf + sizeof(a->hostbuf);
-	char		*out = a->hostbuf, *colon, *p;
+	const char	*v, *end = a->hostbuf + sizeof(a->hostbuf);
+	char		*out = a->hostbuf, *colon, *p, *sep;
 	char		 tmp[ADDR_MAX + 1];
 	size_t		 i;
 	int		 domain, type, proto;
@@ -581,24 +579,24 @@ addr_socat_generic(struct addr *a, char **field, size_t np, int dgram)
 				return (addr_fail(a, "option bind: an address "
 				    "of data expected"));
 		} else if (strcmp(a->opts[i].name, "range") == 0) {
-			if ((sep = strchr(v, ':')) == NULL ||
-			    (size_t)(sep - v) >= sizeof(tmp))
-				return (addr_fail(a, "option range: ADDR:MASK "
-				    "of data expected"));
-			memcpy(tmp, v, sep - v);
-			tmp[sep - v] = '\0';
+			/* v is an option's: it fits, as the address did. */
+			strlcpy(tmp, v, sizeof(tmp));
+			if ((sep = strchr(tmp, ':')) == NULL)
+				goto range;
+			*sep = '\0';
 			a->opts[i].value = out;
 			if (addr_socat_data(tmp, a->family, 1, &out, end) == -1)
-				return (addr_fail(a, "option range: ADDR:MASK "
-				    "of data expected"));
+				goto range;
 			out[-1] = ':';
 			if (addr_socat_data(sep + 1, a->family, 1, &out,
 			    end) == -1)
-				return (addr_fail(a, "option range: ADDR:MASK "
-				    "of data expected"));
+				goto range;
 		}
 	}
 	return (0);
+
+range:
+	return (addr_fail(a, "option range: ADDR:MASK of data expected"));
 }
 
 /* Add name=value to a's options, as its socat name implies; -1 if full. */

@@ -441,17 +441,13 @@ char *
 addr_socat_host(struct addr *a, char *h)
 {
 	size_t	 n = strlen(h);
+	int	 br = n >= 2 && h[0] == '[' && h[n - 1] == ']';
 
-	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+	if (br) {
 		h[n - 1] = '\0';
 		h++;
-		if (*h == '\0' || strpbrk(h, "[]") != NULL) {
-			addr_fail(a, "%s", addr_brackets);
-			return (NULL);
-		}
-		return (h);
 	}
-	if (strpbrk(h, "[]:") != NULL) {
+	if (strpbrk(h, br ? "[]" : "[]:") != NULL || (br && *h == '\0')) {
 		addr_fail(a, "%s", addr_brackets);
 		return (NULL);
 	}
@@ -595,8 +591,7 @@ addr_unknown(struct addr *a, size_t n)
 		strlcat(list, addr_kinds[i].form == AFORM_URL ? "://" : ":",
 		    sizeof(list));
 	}
-	for (i = 0; i < sizeof(addr_websocat) / sizeof(addr_websocat[0]);
-	    i++) {
+	for (i = 0; i < nitems(addr_websocat); i++) {
 		if (strlen(addr_websocat[i].scheme) == n &&
 		    strncasecmp(a->buf, addr_websocat[i].scheme, n) == 0)
 			snprintf(ws, sizeof(ws), " (websocat's %s: is %s here)",
