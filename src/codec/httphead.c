@@ -9,7 +9,6 @@
 #include <sys/types.h>
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 

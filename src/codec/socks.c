@@ -12,7 +12,6 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include <stdio.h>
 #include <string.h>
 
 #include "codec.h"
