@@ -95,7 +95,6 @@ int	addr_fail(struct addr *, const char *, ...)
 int	addr_port(struct addr *, const char *, int);
 
 /* addr-opt.c */
-int	addr_decimal(const char *, size_t, long long, long long);
 int	addr_option(struct addr *, char *);
 int	addr_options(struct addr *, char *);
 int	addr_opt_hides(const char *, size_t);

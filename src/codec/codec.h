@@ -710,6 +710,7 @@ int		 addr_socat_named(const char *);
 int		 addr_socat_words(char *, char **, size_t);
 
 /* addr-opt.c */
+int		 addr_decimal(const char *, size_t, long long, long long);
 const char	*addr_opt_names(size_t);
 int		 addr_tls_version_parse(const char *);
 

@@ -574,18 +574,11 @@ ws_trim(char *s)
 	return (s);
 }
 
-/* A window size as RFC 7692 writes it: 8 to 15, or -1. */
+/* A window size as RFC 7692 writes it: 8 to 15, no leading zero; or -1. */
 static int
 ws_pmd_bits(const char *v)
 {
-	static const char *const sizes[] = { "8", "9", "10", "11", "12",
-	    "13", "14", "15" };
-	size_t	 i;
-
-	for (i = 0; i < nitems(sizes); i++)
-		if (strcmp(v, sizes[i]) == 0)
-			return (8 + i);
-	return (-1);
+	return (v[0] != '0' && addr_decimal(v, 2, 8, 15) ? atoi(v) : -1);
 }
 
 /*
