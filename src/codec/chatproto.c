@@ -11,7 +11,7 @@
 
 #include "codec.h"
 
-/* Where a ":q" line matcher stands within the current line. */
+/* Where a ":q" line matcher stands within the current line, in order. */
 enum chat_qm {
 	QM_START,		/* At the start of a line. */
 	QM_COLON,		/* ":" */
@@ -35,27 +35,16 @@ chatproto_reset(struct chat_view *v)
 static int
 chatproto_quit_match(int *st, unsigned char b)
 {
-	int	 hit;
+	static const char	 quit[] = ":q\r";	/* QM_START to QM_CR */
+	int			 hit;
 
 	if (b == '\n') {
 		hit = *st == QM_Q || *st == QM_CR;
 		*st = QM_START;
 		return (hit);
 	}
-	switch (*st) {
-	case QM_START:
-		*st = b == ':' ? QM_COLON : QM_OTHER;
-		break;
-	case QM_COLON:
-		*st = b == 'q' ? QM_Q : QM_OTHER;
-		break;
-	case QM_Q:
-		*st = b == '\r' ? QM_CR : QM_OTHER;
-		break;
-	default:
-		*st = QM_OTHER;
-		break;
-	}
+	/* The next byte of ":q\r", or no :q line. */
+	*st = *st < QM_CR && b == quit[*st] ? *st + 1 : QM_OTHER;
 	return (0);
 }
 
