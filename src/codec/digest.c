@@ -54,12 +54,9 @@ digest_blocks(const unsigned char *p, size_t len, int big_endian,
 	memcpy(tail, p + i, rest);
 	tail[rest] = 0x80;
 	tlen = rest + 1 + 8 <= 64 ? 64 : 128;
-	for (i = 0; i < 8; i++) {
-		if (big_endian)
-			tail[tlen - 1 - i] = bits >> (8 * i);
-		else
-			tail[tlen - 8 + i] = bits >> (8 * i);
-	}
+	for (i = 0; i < 8; i++)
+		tail[big_endian ? tlen - 1 - i : tlen - 8 + i] =
+		    bits >> (8 * i);
 	block(h, tail);
 	if (tlen == 128)
 		block(h, tail + 64);
