@@ -96,6 +96,7 @@ int	addr_port(struct addr *, const char *, int);
 
 /* addr-opt.c */
 int	addr_option(struct addr *, char *);
+int	addr_opt_add(struct addr *, const char *, const char *);
 int	addr_options(struct addr *, char *);
 int	addr_opt_hides(const char *, size_t);
 

@@ -48,7 +48,7 @@ static const struct {
 #undef S
 #undef F
 };
-#define ADDR_NOPTDEFS	(sizeof(addr_optdefs) / sizeof(addr_optdefs[0]))
+#define ADDR_NOPTDEFS	nitems(addr_optdefs)
 
 /* TLS version s, "1.0" to "1.3", times ten (10 to 13); or -1. */
 int
@@ -57,7 +57,7 @@ addr_tls_version_parse(const char *s)
 	static const char *const names[] = { "1.0", "1.1", "1.2", "1.3" };
 	size_t	 i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < nitems(names); i++) {
 		if (strcmp(s, names[i]) == 0)
 			return (10 + (int)i);
 	}
@@ -155,11 +155,9 @@ addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
 			return ("an octal mode, as 0644");
 		return (NULL);
 	case AO_FAMILY:
-		if (strcasecmp(s, "ip4") == 0 || strcasecmp(s, "ipv4") == 0 ||
-		    strcasecmp(s, "inet") == 0)
+		if (addr_name_in("ip4 ipv4 inet", s, strlen(s)))
 			*v = (char *)"4";
-		else if (strcasecmp(s, "ip6") == 0 ||
-		    strcasecmp(s, "ipv6") == 0 || strcasecmp(s, "inet6") == 0)
+		else if (addr_name_in("ip6 ipv6 inet6", s, strlen(s)))
 			*v = (char *)"6";
 		else
 			return ("ip4 or ip6");
@@ -176,7 +174,7 @@ addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
 		 * OpenSSL compresses nothing unless told to (CRIME): socat's
 		 * none is that, and so is its auto, the library's default.
 		 */
-		if (strcasecmp(s, "none") != 0 && strcasecmp(s, "auto") != 0)
+		if (!addr_name_in("none auto", s, strlen(s)))
 			return ("none or auto");
 		return (NULL);
 	default:
@@ -247,7 +245,16 @@ addr_option(struct addr *a, char *name)
 		memcpy(why, a->why, sizeof(why));
 		return (addr_fail(a, "option %s: %s", name, why));
 	}
-	a->opts[a->nopts].name = is;
+	return (addr_opt_add(a, is, value));
+}
+
+/* Add name=value to a's options, checked or implied; -1 if full. */
+int
+addr_opt_add(struct addr *a, const char *name, const char *value)
+{
+	if (a->nopts == ADDR_OPTS_MAX)
+		return (addr_fail(a, "more than %d options", ADDR_OPTS_MAX));
+	a->opts[a->nopts].name = name;
 	a->opts[a->nopts].value = value;
 	a->nopts++;
 	return (0);

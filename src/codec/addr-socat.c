@@ -599,18 +599,6 @@ range:
 	return (addr_fail(a, "option range: ADDR:MASK of data expected"));
 }
 
-/* Add name=value to a's options, as its socat name implies; -1 if full. */
-static int
-addr_socat_imply(struct addr *a, const char *name, const char *value)
-{
-	if (a->nopts == ADDR_OPTS_MAX)
-		return (addr_fail(a, "more than %d options", ADDR_OPTS_MAX));
-	a->opts[a->nopts].name = name;
-	a->opts[a->nopts].value = value;
-	a->nopts++;
-	return (0);
-}
-
 /*
  * Read a socat address's np parameters (field[1] on) into a as form says.
  * Returns 0, or -1 with a->why.
@@ -629,7 +617,7 @@ addr_socat_params(struct addr *a, enum addr_form form, char **field,
 		/* SOCKS5-CONNECT:PROXY:PROXYPORT:HOST:PORT, socksport='s. */
 		if (form == AFORM_SOCKS5 && np == 5) {
 			if (addr_port(a, field[2], 1) == -1 ||
-			    addr_socat_imply(a, "socksport", field[2]) == -1)
+			    addr_opt_add(a, "socksport", field[2]) == -1)
 				return (-1);
 			field[2] = field[1];
 			field++;
@@ -690,7 +678,7 @@ addr_socat_params(struct addr *a, enum addr_form form, char **field,
 		 */
 		if (np == 1) {
 			a->path = "cat";
-			return (addr_socat_imply(a, "loop", "1"));
+			return (addr_opt_add(a, "loop", "1"));
 		}
 		/* PIPE:PATH: a named pipe, made unless it is there. */
 		for (i = 2; i < np; i++)
@@ -699,7 +687,7 @@ addr_socat_params(struct addr *a, enum addr_form form, char **field,
 			return (addr_fail(a, "%s takes :PATH", a->name));
 		a->kind = ADDR_FILE;
 		a->path = field[1];
-		return (addr_socat_imply(a, "fifo", "1"));
+		return (addr_opt_add(a, "fifo", "1"));
 	case AFORM_FD:
 	case AFORM_ACCEPT:
 		if (np != 2 || field[1][0] == '\0' ||
@@ -728,12 +716,11 @@ addr_socat_parse(struct addr *a, int r)
 	size_t		 np = 0, nf = 0, i;
 	int		 flags = 0;
 
+	a->kind = addr_socat_kind(r);
 	if ((size_t)r < ADDR_NSOCAT) {
-		a->kind = addr_socat[r].kind;
 		form = addr_socat[r].form;
 		flags = addr_socat[r].flags;
-	} else
-		a->kind = r - ADDR_NSOCAT;
+	}
 	d = addr_desc(a->kind);
 	if (form == AFORM_KIND)
 		form = d->form;
@@ -769,7 +756,7 @@ addr_socat_parse(struct addr *a, int r)
 	for (i = 0; i < nitems(addr_socat_implied); i++) {
 		im = &addr_socat_implied[i];
 		if ((flags & im->flag) && addr_opt(a, im->name) == NULL &&
-		    addr_socat_imply(a, im->name, im->value) == -1)
+		    addr_opt_add(a, im->name, im->value) == -1)
 			return (-1);
 	}
 	/* A PTY is reached by its link, or without one by its name said. */
@@ -784,7 +771,7 @@ addr_socat_parse(struct addr *a, int r)
 		    "[%s]:%s" : "%s:%s", a->proxy, addr_opt(a, "proxyport"));
 		if (addr_opt(a, "proxy") != NULL)
 			return (addr_fail(a, "option proxy given twice"));
-		if (addr_socat_imply(a, "proxy", h) == -1)
+		if (addr_opt_add(a, "proxy", h) == -1)
 			return (-1);
 		a->proxy = NULL;
 	}

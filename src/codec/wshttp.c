@@ -21,7 +21,6 @@ static const char *const wsh_methods[] = {
 	"GET ", "HEAD ", "POST ", "PUT ", "DELETE ", "OPTIONS ", "PATCH ",
 	"TRACE ", "CONNECT ",
 };
-#define WSH_NMETHODS	(sizeof(wsh_methods) / sizeof(wsh_methods[0]))
 
 /* Do b's first n bytes start an HTTP request?  1, 0, or -1: too few. */
 int
@@ -30,7 +29,7 @@ wsh_sniff(const char *b, size_t n)
 	size_t	 i, len;
 	int	 more = 0;
 
-	for (i = 0; i < WSH_NMETHODS; i++) {
+	for (i = 0; i < nitems(wsh_methods); i++) {
 		len = strlen(wsh_methods[i]);
 		if (memcmp(b, wsh_methods[i], n < len ? n : len) != 0)
 			continue;
@@ -122,7 +121,7 @@ wsh_content_type(const char *path)
 
 	slash = strrchr(path, '/');
 	dot = strrchr(slash != NULL ? slash : path, '.');
-	for (i = 0; dot != NULL && i < sizeof(types) / sizeof(types[0]); i++) {
+	for (i = 0; dot != NULL && i < nitems(types); i++) {
 		if (strcasecmp(dot, types[i].ext) == 0)
 			return (types[i].type);
 	}
