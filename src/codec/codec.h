@@ -764,12 +764,7 @@ ssize_t		 script_text(const char *, const char *, const regmatch_t *,
 		    unsigned char *, size_t, const char **);
 void		 script_free(struct script *);
 
-/* rec-format.c */
-/*
- * A recorded session (--record, replay:): "sockcat-record 1" on its first
- * line, then a chunk a line: the milliseconds since the session began,
- * who sent it (client, server), its bytes quoted.  sockcat-sessions(7).
- */
+/* rec-format.c: a recorded session (--record, replay:); sockcat-sessions(7) */
 #define RECORD_MAGIC		"sockcat-record 1"
 #define RECORD_FILE_MAX		(64 * 1024 * 1024)
 #define RECORD_LINE_BYTES	64	/* a chunk's bytes a line, written */

@@ -156,9 +156,10 @@ http_codings(const struct http_field *f, struct http_request *r,
 }
 
 /*
- * Where a forwarded request's body ends (RFC 9112, 6.3).  A request that
- * reads two ways is refused, so the proxy and origin agree where the next
- * one starts.  Returns 0, or -1 with *errstr.
+ * Where a forwarded request's body ends (RFC 9112, 6.3), into r as
+ * http_parse_request() cleared it.  A request that reads two ways is
+ * refused, so the proxy and origin agree where the next one starts.
+ * Returns 0, or -1 with *errstr.
  */
 static int
 http_request_body(struct http_request *r, const char **errstr)
@@ -168,8 +169,6 @@ http_request_body(struct http_request *r, const char **errstr)
 	long long		 n;
 	int			 te = 0;
 
-	r->clen = -1;
-	r->chunked = 0;
 	while (http_field_next(&p, &f)) {
 		if (http_field_is(&f, "Content-Length")) {
 			if ((n = http_length(f.value, f.vlen)) == -1 ||
