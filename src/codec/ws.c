@@ -347,24 +347,24 @@ ws_basic_auth(const char *ui, size_t len, char *out, size_t outsz)
 {
 	char		 plain[512];
 	size_t		 i, n;
+	int		 rv = -1;
 
 	if (url_decode(ui, len, plain, sizeof(plain)) == -1)
-		goto bad;
+		goto done;
 	n = strlen(plain);
 	for (i = 0; i < n; i++) {
 		if ((unsigned char)plain[i] < 0x20 || plain[i] == 0x7f)
-			goto bad;
+			goto done;
 	}
 	if (outsz < sizeof("Authorization: Basic ") + (n + 2) / 3 * 4)
-		goto bad;
+		goto done;
 	memcpy(out, "Authorization: Basic ", 21);
 	http_base64((unsigned char *)plain, n, out + 21);
-	explicit_bzero(plain, sizeof(plain));
-	return (0);
+	rv = 0;
 
-bad:
+done:
 	explicit_bzero(plain, sizeof(plain));
-	return (-1);
+	return (rv);
 }
 
 /*
@@ -516,17 +516,12 @@ ws_check_accept(const char *h, const char *key, const char *protocols,
     char *protocol, size_t protosz, const char **errstr)
 {
 	char	 v[512], want[WS_ACCEPT_LEN + 1];
-	int	 minor;
+	int	 minor, st;
 
 	*protocol = '\0';
-	switch (http_status_line(h, &minor)) {
-	case -1:
-		*errstr = "not an HTTP answer";
-		return (-1);
-	case HTTP_SWITCHING:
-		break;
-	default:
-		*errstr = "the server refused the upgrade";
+	if ((st = http_status_line(h, &minor)) != HTTP_SWITCHING) {
+		*errstr = st == -1 ? "not an HTTP answer" :
+		    "the server refused the upgrade";
 		return (-1);
 	}
 	if (!http_field_lists(h, "Upgrade", "websocket")) {
