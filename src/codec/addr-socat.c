@@ -111,31 +111,18 @@ static const struct addr_socat_implied {
 
 /*
  * socat's names (socat 1.8's, which has all of 1.7's) of what sockcat has
- * no kind for: refused by name, never read as a path or a descriptor.
+ * no kind for, and their 4 and 6 forms (udplite4-recv): refused by name,
+ * never read as a path or a descriptor.
  */
-static const char *const addr_socat_lacks[] = {
-	"accept", "datagram", "dccp", "dccp-connect", "dccp-l",
-	"dccp-listen", "dccp4", "dccp4-connect", "dccp4-l", "dccp4-listen",
-	"dccp6", "dccp6-connect", "dccp6-l", "dccp6-listen", "dgram", "if",
-	"interface", "ip", "ip-datagram", "ip-dgram", "ip-recv",
-	"ip-recvfrom", "ip-send", "ip-sendto", "ip4", "ip4-datagram",
-	"ip4-dgram", "ip4-recv", "ip4-recvfrom", "ip4-send", "ip4-sendto",
-	"ip6", "ip6-datagram", "ip6-dgram", "ip6-recv", "ip6-recvfrom",
-	"ip6-send", "ip6-sendto", "posixmq-bidirectional", "posixmq-read",
-	"posixmq-receive", "posixmq-recv", "posixmq-send", "sctp",
-	"sctp-connect", "sctp-l", "sctp-listen", "sctp4", "sctp4-connect",
-	"sctp4-l", "sctp4-listen", "sctp6", "sctp6-connect", "sctp6-l",
-	"sctp6-listen", "sendto", "socketpair", "socks5-bind",
-	"socks5-listen", "stderr", "tun", "udplite", "udplite-connect",
-	"udplite-datagram", "udplite-dgram", "udplite-l", "udplite-listen",
-	"udplite-recv", "udplite-recvfrom", "udplite-send",
-	"udplite-sendto", "udplite4", "udplite4-connect", "udplite4-datagram",
-	"udplite4-dgram", "udplite4-l", "udplite4-listen", "udplite4-recv",
-	"udplite4-recvfrom", "udplite4-send", "udplite4-sendto", "udplite6",
-	"udplite6-connect", "udplite6-datagram", "udplite6-dgram",
-	"udplite6-l", "udplite6-listen", "udplite6-recv", "udplite6-recvfrom",
-	"udplite6-send", "udplite6-sendto", "vsock-l", "vsock-listen",
-};
+static const char addr_socat_lacks[] =
+    "accept datagram dccp dccp-connect dccp-l dccp-listen dgram if "
+    "interface ip ip-datagram ip-dgram ip-recv ip-recvfrom ip-send "
+    "ip-sendto posixmq-bidirectional posixmq-read posixmq-receive "
+    "posixmq-recv posixmq-send sctp sctp-connect sctp-l sctp-listen "
+    "sendto socketpair socks5-bind socks5-listen stderr tun udplite "
+    "udplite-connect udplite-datagram udplite-dgram udplite-l "
+    "udplite-listen udplite-recv udplite-recvfrom udplite-send "
+    "udplite-sendto vsock-l vsock-listen";
 
 /* The length of s's name as socat reads it: up to its first ':' or ','. */
 __startup size_t
@@ -152,33 +139,21 @@ addr_socat_name_len(const char *s)
 	return (n);
 }
 
-/* Is s's name socat's for what sockcat has no kind for (TUN, SCTP, ...)? */
-__startup int
-addr_socat_lacking(const char *s)
-{
-	size_t	 i, n = addr_socat_name_len(s);
-
-	for (i = 0; i < nitems(addr_socat_lacks); i++) {
-		if (strlen(addr_socat_lacks[i]) == n &&
-		    strncasecmp(s, addr_socat_lacks[i], n) == 0)
-			return (1);
-	}
-	return (0);
-}
-
 /* Fields of a socat address: its name, parameters and options. */
 #define ADDR_FIELDS	(ADDR_OPTS_MAX + 8)
 
 /*
- * Is s's name (n bytes) in list (space-separated), or for tcp-*, udp-*,
- * inet-* one with a 4 or 6 after its first word ("udp6-recv")?  Returns
- * 0, 1, or the family (4 or 6) it names.
+ * Is s's name (n bytes) in list (space-separated), or one with a 4 or 6
+ * after a first word of families[] ("udp6-recv")?  Returns 0, 1, or the
+ * family (4 or 6) it names.
  */
 static __startup int
 addr_socat_is(const char *list, const char *s, size_t n)
 {
+	static const char *const families[] = { "tcp", "udp", "inet", "ip",
+	    "dccp", "sctp", "udplite" };
 	const char	*name;
-	size_t		 w, len;
+	size_t		 w, len, k;
 
 	for (name = list; *name != '\0'; name += len + (name[len] == ' ')) {
 		for (len = 0; name[len] != '\0' && name[len] != ' '; len++)
@@ -191,12 +166,21 @@ addr_socat_is(const char *list, const char *s, size_t n)
 		    strncasecmp(s, name, w) != 0 ||
 		    strncasecmp(s + w + 1, name + w, len - w) != 0)
 			continue;
-		if ((w == 3 && (strncmp(name, "tcp", 3) == 0 ||
-		    strncmp(name, "udp", 3) == 0)) ||
-		    (w == 4 && strncmp(name, "inet", 4) == 0))
-			return (s[w] - '0');
+		for (k = 0; k < nitems(families); k++) {
+			if (strlen(families[k]) == w &&
+			    strncmp(name, families[k], w) == 0)
+				return (s[w] - '0');
+		}
 	}
 	return (0);
+}
+
+/* Is s's name socat's for what sockcat has no kind for (TUN, SCTP, ...)? */
+__startup int
+addr_socat_lacking(const char *s)
+{
+	return (addr_socat_is(addr_socat_lacks, s,
+	    addr_socat_name_len(s)) != 0);
 }
 
 /* The names of row r (addr_socat_row()). */
