@@ -199,18 +199,17 @@ ws_utf8(int *state, const unsigned char *p, size_t n)
 	return (-1);
 }
 
-/* May a peer send code in a close frame (RFC 6455, 7.4)? */
+/*
+ * May a peer send code in a close frame (RFC 6455, 7.4): 1000 to 1014 but
+ * the three never sent (1004 to 1006), or 3000 to 4999?
+ */
 static int
 ws_close_code_valid(int code)
 {
-	if (code >= 3000 && code <= 4999)
-		return (1);
-	switch (code) {
-	case 1000: case 1001: case 1002: case 1003: case 1007: case 1008:
-	case 1009: case 1010: case 1011: case 1012: case 1013: case 1014:
-		return (1);
-	}
-	return (0);
+	if (code >= 1004 && code <= 1006)
+		return (0);
+	return ((code >= 1000 && code <= 1014) ||
+	    (code >= 3000 && code <= 4999));
 }
 
 /*
