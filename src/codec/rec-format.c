@@ -215,7 +215,5 @@ record_free(struct record *r)
 {
 	free(r->c);
 	free(r->data);
-	r->c = NULL;
-	r->data = NULL;
-	r->n = r->len = 0;
+	memset(r, 0, sizeof(*r));
 }
