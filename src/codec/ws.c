@@ -568,13 +568,6 @@ ws_trim(char *s)
 	return (s);
 }
 
-/* A window size as RFC 7692 writes it: 8 to 15, no leading zero; or -1. */
-static int
-ws_pmd_bits(const char *v)
-{
-	return (v[0] != '0' && addr_decimal(v, 2, 8, 15) ? atoi(v) : -1);
-}
-
 /*
  * Parse one Sec-WebSocket-Extensions element (len bytes at s) into p.
  * Returns 1 for a valid permessage-deflate, 0 for another extension, -1
@@ -622,8 +615,9 @@ ws_pmd_parse(const char *s, size_t len, struct ws_pmd *p)
 		if (i == nitems(params) || (seen & 1 << i))
 			return (-1);
 		seen |= 1 << i;
-		/* A window is 8 to 15; a bare one is -1. */
-		bits = v != NULL ? ws_pmd_bits(v) : -1;
+		/* A window is 8 to 15, no leading zero; a bare one is -1. */
+		bits = v != NULL && v[0] != '0' && addr_decimal(v, 2, 8, 15) ?
+		    atoi(v) : -1;
 		if (v == NULL ? valued[i] == 1 : (valued[i] == 0 || bits == -1))
 			return (-1);
 		*field[i] = valued[i] == 0 ? 1 : bits;
