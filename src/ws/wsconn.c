@@ -63,16 +63,6 @@ ws_out_get(struct ws *w)
 	return (0);
 }
 
-static void
-ws_out_put(struct ws *w)
-{
-	if (w->out == NULL || w->ooff < w->olen)
-		return;
-	buf_pool_put(w->out, WS_OUT_SIZE);
-	w->out = NULL;
-	w->ooff = w->olen = 0;
-}
-
 /*
  * Write what is owed, the buffer given back when empty.  Returns 1 when
  * all is gone, 0 to wait for *want, -1 with errno.
@@ -99,7 +89,9 @@ ws_flush(struct ws *w, int *want)
 		w->ooff += n;
 		w->sent += (uint64_t)n;
 	}
-	ws_out_put(w);
+	buf_pool_put(w->out, WS_OUT_SIZE);
+	w->out = NULL;
+	w->ooff = w->olen = 0;
 	return (1);
 }
 
@@ -154,8 +146,6 @@ ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
 		w->werr = ENOMEM;
 		return (-1);
 	}
-	if (w->ooff > 0 && w->ooff == w->olen)
-		w->ooff = w->olen = 0;
 	room = WS_OUT_SIZE - w->olen;
 	if (op != WS_OP_CLOSE && room < WS_HDR_MAX + need + WS_OUT_CLOSE &&
 	    w->ooff > 0) {
@@ -681,10 +671,8 @@ ws_finish(struct ws *w)
 		(void)ws_put_part(w, w->line, w->linelen, 1);
 		w->linelen = 0;
 	}
-	if (w->line != NULL) {
-		buf_pool_put(w->line, CHANNEL_BUFSIZE);
-		w->line = NULL;
-	}
+	buf_pool_put(w->line, CHANNEL_BUFSIZE);
+	w->line = NULL;
 	if (w->close_due) {
 		ws_end_message(w);
 		ws_send_close(w, 0, "");
@@ -827,8 +815,7 @@ ws_free(struct ws *w)
 		tls_free(w->tls);
 	}
 	exec_environ_free(w->cgi, 0);
-	if (w->line != NULL)
-		buf_pool_put(w->line, CHANNEL_BUFSIZE);
+	buf_pool_put(w->line, CHANNEL_BUFSIZE);
 	free(w->part);
 	ws_zin_put(w->zin);
 	ws_zout_put(w->zout, ws_zbits(w));
@@ -837,10 +824,8 @@ ws_free(struct ws *w)
 		free(ws_share.out);
 		memset(&ws_share, 0, sizeof(ws_share));
 	}
-	if (w->in != NULL)
-		buf_pool_put(w->in, WS_IN_SIZE);
-	if (w->out != NULL)
-		buf_pool_put(w->out, WS_OUT_SIZE);
+	buf_pool_put(w->in, WS_IN_SIZE);
+	buf_pool_put(w->out, WS_OUT_SIZE);
 	free(w);
 }
 
