@@ -894,29 +894,28 @@ ws_connect_start(const struct side *sd, int fd, struct tls *tls,
 	 * in text mode then serves it bytes, not lines.
 	 */
 	if (sd->ws.binary && !sd->ws.framed) {
+		why = "--ws-protocol too long";
 		if (ws_offer_binary(sd->ws.protocol, h->offer,
-		    sizeof(h->offer)) == -1) {
-			ws_hs_cancel(h);
-			log_cause(cause, "WebSocket: --ws-protocol too long");
-			return (NULL);
-		}
+		    sizeof(h->offer)) == -1)
+			goto fail;
 		r.protocols = h->protocols = h->offer;
 	}
 	r.extensions = !ws_compresses(sd) ? NULL : sd->ws.fresh ?
 	    WS_PMD_OFFER_FRESH : WS_PMD_OFFER;
 	r.headers = sd->ws.headers;
 	r.nheaders = sd->ws.nheaders;
-	if ((n = ws_encode_request(h->out, sizeof(h->out), &r, &why)) == -1) {
-		ws_hs_cancel(h);
-		log_cause(cause, "WebSocket: %s", why);
-		return (NULL);
-	}
+	if ((n = ws_encode_request(h->out, sizeof(h->out), &r, &why)) == -1)
+		goto fail;
 	h->olen = n;
 	if (ws_hs_watch(h, EV_WRITE) == -1) {
-		log_cause(cause, "WebSocket: %s", strerror(errno));
-		ws_hs_cancel(h);
-		return (NULL);
+		why = strerror(errno);
+		goto fail;
 	}
 	ASYNC_STARTED(h);
 	return (h);
+
+fail:
+	log_cause(cause, "WebSocket: %s", why);
+	ws_hs_cancel(h);
+	return (NULL);
 }
