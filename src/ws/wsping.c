@@ -89,7 +89,6 @@ ws_pong_cb(void *arg)
 	struct ws	*w = arg;
 	struct session	*s;
 	char		 why[64];
-	int		 want;
 
 	if (w->ep == NULL || w->in_closed)
 		return;
@@ -101,12 +100,7 @@ ws_pong_cb(void *arg)
 		    w->sd->ws.pong_ms);
 	log_verbose_warn(1, "WebSocket: %s; closing with %d", why,
 	    WS_CLOSE_INTERNAL);
-	ws_error(w, ETIMEDOUT, "WebSocket: %s; closed with %d", why,
-	    WS_CLOSE_INTERNAL);
-	w->eol_due = 0;
-	w->in_closed = 1;
-	ws_send_close(w, WS_CLOSE_INTERNAL, why);
-	(void)ws_flush(w, &want);
+	(void)ws_fail_error(w, WS_CLOSE_INTERNAL, why, ETIMEDOUT);
 	s = w->ep->session;
 	/* The read reports the error, unless its destination is full. */
 	ep_readable(w->ep);
