@@ -134,31 +134,11 @@ static int
 expect_exec(struct expect *ex, const regex_t *re, size_t from, size_t to,
     regmatch_t *m, int eflags)
 {
-#ifndef REG_STARTEND
-	unsigned char	 c = ex->win[to];
-	int		 i, rc;
-#endif
-
 	EXPECT_LOOKED(to - from);
-#ifdef REG_STARTEND
 	m[0].rm_so = from;
 	m[0].rm_eo = to;
 	return (regexec(re, (const char *)ex->win, SCRIPT_GROUPS, m,
 	    eflags | REG_STARTEND));
-#else
-	/* A NUL ends what is matched: one is put after it for the while. */
-	ex->win[to] = '\0';
-	rc = regexec(re, (const char *)ex->win + from, SCRIPT_GROUPS, m,
-	    eflags);
-	ex->win[to] = c;
-	for (i = 0; rc == 0 && i < SCRIPT_GROUPS; i++) {
-		if (m[i].rm_so != -1) {
-			m[i].rm_so += from;
-			m[i].rm_eo += from;
-		}
-	}
-	return (rc);
-#endif
 }
 
 /*
@@ -450,12 +430,10 @@ expect_timer_cb(void *arg)
 {
 	struct expect	*ex = arg;
 
-	if (ex->waiting) {
+	if (ex->waiting)
 		expect_fail(ex, 0);
-		session_check(ex->s);
-		return;
-	}
-	expect_step(ex);
+	else
+		expect_step(ex);
 	session_check(ex->s);
 }
 
@@ -473,7 +451,7 @@ expect_attach(struct session *s, struct channel *rx, struct channel *tx,
 
 	if ((ex = calloc(1, sizeof(*ex))) == NULL)
 		return (NULL);
-	/* One more for the NUL after what came (expect_exec()). */
+	/* One more for a NUL after what came: regexec() sees a string. */
 	if ((ex->win = calloc(1, EXPECT_WINDOW + 1)) == NULL ||
 	    (ex->out = malloc(SCRIPT_SEND_MAX)) == NULL ||
 	    channel_tap(rx, expect_received, ex) == -1)
