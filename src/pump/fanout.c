@@ -458,12 +458,8 @@ outq_leave(struct endpoint *ep)
 	struct outq	*q = ep_outq(ep);
 	struct fanout	*fo = q->fanout;
 
+	/* Empty, it is no longer full (outq_mark()). */
 	outq_clear(q);
-	if (q->full) {
-		q->full = 0;
-		if (--fo->nfull == 0)
-			ev_timer_arm(&fo->resume, 0);
-	}
 	TAILQ_REMOVE(&fo->members, q, entry);
 	if (q->doomed)
 		TAILQ_REMOVE(&fo->doomed, q, doomed_entry);

@@ -478,6 +478,7 @@ session_finish(struct session *s)
 {
 	struct endpoint	*ep;
 	struct channel	*ch;
+	void		(*unwatch)(int);
 
 	if (s->over)
 		return;
@@ -490,18 +491,12 @@ session_finish(struct session *s)
 	TAILQ_FOREACH(ch, &s->channels, entry)
 		channel_unpause(ch);
 	TAILQ_FOREACH(ep, &s->endpoints, entry) {
-		/* Its mode most often closes it at once (ep_watch()). */
-		if (ep->flags & EP_OWN) {
-			if (ep->rfd != -1)
-				ev_park(ep->rfd);
-			if (ep->wfd != -1)
-				ev_park(ep->wfd);
-		} else {
-			if (ep->rfd != -1)
-				ev_del(ep->rfd);
-			if (ep->wfd != -1)
-				ev_del(ep->wfd);
-		}
+		/* Its mode most often closes it at once (ev_park()). */
+		unwatch = (ep->flags & EP_OWN) ? ev_park : ev_del;
+		if (ep->rfd != -1)
+			unwatch(ep->rfd);
+		if (ep->wfd != -1)
+			unwatch(ep->wfd);
 		ep->revents = ep->wevents = 0;
 	}
 	if (s->finished != NULL)
