@@ -76,7 +76,7 @@ channel_try_batch(struct channel *ch)
 	int		 type;
 	socklen_t	 len = sizeof(type);
 
-	if (ch->batch != NULL || (ch->flags & CH_NOBATCH))
+	if (ch->batch != NULL)
 		return;
 	if ((src->flags & (EP_DGRAM | EP_NULL_EOF)) != EP_DGRAM ||
 	    src->rfd == -1)

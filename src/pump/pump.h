@@ -178,7 +178,6 @@ enum ch_state {
 #define CHANNEL_PIPESIZE	(1024 * 1024)
 
 #define CH_HOLD		0x4	/* Do not read src for now. */
-#define CH_NOBATCH	0x8	/* Read datagrams one at a time. */
 #define CH_RESET	0x10	/* A broken src resets dst (SO_LINGER 0)
 				   rather than shutting it down. */
 #define CH_LAZY		0x20	/* Copy until a read fills the buffer,
