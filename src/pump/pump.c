@@ -110,16 +110,14 @@ channel_paused(const struct channel *ch)
 __shortrun int
 channel_wants_write(const struct channel *ch)
 {
-	if (channel_dst_away(ch))
+	if (channel_dst_away(ch) || ch->src->session->over)
 		return (0);
 	if (channel_fast(ch)->sendfile)
-		return (ch->state == CH_OPEN && !ch->src->session->over);
+		return (ch->state == CH_OPEN);
 	if (channel_fast(ch)->direct)
-		return (ch->state == CH_OPEN && channel_fast(ch)->blocked &&
-		    !ch->src->session->over);
+		return (ch->state == CH_OPEN && channel_fast(ch)->blocked);
 	return ((ch->state == CH_OPEN || ch->state == CH_DRAINING) &&
-	    !ch->src->session->over && channel_holds(ch) &&
-	    !channel_paused(ch));
+	    channel_holds(ch) && !channel_paused(ch));
 }
 
 /* The events that let a read from ep, or a write to it, progress. */
@@ -666,32 +664,31 @@ channel_end_source(struct channel *ch)
 static inline ssize_t
 channel_read_buf(struct channel *ch, size_t *space, int *spilling)
 {
-	unsigned char	 spill[16384];
+	unsigned char	 spill[16384], *to;
 	size_t		 want;
-	long long	 left;
+	long long	 left = channel_bytes_left(ch);
 	ssize_t		 n;
 
 	/* The buffer is taken now, while it holds bytes (none: a failure). */
 	if (ch->buf.data == NULL && buf_init(&ch->buf, ch->bufsize) == -1)
 		return (-1);
 	*space = buf_space(&ch->buf);
-	/* readbytes: no byte past the last allowed. */
+	/* A transformation may grow what is read: room. */
+	to = buf_tail(&ch->buf);
 	want = *space / channel_xgrow(ch);
-	left = channel_bytes_left(ch);
 	/*
 	 * Full, and the connection it waits for is not there: what is read
 	 * now is dropped, and counted for the mode to say.
 	 */
 	if (*space < channel_xgrow(ch) && (ch->dst->flags & EP_DETACHED)) {
 		*spilling = 1;
-		n = ep_read(ch->src, spill, left >= 0 &&
-		    (size_t)left < sizeof(spill) ? (size_t)left :
-		    sizeof(spill));
-	} else {
-		/* A transformation may grow what is read: room. */
-		n = ep_read(ch->src, buf_tail(&ch->buf), left >= 0 &&
-		    (size_t)left < want ? (size_t)left : want);
+		to = spill;
+		want = sizeof(spill);
 	}
+	/* readbytes: no byte past the last allowed. */
+	if (left >= 0 && (size_t)left < want)
+		want = left;
+	n = ep_read(ch->src, to, want);
 	if (n > 0 && left >= 0)
 		ch->pace->bytes_left -= n;
 	/* Nothing came: an idle channel holds no buffer. */
