@@ -687,15 +687,16 @@ ws_hs_read(struct ws_hs *h)
 			ws_hs_wait(h, want != 0 ? want : EV_READ);
 			return;
 		}
-		if (n == 0 && h->server)
-			ws_hs_probe(h, "connection closed during the upgrade");
-		else if (n == -1 && h->server && errno == ECONNRESET)
-			ws_hs_probe(h, strerror(errno));
-		else if (n <= 0)
-			ws_hs_fail(h, "WebSocket: %s", n == 0 ? "connection "
-			    "closed during the upgrade" : strerror(errno));
-		if (n <= 0)
+		if (n <= 0) {
+			why = n == 0 ? "connection closed during the upgrade" :
+			    strerror(errno);
+			/* A server's client that left: said with -v only. */
+			if (h->server && (n == 0 || errno == ECONNRESET))
+				ws_hs_probe(h, why);
+			else
+				ws_hs_fail(h, "WebSocket: %s", why);
 			return;
+		}
 		h->inlen += n;
 	}
 	/* Too long: a server refuses it as the proxy server does. */

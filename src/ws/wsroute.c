@@ -238,12 +238,11 @@ wsh_static(const struct side *sd, const char *target,
 	}
 	if (fstat(fd, &st) == -1)
 		st.st_mode = 0;
+	close(fd);
 	if (!S_ISREG(st.st_mode)) {
-		close(fd);
 		wsh_static_refuse(a, S_ISLNK(st.st_mode) ? ELOOP : ENOENT);
 		return;
 	}
-	close(fd);
 	/* The same file, or it changed in between: then it is absent. */
 	if ((fd = wsh_open_beneath(sd->ws.static_fd, path, O_RDONLY |
 	    O_NONBLOCK | O_NOCTTY)) == -1) {
