@@ -494,13 +494,11 @@ expect_start(struct expect *ex)
 
 /*
  * The mode's watch: SESSION_END once the script has failed (said, also an
- * expect the peer's end left unmatched), else SESSION_RULE.  NULL: none.
+ * expect the peer's end left unmatched), else SESSION_RULE.
  */
 int
 expect_watch(struct expect *ex)
 {
-	if (ex == NULL)
-		return (SESSION_RULE);
 	if (!ex->failed && !ex->done && channel_ended(ex->rx))
 		expect_step(ex);
 	return (ex->failed ? SESSION_END : SESSION_RULE);

@@ -534,18 +534,13 @@ outq_stall_cb(void *arg)
 		ev_timer_arm(q->stall, (long long)(due - ev_now()));
 		return;
 	}
-	/* Last words that did not go: dropped, ended after this round. */
-	if (q->leaving) {
-		q->error = ETIMEDOUT;
-		outq_clear(q);
-		fanout_doom(q);
-		return;
-	}
+	/* Dropped: its backlog, or the last words it never took. */
 	outq_clear(q);
-	q->leaving = 1;
-	outq_mark(q);
-	if (fo->stalled != NULL)
-		fo->stalled(q->ep, fo->arg);
+	if (!q->leaving) {
+		q->leaving = 1;
+		if (fo->stalled != NULL)
+			fo->stalled(q->ep, fo->arg);
+	}
 	if (q->error == 0 && q->n == 0) {
 		q->error = ETIMEDOUT;
 		fanout_doom(q);
@@ -581,14 +576,12 @@ fanout_send(struct fanout *fo, struct endpoint *except, const void *p,
 		return (-1);
 	TAILQ_FOREACH(q, &fo->members, entry) {
 		/*
-		 * A member's queue, endpoint and session are three places
-		 * in memory that a large fan-out has long pushed out of
-		 * the caches, and each write takes the kernel
-		 * microseconds: ask for those of the next members ahead,
-		 * each a step further than the one it leads to, so that
-		 * they have arrived by the time they are written to.  (In
-		 * a function of its own, the compiler takes the prefetches
-		 * for a call without effect and drops it.)
+		 * A large fan-out has long pushed each member's queue,
+		 * endpoint and session out of the caches, and each write
+		 * takes microseconds: fetch the next member's session, the
+		 * second's endpoint, the third's queue, in time for their
+		 * writes.  (In a function of its own, the compiler drops
+		 * them.)
 		 */
 		if ((q1 = TAILQ_NEXT(q, entry)) != NULL) {
 			__builtin_prefetch(&q1->ep->session->over);

@@ -437,19 +437,17 @@ session_clock_cb(void *arg)
 	struct session	*s = arg;
 	uint64_t	 now = ev_now();
 
-	if (s->clock->grace_at != 0 && now >= s->clock->grace_at) {
+	if (s->clock->grace_at != 0 && now >= s->clock->grace_at)
 		s->why = SE_GRACE;
-		session_finish(s);
-		return;
-	}
-	if (s->idle_ms != TIME_NONE &&
+	else if (s->idle_ms != TIME_NONE &&
 	    now >= s->clock->last_active + (uint64_t)s->idle_ms) {
 		s->timed_out = 1;
 		s->why = SE_IDLE;
-		session_finish(s);
+	} else {
+		session_clock_set(s);
 		return;
 	}
-	session_clock_set(s);
+	session_finish(s);
 }
 
 /*
