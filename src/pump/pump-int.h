@@ -15,13 +15,10 @@
 #define SC_PUMP_INT_H
 
 /*
- * A channel's fast path: with nothing to rewrite, bytes move from src to
- * dst through a kernel pipe with splice(2), never through user space.
- * The pipe is held only while bytes are in it: it is taken from the
- * pump's pool for a read and given back once drained, so that an idle
- * channel holds no descriptor.  pipe[0] is -1 when it holds none;
- * splicing is 0 when the channel copies instead.  Allocated with the
- * channel, and known to the pump's files only.
+ * A channel's fast path (fastpath.c): bytes moved in the kernel, never
+ * through user space.  pipe[0] is -1 while it holds no pipe (the pool's,
+ * only while bytes are in it); splicing is 0 when the channel copies.
+ * Allocated with the channel, and known to the pump's files only.
  */
 struct ch_fast {
 	int			 pipe[2];

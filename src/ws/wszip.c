@@ -105,18 +105,16 @@ static z_stream	*ws_zspare_in;
 
 /*
  * How hard the compressor looks for matches.  zlib's levels 4 to 9
- * (its default is 6) match lazily, and enter every byte of a match into
- * their hash, however long the match: a run of one byte, or of a short
- * pattern, costs them as much as text, and comes out as matches one byte
- * back, which the peer's inflate() copies a byte at a time (zeros: 400
- * MB/s deflated, 575 inflated).  Levels 1 to 3 match greedily and skip
- * the inside of a long match: 1 GB/s deflated, over 10 GB/s inflated.
- * Greedy matching with level 6's search (deflateTune(); a match over
- * 32 bytes long is not entered) makes text about 3 % larger than level
- * 6 does (the manual: 34.7 % of its bytes against 33.8 %; C source 30.3
- * against 29.4; afresh each 64 KiB, 36.7 against 35.6), and deflates
- * text half as fast again.  zlib's state after deflateInit2() or deflateReset()
- * is its level's: the tuning is set again after each.
+ * (default 6) match lazily and hash every byte of a match: a run of one
+ * byte or a short pattern costs as much as text, and comes out as
+ * matches one byte back that the peer inflates a byte at a time (zeros:
+ * 400 MB/s deflated, 575 inflated).  Levels 1 to 3 match greedily and
+ * skip inside a long match (1 GB/s deflated, over 10 GB/s inflated).
+ * Greedy with level 6's search (deflateTune(); a match over 32 bytes is
+ * not hashed) makes text about 3 % larger (the manual: 34.7 % against
+ * 33.8 %; C source 30.3 against 29.4; afresh each 64 KiB, 36.7 against
+ * 35.6) and deflates it half as fast again.  deflateInit2() and
+ * deflateReset() restore the level's tuning: it is set after each.
  */
 #define WS_Z_LEVEL	3
 #define WS_Z_TUNE(z)	deflateTune((z), 8, 32, 128, 128)
