@@ -336,21 +336,9 @@ channel_fail(struct channel *ch, const char *op, int error)
 }
 
 /*
- * ep's read failed, so the connection is gone both ways: its writer fails
- * too, quietly (ep_write_ended()).  Not for datagrams (an ICMP error is
- * about one datagram).
- */
-static void
-ep_broken(struct endpoint *ep)
-{
-	if (ep->wfd != -1 && ep->wfd == ep->rfd && !(ep->flags & EP_DGRAM))
-		ep_write_ended(ep);
-}
-
-/*
  * A write to ep met a reset, which a socket reports once: ep's reader
  * fails too, quietly, dropping what it holds; else a protocol's writer
- * could wait for ever.  The other way of ep_broken().
+ * could wait for ever.  The other way of channel_read_failed().
  */
 void
 ep_write_broken(struct endpoint *ep)
@@ -529,18 +517,24 @@ ep_read_ended(struct endpoint *ep)
 
 /*
  * ch's source failed to read (a reset): what is queued is still delivered,
- * then the loss shows (ep_broken()).  Every path ends a read this way.
+ * then the loss shows.  The connection is gone both ways: the source's
+ * writer fails too, quietly (ep_write_ended()), unless it is a datagram
+ * socket (an ICMP error is about one datagram).  Every path ends a read
+ * this way.
  */
 void
 channel_read_failed(struct channel *ch, int error)
 {
+	struct endpoint	*src = ch->src;
+
 	ch->error = error;
 	ch->error_op = "read";
-	ch->src->session->failed = 1;
-	ep_broken(ch->src);
+	src->session->failed = 1;
+	if (src->wfd != -1 && src->wfd == src->rfd && !(src->flags & EP_DGRAM))
+		ep_write_ended(src);
 	ch->state = CH_DRAINING;
-	if (ch->src->shut == EP_SHUT_SOCKET && ch->src->rfd != -1)
-		shutdown(ch->src->rfd, SHUT_RD);
+	if (src->shut == EP_SHUT_SOCKET && src->rfd != -1)
+		shutdown(src->rfd, SHUT_RD);
 }
 
 /*
