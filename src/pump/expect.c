@@ -479,9 +479,7 @@ expect_attach(struct session *s, struct channel *rx, struct channel *tx,
 	return (ex);
 
 fail:
-	free(ex->win);
-	free(ex->out);
-	free(ex);
+	expect_free(ex);
 	return (NULL);
 }
 
