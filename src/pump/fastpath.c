@@ -59,10 +59,9 @@ channel_pipe_take(struct channel *ch)
 		channel_fast(ch)->pipesize = pipe_pool[pipe_pooled].size;
 		return (0);
 	}
-	if (pipe2(channel_fast(ch)->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
-		channel_fast(ch)->pipe[0] = channel_fast(ch)->pipe[1] = -1;
+	/* On failure the pipe's -1s are left as they were. */
+	if (pipe2(channel_fast(ch)->pipe, O_NONBLOCK | O_CLOEXEC) == -1)
 		return (-1);
-	}
 	/* A larger pipe means fewer system calls; the default is enough. */
 	fcntl(channel_fast(ch)->pipe[1], F_SETPIPE_SZ, CHANNEL_PIPESIZE);
 	if ((size = fcntl(channel_fast(ch)->pipe[1], F_GETPIPE_SZ)) <= 0)

@@ -637,7 +637,6 @@ session_free(struct session *s)
 				    ch->batch, ch->src->rfd);
 			batch_free(ch->batch);
 			free(ch->batch);
-			ch->batch = NULL;
 		}
 		buf_free(&ch->buf);
 		free(ch->pace);
