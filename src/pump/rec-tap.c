@@ -162,16 +162,13 @@ recorder_start(struct session *s, struct channel *from, struct channel *to,
 	struct recorder		*r;
 	struct endpoint		*ep;
 
-	if ((r = rec_open(pattern, ++sessions, server, cause)) == NULL)
-		return (-1);
 	if ((ep = session_endpoint(s, "record", -1, -1, EP_SHUT_NONE,
 	    0)) == NULL) {
 		log_cause(cause, "--record: %s", strerror(errno));
-		close(r->fd);
-		free(r->path);
-		free(r);
 		return (-1);
 	}
+	if ((r = rec_open(pattern, ++sessions, server, cause)) == NULL)
+		return (-1);
 	ep->ops = &rec_ops;
 	ep->data = r;
 	if ((from != NULL && channel_tap(from, rec_received, r) == -1) ||
