@@ -119,7 +119,7 @@ struct ws {
 
 /* wsconn.c */
 extern size_t	 ws_share_users;
-int		 ws_in_get(struct ws *);
+int		 ws_buf_get(unsigned char **, size_t);
 void		 ws_in_put(struct ws *);
 int		 ws_flush(struct ws *, int *);
 int		 ws_send(struct ws *);

@@ -34,13 +34,14 @@
 #define WS_Z_BOUND(n)	((n) + ((n) >> 3) + ((n) >> 6) + 64)
 
 /*
- * Take w's raw input (or, ws_out_get(), owed frames) buffer from the pool,
- * held only while bytes are in it.  Returns 0, or -1 with errno.
+ * Take buffer *p of size from the pool unless held (w->in, WS_IN_SIZE;
+ * w->out, WS_OUT_SIZE): held only while bytes are in it.  Returns 0, or
+ * -1 with errno.
  */
 int
-ws_in_get(struct ws *w)
+ws_buf_get(unsigned char **p, size_t size)
 {
-	if (w->in == NULL && (w->in = buf_pool_get(WS_IN_SIZE)) == NULL)
+	if (*p == NULL && (*p = buf_pool_get(size)) == NULL)
 		return (-1);
 	return (0);
 }
@@ -53,14 +54,6 @@ ws_in_put(struct ws *w)
 	buf_pool_put(w->in, WS_IN_SIZE);
 	w->in = NULL;
 	w->inoff = 0;
-}
-
-static int
-ws_out_get(struct ws *w)
-{
-	if (w->out == NULL && (w->out = buf_pool_get(WS_OUT_SIZE)) == NULL)
-		return (-1);
-	return (0);
 }
 
 /*
@@ -142,7 +135,7 @@ ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
 
 	need = z ? WS_Z_BOUND(n) : n;
 	/* Out of memory: the write that queued it fails (ws_ep_write()). */
-	if (ws_out_get(w) == -1) {
+	if (ws_buf_get(&w->out, WS_OUT_SIZE) == -1) {
 		w->werr = ENOMEM;
 		return (-1);
 	}
@@ -519,7 +512,7 @@ ws_share_hit(struct ws *w, const unsigned char *s, size_t n)
 	if (ws_share.inlen != n || n == 0 || ws_share.binary != w->binary ||
 	    ws_share.bits != ws_zbits(w) || memcmp(ws_share.in, s, n) != 0)
 		return (0);
-	if (ws_out_get(w) == -1)
+	if (ws_buf_get(&w->out, WS_OUT_SIZE) == -1)
 		return (0);
 	memcpy(w->out, ws_share.out, ws_share.outlen);
 	w->olen = ws_share.outlen;

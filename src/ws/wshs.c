@@ -179,7 +179,7 @@ ws_hs_conn(struct ws_hs *h, int server, const char *p, size_t n)
 	struct ws	*w;
 
 	if ((w = ws_new(h->sd, h->fd, h->tls, server)) == NULL ||
-	    (n > 0 && ws_in_get(w) == -1)) {
+	    (n > 0 && ws_buf_get(&w->in, WS_IN_SIZE) == -1)) {
 		if (w != NULL) {
 			w->tls = NULL;	/* still the stage's */
 			ws_free(w);

@@ -301,7 +301,7 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 	if (w->line_done && w->ooff == w->olen)
 		ws_finish(w);
 	/* Given back by ws_ep_read() when the read leaves nothing in it. */
-	if (ws_in_get(w) == -1)
+	if (ws_buf_get(&w->in, WS_IN_SIZE) == -1)
 		return (-1);
 	for (;;) {
 		/* A message is a datagram: one a read (ws_read_message()). */
