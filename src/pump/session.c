@@ -374,10 +374,6 @@ session_start(struct session *s)
 	if (totals.started == 0)
 		totals.started = ev_now();
 	s->started = ev_now();
-	TAILQ_FOREACH(ep, &s->endpoints, entry) {
-		if (ep_net_dgram(ep))
-			totals.dgrams = 1;
-	}
 	TAILQ_FOREACH(ch, &s->channels, entry) {
 		/* Only datagrams are read in batches. */
 		if (ch->src->flags & EP_DGRAM)
@@ -394,8 +390,11 @@ session_start(struct session *s)
 		/* A channel may be created already ended (-d). */
 		channel_settle(ch);
 	}
-	TAILQ_FOREACH(ep, &s->endpoints, entry)
+	TAILQ_FOREACH(ep, &s->endpoints, entry) {
+		if (ep_net_dgram(ep))
+			totals.dgrams = 1;
 		ep_update(ep);
+	}
 	/*
 	 * A handshake may have left data that no poll will announce; a
 	 * source the mode says has data already (a client that wrote as it
