@@ -289,10 +289,8 @@ channel_splice_direct(struct channel *ch)
 		    CHANNEL_PIPESIZE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		/*
 		 * Less than asked for: the source is most likely empty, and
-		 * the loop says so if it is not (the source is watched
-		 * level-triggered); asking again would cost two calls, the
-		 * splice that says EAGAIN and the FIONREAD, on every small
-		 * exchange.
+		 * the loop (level-triggered) says so if not; asking again
+		 * would cost a splice's EAGAIN and a FIONREAD each exchange.
 		 */
 		if (n > 0) {
 			channel_delivered(ch, NULL, n);
@@ -354,12 +352,10 @@ channel_push_sendfile(struct channel *ch)
 				break;
 			}
 			/*
-			 * The destination's own error, which it reports only
-			 * once, is the copy path's write error.  Any other
-			 * (the kernel cannot, or the file cannot be read):
-			 * nothing was taken from the file, so copying goes on
-			 * from there, and read(2) or write(2) meets the error,
-			 * if it lasts, and handles it as copying does.
+			 * The destination's own error (reported once) fails
+			 * the write.  Any other (the kernel cannot, the file
+			 * cannot be read) took nothing from the file: copying
+			 * goes on from there and meets it, if it lasts.
 			 */
 			error = errno;
 			if (!pump_socket_error(error) &&
