@@ -103,8 +103,7 @@ fail_session:
 		fd = -1;
 fail:
 	save = errno;
-	if (w != NULL)
-		ws_free(w);
+	ws_free(w);
 	if (fd != -1)
 		close(fd);
 	if (sp[0] != -1)
