@@ -169,16 +169,15 @@ ws_hs_timeout(void *arg)
 }
 
 /*
- * The connection the upgrade makes (server's if server), owning the
- * stage's TLS, its first read the n bytes at p.  Returns NULL once the
- * upgrade has failed.
+ * The connection the upgrade makes, owning the stage's TLS, its first
+ * read the n bytes at p.  Returns NULL once the upgrade has failed.
  */
 static struct ws *
-ws_hs_conn(struct ws_hs *h, int server, const char *p, size_t n)
+ws_hs_conn(struct ws_hs *h, const char *p, size_t n)
 {
 	struct ws	*w;
 
-	if ((w = ws_new(h->sd, h->fd, h->tls, server)) == NULL ||
+	if ((w = ws_new(h->sd, h->fd, h->tls, h->server)) == NULL ||
 	    (n > 0 && ws_buf_get(&w->in, WS_IN_SIZE) == -1)) {
 		if (w != NULL) {
 			w->tls = NULL;	/* still the stage's */
@@ -203,7 +202,7 @@ ws_hs_plain(struct ws_hs *h)
 {
 	struct ws	*w;
 
-	if ((w = ws_hs_conn(h, 1, h->in, h->inlen)) == NULL)
+	if ((w = ws_hs_conn(h, h->in, h->inlen)) == NULL)
 		return;
 	w->plain = 1;
 	log_verbose(2, "not a WebSocket client: plain TCP");
@@ -266,8 +265,7 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
 	struct ws	*w;
 
 	/* Frames that came with the upgrade are the first read. */
-	if ((w = ws_hs_conn(h, h->server, h->in + headlen, h->inlen -
-	    headlen)) == NULL)
+	if ((w = ws_hs_conn(h, h->in + headlen, h->inlen - headlen)) == NULL)
 		return;
 	w->cgi = h->cgi;
 	h->cgi = NULL;
