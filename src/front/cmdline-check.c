@@ -69,7 +69,6 @@ enum condition {
 	C_LOW_MINTTL,		/* -m below what a near host's packets
 				   carry (64): a count, as ncat's -m */
 	C_TRUST_HEADER,		/* --trust-front names a request's line */
-	C_WSS_URL,		/* a wss:// URL where the host was */
 	C_PAIR_LISTEN,		/* an address pair with a listening side */
 	C_COUNT,
 };
@@ -86,7 +85,6 @@ static const char *const conditions[C_COUNT] = {
 	[C_WSS] = "wss",
 	[C_LOW_MINTTL] = "low-minttl",
 	[C_TRUST_HEADER] = "trust-header",
-	[C_WSS_URL] = "wss-url",
 	[C_PAIR_LISTEN] = "pair-listen",
 };
 
@@ -111,8 +109,6 @@ condition_holds(const struct options *o, enum condition c)
 		return (o->side.proxy.pass != NULL);
 	case C_WS_URL:
 		return (o->side.ws.path != NULL);
-	case C_WSS_URL:
-		return (o->side.ws.path != NULL && o->side.tls.on);
 	case C_LOW_MINTTL:
 		return (o->side.sock.minttl >= 0 && o->side.sock.minttl < 64);
 	case C_TRUST_HEADER:
