@@ -223,15 +223,15 @@ mode_tls(struct side *sd)
 		flags |= TLS_SERVER;
 	if (sd->sock.socktype == SOCK_DGRAM)
 		flags |= TLS_DGRAM;
-	if ((sd->tls.ctx = tls_ctx_new(&sd->tls, flags, &cause)) == NULL)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	/* --via: the relay's pairing says which of the two this side is. */
-	if (sd->via.on && (sd->via.srv_ctx = tls_ctx_new(&sd->tls,
-	    flags | TLS_SERVER, &cause)) == NULL)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	/* --via wss://: the relay's own TLS, its certificate checked. */
-	if (sd->via.wss && (sd->via.ws_ctx = tls_ctx_new(&mode_relay_tls, 0,
-	    &cause)) == NULL)
+	/*
+	 * --via: the relay's pairing says which of the two this side is;
+	 * with wss://, the relay's own TLS, its certificate checked.
+	 */
+	if ((sd->tls.ctx = tls_ctx_new(&sd->tls, flags, &cause)) == NULL ||
+	    (sd->via.on && (sd->via.srv_ctx = tls_ctx_new(&sd->tls,
+	    flags | TLS_SERVER, &cause)) == NULL) ||
+	    (sd->via.wss && (sd->via.ws_ctx = tls_ctx_new(&mode_relay_tls, 0,
+	    &cause)) == NULL))
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 }
 
