@@ -53,8 +53,7 @@ proxy_auth_env(struct cmdline *cl)
 		return;
 	if (*copy == '\0' || o->side.proxy.user != NULL ||
 	    (cl->nproxy != 1 && !(o->side.listen && cl->proxy_type))) {
-		explicit_bzero(copy, strlen(copy));
-		free(copy);
+		freezero(copy, strlen(copy));
 		copy = NULL;
 		return;
 	}

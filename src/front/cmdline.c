@@ -593,13 +593,8 @@ ws_url(struct options *o, char *arg)
 			return (-1);
 		fatalx("%s", cause);
 	}
-	if (auth != NULL) {
-		o->side.ws.headers = reallocarray(o->side.ws.headers,
-		    o->side.ws.nheaders + 1, sizeof(*o->side.ws.headers));
-		if (o->side.ws.headers == NULL)
-			fatal("reallocarray");
-		o->side.ws.headers[o->side.ws.nheaders++] = auth;
-	}
+	if (auth != NULL)
+		opt_list_add(&o->side.ws.headers, &o->side.ws.nheaders, auth);
 	/* Read: what ps(1) shows of it keeps no password, no ?token=. */
 	addr_hide_secret(arg);
 	/* ws+unix: a socket's path, no port. */

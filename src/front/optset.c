@@ -115,14 +115,16 @@ opt_proxy_user(struct cmdline *cl, const struct optdef *d, char *arg)
 	cl->auth_nopass = 0;
 }
 
-/*
- * Overwrite the len bytes of the secret at s in argv, which ps(1) shows; its
- * length stays, as curl does.
- */
-static void
-opt_hide_secret(char *s, size_t len)
+/* Append s to *list, of *n strings; exits when out of memory. */
+void
+opt_list_add(char ***list, size_t *n, char *s)
 {
-	memset(s, '*', len);
+	char	**l;
+
+	if ((l = reallocarray(*list, *n + 1, sizeof(*l))) == NULL)
+		fatal("reallocarray");
+	l[(*n)++] = s;
+	*list = l;
 }
 
 /* A copy of arg, reachable until exit, kept in place of argv's bytes. */
@@ -131,14 +133,12 @@ opt_keep(const char *arg)
 {
 	static char	**kept;
 	static size_t	  nkept;
-	char		**k;
+	char		 *s;
 
-	if ((k = reallocarray(kept, nkept + 1, sizeof(*kept))) == NULL)
-		fatal("reallocarray");
-	kept = k;
-	if ((kept[nkept] = strdup(arg)) == NULL)
+	if ((s = strdup(arg)) == NULL)
 		fatal("strdup");
-	return (kept[nkept++]);
+	opt_list_add(&kept, &nkept, s);
+	return (s);
 }
 
 /*
@@ -149,7 +149,10 @@ static const char *const opt_secret_headers[] = {
 	"Authorization", "Proxy-Authorization", "Cookie",
 };
 
-/* Blank in arg what d's row says is secret, once d has copied it. */
+/*
+ * Blank in arg what d's row says is secret, once d has copied it: argv is
+ * what ps(1) shows.  Its length stays, as curl does.
+ */
 __startup void
 opt_hide(const struct optdef *d, char *arg)
 {
@@ -160,11 +163,11 @@ opt_hide(const struct optdef *d, char *arg)
 		return;
 	switch (d->hide) {
 	case OPTH_ALL:
-		opt_hide_secret(arg, strlen(arg));
+		memset(arg, '*', strlen(arg));
 		break;
 	case OPTH_PASSWORD:
 		if ((colon = strchr(arg, ':')) != NULL)
-			opt_hide_secret(colon + 1, strlen(colon + 1));
+			memset(colon + 1, '*', strlen(colon + 1));
 		break;
 	case OPTH_ADDRESS:
 		addr_hide_secret(arg);
@@ -179,7 +182,7 @@ opt_hide(const struct optdef *d, char *arg)
 		for (i = 0; i < nitems(opt_secret_headers); i++) {
 			if (strlen(opt_secret_headers[i]) == n &&
 			    strncasecmp(arg, opt_secret_headers[i], n) == 0)
-				opt_hide_secret(colon + 1, strlen(colon + 1));
+				memset(colon + 1, '*', strlen(colon + 1));
 		}
 		break;
 	default:
@@ -214,10 +217,8 @@ opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 
 	(void)d;
 	/* A copy, kept to the end: the password in argv is hidden. */
-	if (copy != NULL) {
-		explicit_bzero(copy, strlen(copy));
-		free(copy);
-	}
+	if (copy != NULL)
+		freezero(copy, strlen(copy));
 	if ((copy = strdup(arg)) == NULL)
 		fatal("strdup");
 	opt_credentials(cl, copy);
@@ -452,19 +453,13 @@ opt_secret(struct cmdline *cl, const struct optdef *d, char *arg)
 	static char	*copy;
 
 	(void)d;
-	if (copy != NULL) {
-		explicit_bzero(copy, strlen(copy));
-		free(copy);
-		copy = NULL;
-	}
+	if (copy != NULL)
+		freezero(copy, strlen(copy));
+	copy = NULL;
 	cl->secret_bare = arg == NULL;
-	if (arg == NULL) {
-		cl->o->side.tls.secret = "";
-		return;
-	}
-	if ((copy = strdup(arg)) == NULL)
+	if (arg != NULL && (copy = strdup(arg)) == NULL)
 		fatal("strdup");
-	cl->o->side.tls.secret = copy;
+	cl->o->side.tls.secret = arg == NULL ? "" : copy;
 }
 
 /* --secret-file: the code is the file's first line. */
@@ -499,15 +494,11 @@ opt_forward(struct cmdline *cl, const struct optdef *d, char *arg)
 	struct options	*o = cl->o;
 
 	(void)d;
-	o->fwd.targets = reallocarray(o->fwd.targets, o->fwd.n + 1,
-	    sizeof(*o->fwd.targets));
-	if (o->fwd.targets == NULL)
-		fatal("reallocarray");
 	if (o->fwd.lines != NULL && (o->fwd.lines = recallocarray(o->fwd.lines,
 	    o->fwd.n, o->fwd.n + 1, sizeof(*o->fwd.lines))) == NULL)
 		fatal("recallocarray");
 	/* A copy: argv's keeps no secret (opt_hide()). */
-	o->fwd.targets[o->fwd.n++] = opt_keep(arg);
+	opt_list_add(&o->fwd.targets, &o->fwd.n, opt_keep(arg));
 }
 
 /* --forward-file: its targets join --forward's; SIGHUP reads it again. */
@@ -569,11 +560,8 @@ opt_ws_list(struct cmdline *cl, const struct optdef *d, char *arg)
 		list = &o->side.ws.allow_origins;
 		n = &o->side.ws.nallow_origins;
 	}
-	*list = reallocarray(*list, *n + 1, sizeof(**list));
-	if (*list == NULL)
-		fatal("reallocarray");
 	/* A copy: argv's keeps no credentials (opt_hide()). */
-	(*list)[(*n)++] = opt_keep(arg);
+	opt_list_add(list, n, opt_keep(arg));
 }
 
 /* --ws-header, --ws-server-header (d->value 1): one more header line. */
@@ -598,11 +586,8 @@ opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
 	if (total > HTTP_HEAD_MAX / 2)
 		fatalx("%s: the headers are longer than %d bytes", d->name,
 		    HTTP_HEAD_MAX / 2);
-	*list = reallocarray(*list, *n + 1, sizeof(**list));
-	if (*list == NULL)
-		fatal("reallocarray");
 	/* A copy: argv's keeps no credentials (opt_hide()). */
-	(*list)[(*n)++] = opt_keep(arg);
+	opt_list_add(list, n, opt_keep(arg));
 }
 
 /* --relay-limit wait=, per-addr=, bytes=, rate=; exits on anything else. */
