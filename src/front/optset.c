@@ -744,7 +744,7 @@ opt_help(struct cmdline *cl, const struct optdef *d, char *arg)
 	(void)d;
 	(void)arg;
 	/* The parser prints it: the text is made from this table. */
-	cl->action = CL_HELP;
+	cl->help = 1;
 }
 
 /* --version: the version and what was built in. */
@@ -761,13 +761,4 @@ opt_version(struct cmdline *cl, const struct optdef *d, char *arg)
 	/* The pump always has them; --no-splice turns them off. */
 	printf("splice: yes (and sendfile)\n");
 	exit(0);
-}
-
-/* --dump-options, --dump-modes, --dump-topics, for generators and tests. */
-void
-opt_dump(struct cmdline *cl, const struct optdef *d, char *arg)
-{
-	(void)arg;
-	cl->action = d->value == 2 ? CL_DUMP_TOPICS : d->value == 1 ?
-	    CL_DUMP_MODES : CL_DUMP;
 }
