@@ -7,13 +7,7 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
-#include <sys/socket.h>
 
-#include <netinet/in.h>
-#include <linux/vm_sockets.h>
-#include <arpa/inet.h>
-
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +42,6 @@ print_names(const struct optdef *d, int sep)
 	if (d->name != NULL)
 		printf("--%s", d->name);
 }
-
 
 /*
  * What a conflict row may ask besides the options: a condition no one

@@ -8,9 +8,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "front.h"
 
