@@ -535,18 +535,13 @@ cmdline_facts_any(const struct options *o, const char *list)
 	return (facts_holding(o, list, 0) != 0);
 }
 
-/* A fact as messages name it: the proxy server is no option. */
+/* A fact as messages name it (a mode's, as its refusals): no option. */
 static __startup const char *
-fact_text(const char *w)
+fact_text(const char *w, int mode)
 {
-	return (strcmp(w, "proxy-server") == 0 ? "proxy server" : w);
-}
-
-/* A mode's fact as its refusals name it. */
-static __startup const char *
-mode_text(const char *w)
-{
-	return (strcmp(w, "proxy-server") == 0 ? "-l --proxy-type" : w);
+	if (strcmp(w, "proxy-server") != 0)
+		return (w);
+	return (mode ? "-l --proxy-type" : "proxy server");
 }
 
 /*
@@ -569,7 +564,7 @@ cmdline_refuse_facts(const struct options *o, const char *subject,
 			continue;
 		strlcat(msg, i == 0 ? "" : i + 1 == n ? " or " : ", ",
 		    sizeof(msg));
-		strlcat(msg, fact_text(w), sizeof(msg));
+		strlcat(msg, fact_text(w, 0), sizeof(msg));
 		i++;
 	}
 	fatalx("%s", msg);
@@ -589,9 +584,9 @@ step_modes(struct cmdline *cl)
 	for (i = 0; i < n; i++) {
 		if (facts_holding(cl->o, r[i].fact, 1) == 0)
 			continue;
-		cmdline_refuse_facts(cl->o, mode_text(r[i].fact), NULL,
+		cmdline_refuse_facts(cl->o, fact_text(r[i].fact, 1), NULL,
 		    r[i].others);
-		cmdline_refuse_facts(cl->o, mode_text(r[i].fact), r[i].why,
+		cmdline_refuse_facts(cl->o, fact_text(r[i].fact, 1), r[i].why,
 		    r[i].unused);
 	}
 }

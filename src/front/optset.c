@@ -505,7 +505,7 @@ opt_forward_file(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
 	char		*cause, **targets;
-	size_t		*lines, n, i;
+	size_t		*lines, n;
 
 	(void)d;
 	if (o->fwd.file != NULL)
@@ -522,8 +522,7 @@ opt_forward_file(struct cmdline *cl, const struct optdef *d, char *arg)
 	if (o->fwd.targets == NULL || o->fwd.lines == NULL)
 		fatal("reallocarray");
 	memcpy(o->fwd.targets + o->fwd.n, targets, n * sizeof(*targets));
-	for (i = 0; i < n; i++)
-		o->fwd.lines[o->fwd.n + i] = lines[i];
+	memcpy(o->fwd.lines + o->fwd.n, lines, n * sizeof(*lines));
 	o->fwd.file_at = o->fwd.n;
 	o->fwd.n += n;
 	o->fwd.nfile = n;

@@ -69,14 +69,12 @@ static __startup void
 pair_device_check(const struct side *sd)
 {
 	struct stat	 st;
-	char		 speed[32];
 
 	if (sd->kind != SIDE_SERIAL)
 		return;
-	snprintf(speed, sizeof(speed), "%lu", sd->speed);
 	if (sd->speed != 0 && !device_has_speed(sd->speed))
-		fatalx("%s: speed %s is not one this system has", sd->text,
-		    speed);
+		fatalx("%s: speed %lu is not one this system has", sd->text,
+		    sd->speed);
 	if (stat(sd->path, &st) == -1)
 		fatal("%s", sd->text);
 	if (!S_ISCHR(st.st_mode))
