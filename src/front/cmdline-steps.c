@@ -46,18 +46,15 @@ step_quit(struct cmdline *cl)
 static void
 proxy_auth_env(struct cmdline *cl)
 {
-	static char	*copy;
 	struct options	*o = cl->o;
+	char		*copy;
 
 	if ((copy = secret_env_take(PROXY_AUTH_ENV)) == NULL)
 		return;
-	if (*copy == '\0' || o->side.proxy.user != NULL ||
-	    (cl->nproxy != 1 && !(o->side.listen && cl->proxy_type))) {
-		freezero(copy, strlen(copy));
-		copy = NULL;
-		return;
-	}
-	opt_credentials(cl, copy);
+	if (*copy != '\0' && o->side.proxy.user == NULL &&
+	    (cl->nproxy == 1 || (o->side.listen && cl->proxy_type)))
+		opt_credentials(cl, copy);
+	freezero(copy, strlen(copy));
 }
 
 /* May -x's argument be ncat's -x FILE (neither a URL nor an address)? */

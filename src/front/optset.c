@@ -190,17 +190,24 @@ opt_hide(const struct optdef *d, char *arg)
 
 /*
  * Take s, "user:pass" or "user" (password asked on the terminal), as the
- * proxy credentials; s is kept and cut in place.
+ * proxy credentials, in a copy kept to the end: s may be hidden or wiped.
  */
 void
-opt_credentials(struct cmdline *cl, char *s)
+opt_credentials(struct cmdline *cl, const char *s)
 {
-	char	*colon;
+	static char	*copy;
+	static size_t	 len;
+	char		*colon;
 
-	cl->o->side.proxy.user = s;
+	if (copy != NULL)
+		freezero(copy, len);
+	len = strlen(s);
+	if ((copy = strdup(s)) == NULL)
+		fatal("strdup");
+	cl->o->side.proxy.user = copy;
 	cl->o->side.proxy.pass = NULL;
 	cl->auth_nopass = 1;
-	if ((colon = strchr(s, ':')) == NULL)
+	if ((colon = strchr(copy, ':')) == NULL)
 		return;
 	*colon = '\0';
 	cl->o->side.proxy.pass = colon + 1;
@@ -211,15 +218,8 @@ opt_credentials(struct cmdline *cl, char *s)
 void
 opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 {
-	static char	*copy;
-
 	(void)d;
-	/* A copy, kept to the end: the password in argv is hidden. */
-	if (copy != NULL)
-		freezero(copy, strlen(copy));
-	if ((copy = strdup(arg)) == NULL)
-		fatal("strdup");
-	opt_credentials(cl, copy);
+	opt_credentials(cl, arg);
 }
 
 /* --proxy-dns: local, remote, both or none. */
