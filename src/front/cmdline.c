@@ -893,8 +893,8 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 		usage_why("--via %s names the relay both sides dial: it takes "
 		    "no host or port besides", o->via);
 	cl.pair = pair_is(o, nops, ops);
-	o->pair_ws = cl.pair ? pair_has_ws(nops, ops) : 0;
-	o->pair_listen = cl.pair && pair_listens(nops, ops);
+	if (cl.pair)
+		pair_glance(o, nops, ops);
 	passed(&cl);
 	if (!cl.pair && o->via == NULL && (!o->side.listen ||
 	    o->side.sock.listen_fd == -1 || !no_port_named(o, nops) ||

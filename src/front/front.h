@@ -110,7 +110,7 @@ struct options {
 /* socat's -t when it is not given, in milliseconds. */
 #define SOCAT_QUIT_MS		500
 
-/* pair_has_ws(): a pair's WebSocket side, and one over TLS. */
+/* pair_glance(): a pair's WebSocket side, and one over TLS. */
 #define PAIR_WS		1
 #define PAIR_WSS	2
 
@@ -401,8 +401,7 @@ struct pair_kind {
 
 /* pair.c */
 int		 pair_is(const struct options *, int, char **);
-int		 pair_has_ws(int, char **);
-int		 pair_listens(int, char **);
+void		 pair_glance(struct options *, int, char **);
 void		 pair_build(struct cmdline *, int, char **);
 
 /* pair-local.c */

@@ -282,35 +282,24 @@ pair_is(const struct options *o, int argc, char **argv)
 }
 
 /*
- * Is one of argv's addresses a WebSocket one, for the --ws-* options?
- * PAIR_WSS for a wss://, else PAIR_WS, or 0.
+ * What the conflict rows ask of the pair's operands before they are read:
+ * is one a WebSocket address (o->pair_ws: PAIR_WSS for a wss://, else
+ * PAIR_WS), does one listen (o->pair_listen, for the rows keyed on -l)?
  */
-__startup int
-pair_has_ws(int argc, char **argv)
-{
-	int	 i, ws = 0;
-
-	for (i = 0; i < argc; i++) {
-		if (strncasecmp(argv[i], "wss://", 6) == 0)
-			return (PAIR_WSS);
-		if (strncasecmp(argv[i], "ws://", 5) == 0 ||
-		    strncasecmp(argv[i], "ws-l:", 5) == 0)
-			ws = PAIR_WS;
-	}
-	return (ws);
-}
-
-/* Does one of argv's addresses listen, for the rows keyed on -l? */
-__startup int
-pair_listens(int argc, char **argv)
+__startup void
+pair_glance(struct options *o, int argc, char **argv)
 {
 	int	 i;
 
 	for (i = 0; i < argc; i++) {
+		if (strncasecmp(argv[i], "wss://", 6) == 0)
+			o->pair_ws = PAIR_WSS;
+		else if (o->pair_ws == 0 && (strncasecmp(argv[i], "ws://",
+		    5) == 0 || strncasecmp(argv[i], "ws-l:", 5) == 0))
+			o->pair_ws = PAIR_WS;
 		if (addr_kind_is(argv[i]) & KIND_LISTEN)
-			return (1);
+			o->pair_listen = 1;
 	}
-	return (0);
 }
 
 /* Does one of o's pair dial with TLS (tls), or as a WebSocket client? */
