@@ -455,21 +455,6 @@ cmdline_dump_topics(void)
 	}
 }
 
-/* --dump-options, --dump-modes (1), --dump-topics (2): print, exit. */
-void
-opt_dump(struct cmdline *cl, const struct optdef *d, char *arg)
-{
-	(void)cl;
-	(void)arg;
-	if (d->value == 2)
-		cmdline_dump_topics();
-	else if (d->value == 1)
-		cmdline_dump_modes();
-	else
-		cmdline_dump();
-	exit(0);
-}
-
 /*
  * Point *shortopts and *longopts at getopt_long's arguments from the table;
  * static, nothing to free.
@@ -825,10 +810,23 @@ cmdline_options(struct cmdline *cl, int argc, char **argv)
 			    d->name, argv[optind]);
 		opt_apply(cl, d, optarg);
 		/* "--help TOPIC": the word after it, if it is no option. */
-		if (cl->help && optind < argc && argv[optind][0] != '-')
+		if (cl->action == CL_HELP && optind < argc &&
+		    argv[optind][0] != '-')
 			help_topic(argv[optind]);
-		if (cl->help)
+		if (cl->action == CL_HELP)
 			usage(1);
+		if (cl->action == CL_DUMP) {
+			cmdline_dump();
+			exit(0);
+		}
+		if (cl->action == CL_DUMP_MODES) {
+			cmdline_dump_modes();
+			exit(0);
+		}
+		if (cl->action == CL_DUMP_TOPICS) {
+			cmdline_dump_topics();
+			exit(0);
+		}
 	}
 }
 

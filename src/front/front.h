@@ -160,8 +160,13 @@ struct cmdline {
 	int		 socat_form;	/* a word written as socat's (an
 					   address in its capitals) */
 	int		 secret_bare;	/* --secret without its code */
-	int		 help;		/* -h: the usage (or a topic's),
-					   then exit */
+	enum {
+		CL_RUN,
+		CL_HELP,		/* -h: the usage, then exit */
+		CL_DUMP,		/* --dump-options: the table, exit */
+		CL_DUMP_MODES,		/* --dump-modes: the modes' rules */
+		CL_DUMP_TOPICS,		/* --dump-topics: the topics */
+	}		 action;	/* what the parser does next */
 };
 void		 cmdline_parse(struct options *, struct runtime *, int,
 		    char **);
@@ -338,10 +343,9 @@ opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_ssl_version, opt_ssl_pin, opt_secret, opt_secret_file,
 		 opt_forward, opt_forward_file, opt_send_proxy, opt_ws_list,
 		 opt_ws_header, opt_relay_limit, opt_trust_front, opt_step,
-		 opt_help, opt_version, opt_script, opt_timestamp,
+		 opt_help, opt_version, opt_dump, opt_script, opt_timestamp,
 		 opt_record, opt_workers;
 void		 opt_replay_setup(struct side *, const struct side *);
-opt_set_fn	 opt_dump;		/* cmdline.c's: the dumps */
 
 /* optaudit.c */
 #ifdef SC_DEBUG

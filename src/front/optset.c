@@ -741,7 +741,7 @@ opt_help(struct cmdline *cl, const struct optdef *d, char *arg)
 	(void)d;
 	(void)arg;
 	/* The parser prints it: the text is made from this table. */
-	cl->help = 1;
+	cl->action = CL_HELP;
 }
 
 /* --version: the version and what was built in. */
@@ -758,4 +758,13 @@ opt_version(struct cmdline *cl, const struct optdef *d, char *arg)
 	/* The pump always has them; --no-splice turns them off. */
 	printf("splice: yes (and sendfile)\n");
 	exit(0);
+}
+
+/* --dump-options, --dump-modes, --dump-topics, for generators and tests. */
+void
+opt_dump(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)arg;
+	cl->action = d->value == 2 ? CL_DUMP_TOPICS : d->value == 1 ?
+	    CL_DUMP_MODES : CL_DUMP;
 }
