@@ -815,18 +815,14 @@ cmdline_options(struct cmdline *cl, int argc, char **argv)
 			help_topic(argv[optind]);
 		if (cl->action == CL_HELP)
 			usage(1);
-		if (cl->action == CL_DUMP) {
+		if (cl->action == CL_DUMP)
 			cmdline_dump();
-			exit(0);
-		}
-		if (cl->action == CL_DUMP_MODES) {
+		else if (cl->action == CL_DUMP_MODES)
 			cmdline_dump_modes();
-			exit(0);
-		}
-		if (cl->action == CL_DUMP_TOPICS) {
+		else if (cl->action == CL_DUMP_TOPICS)
 			cmdline_dump_topics();
+		if (cl->action != CL_RUN)
 			exit(0);
-		}
 	}
 }
 

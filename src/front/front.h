@@ -343,7 +343,7 @@ opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_ssl_version, opt_ssl_pin, opt_secret, opt_secret_file,
 		 opt_forward, opt_forward_file, opt_send_proxy, opt_ws_list,
 		 opt_ws_header, opt_relay_limit, opt_trust_front, opt_step,
-		 opt_help, opt_version, opt_dump, opt_script, opt_timestamp,
+		 opt_action, opt_version, opt_script, opt_timestamp,
 		 opt_record, opt_workers;
 void		 opt_replay_setup(struct side *, const struct side *);
 

@@ -734,14 +734,12 @@ opt_replay_setup(struct side *rd, const struct side *far)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 }
 
-/* -h, --help. */
+/* -h, --help and the dumps: the parser prints them, from these tables. */
 __shortrun void
-opt_help(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_action(struct cmdline *cl, const struct optdef *d, char *arg)
 {
-	(void)d;
 	(void)arg;
-	/* The parser prints it: the text is made from this table. */
-	cl->action = CL_HELP;
+	cl->action = d->value;
 }
 
 /* --version: the version and what was built in. */
@@ -758,13 +756,4 @@ opt_version(struct cmdline *cl, const struct optdef *d, char *arg)
 	/* The pump always has them; --no-splice turns them off. */
 	printf("splice: yes (and sendfile)\n");
 	exit(0);
-}
-
-/* --dump-options, --dump-modes, --dump-topics, for generators and tests. */
-void
-opt_dump(struct cmdline *cl, const struct optdef *d, char *arg)
-{
-	(void)arg;
-	cl->action = d->value == 2 ? CL_DUMP_TOPICS : d->value == 1 ?
-	    CL_DUMP_MODES : CL_DUMP;
 }

@@ -562,19 +562,20 @@ static const struct optdef optdefs[] = {
 	  .comp = OPTC_WORDS, .topic = OPTT_CORE, .words = "auto always never",
 	  .joins = 1,
 	  .help = "live progress on stderr: auto, always, never" },
-	{ .letter = 'h', .name = "help", .group = OPTG_INFO,
-	  .topic = OPTT_CORE, .set = opt_help, .exits = 1, .comp = OPTC_TOPIC,
+	{ .letter = 'h', .name = "help", .group = OPTG_INFO, .value = CL_HELP,
+	  .topic = OPTT_CORE, .set = opt_action, .exits = 1, .comp = OPTC_TOPIC,
 	  .help = "this help; -h TOPIC: a topic's options" },
 	{ .name = "version", .group = OPTG_INFO, .set = opt_version,
 	  .topic = OPTT_CORE, .exits = 1, .help = "the version" },
 
 	/* Not for users: the tables, for the completions' maker, tests. */
-	{ .name = "dump-options", .group = OPTG_HIDDEN, .set = opt_dump,
-	  .exits = 1, .help = "print the option table" },
-	{ .name = "dump-modes", .group = OPTG_HIDDEN, .set = opt_dump,
-	  .value = 1, .exits = 1, .help = "print the modes' refusals" },
-	{ .name = "dump-topics", .group = OPTG_HIDDEN, .set = opt_dump,
-	  .value = 2, .exits = 1, .help = "print the topics" },
+	{ .name = "dump-options", .group = OPTG_HIDDEN, .set = opt_action,
+	  .value = CL_DUMP, .exits = 1, .help = "print the option table" },
+	{ .name = "dump-modes", .group = OPTG_HIDDEN, .set = opt_action,
+	  .value = CL_DUMP_MODES, .exits = 1,
+	  .help = "print the modes' refusals" },
+	{ .name = "dump-topics", .group = OPTG_HIDDEN, .set = opt_action,
+	  .value = CL_DUMP_TOPICS, .exits = 1, .help = "print the topics" },
 };
 #undef OPTCLI
 #undef S
