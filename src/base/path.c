@@ -1,7 +1,8 @@
 /*
  * Every file sockcat makes or writes by name is opened here, by the rule
  * for directories others can write to (doc/design.md, "Names others may
- * write to"); and such a file's owner set by name (user=, group=).
+ * write to"); such a file's owner set by name (user=, group=); and a
+ * small file read whole.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -115,6 +116,52 @@ path_open(const char *path, int flags, mode_t mode, const char **why)
 	if (fd == -1 && *why == NULL)
 		*why = strerror(errno);
 	return (fd);
+}
+
+/*
+ * Read the file at path to its end (a FIFO as it comes), NUL-terminated,
+ * its length in *len.  Returns the text, which the caller frees, or NULL
+ * with errno: EFBIG for one longer than max bytes.
+ */
+char *
+path_read(const char *path, size_t max, size_t *len)
+{
+	char	*text = NULL, *p;
+	size_t	 size = 0;
+	ssize_t	 n;
+	int	 fd, saved;
+
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (NULL);
+	for (;;) {
+		if (*len == size) {
+			if (size > max) {
+				errno = EFBIG;
+				break;
+			}
+			size = size == 0 ? 4096 : size * 2;
+			if (size > max)
+				size = max + 1;
+			if ((p = realloc(text, size + 1)) == NULL)
+				break;
+			text = p;
+		}
+		if ((n = read(fd, text + *len, size - *len)) == 0) {
+			close(fd);
+			text[*len] = '\0';
+			return (text);
+		}
+		if (n > 0)
+			*len += n;
+		else if (errno != EINTR)
+			break;
+	}
+	saved = errno;
+	close(fd);
+	free(text);
+	errno = saved;
+	return (NULL);
 }
 
 /* The id of user (group: group) name, or its number. */

@@ -8,7 +8,6 @@
 #include <sys/types.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <readpassphrase.h>
@@ -653,25 +652,16 @@ opt_script(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
 	char		*text;
-	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd;
+	size_t		 len;
 
 	(void)d;
 	o->script_file = arg;
-	if ((fd = open(arg, O_RDONLY | O_CLOEXEC)) == -1)
-		fatal("--script %s", arg);
-	if ((text = malloc(SCRIPT_FILE_MAX + 1)) == NULL)
-		fatal("--script");
-	while ((n = read(fd, text + len, SCRIPT_FILE_MAX + 1 - len)) > 0) {
-		len += n;
-		if (len > SCRIPT_FILE_MAX)
+	if ((text = path_read(arg, SCRIPT_FILE_MAX, &len)) == NULL) {
+		if (errno == EFBIG)
 			fatalx("--script %s: longer than %d bytes", arg,
 			    SCRIPT_FILE_MAX);
-	}
-	if (n == -1)
 		fatal("--script %s", arg);
-	close(fd);
+	}
 	o->script.from = arg;
 	if (script_parse(&o->script, text, len) == -1)
 		fatalx("%s: %s", arg, o->script.why);

@@ -10,7 +10,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -108,43 +107,21 @@ char *
 forward_read_file(const char *path, char ***targets, size_t **lines,
     size_t *n, char **cause)
 {
-	char		*text = NULL, *p, *line, *end, **v;
-	size_t		 len = 0, size = 0, lineno = 0, *ln;
-	ssize_t		 r;
-	int		 fd;
+	char		*text, *p, *line, *end, **v;
+	size_t		 len, lineno = 0, *ln;
 
 	*targets = NULL;
 	*lines = NULL;
 	*n = 0;
 	*cause = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		log_cause(cause, "%s: %s", path, strerror(errno));
+	if ((text = path_read(path, FWD_FILE_MAX, &len)) == NULL) {
+		if (errno == EFBIG)
+			log_cause(cause, "%s: larger than 1 MiB: not a list of "
+			    "targets", path);
+		else
+			log_cause(cause, "%s: %s", path, strerror(errno));
 		return (NULL);
 	}
-	for (;;) {
-		if (len + 1 >= size) {
-			if (size >= FWD_FILE_MAX) {
-				log_cause(cause, "%s: larger than 1 MiB: not "
-				    "a list of targets", path);
-				goto fail;
-			}
-			size = size == 0 ? 4096 : size * 2;
-			if ((p = realloc(text, size)) == NULL)
-				goto fail_errno;
-			text = p;
-		}
-		if ((r = read(fd, text + len, size - len - 1)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail_errno;
-		}
-		if (r == 0)
-			break;
-		len += r;
-	}
-	close(fd);
-	fd = -1;
-	text[len] = '\0';
 	if (memchr(text, '\0', len) != NULL) {
 		log_cause(cause, "%s: a NUL byte: not a text file", path);
 		goto fail;
@@ -184,8 +161,6 @@ forward_read_file(const char *path, char ***targets, size_t **lines,
 fail_errno:
 	log_cause(cause, "%s: %s", path, strerror(errno));
 fail:
-	if (fd != -1)
-		close(fd);
 	free(text);
 	free(*targets);
 	free(*lines);

@@ -10,7 +10,6 @@
 #include <sys/socket.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -576,9 +575,6 @@ static __startup void
 plain_greeting(struct plain *p)
 {
 	const char	*text = p->j->flow->on_connect;
-	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd;
 
 	FLOW_TAKEN(on_connect);
 	if (text == NULL)
@@ -593,20 +589,12 @@ plain_greeting(struct plain *p)
 		return;
 	}
 	text++;
-	if ((fd = open(text, O_RDONLY | O_CLOEXEC)) == -1)
-		fatal("--on-connect %s", text);
-	if ((p->greet = malloc(ON_CONNECT_MAX + 1)) == NULL)
-		fatal("--on-connect");
-	while ((n = read(fd, p->greet + len, ON_CONNECT_MAX + 1 - len)) > 0) {
-		len += n;
-		if (len > ON_CONNECT_MAX)
+	if ((p->greet = path_read(text, ON_CONNECT_MAX, &p->greetlen)) == NULL) {
+		if (errno == EFBIG)
 			fatalx("--on-connect %s: longer than %d bytes", text,
 			    ON_CONNECT_MAX);
-	}
-	if (n == -1)
 		fatal("--on-connect %s", text);
-	close(fd);
-	p->greetlen = len;
+	}
 }
 
 /*

@@ -6,7 +6,6 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,39 +40,24 @@ struct replay {
 	char			 why[256];
 };
 
-/*
- * Read sd's recording into r->rec: a byte past the longest is enough for
- * record_parse() to refuse it.  Returns -1 with *cause set.
- */
+/* Read sd's recording into r->rec.  Returns -1 with *cause set. */
 static int
 replay_load(struct replay *r, const struct side *sd, char **cause)
 {
-	struct stat	 st;
-	char		*text = NULL;
-	ssize_t		 n;
-	size_t		 len = 0, size = 0;
-	int		 fd, rv = -1;
+	char		*text;
+	size_t		 len;
+	int		 rv;
 
-	if ((fd = open(sd->path, O_RDONLY | O_CLOEXEC)) != -1 &&
-	    fstat(fd, &st) == 0) {
-		size = st.st_size > RECORD_FILE_MAX ? RECORD_FILE_MAX + 1 :
-		    (size_t)st.st_size;
-		text = malloc(size + 1);
+	if ((text = path_read(sd->path, RECORD_FILE_MAX, &len)) == NULL) {
+		log_cause(cause, "%s: %s", sd->path, errno == EFBIG ?
+		    "longer than a recording may be" : strerror(errno));
+		return (-1);
 	}
-	if (text == NULL) {
-		log_cause(cause, "%s: %s", sd->path, strerror(errno));
-		goto out;
-	}
-	while (len < size && (n = read(fd, text + len, size - len)) > 0)
-		len += n;
 	if ((rv = record_parse(&r->rec, text, len)) == -1) {
 		log_cause(cause, "%s: %s", sd->path, r->rec.why);
 		record_free(&r->rec);
 	}
-out:
 	free(text);
-	if (fd != -1)
-		close(fd);
 	return (rv);
 }
 

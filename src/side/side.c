@@ -336,9 +336,8 @@ side_proxy_auth(struct side *sd, struct proxy_hop *h, const struct addr *a,
     char **cause)
 {
 	const char	*v, *path;
-	char		 buf[SIDE_PROXY_AUTH_MAX + 1], *colon;
+	char		 buf[SIDE_PROXY_AUTH_MAX + 1], *colon, *text;
 	size_t		 n;
-	FILE		*f;
 	int		 rv = -1;
 
 	if ((v = addr_opt(a, "proxyauth")) != NULL) {
@@ -348,18 +347,17 @@ side_proxy_auth(struct side *sd, struct proxy_hop *h, const struct addr *a,
 			goto out;
 		}
 	} else if ((path = addr_opt(a, "proxyauthfile")) != NULL) {
-		if ((f = fopen(path, "re")) == NULL) {
-			log_cause(cause, "%s: %s", path, strerror(errno));
+		if ((text = path_read(path, SIDE_PROXY_AUTH_MAX, &n)) == NULL) {
+			if (errno == EFBIG)
+				log_cause(cause, "%s: longer than %d bytes",
+				    path, SIDE_PROXY_AUTH_MAX);
+			else
+				log_cause(cause, "%s: %s", path,
+				    strerror(errno));
 			return (-1);
 		}
-		n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		if (n == sizeof(buf)) {
-			log_cause(cause, "%s: longer than %d bytes", path,
-			    SIDE_PROXY_AUTH_MAX);
-			goto out;
-		}
-		buf[n] = '\0';
+		strlcpy(buf, text, sizeof(buf));
+		freezero(text, n);
 	} else
 		return (0);
 	if ((h->basic = strdup(buf)) == NULL) {
