@@ -362,15 +362,6 @@ broker_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	return (0);
 }
 
-/* A room's member is told the room is full. */
-static void
-broker_full(void *arg, int fd)
-{
-	struct broker	*b = arg;
-
-	listen_say_full(b->j->side, fd);
-}
-
 static void
 console_in_finished(struct session *s)
 {
@@ -516,7 +507,7 @@ broker_run(const struct job *j, const struct broker_room *room)
 	console_start(&b);
 	/* A room tells a person why; a broker's clients speak other protocols. */
 	if (room != NULL)
-		ops.full = broker_full;
+		ops.full = listen_say_full;
 	listener_run(j->side, fd, &ops, &b, &b.l);
 	return (0);
 }

@@ -536,19 +536,11 @@ chat_accept_failed(void *arg, const struct net_peer *peer,
 	chat_notice(c, "%s turned away: %s", label, cause);
 }
 
-static void
-chat_full(void *arg, int fd)
-{
-	struct chat	*c = arg;
-
-	listen_say_full(c->j->side, fd);
-}
-
 /* Watched all along: later callers are turned away. */
 static const struct listen_ops chat_listen_ops = {
 	.start = chat_accept_start,
 	.busy = chat_busy,
-	.full = chat_full,
+	.full = listen_say_full,
 	.failed = chat_accept_failed,
 };
 

@@ -553,15 +553,14 @@ pconn_timeout_cb(void *arg)
 
 /* Refuse a client over --max-conns in the protocol's words. */
 static void
-proxyd_full(void *arg, int fd)
+proxyd_full(const struct side *sd, int fd)
 {
-	struct proxyd	*pd = arg;
 	unsigned char	 no[2] = { SOCKS_V5, SOCKS5_AUTH_NOMETHOD };
 
 	/* Before its handshake, a TLS client can be told nothing. */
-	if (pd->j->side->tls.on)
+	if (sd->tls.on)
 		return;
-	if (pd->j->side->proxy.proto != PROXY_HTTP)
+	if (sd->proxy.proto != PROXY_HTTP)
 		log_write_quiet(fd, no, sizeof(no));
 	else
 		listen_http_full(fd);

@@ -508,7 +508,7 @@ listener_take(struct listener *l, int fd, const struct net_peer *peer,
 			return;
 		}
 		if (full)
-			l->ops->full(l->arg, fd);
+			l->ops->full(l->sd, fd);
 		tls_free(dtls);
 		/*
 		 * Told why, a stream client sees an end-of-file, not a reset

@@ -223,7 +223,7 @@ struct listen_ops {
 	 * Say the server is full (--max-conns); the listener then closes fd
 	 * with sock_linger(), so that a reset does not take the words away.
 	 */
-	void	(*full)(void *, int);
+	void	(*full)(const struct side *, int);
 	/*
 	 * A handshake failed, with this message; or (a NULL message) the
 	 * client was answered over plain HTTP and is gone, nothing having
