@@ -257,7 +257,7 @@ client_finished(struct session *s)
 		;	/* Said when it was cut off. */
 	else if (qerror != 0)
 		log_verbose_warn(1, "%s: write: %s", who, strerror(qerror));
-	else if (s->timed_out)
+	else if (s->why == SE_IDLE)
 		log_verbose(1, "%s: idle timeout, disconnected", who);
 	else if (c->rx->error_op != NULL)
 		log_verbose_warn(1, "%s: read: %s", who,

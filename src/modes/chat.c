@@ -268,7 +268,7 @@ chat_finished(struct session *s)
 	struct channel	*rx = c->rx, *tx = c->tx;
 	int		 error = 0;
 
-	if (c->end == CHAT_END_NONE && s->timed_out)
+	if (c->end == CHAT_END_NONE && s->why == SE_IDLE)
 		c->end = CHAT_END_IDLE;
 	switch (c->end) {
 	case CHAT_END_IDLE:

@@ -230,7 +230,7 @@ dgram_finished(struct session *s)
 	struct dgram_server	*ds = s->arg;
 
 	/* --idle-timeout's end is a failure, as ncat's; -w's quiet, as nc's. */
-	if (s->timed_out && ds->idle_limit) {
+	if (s->why == SE_IDLE && ds->idle_limit) {
 		log_warnx("idle timeout expired (%lld ms)", s->idle_ms);
 		ds->status = 1;
 	}

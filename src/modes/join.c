@@ -389,8 +389,8 @@ join_ended(struct session *s, int cut, const struct channel **own)
 		    net_own_error(ch->error))
 			*own = ch;
 	}
-	if (!cut && (!failed || s->timed_out))
-		return (s->timed_out ? "idle" : "closed");
+	if (!cut && (!failed || s->why == SE_IDLE))
+		return (s->why == SE_IDLE ? "idle" : "closed");
 	TAILQ_FOREACH(ep, &s->endpoints, entry)
 		ep_reset(ep);
 	return ("reset");

@@ -194,7 +194,7 @@ conn_done(struct conn *c)
 static int
 conn_ends_program(const struct conn *c, const struct session *s)
 {
-	return (s->timed_out || (c->rx != NULL &&
+	return (s->why == SE_IDLE || (c->rx != NULL &&
 	    ws_ep_error(c->rx->src) == ETIMEDOUT));
 }
 
@@ -234,13 +234,13 @@ conn_finished(struct session *s)
 	    c->tx->state == CH_DONE)
 		c->p->stopping = 1;
 	/* ncat's --idle-timeout is a failure, where -w quits quietly. */
-	if (s->timed_out && c->idle_limit) {
+	if (s->why == SE_IDLE && c->idle_limit) {
 		log_warnx("idle timeout expired (%lld ms)", s->idle_ms);
 		c->p->status = 1;
 	}
 	if (c->child != NULL && !c->child->exited && conn_ends_program(c, s)) {
 		exec_terminate(c->child);
-		c->idle_quiet = !s->timed_out ||
+		c->idle_quiet = s->why != SE_IDLE ||
 		    c->p->j->flow->idle_ms != TIME_NONE;
 	}
 	exec_session_over(c->child);

@@ -352,7 +352,6 @@ struct session {
 	/* Flags, as bytes: every connection has a session. */
 	char			 over;	/* set by session_finish() */
 	char			 failed; /* a channel lost data */
-	char			 timed_out; /* ended by the idle timer */
 	char			 running; /* session_start() was called */
 	char			 ends;	/* SS_* */
 	char			 why;	/* enum session_why, once over */

@@ -439,10 +439,9 @@ session_clock_cb(void *arg)
 	if (s->clock->grace_at != 0 && now >= s->clock->grace_at)
 		s->why = SE_GRACE;
 	else if (s->idle_ms != TIME_NONE &&
-	    now >= s->clock->last_active + (uint64_t)s->idle_ms) {
-		s->timed_out = 1;
+	    now >= s->clock->last_active + (uint64_t)s->idle_ms)
 		s->why = SE_IDLE;
-	} else {
+	else {
 		session_clock_set(s);
 		return;
 	}
