@@ -375,7 +375,6 @@ struct ws_req {
 	char		 originbuf[512];
 };
 
-void		 ws_make_key(const unsigned char *, char *);
 ssize_t		 ws_frame_parse(const unsigned char *, size_t, int,
 		    struct ws_frame *, int *, const char **);
 size_t		 ws_frame_encode(unsigned char *, int, int, uint64_t,

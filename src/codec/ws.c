@@ -37,13 +37,6 @@ ws_accept_key(const char *key, char *out)
 	return (0);
 }
 
-/* A Sec-WebSocket-Key from 16 random bytes, in out (WS_KEY_LEN + 1). */
-void
-ws_make_key(const unsigned char *nonce, char *out)
-{
-	http_base64(nonce, 16, out);
-}
-
 /*
  * Parse the frame header at p into f; WS_PARSE_SERVER: the peer must mask,
  * WS_PARSE_RSV1: deflate agreed.  Returns its length (more than n: read up

@@ -869,7 +869,7 @@ ws_connect_start(const struct side *sd, int fd, struct tls *tls,
 	}
 	ASYNC_START(h, "ws_connect_start");
 	arc4random_buf(nonce, sizeof(nonce));
-	ws_make_key(nonce, h->key);
+	http_base64(nonce, sizeof(nonce), h->key);	/* Sec-WebSocket-Key */
 	memset(&r, 0, sizeof(r));
 	/* A Unix-domain socket (no port) is this host's: "localhost". */
 	dflt = port == NULL || strcmp(port, sd->tls.on ? "443" : "80") == 0;
