@@ -563,20 +563,6 @@ chat_udp_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 	return (0);
 }
 
-/* Read a datagram from the UDP partner; anyone else's is dropped. */
-static ssize_t
-chat_udp_read(struct endpoint *ep, void *p, size_t n)
-{
-	return (udp_recv_kept(ep, p, n, chat_udp_keep));
-}
-
-/* Receive datagrams from the partner over UDP, a batch at a time. */
-static int
-chat_udp_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
-{
-	return (udp_recvmmsg_kept(ep, msgs, vlen, chat_udp_keep));
-}
-
 /* Send a datagram to the partner over UDP. */
 static ssize_t
 chat_udp_write(struct endpoint *ep, const void *p, size_t n)
@@ -588,9 +574,10 @@ chat_udp_write(struct endpoint *ep, const void *p, size_t n)
 }
 
 static const struct ep_ops chat_udp_ops = {
-	.read = chat_udp_read,
+	.read = udp_recv_kept,
 	.write = chat_udp_write,
-	.recvmmsg = chat_udp_recvmmsg,
+	.recvmmsg = udp_recvmmsg_kept,
+	.keep = chat_udp_keep,
 };
 
 /*

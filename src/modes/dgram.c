@@ -166,20 +166,6 @@ dgram_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 	return (dgram_heard(ds, ss, len));
 }
 
-/* Receive one datagram, noting who sent it. */
-static ssize_t
-dgram_read(struct endpoint *ep, void *p, size_t size)
-{
-	return (udp_recv_kept(ep, p, size, dgram_keep));
-}
-
-/* Receive up to vlen datagrams, noting each sender; refused ones dropped. */
-static int
-dgram_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
-{
-	return (udp_recvmmsg_kept(ep, msgs, vlen, dgram_keep));
-}
-
 /* Send one datagram to the current peer; one not delivered is no error. */
 static ssize_t
 dgram_write(struct endpoint *ep, const void *p, size_t n)
@@ -219,9 +205,10 @@ dgram_write(struct endpoint *ep, const void *p, size_t n)
 }
 
 static const struct ep_ops dgram_ops = {
-	.read = dgram_read,
+	.read = udp_recv_kept,
 	.write = dgram_write,
-	.recvmmsg = dgram_recvmmsg,
+	.recvmmsg = udp_recvmmsg_kept,
+	.keep = dgram_keep,
 };
 
 static void

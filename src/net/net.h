@@ -728,12 +728,9 @@ int		 udp_peer_socket(const struct side *, int,
 		    const struct net_peer *);
 int		 udp_probe(int, long long);
 int		 udp_unnamed(const struct sockaddr_storage *, socklen_t);
-ssize_t		 udp_recv_kept(struct endpoint *, void *, size_t,
-		    int (*)(void *, const struct sockaddr_storage *,
-		    socklen_t));
+ssize_t		 udp_recv_kept(struct endpoint *, void *, size_t);
 int		 udp_recvmmsg_kept(struct endpoint *, struct mmsghdr *,
-		    u_int, int (*)(void *, const struct sockaddr_storage *,
-		    socklen_t));
+		    u_int);
 
 /* unix.c */
 struct sockaddr_un;

@@ -169,12 +169,11 @@ udp_unnamed(const struct sockaddr_storage *ss, socklen_t len)
 }
 
 /*
- * Receive one datagram keep accepts (given ep->data), noting its sender;
- * -vv logs its control messages.
+ * Receive one datagram ep->ops->keep accepts (given ep->data), noting its
+ * sender; -vv logs its control messages.
  */
 ssize_t
-udp_recv_kept(struct endpoint *ep, void *p, size_t size,
-    int (*keep)(void *, const struct sockaddr_storage *, socklen_t))
+udp_recv_kept(struct endpoint *ep, void *p, size_t size)
 {
 	struct sockaddr_storage	 ss;
 	unsigned char		 control[256];
@@ -203,17 +202,16 @@ udp_recv_kept(struct endpoint *ep, void *p, size_t size,
 				continue;
 			return (-1);
 		}
-		if (!keep(ep->data, &ss, m.msg_namelen))
+		if (!ep->ops->keep(ep->data, &ss, m.msg_namelen))
 			continue;
 		anc_log_msg(&m);
 		return (n);
 	}
 }
 
-/* Receive up to vlen datagrams that keep accepts, in order. */
+/* Receive up to vlen datagrams that ep->ops->keep accepts, in order. */
 int
-udp_recvmmsg_kept(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen,
-    int (*keep)(void *, const struct sockaddr_storage *, socklen_t))
+udp_recvmmsg_kept(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
 {
 	int	 n;
 
@@ -223,5 +221,5 @@ udp_recvmmsg_kept(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen,
 		continue;
 	if (n <= 0)
 		return (n);
-	return (batch_filter(msgs, n, keep, ep->data));
+	return (batch_filter(msgs, n, ep->ops->keep, ep->data));
 }

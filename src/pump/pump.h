@@ -98,6 +98,11 @@ struct ep_ops {
 	 * these is read one datagram at a time.
 	 */
 	int	(*recvmmsg)(struct endpoint *, struct mmsghdr *, u_int);
+	/*
+	 * Whether to read a datagram from this sender (given ep->data), for
+	 * udp_recv_kept() and udp_recvmmsg_kept() as read and recvmmsg.
+	 */
+	int	(*keep)(void *, const struct sockaddr_storage *, socklen_t);
 	/* Bytes already read from the kernel that no poll will announce. */
 	int	(*pending)(struct endpoint *);
 	/*

@@ -493,21 +493,10 @@ end_recv_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 	return (v == GATE_ADMIT);
 }
 
-static ssize_t
-end_recv_read(struct endpoint *ep, void *p, size_t size)
-{
-	return (udp_recv_kept(ep, p, size, end_recv_keep));
-}
-
-static int
-end_recv_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
-{
-	return (udp_recvmmsg_kept(ep, msgs, vlen, end_recv_keep));
-}
-
 static const struct ep_ops end_recv_ops = {
-	.read = end_recv_read,
-	.recvmmsg = end_recv_recvmmsg,
+	.read = udp_recv_kept,
+	.recvmmsg = udp_recvmmsg_kept,
+	.keep = end_recv_keep,
 };
 
 /*
