@@ -774,6 +774,16 @@ test_recording_refused() {
 	truncate -s 65M "$SC_TMP/bad.rec"
 	expect_error "$SC_TMP/bad.rec: longer than a recording may be" \
 	    -l 1 --replay "$SC_TMP/bad.rec"
+	# Each session reads the recording again: a directory, a pipe is
+	# none (the pipe's would be played once, then be "empty").
+	mkdir "$SC_TMP/dir.rec"
+	expect_error "$SC_TMP/dir.rec: not a regular file: a recording is read again for each session" \
+	    -l 1 --replay "$SC_TMP/dir.rec"
+	mkfifo "$SC_TMP/fifo.rec"
+	expect_error "$SC_TMP/fifo.rec: not a regular file: a recording is read again for each session" \
+	    -l 1 --replay "$SC_TMP/fifo.rec"
+	expect_error "$SC_TMP/fifo.rec: not a regular file: a recording is read again for each session" \
+	    "replay:$SC_TMP/fifo.rec" tcp-l:1
 	printf 'sockcat-record 1\n' >"$SC_TMP/ok.rec"
 	expect_error "replay:$SC_TMP/ok.rec,side=both: side=both: client or server" \
 	    -l 1 --replay "$SC_TMP/ok.rec,side=both"

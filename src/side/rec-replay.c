@@ -6,6 +6,7 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,9 +67,16 @@ int
 replay_check(const struct side *sd, char **cause)
 {
 	struct replay	 r;
+	struct stat	 st;
 
 	memset(&r, 0, sizeof(r));
 	*cause = NULL;
+	/* Each session reads it afresh: a pipe would be played once. */
+	if (stat(sd->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		log_cause(cause, "%s: not a regular file: a recording is read "
+		    "again for each session", sd->path);
+		return (-1);
+	}
 	if (replay_load(&r, sd, cause) == -1)
 		return (-1);
 	record_free(&r.rec);
