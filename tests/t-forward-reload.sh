@@ -267,6 +267,36 @@ test_forward_file_refused_at_start() {
 	    -lk 0 --forward-file "$SC_TMP/blanks"
 }
 
+# A file read again on SIGHUP must be a regular one: a pipe (a shell's
+# <(...)), its writer gone, would read as empty (a deny list without its
+# rules), and a FIFO waits for a writer that may never come, holding the
+# forwarder up.  Each is refused in one line, and what is in force stays.
+test_sighup_pipe_read_once() {
+	backend A
+	mkfifo "$SC_TMP/targets"
+	bg t 10 sh -c 'printf "127.0.0.1:%s\n" "$1" >"$2"' sh "$BPORT" \
+	    "$SC_TMP/targets"
+	server fw -lk 127.0.0.1 0 --forward-file "$SC_TMP/targets" \
+	    --denyfile <(echo 127.0.0.3) || return
+	FPORT=$PORT
+	assertEquals "served" "A" "$(plain_greeting 127.0.0.1)"
+	assertEquals "denied" "" "$(plain_greeting 127.0.0.3)"
+	kill -HUP "$(sockcat_of "$SERVER_PID")"
+	assertTrue "refused" "wait_lines '$SC_TMP/fw.err' '^sockcat: SIGHUP: ' 2"
+	assertEquals "the lines" "sockcat: SIGHUP: /dev/fd/N: not a regular file: read once, at start; the old rules stay
+sockcat: SIGHUP: $SC_TMP/targets: not a regular file: read once, at start; the old targets stay" \
+	    "$(grep '^sockcat: SIGHUP: ' "$SC_TMP/fw.err" |
+	    sed 's|/dev/fd/[0-9]*|/dev/fd/N|')"
+	assertEquals "still denied" "" "$(plain_greeting 127.0.0.3)"
+	assertEquals "still served" "A" "$(plain_greeting 127.0.0.1)"
+}
+
+# plain_greeting SOURCE: greeting's line, without TLS.
+plain_greeting() {
+	t 10 "$SC" -N -s "$1" 127.0.0.1 "$FPORT" </dev/null 2>/dev/null |
+	    head -n 1
+}
+
 # Without -k the forwarder serves one client: SIGHUP ends it, as it ends
 # every netcat.
 test_sighup_without_k_ends() {

@@ -192,6 +192,7 @@ const char	*log_escape(char *, size_t, const void *, size_t);
 int		 path_open(const char *, int, mode_t, const char **);
 int		 path_is(const char *, mode_t, dev_t, ino_t);
 char		*path_read(const char *, size_t, size_t *);
+int		 path_rereadable(const char *, char **);
 int		 path_chown(int, const char *, const char *, const char *,
 		    const char **);
 

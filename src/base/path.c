@@ -164,6 +164,30 @@ path_read(const char *path, size_t max, size_t *len)
 	return (NULL);
 }
 
+/*
+ * May the file at path be read again, as a server's files are on SIGHUP:
+ * is it a regular file?  A pipe's writer (a shell's <(...)) has gone
+ * after the first read, so that it would read as empty (a deny list
+ * without its rules), and a FIFO's may never come, holding up the loop.
+ * Returns -1 with *cause set if not.
+ */
+int
+path_rereadable(const char *path, char **cause)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == -1) {
+		log_cause(cause, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_cause(cause, "%s: not a regular file: read once, at start",
+		    path);
+		return (-1);
+	}
+	return (0);
+}
+
 /* The id of user (group: group) name, or its number. */
 static int
 path_id(const char *name, int group, id_t *id)

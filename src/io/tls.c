@@ -478,7 +478,9 @@ tls_ctx_reload(struct tls_ctx *tc, char **cause)
 	/* A DTLS server's waiting connection is the old context's. */
 	if (tc->flags & TLS_DGRAM)
 		return (0);
-	if ((ctx = tls_ctx_make(tc, cause)) == NULL)
+	if (path_rereadable(tc->conf->cert, cause) == -1 ||
+	    (tc->conf->key != NULL && path_rereadable(tc->conf->key,
+	    cause) == -1) || (ctx = tls_ctx_make(tc, cause)) == NULL)
 		return (-1);
 	SSL_CTX_free(tc->ctx);
 	tc->ctx = ctx;

@@ -379,7 +379,8 @@ forward_reload_targets(struct forward *f, char **cause)
 	char			*text, **lines, *why;
 	size_t			*linenos, nlines, n, i, k, after;
 
-	if ((text = forward_read_file(j->fwd->file, &lines, &linenos, &nlines,
+	if (path_rereadable(j->fwd->file, cause) == -1 ||
+	    (text = forward_read_file(j->fwd->file, &lines, &linenos, &nlines,
 	    cause)) == NULL)
 		return (-1);
 	/* The command line's targets around the file's, in their order. */

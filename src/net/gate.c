@@ -182,7 +182,8 @@ gate_reload(const struct gate *g, struct runtime *run, char **cause)
 	}
 	gate_init(ng);
 	for (i = 0; i < g->nsrcs && rc == 0; i++)
-		rc = gate_read(ng, g->srcs[i].deny, g->srcs[i].file,
+		rc = g->srcs[i].file && path_rereadable(g->srcs[i].arg,
+		    cause) == -1 ? -1 : gate_read(ng, g->srcs[i].deny, g->srcs[i].file,
 		    g->srcs[i].arg, cause);
 	if (rc == -1) {
 		gate_clear(ng);
