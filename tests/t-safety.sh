@@ -268,6 +268,41 @@ test_made_files_refuse_another_users_link() {
 	assertEquals "nobody's file" nobody "$(<"$SC_TMP/d/file")"
 }
 
+# A hard link is owned by its file's owner, whoever made it: where
+# fs.protected_hardlinks is 0, anyone may link a file of the user's (on
+# the same file system) under a name the user will write in /tmp.  An
+# existing file with another name is not written there; the file is
+# left alone.
+test_made_files_refuse_a_hard_link() {
+	sticky_dir d
+	echo victim >"$SC_TMP/victim"
+	for f in o s1.rec c; do
+		ln "$SC_TMP/victim" "$SC_TMP/d/$f" || fail "no hard link"
+	done
+	hard="a file with another name (a hard link) in a sticky directory, not written to"
+	expect_error "$SC_TMP/d/o: $hard" -o "$SC_TMP/d/o" -l 127.0.0.1 0
+	server rec -lk --record "$SC_TMP/d/s%n.rec" 127.0.0.1 0 ||
+	    fail "no recording server"
+	t 10 "$SC" -N 127.0.0.1 "$PORT" </dev/null >/dev/null 2>&1
+	wait_exit "$SERVER_PID" 10
+	assertEquals "the listener's status" 1 "$WAIT_STATUS"
+	assertEquals "the listener's line" "sockcat: $SC_TMP/d/s1.rec: $hard" \
+	    "$(grep -v '^Listening on\|^Connection received on' "$SC_TMP/rec.err")"
+	ln -s "$(cd "$(dirname "$SC")" && pwd)/$(basename "$SC")" \
+	    "$SC_TMP/socat" || fail "no socat link"
+	echo sent | t 10 "$SC_TMP/socat" -u - "CREATE:$SC_TMP/d/c" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "CREATE:'s status" 1 $?
+	assertTrue "CREATE:'s line: $(<"$SC_TMP/c.err")" \
+	    "grep -q ' E CREATE:$SC_TMP/d/c: $hard\$' '$SC_TMP/c.err'"
+	assertEquals "the victim" victim "$(<"$SC_TMP/victim")"
+	# One name alone is the user's file, written as ever.
+	echo mine >"$SC_TMP/d/mine"
+	echo sent | t 10 "$SC_TMP/socat" -u - "CREATE:$SC_TMP/d/mine" 2>&1
+	assertEquals "one name: status" 0 $?
+	assertEquals "one name: written" sent "$(<"$SC_TMP/d/mine")"
+}
+
 # The rule holds for every file made because each is opened by
 # path_open(): no open(2), creat(2) or fopen(3) elsewhere in src/ may
 # create, truncate or append to a file.

@@ -66,6 +66,18 @@ path_open_sticky(const char *path, const struct stat *dst, int flags,
 			errno = EPERM;
 			return (-1);
 		}
+		/*
+		 * A hard link to a file of the user's, which anyone may
+		 * make there where fs.protected_hardlinks is 0: its
+		 * owner is no sign of whose name it is.
+		 */
+		if (S_ISREG(st.st_mode) && st.st_nlink > 1 &&
+		    (flags & O_CREAT)) {
+			*why = "a file with another name (a hard link) in a "
+			    "sticky directory, not written to";
+			errno = EPERM;
+			return (-1);
+		}
 		/* The user's link, which no one else can replace there. */
 		if (S_ISLNK(st.st_mode))
 			return (open(path, flags, mode));
@@ -87,8 +99,10 @@ path_open_sticky(const char *path, const struct stat *dst, int flags,
  * open(2) as a shell redirection does, but in a sticky world-writable
  * directory (/tmp) follow a link or write an existing file only if it is
  * the user's or the directory owner's, as Linux's fs.protected_symlinks
- * and fs.protected_regular, whatever they are set to.  Returns the
- * descriptor, or -1 with errno and *why (a refusal or strerror(errno)).
+ * and fs.protected_regular, whatever they are set to; nor, made with
+ * O_CREAT, an existing file with a hard link, which anyone may have made
+ * where fs.protected_hardlinks is 0.  Returns the descriptor, or -1 with
+ * errno and *why (a refusal or strerror(errno)).
  */
 int
 path_open(const char *path, int flags, mode_t mode, const char **why)
