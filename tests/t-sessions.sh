@@ -702,11 +702,17 @@ test_replay_checks_a_changed_server() {
 	    "$(<"$SC_TMP/err")"
 }
 
-# -lk: a file for each session, its number in its name.
+# -lk: a file for each session, its number in its name, made for its
+# owner's eyes alone (what was said may be a password, even under TLS).
 test_record_each_session() {
+	_umask=$(umask)
+	umask 022
 	server srv -lk -C 127.0.0.1 0 --record "$SC_TMP/s-%n.rec" \
 	    --expect '^HELO (.*)' --send '250 hello \1\r\n' --expect '^QUIT' \
-	    --send '221 bye\r\n' || return
+	    --send '221 bye\r\n'
+	_st=$?
+	umask "$_umask"
+	[ "$_st" -eq 0 ] || return
 	for n in alice bob; do
 		t 10 python3 "$SCRIPTPEER" helo "$PORT" "$n" >/dev/null 2>&1
 		assertEquals "$n: status" 0 $?
@@ -718,6 +724,9 @@ test_record_each_session() {
 	    "grep -q 'server \"250 hello alice' '$SC_TMP/s-1.rec'"
 	assertTrue "the second, bob's" \
 	    "grep -q 'client \"HELO bob' '$SC_TMP/s-2.rec'"
+	assertEquals "the owner's alone, umask 022" "600 600" \
+	    "$(stat -c %a "$SC_TMP/s-1.rec" "$SC_TMP/s-2.rec" | tr '\n' ' ' |
+	    sed 's/ $//')"
 	expect_error "--record x.rec: with -k, a file for each session: put %n (its number) in its name" \
 	    -lk --record x.rec 1
 }

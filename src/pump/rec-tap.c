@@ -53,7 +53,8 @@ rec_name(const char *pattern, unsigned long n)
 
 /*
  * Start the recording of the nth session (from 1) in a new file named by
- * pattern; server: we are its server.  Returns NULL with *cause.
+ * pattern, made owner-only; server: we are its server.  Returns NULL with
+ * *cause.
  */
 static struct recorder *
 rec_open(const char *pattern, unsigned long nth, int server, char **cause)
@@ -72,8 +73,9 @@ rec_open(const char *pattern, unsigned long nth, int server, char **cause)
 		free(r);
 		return (NULL);
 	}
+	/* What was said, perhaps under TLS: for the user's eyes alone. */
 	if ((r->fd = path_open(r->path, O_WRONLY | O_CREAT | O_TRUNC |
-	    O_CLOEXEC, 0666, &why)) == -1) {
+	    O_CLOEXEC, 0600, &why)) == -1) {
 		log_cause(cause, "%s: %s", r->path, why);
 		free(r->path);
 		free(r);
