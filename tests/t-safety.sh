@@ -192,6 +192,38 @@ test_unix_exit_leaves_a_file_put_in_its_place() {
 	    "$(<"$SC_TMP/rel.sock")"
 }
 
+# socat's PIPE: removes the named pipe it made, and unlink-close the file
+# it opened, at the end: only if the name is still that file.  A file the
+# user put in its place meanwhile is left, also when a signal ends it.
+test_pipe_and_unlink_close_leave_a_file_put_in_their_place() {
+	ln -s "$(cd "$(dirname "$SC")" && pwd)/$(basename "$SC")" \
+	    "$SC_TMP/socat" || fail "no socat link"
+	# Waits in open(2) for a writer that never comes.
+	bg t 30 "$SC_TMP/socat" -u "PIPE:$SC_TMP/p" "CREATE:$SC_TMP/p.out"
+	_pipe=$BG_PID
+	echo old >"$SC_TMP/f"
+	bg t 30 "$SC_TMP/socat" -u "OPEN:$SC_TMP/f,unlink-close,ignoreeof" \
+	    "CREATE:$SC_TMP/f.out"
+	_file=$BG_PID
+	wait_until test -p "$SC_TMP/p" || fail "no named pipe"
+	wait_until grep -q old "$SC_TMP/f.out" || fail "no file read"
+	rm "$SC_TMP/p" "$SC_TMP/f"
+	echo precious >"$SC_TMP/p"
+	echo precious >"$SC_TMP/f"
+	stop "$_pipe" "$_file"
+	wait_exit "$_pipe" 10
+	wait_exit "$_file" 10
+	assertEquals "PIPE:'s place" precious "$(<"$SC_TMP/p")"
+	assertEquals "unlink-close's place" precious "$(<"$SC_TMP/f")"
+	# Still the file made or opened, it goes.
+	bg t 30 "$SC_TMP/socat" -u "PIPE:$SC_TMP/p2" "CREATE:$SC_TMP/p.out"
+	_pipe=$BG_PID
+	wait_until test -p "$SC_TMP/p2" || fail "no named pipe"
+	stop "$_pipe"
+	wait_exit "$_pipe" 10
+	assertFalse "PIPE:'s made, gone" "[ -e '$SC_TMP/p2' ]"
+}
+
 test_unix_removes_its_own_and_stale_sockets() {
 	# A socket left by a process that died is replaced ...
 	bg "$SC" -lU "$SC_TMP/s.sock"

@@ -27,9 +27,15 @@
 
 /*
  * The paths removed at the end (unlink-close, a named pipe made), also
- * when a signal ends us (from its handler: a fixed table).
+ * when a signal ends us (from its handler: a fixed table), each only if
+ * it is still the file made or opened (doc/design.md, "Names others may
+ * write to").
  */
-static const char	*end_unlink[4];
+static struct {
+	const char	*path;
+	dev_t		 dev;
+	ino_t		 ino;
+}			 end_unlink[4];
 static volatile int	 end_nunlink;
 
 static void
@@ -38,23 +44,26 @@ end_cleanup(int sig)
 	int	 i;
 
 	(void)sig;
-	for (i = 0; i < end_nunlink; i++)
-		(void)unlink(end_unlink[i]);
+	for (i = 0; i < end_nunlink; i++) {
+		if (path_is(end_unlink[i].path, 0, end_unlink[i].dev,
+		    end_unlink[i].ino))
+			(void)unlink(end_unlink[i].path);
+	}
 	end_nunlink = 0;
 }
 
 /*
- * Remove path at exit, or when a signal ends us; once, however often it is
- * opened.
+ * Remove path, now the file of st (lstat(2)'s), at exit or when a signal
+ * ends us, if it is still that file; once, however often it is opened.
  */
 static void
-end_unlink_at_end(const char *path)
+end_unlink_at_end(const char *path, const struct stat *st)
 {
 	static int	 added;
 	int		 i;
 
 	for (i = 0; i < end_nunlink; i++) {
-		if (end_unlink[i] == path)
+		if (end_unlink[i].path == path)
 			return;
 	}
 	if (end_nunlink == (int)nitems(end_unlink))
@@ -63,7 +72,9 @@ end_unlink_at_end(const char *path)
 		cleanup_add(end_cleanup);
 		added = 1;
 	}
-	end_unlink[end_nunlink] = path;
+	end_unlink[end_nunlink].path = path;
+	end_unlink[end_nunlink].dev = st->st_dev;
+	end_unlink[end_nunlink].ino = st->st_ino;
 	end_nunlink++;
 }
 
@@ -124,6 +135,7 @@ static int
 end_mkfifo(const struct side *sd)
 {
 	const struct side_local	*l = &sd->local;
+	struct stat		 st;
 	sigset_t		 all, old;
 	int			 rc = 1, error = 0;
 
@@ -138,9 +150,9 @@ end_mkfifo(const struct side *sd)
 		error = errno;
 		(void)unlink(sd->path);
 		rc = -1;
-	} else if (l->unlink_close != 0)
+	} else if (l->unlink_close != 0 && lstat(sd->path, &st) == 0)
 		/* Made for us, it goes with us, as socat's, also on a signal. */
-		end_unlink_at_end(sd->path);
+		end_unlink_at_end(sd->path, &st);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	errno = error;
 	return (rc);
@@ -232,8 +244,10 @@ end_open_path(const struct side *sd, int flags, int *made, const char **why)
 		close(fd);
 		fd = -1;
 	}
-	if (fd != -1 && l->unlink_close == 1 && !*made)
-		end_unlink_at_end(sd->path);
+	/* The name opened: a link of the user's is what goes, not its file. */
+	if (fd != -1 && l->unlink_close == 1 && !*made &&
+	    lstat(sd->path, &st) == 0)
+		end_unlink_at_end(sd->path, &st);
 	errno = error;
 	return (fd);
 }
