@@ -258,6 +258,12 @@ test_output_and_hex_dump_one_file() {
 	expect_error "-o and --hex-dump name the same file: $SC_TMP/new" \
 	    -o "$SC_TMP/new" --hex-dump "$SC_TMP/new" -l 127.0.0.1 0
 	assertFalse "nothing left" "[ -e '$SC_TMP/new' ]"
+	# One that cannot be opened: the other is not truncated either.
+	expect_error "$SC_TMP/nodir/x: No such file or directory" \
+	    -o "$SC_TMP/a" --hex-dump "$SC_TMP/nodir/x" -l 127.0.0.1 0
+	expect_error "$SC_TMP/nodir/x: No such file or directory" \
+	    -o "$SC_TMP/nodir/x" --hex-dump "$SC_TMP/a" -l 127.0.0.1 0
+	assertEquals "nothing truncated by a failure" old "$(<"$SC_TMP/a")"
 }
 
 # Issue 80: every file sockcat makes by name is opened by the one rule of

@@ -46,8 +46,8 @@ struct dump {
 };
 
 /*
- * Open the log at path, made if need be, truncated unless append.  Returns
- * the descriptor, or -1 with errno and *cause ("PATH: reason").
+ * Open the log at path, made if need be, not truncated yet (dump_trunc()).
+ * Returns the descriptor, or -1 with errno and *cause ("PATH: reason").
  */
 static int
 dump_open_file(const char *path, int append, char **cause)
@@ -56,9 +56,25 @@ dump_open_file(const char *path, int append, char **cause)
 	int		 fd;
 
 	if ((fd = path_open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
-	    (append ? O_APPEND : O_TRUNC), 0666, &why)) == -1)
+	    (append ? O_APPEND : 0), 0666, &why)) == -1)
 		log_cause(cause, "%s: %s", path, why);
 	return (fd);
+}
+
+/*
+ * Truncate the log open at fd (-1: none), a regular file's, as O_TRUNC
+ * would.  Returns -1 with errno and *cause.
+ */
+static int
+dump_trunc(int fd, const char *path, char **cause)
+{
+	struct stat	 st;
+
+	if (fd == -1 || fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    ftruncate(fd, 0) == 0)
+		return (0);
+	log_cause(cause, "%s: %s", path, strerror(errno));
+	return (-1);
 }
 
 /* Are a and b the same file (device and inode)?  0 if either is missing. */
@@ -73,8 +89,8 @@ dump_same(const struct stat *a, const char *b)
 
 /*
  * Open the raw log and the hex dump (either path may be NULL), truncated
- * unless append; they must be different files.  Returns NULL with errno
- * and *cause ("PATH: reason").
+ * unless append once both are open; they must be different files.
+ * Returns NULL with errno and *cause ("PATH: reason").
  */
 struct dump *
 dump_open(const char *raw_path, const char *hex_path, int append,
@@ -111,6 +127,10 @@ dump_open(const char *raw_path, const char *hex_path, int append,
 	}
 	if (hex_path != NULL &&
 	    (d->hex_fd = dump_open_file(hex_path, append, cause)) == -1)
+		goto fail;
+	/* Both are open: neither loses what it held to the other's failure. */
+	if (!append && (dump_trunc(d->raw_fd, raw_path, cause) == -1 ||
+	    dump_trunc(d->hex_fd, hex_path, cause) == -1))
 		goto fail;
 	return (d);
 
