@@ -224,6 +224,68 @@ test_pipe_and_unlink_close_leave_a_file_put_in_their_place() {
 	assertFalse "PIPE:'s made, gone" "[ -e '$SC_TMP/p2' ]"
 }
 
+# A Unix listener's perm= and user= are set by name once its socket file
+# is bound.  In a directory another user may write to (a service's own
+# under /run, which root serves), that user could put a symbolic link in
+# the socket's place at once, and root made the file it names another's
+# or everyone's.  A library preloaded does that right after bind(2).
+test_unix_perm_and_owner_not_through_a_link() {
+	command -v cc >/dev/null || { sc_skip "no C compiler"; return; }
+	cat >"$SC_TMP/swap.c" <<-'EOF'
+	#define _GNU_SOURCE
+	#include <sys/socket.h>
+	#include <sys/un.h>
+	#include <dlfcn.h>
+	#include <stdlib.h>
+	#include <unistd.h>
+	int
+	bind(int fd, const struct sockaddr *sa, socklen_t len)
+	{
+		int (*real)(int, const struct sockaddr *, socklen_t) =
+		    (int (*)(int, const struct sockaddr *, socklen_t))
+		    dlsym(RTLD_NEXT, "bind");
+		const char *p = ((const struct sockaddr_un *)sa)->sun_path;
+		int rc = real(fd, sa, len);
+		if (rc == 0 && sa->sa_family == AF_UNIX && p[0] != '\0' &&
+		    getenv("SWAP_TO") != NULL) {
+			unlink(p);
+			symlink(getenv("SWAP_TO"), p);
+		}
+		return rc;
+	}
+	EOF
+	cc -shared -fPIC -o "$SC_TMP/swap.so" "$SC_TMP/swap.c" -ldl ||
+	    fail "no library built"
+	_asan=$(ldd "$SC" 2>/dev/null | awk '/libasan/ { print $3 }')
+	mkdir "$SC_TMP/bin"
+	ln -s "$(cd "$(dirname "$SC")" && pwd)/$(basename "$SC")" \
+	    "$SC_TMP/bin/socat" || fail "no socat link"
+	printf '#!/bin/sh\nLD_PRELOAD="%s" exec "%s" "$@"\n' \
+	    "${_asan:+$_asan }$SC_TMP/swap.so" "$SC_TMP/bin/socat" \
+	    >"$SC_TMP/socat"
+	chmod +x "$SC_TMP/socat"
+	mkdir "$SC_TMP/d"
+	echo victim >"$SC_TMP/victim"
+	chmod 600 "$SC_TMP/victim"
+	SWAP_TO=$SC_TMP/victim t 10 "$SC_TMP/socat" \
+	    "UNIX-LISTEN:$SC_TMP/d/s,perm=0666" - </dev/null \
+	    >/dev/null 2>"$SC_TMP/err"
+	assertEquals "perm=: status" 1 $?
+	assertTrue "perm=: the line: $(<"$SC_TMP/err")" \
+	    "grep -q ' E perm: .* ($SC_TMP/d/s)\$' '$SC_TMP/err'"
+	assertEquals "perm=: the file named" 600 \
+	    "$(stat -c %a "$SC_TMP/victim")"
+	can_be_nobody || return 0
+	# Its owner set, it listens, on a name gone.
+	SWAP_TO=$SC_TMP/victim bg t 30 "$SC_TMP/socat" -d -d \
+	    "UNIX-LISTEN:$SC_TMP/d/s2,user=nobody" - </dev/null \
+	    2>"$SC_TMP/err"
+	wait_for "$SC_TMP/err" ' N Listening on ' || fail "no listener"
+	stop "$BG_PID"
+	assertEquals "user=: the file named" "$(id -un)" \
+	    "$(stat -c %U "$SC_TMP/victim")"
+}
+
 test_unix_removes_its_own_and_stale_sockets() {
 	# A socket left by a process that died is replaced ...
 	bg "$SC" -lU "$SC_TMP/s.sock"

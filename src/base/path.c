@@ -223,7 +223,8 @@ path_id(const char *name, int group, id_t *id)
 }
 
 /*
- * Set the owner and group of fd (-1: of path) to user and group, names or
+ * Set the owner and group of fd (-1: of path, a name just made, never
+ * through a symbolic link put in its place) to user and group, names or
  * numbers; NULL leaves one as it is.  Returns -1 with errno (EINVAL for an
  * unknown one, its option's name in *unknown if not NULL).
  */
@@ -247,6 +248,6 @@ path_chown(int fd, const char *path, const char *user, const char *group,
 		return (-1);
 	}
 	if (fd == -1)
-		return (chown(path, (uid_t)uid, (gid_t)gid));
+		return (lchown(path, (uid_t)uid, (gid_t)gid));
 	return (fchown(fd, (uid_t)uid, (gid_t)gid));
 }

@@ -11,6 +11,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,7 +368,13 @@ unix_bind_entry(const struct side *sd, int fd, char **cause)
 	errno = error;
 	if (rc == -1 || sd->host[0] == '@')
 		return (rc);
-	if (sd->perm != -1 && chmod(sd->host, sd->perm) == -1) {
+	/*
+	 * By name, in a directory that others may write to: a link put in
+	 * the socket's place is not followed (EOPNOTSUPP), nor by the owner
+	 * set next (lchown(2)).
+	 */
+	if (sd->perm != -1 && fchmodat(AT_FDCWD, sd->host, sd->perm,
+	    AT_SYMLINK_NOFOLLOW) == -1) {
 		log_cause(cause, "perm: %s (%s)", strerror(errno), sd->host);
 		return (-1);
 	}
