@@ -731,6 +731,25 @@ test_record_each_session() {
 	    -lk --record x.rec 1
 }
 
+# A listener reads its recording again for each client: one replaced by
+# a named pipe since the start is refused as at the start, in one line,
+# not waited for in open(2) with every client held up behind it.
+test_replay_replaced_by_a_named_pipe() {
+	printf 'sockcat-record 1\n0 server "hi\\n"\n' >"$SC_TMP/r.rec"
+	server srv -lk --replay "$SC_TMP/r.rec" 127.0.0.1 0 ||
+	    fail "no replaying server"
+	assertEquals "the first client" hi \
+	    "$(t 10 "$SC" 127.0.0.1 "$PORT" </dev/null 2>&1)"
+	rm "$SC_TMP/r.rec"
+	mkfifo "$SC_TMP/r.rec"
+	t 10 "$SC" 127.0.0.1 "$PORT" </dev/null >/dev/null 2>&1
+	wait_exit "$SERVER_PID" 10
+	assertEquals "the listener's status" 1 "$WAIT_STATUS"
+	assertEquals "the listener's line" \
+	    "sockcat: $SC_TMP/r.rec: not a regular file: a recording is read again for each session" \
+	    "$(grep -v '^Listening on\|^Connection received on' "$SC_TMP/srv.err")"
+}
+
 test_recording_refused() {
 	printf 'sockcat-record 1\n0 server "a"\n5 client no quotes\n' \
 	    >"$SC_TMP/bad.rec"

@@ -41,14 +41,27 @@ struct replay {
 	char			 why[256];
 };
 
-/* Read sd's recording into r->rec.  Returns -1 with *cause set. */
+/*
+ * Read sd's recording into r->rec, at start and again for each session.
+ * Returns -1 with *cause set.
+ */
 static int
 replay_load(struct replay *r, const struct side *sd, char **cause)
 {
+	struct stat	 st;
 	char		*text;
 	size_t		 len;
 	int		 rv;
 
+	/*
+	 * A pipe would be played once, and a named pipe put in its place
+	 * since the start would hold up every session in open(2).
+	 */
+	if (stat(sd->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		log_cause(cause, "%s: not a regular file: a recording is read "
+		    "again for each session", sd->path);
+		return (-1);
+	}
 	if ((text = path_read(sd->path, RECORD_FILE_MAX, &len)) == NULL) {
 		log_cause(cause, "%s: %s", sd->path, errno == EFBIG ?
 		    "longer than a recording may be" : strerror(errno));
@@ -67,16 +80,9 @@ int
 replay_check(const struct side *sd, char **cause)
 {
 	struct replay	 r;
-	struct stat	 st;
 
 	memset(&r, 0, sizeof(r));
 	*cause = NULL;
-	/* Each session reads it afresh: a pipe would be played once. */
-	if (stat(sd->path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		log_cause(cause, "%s: not a regular file: a recording is read "
-		    "again for each session", sd->path);
-		return (-1);
-	}
 	if (replay_load(&r, sd, cause) == -1)
 		return (-1);
 	record_free(&r.rec);
