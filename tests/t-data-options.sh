@@ -110,6 +110,25 @@ test_output_file_error() {
 	    "$(<"$SC_TMP/err")"
 }
 
+# A log that cannot be written (a full disk) stops at the first failure,
+# said in one line; the session goes on, and the status is 1: what the
+# log was given is lost.  --record the same.
+test_log_write_error() {
+	for opt in -o --hex-dump --record; do
+		server srv -N -l 127.0.0.1 0 -e "/bin/echo answer" ||
+		    fail "no server"
+		echo hi | t 5 "$SC" -N $opt /dev/full 127.0.0.1 "$PORT" \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/err"
+		assertEquals "$opt: status" 1 $?
+		assertEquals "$opt: the line" \
+		    "sockcat: /dev/full: No space left on device" \
+		    "$(<"$SC_TMP/err")"
+		assertEquals "$opt: the session went on" answer \
+		    "$(<"$SC_TMP/c.out")"
+		wait_exit "$SERVER_PID"
+	done
+}
+
 test_send_only() {
 	# The peer sends a line and keeps the connection open: the client
 	# drops the line and quits at its stdin's end all the same.

@@ -212,6 +212,9 @@ main(int argc, char **argv)
 	if (o.side.via.ws)
 		ws_bridge_drain();
 	stats_end();
+	/* A log cut short lost what it was given: said, and the status. */
+	if (status == 0 && dump_lost())
+		status = 1;
 	status = opt_audit(status);
 	main_free(&o, &run);
 	return (status);

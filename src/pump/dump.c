@@ -361,9 +361,12 @@ dump_hex_line(char *out, size_t outlen, int dir, uint64_t off,
 	return (len);
 }
 
+/* A log (or --record) stopped at a write error: the run's status is 1. */
+static int	 dump_failed;
+
 /*
  * Write all of p to *fd; after a failure, warn once, close it and set *fd
- * to -1: a log (or --record) stops there.
+ * to -1: a log (or --record) stops there, and dump_lost() says so.
  */
 void
 dump_write(int *fd, const char *path, const void *p, size_t n)
@@ -378,11 +381,19 @@ dump_write(int *fd, const char *path, const void *p, size_t n)
 			log_warn("%s", path);
 			close(*fd);
 			*fd = -1;
+			dump_failed = 1;
 			return;
 		}
 		c += w;
 		n -= w;
 	}
+}
+
+/* Did a log or a recording lose what it was given (dump_write())? */
+int
+dump_lost(void)
+{
+	return (dump_failed);
 }
 
 /* Log one chunk that ch moved in direction dir. */

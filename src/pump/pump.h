@@ -571,6 +571,7 @@ int		 dump_socat(struct dump *, int, const char *, const char *,
 void		 dump_close(struct dump *);
 void		 dump_stamp(struct dump *, const struct stamp *);
 void		 dump_write(int *, const char *, const void *, size_t);
+int		 dump_lost(void);
 void		 dump_received(struct channel *, const unsigned char *,
 		    size_t, void *);
 void		 dump_sent(struct channel *, const unsigned char *, size_t,
