@@ -335,12 +335,28 @@ test_idle_udp_keep_frees_place() {
 	assertTrue "a place again" "grep -q '^late$' '$SC_TMP/srv.out'"
 }
 
-# Unix-domain sockets: no address to match; the other controls apply.
+# Unix-domain and VSOCK sockets: no address to match; the other controls
+# apply.  A rule is refused, not left to turn every client away (--allow)
+# or none (--deny): with -U, a unix-l: address, --vsock.
 test_unix_rules_refused() {
 	expect_error "cannot use --allow or --deny with -U" \
 	    -lU "$SC_TMP/s" --deny 127.0.0.1
 	expect_error "cannot use --allow or --deny with -U" \
 	    -lU "$SC_TMP/s" --allow 10.9.9.9
+	_unix="cannot use --allow or --deny with a Unix-domain socket"
+	expect_error "$_unix" --deny 127.0.0.2 "unix-l:$SC_TMP/s" exec:cat
+	expect_error "$_unix" --allow 127.0.0.1 "unix-l:$SC_TMP/s" -
+	expect_error "$_unix" --denyfile /dev/null --deny 127.0.0.2 \
+	    "unix-l:$SC_TMP/s,fork" tcp:127.0.0.1:9
+	assertFalse "no socket made" "[ -e '$SC_TMP/s' ]"
+	for _m in "-lk -e cat" "--broker" "--chat -l" "-l --forward 127.0.0.1:9"
+	do
+		# shellcheck disable=SC2086
+		expect_error "cannot use --allow or --deny with --vsock" \
+		    --vsock --deny 127.0.0.2 $_m 5000
+	done
+	expect_error "cannot use --allow or --deny with --vsock" \
+	    --vsock -l --allow 127.0.0.1 5000
 }
 
 # A rule file is a short list of addresses: a line that does not end, or

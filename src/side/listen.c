@@ -708,6 +708,20 @@ listen_open(const struct side *sd, const char *host, int flags,
 	if (flags & LISTEN_MANY)
 		gate_raise_nofile(&sd->gate);
 	SIDE_TAKEN(sock.family);
+	SIDE_TAKEN(sock.vsock);
+	SIDE_TAKEN(gate.rules);
+	/*
+	 * A Unix-domain or VSOCK client has no IP address for a rule to
+	 * match: --allow would turn every client away and --deny none, so
+	 * neither is taken (a unix-l: address as -U).
+	 */
+	if ((sd->sock.family == AF_UNIX || sd->sock.vsock) &&
+	    !TAILQ_EMPTY(&sd->gate.rules)) {
+		log_cause(cause, "cannot use --allow or --deny with %s",
+		    sd->sock.vsock ? "--vsock" : "a Unix-domain socket");
+		errno = EINVAL;
+		return (-1);
+	}
 	if (sd->sock.family == AF_UNIX) {
 		/* -n's promise, no lookup, is kept by having none. */
 		SIDE_TAKEN(sock.numeric);
