@@ -359,6 +359,40 @@ test_unix_rules_refused() {
 	    --vsock -l --allow 127.0.0.1 5000
 }
 
+# An --allowfile that names no one (empty, or comments alone) lets no one
+# in, as ncat reads it: an allow list given is never everyone.  A stream
+# listener, a UDP one and a proxy server alike; the proxy, not open, is
+# not kept to loopback.
+test_empty_allowfile_refuses_all() {
+	sc_tmp
+	: >"$SC_TMP/none"
+	printf '# nobody yet\n\n' >"$SC_TMP/comments"
+	srv -lk -e /bin/cat --allowfile "$SC_TMP/none" 127.0.0.1 0
+	tcp 127.0.0.1 secret
+	assertEquals "refused" "" "$(<"$SC_TMP/secret.out")"
+	assertTrue "said" "grep -q '127\.0\.0\.1 [0-9]* denied$' '$SC_TMP/srv.err'"
+	stop "$SERVER_PID"
+	exec 9>&-
+	rm -f "$SC_TMP/srv.fifo"
+	srv -u -lk --allowfile "$SC_TMP/comments" --deny 10.0.0.1 127.0.0.1 0
+	say_server
+	assertEquals "refused peer answered nothing" "TIMEOUT" \
+	    "$(udp_peer 127.0.0.1 "$PORT" send secret quiet)"
+	assertFalse "its datagram never reaches stdout" \
+	    "grep -q secret '$SC_TMP/srv.out'"
+	stop "$SERVER_PID"
+	exec 9>&-
+	rm -f "$SC_TMP/srv.fifo"
+	held_stdin srv.fifo 9
+	SERVER_STDIN=$SC_TMP/srv.fifo server srv -n -l --proxy-type socks5 \
+	    --allowfile "$SC_TMP/none" 0 || fail "no proxy"
+	assertTrue "an allow list: every address" \
+	    "grep -Eq '^Listening on 0\.0\.0\.0 [0-9]+$' '$SC_TMP/srv.err'"
+	tcp 127.0.0.1 greeting
+	assertEquals "the proxy refuses" "" "$(<"$SC_TMP/greeting.out")"
+	assertTrue "said" "grep -q '127\.0\.0\.1 [0-9]* denied$' '$SC_TMP/srv.err'"
+}
+
 # A rule file is a short list of addresses: a line that does not end, or
 # holds a NUL, is an error naming the file and line, not memory eaten or
 # text ignored.

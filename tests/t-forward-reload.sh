@@ -291,6 +291,34 @@ sockcat: SIGHUP: $SC_TMP/targets: not a regular file: read once, at start; the o
 	assertEquals "still served" "A" "$(plain_greeting 127.0.0.1)"
 }
 
+# An allow file emptied (every client taken off, or a file caught while
+# it is written) lets no one in, as ncat reads an empty one: the allow
+# list is still given, it names no one.  The next reload lets in whom it
+# names.
+test_sighup_allowfile_emptied() {
+	backend A
+	printf '127.0.0.1\n' >"$SC_TMP/allow"
+	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$BPORT" \
+	    --allowfile "$SC_TMP/allow" || return
+	FPORT=$PORT
+	fw=$(sockcat_of "$SERVER_PID")
+	assertEquals "served" "A" "$(plain_greeting 127.0.0.1)"
+	assertEquals "not on the list" "" "$(plain_greeting 127.0.0.3)"
+	printf '# nobody for now\n' >"$SC_TMP/allow"
+	kill -HUP "$fw"
+	assertTrue "rules read again" "wait_for '$SC_TMP/fw.err' \
+	    '^sockcat: forward: allow and deny rules read again$'"
+	assertEquals "127.0.0.3 still refused" "" "$(plain_greeting 127.0.0.3)"
+	assertEquals "127.0.0.1 now refused" "" "$(plain_greeting 127.0.0.1)"
+	assertTrue "-v says so" "wait_for '$SC_TMP/fw.err' \
+	    '^sockcat: connection from 127\.0\.0\.1 [0-9]+ denied$'"
+	printf '127.0.0.3\n' >"$SC_TMP/allow"
+	kill -HUP "$fw"
+	assertTrue "read again" "wait_lines '$SC_TMP/fw.err' \
+	    '^sockcat: forward: allow and deny rules read again$' 2"
+	assertEquals "127.0.0.3 served" "A" "$(plain_greeting 127.0.0.3)"
+}
+
 # plain_greeting SOURCE: greeting's line, without TLS.
 plain_greeting() {
 	t 10 "$SC" -N -s "$1" 127.0.0.1 "$FPORT" </dev/null 2>/dev/null |

@@ -641,7 +641,8 @@ proxyd_listen(const struct job *j)
 		pd.auth.users = &pd.user;
 		pd.auth.nusers = 1;
 	}
-	open = j->side->proxy.user == NULL && j->side->gate.nallow == 0;
+	open = j->side->proxy.user == NULL &&
+	    !gate_allow_listed(&j->side->gate);
 	host = j->side->host;
 	if (open && host == NULL)
 		host = j->side->sock.family == AF_INET6 ? "::1" : "127.0.0.1";

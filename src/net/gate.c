@@ -65,8 +65,34 @@ gate_init(struct gate *g)
 int
 gate_active(const struct gate *g)
 {
-	return (!TAILQ_EMPTY(&g->rules) || g->max_conns > 0 ||
+	return (gate_ruled(g) || g->max_conns > 0 ||
 	    g->idle_ms != TIME_NONE || g->peer_port != 0 || g->low_port);
+}
+
+/* Was a rule given, --allow, --deny or a file of them, even one empty? */
+int
+gate_ruled(const struct gate *g)
+{
+	return (!TAILQ_EMPTY(&g->rules) || g->nsrcs > 0);
+}
+
+/*
+ * Was an allow list given, even a file that names no one?  Then only
+ * those it names are let in: an --allowfile emptied is nobody, as ncat
+ * reads it, not everybody.
+ */
+int
+gate_allow_listed(const struct gate *g)
+{
+	size_t	 i;
+
+	if (g->nallow > 0)
+		return (1);
+	for (i = 0; i < g->nsrcs; i++) {
+		if (!g->srcs[i].deny)
+			return (1);
+	}
+	return (0);
 }
 
 /* Forget every rule and its source; the counters stay. */
@@ -181,10 +207,11 @@ gate_reload(const struct gate *g, struct runtime *run, char **cause)
 		return (-1);
 	}
 	gate_init(ng);
+	/* Each source noted again: an allow file now empty still is one. */
 	for (i = 0; i < g->nsrcs && rc == 0; i++)
 		rc = g->srcs[i].file && path_rereadable(g->srcs[i].arg,
-		    cause) == -1 ? -1 : gate_read(ng, g->srcs[i].deny, g->srcs[i].file,
-		    g->srcs[i].arg, cause);
+		    cause) == -1 ? -1 : gate_add(ng, g->srcs[i].deny,
+		    g->srcs[i].file, g->srcs[i].arg, cause);
 	if (rc == -1) {
 		gate_clear(ng);
 		free(ng);
@@ -475,8 +502,9 @@ gate_match(const struct gate_rule *r, int family, const unsigned char *addr)
 
 /*
  * May a client at sa connect?  Its port must fit sourceport= or lowport;
- * deny wins, and allow rules, if any, must match.  An IPv4 client matches
- * rules for ::ffff:a.b.c.d and the other way round.
+ * deny wins, and an allow list, if given (gate_allow_listed()), must
+ * match.  An IPv4 client matches rules for ::ffff:a.b.c.d and the other
+ * way round.
  */
 int
 gate_permits(const struct gate *g, const struct sockaddr *sa)
@@ -506,7 +534,7 @@ gate_permits(const struct gate *g, const struct sockaddr *sa)
 		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
 			v4 = sin6->sin6_addr.s6_addr + 12;
 	} else
-		return (g->nallow == 0);
+		return (!gate_allow_listed(g));
 	TAILQ_FOREACH(r, &g->rules, entry) {
 		hit = gate_match(r, AF_INET6, v6) ||
 		    (v4 != NULL && gate_match(r, AF_INET, v4));
@@ -516,7 +544,7 @@ gate_permits(const struct gate *g, const struct sockaddr *sa)
 			return (0);
 		allowed = 1;
 	}
-	return (g->nallow == 0 || allowed);
+	return (allowed || !gate_allow_listed(g));
 }
 
 /*

@@ -587,6 +587,8 @@ void		 resolve_cancel(struct resolve *);
 /* gate.c */
 void		 gate_init(struct gate *);
 int		 gate_active(const struct gate *);
+int		 gate_ruled(const struct gate *);
+int		 gate_allow_listed(const struct gate *);
 void		 gate_clear(struct gate *);
 int		 gate_add(struct gate *, int, int, const char *, char **);
 int		 gate_permits(const struct gate *, const struct sockaddr *);

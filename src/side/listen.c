@@ -716,7 +716,7 @@ listen_open(const struct side *sd, const char *host, int flags,
 	 * neither is taken (a unix-l: address as -U).
 	 */
 	if ((sd->sock.family == AF_UNIX || sd->sock.vsock) &&
-	    !TAILQ_EMPTY(&sd->gate.rules)) {
+	    gate_ruled(&sd->gate)) {
 		log_cause(cause, "cannot use --allow or --deny with %s",
 		    sd->sock.vsock ? "--vsock" : "a Unix-domain socket");
 		errno = EINVAL;
