@@ -231,6 +231,12 @@ test_command_line_errors() {
 	expect_error "$SC_TMP/none: No such file or directory" --broker \
 	    --allowfile "$SC_TMP/none" 0
 	expect_error "missing port number" --broker
+	# They serve TCP clients: over UDP their listener took the first
+	# datagram for a DTLS handshake it had no context for, and crashed.
+	for _m in --broker --room; do
+		expect_error "--room and --broker serve TCP clients: cannot use \
+them with -u" "$_m" -u 127.0.0.1 0
+	done
 }
 
 test_descriptor_limit_raised() {

@@ -441,11 +441,10 @@ test_chat_over_dtls() {
 
 test_refused_command_lines() {
 	expect_error "cannot use --ssl with -U -u" --ssl -U -u "$SC_TMP/s"
-	expect_error \
-	    "cannot use --ssl with -u and --forward, --broker or --room" \
+	expect_error "cannot use --ssl with -u and --forward" \
 	    --ssl -u -l 127.0.0.1 0 --forward 127.0.0.1:1
 	expect_error \
-	    "cannot use --ssl with -u and --forward, --broker or --room" \
+	    "--room and --broker serve TCP clients: cannot use them with -u" \
 	    --ssl -u --broker -l 0
 }
 

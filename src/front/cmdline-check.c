@@ -261,6 +261,10 @@ static const struct conflict {
 	{ .all = "-U", .any = "--room --broker proxy-server",
 	  .msg = "--room, --broker and the proxy server serve TCP clients: "
 	  "cannot use them with -U" },
+	/* Their listener would take a datagram for a DTLS ClientHello. */
+	{ .all = "-u", .any = "--room --broker",
+	  .msg = "--room and --broker serve TCP clients: cannot use them "
+	  "with -u" },
 	{ .all = "--ssl no-tls", .msg = "TLS support was not built in" },
 	{ .all = "--via", .none = "--secret",
 	  .msg = "--via meets the other side by --secret's code: must use "
@@ -297,8 +301,8 @@ static const struct conflict {
 	  "a WebSocket upgrade: must use --websocket" },
 	/* DTLS is over UDP: a Unix datagram socket, a relay have none. */
 	{ .all = "--ssl -u -U", .msg = "cannot use --ssl with -U -u" },
-	{ .all = "--ssl -u", .any = "--forward --broker --room",
-	  .msg = "cannot use --ssl with -u and --forward, --broker or --room" },
+	{ .all = "--ssl -u --forward",
+	  .msg = "cannot use --ssl with -u and --forward" },
 	/* Telnet answers are written to the socket, not over TLS. */
 	{ .all = "--ssl -t", .msg = "cannot use -t with --ssl" },
 	/* What only a client's TLS reads, or only a verifying one's. */
