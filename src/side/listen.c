@@ -708,12 +708,11 @@ listen_open(const struct side *sd, const char *host, int flags,
 	if (flags & LISTEN_MANY)
 		gate_raise_nofile(&sd->gate);
 	SIDE_TAKEN(sock.family);
-	SIDE_TAKEN(sock.vsock);
-	SIDE_TAKEN(gate.rules);
 	/*
 	 * A Unix-domain or VSOCK client has no IP address for a rule to
 	 * match: --allow would turn every client away and --deny none, so
-	 * neither is taken (a unix-l: address as -U).
+	 * neither is taken (a unix-l: address as -U).  Not marked taken
+	 * here: the gate that applies the rules marks them.
 	 */
 	if ((sd->sock.family == AF_UNIX || sd->sock.vsock) &&
 	    gate_ruled(&sd->gate)) {
