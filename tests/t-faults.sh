@@ -886,6 +886,32 @@ test_forward_udp_peer_socket() {
 	faulted "socket 2 EMFILE"
 }
 
+# A UDP forwarder out of descriptors while many new peers send (a
+# stranger's flood of source ports) says so once, not a line a datagram;
+# the first peer after it gets its socket and is served.
+test_forward_udp_peer_socket_flood() {
+	bg t 30 python3 "$(dirname "$0")/fwdpeer.py" udp-echo "$SC_TMP/be.port"
+	wait_for "$SC_TMP/be.port" '^[0-9]+$' 15 || fail "no UDP backend"
+	BPORT=$(<"$SC_TMP/be.port")
+	export SC_FAULT=socket:2-21:EMFILE
+	fserver fw -u -lk 127.0.0.1 0 --forward "127.0.0.1:$BPORT" ||
+	    fail "no forwarder"
+	_steps=""
+	for _i in $(seq 20); do
+		_steps="$_steps raw p$_i new"
+	done
+	# shellcheck disable=SC2086 # the steps are words
+	t 15 $UDPPEER "$PORT" $_steps raw last recv 2>/dev/null |
+	    cut -d: -f2- >"$SC_TMP/last.out"
+	assertEquals "the next peer echoed" last "$(<"$SC_TMP/last.out")"
+	assertEquals "said once" "socket for a peer: Too many open files" \
+	    "$(grep -v -e '^Bound on' -e '^Connection received' \
+	    -e '^sockcat: forward: #1 .*: forwarded to .*$' \
+	    "$SC_TMP/fw.err" | sed 's/^sockcat: //')"
+	still_running "$SERVER_PID" || fail "the forwarder ended"
+	faulted "socket 2 EMFILE" "socket 21 EMFILE"
+}
+
 # A UDP forwarder without a socket towards the target for a peer says
 # why (-v), and the next peer is served.
 test_forward_udp_target_socket() {

@@ -22,6 +22,7 @@ struct peers {
 	const struct peer_ops	*ops;
 	void			*arg;
 	unsigned char		*dgram;	/* the datagram just read */
+	int			 starved; /* out of descriptors, and said so */
 	struct sock_anc		 anc;	/* and its control messages */
 };
 
@@ -78,7 +79,7 @@ static void
 peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
 {
 	struct netconn	*nc;
-	int		 fd;
+	int		 fd, own;
 
 	/* socat's *-RECVFROM: each datagram a session of its own. */
 	if (!ps->sd->dgram_once && ps->ops->route(ps->arg, peer, ps->dgram,
@@ -100,11 +101,20 @@ peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
 		fd = lfd;
 		ps->lfd = -1;
 	}
+	/*
+	 * Out of descriptors is said once, not for each datagram that comes
+	 * meanwhile (a stranger's flood), until a peer has a socket again.
+	 */
 	if (fd == -1) {
-		log_warn(ps->sd->keep ? "socket for a peer" : "connect");
+		own = ps->sd->keep && net_own_error(errno);
+		if (!own || !ps->starved)
+			log_warn(ps->sd->keep ? "socket for a peer" :
+			    "connect");
+		ps->starved = own;
 		netconn_free(nc);
 		return;
 	}
+	ps->starved = 0;
 	nc->fd = fd;
 	/* What its first datagram's control messages said, for a program. */
 	if (ps->anc.n > 0 && (nc->anc = malloc(sizeof(*nc->anc))) != NULL)
