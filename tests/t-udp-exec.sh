@@ -174,6 +174,50 @@ test_idle_timeout_ends_program() {
 	assertTrue "listener keeps running" "still_running $SERVER_PID 0.3"
 }
 
+# Without --idle-timeout or -w a peer's program still ends when its peer
+# has been quiet for a minute, as the forwarder's peer does: else every
+# source port a stranger sent from would keep a process.  The minute
+# passes by libfaketime (Debian's faketime), which does not mix with
+# AddressSanitizer; a second peer's datagram wakes the listener.
+test_quiet_peer_program_ends_after_a_minute() {
+	local lib real=$SC
+
+	lib=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
+	[ -n "$lib" ] || { sc_skip "faketime not installed"; return; }
+	if grep -aq __asan_init "$SC" 2>/dev/null; then
+		sc_skip "libfaketime under AddressSanitizer"
+		return
+	fi
+	echo "+0" >"$SC_TMP/clock"
+	cat >"$SC_TMP/ft-sockcat" <<EOS
+#!/bin/sh
+LD_PRELOAD=$lib FAKETIME_TIMESTAMP_FILE=$SC_TMP/clock FAKETIME_NO_CACHE=1 \\
+    exec "$real" "\$@"
+EOS
+	chmod +x "$SC_TMP/ft-sockcat"
+	SC=$SC_TMP/ft-sockcat
+	server srv -u -l -k 127.0.0.1 0 -c 'echo "start $$"; exec cat' ||
+	    fail "no server"
+	SC=$real
+	first=$(udp_client "$PORT" send x1 lines 2 | head -n 1)
+	assertContains "$first" "start "
+	assertEquals "one program" 1 "$(programs)"
+	echo "+40" >"$SC_TMP/clock"
+	second=$(udp_client "$PORT" send y1 lines 2 | head -n 1)
+	assertEquals "40 seconds: both run" 2 "$(programs)"
+	echo "+80" >"$SC_TMP/clock"
+	third=$(udp_client "$PORT" send z1 lines 2 | head -n 1)
+	assertContains "$third" "start "
+	wait_until -t 10 two_programs
+	assertEquals "80 seconds: the first has ended" "" \
+	    "$(pgrep -P "$(pgrep -P "$SERVER_PID" | head -n 1)" |
+	    grep -x "${first#start }")"
+}
+
+two_programs() {
+	[ "$(programs)" -eq 2 ]
+}
+
 # Another user cannot bind the listener's port, neither before a peer has
 # a socket of its own nor after: the peers' sockets share it with
 # SO_REUSEPORT, which the kernel grants to this user's sockets only.

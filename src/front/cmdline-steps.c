@@ -379,6 +379,17 @@ step_last(struct cmdline *cl)
 	 */
 	o->side.dgram_peers = o->side.tls.on ||
 	    (o->side.keep && o->local.exec != NULL);
+	/*
+	 * A program for each datagram peer ends when its peer is quiet, as
+	 * the forwarder's peer does: else each source port a stranger sends
+	 * from would keep a process and a socket for good.
+	 */
+	if (o->side.listen && o->side.keep && o->local.exec != NULL &&
+	    o->side.sock.socktype == SOCK_DGRAM &&
+	    o->side.sock.family != AF_UNIX &&
+	    o->side.gate.idle_ms == TIME_NONE &&
+	    o->side.timeout_ms == TIME_NONE)
+		o->side.gate.idle_ms = GATE_PEER_IDLE_MS;
 	/* A plain TCP member could not say who it is: with --auth, none. */
 	o->side.ws.plain_too = (o->broker || o->room || o->relay) &&
 	    !auth_on(&o->side.auth);

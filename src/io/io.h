@@ -37,6 +37,14 @@
  */
 struct gate_rule;
 struct gate_src;
+
+/*
+ * A datagram peer has no end-of-file: one served by a socket of its own (a
+ * program's, the forwarder's) is forgotten when quiet this long, unless
+ * --idle-timeout or -w says otherwise.
+ */
+#define GATE_PEER_IDLE_MS	(60 * 1000)
+
 struct gate {
 	TAILQ_HEAD(, gate_rule)	 rules;	/* --allow, --deny, in order */
 	int			 nallow; /* allow rules among them */

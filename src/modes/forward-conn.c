@@ -20,8 +20,6 @@
 
 /* Connecting to one target (and its TLS) may take this long without -w. */
 #define FWD_CONNECT_MS		(10 * 1000)
-/* A datagram peer quiet this long is forgotten, unless --idle-timeout. */
-#define FWD_UDP_IDLE_MS		(60 * 1000)
 /*
  * The most bytes of a datagram peer's kept while its target is opened, as
  * a socket's receive buffer would keep them.
@@ -315,7 +313,7 @@ fconn_how(struct fconn *fc, const struct join *jn, struct join_how *how)
 	 */
 	if (fc->peer)
 		how->idle_ms = j->side->gate.idle_ms != TIME_NONE ?
-		    j->side->gate.idle_ms : FWD_UDP_IDLE_MS;
+		    j->side->gate.idle_ms : GATE_PEER_IDLE_MS;
 	SIDE_TAKEN(timeout_ms);
 	RUN_TAKEN(dump);
 	if (j->run->dump == NULL)
