@@ -9,6 +9,13 @@
 #   cutpeer.py tls-client HOST PORT FILE
 #       send FILE over TLS (no verification), then close with no
 #       close_notify
+#   cutpeer.py tls-sink PORTFILE CERT KEY FILE SECONDS|mute|bare
+#       serve one TLS client: read to its end (its close_notify), and
+#       SECONDS later write what came to FILE and answer with a
+#       close_notify, as a server that writes out what it got before it
+#       closes; "mute": answer nothing, write nothing, and hold the
+#       connection until the client closes it; "bare": write FILE at
+#       once and answer with no close_notify, a FIN alone
 #   cutpeer.py cut PORTFILE TPORT LIMIT up|down
 #       forward one connection to 127.0.0.1:TPORT, and close both sides
 #       once LIMIT bytes went up (client to target) or down (target to
@@ -20,6 +27,7 @@ import socket
 import ssl
 import sys
 import threading
+import time
 
 
 def listener(portfile):
@@ -48,6 +56,45 @@ def tls_server(portfile, cert, key, path, clean=False):
         s.close()
     else:
         bare_end(s)
+
+
+def tls_sink(portfile, cert, key, path, delay):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    ls = listener(portfile)
+    c, _ = ls.accept()
+    s = ctx.wrap_socket(c, server_side=True)
+    got = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            got += b
+    except (OSError, ssl.SSLError):
+        pass
+    if delay == "mute":
+        raw = socket.socket(fileno=s.detach())
+        raw.settimeout(30)
+        try:
+            while raw.recv(65536):
+                pass
+        except OSError:
+            pass
+        raw.close()
+        return
+    time.sleep(0 if delay == "bare" else float(delay))
+    with open(path + ".tmp", "wb") as f:
+        f.write(got)
+    os.rename(path + ".tmp", path)
+    if delay == "bare":
+        bare_end(s)
+        return
+    try:
+        s.unwrap()
+    except (OSError, ssl.SSLError):
+        pass
+    s.close()
 
 
 def bare_end(s):
@@ -127,6 +174,8 @@ def main():
     a = sys.argv[1:]
     if a and a[0] == "tls-server" and len(a) in (5, 6):
         tls_server(a[1], a[2], a[3], a[4], len(a) == 6 and a[5] == "clean")
+    elif a and a[0] == "tls-sink" and len(a) == 6:
+        tls_sink(a[1], a[2], a[3], a[4], a[5])
     elif a and a[0] == "tls-client" and len(a) == 4:
         tls_client(a[1], a[2], a[3])
     elif a and a[0] == "cut" and len(a) == 5 and a[4] in ("up", "down"):

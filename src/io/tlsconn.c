@@ -544,6 +544,9 @@ static ssize_t
 tls_cut(struct tls *t)
 {
 	t->cut = 1;
+	/* The answer to our close_notify: nothing it ends is ours to lose. */
+	if (t->ending)
+		return (0);
 	if (t->whole) {
 		errno = EBADMSG;
 		return (-1);
@@ -583,11 +586,13 @@ tls_fail(struct tls *t, int r, int *want)
 /*
  * Read up to n bytes of plaintext into p without blocking.  Returns the
  * count, 0 at close_notify, or -1 with errno (EAGAIN: retry when ready
- * for *want).
+ * for *want).  Once only the answer to our close_notify is awaited
+ * (tls_ep_await_end()), whatever ends the read is that answer: 0.
  */
 ssize_t
 tls_read(struct tls *t, void *p, size_t n, int *want)
 {
+	ssize_t	 rv;
 	int	 r;
 
 	ERR_clear_error();
@@ -602,7 +607,13 @@ tls_read(struct tls *t, void *p, size_t n, int *want)
 		errno = EAGAIN;
 		return (-1);
 	}
-	return (tls_fail(t, r, want));
+	if ((rv = tls_fail(t, r, want)) == -1 && t->ending &&
+	    errno != EAGAIN) {
+		log_verbose(2, "TLS: the wait for the peer's close_notify "
+		    "ended: %s", strerror(errno));
+		return (0);
+	}
+	return (rv);
 }
 
 /*
@@ -694,6 +705,27 @@ tls_ep_shutdown(struct endpoint *ep)
 	tls_close_notify(ep->data);
 }
 
+/*
+ * Our close_notify went and ends the session: a client awaits the
+ * server's, or its end, as socat's does, so that a server that writes out
+ * what it got before it answers has done so when we exit (within the
+ * session's grace, socat's -t).  A server, or DTLS, awaits nothing.
+ */
+static int
+tls_ep_await_end(struct endpoint *ep)
+{
+	struct tls	*t = ep->data;
+	int		 sd;
+
+	if (t->dgram || t->cut || SSL_is_server(t->ssl))
+		return (0);
+	sd = SSL_get_shutdown(t->ssl);
+	if (!(sd & SSL_SENT_SHUTDOWN) || (sd & SSL_RECEIVED_SHUTDOWN))
+		return (0);
+	t->ending = 1;
+	return (1);
+}
+
 static const char *
 tls_ep_why(struct endpoint *ep, int error)
 {
@@ -715,6 +747,7 @@ static const struct ep_ops tls_ops = {
 	.write = tls_ep_write,
 	.pending = tls_ep_pending,
 	.shutdown = tls_ep_shutdown,
+	.await_end = tls_ep_await_end,
 	.why = tls_ep_why,
 	.free = tls_ep_free,
 };

@@ -114,6 +114,14 @@ struct ep_ops {
 	int	(*ended)(struct endpoint *);
 	/* Say goodbye before the declared shutdown (TLS close_notify). */
 	void	(*shutdown)(struct endpoint *);
+	/*
+	 * The way written to it said its end and ends the session: is the
+	 * peer's answer to that end awaited (a TLS client's close_notify
+	 * went)?  1: its reader reads on, within that way's grace, to the
+	 * peer's end, and what the reader meets then (the end, a cut, an
+	 * error) is only that end; 0: the reader takes its last round.
+	 */
+	int	(*await_end)(struct endpoint *);
 	/* Release data; called before the descriptors are closed. */
 	void	(*free)(struct endpoint *);
 	/*

@@ -243,8 +243,24 @@ channel_last_round(struct channel *ch)
 }
 
 /*
+ * Does ch read on to the peer's answer to the end final said to ch's
+ * source (ep_ops' await_end: a TLS client's close_notify), within final's
+ * grace?  Without a grace nothing would bound the wait: no.
+ */
+static int
+channel_awaits_end(struct channel *ch, const struct channel *final)
+{
+	struct endpoint	*ep = ch->src;
+
+	return ((final->flags & CH_GRACE) && final->state == CH_DONE &&
+	    final->dst == ep && EP_OPS_HAS(ep, await_end) &&
+	    ep->ops->await_end(ep));
+}
+
+/*
  * final (CH_FINAL) ended: every other way takes its last round, as nc
- * reads no more once its client has finished.
+ * reads no more once its client has finished; but a way that awaits the
+ * answer to final's end reads on to it (channel_awaits_end()).
  */
 static void
 session_last_round(struct session *s, struct channel *final)
@@ -253,7 +269,7 @@ session_last_round(struct session *s, struct channel *final)
 
 	TAILQ_FOREACH(ch, &s->channels, entry) {
 		if (ch != final && !(ch->flags & CH_LAST) &&
-		    ch->state == CH_OPEN)
+		    ch->state == CH_OPEN && !channel_awaits_end(ch, final))
 			channel_last_round(ch);
 	}
 }
@@ -288,7 +304,8 @@ ep_hangup(struct endpoint *ep)
  *   - a way failed under SS_FAILFAST, or a CH_FINAL_NOW way ended: over,
  *     the others' bytes dropped;
  *   - a CH_FINAL way ended: the others take their last round, over once
- *     each has delivered (or ended);
+ *     each has delivered (or ended); one that awaits the answer to the
+ *     end the CH_FINAL way said reads on to it, within its grace;
  *   - every way ended: over;
  *   - a CH_GRACE way ended: the grace starts (session_clock_cb()).
  * A session with no channel is ended by its mode.
