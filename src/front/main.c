@@ -212,8 +212,12 @@ main(int argc, char **argv)
 	if (o.side.via.ws)
 		ws_bridge_drain();
 	stats_end();
-	/* A log cut short lost what it was given: said, and the status. */
-	if (status == 0 && dump_lost())
+	/*
+	 * A log cut short lost what it was given: said, and the status.
+	 * (Only where there is one: the plain client runs no dump code.)
+	 */
+	if (status == 0 && (run.dump != NULL || o.flow.record != NULL) &&
+	    dump_lost())
 		status = 1;
 	status = opt_audit(status);
 	main_free(&o, &run);
