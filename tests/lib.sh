@@ -1070,6 +1070,17 @@ ws_peer_wait() {
 	[ "$WAIT_STATUS" != 124 ] || fail "the peer timed out"
 }
 
+# tls_sink NAME SECONDS|mute|bare: cutpeer.py's TLS server (tls-sink),
+# writing what it gets to NAME.got and answering our close_notify after
+# SECONDS, never (mute) or with a FIN alone (bare); its port in SINK_PORT.
+tls_sink() {
+	bg t 30 python3 "${TESTS_DIR:-$(dirname "$0")}/cutpeer.py" tls-sink \
+	    "$SC_TMP/$1.port" "$CERTS/srv.pem" "$CERTS/srv.key" \
+	    "$SC_TMP/$1.got" "$2"
+	wait_for "$SC_TMP/$1.port" '^[0-9]+$' || fail "$1: no sink"
+	SINK_PORT=$(<"$SC_TMP/$1.port")
+}
+
 # The proxy suites' destination and client (t-proxy.sh, t-proxyd.sh).
 # proxy_dest [ADDR]: a destination that prints what it receives, on
 # ADDR (127.0.0.1) port 0; sets DPORT and DST_PID.

@@ -185,16 +185,6 @@ test_tls_cipher_versions() {
 	    "option compress takes none or auto"
 }
 
-# sink NAME SECONDS|mute|bare: cutpeer.py's TLS sink (tls-sink) writing
-# what it gets to NAME.got; its port in SINK_PORT.
-sink() {
-	bg t 30 python3 "${TESTS_DIR:-$(dirname "$0")}/cutpeer.py" tls-sink \
-	    "$SC_TMP/$1.port" "$CERTS/srv.pem" "$CERTS/srv.key" \
-	    "$SC_TMP/$1.got" "$2"
-	wait_for "$SC_TMP/$1.port" '^[0-9]+$' || fail "$1: no sink"
-	SINK_PORT=$(<"$SC_TMP/$1.port")
-}
-
 # socat's -u TLS client (test.sh's OPENSSL_CLIENT_IP6_CN and its kin,
 # which stop the server once the client has exited): after stdin's end
 # it says its close_notify and awaits the server's, or its end, within
@@ -204,14 +194,14 @@ sink() {
 # that never answers holds it -t's time, and no longer.
 test_tls_client_awaits_close() {
 	printf 'to the sink\n' >"$SC_TMP/in"
-	sink late 1
+	tls_sink late 1
 	t 20 "$OURS" -t 10 -u - OPENSSL-CONNECT:localhost:"$SINK_PORT",$(
 	    )cafile="$CERTS/ca.pem" <"$SC_TMP/in" 2>"$SC_TMP/late.err"
 	assertEquals "status" 0 $?
 	assertEquals "nothing said" "" "$(<"$SC_TMP/late.err")"
 	assertTrue "the server wrote it all before the client's exit" \
 	    "cmp -s '$SC_TMP/in' '$SC_TMP/late.got'"
-	sink bare bare
+	tls_sink bare bare
 	t 20 "$OURS" -t 10 -u - OPENSSL-CONNECT:localhost:"$SINK_PORT",$(
 	    )cafile="$CERTS/ca.pem" <"$SC_TMP/in" 2>"$SC_TMP/bare.err"
 	assertEquals "a FIN for an answer: status" 0 $?
@@ -219,7 +209,7 @@ test_tls_client_awaits_close() {
 	    "$(<"$SC_TMP/bare.err")"
 	assertTrue "a FIN for an answer: all came" \
 	    "cmp -s '$SC_TMP/in' '$SC_TMP/bare.got'"
-	sink mute mute
+	tls_sink mute mute
 	_start=$SECONDS
 	t 20 "$OURS" -t 0.3 -u - OPENSSL-CONNECT:localhost:"$SINK_PORT",$(
 	    )cafile="$CERTS/ca.pem" <"$SC_TMP/in" 2>"$SC_TMP/mute.err"

@@ -25,16 +25,6 @@ s_server() {
 	SPORT=$(sed -n 's/^ACCEPT .*:\([0-9][0-9]*\)$/\1/p' "$SC_TMP/$_n.out")
 }
 
-# sink NAME SECONDS|mute: cutpeer.py's TLS sink (tls-sink) writing what
-# it gets to NAME.got; its port in SINK_PORT.
-sink() {
-	bg t 30 python3 "${TESTS_DIR:-$(dirname "$0")}/cutpeer.py" tls-sink \
-	    "$SC_TMP/$1.port" "$CERTS/srv.pem" "$CERTS/srv.key" \
-	    "$SC_TMP/$1.got" "$2"
-	wait_for "$SC_TMP/$1.port" '^[0-9]+$' || fail "$1: no sink"
-	SINK_PORT=$(<"$SC_TMP/$1.port")
-}
-
 # A client that only sends, once its close_notify went at stdin's end
 # (-N), awaits the server's answer within --quit-after's time, so that a
 # server that writes out what it got before it answers has done so when
@@ -42,14 +32,14 @@ sink() {
 # at once, as ncat's does, though the server never answers.
 test_send_only_client_awaits_close() {
 	printf 'to the sink\n' >"$SC_TMP/in"
-	sink late 1
+	tls_sink late 1
 	t 20 "$SC" --ssl --send-only -N --quit-after 10s 127.0.0.1 \
 	    "$SINK_PORT" <"$SC_TMP/in" 2>"$SC_TMP/late.err"
 	assertEquals "status" 0 $?
 	assertEquals "nothing said" "" "$(<"$SC_TMP/late.err")"
 	assertTrue "the server wrote it all before the client's exit" \
 	    "cmp -s '$SC_TMP/in' '$SC_TMP/late.got'"
-	sink mute mute
+	tls_sink mute mute
 	_start=$SECONDS
 	t 20 "$SC" --ssl --send-only -N 127.0.0.1 "$SINK_PORT" \
 	    <"$SC_TMP/in" 2>"$SC_TMP/mute.err"
