@@ -1070,6 +1070,26 @@ ws_peer_wait() {
 	[ "$WAIT_STATUS" != 124 ] || fail "the peer timed out"
 }
 
+# faketime_sockcat: $SC_TMP/ft-sockcat runs $SC under libfaketime (Debian's
+# faketime), its clock the offset written to $SC_TMP/clock ("+0" now,
+# "+80" later); returns 1, the test skipped, where there is none or $SC
+# is built with AddressSanitizer, which it does not mix with.
+faketime_sockcat() {
+	_ft=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
+	[ -n "$_ft" ] || { sc_skip "faketime not installed"; return 1; }
+	if grep -aq __asan_init "$SC" 2>/dev/null; then
+		sc_skip "libfaketime under AddressSanitizer"
+		return 1
+	fi
+	echo "+0" >"$SC_TMP/clock"
+	cat >"$SC_TMP/ft-sockcat" <<EOS
+#!/bin/sh
+LD_PRELOAD=$_ft FAKETIME_TIMESTAMP_FILE=$SC_TMP/clock FAKETIME_NO_CACHE=1 \\
+    exec "$SC" "\$@"
+EOS
+	chmod +x "$SC_TMP/ft-sockcat"
+}
+
 # tls_sink NAME SECONDS|mute|bare: cutpeer.py's TLS server (tls-sink),
 # writing what it gets to NAME.got and answering our close_notify after
 # SECONDS, never (mute) or with a FIN alone (bare); its port in SINK_PORT.
