@@ -182,7 +182,7 @@ test_idle_timeout_ends_program() {
 test_quiet_peer_program_ends_after_a_minute() {
 	local real=$SC
 
-	faketime_sockcat || return
+	faketime_sockcat || return 0
 	SC=$SC_TMP/ft-sockcat
 	server srv -u -l -k 127.0.0.1 0 -c 'echo "start $$"; exec cat' ||
 	    fail "no server"
