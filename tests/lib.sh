@@ -251,6 +251,14 @@ wait_for() {
 	wait_until -t "${3:-$SC_WAIT}" file_matches "$1" "$2"
 }
 
+# unix_listening PATH: is a Unix stream socket listening at PATH?  Its
+# file exists from bind(2) on, before listen(2): a client that comes in
+# between is refused.  The kernel's table says which sockets listen.
+unix_listening() {
+	awk -v p="$1" '$4 == "00010000" && $NF == p { f = 1 }
+	    END { exit !f }' /proc/net/unix
+}
+
 # file_matches FILE REGEX: does a line of FILE match the extended regex,
 # as grep -E would say?  The shell reads the first lines itself; a longer
 # file goes to grep.  Both match bytes, in the C locale: in a UTF-8 one,

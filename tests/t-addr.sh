@@ -47,7 +47,7 @@ echo_tcp() {
 }
 echo_unix() {
 	bg t 60 socat UNIX-LISTEN:"$SC_TMP/echo.sock",fork EXEC:cat
-	wait_until test -S "$SC_TMP/echo.sock" || fail "no Unix echo server"
+	wait_until unix_listening "$SC_TMP/echo.sock" || fail "no Unix echo server"
 }
 
 # via_socat TARGET: the data sent to socat's TARGET address, what came

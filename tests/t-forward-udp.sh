@@ -78,7 +78,7 @@ test_a_refusal_ends_nothing() {
 # to that peer.
 test_unix_stream_target() {
 	bg t 60 "$SC" -lkU "$SC_TMP/echo.sock" -e /bin/cat
-	wait_until test -S "$SC_TMP/echo.sock" || fail "no echo socket"
+	wait_until unix_listening "$SC_TMP/echo.sock" || fail "no echo socket"
 	server fw -u -lk 127.0.0.1 0 --forward "unix:$SC_TMP/echo.sock" ||
 	    return
 	assertEquals "one peer" "hello" "$(send_dgram "$PORT" hello)"

@@ -164,7 +164,7 @@ test_unix_live_socket_under_relative_name() {
 	(cd "$SC_TMP/sub" && exec timeout -k 2 30 "$SC" -lkU s.sock \
 	    -c 'echo alive' </dev/null >/dev/null 2>&1) &
 	SC_PIDS="$SC_PIDS $!"
-	wait_until_socket "$SC_TMP/sub/s.sock" || fail "no first server"
+	wait_until_socket s.sock || fail "no first server"
 	(cd "$SC_TMP" && t 10 "$SC" -lU sub/s.sock </dev/null \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err")
 	assertEquals "status" 1 $?
@@ -174,8 +174,10 @@ test_unix_live_socket_under_relative_name() {
 	    "$(t 10 "$SC" -U "$SC_TMP/sub/s.sock" </dev/null)"
 }
 
+# wait_until_socket NAME: a Unix server listens at NAME, as it was bound
+# (a relative name stays one in the kernel's table).
 wait_until_socket() {
-	wait_until -t 15 test -S "$1"
+	wait_until -t 15 unix_listening "$1"
 }
 
 test_unix_exit_leaves_a_file_put_in_its_place() {
@@ -183,7 +185,7 @@ test_unix_exit_leaves_a_file_put_in_its_place() {
 	    </dev/null >/dev/null 2>&1) &
 	pid=$!
 	SC_PIDS="$SC_PIDS $pid"
-	wait_until_socket "$SC_TMP/rel.sock" || fail "no server"
+	wait_until_socket rel.sock || fail "no server"
 	rm "$SC_TMP/rel.sock"
 	echo precious >"$SC_TMP/rel.sock"
 	stop "$pid"

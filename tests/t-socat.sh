@@ -59,7 +59,7 @@ serve() {
 docker() {
 	bg t 60 "$REAL" UNIX-LISTEN:"$SC_TMP/echo.sock",fork EXEC:cat
 	_echo=$BG_PID
-	wait_until test -S "$SC_TMP/echo.sock" || fail "no echo server"
+	wait_until unix_listening "$SC_TMP/echo.sock" || fail "no echo server"
 	serve docker "$1" -d -d TCP-LISTEN:0,fork,reuseaddr \
 	    UNIX-CONNECT:"$SC_TMP/echo.sock"
 	data 200000
@@ -1790,7 +1790,7 @@ test_entry_options() {
 		_o=umask=0177,user="$_user",group="$_group",unlink-close=0
 		bg t 20 "$_bin" UNIX-LISTEN:"$SC_TMP/e.s,$_o" FILE:/dev/null
 		_p=$BG_PID
-		wait_until test -S "$SC_TMP/e.s"
+		wait_until unix_listening "$SC_TMP/e.s"
 		wait_until stat_is "-c %U" "$SC_TMP/e.s" "$_user"
 		assertEquals "$_n: UNIX-LISTEN, umask, user, group" \
 		    "600 $_user $_group" "$(stat -c '%a %U %G' "$SC_TMP/e.s")"
@@ -1800,7 +1800,7 @@ test_entry_options() {
 		bg t 20 "$_bin" UNIX-LISTEN:"$SC_TMP/e.r",perm=0604 \
 		    FILE:/dev/null,ignoreeof
 		_p=$BG_PID
-		wait_until test -S "$SC_TMP/e.r"
+		wait_until unix_listening "$SC_TMP/e.r"
 		wait_until stat_is "-c %a" "$SC_TMP/e.r" 604
 		assertEquals "$_n: UNIX-LISTEN, perm" "604" \
 		    "$(stat -c %a "$SC_TMP/e.r")"
@@ -2426,7 +2426,7 @@ test_fork_target_refused() {
 		bg t 60 "$_bin" UNIX-LISTEN:"$SC_TMP/fw.sock",fork \
 		    TCP:127.0.0.1:"$_closed" 2>"$SC_TMP/fw.err"
 		_sv=$BG_PID
-		wait_until test -S "$SC_TMP/fw.sock" || fail "$_bin: no listener"
+		wait_until unix_listening "$SC_TMP/fw.sock" || fail "$_bin: no listener"
 		for _i in 1 2 3; do
 			echo hi | t 10 "$REAL" - UNIX-CONNECT:"$SC_TMP/fw.sock" \
 			    >/dev/null 2>&1
@@ -3491,7 +3491,7 @@ test_unix_client_of_either() {
 		rm -f "$_ds" "$_cs"
 		bg t 20 "$_bin" UNIX-LISTEN:"$_ds" PIPE
 		_srv=$BG_PID
-		wait_until test -S "$_ds" || fail "$_bin: no UNIX-LISTEN"
+		wait_until unix_listening "$_ds" || fail "$_bin: no UNIX-LISTEN"
 		assertEquals "$_bin: a stream socket" "st" "$(echo st |
 		    t 10 "$_bin" -t 0.5 - UNIX:"$_ds")"
 		wait_exit "$_srv"
@@ -3511,7 +3511,7 @@ test_unix_connect_bind() {
 		bg t 20 "$_bin" UNIX-LISTEN:"$_ls",fork \
 		    SYSTEM:'echo "$SOCAT_PEERADDR"'
 		_srv=$BG_PID
-		wait_until test -S "$_ls" || fail "$_bin: no UNIX-LISTEN"
+		wait_until unix_listening "$_ls" || fail "$_bin: no UNIX-LISTEN"
 		assertEquals "$_bin: the peer's name" "$_cs" "$(t 10 "$_bin" \
 		    -u UNIX-CONNECT:"$_ls",bind="$_cs" - </dev/null)"
 		assertFalse "$_bin: its file gone" "test -e '$_cs'"
@@ -3533,7 +3533,7 @@ test_unix_connect_bind() {
 	# implemented"): the file in the way goes first.
 	bg t 20 "$OURS" UNIX-LISTEN:"$_ls",fork SYSTEM:'echo "$SOCAT_PEERADDR"'
 	_srv=$BG_PID
-	wait_until test -S "$_ls" || fail "no UNIX-LISTEN"
+	wait_until unix_listening "$_ls" || fail "no UNIX-LISTEN"
 	assertEquals "unlink-early" "$_cs" "$(t 10 "$OURS" -u \
 	    UNIX-CONNECT:"$_ls",bind="$_cs",unlink-early - </dev/null)"
 	assertFalse "unlink-early: its file gone" "test -e '$_cs'"
@@ -3558,7 +3558,7 @@ test_gopen_written_alone() {
 			bg t 20 "$_bin" -u UNIX-LISTEN:"$_ls" \
 			    GOPEN:"$SC_TMP/$_gf"
 			_srv=$BG_PID
-			wait_until test -S "$_ls" || fail "$_bin: no listener"
+			wait_until unix_listening "$_ls" || fail "$_bin: no listener"
 			echo "to $_gf" | t 10 "$_bin" -u - UNIX-CONNECT:"$_ls"
 			wait_exit "$_srv"
 			assertEquals "$_bin: the listener's end" 0 \
@@ -4187,7 +4187,7 @@ test_unix_socket_options() {
 		    )rcvbuf=65536,so-keepalive,setsockopt-listen=1:8:32768 \
 		    EXEC:cat
 		_p=$BG_PID
-		wait_until test -S "$SC_TMP/b.sock" || fail "$_bin: no listener"
+		wait_until unix_listening "$SC_TMP/b.sock" || fail "$_bin: no listener"
 		assertEquals "$_bin: through" "hello" "$(echo hello |
 		    t 20 "$_bin" - UNIX-CONNECT:"$SC_TMP/b.sock,$_o")"
 		wait_exit "$_p"
@@ -4451,7 +4451,7 @@ test_local_refusals() {
 test_local_relay_sides() {
 	bg t 60 "$REAL" UNIX-LISTEN:"$SC_TMP/u.sock",fork 'SYSTEM:echo unix'
 	_srv=$BG_PID
-	wait_until test -S "$SC_TMP/u.sock" || fail "no Unix server"
+	wait_until unix_listening "$SC_TMP/u.sock" || fail "no Unix server"
 	for _bin in "$REAL" "$OURS"; do
 		_n=real
 		[ "$_bin" = "$OURS" ] && _n=ours

@@ -385,7 +385,7 @@ c.sendall(data.upper())
 c.close()
 EOF
 	SC_PIDS="$SC_PIDS $!"
-	wait_until test -S "$sock"
+	wait_until unix_listening "$sock"
 	printf 'shout\n' | t 5 "$SC" -N -U "$sock" >"$SC_TMP/c.out"
 	assertEquals 0 $?
 	assertFileEquals "$SC_TMP/c.out" "SHOUT"
