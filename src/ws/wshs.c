@@ -29,10 +29,11 @@
 /*
  * How long a client of a --broker or --room may say nothing before it is
  * taken for a plain TCP member, greeted and given what others say: a
- * browser sends its request at once on a connection it uses, and one
+ * browser sends its request at once on a connection it uses, though a
+ * busy one opening many may take some hundreds of milliseconds, and one
  * that listens only (sockcat -d host port >log) must not wait for ever.
  */
-#define WS_SNIFF_QUIET_MS	300
+#define WS_SNIFF_QUIET_MS	1000
 
 /* An upgrade in progress, either side. */
 struct ws_hs {
