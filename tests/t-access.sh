@@ -432,6 +432,23 @@ test_ambiguous_ipv4_refused() {
 	done
 }
 
+# -n looks up no name: a rule naming a host is refused, whether -n comes
+# before it or after, in a file too; one after -n is not looked up (the
+# resolver would say "Name or service not known" of nowhere.invalid).
+test_names_refused_with_n() {
+	sc_tmp
+	_why="-n forbids name lookups"
+	expect_error "cannot resolve localhost: $_why" \
+	    -n --allow localhost -l 127.0.0.1 0
+	expect_error "cannot resolve localhost: $_why" \
+	    --deny localhost -n -l 127.0.0.1 0
+	expect_error "cannot resolve nowhere.invalid: $_why" \
+	    -n --allow nowhere.invalid -l 127.0.0.1 0
+	printf '127.0.0.1\nlocalhost\n' >"$SC_TMP/names"
+	expect_error "$SC_TMP/names, line 2: cannot resolve localhost: $_why" \
+	    -n -l --allowfile "$SC_TMP/names" 127.0.0.1 0
+}
+
 test_unix_max_conns() {
 	sc_tmp
 	server srv -lkU --max-conns 1 "$SC_TMP/s" -e /bin/cat ||

@@ -319,6 +319,23 @@ test_sighup_allowfile_emptied() {
 	assertEquals "127.0.0.3 served" "A" "$(plain_greeting 127.0.0.3)"
 }
 
+# With -n a name written into an allow file is refused on SIGHUP as at
+# start, not looked up, and the rules in force stay.
+test_sighup_name_with_n() {
+	backend A
+	printf '127.0.0.1\n' >"$SC_TMP/allow"
+	server fw -n -lk 127.0.0.1 0 --forward "127.0.0.1:$BPORT" \
+	    --allowfile "$SC_TMP/allow" || return
+	FPORT=$PORT
+	printf '127.0.0.1\nlocalhost\n' >"$SC_TMP/allow"
+	kill -HUP "$(sockcat_of "$SERVER_PID")"
+	assertTrue "refused" "wait_for '$SC_TMP/fw.err' '^sockcat: SIGHUP: '"
+	assertEquals "the line" "sockcat: SIGHUP: $SC_TMP/allow, line 2: cannot resolve localhost: -n forbids name lookups; the old rules stay" \
+	    "$(grep '^sockcat: SIGHUP: ' "$SC_TMP/fw.err")"
+	assertEquals "still served" "A" "$(plain_greeting 127.0.0.1)"
+	assertEquals "still refused" "" "$(plain_greeting 127.0.0.3)"
+}
+
 # plain_greeting SOURCE: greeting's line, without TLS.
 plain_greeting() {
 	t 10 "$SC" -N -s "$1" 127.0.0.1 "$FPORT" </dev/null 2>/dev/null |

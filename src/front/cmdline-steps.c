@@ -361,6 +361,11 @@ step_last(struct cmdline *cl)
 
 	if (o->flow.no_shutdown)
 		o->flow.shut_net = 0;
+	/* -n after --allow or --deny NAME: refused as before it. */
+	if (o->side.sock.numeric && o->side.gate.named != NULL)
+		fatalx("cannot resolve %s: -n forbids name lookups",
+		    o->side.gate.named);
+	o->side.gate.numeric = o->side.sock.numeric;
 	step_shuffle(o);
 	/*
 	 * nc's plain client says a refusal with -v only; its own modes,

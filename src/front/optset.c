@@ -251,6 +251,8 @@ opt_gate(struct cmdline *cl, const struct optdef *d, char *arg)
 	struct gate	*g = &cl->o->side.gate;
 	char		*cause;
 
+	/* -n given before: a name is refused (step_last(): after). */
+	g->numeric = cl->o->side.sock.numeric;
 	if (gate_add(g, d->value & 1, (d->value & 2) != 0, arg, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 }

@@ -63,6 +63,10 @@ struct gate {
 					   order, to read them again */
 	size_t			 nsrcs;
 	size_t			 nfiles; /* --allowfile, --denyfile among them */
+	int			 numeric; /* -n: a name is refused, not looked
+					    up */
+	char			*named;	/* the first name a rule was looked
+					   up for, or NULL */
 };
 struct dump;
 

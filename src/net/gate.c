@@ -112,6 +112,8 @@ gate_clear(struct gate *g)
 	free(g->srcs);
 	g->srcs = NULL;
 	g->nsrcs = g->nfiles = 0;
+	free(g->named);
+	g->named = NULL;
 }
 
 /* Note a rule's source once it is in force, for a reload. */
@@ -207,6 +209,7 @@ gate_reload(const struct gate *g, struct runtime *run, char **cause)
 		return (-1);
 	}
 	gate_init(ng);
+	ng->numeric = g->numeric;
 	/* Each source noted again: an allow file now empty still is one. */
 	for (i = 0; i < g->nsrcs && rc == 0; i++)
 		rc = g->srcs[i].file && path_rereadable(g->srcs[i].arg,
@@ -351,7 +354,15 @@ gate_add_spec(struct gate *g, int deny, const char *spec, char **cause)
 		return (0);
 	} else if (host[strspn(host, "0123456789.*-")] == '\0')
 		goto invalid;	/* No name: ranges mistyped. */
-	else {
+	else if (g->numeric) {
+		log_cause(cause, "cannot resolve %s: -n forbids name lookups",
+		    host);
+		return (-1);
+	} else {
+		if (g->named == NULL && (g->named = strdup(host)) == NULL) {
+			log_cause(cause, "%s", strerror(errno));
+			return (-1);
+		}
 		memset(&hints, 0, sizeof(hints));
 		hints.ai_socktype = SOCK_STREAM;
 		if ((error = getaddrinfo(host, NULL, &hints, &res)) != 0) {
