@@ -137,6 +137,7 @@ side_opt_range(struct side *sd, const struct addr *a, const char *is,
 	TAILQ_INIT(&sd->gate.rules);
 	sd->gate.srcs = NULL;
 	sd->gate.nsrcs = sd->gate.nfiles = 0;
+	sd->gate.named = NULL;
 	own->gate = 1;
 	return (gate_add(&sd->gate, 0, 0, spec, cause));
 }
