@@ -337,7 +337,7 @@ test_idle_udp_keep_frees_place() {
 
 # Unix-domain and VSOCK sockets: no address to match; the other controls
 # apply.  A rule is refused, not left to turn every client away (--allow)
-# or none (--deny): with -U, a unix-l: address, --vsock.
+# or none (--deny): with -U, a unix-l: address (first or second), --vsock.
 test_unix_rules_refused() {
 	expect_error "cannot use --allow or --deny with -U" \
 	    -lU "$SC_TMP/s" --deny 127.0.0.1
@@ -348,6 +348,9 @@ test_unix_rules_refused() {
 	expect_error "$_unix" --allow 127.0.0.1 "unix-l:$SC_TMP/s" -
 	expect_error "$_unix" --denyfile /dev/null --deny 127.0.0.2 \
 	    "unix-l:$SC_TMP/s,fork" tcp:127.0.0.1:9
+	# The second address too, at start: not at the first client.
+	expect_error "$_unix" --deny 127.0.0.2 tcp-l:127.0.0.1:0 \
+	    "unix-l:$SC_TMP/s"
 	assertFalse "no socket made" "[ -e '$SC_TMP/s' ]"
 	for _m in "-lk -e cat" "--broker" "--chat -l" "-l --forward 127.0.0.1:9"
 	do

@@ -522,6 +522,17 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 	if ((pair_own_end(a) || pair_own_end(b)) && !near)
 		pair_refuse(o, "shut-null, shut-none and null-eof are for a "
 		    "socket joined with stdio, a file or a program");
+	/*
+	 * A Unix listener's clients have no IP address for a rule: said
+	 * now of either address, as listen_open() says it of the first.
+	 */
+	for (i = 0; i < 2; i++) {
+		if (o->pair[i].listen && (o->pair[i].sock.family == AF_UNIX ||
+		    o->pair[i].sock.vsock) && gate_ruled(&o->pair[i].gate))
+			fatalx("cannot use --allow or --deny with %s",
+			    o->pair[i].sock.vsock ? "--vsock" :
+			    "a Unix-domain socket");
+	}
 }
 
 /*
