@@ -74,14 +74,7 @@ def tls_sink(portfile, cert, key, path, delay):
     except (OSError, ssl.SSLError):
         pass
     if delay == "mute":
-        raw = socket.socket(fileno=s.detach())
-        raw.settimeout(30)
-        try:
-            while raw.recv(65536):
-                pass
-        except OSError:
-            pass
-        raw.close()
+        bare_end(s, shut=False)
         return
     time.sleep(0 if delay == "bare" else float(delay))
     with open(path + ".tmp", "wb") as f:
@@ -97,13 +90,15 @@ def tls_sink(portfile, cert, key, path, delay):
     s.close()
 
 
-def bare_end(s):
-    """End the TCP connection under s with no close_notify: its FIN,
-    then what the peer still sends (its session tickets, its own end) is
-    read to the end, so that the close is no reset."""
+def bare_end(s, shut=True):
+    """End the TCP connection under s with no close_notify: its FIN if
+    shut (else none: a peer that never answers), then what the peer
+    still sends (its session tickets, its own end) is read to the end,
+    so that the close is no reset."""
     raw = socket.socket(fileno=s.detach())
-    raw.shutdown(socket.SHUT_WR)
-    raw.settimeout(20)
+    if shut:
+        raw.shutdown(socket.SHUT_WR)
+    raw.settimeout(30)
     try:
         while raw.recv(65536):
             pass
