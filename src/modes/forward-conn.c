@@ -402,7 +402,7 @@ static void
 fconn_target_ready(struct fconn *fc)
 {
 	ev_timer_disarm(&fc->out->deadline);
-	if (fc->out->early_fd == -1) {
+	if (fc->nc != NULL) {
 		fconn_relay(fc);
 		return;
 	}
@@ -621,8 +621,11 @@ fconn_next(struct fconn *fc)
 	 */
 	ws_close_now(fc->nc != NULL ? fc->nc->ws : NULL, WS_CLOSE_INTERNAL,
 	    "no target accepted");
-	/* The client is closed when its handshake is over. */
-	if (fc->out->early_fd != -1) {
+	/*
+	 * Dialled early (forward_admitted()), the client is closed when its
+	 * handshake is over.
+	 */
+	if (fc->nc == NULL) {
 		fc->state = FC_FAILED;
 		return;
 	}
@@ -654,7 +657,6 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 		(void)fconn_label_of(fc, (const struct sockaddr *)&peer->ss,
 		    peer->len);
 	fc->out->fc = fc;
-	fc->out->early_fd = -1;
 	fc->out->peer = *peer;
 	/* The address the client reached is for the PROXY header alone. */
 	fc->out->local.len = sizeof(fc->out->local.ss);
@@ -668,22 +670,6 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 	f->ts->refs++;
 	fc->out->first = f->j->fwd->round_robin ? f->rr++ % f->ts->n : 0;
 	return (fc);
-}
-
-/* The connection dialled early for the client on fd, taken off the list. */
-struct fconn *
-fconn_take_early(struct forward *f, int fd)
-{
-	struct fconn_out	*out;
-
-	TAILQ_FOREACH(out, &f->early, entry) {
-		if (out->early_fd == fd) {
-			TAILQ_REMOVE(&f->early, out, entry);
-			out->early_fd = -1;
-			return (out->fc);
-		}
-	}
-	return (NULL);
 }
 
 /* Pass on (or keep until its target opens) a datagram for a known peer. */

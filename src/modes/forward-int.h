@@ -67,7 +67,6 @@ struct forward {
 	TAILQ_HEAD(, fconn)	 fconns;
 
 	/* Connections dialled while their client's handshake runs. */
-	TAILQ_HEAD(, fconn_out)	 early;
 };
 
 /* Where a connection's outbound stage stands. */
@@ -100,12 +99,6 @@ struct fconn_out {
 	struct netconn		*tnc;	/* the target, once open */
 	struct ev_timer		 kick;	/* a device target's, from the loop */
 
-	/*
-	 * Dialled early (forward_admitted()): the client's socket, still
-	 * the listener's until its handshake is over and fc->nc takes it.
-	 */
-	int			 early_fd;
-	TAILQ_ENTRY(fconn_out)	 entry;
 	struct dgramq		*dgrams; /* a peer's datagrams, before its
 					    target is open */
 };
@@ -158,7 +151,6 @@ void		 fconn_free(struct fconn *);
 void		 fconn_relay(struct fconn *);
 void		 fconn_next(struct fconn *);
 struct fconn	*fconn_new(struct forward *, int, const struct net_peer *);
-struct fconn	*fconn_take_early(struct forward *, int);
 void		 forward_over(struct forward *, int);
 extern const struct peer_ops forward_peer_ops;
 

@@ -281,29 +281,26 @@ forward_target_up(struct fwd_target *t)
  * Dial a client's target during its TLS handshake, when listen_early()
  * allows.
  */
-static void
+static void *
 forward_admitted(void *arg, int fd, const struct net_peer *peer)
 {
 	struct forward	*f = arg;
 	struct fconn	*fc;
 
 	if (!listen_early(f->j->side))
-		return;
-	if ((fc = fconn_new(f, fd, peer)) == NULL)
-		return;		/* Dialled after the handshake, then. */
-	fc->out->early_fd = fd;
-	TAILQ_INSERT_TAIL(&f->early, fc->out, entry);
-	fconn_next(fc);
+		return (NULL);
+	/* NULL: dialled after the handshake, then. */
+	if ((fc = fconn_new(f, fd, peer)) != NULL)
+		fconn_next(fc);
+	return (fc);
 }
 
 /* The client's handshake failed: the connection dialled for it goes. */
 static void
-forward_abandon(void *arg, int fd)
+forward_abandon(void *arg, void *fc)
 {
-	struct fconn	*fc;
-
-	if ((fc = fconn_take_early(arg, fd)) != NULL)
-		fconn_destroy(fc);
+	(void)arg;
+	fconn_destroy(fc);
 }
 
 /* A client after its TLS: relay it to its target, or find it one. */
@@ -313,8 +310,9 @@ forward_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	struct forward	*f = arg;
 	struct fconn	*fc;
 
-	if ((fc = fconn_take_early(f, nc->fd)) == NULL &&
-	    (fc = fconn_new(f, nc->fd, peer)) == NULL) {
+	fc = nc->early;
+	nc->early = NULL;
+	if (fc == NULL && (fc = fconn_new(f, nc->fd, peer)) == NULL) {
 		log_warn("forward");
 		netconn_free(nc);
 		forward_over(f, 1);
@@ -564,7 +562,6 @@ forward_listen(const struct job *j)
 
 	memset(&f, 0, sizeof(f));
 	f.j = j;
-	TAILQ_INIT(&f.early);
 	TAILQ_INIT(&f.fconns);
 	/* The targets, read again on SIGHUP; how each client is sent on. */
 	FWD_TAKEN(n);

@@ -15,16 +15,6 @@
 #include "modes.h"
 #include "plain-int.h"
 
-/*
- * A program started for an admitted client before its TLS handshake
- * (plain_admitted()), until the handshake ends.
- */
-struct early {
-	int			 fd;	/* The client's socket. */
-	struct child		*child;
-	TAILQ_ENTRY(early)	 entry;
-};
-
 /* The program exited: its output's end ends the session. */
 static void
 conn_child_exited(struct child *child, void *arg)
@@ -48,24 +38,6 @@ conn_child_exited(struct child *child, void *arg)
 		c->nc->fd = -1;
 	}
 	conn_done(c);
-}
-
-/* The program started early for the client on fd, taken off the list. */
-static struct child *
-plain_take_early(struct plain *p, int fd)
-{
-	struct early	*e;
-	struct child	*child;
-
-	TAILQ_FOREACH(e, &p->early, entry) {
-		if (e->fd == fd) {
-			TAILQ_REMOVE(&p->early, e, entry);
-			child = e->child;
-			free(e);
-			return (child);
-		}
-	}
-	return (NULL);
 }
 
 /*
@@ -195,7 +167,9 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 		free(cause);
 		return (-1);
 	}
-	eh.child = plain_take_early(p, c->nc->fd);
+	/* The program started early (plain_admitted()), if any. */
+	eh.child = c->nc->early;
+	c->nc->early = NULL;
 	if (eh.child == NULL && conn_exec_env(c, c->nc->fd, peer, &ec,
 	    &tlsenv) == -1)
 		return (-1);
@@ -243,38 +217,32 @@ fail:
 /*
  * Start an admitted client's program before its TLS handshake, as the
  * listener offers when listen_early() allows; it sees nothing until the
- * handshake succeeds, and end-of-file if it fails.
+ * handshake succeeds, and end-of-file if it fails.  Returns the child, or
+ * NULL: started after the handshake.
  */
-void
+void *
 plain_admitted(void *arg, int fd, const struct net_peer *peer)
 {
 	struct plain	*p = arg;
 	struct exec_conn ec;
-	struct early	*e;
 
 	DEBUG_CHECK(listen_early(p->j->side), "a program started early "
 	    "without a TLS handshake to overlap");
 	/* A program told its TLS peer is started after the handshake. */
 	if (!p->exec || p->j->near->local.nofork ||
 	    p->j->side->dialect->env_tls != NULL)
-		return;
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return;
+		return (NULL);
 	exec_conn_socket(&ec, fd, p->j->side->sock.socktype, peer);
-	if ((e->child = end_program_start(p->j->near, &ec, p->prog_rd,
-	    p->prog_wr, NULL)) == NULL) {
-		free(e);
-		return;
-	}
-	e->fd = fd;
-	TAILQ_INSERT_TAIL(&p->early, e, entry);
+	return (end_program_start(p->j->near, &ec, p->prog_rd, p->prog_wr,
+	    NULL));
 }
 
 /* The client's handshake failed: its program sees end-of-file. */
 void
-plain_abandon(void *arg, int fd)
+plain_abandon(void *arg, void *child)
 {
-	exec_release(plain_take_early(arg, fd));
+	(void)arg;
+	exec_release(child);
 }
 
 /*

@@ -61,7 +61,6 @@ struct plain {
 	int			 stdin_quits; /* -q: stdin's end makes the
 					    connection the last */
 	TAILQ_HEAD(, conn)	 conns;
-	TAILQ_HEAD(, early)	 early;
 	struct listener		*l;	/* a stream listener, or NULL */
 	struct peers		*peers;	/* a datagram listener, or NULL */
 	const void		*dgram;	/* -u -l -e: a datagram just read */
@@ -96,7 +95,7 @@ int		 conn_lost(struct conn *);
 /* plain-exec.c */
 int		 conn_start_exec(struct conn *, const struct net_peer *);
 int		 plain_exec_direct(const struct plain *);
-void		 plain_admitted(void *, int, const struct net_peer *);
-void		 plain_abandon(void *, int);
+void		*plain_admitted(void *, int, const struct net_peer *);
+void		 plain_abandon(void *, void *);
 
 #endif /* SC_PLAIN_INT_H */

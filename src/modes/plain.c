@@ -539,8 +539,8 @@ plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 	if ((c = conn_new(p)) == NULL) {
 		log_warn("session");
 		/* A program started for it early sees end-of-file. */
-		if (p->exec)
-			plain_abandon(p, nc->fd);
+		exec_release(nc->early);
+		nc->early = NULL;
 		netconn_free(nc);
 		return (-1);
 	}
@@ -662,7 +662,6 @@ plain_init(struct plain *p, const struct job *j)
 	p->stdio = near->fifo == NULL && (near->kind == SIDE_STDIO ||
 	    near->local.stdio != 0);
 	TAILQ_INIT(&p->conns);
-	TAILQ_INIT(&p->early);
 	ev_timer_init(&p->quit, join_break_cb, p);
 	if (near->kind == SIDE_EXEC) {
 		/* Each connection's program, as end_program_start() runs it. */

@@ -49,7 +49,7 @@ struct pending {
 					   handshake has it */
 	struct tls_hs		*hs;
 	struct ws_hs		*whs;	/* --websocket: the upgrade */
-	int			 early;	/* the mode was told (admitted) */
+	void			*early;	/* what the mode's admitted made */
 	TAILQ_ENTRY(pending)	 entry;
 };
 
@@ -65,7 +65,7 @@ struct listener {
 					     place is given back */
 	int			 starved; /* out of descriptors, and said so */
 	int			 dtls;	/* a bound UDP socket (-u --ssl) */
-	int			 early;	/* pending ones the mode was told of */
+	int			 early;	/* pending ones with an early object */
 	int			 want;	/* accepts to try at the next wake-up */
 	int			 full;	/* the last wake-up took all it tried */
 	unsigned long		 round;	/* the loop's round of that wake-up */
@@ -189,7 +189,7 @@ listen_say_full(const struct side *sd, int fd)
 static void
 pending_free(struct pending *pd)
 {
-	if (pd->early)
+	if (pd->early != NULL)
 		pd->l->early--;
 	TAILQ_REMOVE(&pd->l->pending, pd, entry);
 	free(pd);
@@ -203,6 +203,7 @@ listener_ready(struct pending *pd)
 	struct netconn	*nc = pd->nc;
 	struct net_peer	 peer = pd->peer;
 
+	nc->early = pd->early;
 	pending_free(pd);
 	ASYNC_CALLBACK(l, "listener_start", l->ops->start);
 	(void)l->ops->start(l->arg, nc, &peer);
@@ -212,8 +213,8 @@ listener_ready(struct pending *pd)
 static void
 listener_abandon(struct listener *l, struct pending *pd)
 {
-	if (pd->early && l->ops->abandon != NULL)
-		l->ops->abandon(l->arg, pd->nc->fd);
+	if (pd->early != NULL)
+		l->ops->abandon(l->arg, pd->early);
 }
 
 /*
@@ -394,10 +395,9 @@ listener_name(struct listener *l, struct netconn *nc,
 	 */
 	if (l->ops->admitted != NULL && listen_early(l->sd) &&
 	    l->early < LISTEN_EARLY_MAX) {
-		pd->early = 1;
-		l->early++;
 		ASYNC_START(l, "listen_ops.admitted");
-		l->ops->admitted(l->arg, nc->fd, peer);
+		if ((pd->early = l->ops->admitted(l->arg, nc->fd, peer)) != NULL)
+			l->early++;
 		ASYNC_STARTED(l);
 	}
 	/* NULL: the line is out already (no name to wait for). */

@@ -114,6 +114,8 @@ netconn_free(struct netconn *nc)
 {
 	if (nc == NULL)
 		return;
+	DEBUG_CHECK(nc->early == NULL, "netconn_free: what admitted made "
+	    "for the connection was never taken");
 	/*
 	 * ws_free() and tls_free() take NULL, but the tests keep a plain
 	 * client from calling them at all (t-footprint counts its calls).

@@ -166,15 +166,18 @@ void		 redial_free(struct redial *);
  */
 struct netconn {
 	int			 fd;	/* -1: none, or moved out */
-	struct tls		*tls;	/* --ssl, or NULL */
-	struct ws		*ws;	/* --websocket, or NULL */
-	struct runtime		*run;	/* whose count it holds; NULL: none */
 	int			 once;	/* a datagram peer's socket whose one
 					   datagram the mode has: it reads its
 					   end (side's dgram_once) */
+	struct tls		*tls;	/* --ssl, or NULL */
+	struct ws		*ws;	/* --websocket, or NULL */
+	struct runtime		*run;	/* whose count it holds; NULL: none */
 	struct sock_anc		*anc;	/* a datagram peer's: what its first
 					   datagram's control messages said
 					   (socat's ancillary data), or NULL */
+	void			*early;	/* what listen_ops.admitted made for
+					   it, until the mode's start takes
+					   it (NULL) */
 };
 /*
  * How netconn_endpoint() makes a WebSocket speak: its messages binary
@@ -234,12 +237,13 @@ struct listen_ops {
 	 * A connection admitted, before its name and its handshake: the mode
 	 * may start what need not wait for them (--forward dials, -e starts
 	 * its program).  Called only when listen_early() allows, for at most
-	 * a few connections at once (LISTEN_EARLY_MAX in listen.c).  Then
-	 * start gets fd, or, should the handshake fail or the listener be
-	 * freed first, abandon does, before fd is closed.  Both optional.
+	 * a few connections at once (LISTEN_EARLY_MAX in listen.c).  What
+	 * it returns (NULL: nothing) start then takes as nc->early, or,
+	 * should the handshake fail or the listener be freed first, abandon
+	 * gets it, before fd is closed.  Both optional.
 	 */
-	void	(*admitted)(void *, int, const struct net_peer *);
-	void	(*abandon)(void *, int);
+	void	*(*admitted)(void *, int, const struct net_peer *);
+	void	 (*abandon)(void *, void *);
 };
 int		 listen_early(const struct side *);
 void		 listen_say_full(const struct side *, int);
