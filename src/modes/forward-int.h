@@ -65,8 +65,6 @@ struct forward {
 	/* Datagrams: a peer's own socket for each, and its connection. */
 	struct peers		*pl;
 	TAILQ_HEAD(, fconn)	 fconns;
-
-	/* Connections dialled while their client's handshake runs. */
 };
 
 /* Where a connection's outbound stage stands. */

@@ -396,7 +396,8 @@ listener_name(struct listener *l, struct netconn *nc,
 	if (l->ops->admitted != NULL && listen_early(l->sd) &&
 	    l->early < LISTEN_EARLY_MAX) {
 		ASYNC_START(l, "listen_ops.admitted");
-		if ((pd->early = l->ops->admitted(l->arg, nc->fd, peer)) != NULL)
+		pd->early = l->ops->admitted(l->arg, nc->fd, peer);
+		if (pd->early != NULL)
 			l->early++;
 		ASYNC_STARTED(l);
 	}

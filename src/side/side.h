@@ -240,7 +240,8 @@ struct listen_ops {
 	 * a few connections at once (LISTEN_EARLY_MAX in listen.c).  What
 	 * it returns (NULL: nothing) start then takes as nc->early, or,
 	 * should the handshake fail or the listener be freed first, abandon
-	 * gets it, before fd is closed.  Both optional.
+	 * gets it, before fd is closed.  Optional; a mode with admitted has
+	 * abandon too.
 	 */
 	void	*(*admitted)(void *, int, const struct net_peer *);
 	void	 (*abandon)(void *, void *);
