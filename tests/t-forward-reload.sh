@@ -336,6 +336,22 @@ test_sighup_name_with_n() {
 	assertEquals "still refused" "" "$(plain_greeting 127.0.0.3)"
 }
 
+# The same for a pair whose rules file came before -n: the pair's gate,
+# a copy made from the command line's, knows -n too.
+test_sighup_name_with_n_pair() {
+	backend A
+	printf '127.0.0.1\n' >"$SC_TMP/allow"
+	server fw --allowfile "$SC_TMP/allow" -n tcp-l:127.0.0.1:0,fork \
+	    "tcp:127.0.0.1:$BPORT" || return
+	FPORT=$PORT
+	printf 'localhost\n' >"$SC_TMP/allow"
+	kill -HUP "$(sockcat_of "$SERVER_PID")"
+	assertTrue "refused" "wait_for '$SC_TMP/fw.err' '^sockcat: SIGHUP: '"
+	assertEquals "the line" "sockcat: SIGHUP: $SC_TMP/allow, line 1: cannot resolve localhost: -n forbids name lookups; the old rules stay" \
+	    "$(grep '^sockcat: SIGHUP: ' "$SC_TMP/fw.err")"
+	assertEquals "still served" "A" "$(plain_greeting 127.0.0.1)"
+}
+
 # plain_greeting SOURCE: greeting's line, without TLS.
 plain_greeting() {
 	t 10 "$SC" -N -s "$1" 127.0.0.1 "$FPORT" </dev/null 2>/dev/null |
