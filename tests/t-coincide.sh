@@ -174,20 +174,27 @@ test_chat_caller_says_and_resets() {
 }
 
 # OpenBSD's regress/usr.bin/nc run-tcp-server-reverse-eof, 200 times,
-# both processors kept busy meanwhile, the orders taken in turn.
+# both processors kept busy meanwhile, the orders taken in turn.  The
+# loops that keep them busy are started only where the machine is not
+# busy already (the CI's other suites, whose processors they would take).
 test_reverse_eof_200_times_loaded() {
 	_busy=""
-	for _i in 1 2; do
-		bg t 200 sh -c 'while :; do :; done'
-		_busy="$_busy $BG_PID"
-	done
+	read -r _load _ </proc/loadavg
+	if [ "${_load%.*}" -ge "$(nproc)" ]; then
+		echo "# already busy (load $_load): no loops of ours"
+	else
+		for _i in 1 2; do
+			bg t 200 sh -c 'while :; do :; done'
+			_busy="$_busy $BG_PID"
+		done
+	fi
 	_orders=reverse
 	for _i in $(seq 1 9); do
 		_orders="$_orders,seed:$_i"
 	done
 	coincide listen-reverse-eof --orders "$_orders" --runs 20
 	assertContains "$_out" "200 of 200 runs whole"
-	kill $_busy 2>/dev/null
+	[ -z "$_busy" ] || kill $_busy 2>/dev/null
 }
 
 sc_run_shunit2
