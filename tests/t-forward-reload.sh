@@ -326,14 +326,21 @@ test_sighup_name_with_n() {
 	printf '127.0.0.1\n' >"$SC_TMP/allow"
 	server fw -n -lk 127.0.0.1 0 --forward "127.0.0.1:$BPORT" \
 	    --allowfile "$SC_TMP/allow" || return
-	FPORT=$PORT
 	printf '127.0.0.1\nlocalhost\n' >"$SC_TMP/allow"
+	name_reload_refused 2
+	assertEquals "still refused" "" "$(plain_greeting 127.0.0.3)"
+}
+
+# name_reload_refused LINE: SIGHUP to the server fw (-n) whose allow file
+# now names localhost at LINE: refused in one line, 127.0.0.1 still
+# served.
+name_reload_refused() {
+	FPORT=$PORT
 	kill -HUP "$(sockcat_of "$SERVER_PID")"
 	assertTrue "refused" "wait_for '$SC_TMP/fw.err' '^sockcat: SIGHUP: '"
-	assertEquals "the line" "sockcat: SIGHUP: $SC_TMP/allow, line 2: cannot resolve localhost: -n forbids name lookups; the old rules stay" \
+	assertEquals "the line" "sockcat: SIGHUP: $SC_TMP/allow, line $1: cannot resolve localhost: -n forbids name lookups; the old rules stay" \
 	    "$(grep '^sockcat: SIGHUP: ' "$SC_TMP/fw.err")"
 	assertEquals "still served" "A" "$(plain_greeting 127.0.0.1)"
-	assertEquals "still refused" "" "$(plain_greeting 127.0.0.3)"
 }
 
 # The same for a pair whose rules file came before -n: the pair's gate,
@@ -343,13 +350,8 @@ test_sighup_name_with_n_pair() {
 	printf '127.0.0.1\n' >"$SC_TMP/allow"
 	server fw --allowfile "$SC_TMP/allow" -n tcp-l:127.0.0.1:0,fork \
 	    "tcp:127.0.0.1:$BPORT" || return
-	FPORT=$PORT
 	printf 'localhost\n' >"$SC_TMP/allow"
-	kill -HUP "$(sockcat_of "$SERVER_PID")"
-	assertTrue "refused" "wait_for '$SC_TMP/fw.err' '^sockcat: SIGHUP: '"
-	assertEquals "the line" "sockcat: SIGHUP: $SC_TMP/allow, line 1: cannot resolve localhost: -n forbids name lookups; the old rules stay" \
-	    "$(grep '^sockcat: SIGHUP: ' "$SC_TMP/fw.err")"
-	assertEquals "still served" "A" "$(plain_greeting 127.0.0.1)"
+	name_reload_refused 1
 }
 
 # plain_greeting SOURCE: greeting's line, without TLS.
