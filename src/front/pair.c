@@ -499,6 +499,7 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 {
 	/* A socket with stdin and stdout, a file or a program. */
 	int	 near = !side_is_line(a) && pair_kind(b)->near;
+	char	*cause;
 	int	 i;
 
 	for (i = 0; i < 2; i++) {
@@ -522,16 +523,11 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 	if ((pair_own_end(a) || pair_own_end(b)) && !near)
 		pair_refuse(o, "shut-null, shut-none and null-eof are for a "
 		    "socket joined with stdio, a file or a program");
-	/*
-	 * A Unix listener's clients have no IP address for a rule: said
-	 * now of either address, as listen_open() says it of the first.
-	 */
+	/* Said now of either listener, as listen_open() says it of the first. */
 	for (i = 0; i < 2; i++) {
-		if (o->pair[i].listen && (o->pair[i].sock.family == AF_UNIX ||
-		    o->pair[i].sock.vsock) && gate_ruled(&o->pair[i].gate))
-			fatalx("cannot use --allow or --deny with %s",
-			    o->pair[i].sock.vsock ? "--vsock" :
-			    "a Unix-domain socket");
+		if (o->pair[i].listen &&
+		    listen_ruled_ok(&o->pair[i], &cause) == -1)
+			fatalx("%s", cause);
 	}
 }
 

@@ -688,6 +688,25 @@ listen_workers(const struct side *sd, const char *host, int flags, int fd,
 }
 
 /*
+ * A Unix-domain or VSOCK client has no IP address for a rule to match:
+ * --allow would turn every client away and --deny none, so neither is
+ * taken by listener sd (a unix-l: address as -U).  Not marked taken here:
+ * the gate that applies the rules marks them.  Returns -1 (EINVAL, said
+ * in *cause) if sd has rules it cannot apply.
+ */
+__startup int
+listen_ruled_ok(const struct side *sd, char **cause)
+{
+	if ((sd->sock.family != AF_UNIX && !sd->sock.vsock) ||
+	    !gate_ruled(&sd->gate))
+		return (0);
+	log_cause(cause, "cannot use --allow or --deny with %s",
+	    sd->sock.vsock ? "--vsock" : "a Unix-domain socket");
+	errno = EINVAL;
+	return (-1);
+}
+
+/*
  * Open the command line's listening socket: -U's, or host (NULL: as netcat
  * binds; LISTEN_ANY: every address) and its port, reported with -v, tried
  * again as retry= says.  LISTEN_MANY raises the descriptor limit;
@@ -709,19 +728,8 @@ listen_open(const struct side *sd, const char *host, int flags,
 	if (flags & LISTEN_MANY)
 		gate_raise_nofile(&sd->gate);
 	SIDE_TAKEN(sock.family);
-	/*
-	 * A Unix-domain or VSOCK client has no IP address for a rule to
-	 * match: --allow would turn every client away and --deny none, so
-	 * neither is taken (a unix-l: address as -U).  Not marked taken
-	 * here: the gate that applies the rules marks them.
-	 */
-	if ((sd->sock.family == AF_UNIX || sd->sock.vsock) &&
-	    gate_ruled(&sd->gate)) {
-		log_cause(cause, "cannot use --allow or --deny with %s",
-		    sd->sock.vsock ? "--vsock" : "a Unix-domain socket");
-		errno = EINVAL;
+	if (listen_ruled_ok(sd, cause) == -1)
 		return (-1);
-	}
 	if (sd->sock.family == AF_UNIX) {
 		/* -n's promise, no lookup, is kept by having none. */
 		SIDE_TAKEN(sock.numeric);

@@ -247,6 +247,7 @@ struct listen_ops {
 	void	 (*abandon)(void *, void *);
 };
 int		 listen_early(const struct side *);
+int		 listen_ruled_ok(const struct side *, char **);
 void		 listen_say_full(const struct side *, int);
 int		 listen_open(const struct side *, const char *, int,
 		    char **);
