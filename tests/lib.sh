@@ -881,12 +881,45 @@ sc_shell_counters() {
 	}
 }
 
-# SC_ONLY="test_a test_b" runs only those tests of a suite.
+# sc_run_shunit2 [N]: run the suite's tests, SC_ONLY="test_a test_b"
+# only those.  A suite too long to run as one beside the others (make
+# check ends when its longest suite does) says it runs in N parts:
+# tests/t-NAME-K.sh, for K = 1..N, is "SC_PART=K . t-NAME.sh", and runs
+# every Nth test from the Kth, in the order of their names; make check
+# runs the parts, and t-NAME.sh run by itself all of them.
 sc_run_shunit2() {
+	_sc_parts=${1:-1}
+	# shunit2 takes an argument for a file of tests to read.
+	set --
+	if [ -n "${SC_PART:-}" ]; then
+		_sc_whole=${SC_SUITE%-"$SC_PART"}
+		if [ "$SC_PART" -gt "$_sc_parts" ] ||
+		    [ "$_sc_whole-$SC_PART" != "$SC_SUITE" ]; then
+			echo "$SC_SUITE: not a part of $_sc_parts" >&2
+			exit 1
+		fi
+		# The first part asks for the others: a part missing would
+		# leave its tests unrun.
+		for _k in $(seq 2 "$_sc_parts"); do
+			[ "$SC_PART" -eq 1 ] || break
+			[ -f "${TESTS_DIR:-$(dirname "$0")}/$_sc_whole-$_k.sh" ] ||
+			    { echo "$_sc_whole-$_k.sh: a part missing" >&2;
+			    exit 1; }
+		done
+	fi
 	if [ -n "${SC_ONLY:-}" ]; then
 		suite() {
 			for _t in $SC_ONLY; do
 				suite_addTest "$_t"
+			done
+		}
+	elif [ -n "${SC_PART:-}" ]; then
+		suite() {
+			_i=0
+			for _t in $(compgen -A function test_); do
+				[ $((_i % _sc_parts + 1)) -eq "$SC_PART" ] &&
+				    suite_addTest "$_t"
+				_i=$((_i + 1))
 			done
 		}
 	fi

@@ -197,4 +197,4 @@ test_reverse_eof_200_times_loaded() {
 	[ -z "$_busy" ] || kill $_busy 2>/dev/null
 }
 
-sc_run_shunit2
+sc_run_shunit2 2

@@ -245,4 +245,4 @@ test_socks5_client() {
 	echo "# SOCKS5 client: $SWEPT runs"
 }
 
-sc_run_shunit2
+sc_run_shunit2 2

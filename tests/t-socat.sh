@@ -5293,4 +5293,4 @@ got line $_i" "$(printf 'line %s\n' "$_i" |
 	done
 }
 
-sc_run_shunit2
+sc_run_shunit2 3

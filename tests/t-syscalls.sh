@@ -243,4 +243,4 @@ test_tls_client() {
 	    127.0.0.1 "$PORT"
 }
 
-sc_run_shunit2
+sc_run_shunit2 2
