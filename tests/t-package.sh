@@ -82,7 +82,7 @@ set -u
 cd /build/sockcat
 export DEBIAN_FRONTEND=noninteractive
 # man-db's trigger rebuilds the whole index of manual pages at each
-# install and purge (four here: a fifth of the test's processor time);
+# install and purge (four here: a quarter of the test's processor time);
 # man finds the pages without it.
 rm -f /var/lib/man-db/auto-update
 # The files a purge must leave as they were.
