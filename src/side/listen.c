@@ -793,6 +793,9 @@ listener_new(const struct side *sd, int fd, const struct listen_ops *ops,
 	struct listener	*l;
 	int		 on = 1;
 
+	/* listener_abandon() calls abandon with what admitted made. */
+	DEBUG_CHECK(ops->admitted == NULL || ops->abandon != NULL,
+	    "listener_new: a mode with admitted and no abandon");
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return (NULL);
 	l->sd = sd;
