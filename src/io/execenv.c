@@ -255,10 +255,9 @@ exec_environ_socat(const struct exec_conn *ec, char **env, size_t *k)
 	for (i = 0; i < EXEC_NSOCAT; i++) {
 		if (values[i][0] == '\0')
 			continue;
-		if ((env[*k] = exec_env_var("", exec_socat_names[i],
+		if ((env[(*k)++] = exec_env_var("", exec_socat_names[i],
 		    values[i], strlen(values[i]))) == NULL)
 			return (-1);
-		(*k)++;
 	}
 	return (0);
 }
@@ -303,51 +302,42 @@ exec_environ(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	 * the request's (ws layer) and the addresses under CGI's names.
 	 */
 	for (i = 0; i < ncgi; i++) {
-		if ((env[k] = strdup(ec->cgi[i])) == NULL)
+		if ((env[k++] = strdup(ec->cgi[i])) == NULL)
 			goto fail;
-		k++;
 	}
 	for (i = 0; ec->cgi != NULL && i < EXEC_NCGI_ADDR; i++) {
-		if ((env[k] = exec_env_var("", exec_cgi_names[i], cgiv[i],
+		if ((env[k++] = exec_env_var("", exec_cgi_names[i], cgiv[i],
 		    strlen(cgiv[i]))) == NULL)
 			goto fail;
-		k++;
 	}
 	for (i = 0; i < EXEC_NPREFIXES; i++) {
 		for (j = 0; j < EXEC_NNAMES; j++) {
-			env[k] = exec_env_var(exec_prefixes[i], exec_names[j],
-			    values[j], strlen(values[j]));
-			if (env[k] == NULL)
+			if ((env[k++] = exec_env_var(exec_prefixes[i],
+			    exec_names[j], values[j], strlen(values[j]))) ==
+			    NULL)
 				goto fail;
-			k++;
 		}
 	}
 	if (cmd->env_peer && exec_environ_socat(ec, env, &k) == -1)
 		goto fail;
 	for (i = 0; i < nextra; i++) {
-		if ((env[k] = strdup(ec->extra[i])) == NULL)
+		if ((env[k++] = strdup(ec->extra[i])) == NULL)
 			goto fail;
-		k++;
 	}
 	/* What its first datagram's control messages said, as socat's. */
 	for (i = 0; i < nanc; i++) {
-		if ((env[k] = exec_env_var(cmd->env_prefix,
+		if ((env[k++] = exec_env_var(cmd->env_prefix,
 		    ec->anc->item[i].var, ec->anc->item[i].value,
 		    strlen(ec->anc->item[i].value))) == NULL)
 			goto fail;
-		k++;
 	}
-	if (cmd->search != NULL) {
-		if ((env[k] = exec_env_var("", "PATH", cmd->search,
-		    strlen(cmd->search))) == NULL)
-			goto fail;
-		k++;
-	}
+	if (cmd->search != NULL && (env[k++] = exec_env_var("", "PATH",
+	    cmd->search, strlen(cmd->search))) == NULL)
+		goto fail;
 	env[k] = NULL;
 	return (env);
 
 fail:
-	env[k] = NULL;
 	exec_environ_free(env, *first);
 	return (NULL);
 }
