@@ -635,11 +635,8 @@ ptylink_open(const char *path, const struct tty_want *w, int *slave,
 	 * cannot be given to a link put in its place: at exit the same
 	 * device and inode are the same link.
 	 */
-	if (symlink(pt.path, path) == -1) {
-		ptylinks[i].path[0] = '\0';
-		goto fail_pty;
-	}
-	if ((ptylinks[i].fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) ==
+	if (symlink(pt.path, path) == -1 ||
+	    (ptylinks[i].fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) ==
 	    -1 || fstat(ptylinks[i].fd, &st) == -1)
 		error = errno;
 	else if (!S_ISLNK(st.st_mode))
