@@ -779,9 +779,7 @@ edit_read(struct endpoint *ep, void *p, size_t n)
 	 * the pump had no room for (the network is 64 KB behind) is taken
 	 * as edit_pending() says.
 	 */
-	if (e->donelen == 0) {
-		if (e->eof)
-			return (0);
+	if (e->donelen == 0 && !e->eof) {
 		if ((r = read(ep->rfd, keys, sizeof(keys))) <= 0)
 			return (r);
 		edit_keys(e, keys, r);
