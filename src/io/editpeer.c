@@ -15,9 +15,6 @@
 
 #include "io.h"
 
-static void	edit_rx_tap(struct channel *, const unsigned char *, size_t,
-		    void *);
-
 /*
  * How a line typed after the peer's half line starts: that half line,
  * a row of its own (noprompt), or prompt (not NULL, stays the caller's);
@@ -120,6 +117,19 @@ edit_shown(struct edit *e, const void *p, size_t n)
 	e->tail[e->taillen] = '\0';
 }
 
+/* Show the typed line again once the peer's line is shown. */
+static void
+edit_rx_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
+{
+	struct edit	*e = arg;
+
+	if (n == 0)
+		return;
+	edit_shown(e, p, n);
+	if (!e->midline && e->linelen > 0 && channel_pending(ch) == n)
+		edit_show(e);
+}
+
 /*
  * Wipe the typed line before the peer's bytes, then the channel's own
  * rewrite.
@@ -139,19 +149,6 @@ edit_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	if (n > 0 && !e->midline)
 		edit_hide(e);
 	return (e->rx_xform != NULL ? e->rx_xform(ch, p, n, space) : n);
-}
-
-/* Show the typed line again once the peer's line is shown. */
-static void
-edit_rx_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
-{
-	struct edit	*e = arg;
-
-	if (n == 0)
-		return;
-	edit_shown(e, p, n);
-	if (!e->midline && e->linelen > 0 && channel_pending(ch) == n)
-		edit_show(e);
 }
 
 /*

@@ -26,8 +26,6 @@
 
 #include "io.h"
 
-static int	stdio_tty_set(int, const struct tty_want *);
-
 static const struct ep_ops *stdio_out_ops; /* stdout writes, or NULL */
 static int		stdio_flags[2] = { -1, -1 };
 static int		stdin_ended;
@@ -112,27 +110,6 @@ stdio_tty_continued(void)
 }
 
 /*
- * Put the terminal on stdin in cbreak mode without echo, ^Z stopping
- * (stdio_tty_tstp()); stdio_restore() undoes it, also on a fatal signal.
- * Returns -1 with errno if stdin is no terminal or cannot be changed.
- */
-int
-stdio_tty_raw(void)
-{
-	return (stdio_tty_set(0, NULL));
-}
-
-/*
- * --raw: every byte through untouched; stdio_restore() undoes it, also on
- * a fatal signal.  Returns -1 with errno (ENOTTY) if stdin is no terminal.
- */
-int
-stdio_tty_makeraw(void)
-{
-	return (stdio_tty_set(1, NULL));
-}
-
-/*
  * Save stdin's modes (once) and set w's, or cbreak or raw (these two put
  * back while stopped, stdio_tty_tstp()).  Returns -1 with errno.
  */
@@ -172,6 +149,27 @@ stdio_tty_set(int raw, const struct tty_want *w)
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * Put the terminal on stdin in cbreak mode without echo, ^Z stopping
+ * (stdio_tty_tstp()); stdio_restore() undoes it, also on a fatal signal.
+ * Returns -1 with errno if stdin is no terminal or cannot be changed.
+ */
+int
+stdio_tty_raw(void)
+{
+	return (stdio_tty_set(0, NULL));
+}
+
+/*
+ * --raw: every byte through untouched; stdio_restore() undoes it, also on
+ * a fatal signal.  Returns -1 with errno (ENOTTY) if stdin is no terminal.
+ */
+int
+stdio_tty_makeraw(void)
+{
+	return (stdio_tty_set(1, NULL));
 }
 
 /*
@@ -275,7 +273,6 @@ struct reader {
 					   lengths too: the file's block */
 	off_t		 dpos;		/* the next byte to give */
 };
-
 
 /*
  * Read an O_DIRECT file in aligned whole blocks, giving bytes from dpos on;
