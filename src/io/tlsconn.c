@@ -139,7 +139,6 @@ struct tls_hs {
 };
 
 static void	tls_hs_step(struct tls_hs *);
-static void	tls_hs_deadline_cb(void *);
 
 /* End the handshake h: stop watching, free it and tell its owner. */
 static void
@@ -161,6 +160,16 @@ tls_hs_io_cb(int fd, int events, void *arg)
 	(void)fd;
 	(void)events;
 	tls_hs_step(arg);
+}
+
+static void
+tls_hs_deadline_cb(void *arg)
+{
+	struct tls_hs	*h = arg;
+	char		*cause = NULL;
+
+	log_cause(&cause, "TLS handshake failed: %s", strerror(ETIMEDOUT));
+	tls_hs_end(h, NULL, cause);
 }
 
 /* DTLS: resend the last flight; a server gives up after DTLS_SERVER_RESENDS. */
@@ -196,16 +205,6 @@ tls_hs_arm_resend(struct tls_hs *h)
 		return;
 	ms = (long long)tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
 	ev_timer_arm(&h->resend, ms > 0 ? ms : 1);
-}
-
-static void
-tls_hs_deadline_cb(void *arg)
-{
-	struct tls_hs	*h = arg;
-	char		*cause = NULL;
-
-	log_cause(&cause, "TLS handshake failed: %s", strerror(ETIMEDOUT));
-	tls_hs_end(h, NULL, cause);
 }
 
 /* Set *cause to why a --secret handshake failed. */
@@ -278,11 +277,10 @@ tls_hs_step(struct tls_hs *h)
 	r = h->server ? SSL_accept(ssl) : SSL_connect(ssl);
 	if (r == 1) {
 		/* What the peer is, with -v, and --ssl-pin. */
-		if (tls_check_peer(h->conf, h->t, &cause) == -1) {
+		if (tls_check_peer(h->conf, h->t, &cause) == -1)
 			tls_hs_end(h, NULL, cause);
-			return;
-		}
-		tls_hs_end(h, h->t, NULL);
+		else
+			tls_hs_end(h, h->t, NULL);
 		return;
 	}
 	e = SSL_get_error(ssl, r);
