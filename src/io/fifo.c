@@ -83,9 +83,8 @@ fifo_open_read(struct stat *st, int known)
 	if (fstat(fd, st) == -1)
 		return (net_close_err(fd));
 	if (known && (st->st_dev != fifo.dev || st->st_ino != fifo.ino)) {
-		close(fd);
 		errno = ESTALE;
-		return (-1);
+		return (net_close_err(fd));
 	}
 	return (fd);
 }
