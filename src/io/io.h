@@ -262,13 +262,11 @@ int		 tls_secret_name(const struct tls_conf *, unsigned char *,
 		    char **);
 
 /* tlsconn.c */
-struct tls_hs	*tls_handshake_start(struct tls_ctx *, int, const char *,
-		    long long, tls_done_cb *, void *, char **);
+struct tls_hs	*tls_handshake_start(struct tls_ctx *, struct tls *, int,
+		    const char *, long long, tls_done_cb *, void *, char **);
 void		 tls_handshake_cancel(struct tls_hs *);
 int		 tls_dtls_listen(struct tls_ctx *, int, struct net_peer *,
 		    struct tls **);
-struct tls_hs	*tls_dtls_accept_start(struct tls_ctx *, struct tls *, int,
-		    long long, tls_done_cb *, void *, char **);
 void		 tls_attach(struct endpoint *, struct tls *);
 ssize_t		 tls_read(struct tls *, void *, size_t, int *);
 ssize_t		 tls_write(struct tls *, const void *, size_t, int *);

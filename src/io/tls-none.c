@@ -64,8 +64,9 @@ tls_secret_name(const struct tls_conf *conf, unsigned char *name,
 }
 
 struct tls_hs *
-tls_handshake_start(struct tls_ctx *tc, int fd, const char *host,
-    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+tls_handshake_start(struct tls_ctx *tc, struct tls *t, int fd,
+    const char *host, long long timeout_ms, tls_done_cb *done, void *arg,
+    char **cause)
 {
 	log_cause(cause, "TLS support was not built in");
 	return (NULL);
@@ -83,14 +84,6 @@ tls_dtls_listen(struct tls_ctx *tc, int lfd, struct net_peer *peer,
 	*tp = NULL;
 	errno = EPROTONOSUPPORT;
 	return (-1);
-}
-
-struct tls_hs *
-tls_dtls_accept_start(struct tls_ctx *tc, struct tls *t, int fd,
-    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
-{
-	log_cause(cause, "TLS support was not built in");
-	return (NULL);
 }
 
 int

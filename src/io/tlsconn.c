@@ -362,12 +362,18 @@ tls_hs_ssl(struct tls_ctx *tc, struct tls *t, int fd, const char *host)
 }
 
 /*
- * Start a handshake on fd with a new connection of tc, or with t, a DTLS one
- * a listener took.  Returns NULL with *cause set.
+ * Start a TLS handshake on the connected non-blocking fd, as a server or
+ * a client of host, within timeout_ms (TIME_NONE: TLS_HANDSHAKE_MS): with
+ * a new connection of tc, or with t (NULL: none), a DTLS one that
+ * tls_dtls_listen() took, freed if it cannot start.  done is called once,
+ * from the loop, never before this returns: with the TLS state, or NULL
+ * and a message it must free; fd stays open, unwatched.  Returns the
+ * handshake for tls_handshake_cancel(), or NULL with *cause set.
  */
-static struct tls_hs *
-tls_hs_begin(struct tls_ctx *tc, struct tls *t, int fd, const char *host,
-    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+struct tls_hs *
+tls_handshake_start(struct tls_ctx *tc, struct tls *t, int fd,
+    const char *host, long long timeout_ms, tls_done_cb *done, void *arg,
+    char **cause)
 {
 	struct tls_hs	*h;
 	int		 hello = t != NULL, server = tc->flags & TLS_SERVER;
@@ -436,24 +442,9 @@ fail:
 }
 
 /*
- * Start a TLS handshake on the connected non-blocking fd, as a server or
- * a client of host, within timeout_ms (TIME_NONE: TLS_HANDSHAKE_MS).  done
- * is called once, from the loop, never before this returns: with the TLS
- * state, or NULL and a message it must free; fd stays open, unwatched.
- * Returns the handshake for tls_handshake_cancel(), or NULL with *cause set.
- */
-struct tls_hs *
-tls_handshake_start(struct tls_ctx *tc, int fd, const char *host,
-    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
-{
-	return (tls_hs_begin(tc, NULL, fd, host, timeout_ms, done, arg,
-	    cause));
-}
-
-/*
  * A DTLS server's accept: answer one datagram on lfd statelessly
  * (DTLSv1_listen()), keeping nothing until a cookie comes back.  Returns
- * 1 then, with peer and *tp for tls_dtls_accept_start(); 0 when answered
+ * 1 then, with peer and *tp for tls_handshake_start(); 0 when answered
  * or dropped; -1 with errno (EAGAIN: none waiting).
  */
 int
@@ -508,17 +499,6 @@ tls_dtls_listen(struct tls_ctx *tc, int lfd, struct net_peer *peer,
 nomem:
 	errno = ENOMEM;
 	return (-1);
-}
-
-/*
- * tls_handshake_start() for t from tls_dtls_listen(), on the peer's own fd;
- * t is freed if it cannot start.
- */
-struct tls_hs *
-tls_dtls_accept_start(struct tls_ctx *tc, struct tls *t, int fd,
-    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
-{
-	return (tls_hs_begin(tc, t, fd, NULL, timeout_ms, done, arg, cause));
 }
 
 /* Abandon a handshake in progress; its done callback is not called. */

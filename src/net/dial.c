@@ -248,7 +248,7 @@ dial_proxy_tls(struct dial *d)
 		return;
 	}
 	d->stage = DS_PROXY_TLS;
-	if ((d->tls_hs = tls_handshake_start(ctx, d->fd,
+	if ((d->tls_hs = tls_handshake_start(ctx, NULL, d->fd,
 	    d->sd->proxy.hops[0].host, TIME_NONE, dial_proxy_tls_done, d,
 	    &cause)) == NULL)
 		dial_fail_cause(d, EPROTO, cause);

@@ -307,13 +307,8 @@ listener_secure(struct pending *pd)
 		SIDE_TLS_TAKEN(sd->tls.ctx);
 		SIDE_TAKEN(timeout_ms);
 		pd->dtls = NULL;
-		if (dtls != NULL)
-			pd->hs = tls_dtls_accept_start(sd->tls.ctx, dtls,
-			    pd->nc->fd, sd->timeout_ms, listener_hs_done, pd,
-			    &cause);
-		else
-			pd->hs = tls_handshake_start(sd->tls.ctx, pd->nc->fd,
-			    NULL, sd->timeout_ms, listener_hs_done, pd, &cause);
+		pd->hs = tls_handshake_start(sd->tls.ctx, dtls, pd->nc->fd,
+		    NULL, sd->timeout_ms, listener_hs_done, pd, &cause);
 		if (pd->hs == NULL)
 			listener_hs_done(NULL, cause, pd);
 	}

@@ -205,8 +205,8 @@ open_rdv_paired(struct opening *op, int first)
 	op->until = ev_now() + (op->sd->timeout_ms != TIME_NONE &&
 	    op->sd->timeout_ms > 0 ? op->sd->timeout_ms : OPEN_HANDSHAKE_MS);
 	SIDE_TLS_TAKEN(tc);
-	if ((op->tls_hs = tls_handshake_start(tc, op->fd, NULL, open_left(op),
-	    open_tls_done, op, &why)) == NULL)
+	if ((op->tls_hs = tls_handshake_start(tc, NULL, op->fd, NULL,
+	    open_left(op), open_tls_done, op, &why)) == NULL)
 		open_fail(op, EPROTO, why);
 }
 
@@ -422,7 +422,7 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 	if (op->sd->via.ws_ctx == NULL)
 		SIDE_TLS_TAKEN(op->sd->tls.ctx);
 	if ((op->tls_hs = tls_handshake_start(op->sd->via.ws_ctx != NULL ?
-	    op->sd->via.ws_ctx : op->sd->tls.ctx, fd,
+	    op->sd->via.ws_ctx : op->sd->tls.ctx, NULL, fd,
 	    op->port != NULL ? op->host : NULL, open_left(op), open_tls_done,
 	    op, &why)) == NULL)
 		open_fail(op, EPROTO, why);
