@@ -31,9 +31,6 @@ static int		 term_sizes;
 /* It said it takes them: they are sent. */
 static int		 term_asked;
 
-static int	term_begin(struct channel *, int);
-static size_t	term_xform(struct channel *, unsigned char *, size_t, size_t);
-
 /* Send the window size of the local terminal on tx, if it has one. */
 static void
 term_send_size(struct channel *tx)
@@ -110,85 +107,6 @@ term_answer_xform(struct channel *ch, unsigned char *p, size_t n,
 }
 
 /*
- * Make stdin's terminal a remote one for tx (what is typed) and rx (what
- * comes): raw mode, the escape, window sizes for a peer that asks.  A
- * client then calls term_hello().  Returns -1 with errno when stdin is no
- * terminal.
- */
-int
-term_start(struct channel *tx, struct channel *rx)
-{
-	if (term_begin(tx, 1) == -1)
-		return (-1);
-	rx->xform = term_hello_xform;
-	rx->xgrow = 1;
-	return (0);
-}
-
-/*
- * A --raw client on a new connection: say PTY_HELLO on tx before
- * anything it holds; sizes only once rx brings a --pty server's answer.
- * Returns 0, or -1 with errno.
- */
-int
-term_hello(struct channel *tx, struct channel *rx)
-{
-	if (channel_inject_first(tx, PTY_HELLO, PTY_HELLO_LEN) == -1)
-		return (-1);
-	term_asked = 0;
-	rx->xform = term_answer_xform;
-	rx->xgrow = 1;
-	return (0);
-}
-
-/* term_start() for a line to a device, which has no window. */
-int
-term_start_line(struct channel *tx)
-{
-	return (term_begin(tx, 0));
-}
-
-static int
-term_begin(struct channel *tx, int sizes)
-{
-	/*
-	 * Every fatal signal puts the terminal back (cleanup_on_signals()),
-	 * and so does a stop, until continued.
-	 */
-	if (stdio_tty_makeraw() == -1)
-		return (-1);
-	tx->xform = term_xform;
-	tx->xstate = TERM_LINE_START;
-	term_tx = tx;
-	term_asked = 0;
-	if (!(term_sizes = sizes))
-		return (0);
-	if (ev_signal(SIGWINCH, term_winch, NULL) == -1)
-		log_verbose_warn(1, "SIGWINCH: %s", strerror(errno));
-	return (0);
-}
-
-/* tx's session is ending: stop sizes on it and give the terminal its modes. */
-void
-term_stop(struct channel *tx)
-{
-	if (tx == NULL || tx != term_tx)
-		return;
-	term_tx = NULL;
-	term_asked = 0;
-	if (term_sizes)
-		ev_signal(SIGWINCH, NULL, NULL);
-	stdio_tty_unset();
-}
-
-/* Has "~." been typed on tx's terminal? */
-int
-term_escaped(const struct channel *tx)
-{
-	return (tx->xform == term_xform && tx->xstate == TERM_ESCAPED);
-}
-
-/*
  * Act on the escape in the n bytes typed at p: "~." after a newline or at
  * the start leaves, "~~" sends "~"; nothing after the escape is sent.  p
  * has room for n + 1 bytes.  Returns the new length.
@@ -230,4 +148,83 @@ term_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	}
 	ch->xstate = st;
 	return (o);
+}
+
+static int
+term_begin(struct channel *tx, int sizes)
+{
+	/*
+	 * Every fatal signal puts the terminal back (cleanup_on_signals()),
+	 * and so does a stop, until continued.
+	 */
+	if (stdio_tty_makeraw() == -1)
+		return (-1);
+	tx->xform = term_xform;
+	tx->xstate = TERM_LINE_START;
+	term_tx = tx;
+	term_asked = 0;
+	if (!(term_sizes = sizes))
+		return (0);
+	if (ev_signal(SIGWINCH, term_winch, NULL) == -1)
+		log_verbose_warn(1, "SIGWINCH: %s", strerror(errno));
+	return (0);
+}
+
+/*
+ * Make stdin's terminal a remote one for tx (what is typed) and rx (what
+ * comes): raw mode, the escape, window sizes for a peer that asks.  A
+ * client then calls term_hello().  Returns -1 with errno when stdin is no
+ * terminal.
+ */
+int
+term_start(struct channel *tx, struct channel *rx)
+{
+	if (term_begin(tx, 1) == -1)
+		return (-1);
+	rx->xform = term_hello_xform;
+	rx->xgrow = 1;
+	return (0);
+}
+
+/*
+ * A --raw client on a new connection: say PTY_HELLO on tx before
+ * anything it holds; sizes only once rx brings a --pty server's answer.
+ * Returns 0, or -1 with errno.
+ */
+int
+term_hello(struct channel *tx, struct channel *rx)
+{
+	if (channel_inject_first(tx, PTY_HELLO, PTY_HELLO_LEN) == -1)
+		return (-1);
+	term_asked = 0;
+	rx->xform = term_answer_xform;
+	rx->xgrow = 1;
+	return (0);
+}
+
+/* term_start() for a line to a device, which has no window. */
+int
+term_start_line(struct channel *tx)
+{
+	return (term_begin(tx, 0));
+}
+
+/* tx's session is ending: stop sizes on it and give the terminal its modes. */
+void
+term_stop(struct channel *tx)
+{
+	if (tx == NULL || tx != term_tx)
+		return;
+	term_tx = NULL;
+	term_asked = 0;
+	if (term_sizes)
+		ev_signal(SIGWINCH, NULL, NULL);
+	stdio_tty_unset();
+}
+
+/* Has "~." been typed on tx's terminal? */
+int
+term_escaped(const struct channel *tx)
+{
+	return (tx->xform == term_xform && tx->xstate == TERM_ESCAPED);
 }
