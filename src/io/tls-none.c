@@ -133,7 +133,6 @@ tls_close_notify(struct tls *t)
 const char *
 tls_cut_why(struct tls *t)
 {
-	(void)t;
 	return (NULL);
 }
 
