@@ -596,16 +596,13 @@ edit_sequence(struct edit *e, unsigned char f)
 		edit_history(e, f == 'A' ? -1 : 1);
 		break;
 	case 'C':
-		edit_move(e, edit_next(e, e->pos));
-		break;
 	case 'D':
-		edit_move(e, edit_prev(e, e->pos));
+		edit_move(e, f == 'C' ? edit_next(e, e->pos) :
+		    edit_prev(e, e->pos));
 		break;
 	case 'H':
-		edit_move(e, 0);
-		break;
 	case 'F':
-		edit_move(e, e->linelen);
+		edit_move(e, f == 'H' ? 0 : e->linelen);
 		break;
 	case '~':
 		/* Home 1 and 7, Delete 3, End 4 and 8. */
@@ -727,16 +724,13 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 				edit_cut(e, edit_prev(e, e->pos), e->pos);
 			break;
 		case 0x01:	/* ^A */
-			edit_move(e, 0);
-			break;
 		case 0x05:	/* ^E */
-			edit_move(e, e->linelen);
+			edit_move(e, k[i] == 0x01 ? 0 : e->linelen);
 			break;
 		case 0x02:	/* ^B */
-			edit_move(e, edit_prev(e, e->pos));
-			break;
 		case 0x06:	/* ^F */
-			edit_move(e, edit_next(e, e->pos));
+			edit_move(e, k[i] == 0x02 ? edit_prev(e, e->pos) :
+			    edit_next(e, e->pos));
 			break;
 		case 0x0b:	/* ^K */
 			if (e->pos < e->linelen)
