@@ -57,11 +57,10 @@ tls_env_name(char ***env, size_t *n, const char *prefix, const char *which,
 	BIO	*bio;
 	char	*text;
 	long	 len;
-	int	 rc;
+	int	 rc = -1;
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL)
 		return (-1);
-	rc = -1;
 	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_ONELINE &
 	    ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
 	    (len = BIO_get_mem_data(bio, &text)) >= 0)
