@@ -44,27 +44,6 @@ struct resolve {
 	char			 name[NI_MAXHOST]; /* RK_NAME: the answer */
 };
 
-static void	resolve_work(struct pool_job *);
-static void	resolve_done(struct pool_job *);
-static void	resolve_free(struct pool_job *);
-static struct resolve *resolve_submit(struct resolve *,
-		    const struct sockaddr *, int);
-
-static const struct pool_conf resolve_conf = {
-	.work = resolve_work,
-	.done = resolve_done,
-	.free = resolve_free,
-	/* getaddrinfo() needs little: keep the address space small. */
-	.stack = RESOLVE_STACK,
-	.threads = RESOLVE_THREADS,
-	.threads_max = RESOLVE_THREADS_MAX,
-	.share_threads = RESOLVE_PEER_THREADS,
-	.share_max = RESOLVE_PEER_MAX,
-	.queue_max = RESOLVE_QUEUE_MAX,
-};
-
-static struct pool	*resolve_pool;
-
 static void
 resolve_free(struct pool_job *j)
 {
@@ -107,6 +86,21 @@ resolve_done(struct pool_job *j)
 	else
 		r->cb(r->error, res, r->arg);
 }
+
+static const struct pool_conf resolve_conf = {
+	.work = resolve_work,
+	.done = resolve_done,
+	.free = resolve_free,
+	/* getaddrinfo() needs little: keep the address space small. */
+	.stack = RESOLVE_STACK,
+	.threads = RESOLVE_THREADS,
+	.threads_max = RESOLVE_THREADS_MAX,
+	.share_threads = RESOLVE_PEER_THREADS,
+	.share_max = RESOLVE_PEER_MAX,
+	.queue_max = RESOLVE_QUEUE_MAX,
+};
+
+static struct pool	*resolve_pool;
 
 static int
 resolve_init(void)
@@ -200,6 +194,22 @@ resolve_hosts_name(const struct sockaddr *sa, char *name, size_t size)
 	free(line);
 	fclose(f);
 	return (found ? 0 : EAI_NONAME);
+}
+
+/*
+ * Hand r, for the peer at from, to the loop if answered, else to a worker.
+ * Returns r, or NULL with errno (r freed).
+ */
+static struct resolve *
+resolve_submit(struct resolve *r, const struct sockaddr *from, int answered)
+{
+	if (answered)
+		pool_answer(resolve_pool, &r->job);
+	else if (pool_submit(resolve_pool, &r->job, from) == -1) {
+		resolve_free(&r->job);
+		return (NULL);
+	}
+	return (r);
 }
 
 /*
@@ -319,22 +329,6 @@ resolve_kept(const char *host, const char *port,
 	}
 	k->hints = h;
 	return (k->res);
-}
-
-/*
- * Hand r, for the peer at from, to the loop if answered, else to a worker.
- * Returns r, or NULL with errno (r freed).
- */
-static struct resolve *
-resolve_submit(struct resolve *r, const struct sockaddr *from, int answered)
-{
-	if (answered)
-		pool_answer(resolve_pool, &r->job);
-	else if (pool_submit(resolve_pool, &r->job, from) == -1) {
-		resolve_free(&r->job);
-		return (NULL);
-	}
-	return (r);
 }
 
 /*
