@@ -102,15 +102,6 @@ static const struct pool_conf resolve_conf = {
 
 static struct pool	*resolve_pool;
 
-static int
-resolve_init(void)
-{
-	if (resolve_pool == NULL && (resolve_pool = pool_new(&resolve_conf)) ==
-	    NULL)
-		return (-1);
-	return (0);
-}
-
 /*
  * Look host up in RESOLVE_HOSTS as libc's "files" does, for port with
  * hints; *res every match in order.  Returns 0, or EAI_NONAME (the
@@ -197,19 +188,24 @@ resolve_hosts_name(const struct sockaddr *sa, char *name, size_t size)
 }
 
 /*
- * Hand r, for the peer at from, to the loop if answered, else to a worker.
- * Returns r, or NULL with errno (r freed).
+ * Hand r, for the peer at from, to the loop if answered, else to a worker;
+ * the pool is made on first need.  Returns r, or NULL with errno (r freed).
  */
 static struct resolve *
 resolve_submit(struct resolve *r, const struct sockaddr *from, int answered)
 {
+	if (resolve_pool == NULL &&
+	    (resolve_pool = pool_new(&resolve_conf)) == NULL)
+		goto fail;
 	if (answered)
 		pool_answer(resolve_pool, &r->job);
-	else if (pool_submit(resolve_pool, &r->job, from) == -1) {
-		resolve_free(&r->job);
-		return (NULL);
-	}
+	else if (pool_submit(resolve_pool, &r->job, from) == -1)
+		goto fail;
 	return (r);
+
+fail:
+	resolve_free(&r->job);
+	return (NULL);
 }
 
 /*
@@ -232,8 +228,6 @@ resolve_start(const struct sockaddr *from, const char *host,
 	struct addrinfo	 numeric;
 	int		 error, answered;
 
-	if (resolve_init() == -1)
-		return (NULL);
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return (NULL);
 	if ((host != NULL && (r->host = strdup(host)) == NULL) ||
@@ -348,8 +342,6 @@ resolve_name(const struct sockaddr *sa, socklen_t len, resolve_name_cb *cb,
 		errno = EAFNOSUPPORT;
 		return (NULL);
 	}
-	if (resolve_init() == -1)
-		return (NULL);
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return (NULL);
 	r->kind = RK_NAME;
