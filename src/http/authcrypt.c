@@ -28,23 +28,6 @@ struct authcrypt {
 	void			*arg;
 };
 
-static void	authcrypt_work(struct pool_job *);
-static void	authcrypt_done(struct pool_job *);
-static void	authcrypt_free(struct pool_job *);
-
-static const struct pool_conf authcrypt_conf = {
-	.work = authcrypt_work,
-	.done = authcrypt_done,
-	.free = authcrypt_free,
-	.stack = AUTHCRYPT_STACK,
-	.threads = AUTHCRYPT_THREADS,
-	.threads_max = AUTHCRYPT_THREADS,
-	/* auth.c's limits bound the checks. */
-	.queue_max = SIZE_MAX,
-};
-
-static struct pool	*authcrypt_pool;
-
 /*
  * libcrypt is loaded with dlopen(3) when an --auth-file is read, as
  * OpenSSL and zlib are when first used: linked, it cost every run 96 KiB
@@ -133,6 +116,19 @@ authcrypt_done(struct pool_job *j)
 
 	c->cb(c->ok, c->arg);
 }
+
+static const struct pool_conf authcrypt_conf = {
+	.work = authcrypt_work,
+	.done = authcrypt_done,
+	.free = authcrypt_free,
+	.stack = AUTHCRYPT_STACK,
+	.threads = AUTHCRYPT_THREADS,
+	.threads_max = AUTHCRYPT_THREADS,
+	/* auth.c's limits bound the checks. */
+	.queue_max = SIZE_MAX,
+};
+
+static struct pool	*authcrypt_pool;
 
 /*
  * Check pass against crypt(3) hash, which a worker reads: the caller keeps
