@@ -53,16 +53,14 @@ authcrypt_load(char **cause)
 	if (authcrypt_crypt_r != NULL)
 		return (0);
 	if ((lib = dlopen(AUTHCRYPT_LIB, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		if (cause != NULL)
-			log_cause(cause, "auth-file: cannot check passwords: "
-			    "%s", dlerror());
+		log_cause(cause, "auth-file: cannot check passwords: %s",
+		    dlerror());
 		return (-1);
 	}
 	if ((authcrypt_crypt_r = (__typeof__(authcrypt_crypt_r))dlsym(lib,
 	    "crypt_r")) == NULL) {
-		if (cause != NULL)
-			log_cause(cause, "auth-file: cannot check passwords: "
-			    "%s has no crypt_r", AUTHCRYPT_LIB);
+		log_cause(cause, "auth-file: cannot check passwords: "
+		    "%s has no crypt_r", AUTHCRYPT_LIB);
 		return (-1);
 	}
 #else
