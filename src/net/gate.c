@@ -346,10 +346,8 @@ gate_add_spec(struct gate *g, int deny, const char *spec, char **cause)
 	} else if (slash != NULL || host[0] == '\0')
 		goto invalid;
 	else if (gate_octets(host, addr, hi) == 0) {
-		if ((r = gate_rule_add(g, deny, AF_INET, addr, -1)) == NULL) {
-			log_cause(cause, "%s", strerror(errno));
-			return (-1);
-		}
+		if ((r = gate_rule_add(g, deny, AF_INET, addr, -1)) == NULL)
+			goto nomem;
 		memcpy(r->hi, hi, sizeof(r->hi));
 		return (0);
 	} else if (host[strspn(host, "0123456789.*-")] == '\0')
@@ -359,10 +357,8 @@ gate_add_spec(struct gate *g, int deny, const char *spec, char **cause)
 		    host);
 		return (-1);
 	} else {
-		if (g->named == NULL && (g->named = strdup(host)) == NULL) {
-			log_cause(cause, "%s", strerror(errno));
-			return (-1);
-		}
+		if (g->named == NULL && (g->named = strdup(host)) == NULL)
+			goto nomem;
 		memset(&hints, 0, sizeof(hints));
 		hints.ai_socktype = SOCK_STREAM;
 		if ((error = getaddrinfo(host, NULL, &hints, &res)) != 0) {
@@ -371,7 +367,6 @@ gate_add_spec(struct gate *g, int deny, const char *spec, char **cause)
 			return (-1);
 		}
 		for (ai = res; ai != NULL; ai = ai->ai_next) {
-			r = NULL;
 			if (ai->ai_family == AF_INET)
 				r = gate_rule_add(g, deny, AF_INET,
 				    &((struct sockaddr_in *)ai->ai_addr)->
@@ -384,8 +379,7 @@ gate_add_spec(struct gate *g, int deny, const char *spec, char **cause)
 				continue;
 			if (r == NULL) {
 				freeaddrinfo(res);
-				log_cause(cause, "%s", strerror(errno));
-				return (-1);
+				goto nomem;
 			}
 		}
 		freeaddrinfo(res);
@@ -397,14 +391,16 @@ gate_add_spec(struct gate *g, int deny, const char *spec, char **cause)
 		if (errstr != NULL)
 			goto invalid;
 	}
-	if (gate_rule_add(g, deny, family, addr, bits) == NULL) {
-		log_cause(cause, "%s", strerror(errno));
-		return (-1);
-	}
+	if (gate_rule_add(g, deny, family, addr, bits) == NULL)
+		goto nomem;
 	return (0);
 
 invalid:
 	log_cause(cause, "invalid address or range: %s", spec);
+	return (-1);
+
+nomem:
+	log_cause(cause, "%s", strerror(errno));
 	return (-1);
 }
 
