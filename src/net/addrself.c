@@ -17,7 +17,7 @@
 #include "net.h"
 
 /* sa's address in a[16] (unmapped) and *port.  Returns its family, or 0. */
-static int
+int
 net_addr_key(const struct sockaddr *sa, unsigned char *a, uint16_t *port)
 {
 	const struct sockaddr_in	*sin;

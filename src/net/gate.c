@@ -516,35 +516,25 @@ gate_match(const struct gate_rule *r, int family, const unsigned char *addr)
 int
 gate_permits(const struct gate *g, const struct sockaddr *sa)
 {
-	const struct gate_rule		*r;
-	const struct sockaddr_in6	*sin6;
-	unsigned char			 v6[16];
-	const unsigned char		*v4 = NULL;
-	int				 allowed = 0, hit, port = -1;
+	const struct gate_rule	*r;
+	unsigned char		 a[16], v6[16] = { [10] = 0xff, [11] = 0xff };
+	uint16_t		 p;
+	int			 allowed = 0, hit, family, port;
 
-	if (sa->sa_family == AF_INET)
-		port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
-	else if (sa->sa_family == AF_INET6)
-		port = ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	family = net_addr_key(sa, a, &p);
+	port = family != 0 ? p : -1;
 	if ((g->peer_port != 0 && port != g->peer_port) ||
 	    (g->low_port && (port < 0 || port >= IPPORT_RESERVED)))
 		return (0);
-	if (sa->sa_family == AF_INET) {
-		v4 = (const unsigned char *)
-		    &((const struct sockaddr_in *)sa)->sin_addr;
-		memset(v6, 0, 10);
-		memset(v6 + 10, 0xff, 2);
-		memcpy(v6 + 12, v4, 4);
-	} else if (sa->sa_family == AF_INET6) {
-		sin6 = (const struct sockaddr_in6 *)sa;
-		memcpy(v6, sin6->sin6_addr.s6_addr, 16);
-		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
-			v4 = sin6->sin6_addr.s6_addr + 12;
-	} else
+	if (family == 0)
 		return (!gate_allow_listed(g));
+	if (family == AF_INET)
+		memcpy(v6 + 12, a, 4);
+	else
+		memcpy(v6, a, 16);
 	TAILQ_FOREACH(r, &g->rules, entry) {
 		hit = gate_match(r, AF_INET6, v6) ||
-		    (v4 != NULL && gate_match(r, AF_INET, v4));
+		    (family == AF_INET && gate_match(r, AF_INET, a));
 		if (!hit)
 			continue;
 		if (r->deny)

@@ -541,6 +541,8 @@ const char	*net_mptcp_why(int);
 void		 net_report_mptcp(const struct side *, int);
 
 /* addrself.c */
+int		 net_addr_key(const struct sockaddr *, unsigned char *,
+		    uint16_t *);
 int		 net_is_self(const struct sockaddr *, socklen_t,
 		    const struct sockaddr *, int);
 int		 net_is_loopback(const struct sockaddr *);
