@@ -51,19 +51,6 @@ static struct {
 	struct auth_nonce	 nonces[AUTH_NONCES]; /* by serial */
 } auth_state;
 
-/* Make the nonces' MAC secret on first need. */
-static void
-auth_init(void)
-{
-	if (auth_state.ready)
-		return;
-	snprintf(auth_state.secret, sizeof(auth_state.secret),
-	    "%08x%08x%08x%08x", arc4random(), arc4random(), arc4random(),
-	    arc4random());
-	auth_state.serial = arc4random();
-	auth_state.ready = 1;
-}
-
 /*
  * Are a and b equal?  Compares their SHA-256 with timingsafe_bcmp(3), so
  * the time says nothing of where they differ or their lengths.
@@ -504,7 +491,14 @@ auth_challenge(const struct auth_conf *c, int proxy, int stale, char *buf,
 
 	*buf = '\0';
 	if (auth_digestible(c)) {
-		auth_init();
+		/* The nonces' MAC secret, made on first need. */
+		if (!auth_state.ready) {
+			snprintf(auth_state.secret, sizeof(auth_state.secret),
+			    "%08x%08x%08x%08x", arc4random(), arc4random(),
+			    arc4random(), arc4random());
+			auth_state.serial = arc4random();
+			auth_state.ready = 1;
+		}
 		auth_state.serial++;
 		snprintf(nonce, sizeof(nonce), "%016llx%08x",
 		    (unsigned long long)(ev_now() / 1000),
