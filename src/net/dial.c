@@ -152,17 +152,14 @@ dial_watch(struct dial *d, int fd, int events, ev_fd_cb *cb)
 static void
 dial_fail_cause(struct dial *d, int error, char *cause)
 {
-	char	 msg[1024];
+	const char	*why = cause != NULL ? cause : strerror(error);
 
 	if (d->stage == DS_NEGOTIATE && d->nhops > 1)
-		snprintf(msg, sizeof(msg), "proxy %zu (%s): %s", d->hop + 1,
-		    d->sd->proxy.hops[d->hop].label, cause != NULL ? cause :
-		    strerror(error));
+		dial_fail(d, error, "proxy %zu (%s): %s", d->hop + 1,
+		    d->sd->proxy.hops[d->hop].label, why);
 	else
-		strlcpy(msg, cause != NULL ? cause : strerror(error),
-		    sizeof(msg));
+		dial_fail(d, error, "%s", why);
 	free(cause);
-	dial_finish(d, -1, error, msg);
 }
 
 /* Say with -v, in nc's words, that the address tried failed. */
