@@ -354,10 +354,7 @@ unix_bind_entry(const struct side *sd, int fd, char **cause)
 	 * perm=: made so (a umask of its complement), so that no one finds
 	 * it with other modes before the chmod(2) below.
 	 */
-	if (sd->perm != -1)
-		mask = ~sd->perm & 0777;
-	else
-		mask = l->umask;
+	mask = sd->perm != -1 ? ~sd->perm & 0777 : l->umask;
 	if (mask != -1)
 		old = umask(mask);
 	rc = unix_bind(fd, sd->sock.socktype, sd->host, sd->sock.unix_keep ||
