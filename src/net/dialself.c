@@ -27,16 +27,13 @@ dial_port_ephemeral(unsigned short port)
 	FILE		*f;
 
 	if (lo == -1) {
-		lo = 0;
-		hi = 65535;
-		if ((f = fopen("/proc/sys/net/ipv4/ip_local_port_range",
-		    "re")) != NULL) {
-			if (fscanf(f, "%d %d", &lo, &hi) != 2) {
-				lo = 0;
-				hi = 65535;
-			}
-			fclose(f);
+		f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+		if (f == NULL || fscanf(f, "%d %d", &lo, &hi) != 2) {
+			lo = 0;
+			hi = 65535;
 		}
+		if (f != NULL)
+			fclose(f);
 	}
 	return ((int)p >= lo && (int)p <= hi);
 }
