@@ -116,126 +116,6 @@ gate_clear(struct gate *g)
 	g->named = NULL;
 }
 
-/* Note a rule's source once it is in force, for a reload. */
-static int
-gate_note(struct gate *g, int deny, int file, const char *arg)
-{
-	struct gate_src	*s;
-
-	if ((s = reallocarray(g->srcs, g->nsrcs + 1, sizeof(*s))) == NULL)
-		return (-1);
-	g->srcs = s;
-	s = &g->srcs[g->nsrcs];
-	if ((s->arg = strdup(arg)) == NULL)
-		return (-1);
-	s->deny = deny;
-	s->file = file;
-	g->nsrcs++;
-	if (file)
-		g->nfiles++;
-	return (0);
-}
-
-static int	gate_add_spec(struct gate *, int, const char *, char **);
-static int	gate_read_file(struct gate *, int, const char *, char **);
-
-/*
- * The rules of the file spec (file), or one for each comma-separated
- * entry of spec, as ncat's --allow "192.0.2.1,198.51.100.0/24" reads.
- * Returns -1 with *cause.
- */
-static int
-gate_read(struct gate *g, int deny, int file, const char *spec,
-    char **cause)
-{
-	char	*copy, *p, *entry;
-	int	 rc = 0;
-
-	if (file)
-		return (gate_read_file(g, deny, spec, cause));
-	if ((copy = strdup(spec)) == NULL) {
-		log_cause(cause, "%s", strerror(errno));
-		return (-1);
-	}
-	p = copy;
-	while (rc == 0 && (entry = strsep(&p, ",")) != NULL) {
-		if (*entry == '\0') {
-			log_cause(cause, "invalid address or range: %s", spec);
-			rc = -1;
-		} else
-			rc = gate_add_spec(g, deny, entry, cause);
-	}
-	free(copy);
-	return (rc);
-}
-
-/*
- * Add an allow (or deny) rule: an address, ADDR/BITS, nmap's octet ranges
- * (10.0.0-3.*) or a name for every address it resolves to now, or several,
- * separated by commas; with file, one per entry of file spec.
- * Returns -1 with *cause, naming a file's line.
- */
-int
-gate_add(struct gate *g, int deny, int file, const char *spec, char **cause)
-{
-	if (gate_read(g, deny, file, spec, cause) == -1)
-		return (-1);
-	if (gate_note(g, deny, file, spec) == -1) {
-		log_cause(cause, "%s", strerror(errno));
-		return (-1);
-	}
-	return (0);
-}
-
-/*
- * Read g's rules again from their sources into a gate that run->gate then
- * holds (the previous reload's freed).  Returns 1 if replaced, 0 when no
- * rule came from a file, or -1 with *cause, the rules in force kept.
- */
-int
-gate_reload(const struct gate *g, struct runtime *run, char **cause)
-{
-	struct gate	*ng;
-	size_t		 i;
-	int		 rc = 0;
-
-	*cause = NULL;
-	DEBUG_CHECK(!gate_deciding, "gate_reload: rules replaced while a "
-	    "client is decided on");
-	if (g->nfiles == 0)
-		return (0);
-	if ((ng = malloc(sizeof(*ng))) == NULL) {
-		log_cause(cause, "%s", strerror(errno));
-		return (-1);
-	}
-	gate_init(ng);
-	ng->numeric = g->numeric;
-	/* Each source noted again: an allow file now empty still is one. */
-	for (i = 0; i < g->nsrcs && rc == 0; i++)
-		rc = g->srcs[i].file && path_rereadable(g->srcs[i].arg,
-		    cause) == -1 ? -1 : gate_add(ng, g->srcs[i].deny,
-		    g->srcs[i].file, g->srcs[i].arg, cause);
-	if (rc == -1) {
-		gate_clear(ng);
-		free(ng);
-		return (-1);
-	}
-	gate_forget(run);
-	run->gate = ng;
-	return (1);
-}
-
-/* Free run->gate's reloaded rules: the options' are in force. */
-void
-gate_forget(struct runtime *run)
-{
-	if (run->gate == NULL)
-		return;
-	gate_clear(run->gate);
-	free(run->gate);
-	run->gate = NULL;
-}
-
 /* Append a rule for addr/bits.  Returns it, or NULL with errno. */
 static struct gate_rule *
 gate_rule_add(struct gate *g, int deny, int family, const void *addr,
@@ -481,6 +361,123 @@ gate_read_file(struct gate *g, int deny, const char *path, char **cause)
 	}
 	fclose(f);
 	return (rc);
+}
+
+/* Note a rule's source once it is in force, for a reload. */
+static int
+gate_note(struct gate *g, int deny, int file, const char *arg)
+{
+	struct gate_src	*s;
+
+	if ((s = reallocarray(g->srcs, g->nsrcs + 1, sizeof(*s))) == NULL)
+		return (-1);
+	g->srcs = s;
+	s = &g->srcs[g->nsrcs];
+	if ((s->arg = strdup(arg)) == NULL)
+		return (-1);
+	s->deny = deny;
+	s->file = file;
+	g->nsrcs++;
+	if (file)
+		g->nfiles++;
+	return (0);
+}
+
+/*
+ * The rules of the file spec (file), or one for each comma-separated
+ * entry of spec, as ncat's --allow "192.0.2.1,198.51.100.0/24" reads.
+ * Returns -1 with *cause.
+ */
+static int
+gate_read(struct gate *g, int deny, int file, const char *spec,
+    char **cause)
+{
+	char	*copy, *p, *entry;
+	int	 rc = 0;
+
+	if (file)
+		return (gate_read_file(g, deny, spec, cause));
+	if ((copy = strdup(spec)) == NULL) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	p = copy;
+	while (rc == 0 && (entry = strsep(&p, ",")) != NULL) {
+		if (*entry == '\0') {
+			log_cause(cause, "invalid address or range: %s", spec);
+			rc = -1;
+		} else
+			rc = gate_add_spec(g, deny, entry, cause);
+	}
+	free(copy);
+	return (rc);
+}
+
+/*
+ * Add an allow (or deny) rule: an address, ADDR/BITS, nmap's octet ranges
+ * (10.0.0-3.*) or a name for every address it resolves to now, or several,
+ * separated by commas; with file, one per entry of file spec.
+ * Returns -1 with *cause, naming a file's line.
+ */
+int
+gate_add(struct gate *g, int deny, int file, const char *spec, char **cause)
+{
+	if (gate_read(g, deny, file, spec, cause) == -1)
+		return (-1);
+	if (gate_note(g, deny, file, spec) == -1) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Read g's rules again from their sources into a gate that run->gate then
+ * holds (the previous reload's freed).  Returns 1 if replaced, 0 when no
+ * rule came from a file, or -1 with *cause, the rules in force kept.
+ */
+int
+gate_reload(const struct gate *g, struct runtime *run, char **cause)
+{
+	struct gate	*ng;
+	size_t		 i;
+	int		 rc = 0;
+
+	*cause = NULL;
+	DEBUG_CHECK(!gate_deciding, "gate_reload: rules replaced while a "
+	    "client is decided on");
+	if (g->nfiles == 0)
+		return (0);
+	if ((ng = malloc(sizeof(*ng))) == NULL) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	gate_init(ng);
+	ng->numeric = g->numeric;
+	/* Each source noted again: an allow file now empty still is one. */
+	for (i = 0; i < g->nsrcs && rc == 0; i++)
+		rc = g->srcs[i].file && path_rereadable(g->srcs[i].arg,
+		    cause) == -1 ? -1 : gate_add(ng, g->srcs[i].deny,
+		    g->srcs[i].file, g->srcs[i].arg, cause);
+	if (rc == -1) {
+		gate_clear(ng);
+		free(ng);
+		return (-1);
+	}
+	gate_forget(run);
+	run->gate = ng;
+	return (1);
+}
+
+/* Free run->gate's reloaded rules: the options' are in force. */
+void
+gate_forget(struct runtime *run)
+{
+	if (run->gate == NULL)
+		return;
+	gate_clear(run->gate);
+	free(run->gate);
+	run->gate = NULL;
 }
 
 /* Is addr of family within r's range? */
