@@ -124,11 +124,7 @@ dial_finish(struct dial *d, int fd, int error, const char *cause)
 }
 
 /* dial_finish() failing with a formatted message. */
-static void
-dial_fail(struct dial *d, int error, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
+static void __attribute__((format(printf, 3, 4)))
 dial_fail(struct dial *d, int error, const char *fmt, ...)
 {
 	char	 msg[1024];
