@@ -400,8 +400,7 @@ net_listen_all(const struct side *sd, const char *port, char **cause)
 	int		 fd;
 
 	if (sd->sock.family != AF_UNSPEC)
-		return (net_listen_dual(sd, sd->sock.family, NULL, port, 0,
-		    cause));
+		return (net_listen(sd, NULL, port, cause));
 	if ((fd = net_listen_dual(sd, AF_INET6, NULL, port, 1, cause)) != -1)
 		return (fd);
 	if (errno != EAFNOSUPPORT && errno != EPROTONOSUPPORT &&
