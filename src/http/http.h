@@ -60,6 +60,10 @@ int		 auth_file_read(struct auth_conf *, const char *, char **);
 void		 auth_free(struct auth_conf *);
 enum auth_verdict auth_check(const struct auth_conf *,
 		    const struct auth_ask *, int *, struct auth_job **);
+int		 auth_challenge(const struct auth_conf *, int, int, char *,
+		    size_t);
+const char	*auth_query_token(const char *, char *, size_t);
+
 /* authlimit.c */
 struct auth_slot;
 struct auth_slot *auth_admit(const struct sockaddr *, const char *, int *);
@@ -71,11 +75,6 @@ enum auth_verdict auth_crypt(struct auth_slot *, const char *, const char *,
 void		 auth_cancel(struct auth_job *);
 int		 auth_limit(const struct sockaddr *, const char *, int *);
 void		 auth_verdict(const struct sockaddr *, int);
-
-/* auth.c */
-int		 auth_challenge(const struct auth_conf *, int, int, char *,
-		    size_t);
-const char	*auth_query_token(const char *, char *, size_t);
 
 /* listenhttp.c */
 enum auth_verdict listen_http_auth(const struct auth_conf *, int,
