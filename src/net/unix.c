@@ -348,7 +348,7 @@ unix_bind_entry(const struct side *sd, int fd, char **cause)
 	const struct side_local	*l = &sd->local;
 	const char		*unknown = "user";
 	mode_t			 old = 0;
-	int			 rc, error, mask;
+	int			 rc, mask;
 
 	/*
 	 * perm=: made so (a umask of its complement), so that no one finds
@@ -359,10 +359,8 @@ unix_bind_entry(const struct side *sd, int fd, char **cause)
 		old = umask(mask);
 	rc = unix_bind(fd, sd->sock.socktype, sd->host, sd->sock.unix_keep ||
 	    l->unlink_close == 0, cause);
-	error = errno;
 	if (mask != -1)
 		umask(old);
-	errno = error;
 	if (rc == -1 || sd->host[0] == '@')
 		return (rc);
 	/*
