@@ -233,7 +233,7 @@ net_bind_source(const struct side *sd, int fd, int af, char **cause)
 		/* nc's words, then what could not be bound. */
 		net_bind_label(sd->sock.source, res->ai_addr, res->ai_addrlen,
 		    label, sizeof(label));
-		log_cause(cause, "bind failed: %s%s", strerror(errno), label);
+		log_cause(cause, "bind failed: %s%s", strerror(error), label);
 		freeaddrinfo(res);
 		errno = error;
 		return (-1);
