@@ -155,7 +155,6 @@ parse_time(const char *s, long long min_s, long long max_s, long long *ms,
 	if (strcmp(*errstr, "invalid") != 0)
 		return (-1);
 
-	*errstr = "invalid";
 	if (!isdigit((unsigned char)*s) && *s != '.')
 		return (-1);
 	errno = 0;
@@ -173,16 +172,11 @@ parse_time(const char *s, long long min_s, long long max_s, long long *ms,
 	else
 		return (-1);
 	v *= mult;
-	if (v < (double)min_s * 1000) {
-		*errstr = "too small";
+	*errstr = v < (double)min_s * 1000 ? "too small" :
+	    v > (double)max_s * 1000 ? "too large" : NULL;
+	if (*errstr != NULL)
 		return (-1);
-	}
-	if (v > (double)max_s * 1000) {
-		*errstr = "too large";
-		return (-1);
-	}
 	*ms = parse_time_ms_up(v);
-	*errstr = NULL;
 	return (0);
 }
 
