@@ -168,13 +168,12 @@ channel_grace(struct channel *ch, long long grace_ms)
 static struct session_clock *
 session_clock(struct session *s)
 {
-	if (s->clock == NULL) {
-		if ((s->clock = calloc(1, sizeof(*s->clock))) == NULL) {
-			log_warn("session timer");
-			return (NULL);
-		}
+	if (s->clock != NULL)
+		return (s->clock);
+	if ((s->clock = calloc(1, sizeof(*s->clock))) == NULL)
+		log_warn("session timer");
+	else
 		ev_timer_init(&s->clock->timer, session_clock_cb, s);
-	}
 	return (s->clock);
 }
 
