@@ -672,15 +672,13 @@ session_free(struct session *s)
 				if (ep->rfd <= STDERR_FILENO ||
 				    (ep->flags & EP_NOCLOSE))
 					;
-				else if ((ep->flags & (EP_LINGER |
-				    EP_HANGUP)) == (EP_LINGER | EP_HANGUP) &&
-				    ep->wfd == ep->rfd)
-					sock_linger_reset(ep->rfd);
-				else if ((ep->flags & EP_LINGER) &&
-				    ep->wfd == ep->rfd)
-					sock_linger(ep->rfd);
-				else
+				else if (!(ep->flags & EP_LINGER) ||
+				    ep->wfd != ep->rfd)
 					close(ep->rfd);
+				else if (ep->flags & EP_HANGUP)
+					sock_linger_reset(ep->rfd);
+				else
+					sock_linger(ep->rfd);
 			}
 		}
 		if (ep->wfd != -1 && ep->wfd != ep->rfd) {
