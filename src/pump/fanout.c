@@ -160,10 +160,7 @@ outq_mark(struct outq *q)
 	struct fanout	*fo = q->fanout;
 	int		 full;
 
-	if (q->full)
-		full = q->bytes > q->high / 2;
-	else
-		full = q->bytes > q->high;
+	full = q->bytes > (q->full ? q->high / 2 : q->high);
 	if (q->leaving || q->error != 0 || q->doomed)
 		full = 0;
 	if (full == q->full)
