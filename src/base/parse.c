@@ -88,10 +88,8 @@ parse_ports(const char *arg, int udp, int min, char ***list, size_t *n,
 	    (sv = getservbyname(arg, udp ? "udp" : "tcp")) != NULL)
 		lo = hi = ntohs(sv->s_port);
 	else if (arg[0] >= '0' && arg[0] <= '9' && strchr(arg, '-') != NULL) {
-		if ((copy = strdup(arg)) == NULL) {
-			snprintf(err, errlen, "%s", strerror(errno));
-			return (-1);
-		}
+		if ((copy = strdup(arg)) == NULL)
+			goto nomem;
 		dash = strchr(copy, '-');
 		*dash++ = '\0';
 		hi = port_number(dash, min, err, errlen);
@@ -108,19 +106,19 @@ parse_ports(const char *arg, int udp, int min, char ***list, size_t *n,
 		return (-1);
 
 	count = (size_t)(hi - lo + 1);
-	if ((l = reallocarray(*list, *n + count, sizeof(*l))) == NULL) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		return (-1);
-	}
+	if ((l = reallocarray(*list, *n + count, sizeof(*l))) == NULL)
+		goto nomem;
 	*list = l;
 	for (port = lo; port <= hi; port++) {
-		if ((l[*n] = port_string(port)) == NULL) {
-			snprintf(err, errlen, "%s", strerror(errno));
-			return (-1);
-		}
+		if ((l[*n] = port_string(port)) == NULL)
+			goto nomem;
 		(*n)++;
 	}
 	return (0);
+
+nomem:
+	snprintf(err, errlen, "%s", strerror(errno));
+	return (-1);
 }
 
 __shortrun void
