@@ -125,9 +125,7 @@ stamp_write(struct endpoint *ep, const void *buf, size_t n)
 blocked:
 	if (errno == EAGAIN)
 		ev_blocked(ep->wfd, EV_WRITE);
-	if (done > 0)
-		return (done);
-	return (-1);
+	return (done > 0 ? (ssize_t)done : -1);
 }
 
 static void
