@@ -80,7 +80,6 @@ int
 ev_signal(int sig, ev_signal_cb *cb, void *arg)
 {
 	struct sigaction	 sa;
-	int			 i;
 
 	if (sig <= 0 || sig >= NSIG) {
 		errno = EINVAL;
@@ -92,10 +91,9 @@ ev_signal(int sig, ev_signal_cb *cb, void *arg)
 		ev_every_round(ev_signal_run);
 		if (ev_set(ev_sig_pipe[0], EV_READ, ev_signal_dispatch,
 		    NULL) == -1) {
-			for (i = 0; i < 2; i++) {
-				close(ev_sig_pipe[i]);
-				ev_sig_pipe[i] = -1;
-			}
+			close(ev_sig_pipe[0]);
+			close(ev_sig_pipe[1]);
+			ev_sig_pipe[0] = ev_sig_pipe[1] = -1;
 			return (-1);
 		}
 	}
