@@ -217,29 +217,30 @@ log_vprint(enum log_sev sev, int named, int warning, const char *fmt,
 	    "a message was made from a NULL string");
 }
 
+/* log_vprint() of the arguments after fmt, in a function taking "...". */
+#define LOG_VPRINT(sev, named, warning, fmt, error) do {		\
+	va_list	 ap;							\
+									\
+	va_start(ap, fmt);						\
+	log_vprint(sev, named, warning, fmt, ap, error);		\
+	va_end(ap);							\
+} while (0)
+
 /* A report without the program name ("Listening on ..."); socat's notice. */
 void
 log_info(const char *fmt, ...)
 {
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	log_vprint(LOG_SEV_NOTICE, 0, 0, fmt, ap, 0);
-	va_end(ap);
+	LOG_VPRINT(LOG_SEV_NOTICE, 0, 0, fmt, 0);
 }
 
 /* A report with the program name, shown at verbosity level or more. */
 __shortrun void
 log_verbose(int level, const char *fmt, ...)
 {
-	va_list	 ap;
-
 	if (log_level < level)
 		return;
-	va_start(ap, fmt);
-	log_vprint(level <= 1 ? LOG_SEV_NOTICE : level == 2 ? LOG_SEV_INFO :
-	    LOG_SEV_DEBUG, 1, 0, fmt, ap, 0);
-	va_end(ap);
+	LOG_VPRINT(level <= 1 ? LOG_SEV_NOTICE : level == 2 ? LOG_SEV_INFO :
+	    LOG_SEV_DEBUG, 1, 0, fmt, 0);
 }
 
 /*
@@ -249,39 +250,28 @@ log_verbose(int level, const char *fmt, ...)
 __shortrun void
 log_verbose_warn(int level, const char *fmt, ...)
 {
-	va_list	 ap;
-
 	if (log_socat ? log_socat_d < 1 : log_level < level)
 		return;
-	va_start(ap, fmt);
 	/* A report of -v's still: the --progress line is not kept for it. */
-	log_vprint(LOG_SEV_WARNING, 1, 0, fmt, ap, 0);
-	va_end(ap);
+	LOG_VPRINT(LOG_SEV_WARNING, 1, 0, fmt, 0);
 }
 
 /* A warning with the program name, always shown. */
 void
 log_warning(const char *fmt, ...)
 {
-	va_list	 ap;
-
 	if (log_socat && log_socat_d < 1)
 		return;
-	va_start(ap, fmt);
-	log_vprint(LOG_SEV_WARNING, 1, 1, fmt, ap, 0);
-	va_end(ap);
+	LOG_VPRINT(LOG_SEV_WARNING, 1, 1, fmt, 0);
 }
 
 /* "prog: message: strerror(errno)" */
 void
 log_warn(const char *fmt, ...)
 {
-	va_list	 ap;
 	int	 error = errno;
 
-	va_start(ap, fmt);
-	log_vprint(LOG_SEV_ERROR, 1, 1, fmt, ap, error);
-	va_end(ap);
+	LOG_VPRINT(LOG_SEV_ERROR, 1, 1, fmt, error);
 	errno = error;
 }
 
@@ -308,22 +298,14 @@ log_cause(char **cause, const char *fmt, ...)
 void
 log_warnx(const char *fmt, ...)
 {
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	log_vprint(LOG_SEV_ERROR, 1, 1, fmt, ap, 0);
-	va_end(ap);
+	LOG_VPRINT(LOG_SEV_ERROR, 1, 1, fmt, 0);
 }
 
 /* Print "prog: message" and exit 1; for command line and set-up errors. */
 void
 fatalx(const char *fmt, ...)
 {
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	log_vprint(LOG_SEV_ERROR, 1, 1, fmt, ap, 0);
-	va_end(ap);
+	LOG_VPRINT(LOG_SEV_ERROR, 1, 1, fmt, 0);
 	exit(1);
 }
 
@@ -331,12 +313,9 @@ fatalx(const char *fmt, ...)
 void
 fatal(const char *fmt, ...)
 {
-	va_list	 ap;
 	int	 error = errno;
 
-	va_start(ap, fmt);
-	log_vprint(LOG_SEV_ERROR, 1, 1, fmt, ap, error);
-	va_end(ap);
+	LOG_VPRINT(LOG_SEV_ERROR, 1, 1, fmt, error);
 	exit(1);
 }
 
