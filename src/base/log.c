@@ -170,10 +170,9 @@ log_vprint(enum log_sev sev, int named, int warning, const char *fmt,
 		n = snprintf(msg, sizeof(msg), "%c ", "EWNID"[sev]);
 	else if (log_socat) {
 		clock_gettime(CLOCK_REALTIME, &ts);
-		if (localtime_r(&ts.tv_sec, &tm) == NULL ||
-		    (n = strftime(msg, sizeof(msg), "%Y/%m/%d %H:%M:%S",
-		    &tm)) == 0)
-			n = 0;
+		if (localtime_r(&ts.tv_sec, &tm) != NULL)
+			n = strftime(msg, sizeof(msg), "%Y/%m/%d %H:%M:%S",
+			    &tm);
 		if (log_socat_usec)
 			n += snprintf(msg + n, sizeof(msg) - n, ".%06ld",
 			    ts.tv_nsec / 1000);
