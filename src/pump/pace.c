@@ -71,10 +71,7 @@ channel_unpause(struct channel *ch)
 void
 channel_hold(struct channel *ch, int on)
 {
-	if (on)
-		ch->flags |= CH_HOLD;
-	else
-		ch->flags &= ~CH_HOLD;
+	ch->flags = on ? ch->flags | CH_HOLD : ch->flags & ~CH_HOLD;
 	channel_update(ch);
 }
 
