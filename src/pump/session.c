@@ -215,9 +215,8 @@ session_grace_start(struct session *s, struct channel *ch)
 static int
 channel_source_ready(struct channel *ch)
 {
-	if (ep_pending(ch->src))
-		return (1);
-	return (ch->src->rfd != -1 && ev_ready(ch->src->rfd));
+	return (ep_pending(ch->src) ||
+	    (ch->src->rfd != -1 && ev_ready(ch->src->rfd)));
 }
 
 /*
