@@ -28,14 +28,10 @@ static int			 ev_sig_pipe[2] = { -1, -1 };
 static void
 ev_signal_handler(int sig)
 {
-	int	 saved = errno;
-
 	ev_sig_pending[sig] = 1;
 	ev_sig_any = 1;
-	if (write(ev_sig_pipe[1], "", 1) == -1) {
-		/* A full pipe already holds a wake-up; nothing is lost. */
-	}
-	errno = saved;
+	/* A full pipe already holds a wake-up; nothing is lost. */
+	log_write_quiet(ev_sig_pipe[1], "", 1);
 }
 
 /* Run the callbacks of the signals that came: first each round. */
