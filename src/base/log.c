@@ -312,9 +312,7 @@ fatalx(const char *fmt, ...)
 void
 fatal(const char *fmt, ...)
 {
-	int	 error = errno;
-
-	LOG_VPRINT(LOG_SEV_ERROR, 1, 1, fmt, error);
+	LOG_VPRINT(LOG_SEV_ERROR, 1, 1, fmt, errno);
 	exit(1);
 }
 
