@@ -334,6 +334,7 @@ expect_step(struct expect *ex)
 		return;
 	ex->running = 1;
 	while (!ex->failed && ex->step < ex->sc->n) {
+		/* No step runs before the text sent last has all gone. */
 		if (ex->outlen > 0 && expect_flush(ex) != 1)
 			break;
 		if (ev_timer_armed(&ex->timer) && !ex->waiting)
@@ -374,14 +375,11 @@ expect_step(struct expect *ex)
 			continue;
 		} else if (st->op == SCRIPT_TIMEOUT)
 			ex->timeout_ms = st->ms;
-		else if (st->op == SCRIPT_CLOSE) {
-			if (ex->outlen > 0 && expect_flush(ex) != 1)
-				break;
+		else if (st->op == SCRIPT_CLOSE)
 			channel_end_source(ex->tx);
-		} else if (st->op == SCRIPT_INTERACT) {
+		else if (st->op == SCRIPT_INTERACT) {
 			ex->step++;
-			if (ex->outlen == 0 || expect_flush(ex) == 1)
-				expect_done(ex, 1);
+			expect_done(ex, 1);
 			break;
 		}
 		ex->step++;
