@@ -719,9 +719,8 @@ channel_pull(struct channel *ch)
 	if (!channel_spliced(ch) && ch->batch == NULL)
 		n = channel_read_buf(ch, &space, &spilling);
 	if (n == -1) {
-		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-			return;
-		channel_read_failed(ch, errno);
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			channel_read_failed(ch, errno);
 		return;
 	} else if (ch->src->flags & EP_DGRAM) {
 		if (ep_net_dgram(ch->src) && !(ch->src->flags & EP_DGRAM_FIN))
