@@ -696,11 +696,9 @@ ev_park(int fd)
 {
 	struct ev_fd	*e;
 
-	if (fd < 0 || fd >= ev_nfds)
+	if (fd < 0 || fd >= ev_nfds || ev_fds[fd].events == 0)
 		return;
 	e = &ev_fds[fd];
-	if (e->events == 0)
-		return;
 	if (e->always || (e->kernel & (EV_KMASK | EV_KEDGE)) == 0) {
 		ev_del(fd);
 		return;
