@@ -50,15 +50,12 @@ anc_hex(const unsigned char *data, size_t len, char *out)
 	out[2 * i] = '\0';
 }
 
-/* The name of interface i, or "". */
+/* The name of interface i, or "" (out holds IF_NAMESIZE). */
 static void
 anc_ifname(unsigned int i, char *out)
 {
-	char	 name[IF_NAMESIZE];
-
-	if (if_indextoname(i, name) == NULL)
-		name[0] = '\0';
-	strlcpy(out, name, ANC_VALUE_MAX);
+	if (if_indextoname(i, out) == NULL)
+		out[0] = '\0';
 }
 
 /* A timestamp as socat writes it: ctime(3)'s, then its microseconds. */
