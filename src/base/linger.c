@@ -67,9 +67,7 @@ linger_drain(int fd)
 
 	for (i = 0; i < LINGER_READS; i++) {
 		n = recv(fd, trash, sizeof(trash), MSG_DONTWAIT);
-		if (n > 0)
-			continue;
-		if (n == -1 && errno == EINTR)
+		if (n > 0 || (n == -1 && errno == EINTR))
 			continue;
 		return (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK));
 	}
