@@ -86,6 +86,7 @@ expect_fail(struct expect *ex, int ended)
 	const struct script_step *st = &ex->sc->steps[ex->step];
 	char		 t[32], q[LOG_ESCAPED(EXPECT_QUOTE) + 8];
 	size_t		 n = ex->len, from = 0;
+	int		 cut;
 
 	while (n > 0 && (ex->win[n - 1] == '\n' || ex->win[n - 1] == '\r'))
 		n--;
@@ -97,11 +98,8 @@ expect_fail(struct expect *ex, int ended)
 	if (n == 0)
 		snprintf(q, sizeof(q), "nothing");
 	else {
-		q[0] = '"';
-		if (from > 0 ? ex->win[from - 1] != '\n' : ex->midline)
-			memcpy(q + 1, "...", 4);
-		else
-			q[1] = '\0';
+		cut = from > 0 ? ex->win[from - 1] != '\n' : ex->midline;
+		strlcpy(q, cut ? "\"..." : "\"", sizeof(q));
 		log_escape(q + strlen(q), sizeof(q) - strlen(q) - 1,
 		    ex->win + from, n - from);
 		strlcat(q, "\"", sizeof(q));
