@@ -27,6 +27,10 @@ static const char *const record_whos[] = {
 	[RECORD_SERVER] = "server",
 };
 
+/* The bytes written as '\' and a letter, and each one's letter. */
+static const char	 record_esc[] = "\\\"\r\n\t";
+static const char	 record_esc_as[] = "\\\"rnt";
+
 /*
  * Write the line of n bytes at p (at most RECORD_LINE_BYTES) sent by who
  * ms into the session, newline included, in out (RECORD_LINE_MAX).
@@ -37,27 +41,22 @@ record_line(char *out, uint64_t ms, enum record_who who,
     const unsigned char *p, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";
+	const char		*e;
 	size_t			 len, i;
 
 	len = snprintf(out, RECORD_LINE_MAX, "%llu %s \"",
 	    (unsigned long long)ms, record_whos[who]);
 	for (i = 0; i < n && i < RECORD_LINE_BYTES; i++) {
-		switch (p[i]) {
-		case '\\': case '"': case '\r': case '\n': case '\t':
+		if ((e = memchr(record_esc, p[i], 5)) != NULL) {
 			out[len++] = '\\';
-			out[len++] = p[i] == '\r' ? 'r' : p[i] == '\n' ? 'n' :
-			    p[i] == '\t' ? 't' : p[i];
-			break;
-		default:
-			if (p[i] >= 0x20 && p[i] < 0x7f)
-				out[len++] = p[i];
-			else {
-				out[len++] = '\\';
-				out[len++] = 'x';
-				out[len++] = hex[p[i] >> 4];
-				out[len++] = hex[p[i] & 0xf];
-			}
-			break;
+			out[len++] = record_esc_as[e - record_esc];
+		} else if (p[i] >= 0x20 && p[i] < 0x7f)
+			out[len++] = p[i];
+		else {
+			out[len++] = '\\';
+			out[len++] = 'x';
+			out[len++] = hex[p[i] >> 4];
+			out[len++] = hex[p[i] & 0xf];
 		}
 	}
 	out[len++] = '"';
@@ -82,7 +81,7 @@ static int
 record_chunk(struct record *r, const char *p, size_t n, size_t line)
 {
 	struct record_chunk	*c;
-	const char		*end = p + n;
+	const char		*end = p + n, *e;
 	unsigned long long	 ms = 0;
 	unsigned char		*d;
 	size_t			 w, digits = 0;
@@ -139,24 +138,20 @@ record_chunk(struct record *r, const char *p, size_t n, size_t line)
 		}
 		if (++p == end)
 			return (record_why(r, line, "a \\ at the end"));
-		switch (*p++) {
-		case '\\': d[r->len++] = '\\'; break;
-		case '"': d[r->len++] = '"'; break;
-		case 'r': d[r->len++] = '\r'; break;
-		case 'n': d[r->len++] = '\n'; break;
-		case 't': d[r->len++] = '\t'; break;
-		case 'x':
-			if (end - p < 2 || (h = text_hex_value(p[0])) == -1 ||
-			    (l = text_hex_value(p[1])) == -1)
-				return (record_why(r, line, "\\x without two hex "
-				    "digits"));
-			d[r->len++] = h << 4 | l;
-			p += 2;
-			break;
-		default:
+		if ((e = memchr(record_esc_as, *p, 5)) != NULL) {
+			d[r->len++] = record_esc[e - record_esc_as];
+			p++;
+			continue;
+		}
+		if (*p++ != 'x')
 			return (record_why(r, line, "an escape that is none of "
 			    "\\\\ \\\" \\r \\n \\t \\xHH"));
-		}
+		if (end - p < 2 || (h = text_hex_value(p[0])) == -1 ||
+		    (l = text_hex_value(p[1])) == -1)
+			return (record_why(r, line, "\\x without two hex "
+			    "digits"));
+		d[r->len++] = h << 4 | l;
+		p += 2;
 	}
 	p++;
 	while (p < end && (*p == ' ' || *p == '\t'))
