@@ -102,24 +102,18 @@ ssize_t
 script_text(const char *in, const char *subject, const regmatch_t *m,
     unsigned char *out, size_t outlen, const char **why)
 {
-	size_t	 n = 0, glen;
-	int	 c, d, k, g;
+	/* The escapes of a byte's own, by letter, and the byte each is. */
+	static const char	 esc[] = "\\\"'abefnrtv";
+	static const char	 bytes[] = "\\\"'\a\b\033\f\n\r\t\v";
+	const char		*e;
+	size_t			 n = 0, glen;
+	int			 c, d, k, g;
 
 	while (*in != '\0') {
 		c = (unsigned char)*in++;
 		if (c == '\\') {
 			c = (unsigned char)*in++;
 			switch (c) {
-			case '\\': case '"': case '\'':
-				break;
-			case 'a': c = '\a'; break;
-			case 'b': c = '\b'; break;
-			case 'e': c = 033; break;
-			case 'f': c = '\f'; break;
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 't': c = '\t'; break;
-			case 'v': c = '\v'; break;
 			case '0':
 				for (c = 0, k = 0; k < 3 && *in >= '0' &&
 				    *in <= '7'; k++)
@@ -127,15 +121,11 @@ script_text(const char *in, const char *subject, const regmatch_t *m,
 				c &= 0xff;
 				break;
 			case 'x':
-				d = text_hex_value((unsigned char)*in);
-				if (d == -1) {
+				if ((c = text_hex_value(*in++)) == -1) {
 					*why = "\\x without a hex digit";
 					return (-1);
 				}
-				c = d;
-				in++;
-				d = text_hex_value((unsigned char)*in);
-				if (d != -1) {
+				if ((d = text_hex_value(*in)) != -1) {
 					c = c * 16 + d;
 					in++;
 				}
@@ -157,8 +147,12 @@ script_text(const char *in, const char *subject, const regmatch_t *m,
 				*why = "a \\ at the end";
 				return (-1);
 			default:
-				*why = "an escape printf(1) has not";
-				return (-1);
+				if ((e = strchr(esc, c)) == NULL) {
+					*why = "an escape printf(1) has not";
+					return (-1);
+				}
+				c = bytes[e - esc];
+				break;
 			}
 		}
 		if (n == outlen) {
