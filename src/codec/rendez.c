@@ -57,9 +57,8 @@ rdv_parse_request(const unsigned char *buf, size_t len, unsigned char *name,
 		*why = "wrong length of rendezvous name";
 		return (-1);
 	}
-	if (len < RDV_REQ_LEN)
-		return (RDV_REQ_LEN);
-	memcpy(name, buf + RDV_HEAD_LEN, RDV_NAME_LEN);
+	if (len >= RDV_REQ_LEN)
+		memcpy(name, buf + RDV_HEAD_LEN, RDV_NAME_LEN);
 	return (RDV_REQ_LEN);
 }
 
