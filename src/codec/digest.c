@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "codec.h"
@@ -241,14 +242,10 @@ digest(int alg, const void *p, size_t len, unsigned char *out)
 void
 digest_hex(int alg, const char *s, char *out)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 h[32];
-	size_t			 i;
+	unsigned char	 h[32];
+	size_t		 i;
 
 	digest(alg, s, strlen(s), h);
-	for (i = 0; i < digests[alg].len; i++) {
-		out[2 * i] = hex[h[i] >> 4];
-		out[2 * i + 1] = hex[h[i] & 0xf];
-	}
-	out[2 * i] = '\0';
+	for (i = 0; i < digests[alg].len; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
 }
