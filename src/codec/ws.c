@@ -308,17 +308,14 @@ ws_offer_binary(const char *ours, char *out, size_t outsz)
 static ssize_t
 ws_put_path(char *out, size_t outsz, size_t used, const char *p)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
-	unsigned char		 c;
+	unsigned char	 c;
 
 	for (; *p != '\0'; p++) {
 		c = *p;
 		if (c <= 0x20 || c >= 0x7f) {
 			if (outsz - used < 4)
 				return (-1);
-			out[used++] = '%';
-			out[used++] = hex[c >> 4];
-			out[used++] = hex[c & 0xf];
+			used += snprintf(out + used, 4, "%%%02X", c);
 		} else {
 			if (outsz - used < 2)
 				return (-1);
