@@ -65,7 +65,7 @@ http_head_check(const char *h, size_t len, const char **errstr)
 		}
 	}
 	for (p = http_fields(h); *p != '\r' && *p != '\n' && *p != '\0';
-	    p += strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n')) {
+	    p = http_fields(p)) {
 		if (*p == ' ' || *p == '\t') {
 			*errstr = "folded header line";
 			return (-1);
@@ -79,7 +79,7 @@ http_head_check(const char *h, size_t len, const char **errstr)
 	return (0);
 }
 
-/* The header lines of head h, after its first line. */
+/* What follows h's first line: a head's header lines, a line's next. */
 const char *
 http_fields(const char *h)
 {
@@ -183,8 +183,7 @@ http_field_next(const char **p, struct http_field *f)
 		    f->value[f->vlen - 1] == '\t'))
 			f->vlen--;
 	}
-	s += strcspn(s, "\n");
-	*p = *s == '\n' ? s + 1 : s;
+	*p = http_fields(s);
 	return (1);
 }
 
