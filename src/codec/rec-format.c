@@ -40,9 +40,8 @@ size_t
 record_line(char *out, uint64_t ms, enum record_who who,
     const unsigned char *p, size_t n)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	const char		*e;
-	size_t			 len, i;
+	const char	*e;
+	size_t		 len, i;
 
 	len = snprintf(out, RECORD_LINE_MAX, "%llu %s \"",
 	    (unsigned long long)ms, record_whos[who]);
@@ -52,12 +51,8 @@ record_line(char *out, uint64_t ms, enum record_who who,
 			out[len++] = record_esc_as[e - record_esc];
 		} else if (p[i] >= 0x20 && p[i] < 0x7f)
 			out[len++] = p[i];
-		else {
-			out[len++] = '\\';
-			out[len++] = 'x';
-			out[len++] = hex[p[i] >> 4];
-			out[len++] = hex[p[i] & 0xf];
-		}
+		else
+			len += snprintf(out + len, 5, "\\x%02x", p[i]);
 	}
 	out[len++] = '"';
 	out[len++] = '\n';
