@@ -7,7 +7,6 @@
 
 #include <sys/types.h>
 
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
