@@ -375,10 +375,8 @@ http_reply_header(struct http_reply *r, const char *line)
 		r->bad = 1;
 	else if (http_field_is(&f, "Connection") ||
 	    http_field_is(&f, "Proxy-Connection")) {
-		if (http_list_has(v, "close"))
-			r->close = 1;
-		if (http_list_has(v, "keep-alive"))
-			r->keepalive = 1;
+		r->close |= http_list_has(v, "close");
+		r->keepalive |= http_list_has(v, "keep-alive");
 	}
 }
 
