@@ -87,9 +87,7 @@ script_time(const char *s, long long *ms)
 	else if (*s != '\0' && strcmp(s, "s") != 0)
 		return (-1);
 	*ms = whole * scale + (frac * scale + div - 1) / div;
-	if (*ms > SCRIPT_TIME_MAX * 1000LL)
-		return (-1);
-	return (0);
+	return (*ms > SCRIPT_TIME_MAX * 1000LL ? -1 : 0);
 }
 
 /*
