@@ -242,16 +242,14 @@ ws_close_parse(const unsigned char *p, size_t n, int *code,
 
 	*reason = p;
 	*reasonlen = 0;
+	*answer = WS_CLOSE_PROTOCOL;
 	if (n < 2) {
 		*code = WS_CLOSE_NO_STATUS;
-		*answer = WS_CLOSE_PROTOCOL;
 		return (n == 0 ? 0 : -1);
 	}
 	*code = p[0] << 8 | p[1];
-	if (!ws_close_code_valid(*code)) {
-		*answer = WS_CLOSE_PROTOCOL;
+	if (!ws_close_code_valid(*code))
 		return (-1);
-	}
 	if (ws_utf8(&st, p + 2, n - 2) == -1 || st != 0) {
 		*answer = WS_CLOSE_BAD_DATA;
 		return (-1);
