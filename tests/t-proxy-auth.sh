@@ -428,7 +428,7 @@ pair_args() {
 }
 
 # An address's passwords are hidden however they are written: an
-# option's name in any case, socat's spellings and quotes, and every
+# option's name in any case, socat's spellings, quotes and brackets, and every
 # URL in it, not only the first (a ws:// URL's proxy=, its ?token=).
 test_address_passwords_hidden_from_ps() {
 	command -v pgrep >/dev/null || { sc_skip "pgrep not installed"; return; }
@@ -439,6 +439,10 @@ test_address_passwords_hidden_from_ps() {
 	pair_args 'PROXY:127.0.0.1:192.0.2.1:80,proxyport=1,proxy-authorization="alice:pw,3"'
 	assertContains "socat's quotes" "$ARGS_SEEN" \
 	    ',proxy-authorization="alice:***** '
+	# socat's brackets hold a ',' as its quotes do: all of it hidden.
+	pair_args 'PROXY:127.0.0.1:192.0.2.1:80,proxyport=1,proxyauth=alice:p[w,8]x,crlf'
+	assertContains "socat's brackets" "$ARGS_SEEN" \
+	    ',proxyauth=alice:*******,crlf '
 	pair_args 'ws://127.0.0.1:1/,proxy=http://alice:pw-4@127.0.0.1:2'
 	assertContains "$ARGS_SEEN" "proxy=http://alice:****@127.0.0.1:2 "
 	pair_args 'ws://bob:pw-5@127.0.0.1:1/p?a=1&token=tok-6,proxy=socks5://alice:pw-7@127.0.0.1:2'

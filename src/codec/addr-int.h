@@ -89,6 +89,16 @@ enum addr_hide {
 	ADDR_HIDE_PASSWORD,	/* after its first ':': proxyauth= */
 };
 
+/* Where a text in socat's quoting stands (addr_scan_byte()). */
+struct addr_scan {
+	char		 quote;		/* the quote open, or 0 */
+	char		 nest[16];	/* the closers of the brackets open */
+	size_t		 depth;
+};
+#define SCAN_FREE	0x100	/* the byte is outside quotes and brackets */
+#define SCAN_QUOTE	(-1)	/* a quote of its own: no byte */
+#define SCAN_DEEP	(-2)	/* brackets nested too deep */
+
 /* addr.c */
 int	addr_fail(struct addr *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -113,5 +123,6 @@ int	addr_dual_stdio(const char *);
 int	addr_socat_parse(struct addr *, int);
 size_t	addr_socat_name_len(const char *);
 int	addr_socat_lacking(const char *);
+int	addr_scan_byte(struct addr_scan *, const char **);
 
 #endif /* SC_ADDR_INT_H */

@@ -238,23 +238,13 @@ addr_dual_stdio(const char *s)
 	    strcasecmp(bang + 2, "stdio") == 0));
 }
 
-/* Where a text in socat's quoting stands (addr_scan_byte()). */
-struct addr_scan {
-	char		 quote;		/* the quote open, or 0 */
-	char		 nest[16];	/* the closers of the brackets open */
-	size_t		 depth;
-};
-#define SCAN_FREE	0x100	/* the byte is outside quotes and brackets */
-#define SCAN_QUOTE	(-1)	/* a quote of its own: no byte */
-#define SCAN_DEEP	(-2)	/* brackets nested too deep */
-
 /*
  * Read one byte of socat-quoted text at *r, *r moved past what it takes
  * ("...", '...', '\', brackets open until their own closer, as socat).
  * Returns the byte meant, | SCAN_FREE if no quote, '\' or bracket holds
  * it; or SCAN_QUOTE, SCAN_DEEP.
  */
-static int
+int
 addr_scan_byte(struct addr_scan *sc, const char **r)
 {
 	static const char	 brackets[] = "[](){}";

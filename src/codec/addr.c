@@ -172,24 +172,21 @@ addr_looks(const char *s)
 	    addr_socat_row(s) != -1 || addr_dual_stdio(s));
 }
 
-/* The end of the option at p: its ',' outside socat's quoting, or NUL. */
+/*
+ * The end of the option at p: its ',' outside socat's quotes and brackets
+ * (as addr_socat_lex() splits), or NUL; brackets nested too deep, NUL.
+ */
 static const char *
 addr_option_end(const char *p)
 {
-	char	 quote = 0;
+	struct addr_scan	 sc = { .depth = 0 };
+	int			 c;
 
-	for (; *p != '\0'; p++) {
-		if (quote != 0) {
-			if (*p == quote)
-				quote = 0;
-			else if (*p == '\\' && quote == '"' && p[1] != '\0')
-				p++;
-		} else if (*p == '"' || *p == '\'')
-			quote = *p;
-		else if (*p == '\\' && p[1] != '\0')
-			p++;
-		else if (*p == ',')
-			break;
+	while (*p != '\0') {
+		if ((c = addr_scan_byte(&sc, &p)) == SCAN_DEEP)
+			return (p + strlen(p));
+		if (c == (',' | SCAN_FREE))
+			return (p - 1);
 	}
 	return (p);
 }
