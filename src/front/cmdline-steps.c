@@ -53,7 +53,7 @@ proxy_auth_env(struct cmdline *cl)
 		return;
 	if (*copy != '\0' && o->side.proxy.user == NULL &&
 	    (cl->nproxy == 1 || (o->side.listen && cl->proxy_type)))
-		opt_credentials(cl, copy);
+		opt_proxy_auth(cl, NULL, copy);
 	freezero(copy, strlen(copy));
 }
 

@@ -334,7 +334,6 @@ long long	 opt_time_value(const char *, const char *, long long,
 
 /* optset.c: the rows' own functions, and what blanks a secret in argv */
 void		 opt_hide(const struct optdef *, char *);
-void		 opt_credentials(struct cmdline *, const char *);
 void		 opt_list_add(char ***, size_t *, char *);
 opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_proxy_type, opt_proxy_user, opt_proxy_auth, opt_proxy_dns,

@@ -188,20 +188,22 @@ opt_hide(const struct optdef *d, char *arg)
 }
 
 /*
- * Take s, "user:pass" or "user" (password asked on the terminal), as the
- * proxy credentials, in a copy kept to the end: s may be hidden or wiped.
+ * --proxy-auth: take arg, "user:pass" or "user" (password asked on the
+ * terminal), as the proxy credentials, in a copy kept to the end: arg may
+ * be hidden or wiped.
  */
 void
-opt_credentials(struct cmdline *cl, const char *s)
+opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	static char	*copy;
 	static size_t	 len;
 	char		*colon;
 
+	(void)d;
 	if (copy != NULL)
 		freezero(copy, len);
-	len = strlen(s);
-	if ((copy = strdup(s)) == NULL)
+	len = strlen(arg);
+	if ((copy = strdup(arg)) == NULL)
 		fatal("strdup");
 	cl->o->side.proxy.user = copy;
 	cl->o->side.proxy.pass = NULL;
@@ -211,14 +213,6 @@ opt_credentials(struct cmdline *cl, const char *s)
 	*colon = '\0';
 	cl->o->side.proxy.pass = colon + 1;
 	cl->auth_nopass = 0;
-}
-
-/* --proxy-auth user[:pass]; without a password, it is asked on the terminal. */
-void
-opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
-{
-	(void)d;
-	opt_credentials(cl, arg);
 }
 
 /* --proxy-dns: local, remote, both or none. */
