@@ -22,7 +22,31 @@
 /* The longest TCP MD5 key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
 #define MD5SIG_KEY_MAX	80
 
-static char	*opt_keep(const char *);
+/* Append s to *list, of *n strings; exits when out of memory. */
+void
+opt_list_add(char ***list, size_t *n, char *s)
+{
+	char	**l;
+
+	if ((l = reallocarray(*list, *n + 1, sizeof(*l))) == NULL)
+		fatal("reallocarray");
+	l[(*n)++] = s;
+	*list = l;
+}
+
+/* A copy of arg, reachable until exit, kept in place of argv's bytes. */
+static char *
+opt_keep(const char *arg)
+{
+	static char	**kept;
+	static size_t	  nkept;
+	char		 *s;
+
+	if ((s = strdup(arg)) == NULL)
+		fatal("strdup");
+	opt_list_add(&kept, &nkept, s);
+	return (s);
+}
 
 /* -S: read the TCP MD5 key from the terminal, as netcat does. */
 void
@@ -110,32 +134,6 @@ opt_proxy_user(struct cmdline *cl, const struct optdef *d, char *arg)
 	cl->o->side.proxy.user = arg;
 	cl->o->side.proxy.pass = NULL;
 	cl->auth_nopass = 0;
-}
-
-/* Append s to *list, of *n strings; exits when out of memory. */
-void
-opt_list_add(char ***list, size_t *n, char *s)
-{
-	char	**l;
-
-	if ((l = reallocarray(*list, *n + 1, sizeof(*l))) == NULL)
-		fatal("reallocarray");
-	l[(*n)++] = s;
-	*list = l;
-}
-
-/* A copy of arg, reachable until exit, kept in place of argv's bytes. */
-static char *
-opt_keep(const char *arg)
-{
-	static char	**kept;
-	static size_t	  nkept;
-	char		 *s;
-
-	if ((s = strdup(arg)) == NULL)
-		fatal("strdup");
-	opt_list_add(&kept, &nkept, s);
-	return (s);
 }
 
 /*
