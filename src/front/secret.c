@@ -45,8 +45,6 @@ static char	 secret_relay[sizeof(secret_relay_host) + 40];
 static char	 secret_relay_port[32];
 static char	 secret_relay_path[1024];
 
-static void	 secret_via(struct cmdline *);
-
 /*
  * Copy, blank and remove the environment variable name, so no program we
  * start sees it.  Returns the copy, or NULL when unset.
@@ -95,44 +93,6 @@ secret_take(struct options *o, const char *text)
 		log_warnx("--secret: a code of about %d bits can be guessed "
 		    "offline from a recorded handshake; a listener given a "
 		    "bare --secret draws a strong one", bits);
-}
-
-/*
- * A step of cmdline_check(): find --secret's code (SOCKCAT_SECRET, a
- * listener's drawn one, or the terminal) and check it.
- */
-__startup void
-secret_find(struct cmdline *cl)
-{
-	struct options	*o = cl->o;
-	const char	*text = o->side.tls.secret;
-
-	if (secret_env == NULL)
-		secret_env = secret_env_take(SECRET_ENV);
-	if (text == NULL)
-		return;
-	if (cl->secret_bare) {
-		if (secret_env != NULL && *secret_env != '\0')
-			text = secret_env;
-		else if ((o->side.listen || (o->via != NULL && o->chat)) &&
-		    !o->print_psk) {
-			secretcode_draw(secret_drawn);
-			text = secret_drawn;
-			snprintf(secret_peer, sizeof(secret_peer),
-			    "sockcat%s%s%s --secret=%s", o->chat ? " --chat" :
-			    "", o->via != NULL ? " --via " : "",
-			    o->via != NULL ? o->via : "", secret_drawn);
-			o->side.tls.secret_peer = secret_peer;
-		} else if ((text = readpassphrase("Code (--secret): ",
-		    secret_typed, sizeof(secret_typed),
-		    RPP_REQUIRE_TTY)) == NULL)
-			fatalx("--secret: no code given and no terminal to ask "
-			    "for it on (--secret=CODE, SOCKCAT_SECRET or "
-			    "--secret-file)");
-	}
-	secret_take(o, text);
-	if (o->via != NULL)
-		secret_via(cl);
 }
 
 /*
@@ -233,6 +193,44 @@ ports:
 	    sd->timeout_ms : RELAY_WAIT_MS;
 	if (tls_secret_name(&sd->tls, sd->via.name, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
+}
+
+/*
+ * A step of cmdline_check(): find --secret's code (SOCKCAT_SECRET, a
+ * listener's drawn one, or the terminal) and check it.
+ */
+__startup void
+secret_find(struct cmdline *cl)
+{
+	struct options	*o = cl->o;
+	const char	*text = o->side.tls.secret;
+
+	if (secret_env == NULL)
+		secret_env = secret_env_take(SECRET_ENV);
+	if (text == NULL)
+		return;
+	if (cl->secret_bare) {
+		if (secret_env != NULL && *secret_env != '\0')
+			text = secret_env;
+		else if ((o->side.listen || (o->via != NULL && o->chat)) &&
+		    !o->print_psk) {
+			secretcode_draw(secret_drawn);
+			text = secret_drawn;
+			snprintf(secret_peer, sizeof(secret_peer),
+			    "sockcat%s%s%s --secret=%s", o->chat ? " --chat" :
+			    "", o->via != NULL ? " --via " : "",
+			    o->via != NULL ? o->via : "", secret_drawn);
+			o->side.tls.secret_peer = secret_peer;
+		} else if ((text = readpassphrase("Code (--secret): ",
+		    secret_typed, sizeof(secret_typed),
+		    RPP_REQUIRE_TTY)) == NULL)
+			fatalx("--secret: no code given and no terminal to ask "
+			    "for it on (--secret=CODE, SOCKCAT_SECRET or "
+			    "--secret-file)");
+	}
+	secret_take(o, text);
+	if (o->via != NULL)
+		secret_via(cl);
 }
 
 /* --print-psk: print the key --secret's code makes, in hex, and exit. */
