@@ -43,9 +43,6 @@ struct line {
 	size_t	 len;
 };
 
-static void	stats_tick(void *);
-static void	stats_draw(void);
-
 static void
 line_add(struct line *l, const char *s)
 {
@@ -122,47 +119,6 @@ line_add_clock(struct line *l, uint64_t secs)
 }
 
 /*
- * Decide what to show: the final line with --stats or -vv (never with a
- * single -v, whose output is netcat's), the live line with --progress when
- * stderr is a terminal, or when it is forced.  When stdout is a terminal
- * too, received data and the line share the screen: see stats_out_ops.
- */
-static void	stats_log_clear(int);
-static const struct ep_ops stats_out_ops;
-static void	stats_finish(int);
-
-__startup void
-stats_init(const struct options *o)
-{
-	memset(&st, 0, sizeof(st));
-	OPTIONS_TAKEN(stats);
-	OPTIONS_TAKEN(progress);
-	st.stats = o->stats || o->verbose >= 2;
-	st.buffers = o->verbose >= 3;
-	if (o->progress == PROGRESS_ALWAYS)
-		st.progress = 1;
-	else if (o->progress == PROGRESS_AUTO)
-		st.progress = isatty(STDERR_FILENO);
-	st.tty_out = st.progress && isatty(STDERR_FILENO) &&
-	    isatty(STDOUT_FILENO);
-	if (st.progress) {
-		if (!o->flow.no_stdin && stdio_in_size(&st.total) == 0)
-			st.sized = 1;
-		ev_timer_init(&st.timer, stats_tick, NULL);
-		/* A display refresh must not keep the program running. */
-		st.timer.flags |= EV_TIMER_WEAK;
-		ev_timer_arm(&st.timer, PROGRESS_INTERVAL_MS);
-	}
-	if (st.stats || st.progress) {
-		cleanup_add(stats_finish);
-		log_set_clear(stats_log_clear);
-	}
-	/* stdout shares the terminal with the line: writes go round it. */
-	if (st.tty_out)
-		stdio_set_out_ops(&stats_out_ops);
-}
-
-/*
  * Erase the live line, if shown; only write(2), for signal handlers.
  * st.shown is set before the line is drawn and cleared after it is
  * erased, so a signal between erases once too often rather than never.
@@ -175,19 +131,6 @@ stats_clear(void)
 	if (!st.shown)
 		return;
 	log_write_quiet(STDERR_FILENO, erase, sizeof(erase) - 1);
-	st.shown = 0;
-}
-
-/* Before a message: a warning or error keeps the live line, else erase it. */
-static void
-stats_log_clear(int warning)
-{
-	if (!warning || !st.shown || st.ended) {
-		stats_clear();
-		return;
-	}
-	stats_draw();
-	log_write_quiet(STDERR_FILENO, "\n", 1);
 	st.shown = 0;
 }
 
@@ -303,6 +246,19 @@ stats_draw(void)
 	line_add(&l, "\033[K");
 	st.shown = 1;
 	log_write_quiet(STDERR_FILENO, l.buf, l.len);
+}
+
+/* Before a message: a warning or error keeps the live line, else erase it. */
+static void
+stats_log_clear(int warning)
+{
+	if (!warning || !st.shown || st.ended) {
+		stats_clear();
+		return;
+	}
+	stats_draw();
+	log_write_quiet(STDERR_FILENO, "\n", 1);
+	st.shown = 0;
 }
 
 /* Redraw the live line and come back in a moment. */
@@ -424,6 +380,43 @@ stats_finish(int sig)
 		fflush(stderr);
 	if (st.stats && pump_totals()->started != 0)
 		stats_line();
+}
+
+/*
+ * Decide what to show: the final line with --stats or -vv (never with a
+ * single -v, whose output is netcat's), the live line with --progress when
+ * stderr is a terminal, or when it is forced.  When stdout is a terminal
+ * too, received data and the line share the screen: see stats_out_ops.
+ */
+__startup void
+stats_init(const struct options *o)
+{
+	memset(&st, 0, sizeof(st));
+	OPTIONS_TAKEN(stats);
+	OPTIONS_TAKEN(progress);
+	st.stats = o->stats || o->verbose >= 2;
+	st.buffers = o->verbose >= 3;
+	if (o->progress == PROGRESS_ALWAYS)
+		st.progress = 1;
+	else if (o->progress == PROGRESS_AUTO)
+		st.progress = isatty(STDERR_FILENO);
+	st.tty_out = st.progress && isatty(STDERR_FILENO) &&
+	    isatty(STDOUT_FILENO);
+	if (st.progress) {
+		if (!o->flow.no_stdin && stdio_in_size(&st.total) == 0)
+			st.sized = 1;
+		ev_timer_init(&st.timer, stats_tick, NULL);
+		/* A display refresh must not keep the program running. */
+		st.timer.flags |= EV_TIMER_WEAK;
+		ev_timer_arm(&st.timer, PROGRESS_INTERVAL_MS);
+	}
+	if (st.stats || st.progress) {
+		cleanup_add(stats_finish);
+		log_set_clear(stats_log_clear);
+	}
+	/* stdout shares the terminal with the line: writes go round it. */
+	if (st.tty_out)
+		stdio_set_out_ops(&stats_out_ops);
 }
 
 __shortrun void
