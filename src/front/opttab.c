@@ -679,7 +679,7 @@ opt_table(size_t *n)
 		DEBUG_CHECK(opt_rows_one(), "an option is written in two rows");
 	}
 #endif
-	*n = sizeof(optdefs) / sizeof(optdefs[0]);
+	*n = nitems(optdefs);
 	return (optdefs);
 }
 
@@ -687,7 +687,7 @@ opt_table(size_t *n)
 __shortrun const struct opttopic *
 opt_topics(size_t *n)
 {
-	*n = sizeof(opttopics) / sizeof(opttopics[0]);
+	*n = nitems(opttopics);
 	return (opttopics);
 }
 
@@ -697,8 +697,7 @@ opt_topic_find(const char *name)
 {
 	size_t	 i;
 
-	for (i = OPTT_CORE; i < sizeof(opttopics) / sizeof(opttopics[0]);
-	    i++)
+	for (i = OPTT_CORE; i < nitems(opttopics); i++)
 		if (strcmp(opttopics[i].name, name) == 0)
 			return (&opttopics[i]);
 	return (NULL);

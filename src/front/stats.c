@@ -73,8 +73,7 @@ line_add_size(struct line *l, uint64_t n)
 	uint64_t		 unit = 1, tenths;
 	size_t			 u = 0;
 
-	while (u < sizeof(units) / sizeof(units[0]) - 1 &&
-	    n / unit >= 1024) {
+	while (u < nitems(units) - 1 && n / unit >= 1024) {
 		unit *= 1024;
 		u++;
 	}
