@@ -53,9 +53,7 @@ main_expect_count(int sig)
 	(void)sig;
 	main_say_count("bytes the expects looked at", expect_looked_count());
 }
-#endif
 
-#ifdef SC_DEBUG
 /*
  * Debug builds: append the process id and command line to $SC_CMDLINE_LOG,
  * so the tests can name the command line of a sanitizer report.  One
