@@ -170,13 +170,11 @@ struct cmdline {
 };
 void		 cmdline_parse(struct options *, struct runtime *, int,
 		    char **);
+__dead void	 usage(int);
 
 /* socat.c */
 int		 socat_cmdline(struct cmdline *, int, char **);
 void		 socat_lock(const char *, int);
-
-/* cmdline.c */
-__dead void	 usage(int);
 
 /* opttab.c */
 /* How an option fills its field of struct options. */
