@@ -282,13 +282,10 @@ help_topic(const char *name)
 	exit(0);
 }
 
-__shortrun void
-usage(int full)
+/* netcat's usage alone, as netcat answers "-U" alone; exits 1. */
+static __shortrun __dead void
+usage(void)
 {
-	if (full) {
-		help();
-		exit(0);
-	}
 	fprintf(stderr, usage_text, getprogname());
 	exit(1);
 }
@@ -688,7 +685,7 @@ operands(struct options *o, int argc, char **argv)
 		}
 		/* -U alone: netcat's usage alone, as netcat answers it. */
 		if (argc == 0)
-			usage(0);
+			usage();
 		if (o->side.sock.source_port != NULL)
 			usage_why("cannot use -p with -U");
 		if (o->side.sock.source != NULL &&
@@ -814,8 +811,8 @@ cmdline_options(struct cmdline *cl, int argc, char **argv)
 		    argv[optind][0] != '-')
 			help_topic(argv[optind]);
 		if (cl->action == CL_HELP)
-			usage(1);
-		if (cl->action == CL_DUMP)
+			help();
+		else if (cl->action == CL_DUMP)
 			cmdline_dump();
 		else if (cl->action == CL_DUMP_MODES)
 			cmdline_dump_modes();

@@ -170,7 +170,6 @@ struct cmdline {
 };
 void		 cmdline_parse(struct options *, struct runtime *, int,
 		    char **);
-__dead void	 usage(int);
 
 /* socat.c */
 int		 socat_cmdline(struct cmdline *, int, char **);
