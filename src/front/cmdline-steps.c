@@ -86,9 +86,8 @@ static void
 proxy_hop(struct cmdline *cl, size_t i)
 {
 	struct options	*o = cl->o;
-	char		*cause;
-
 	const char	*arg = cl->proxy[i];
+	char		*cause;
 
 	/* An address's errors are in nc's words, alone. */
 	if (side_proxy_hop_parse(&o->side.proxy.hops[i], o->side.proxy.proto,
