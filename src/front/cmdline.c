@@ -739,9 +739,8 @@ operands(struct options *o, int argc, char **argv)
 
 /* Take sockets passed the systemd way, so their variables go. */
 static void
-passed(struct cmdline *cl)
+passed(struct options *o)
 {
-	struct options	*o = cl->o;
 	const char	*name;
 	char		*cause;
 	int		 fd, n;
@@ -886,7 +885,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	cl.pair = pair_is(o, nops, ops);
 	if (cl.pair)
 		pair_glance(o, nops, ops);
-	passed(&cl);
+	passed(o);
 	if (!cl.pair && o->via == NULL && (!o->side.listen ||
 	    o->side.sock.listen_fd == -1 || !no_port_named(o, nops) ||
 	    o->chat))

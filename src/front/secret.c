@@ -138,9 +138,8 @@ secret_via_url(struct side *sd, const char *url, char **port)
 
 /* --via: dial the relay instead; a code a relay could guess offline exits. */
 static __startup void
-secret_via(struct cmdline *cl)
+secret_via(struct options *o)
 {
-	struct options	*o = cl->o;
 	struct side	*sd = &o->side;
 	char		*host, *port = NULL, *p, *cause = NULL;
 	char		 err[256];
@@ -230,7 +229,7 @@ secret_find(struct cmdline *cl)
 	}
 	secret_take(o, text);
 	if (o->via != NULL)
-		secret_via(cl);
+		secret_via(o);
 }
 
 /* --print-psk: print the key --secret's code makes, in hex, and exit. */
