@@ -123,7 +123,7 @@ struct options {
 
 /* stats.c */
 void		 stats_init(const struct options *);
-void		 stats_end(void);
+void		 stats_end(int);
 void		 stats_report(void);
 
 /* mode.c */

@@ -209,7 +209,7 @@ main(int argc, char **argv)
 	/* --via ws://: what TLS wrote last still crosses the bridge. */
 	if (o.side.via.ws)
 		ws_bridge_drain();
-	stats_end();
+	stats_end(0);
 	/*
 	 * A log cut short lost what it was given: said, and the status.
 	 * (Only where there is one: the plain client runs no dump code.)

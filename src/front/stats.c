@@ -363,11 +363,12 @@ stats_report(void)
 }
 
 /*
- * Erase the live line and, with --stats, print the final one.  Runs once,
- * perhaps from a signal handler (sig): only async-signal-safe work.
+ * Erase the live line and, with --stats, print the final one.  Runs once:
+ * at main()'s end (sig 0), or from the clean-up registry, perhaps a signal
+ * handler (sig): only async-signal-safe work.
  */
-static void
-stats_finish(int sig)
+__shortrun void
+stats_end(int sig)
 {
 	if (st.ended)
 		return;
@@ -410,16 +411,10 @@ stats_init(const struct options *o)
 		ev_timer_arm(&st.timer, PROGRESS_INTERVAL_MS);
 	}
 	if (st.stats || st.progress) {
-		cleanup_add(stats_finish);
+		cleanup_add(stats_end);
 		log_set_clear(stats_log_clear);
 	}
 	/* stdout shares the terminal with the line: writes go round it. */
 	if (st.tty_out)
 		stdio_set_out_ops(&stats_out_ops);
-}
-
-__shortrun void
-stats_end(void)
-{
-	stats_finish(0);
 }
