@@ -103,12 +103,8 @@ opt_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
 void
 opt_listen_fd(struct cmdline *cl, const struct optdef *d, char *arg)
 {
-	const char	*errstr;
-
 	(void)d;
-	cl->o->side.sock.listen_fd = strtonum(arg, 0, INT_MAX, &errstr);
-	if (errstr != NULL)
-		fatalx("listen-fd %s: %s", errstr, arg);
+	cl->o->side.sock.listen_fd = opt_number("listen-fd", arg, 0, INT_MAX);
 	cl->listen_fd = 1;
 }
 
