@@ -25,11 +25,53 @@
 _Static_assert(sizeof(struct options) <= USHRT_MAX,
     "optdef.field holds an offset into struct options");
 
-static void	opt_exec(struct cmdline *, const struct optdef *, char *);
-static void	opt_quit(struct cmdline *, const struct optdef *, char *);
-static int	on_exec(const struct options *, const struct optdef *);
-static int	on_gate(const struct options *, const struct optdef *);
-static int	on_auth(const struct options *, const struct optdef *);
+/* -e, -c: the program.  Exits if the other form was given. */
+static void
+opt_exec(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+
+	if (o->local.exec != NULL && o->local.exec_shell != d->value)
+		fatalx("cannot use -e and -c");
+	o->local.exec = arg;
+	o->local.exec_shell = d->value;
+}
+
+/* -e, -c: in effect when the program is of this row's form. */
+static __startup int
+on_exec(const struct options *o, const struct optdef *d)
+{
+	return (o->local.exec != NULL && o->local.exec_shell == d->value);
+}
+
+/* --allow, --deny and their files: in effect if the one list has a rule. */
+static __startup int
+on_gate(const struct options *o, const struct optdef *d)
+{
+	(void)d;
+	return (!TAILQ_EMPTY(&o->side.gate.rules));
+}
+
+/* --auth and --auth-file: when there is a user; --auth-token: a token. */
+static __startup int
+on_auth(const struct options *o, const struct optdef *d)
+{
+	if (d->value == 2)
+		return (o->side.auth.token != NULL);
+	return (o->side.auth.nusers > 0);
+}
+
+/* -q, as Debian's: negative is never; else also shut down at stdin EOF. */
+static void
+opt_quit(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+
+	(void)d;
+	o->flow.quit_ms = opt_time_value("quit timer", arg, INT_MIN, INT_MAX);
+	if (o->flow.quit_ms < 0)
+		o->flow.quit_ms = TIME_NONE;
+}
 
 /*
  * The options an address may carry too are rows of codec/addr-opts.h, a
@@ -886,52 +928,4 @@ opt_apply(struct cmdline *cl, const struct optdef *d, char *arg)
 		o->side.tls.on = 1;
 	else if (d->also == OPTA_FWD_SSL)
 		o->fwd.tls.on = 1;
-}
-
-/* -e, -c: the program.  Exits if the other form was given. */
-static void
-opt_exec(struct cmdline *cl, const struct optdef *d, char *arg)
-{
-	struct options	*o = cl->o;
-
-	if (o->local.exec != NULL && o->local.exec_shell != d->value)
-		fatalx("cannot use -e and -c");
-	o->local.exec = arg;
-	o->local.exec_shell = d->value;
-}
-
-/* -e, -c: in effect when the program is of this row's form. */
-static __startup int
-on_exec(const struct options *o, const struct optdef *d)
-{
-	return (o->local.exec != NULL && o->local.exec_shell == d->value);
-}
-
-/* --allow, --deny and their files: in effect if the one list has a rule. */
-static __startup int
-on_gate(const struct options *o, const struct optdef *d)
-{
-	(void)d;
-	return (!TAILQ_EMPTY(&o->side.gate.rules));
-}
-
-/* --auth and --auth-file: when there is a user; --auth-token: a token. */
-static __startup int
-on_auth(const struct options *o, const struct optdef *d)
-{
-	if (d->value == 2)
-		return (o->side.auth.token != NULL);
-	return (o->side.auth.nusers > 0);
-}
-
-/* -q, as Debian's: negative is never; else also shut down at stdin EOF. */
-static void
-opt_quit(struct cmdline *cl, const struct optdef *d, char *arg)
-{
-	struct options	*o = cl->o;
-
-	(void)d;
-	o->flow.quit_ms = opt_time_value("quit timer", arg, INT_MIN, INT_MAX);
-	if (o->flow.quit_ms < 0)
-		o->flow.quit_ms = TIME_NONE;
 }
