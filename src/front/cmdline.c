@@ -142,20 +142,21 @@ help_cat(char *buf, size_t size, size_t *len, const char *s)
 	buf[*len] = '\0';
 }
 
-/* An option as --help names it: "--listen", "--retry N|forever". */
+/* lead and d as --help names it ("--retry N|forever"), at *len of buf. */
 static __shortrun void
-help_name(const struct optdef *d, char *buf, size_t size)
+help_name(char *buf, size_t size, size_t *len, const char *lead,
+    const struct optdef *d)
 {
-	size_t	 len = 0;
 	int	 optional = opt_has_arg(d) == optional_argument;
 
-	help_cat(buf, size, &len, d->name);
+	help_cat(buf, size, len, lead);
+	help_cat(buf, size, len, d->name);
 	if (d->arg == NULL)
 		return;
-	help_cat(buf, size, &len, optional ? "[=" : " ");
-	help_cat(buf, size, &len, d->arg);
+	help_cat(buf, size, len, optional ? "[=" : " ");
+	help_cat(buf, size, len, d->arg);
 	if (optional)
-		help_cat(buf, size, &len, "]");
+		help_cat(buf, size, len, "]");
 }
 
 /*
@@ -166,35 +167,29 @@ static __shortrun void
 help_line(struct help_out *h, const struct optdef *d,
     const struct optdef *next)
 {
-	char	 left[160], name[64], joined[64];
+	char	 left[160];
 	char	 letter[] = "  -?";
 	size_t	 n = 0;
 
-	name[0] = joined[0] = '\0';
-	if (d->name != NULL)
-		help_name(d, name, sizeof(name));
-	else if (d->arg != NULL)
-		help_cat(name, sizeof(name), &n, d->arg);
-	/* A letter alone joins as itself ("--ws-messages N, -1"). */
-	if (next != NULL && next->name != NULL)
-		help_name(next, joined, sizeof(joined));
-	else if (next != NULL) {
-		joined[0] = next->letter;
-		joined[1] = '\0';
-	}
 	if (d->letter != 0)
 		letter[3] = d->letter;
 	else
 		letter[2] = letter[3] = ' ';
-	n = 0;
 	help_cat(left, sizeof(left), &n, letter);
 	help_cat(left, sizeof(left), &n, d->letter != 0 && d->name != NULL ?
 	    "," : (d->name != NULL || d->arg != NULL ? " " : ""));
-	help_cat(left, sizeof(left), &n, d->name != NULL ? " --" : "");
-	help_cat(left, sizeof(left), &n, name);
-	help_cat(left, sizeof(left), &n, next == NULL ? "" :
-	    next->name != NULL ? ", --" : ", -");
-	help_cat(left, sizeof(left), &n, joined);
+	if (d->name != NULL)
+		help_name(left, sizeof(left), &n, " --", d);
+	else if (d->arg != NULL)
+		help_cat(left, sizeof(left), &n, d->arg);
+	/* A letter alone joins as itself ("--ws-messages N, -1"). */
+	if (next != NULL && next->name != NULL)
+		help_name(left, sizeof(left), &n, ", --", next);
+	else if (next != NULL) {
+		help_cat(left, sizeof(left), &n, ", -");
+		help_cat(left, sizeof(left), &n,
+		    (const char []){ next->letter, '\0' });
+	}
 	if (n < HELP_COLUMN) {
 		memset(left + n, ' ', HELP_COLUMN - n);
 		n = HELP_COLUMN;
