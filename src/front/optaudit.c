@@ -94,11 +94,8 @@ audit_say(void)
 			continue;
 		strlcpy(line, "sockcat: option ", sizeof(line));
 		strlcat(line, t[i].name != NULL ? "--" : "-", sizeof(line));
-		if (t[i].name != NULL)
-			strlcat(line, t[i].name, sizeof(line));
-		else
-			strlcat(line, (char []){ t[i].letter, '\0' },
-			    sizeof(line));
+		strlcat(line, t[i].name != NULL ? t[i].name :
+		    (char []){ t[i].letter, '\0' }, sizeof(line));
 		strlcat(line, " was given and no path read it\n",
 		    sizeof(line));
 		log_write_quiet(STDERR_FILENO, line, strlen(line));
