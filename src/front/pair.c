@@ -690,9 +690,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	if (pair_local_mode(o)) {
 		for (i = 0; i < 2; i++)
 			pair_unlink_early(&o->pair[i]);
-		free(cl->facts);
-		cl->facts = NULL;
-		return;
+		goto done;
 	}
 	for (i = 0; i < 2; i++) {
 		pair_unlink_early(&o->pair[i]);
@@ -723,6 +721,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	} else
 		pair_forward(o, a, b);
 	pair_routed_refusals(o, cl->facts, a, b);
+done:
 	free(cl->facts);
 	cl->facts = NULL;
 }
