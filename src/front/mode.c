@@ -215,14 +215,11 @@ static __startup void
 mode_tls(struct side *sd)
 {
 	char	*cause;
-	int	 flags = 0;
+	int	 flags = (sd->listen ? TLS_SERVER : 0) |
+	    (sd->sock.socktype == SOCK_DGRAM ? TLS_DGRAM : 0);
 
 	if (!sd->tls.on || sd->tls.ctx != NULL)
 		return;
-	if (sd->listen)
-		flags |= TLS_SERVER;
-	if (sd->sock.socktype == SOCK_DGRAM)
-		flags |= TLS_DGRAM;
 	/*
 	 * --via: the relay's pairing says which of the two this side is;
 	 * with wss://, the relay's own TLS, its certificate checked.
