@@ -398,14 +398,12 @@ struct pair_kind {
 	int		 opts;	/* its opener carries out its own options
 				   beside a socket */
 };
+const struct pair_kind *pair_kind(const struct side *);
+int		 pair_local_mode(struct options *);
 
 /* pair.c */
 int		 pair_is(const struct options *, int, char **);
 void		 pair_glance(struct options *, int, char **);
 void		 pair_build(struct cmdline *, int, char **);
-
-/* pair-local.c */
-const struct pair_kind *pair_kind(const struct side *);
-int		 pair_local_mode(struct options *);
 
 #endif /* SC_FRONT_H */
