@@ -28,35 +28,16 @@ struct side_own {
 					   symbols */
 };
 
-/* sidelocal.c: of a side that is no socket. */
-int		 side_opt_speed(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_signal(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_fdin(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_fdout(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-/* sidesock.c: of a socket. */
-int		 side_opt_range(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_sourceport(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_lowport(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_membership(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_sockopt(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_linger(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_ttl(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_ip_options(struct side *, const struct addr *,
-		    const char *, const char *, char **);
+/* A row's function: option is (its value v) of address a, into sd. */
+typedef int side_opt_fn(struct side *, const struct addr *, const char *,
+    const char *, char **);
 
 /* sidelocal.c: of a side that is no socket. */
-int		 side_opt_lock(struct side *, const struct addr *,
-		    const char *, const char *, char **);
+side_opt_fn	 side_opt_speed, side_opt_signal, side_opt_fdin, side_opt_fdout,
+		 side_opt_lock;
+/* sidesock.c: of a socket. */
+side_opt_fn	 side_opt_range, side_opt_sourceport, side_opt_lowport,
+		 side_opt_membership, side_opt_sockopt, side_opt_linger,
+		 side_opt_ttl, side_opt_ip_options;
 
 #endif /* SIDE_INT_H */

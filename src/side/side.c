@@ -53,10 +53,6 @@ enum side_how {
 };
 #define SH_IS_TTY(how)	((how) == SH_TTY || (how) == SH_TTYV)
 
-/* A row's function: option is (its value v) of address a, into sd. */
-typedef int side_opt_fn(struct side *, const struct addr *, const char *,
-    const char *, char **);
-
 static side_opt_fn side_opt_verify, side_opt_capath, side_opt_secret,
     side_opt_proxy, side_opt_unlink_close, side_opt_fork, side_opt_max_children,
     side_opt_forever, side_opt_interval, side_opt_shut_none, side_opt_v6only,
