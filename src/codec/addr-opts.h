@@ -228,8 +228,8 @@ OPT("sigint",		"sigint",	AO_BOOL,  N_PROGRAM,	S(side_opt_signal))
 OPT("sighup",		"sighup",	AO_BOOL,  N_PROGRAM,	S(side_opt_signal))
 OPT("sigquit",		"sigquit",	AO_BOOL,  N_PROGRAM,	S(side_opt_signal))
 OPT("path",		"path",		AO_TEXT,  N_PROGRAM,	F(local.search, TEXT))
-OPT("fdin",		"fdin",		AO_NUMBER, N_PROGRAM,	S(side_opt_fdin))
-OPT("fdout",		"fdout",	AO_NUMBER, N_PROGRAM,	S(side_opt_fdout))
+OPT("fdin",		"fdin",		AO_NUMBER, N_PROGRAM,	S(side_opt_fd))
+OPT("fdout",		"fdout",	AO_NUMBER, N_PROGRAM,	S(side_opt_fd))
 
 /*
  * Who the process is and where: a listener's once its socket is bound

@@ -33,8 +33,7 @@ typedef int side_opt_fn(struct side *, const struct addr *, const char *,
     const char *, char **);
 
 /* sidelocal.c: of a side that is no socket. */
-side_opt_fn	 side_opt_speed, side_opt_signal, side_opt_fdin, side_opt_fdout,
-		 side_opt_lock;
+side_opt_fn	 side_opt_speed, side_opt_signal, side_opt_fd, side_opt_lock;
 /* sidesock.c: of a socket. */
 side_opt_fn	 side_opt_range, side_opt_sourceport, side_opt_lowport,
 		 side_opt_membership, side_opt_sockopt, side_opt_linger,

@@ -102,29 +102,23 @@ side_opt_signal(struct side *sd, const struct addr *a, const char *is,
 	return (0);
 }
 
-/* fdin=N: the program's descriptor read from, in stdin's place. */
+/*
+ * fdin=N: the program's descriptor read from, in stdin's place; fdout=N:
+ * and the one written to, in stdout's place.
+ */
 int
-side_opt_fdin(struct side *sd, const struct addr *a, const char *is,
+side_opt_fd(struct side *sd, const struct addr *a, const char *is,
     const char *v, char **cause)
 {
 	(void)a;
-	(void)is;
 	(void)cause;
-	sd->local.fdin = atoi(v);
-	sd->local.fd_given |= 1;
-	return (0);
-}
-
-/* fdout=N: and the one written to, in stdout's place. */
-int
-side_opt_fdout(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
-{
-	(void)a;
-	(void)is;
-	(void)cause;
-	sd->local.fdout = atoi(v);
-	sd->local.fd_given |= 2;
+	if (strcmp(is, "fdin") == 0) {
+		sd->local.fdin = atoi(v);
+		sd->local.fd_given |= 1;
+	} else {
+		sd->local.fdout = atoi(v);
+		sd->local.fd_given |= 2;
+	}
 	return (0);
 }
 
