@@ -28,9 +28,16 @@ struct side_own {
 					   symbols */
 };
 
-/* A row's function: option is (its value v) of address a, into sd. */
-typedef int side_opt_fn(struct side *, const struct addr *, const char *,
-    const char *, char **);
+/* An option given to address a: its name as stored (is) and its value (v). */
+struct side_given {
+	const struct addr	*a;
+	const char		*is;
+	const char		*v;
+	char			**cause;	/* a refusal's message */
+};
+
+/* A row's function: option o into sd.  Returns -1 with *o->cause set. */
+typedef int side_opt_fn(struct side *, const struct side_given *);
 
 /* sidelocal.c: of a side that is no socket. */
 side_opt_fn	 side_opt_speed, side_opt_signal, side_opt_fd, side_opt_lock;

@@ -206,7 +206,8 @@ side_opts_apply(struct side *sd, const struct addr *a, char **cause)
 			*(int *)f = addr_tls_version_parse(v);
 			break;
 		case SH_FN:
-			if (o->fn(sd, a, o->is, v, cause) == -1)
+			if (o->fn(sd, &(struct side_given){ a, o->is, v,
+			    cause }) == -1)
 				return (-1);
 			break;
 		case SH_NONE:
@@ -220,26 +221,22 @@ side_opts_apply(struct side *sd, const struct addr *a, char **cause)
 
 /* verify=: of a wss:// address, its --ws-insecure too. */
 static int
-side_opt_verify(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_verify(struct side *sd, const struct side_given *o)
 {
-	(void)is;
-	(void)cause;
-	sd->tls.verify = strcmp(v, "1") == 0;
-	if (a->kind == ADDR_WSS)
+	sd->tls.verify = strcmp(o->v, "1") == 0;
+	if (o->a->kind == ADDR_WSS)
 		sd->ws.insecure = !sd->tls.verify;
 	return (0);
 }
 
 /* capath=: a directory that is not there would fail every peer, unsaid. */
 static int
-side_opt_capath(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_capath(struct side *sd, const struct side_given *o)
 {
-	(void)a;
-	(void)is;
+	const char	*v = o->v;
+
 	if (access(v, X_OK) == -1) {
-		log_cause(cause, "capath %s: %s", v, strerror(errno));
+		log_cause(o->cause, "capath %s: %s", v, strerror(errno));
 		return (-1);
 	}
 	sd->tls.capath = v;
@@ -251,24 +248,21 @@ side_opt_capath(struct side *sd, const struct addr *a, const char *is,
  * now, before any connection.
  */
 static int
-side_opt_secret(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_secret(struct side *sd, const struct side_given *o)
 {
 	struct side_own	*own = sd->own;
 
-	(void)a;
-	(void)is;
-	switch (secretcode_parse(v, own->secret)) {
+	switch (secretcode_parse(o->v, own->secret)) {
 	case 0:
 		sd->tls.secret = own->secret;
 		sd->tls.secret_own = 0;
 		break;
 	case 1:
-		sd->tls.secret = v;
+		sd->tls.secret = o->v;
 		sd->tls.secret_own = 1;
 		break;
 	default:
-		log_cause(cause, "the code does not match: check it");
+		log_cause(o->cause, "the code does not match: check it");
 		return (-1);
 	}
 	sd->tls.secret_peer = NULL;
@@ -458,14 +452,11 @@ side_flag(const struct addr *a, const char *name)
  * socat's; a dialled side's fork is carried out where its pair says.
  */
 static int
-side_opt_fork(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_fork(struct side *sd, const struct side_given *o)
 {
-	(void)is;
-	(void)cause;
-	sd->once = strcmp(v, "0") == 0;
+	sd->once = strcmp(o->v, "0") == 0;
 	sd->fork = !sd->once;
-	sd->dial_fork = !a->listen && !sd->once;
+	sd->dial_fork = !o->a->listen && !sd->once;
 	return (0);
 }
 
@@ -474,67 +465,48 @@ side_opt_fork(struct side *sd, const struct addr *a, const char *is,
  * backlog, as socat accepts none until a child has ended.
  */
 static int
-side_opt_max_children(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_max_children(struct side *sd, const struct side_given *o)
 {
-	(void)a;
-	(void)is;
 	if (sd->once) {
-		log_cause(cause, "option max-children not allowed without "
+		log_cause(o->cause, "option max-children not allowed without "
 		    "option fork");
 		return (-1);
 	}
-	sd->gate.max_conns = atoi(v);
+	sd->gate.max_conns = atoi(o->v);
 	sd->gate.full_wait = 1;
 	return (0);
 }
 
 /* socat's forever: a dialled side's --retry forever. */
 static int
-side_opt_forever(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_forever(struct side *sd, const struct side_given *o)
 {
-	(void)a;
-	(void)is;
-	(void)cause;
-	if (strcmp(v, "1") == 0)
+	if (strcmp(o->v, "1") == 0)
 		sd->retries = RETRY_FOREVER;
 	return (0);
 }
 
 /* socat's interval=SECONDS: --retry-interval, RETRY_MIN_MS at least. */
 static int
-side_opt_interval(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_interval(struct side *sd, const struct side_given *o)
 {
-	(void)a;
-	(void)is;
-	(void)cause;
-	sd->retry_ms = side_ms(v, RETRY_MIN_MS);
+	sd->retry_ms = side_ms(o->v, RETRY_MIN_MS);
 	return (0);
 }
 
 /* shut-none: the end not said, but for shut-null's empty datagram. */
 static int
-side_opt_shut_none(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_shut_none(struct side *sd, const struct side_given *o)
 {
-	(void)a;
-	(void)is;
-	(void)cause;
-	sd->shut_none = strcmp(v, "1") == 0 && !sd->shut_null;
+	sd->shut_none = strcmp(o->v, "1") == 0 && !sd->shut_null;
 	return (0);
 }
 
 /* ipv6only=: 1 on, 2 off (0: as the system has it, when not given). */
 static int
-side_opt_v6only(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_v6only(struct side *sd, const struct side_given *o)
 {
-	(void)a;
-	(void)is;
-	(void)cause;
-	sd->sock.v6only = strcmp(v, "1") == 0 ? 1 : 2;
+	sd->sock.v6only = strcmp(o->v, "1") == 0 ? 1 : 2;
 	return (0);
 }
 
@@ -543,14 +515,10 @@ side_opt_v6only(struct side *sd, const struct addr *a, const char *is,
  * (0).
  */
 static int
-side_opt_unlink_close(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_unlink_close(struct side *sd, const struct side_given *o)
 {
-	(void)a;
-	(void)is;
-	(void)cause;
-	sd->sock.unix_keep = strcmp(v, "0") == 0;
-	sd->local.unlink_close = strcmp(v, "1") == 0;
+	sd->sock.unix_keep = strcmp(o->v, "0") == 0;
+	sd->local.unlink_close = strcmp(o->v, "1") == 0;
 	return (0);
 }
 
@@ -560,15 +528,14 @@ side_opt_unlink_close(struct side *sd, const struct addr *a, const char *is,
  * stream everywhere but where the socket is made).
  */
 static int
-side_opt_socktype(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_socktype(struct side *sd, const struct side_given *o)
 {
-	(void)a;
-	(void)is;
+	const char	*v = o->v;
+
 	if (sd->sock.socktype != SOCK_STREAM || (strcmp(v, "1") != 0 &&
 	    strcmp(v, "5") != 0)) {
-		log_cause(cause, "so-type=%s: a Unix stream socket's is 1 (a "
-		    "stream) or 5 (SOCK_SEQPACKET)", v);
+		log_cause(o->cause, "so-type=%s: a Unix stream socket's is 1 "
+		    "(a stream) or 5 (SOCK_SEQPACKET)", v);
 		return (-1);
 	}
 	sd->sock.seqpacket = strcmp(v, "5") == 0;
@@ -580,25 +547,23 @@ side_opt_socktype(struct side *sd, const struct addr *a, const char *is,
  * with socat's proxy-resolve and proxyauth= or proxyauthfile=.
  */
 static int
-side_opt_proxy(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_proxy(struct side *sd, const struct side_given *o)
 {
-	const char	*r;
+	const char	*v = o->v, *r;
 	char		*why;
 
-	(void)is;
 	if (side_proxy_hop_parse(&sd->proxy.hops[0], PROXY_HTTP, v,
 	    &why) == -1) {
 		sd->proxy.nhops = 0;
-		log_cause(cause, "proxy %s: %s", v, why);
+		log_cause(o->cause, "proxy %s: %s", v, why);
 		free(why);
 		return (-1);
 	}
 	side_proxy_own(sd);
-	if ((r = addr_opt(a, "proxy-resolve")) != NULL)
+	if ((r = addr_opt(o->a, "proxy-resolve")) != NULL)
 		sd->proxy.dns = strcmp(r, "1") == 0 ? PROXY_DNS_LOCAL :
 		    PROXY_DNS_REMOTE;
-	return (side_proxy_auth(sd, &sd->proxy.hops[0], a, cause));
+	return (side_proxy_auth(sd, &sd->proxy.hops[0], o->a, o->cause));
 }
 
 /*

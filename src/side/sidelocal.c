@@ -69,15 +69,14 @@ side_local_defaults(struct side *sd)
 
 /* ispeed=, ospeed= or socat's bN.  Returns -1 with *cause set. */
 int
-side_opt_speed(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_speed(struct side *sd, const struct side_given *o)
 {
-	long	 speed = (long)strtoul(v, NULL, 0);
+	const char	*is = o->is, *v = o->v;
+	long		 speed = (long)strtoul(v, NULL, 0);
 
-	(void)a;
 	if (!device_is_speed(speed)) {
-		log_cause(cause, "option %s%s: %s is no terminal's speed (bits "
-		    "per second, as 19200, or a termios code, as 14)",
+		log_cause(o->cause, "option %s%s: %s is no terminal's speed "
+		    "(bits per second, as 19200, or a termios code, as 14)",
 		    strcmp(is, "speed") == 0 ? "b" : is,
 		    strcmp(is, "speed") == 0 ? v : "", v);
 		return (-1);
@@ -91,14 +90,12 @@ side_opt_speed(struct side *sd, const struct addr *a, const char *is,
 
 /* sigint, sighup, sigquit: those signals go to the program. */
 int
-side_opt_signal(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_signal(struct side *sd, const struct side_given *o)
 {
-	(void)a;
-	(void)cause;
-	if (strcmp(v, "1") == 0)
-		sd->local.sigpass |= strcmp(is, "sigint") == 0 ? SIGPASS_INT :
-		    strcmp(is, "sighup") == 0 ? SIGPASS_HUP : SIGPASS_QUIT;
+	if (strcmp(o->v, "1") == 0)
+		sd->local.sigpass |= strcmp(o->is, "sigint") == 0 ?
+		    SIGPASS_INT : strcmp(o->is, "sighup") == 0 ? SIGPASS_HUP :
+		    SIGPASS_QUIT;
 	return (0);
 }
 
@@ -107,16 +104,13 @@ side_opt_signal(struct side *sd, const struct addr *a, const char *is,
  * and the one written to, in stdout's place.
  */
 int
-side_opt_fd(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_fd(struct side *sd, const struct side_given *o)
 {
-	(void)a;
-	(void)cause;
-	if (strcmp(is, "fdin") == 0) {
-		sd->local.fdin = atoi(v);
+	if (strcmp(o->is, "fdin") == 0) {
+		sd->local.fdin = atoi(o->v);
 		sd->local.fd_given |= 1;
 	} else {
-		sd->local.fdout = atoi(v);
+		sd->local.fdout = atoi(o->v);
 		sd->local.fd_given |= 2;
 	}
 	return (0);
@@ -220,13 +214,12 @@ side_lock_name(int lock)
 
 /* socat's setlk* and flock-*: the one lock the file takes once open. */
 int
-side_opt_lock(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_lock(struct side *sd, const struct side_given *o)
 {
-	size_t	 i;
+	const char	*is = o->is;
+	size_t		 i;
 
-	(void)a;
-	if (strcmp(v, "1") != 0)
+	if (strcmp(o->v, "1") != 0)
 		return (0);
 	for (i = 0; i < nitems(side_locks); i++) {
 		if (strcmp(side_locks[i], is) == 0)
@@ -235,7 +228,7 @@ side_opt_lock(struct side *sd, const struct addr *a, const char *is,
 	DEBUG_CHECK(i < nitems(side_locks), "side_opt_lock: a row of "
 	    "addr-opts.h names a lock side_locks[] does not");
 	if (sd->local.lock != 0) {
-		log_cause(cause, "%s and %s: one lock at most",
+		log_cause(o->cause, "%s and %s: one lock at most",
 		    side_lock_name(sd->local.lock), is);
 		return (-1);
 	}

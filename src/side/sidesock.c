@@ -118,20 +118,17 @@ bad:
 
 /* socat's range=: the side's own gate rule, apart from the command line's. */
 int
-side_opt_range(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_range(struct side *sd, const struct side_given *o)
 {
 	struct side_own	*own = sd->own;
 	char		 spec[128];
 
-	(void)a;
-	(void)is;
 	if (!TAILQ_EMPTY(&sd->gate.rules)) {
-		log_cause(cause, "option range with --allow or --deny: give one "
-		    "of them");
+		log_cause(o->cause, "option range with --allow or --deny: give "
+		    "one of them");
 		return (-1);
 	}
-	if (side_range(v, spec, sizeof(spec), cause) == -1)
+	if (side_range(o->v, spec, sizeof(spec), o->cause) == -1)
 		return (-1);
 	/* The command line's gate is copied: its head is not ours. */
 	TAILQ_INIT(&sd->gate.rules);
@@ -139,23 +136,21 @@ side_opt_range(struct side *sd, const struct addr *a, const char *is,
 	sd->gate.nsrcs = sd->gate.nfiles = 0;
 	sd->gate.named = NULL;
 	own->gate = 1;
-	return (gate_add(&sd->gate, 0, 0, spec, cause));
+	return (gate_add(&sd->gate, 0, 0, spec, o->cause));
 }
 
 /* sourceport=: a listener's clients' one port, or a dialled socket's own. */
 int
-side_opt_sourceport(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_sourceport(struct side *sd, const struct side_given *o)
 {
-	(void)is;
-	if (!a->listen)
+	if (!o->a->listen)
 		return (0);
-	if (v[strspn(v, "0123456789")] != '\0') {
-		log_cause(cause, "option sourceport of a listener takes a "
+	if (o->v[strspn(o->v, "0123456789")] != '\0') {
+		log_cause(o->cause, "option sourceport of a listener takes a "
 		    "number");
 		return (-1);
 	}
-	sd->gate.peer_port = atoi(v);
+	sd->gate.peer_port = atoi(o->v);
 	return (0);
 }
 
@@ -164,19 +159,17 @@ side_opt_sourceport(struct side *sd, const struct addr *a, const char *is,
  * found when bound (net_bind_port()).
  */
 int
-side_opt_lowport(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_lowport(struct side *sd, const struct side_given *o)
 {
-	(void)is;
-	if (strcmp(v, "1") != 0)
+	if (strcmp(o->v, "1") != 0)
 		return (0);
-	if (a->listen) {
+	if (o->a->listen) {
 		sd->gate.low_port = 1;
 		return (0);
 	}
 	if (sd->sock.source_port != NULL) {
-		log_cause(cause, "options lowport and sourceport: give one of "
-		    "them");
+		log_cause(o->cause, "options lowport and sourceport: give one "
+		    "of them");
 		return (-1);
 	}
 	sd->sock.low_port = 1;
@@ -186,15 +179,14 @@ side_opt_lowport(struct side *sd, const struct addr *a, const char *is,
 
 /* socat's ip-add-membership= and ipv6-join-group= (net_join_group()). */
 int
-side_opt_membership(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_membership(struct side *sd, const struct side_given *o)
 {
 	struct side_own	*own = sd->own;
+	const char	*v = o->v;
 	char		*g = own->group, *ifc;
 
-	(void)is;
-	if (a->host != NULL) {
-		log_cause(cause, "a listener's address given twice (bind=, "
+	if (o->a->host != NULL) {
+		log_cause(o->cause, "a listener's address given twice (bind=, "
 		    "ip-add-membership=)");
 		return (-1);
 	}
@@ -223,20 +215,19 @@ side_opt_membership(struct side *sd, const struct addr *a, const char *is,
 	return (0);
 
 bad:
-	log_cause(cause, "option ip-add-membership takes GROUP:INTERFACE "
+	log_cause(o->cause, "option ip-add-membership takes GROUP:INTERFACE "
 	    "([GROUP]:INTERFACE for IPv6), not %.64s", v);
 	return (-1);
 }
 
 /* socat's linger=: 0 only, since a longer close would block the loop. */
 int
-side_opt_linger(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_linger(struct side *sd, const struct side_given *o)
 {
-	(void)a;
-	(void)is;
+	const char	*v = o->v;
+
 	if (strcmp(v, "0") != 0) {
-		log_cause(cause, "option linger takes 0 (a reset at the "
+		log_cause(o->cause, "option linger takes 0 (a reset at the "
 		    "close), not %.16s: a close that waits would hold every "
 		    "other connection up", v);
 		return (-1);
@@ -247,26 +238,21 @@ side_opt_linger(struct side *sd, const struct addr *a, const char *is,
 
 /* ttl=N: the IP TTL or hops; in sockcat's grammar, multicast's too. */
 int
-side_opt_ttl(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_ttl(struct side *sd, const struct side_given *o)
 {
-	(void)is;
-	(void)cause;
-	sd->sock.ttl = (int)strtol(v, NULL, 0);
-	sd->sock.ttl_only = dialect_of(a)->ttl_alone;
+	sd->sock.ttl = (int)strtol(o->v, NULL, 0);
+	sd->sock.ttl_only = dialect_of(o->a)->ttl_alone;
 	return (0);
 }
 
 /* socat's ip-options=xHEX, 40 bytes at most. */
 int
-side_opt_ip_options(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_ip_options(struct side *sd, const struct side_given *o)
 {
-	size_t	 i, n;
-	int	 hi, lo;
+	const char	*v = o->v;
+	size_t		 i, n;
+	int		 hi, lo;
 
-	(void)a;
-	(void)is;
 	/* x, then two digits a byte. */
 	if (v[0] != 'x' || strlen(v + 1) % 2 != 0)
 		goto bad;
@@ -283,23 +269,20 @@ side_opt_ip_options(struct side *sd, const struct addr *a, const char *is,
 	return (0);
 
 bad:
-	log_cause(cause, "option ip-options takes x and 1 to 40 bytes in "
+	log_cause(o->cause, "option ip-options takes x and 1 to 40 bytes in "
 	    "hexadecimal, as x01000000, not %.64s", v);
 	return (-1);
 }
 
 /* socat's setsockopt= and setsockopt-listen=: int values only. */
 int
-side_opt_sockopt(struct side *sd, const struct addr *a, const char *is,
-    const char *v, char **cause)
+side_opt_sockopt(struct side *sd, const struct side_given *o)
 {
-	const char	*p;
+	const char	*v = o->v, *p;
 	char		*end;
 	long		 n;
 	int		 i;
 
-	(void)a;
-	(void)is;
 	for (i = 0, p = v; i < 3; i++) {
 		errno = 0;
 		n = strtol(p, &end, 0);
@@ -315,7 +298,7 @@ side_opt_sockopt(struct side *sd, const struct addr *a, const char *is,
 	return (0);
 
 bad:
-	log_cause(cause, "option setsockopt takes LEVEL:NAME:VALUE, three "
+	log_cause(o->cause, "option setsockopt takes LEVEL:NAME:VALUE, three "
 	    "numbers, not %.64s", v);
 	return (-1);
 }
