@@ -23,7 +23,6 @@
 
 struct replay {
 	struct record		 rec;
-	const struct side	*sd;
 	enum record_who		 plays;	/* whose chunks are sent */
 	double			 speed;
 	int			 check;	/* what comes is compared */
@@ -293,7 +292,6 @@ replay_open(const struct side *sd, struct session *s,
 		free(r);
 		return (-1);
 	}
-	r->sd = sd;
 	r->plays = sd->replay_plays;
 	SIDE_TAKEN(replay_plays);
 	/* Its times are RECORD_MS_MAX at most: the waits cannot overflow. */
