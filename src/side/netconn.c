@@ -6,7 +6,6 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
-#include <sys/socket.h>
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -6,13 +6,10 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
-#include <sys/socket.h>
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "side.h"
 

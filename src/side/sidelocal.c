@@ -5,7 +5,6 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <ctype.h>

@@ -9,7 +9,6 @@
 #include <sys/socket.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -8,9 +8,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ws.h"
