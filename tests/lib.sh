@@ -7,6 +7,10 @@
 # none of them is a bare sleep.
 
 : "${SOCKCAT:=$(cd "$(dirname "$0")/.." && pwd)/sockcat}"
+# The helpers beside the suites: make check names them; a suite run by
+# itself (bash tests/t-NAME.sh) finds them beside itself.
+: "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
+export TESTS_DIR
 : "${SC_TIMEOUT:=10}"
 # How long a server may live at most: longer than any test, however busy
 # the machine (every test ends its servers when it is done).
