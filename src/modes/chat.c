@@ -340,7 +340,6 @@ chat_start(struct chat *c)
 	    .rule = JOIN_CHAT, .name = { "receive", "send" }, .sent = 1,
 	    .idle_ms = TIME_NONE };
 	struct end_how		 eh = { .rd = 1, .wr = 1 };
-	struct endpoint		*net;
 	char			*cause = NULL;
 	int			 dgram = sd->sock.socktype == SOCK_DGRAM;
 	int			 bound = c->nc->fd == c->lfd;
@@ -361,17 +360,14 @@ chat_start(struct chat *c)
 	c->busy = 0;
 	c->end = CHAT_END_NONE;
 	/* --ssl: DTLS, on a socket connected to the partner, or TLS. */
-	net = netconn_endpoint(c->nc, jn.s, "network", dgram ? EP_SHUT_NONE :
-	    EP_SHUT_SOCKET, EP_NET | (dgram ? EP_DGRAM : 0) | (bound ?
-	    EP_NOCLOSE : 0), 0);
-	if (net == NULL)
+	if (end_netconn(&jn.end[0], sd, c->nc, jn.s, "network", dgram ?
+	    EP_SHUT_NONE : EP_SHUT_SOCKET, EP_NET | (dgram ? EP_DGRAM : 0) |
+	    (bound ? EP_NOCLOSE : 0), 0) == -1)
 		goto fail;
 	if (bound) {
-		net->ops = &chat_udp_ops;
-		net->data = c;
+		jn.end[0].rd->ops = &chat_udp_ops;
+		jn.end[0].rd->data = c;
 	}
-	jn.end[0] = (struct end){ .rd = net, .wr = net, .sd = sd,
-	    .is = END_SOCKET | END_NET, .slave = -1 };
 	if (end_open(c->j->near, jn.s, &eh, &jn.end[1], &cause) == -1 ||
 	    join_ways(&jn, &how, &cause) == -1)
 		goto fail;
