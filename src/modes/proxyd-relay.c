@@ -199,12 +199,11 @@ pconn_relay(struct pconn *pc)
 	rc = end_netconn(&jn.end[0], j->side, pc->nc, jn.s, "client",
 	    EP_SHUT_SOCKET, 0, 0) == -1 || end_netconn(&jn.end[1], j->side,
 	    tnc, jn.s, "destination", EP_SHUT_SOCKET, 0, 0) == -1;
+	netconn_free(tnc);
 	if (!rc && join_ways(&jn, &how, &cause) == -1) {
-		netconn_free(tnc);
 		join_failed(pc->peer, cause);
 		goto said;
 	}
-	netconn_free(tnc);
 	if (rc || pconn_upstream(pc, pr, jn.way[0]) == -1)
 		goto fail;
 	gate_session(&j->side->gate, jn.s);
