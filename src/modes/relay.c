@@ -376,7 +376,6 @@ relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 	FLOW_TAKEN(no_splice);
 	how.flags[0] = how.flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE |
 	    (r->j->flow->no_splice ? CH_COPY : CH_LAZY);
-	how.rule = JOIN_SIDES;
 	RELAY_TAKEN(max_bytes);
 	RELAY_TAKEN(rate);
 	if (r->j->relay->max_bytes > 0 || r->j->relay->rate > 0) {
