@@ -462,8 +462,6 @@ console_start(struct broker *b)
 	b->server.b = b;
 	b->server.name = "<server>";
 	b->server.except = b->console;
-	if (b->room != NULL && b->room->join(b, NULL) == -1)
-		fatal("console");
 	if (b->j->flow->no_stdin)
 		return;
 	/* stdin is done when it ends (its one way); the clients carry on. */

@@ -81,7 +81,7 @@ struct broker {
  * room.c by name, so the room sits above it.
  */
 struct broker_room {
-	/* c joins (NULL: the operator's console); -1 refuses it. */
+	/* c joins; -1 refuses it. */
 	int	(*join)(struct broker *, struct client *);
 	/* Bytes from a speaker; 1 when a client asked to leave (":q"). */
 	int	(*heard)(struct speaker *, const void *, size_t);

@@ -249,7 +249,7 @@ room_flush_speaker(struct speaker *sp)
 		roomproto_flush(&sp->rf, room_line, sp);
 }
 
-/* c (NULL: the operator) joins the room.  Returns -1 with errno. */
+/* c joins the room.  Returns -1 with errno. */
 static int
 room_join(struct broker *b, struct client *c)
 {
@@ -258,8 +258,6 @@ room_join(struct broker *b, struct client *c)
 	int		 others, n;
 
 	/* Lines are framed in a buffer taken only while one is incomplete. */
-	if (c == NULL)
-		return (0);
 	if ((c->sp = calloc(1, sizeof(*c->sp))) == NULL)
 		return (-1);
 	/* No member may take an id with /nick: it is never shared. */
