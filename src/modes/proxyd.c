@@ -390,21 +390,10 @@ pconn_unreachable(struct pconn *pc, int error, const char *cause)
 		    cause);
 		return;
 	}
-	switch (error) {
-	case ECONNREFUSED:
-		rep = SOCKS5_REP_REFUSED;
-		break;
-	case ENETUNREACH:
-		rep = SOCKS5_REP_NETUNREACH;
-		break;
-	case EHOSTUNREACH:
-	case ETIMEDOUT:
-		rep = SOCKS5_REP_HOSTUNREACH;
-		break;
-	default:
-		rep = SOCKS5_REP_FAILURE;
-		break;
-	}
+	rep = error == ECONNREFUSED ? SOCKS5_REP_REFUSED :
+	    error == ENETUNREACH ? SOCKS5_REP_NETUNREACH :
+	    error == EHOSTUNREACH || error == ETIMEDOUT ?
+	    SOCKS5_REP_HOSTUNREACH : SOCKS5_REP_FAILURE;
 	/* No answer is a timeout (504); a refusal a bad gateway (502). */
 	pconn_refuse(pc, rep, error == ETIMEDOUT ? HTTP_GATEWAY_TIMEOUT :
 	    HTTP_BAD_GATEWAY, strerror(error));
