@@ -218,18 +218,17 @@ join_notice(const struct side *sd)
 	return (sd->addr_no == 1 ? CH_SAY_EOF1 : CH_SAY_EOF2);
 }
 
-/* Would a join as how says touch the bytes or their end? */
+/* Would a join of j's connection touch the bytes or their end? */
 int
-join_rides(const struct join_how *how)
+join_rides(const struct job *j)
 {
 	struct flow	 f;
 
 	/* Whole, as opt_defaults() copies join_flow_plain: its padding too. */
-	memcpy(&f, how->flow, sizeof(f));
+	memcpy(&f, j->flow, sizeof(f));
 	f.fail_on_error = join_flow_plain.fail_on_error;
 	return (memcmp(&f, &join_flow_plain, sizeof(f)) != 0 ||
-	    how->dump != NULL || how->tap != NULL ||
-	    how->idle_ms != TIME_NONE || join_notice(how->far) != 0);
+	    j->run->dump != NULL || join_notice(j->side) != 0);
 }
 
 /* Add way i of jn from src to dst, if both have it.  Returns -1 with errno. */

@@ -195,7 +195,7 @@ extern const struct flow join_flow_plain;
 int		 join_new(struct join *, int (*)(struct session *),
 		    void (*)(struct session *), void *);
 int		 join_ways(struct join *, const struct join_how *, char **);
-int		 join_rides(const struct join_how *);
+int		 join_rides(const struct job *);
 void		 join_failed(const char *, char *);
 const char	*join_ended(struct session *, int, const struct channel **);
 void		 join_program_gone(struct channel *, struct channel *);

@@ -110,8 +110,6 @@ plain_exec_direct(const struct plain *p)
 {
 	const struct job	*j = p->j;
 	const struct side	*sd = j->side, *near = j->near;
-	struct join_how		 how = { .flow = j->flow, .far = sd,
-	    .dump = j->run->dump, .idle_ms = TIME_NONE };
 
 	/* A stream as accepted: no TLS, WebSocket or relay of ours on it. */
 	if (!sd->listen || sd->sock.socktype != SOCK_STREAM)
@@ -129,7 +127,7 @@ plain_exec_direct(const struct plain *p)
 		return (0);
 	if (j->local->raw || j->local->readline)
 		return (0);
-	return (!j->stats && !join_rides(&how));
+	return (!j->stats && !join_rides(j));
 }
 
 /* Start the program on the connection.  Returns -1 when it cannot (said). */
