@@ -329,9 +329,9 @@ chat_finished(struct session *s)
 /*
  * Start the conversation on c->nc, joined with stdin and stdout (join.c);
  * over UDP on the server, with c->partner only.  c->nc stays c's until the
- * conversation ends.
+ * conversation ends.  Exits if it cannot.
  */
-static int
+static void
 chat_start(struct chat *c)
 {
 	const struct side	*sd = c->j->side;
@@ -350,7 +350,7 @@ chat_start(struct chat *c)
 		how.idle_ms = sd->gate.idle_ms;
 	}
 	if (join_new(&jn, chat_watch, chat_finished, c) == -1)
-		return (-1);
+		fatal("session");
 	c->s = jn.s;
 	chatproto_reset(&c->view);
 	c->view.dgram = dgram;
@@ -393,7 +393,9 @@ chat_start(struct chat *c)
 	/* A server's partner is a client like any other: --idle-timeout. */
 	if (c->lfd != -1)
 		gate_session(&sd->gate, jn.s);
-	return (join_start(&jn));
+	if (join_start(&jn) == -1)
+		fatal("session");
+	return;
 
 fail:
 	if (cause != NULL)
@@ -401,7 +403,7 @@ fail:
 	free(cause);
 	session_free(jn.s);
 	c->s = NULL;
-	return (-1);
+	fatal("session");
 }
 
 static void
@@ -454,8 +456,7 @@ chat_connect(const struct job *j)
 	} else {
 		snprintf(c.peer, sizeof(c.peer), "%s port %s", sd->host,
 		    sd->ports[0]);
-		if (chat_start(&c) == -1)
-			fatal("session");
+		chat_start(&c);
 		if (c.s != NULL && ev_loop() == -1)
 			fatal("poll");
 	}
@@ -512,8 +513,7 @@ chat_accept_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	}
 	chat_label(c, peer, 0, c->peer, sizeof(c->peer));
 	c->nc = nc;
-	if (chat_start(c) == -1)
-		fatal("session");
+	chat_start(c);
 	return (0);
 }
 
@@ -604,8 +604,7 @@ chat_udp_first_cb(int fd, int events, void *arg)
 	chat_label(c, peer, 0, c->peer, sizeof(c->peer));
 	/* The bound socket itself, which the conversation does not close. */
 	c->nc->fd = fd;
-	if (chat_start(c) == -1)
-		fatal("session");
+	chat_start(c);
 }
 
 /* The port fd is bound to, as a number; port if it cannot be known. */
