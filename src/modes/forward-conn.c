@@ -656,7 +656,6 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 	} else
 		(void)fconn_label_of(fc, (const struct sockaddr *)&peer->ss,
 		    peer->len);
-	fc->out->fc = fc;
 	fc->out->peer = *peer;
 	/* The address the client reached is for the PROXY header alone. */
 	fc->out->local.len = sizeof(fc->out->local.ss);

@@ -80,7 +80,6 @@ enum fconn_state {
  * that an idle relayed connection costs little more than its session.
  */
 struct fconn_out {
-	struct fconn		*fc;
 	struct net_peer		 peer;
 	struct net_peer		 local;	/* the address it connected to */
 	struct ev_timer		 deadline;
