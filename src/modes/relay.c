@@ -9,14 +9,11 @@
 #include <sys/socket.h>
 #include <sys/queue.h>
 
-#include <netinet/in.h>
-
 #include <errno.h>
 #include <netdb.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "modes.h"
 

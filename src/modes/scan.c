@@ -5,7 +5,6 @@
 #include <sys/socket.h>
 
 #include <errno.h>
-#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
