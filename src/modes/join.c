@@ -572,6 +572,7 @@ join_run(const struct job *j)
 	struct end_how	 eh[2];
 	struct join_how	 how = { .flow = j->flow, .dump = j->run->dump,
 	    .name = { "first to second", "second to first" },
+	    .skip = { j->flow->recv_only, j->flow->send_only },
 	    .idle_ms = j->flow->idle_ms };
 	char		*cause = NULL;
 	int		 i;
@@ -582,8 +583,6 @@ join_run(const struct job *j)
 		how.name[1] = "send";
 		how.sent = 1;
 	}
-	how.skip[1] = j->flow->send_only;
-	how.skip[0] = j->flow->recv_only;
 	for (i = 0; i < 2; i++) {
 		memset(&eh[i], 0, sizeof(eh[i]));
 		eh[i].rd = !how.skip[i];

@@ -350,13 +350,11 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 	struct join_how	 how = { .flow = j->flow, .far = sd, .dump = j->run->dump,
 	    .name = { "receive", "send" }, .sent = 1, .idle_ms = TIME_NONE,
 	    .quit_ms = c->p->quit_ms, .raw = j->local->raw,
-	    .fifo = j->near->fifo != NULL && !sd->keep };
+	    .fifo = j->near->fifo != NULL && !sd->keep,
+	    .flags = { flags[0], flags[1] }, .discard = { discard } };
 	int		 dgram = sd->sock.socktype == SOCK_DGRAM;
 	char		*cause = NULL;
 
-	how.flags[0] = flags[0];
-	how.flags[1] = flags[1];
-	how.discard[0] = discard;
 	if (join_new(&jn, watch, conn_finished, c) == -1)
 		goto fail;
 	c->s = jn.s;
