@@ -244,10 +244,8 @@ forward_targets_drop(struct fwd_targets *ts)
 	    "taken");
 	if (--ts->refs > 0)
 		return;
-	for (i = 0; i < ts->n; i++) {
-		if (ts->t[i].l != NULL)
-			listener_free(ts->t[i].l);
-	}
+	for (i = 0; i < ts->n; i++)
+		listener_free(ts->t[i].l);
 	for (i = 0; i < ts->nown; i++)
 		side_free(&ts->own[i]);
 	free(ts->own);
