@@ -323,7 +323,6 @@ client_start(struct broker *b, struct netconn *nc,
 	    (c->net = netconn_endpoint(nc, s, "network", EP_SHUT_SOCKET,
 	    EP_LINGER, j->side->ws.binary ? NC_BINARY : 0)) == NULL)
 		goto fail;
-	c->s = s;
 	/* From here on the session owns the socket. */
 	relay = session_endpoint(s, "relay", -1, -1, EP_SHUT_NONE, 0);
 	if (relay == NULL ||

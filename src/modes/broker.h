@@ -41,7 +41,6 @@ struct broker_part {
  */
 struct client {
 	struct broker	*b;
-	struct session	*s;
 	struct endpoint	*net;
 	struct netconn	*nc;		/* Its place at the gate. */
 	struct channel	*rx;		/* net -> relay */
