@@ -25,7 +25,6 @@
  * a socket's receive buffer would keep them.
  */
 #define FWD_EARLY_MAX		(4 * CHANNEL_BUFSIZE)
-static void	fconn_device_close(struct fconn *);
 
 /* fc's name in messages, "#N HOST PORT", made on first use. */
 static const char *
@@ -92,6 +91,22 @@ fconn_out_free(struct fconn *fc)
 	fc->out = NULL;
 }
 
+/* Give the device back (its modes or its link) for the next client. */
+static void
+fconn_device_close(struct fconn *fc)
+{
+	struct fwd_target	*t = fc->dev;
+
+	if (t == NULL)
+		return;
+	if (t->dev_fd != -1)
+		close(t->dev_fd);
+	end_device_close(t->sd, t->dev_slave);
+	t->dev_fd = t->dev_slave = -1;
+	t->dev_user = NULL;
+	fc->dev = NULL;
+}
+
 /* Close and free the connection; its netconn gives its place back. */
 void
 fconn_destroy(struct fconn *fc)
@@ -131,22 +146,6 @@ fconn_free(struct fconn *fc)
 {
 	forward_over(fc->f, 0);
 	fconn_destroy(fc);
-}
-
-/* Give the device back (its modes or its link) for the next client. */
-static void
-fconn_device_close(struct fconn *fc)
-{
-	struct fwd_target	*t = fc->dev;
-
-	if (t == NULL)
-		return;
-	if (t->dev_fd != -1)
-		close(t->dev_fd);
-	end_device_close(t->sd, t->dev_slave);
-	t->dev_fd = t->dev_slave = -1;
-	t->dev_user = NULL;
-	fc->dev = NULL;
 }
 
 /* Will fconn_next() try another target, one not in its back-off? */
