@@ -15,6 +15,15 @@
 #define __dead		__attribute__((__noreturn__))
 #endif
 
+/*
+ * A parameter a callback need not use, marked where the function is defined.
+ * libbsd's <sys/cdefs.h> leaves it out, as some Linux headers name a struct
+ * member so (<linux/icmp.h>, <asm/stat.h>): include those before this one.
+ */
+#ifndef __unused
+#define __unused	__attribute__((__unused__))
+#endif
+
 #ifndef _PATH_DEVNULL
 #define _PATH_DEVNULL	"/dev/null"
 #endif

@@ -54,12 +54,10 @@ ev_signal_run(void)
 
 /* The pipe is readable: run the callbacks of what arrived. */
 static void
-ev_signal_dispatch(int fd, int events, void *arg)
+ev_signal_dispatch(int fd, __unused int events, __unused void *arg)
 {
 	char	 drain[64];
 
-	(void)events;
-	(void)arg;
 	/* Less than it could hold: the pipe is empty now. */
 	while (read(fd, drain, sizeof(drain)) == (ssize_t)sizeof(drain))
 		;

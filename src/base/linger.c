@@ -89,11 +89,10 @@ linger_end(struct linger_sock *ls)
 }
 
 static void
-linger_read(int fd, int events, void *arg)
+linger_read(int fd, __unused int events, void *arg)
 {
 	struct linger_sock	*ls = arg;
 
-	(void)events;
 	if (linger_drain(fd)) {
 		linger_end(ls);
 		return;

@@ -386,13 +386,12 @@ pool_cancel(struct pool *p, struct pool_job *j)
 
 /* Answers are in: call back each still wanted. */
 static void
-pool_deliver_cb(int fd, int events, void *arg)
+pool_deliver_cb(int fd, __unused int events, void *arg)
 {
 	struct pool		*p = arg;
 	struct pool_list	 done = TAILQ_HEAD_INITIALIZER(done);
 	char			 buf[64];
 
-	(void)events;
 	while (read(fd, buf, sizeof(buf)) > 0)
 		;
 	pthread_mutex_lock(&p->lock);

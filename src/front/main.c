@@ -41,16 +41,14 @@ main_say_count(const char *what, unsigned long n)
 }
 
 static void
-main_addr_count(int sig)
+main_addr_count(__unused int sig)
 {
-	(void)sig;
 	main_say_count("addresses parsed", addr_parse_count());
 }
 
 static void
-main_expect_count(int sig)
+main_expect_count(__unused int sig)
 {
-	(void)sig;
 	main_say_count("bytes the expects looked at", expect_looked_count());
 }
 

@@ -106,9 +106,8 @@ audit_say(void)
 
 /* At exit() or a fatal signal: what opt_audit() did not say. */
 static void
-audit_cleanup(int sig)
+audit_cleanup(__unused int sig)
 {
-	(void)sig;
 	(void)audit_say();
 }
 

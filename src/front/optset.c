@@ -50,13 +50,12 @@ opt_keep(const char *arg)
 
 /* -S: read the TCP MD5 key from the terminal, as netcat does. */
 void
-opt_md5sig(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_md5sig(struct cmdline *cl, __unused const struct optdef *d,
+    __unused char *arg)
 {
 	struct options	*o = cl->o;
 	char		 key[MD5SIG_KEY_MAX + 1];
 
-	(void)d;
-	(void)arg;
 	if (readpassphrase("TCP MD5SIG password: ", key, sizeof(key),
 	    RPP_REQUIRE_TTY) == NULL)
 		fatalx("Unable to read TCP MD5SIG password");
@@ -68,28 +67,24 @@ opt_md5sig(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* -T: a keyword of parse_tos_name() or a number. */
 void
-opt_tos(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_tos(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
-	(void)d;
 	if (parse_tos(arg, &cl->o->side.sock.tos) == -1)
 		fatalx("illegal tos value %s", arg);
 }
 
 /* -V: routing tables are an OpenBSD feature. */
 void
-opt_rtable(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_rtable(__unused struct cmdline *cl, __unused const struct optdef *d,
+    __unused char *arg)
 {
-	(void)cl;
-	(void)d;
-	(void)arg;
 	fatalx("no alternate routing table support available");
 }
 
 /* -x: the proxy's address, parsed once the protocol is known. */
 void
-opt_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_proxy(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
-	(void)d;
 	if (cl->nproxy == PROXY_HOPS_MAX)
 		fatalx("too many proxies (at most %d)", PROXY_HOPS_MAX);
 	/* nc has -x alone, and no URL: the rest is sockcat's. */
@@ -101,18 +96,16 @@ opt_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --listen-fd: a listening socket an inetd-like supervisor left open. */
 void
-opt_listen_fd(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_listen_fd(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
-	(void)d;
 	cl->o->side.sock.listen_fd = opt_number("listen-fd", arg, 0, INT_MAX);
 	cl->listen_fd = 1;
 }
 
 /* -X, --proxy-type: only the long name makes a listener a proxy. */
 void
-opt_proxy_type(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_proxy_type(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
-	(void)d;
 	if ((cl->o->side.proxy.proto = proxy_parse_proto(arg)) == -1)
 		fatalx("unsupported proxy protocol: %s (use 4, 4a, 5 or "
 		    "connect)", arg);
@@ -124,9 +117,8 @@ opt_proxy_type(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* -P: the proxy user, whose password is asked for. */
 void
-opt_proxy_user(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_proxy_user(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
-	(void)d;
 	cl->o->side.proxy.user = arg;
 	cl->o->side.proxy.pass = NULL;
 	cl->auth_nopass = 0;
@@ -187,13 +179,12 @@ opt_hide(const struct optdef *d, char *arg)
  * be hidden or wiped.
  */
 void
-opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_proxy_auth(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
 	static char	*copy;
 	static size_t	 len;
 	char		*colon;
 
-	(void)d;
 	if (copy != NULL)
 		freezero(copy, len);
 	len = strlen(arg);
@@ -211,9 +202,8 @@ opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --proxy-dns: local, remote, both or none. */
 void
-opt_proxy_dns(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_proxy_dns(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
-	(void)d;
 	if ((cl->o->side.proxy.dns = proxy_parse_dns(arg)) == -1)
 		fatalx("proxy DNS invalid: %s (local, remote, both or none)",
 		    arg);
@@ -221,9 +211,8 @@ opt_proxy_dns(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --mcast-loop: on or off. */
 void
-opt_mcast_loop(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_mcast_loop(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
-	(void)d;
 	if (strcmp(arg, "on") == 0)
 		cl->o->side.sock.mcast_loop = 1;
 	else if (strcmp(arg, "off") == 0)
@@ -279,9 +268,8 @@ opt_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --progress[=WHEN]: auto (the default), always or never. */
 void
-opt_progress(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_progress(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
-	(void)d;
 	if (arg == NULL || strcmp(arg, "auto") == 0)
 		cl->o->progress = PROGRESS_AUTO;
 	else if (strcmp(arg, "always") == 0)
@@ -294,9 +282,8 @@ opt_progress(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --retry N or forever: how many tries after the first. */
 void
-opt_retry(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_retry(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
-	(void)d;
 	if (strcmp(arg, "forever") == 0)
 		cl->o->side.retries = RETRY_FOREVER;
 	else
@@ -324,9 +311,8 @@ opt_workers(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --reconnect[=MAX]: up to MAX attempts after a loss (none: for ever). */
 void
-opt_reconnect(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_reconnect(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
-	(void)d;
 	cl->o->side.reconnect = 1;
 	cl->o->side.reconnect_max = arg == NULL ? 0 :
 	    opt_number("reconnect count", arg, 1, INT_MAX);
@@ -334,11 +320,11 @@ opt_reconnect(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --retry-interval TIME, at least RETRY_MIN_MS so that tries do not spin. */
 void
-opt_retry_interval(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_retry_interval(struct cmdline *cl, __unused const struct optdef *d,
+    char *arg)
 {
 	long long	 ms;
 
-	(void)d;
 	if ((ms = opt_time_value("retry interval", arg, 0, INT_MAX / 1000)) <
 	    RETRY_MIN_MS)
 		fatalx("retry interval too small: %s (at least %dms)", arg,
@@ -359,13 +345,12 @@ keepalive_time(const char *what, const char *arg)
 
 /* --keepalive=IDLE[,INTERVAL[,COUNT]]; an empty field keeps the system's. */
 void
-opt_keepalive(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_keepalive(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
 	char		*copy, *field, *rest;
 	int		 i;
 
-	(void)d;
 	o->side.sock.keepalive = 1;
 	if (arg == NULL)
 		return;
@@ -404,7 +389,7 @@ opt_ssl_version(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --ssl-pin: a SHA-256 fingerprint, 64 hex digits, colons allowed. */
 void
-opt_ssl_pin(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_ssl_pin(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
 	unsigned char	 pin[TLS_PIN_LEN];
@@ -412,7 +397,6 @@ opt_ssl_pin(struct cmdline *cl, const struct optdef *d, char *arg)
 	size_t		 n = 0;
 	int		 hi, lo;
 
-	(void)d;
 	while (*p != '\0' && n < sizeof(pin)) {
 		if (*p == ':' && n > 0) {
 			p++;
@@ -435,11 +419,10 @@ opt_ssl_pin(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --secret[=CODE], copied; without one "" until secret_find(). */
 void
-opt_secret(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_secret(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
 	static char	*copy;
 
-	(void)d;
 	if (copy != NULL)
 		freezero(copy, strlen(copy));
 	copy = NULL;
@@ -451,14 +434,13 @@ opt_secret(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --secret-file: the code is the file's first line. */
 void
-opt_secret_file(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_secret_file(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
 	static char	*line;
 	size_t		 size = 0;
 	ssize_t		 n;
 	FILE		*f;
 
-	(void)d;
 	if ((f = fopen(arg, "r")) == NULL)
 		fatal("--secret-file %s", arg);
 	if (line != NULL)
@@ -476,11 +458,10 @@ opt_secret_file(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --forward: one more target, in order. */
 void
-opt_forward(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_forward(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
 
-	(void)d;
 	if (o->fwd.lines != NULL && (o->fwd.lines = recallocarray(o->fwd.lines,
 	    o->fwd.n, o->fwd.n + 1, sizeof(*o->fwd.lines))) == NULL)
 		fatal("recallocarray");
@@ -490,13 +471,12 @@ opt_forward(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --forward-file: its targets join --forward's; SIGHUP reads it again. */
 void
-opt_forward_file(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_forward_file(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
 	char		*cause, **targets;
 	size_t		*lines, n;
 
-	(void)d;
 	if (o->fwd.file != NULL)
 		fatalx("--forward-file given twice: one file holds the "
 		    "targets");
@@ -521,9 +501,8 @@ opt_forward_file(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --send-proxy: v1 or v2. */
 void
-opt_send_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_send_proxy(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
-	(void)d;
 	if ((cl->o->fwd.send_proxy = proxyproto_version(arg)) == -1)
 		fatalx("send-proxy invalid: %s (v1 or v2)", arg);
 }
@@ -578,12 +557,11 @@ opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --relay-limit wait=, per-addr=, bytes=, rate=; exits on anything else. */
 void
-opt_relay_limit(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_relay_limit(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
 	struct relay_conf	*rc = &cl->o->relay_conf;
 	const char		*v;
 
-	(void)d;
 	if ((v = strchr(arg, '=')) == NULL || v[1] == '\0')
 		fatalx("--relay-limit: %s is not KEY=VALUE (wait=TIME, "
 		    "per-addr=N, bytes=N, rate=N)", arg);
@@ -607,11 +585,10 @@ opt_relay_limit(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --trust-front WAY=ADDRESS; exits on a bad one. */
 void
-opt_trust_front(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_trust_front(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
 	char	*cause;
 
-	(void)d;
 	if (listen_front_add(&cl->o->front, arg, &cause) == -1)
 		fatalx("--trust-front: %s", cause != NULL ? cause :
 		    strerror(errno));
@@ -638,13 +615,12 @@ opt_step(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --script FILE: read its steps now; refused in one line naming the line. */
 void
-opt_script(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_script(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
 	char		*text;
 	size_t		 len;
 
-	(void)d;
 	o->script_file = arg;
 	if ((text = path_read(arg, SCRIPT_FILE_MAX, &len)) == NULL) {
 		if (errno == EFBIG)
@@ -661,11 +637,10 @@ opt_script(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --timestamp[=FORMAT]: iso (the default), relative, or strftime(3)'s. */
 void
-opt_timestamp(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_timestamp(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
 
-	(void)d;
 	if (stamp_parse(&o->stamp, arg) == -1)
 		fatalx("--timestamp: no such format: %s (iso, relative or a "
 		    "strftime(3) format)", arg);
@@ -675,9 +650,8 @@ opt_timestamp(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /* --record FILE; with -k, FILE must say where the session's number goes. */
 void
-opt_record(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_record(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
-	(void)d;
 	if (*arg == '\0')
 		fatalx("--record: no file");
 	cl->o->flow.record = arg;
@@ -716,19 +690,16 @@ opt_replay_setup(struct side *rd, const struct side *far)
 
 /* -h, --help and the dumps: the parser prints them, from these tables. */
 __shortrun void
-opt_action(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_action(struct cmdline *cl, const struct optdef *d, __unused char *arg)
 {
-	(void)arg;
 	cl->action = d->value;
 }
 
 /* --version: the version and what was built in. */
 void
-opt_version(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_version(__unused struct cmdline *cl, __unused const struct optdef *d,
+    __unused char *arg)
 {
-	(void)cl;
-	(void)d;
-	(void)arg;
 	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 	printf("TLS: %s\n", tls_available() ?
 	    "yes, OpenSSL 3 (loaded when first used)" : "no");

@@ -46,9 +46,8 @@ on_exec(const struct options *o, const struct optdef *d)
 
 /* --allow, --deny and their files: in effect if the one list has a rule. */
 static __startup int
-on_gate(const struct options *o, const struct optdef *d)
+on_gate(const struct options *o, __unused const struct optdef *d)
 {
-	(void)d;
 	return (!TAILQ_EMPTY(&o->side.gate.rules));
 }
 
@@ -63,11 +62,10 @@ on_auth(const struct options *o, const struct optdef *d)
 
 /* -q, as Debian's: negative is never; else also shut down at stdin EOF. */
 static void
-opt_quit(struct cmdline *cl, const struct optdef *d, char *arg)
+opt_quit(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
 
-	(void)d;
 	o->flow.quit_ms = opt_time_value("quit timer", arg, INT_MIN, INT_MAX);
 	if (o->flow.quit_ms < 0)
 		o->flow.quit_ms = TIME_NONE;

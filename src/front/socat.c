@@ -233,11 +233,10 @@ socat_host(void)
 
 /* Remove the lock files: at exit, or from a fatal signal's handler. */
 static void
-socat_unlock(int sig)
+socat_unlock(__unused int sig)
 {
 	size_t	 i;
 
-	(void)sig;
 	for (i = 0; i < SOCAT_LOCKS; i++) {
 		if (socat_locks[i] != NULL)
 			unlink(socat_locks[i]);

@@ -262,13 +262,12 @@ stats_log_clear(int warning)
 
 /* Redraw the live line and come back in a moment. */
 static void
-stats_tick(void *arg)
+stats_tick(__unused void *arg)
 {
 	const struct pump_totals	*pt = pump_totals();
 	uint64_t			 now = ev_now(), bytes;
 	double				 inst;
 
-	(void)arg;
 	ev_timer_arm(&st.timer, PROGRESS_INTERVAL_MS);
 	if (pt->started == 0)
 		return;		/* Nothing is moving yet: still waiting. */

@@ -451,11 +451,10 @@ ptylink_unlink(size_t i)
 }
 
 static void
-ptylink_cleanup(int sig)
+ptylink_cleanup(__unused int sig)
 {
 	size_t	 i;
 
-	(void)sig;
 	for (i = 0; i < DEVICES_MAX; i++)
 		ptylink_unlink(i);
 }

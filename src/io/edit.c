@@ -276,11 +276,10 @@ edit_after(struct edit *e)
  * it; continued after a stop, draw it anew on the shell's last row.
  */
 static void
-edit_winch(int sig, void *arg)
+edit_winch(__unused int sig, void *arg)
 {
 	struct edit	*e = arg;
 
-	(void)sig;
 	edit_measure(e);
 	if (stdio_tty_continued() && (e->drawn || e->linelen > 0)) {
 		e->drawn = 0;

@@ -223,14 +223,12 @@ exec_signal(const struct child *c, int sig)
 
 /* Reap every child that has exited and tell whoever owns it. */
 static void
-exec_sigchld(int sig, void *arg)
+exec_sigchld(__unused int sig, __unused void *arg)
 {
 	struct child	*c;
 	pid_t		 pid;
 	int		 status;
 
-	(void)sig;
-	(void)arg;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		TAILQ_FOREACH(c, &exec_children, entry) {
 			if (c->pid == pid)
@@ -305,11 +303,10 @@ exec_running_listed(void)
 }
 
 static void
-exec_pass_cb(int sig, void *arg)
+exec_pass_cb(int sig, __unused void *arg)
 {
 	struct child	*c;
 
-	(void)arg;
 	TAILQ_FOREACH(c, &exec_children, entry) {
 		if (!c->exited && (c->sigpass & (1U << sig)))
 			exec_signal(c, sig);

@@ -57,9 +57,8 @@ static char	fifo_path[PATH_MAX];
  * it.  Async-signal-safe.
  */
 static void
-fifo_cleanup(int sig)
+fifo_cleanup(__unused int sig)
 {
-	(void)sig;
 	if (fifo.created) {
 		fifo.created = 0;
 		if (path_is(fifo_path, 0, fifo.dev, fifo.ino))
@@ -236,11 +235,10 @@ fail:
 
 /* A read from the FIFO that remembers end-of-file. */
 static ssize_t
-fifo_read(struct endpoint *ep, void *p, size_t n)
+fifo_read(__unused struct endpoint *ep, void *p, size_t n)
 {
 	ssize_t	 r;
 
-	(void)ep;
 	if ((r = read(fifo.fd, p, n)) == 0)
 		fifo.ended = 1;
 	return (r);
@@ -251,13 +249,12 @@ fifo_read(struct endpoint *ep, void *p, size_t n)
  * closes, and nothing written meanwhile is missed.
  */
 static ssize_t
-fifo_follow_read(struct endpoint *ep, void *p, size_t n)
+fifo_follow_read(__unused struct endpoint *ep, void *p, size_t n)
 {
 	struct inotify_event	*ev;
 	char			 evbuf[4096];
 	ssize_t			 r, len, off;
 
-	(void)ep;
 	for (;;) {
 		if ((r = read(fifo.fd, p, n)) != 0)
 			return (r);

@@ -47,10 +47,8 @@ term_send_size(struct channel *tx)
 }
 
 static void
-term_winch(int sig, void *arg)
+term_winch(__unused int sig, __unused void *arg)
 {
-	(void)sig;
-	(void)arg;
 	if (term_tx != NULL && term_asked && !term_tx->src->session->over)
 		term_send_size(term_tx);
 }
@@ -79,9 +77,8 @@ term_hello_heard(struct channel *ch, unsigned char *p, unsigned char *q,
  */
 static size_t
 term_hello_xform(struct channel *ch, unsigned char *p, size_t n,
-    size_t space)
+    __unused size_t space)
 {
-	(void)space;
 	if (n < PTY_HELLO_LEN || memcmp(p, PTY_HELLO, PTY_HELLO_LEN) != 0) {
 		ch->xform = NULL;
 		ch->xgrow = 0;
@@ -96,11 +93,10 @@ term_hello_xform(struct channel *ch, unsigned char *p, size_t n,
  */
 static size_t
 term_answer_xform(struct channel *ch, unsigned char *p, size_t n,
-    size_t space)
+    __unused size_t space)
 {
 	unsigned char	*q;
 
-	(void)space;
 	if ((q = memmem(p, n, PTY_HELLO, PTY_HELLO_LEN)) == NULL)
 		return (n);
 	return (term_hello_heard(ch, p, q, n));
@@ -112,12 +108,12 @@ term_answer_xform(struct channel *ch, unsigned char *p, size_t n,
  * has room for n + 1 bytes.  Returns the new length.
  */
 static size_t
-term_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
+term_xform(struct channel *ch, unsigned char *p, size_t n,
+    __unused size_t space)
 {
 	size_t	 i, o = 0, add = ch->xstate == TERM_TILDE;
 	int	 st = ch->xstate;
 
-	(void)space;
 	if (st == TERM_ESCAPED)
 		return (0);
 	/* A "~" held back from the last read goes in front. */

@@ -182,13 +182,13 @@ tls_parse_alpn(struct tls_ctx *tc, const char *list, char **cause)
 
 /* A server picks the first of its own protocols that the client offers. */
 static int
-tls_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
-    const unsigned char *in, unsigned int inlen, void *arg)
+tls_alpn_select(__unused SSL *ssl, const unsigned char **out,
+    unsigned char *outlen, const unsigned char *in, unsigned int inlen,
+    void *arg)
 {
 	struct tls_ctx	*tc = arg;
 	unsigned char	*sel;
 
-	(void)ssl;
 	if (SSL_select_next_proto(&sel, outlen, tc->alpn, tc->alpn_len, in,
 	    inlen) != OPENSSL_NPN_NEGOTIATED)
 		return (SSL_TLSEXT_ERR_NOACK);
@@ -238,10 +238,8 @@ out:
 
 /* With --ssl-pin alone, a server asks for any client certificate. */
 static int
-tls_accept_any(int ok, X509_STORE_CTX *ctx)
+tls_accept_any(__unused int ok, __unused X509_STORE_CTX *ctx)
 {
-	(void)ok;
-	(void)ctx;
 	return (1);
 }
 
@@ -613,7 +611,7 @@ tls_peer_saw(const SSL *ssl, uintptr_t bit)
 
 /* SSLKEYLOGFILE: append each handshake secret, as NSS writes them. */
 static void
-tls_keylog(const SSL *ssl, const char *line)
+tls_keylog(__unused const SSL *ssl, const char *line)
 {
 	static int	 fd = -2;
 	const char	*path, *why;
@@ -622,7 +620,6 @@ tls_keylog(const SSL *ssl, const char *line)
 		{ .iov_base = "\n", .iov_len = 1 }
 	};
 
-	(void)ssl;
 	if (fd == -2) {
 		path = getenv("SSLKEYLOGFILE");
 		fd = path_open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,

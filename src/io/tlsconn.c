@@ -155,10 +155,8 @@ tls_hs_end(struct tls_hs *h, struct tls *t, char *cause)
 }
 
 static void
-tls_hs_io_cb(int fd, int events, void *arg)
+tls_hs_io_cb(__unused int fd, __unused int events, void *arg)
 {
-	(void)fd;
-	(void)events;
 	tls_hs_step(arg);
 }
 

@@ -138,10 +138,9 @@ tls_psk_session(SSL *ssl)
 
 /* A client offers the key, under its one name. */
 static int
-tls_psk_use(SSL *ssl, const EVP_MD *md, const unsigned char **id,
+tls_psk_use(SSL *ssl, __unused const EVP_MD *md, const unsigned char **id,
     size_t *idlen, SSL_SESSION **sess)
 {
-	(void)md;
 	if ((*sess = tls_psk_session(ssl)) == NULL)
 		return (0);
 	*id = (const unsigned char *)TLS_PSK_IDENTITY;
@@ -151,20 +150,16 @@ tls_psk_use(SSL *ssl, const EVP_MD *md, const unsigned char **id,
 
 /* One key whatever identity the client names; without it, the binder fails. */
 static int
-tls_psk_find(SSL *ssl, const unsigned char *id, size_t idlen,
+tls_psk_find(SSL *ssl, __unused const unsigned char *id, __unused size_t idlen,
     SSL_SESSION **sess)
 {
-	(void)id;
-	(void)idlen;
 	return ((*sess = tls_psk_session(ssl)) != NULL);
 }
 
 /* With --secret a client refuses any certificate a server shows. */
 static int
-tls_refuse_cert(int ok, X509_STORE_CTX *ctx)
+tls_refuse_cert(__unused int ok, __unused X509_STORE_CTX *ctx)
 {
-	(void)ok;
-	(void)ctx;
 	return (0);
 }
 

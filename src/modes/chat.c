@@ -190,11 +190,11 @@ chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 
 /* What the peer sends, up to a ":q" line, shown by chatproto_rx(). */
 static size_t
-chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
+chat_rx_xform(struct channel *ch, unsigned char *p, size_t n,
+    __unused size_t space)
 {
 	struct chat	*c = ch->src->session->arg;
 
-	(void)space;
 	if (c->view.quit)
 		return (0);
 	/*
@@ -581,13 +581,12 @@ static const struct ep_ops chat_udp_ops = {
  * queued.
  */
 static void
-chat_udp_first_cb(int fd, int events, void *arg)
+chat_udp_first_cb(int fd, __unused int events, void *arg)
 {
 	struct chat	*c = arg;
 	struct net_peer	*peer = &c->partner;
 	char		 b;
 
-	(void)events;
 	peer->len = sizeof(peer->ss);
 	if (recvfrom(fd, &b, 1, MSG_PEEK, (struct sockaddr *)&peer->ss,
 	    &peer->len) == -1) {

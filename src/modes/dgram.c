@@ -257,11 +257,10 @@ dgram_fixed(const struct side *sd, int fd)
 
 /* The program in stdio's place (UDP-DATAGRAM:'s) exited: its output ends. */
 static void
-dgram_program_exited(struct child *c, void *arg)
+dgram_program_exited(__unused struct child *c, void *arg)
 {
 	struct dgram_server	*ds = arg;
 
-	(void)c;
 	if (ds->s == NULL)
 		return;
 	join_program_gone(ds->rx, ds->tx);

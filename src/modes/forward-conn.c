@@ -412,12 +412,11 @@ fconn_target_ready(struct fconn *fc)
 
 /* open_start()'s callback: tnc, or error with cause (NULL: -v said it). */
 static void
-fconn_opened(struct netconn *tnc, const struct net_peer *peer, int error,
-    const char *cause, void *arg)
+fconn_opened(struct netconn *tnc, __unused const struct net_peer *peer,
+    int error, const char *cause, void *arg)
 {
 	struct fconn	*fc = arg;
 
-	(void)peer;
 	fc->out->op = NULL;
 	if (tnc == NULL) {
 		fconn_failed(fc, cause != NULL ? cause : strerror(error),
@@ -465,12 +464,12 @@ fconn_device_cb(void *arg)
 
 /* A listening target's first client: the target, once. */
 static int
-fconn_accepted(void *arg, struct netconn *nc, const struct net_peer *peer)
+fconn_accepted(void *arg, struct netconn *nc,
+    __unused const struct net_peer *peer)
 {
 	struct fconn		*fc = arg;
 	struct fwd_target	*t = fc->out->cur;
 
-	(void)peer;
 	listener_close(t->l);
 	fc->out->tnc = nc;
 	fconn_target_ready(fc);
@@ -484,14 +483,13 @@ static const struct listen_ops fconn_accept_ops = {
 
 /* A udp-l: target's first datagram: connect to its sender, datagram queued. */
 static void
-fconn_peeked(int fd, int events, void *arg)
+fconn_peeked(int fd, __unused int events, void *arg)
 {
 	struct fconn		*fc = arg;
 	struct fwd_target	*t = fc->out->cur;
 	struct net_peer		 peer;
 	char			 b;
 
-	(void)events;
 	peer.len = sizeof(peer.ss);
 	if (recvfrom(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT,
 	    (struct sockaddr *)&peer.ss, &peer.len) == -1)

@@ -295,9 +295,8 @@ forward_admitted(void *arg, int fd, const struct net_peer *peer)
 
 /* The client's handshake failed: the connection dialled for it goes. */
 static void
-forward_abandon(void *arg, void *fc)
+forward_abandon(__unused void *arg, void *fc)
 {
-	(void)arg;
 	fconn_destroy(fc);
 }
 
@@ -334,11 +333,11 @@ forward_start(void *arg, struct netconn *nc, const struct net_peer *peer)
  * answered over HTTP, not a failure.
  */
 static void
-forward_failed(void *arg, const struct net_peer *peer, const char *cause)
+forward_failed(void *arg, __unused const struct net_peer *peer,
+    const char *cause)
 {
 	struct forward	*f = arg;
 
-	(void)peer;
 	if (cause != NULL) {
 		log_warnx("%s", cause);
 		forward_over(f, 1);
@@ -440,14 +439,13 @@ forward_reload_targets(struct forward *f, char **cause)
  * and targets; a refused one keeps the old.
  */
 static void
-forward_sighup(int sig, void *arg)
+forward_sighup(__unused int sig, void *arg)
 {
 	struct forward		*f = arg;
 	const struct job	*j = f->j;
 	char			*cause;
 	int			 r;
 
-	(void)sig;
 	if ((r = gate_reload(&j->side->gate, j->run, &cause)) == -1)
 		log_warning("SIGHUP: %s; the old rules stay",
 		    cause != NULL ? cause : strerror(errno));
@@ -475,11 +473,10 @@ forward_sighup(int sig, void *arg)
 
 /* SIGUSR1, from the loop: the --stats figures so far, and on. */
 static void
-forward_sigusr1(int sig, void *arg)
+forward_sigusr1(__unused int sig, void *arg)
 {
 	struct forward	*f = arg;
 
-	(void)sig;
 	if (f->j->run->report != NULL)
 		f->j->run->report();
 }

@@ -480,11 +480,10 @@ join_run_flush_cb(void *arg)
 
 /* A relay's program exited: its way ends (a line's is waited for later). */
 static void
-join_run_exited(struct child *c, void *arg)
+join_run_exited(__unused struct child *c, void *arg)
 {
 	struct join_run	*r = arg;
 
-	(void)c;
 	if (r->jn.s != NULL)
 		session_check(r->jn.s);
 	else if (!join_run_running(r))
@@ -664,19 +663,17 @@ out:
 
 /* A timer that ends the loop: fork's pause, plain mode's -q delay. */
 void
-join_break_cb(void *arg)
+join_break_cb(__unused void *arg)
 {
-	(void)arg;
 	ev_break();
 }
 
 /* Side arg, dialled, is connected: -v says so (a dial_how's dialled). */
 void
-join_dialled(int fd, const struct net_peer *peer, void *arg)
+join_dialled(__unused int fd, const struct net_peer *peer, void *arg)
 {
 	const struct side	*sd = arg;
 
-	(void)fd;
 	net_report_connect(sd, sd->host, sd->nports > 0 ? sd->ports[0] :
 	    NULL, peer);
 }

@@ -17,11 +17,10 @@
 
 /* The program exited: its output's end ends the session. */
 static void
-conn_child_exited(struct child *child, void *arg)
+conn_child_exited(__unused struct child *child, void *arg)
 {
 	struct conn	*c = arg;
 
-	(void)child;
 	if (c->s != NULL) {
 		join_program_gone(c->rx, c->tx);
 		session_check(c->s);
@@ -237,9 +236,8 @@ plain_admitted(void *arg, int fd, const struct net_peer *peer)
 
 /* The client's handshake failed: its program sees end-of-file. */
 void
-plain_abandon(void *arg, void *child)
+plain_abandon(__unused void *arg, void *child)
 {
-	(void)arg;
 	exec_release(child);
 }
 

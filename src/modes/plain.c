@@ -735,12 +735,11 @@ plain_listen_start(void *arg, struct netconn *nc, const struct net_peer *peer)
  * answered over HTTP (cause NULL) failed nothing: the next is waited for.
  */
 static void
-plain_listen_failed(void *arg, const struct net_peer *peer,
+plain_listen_failed(void *arg, __unused const struct net_peer *peer,
     const char *cause)
 {
 	struct plain	*p = arg;
 
-	(void)peer;
 	if (cause != NULL)
 		log_warnx("%s", cause);
 	if (cause != NULL && !p->j->side->keep) {

@@ -50,13 +50,12 @@ proxyd_watch(struct session *s)
  */
 static size_t
 proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
-    size_t space)
+    __unused size_t space)
 {
 	struct prelay	*pr = ch->src->session->arg;
 	struct pchunked	*pk = pr->pk;
 	size_t		 k;
 
-	(void)space;
 	k = http_chunked_scan(&pk->ck, p, n);
 	if (!pk->said && (pk->ck.state == HC_BAD || k < n)) {
 		log_verbose_warn(1, "proxy: %s: %s", pr->peer,
@@ -69,11 +68,9 @@ proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
 
 /* Drop the client's bytes past a forwarded body (xstate bytes to come). */
 static size_t
-proxyd_body_xform(struct channel *ch, unsigned char *p, size_t n,
-    size_t space)
+proxyd_body_xform(struct channel *ch, __unused unsigned char *p, size_t n,
+    __unused size_t space)
 {
-	(void)p;
-	(void)space;
 	if ((long long)n > ch->xstate)
 		n = ch->xstate;
 	ch->xstate -= n;

@@ -400,12 +400,11 @@ pconn_unreachable(struct pconn *pc, int error, const char *cause)
 
 /* The dial is over: connected to the destination, or not. */
 static void
-pconn_dialed_cb(int fd, const struct net_peer *peer, struct tls *t,
+pconn_dialed_cb(int fd, __unused const struct net_peer *peer, struct tls *t,
     int error, const char *cause, void *arg)
 {
 	struct pconn	*pc = arg;
 
-	(void)peer;
 	/* The proxy server dials directly (DIAL_SERVER): no proxy's TLS. */
 	DEBUG_CHECK(t == NULL, "pconn_dialed_cb: a proxy's TLS");
 	(void)t;
@@ -437,12 +436,11 @@ pconn_check_cb(const struct addrinfo *ai, void *arg)
  * break frees it and the dial.
  */
 static void
-pconn_wait_cb(int fd, int events, void *arg)
+pconn_wait_cb(int fd, __unused int events, void *arg)
 {
 	struct pconn	*pc = arg;
 	ssize_t		 n;
 
-	(void)events;
 	n = pconn_recv_all(pc);
 	if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
 		log_verbose_warn(1, "proxy: %s: left during the lookup: %s",
@@ -501,12 +499,11 @@ pconn_parse(struct pconn *pc)
 
 /* Read what the client sends before it is connected, and parse it. */
 static void
-pconn_read_cb(int fd, int events, void *arg)
+pconn_read_cb(__unused int fd, int events, void *arg)
 {
 	struct pconn	*pc = arg;
 	ssize_t		 n;
 
-	(void)fd;
 	n = pconn_recv_all(pc);
 	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 		/* A TLS read may wait for the socket to be writable. */

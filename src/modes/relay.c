@@ -293,14 +293,13 @@ rpair_tick(void *arg)
  * (the timer goes on).  Must not free the session: the timer ends it.
  */
 static void
-rpair_tap(struct channel *ch, const unsigned char *buf, size_t n, void *arg)
+rpair_tap(__unused struct channel *ch, __unused const unsigned char *buf,
+    size_t n, void *arg)
 {
 	struct rpair		*p = arg;
 	const struct relay_conf	*rc = p->r->j->relay;
 	uint64_t		 allowed;
 
-	(void)ch;
-	(void)buf;
 	p->moved += n;
 	if (p->held)
 		return;
@@ -405,15 +404,13 @@ drop:
 
 /* A waiting client that sends anything, or ends, ends its wait. */
 static void
-relay_waiter_cb(int fd, int events, void *arg)
+relay_waiter_cb(__unused int fd, __unused int events, void *arg)
 {
 	struct rclient	*rc = arg;
 	char		 label[NI_MAXHOST + NI_MAXSERV + 2];
 	unsigned char	 b;
 	const char	*why;
 
-	(void)fd;
-	(void)events;
 	/* A WebSocket's ping (a keep-alive) is answered, and it waits on. */
 	if (relay_ws_again(rc) == 1 && relay_recv(rc, &b, 1, &why) == -1 &&
 	    errno == EAGAIN) {
@@ -492,14 +489,13 @@ said:
 
 /* A client's request, read up to its end and never past it. */
 static void
-relay_read_cb(int fd, int events, void *arg)
+relay_read_cb(int fd, __unused int events, void *arg)
 {
 	struct rclient	*rc = arg;
 	unsigned char	 name[RDV_NAME_LEN];
 	const char	*why;
 	ssize_t		 n, want;
 
-	(void)events;
 	/* A WebSocket's frame may have come whole: read till none is left. */
 	while ((want = rdv_parse_request(rc->req, rc->got, name, &why)) >
 	    (ssize_t)rc->got) {

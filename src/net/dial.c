@@ -548,7 +548,7 @@ dial_again(struct dial *d)
  * reading no more than the answer holds.
  */
 static void
-dial_io_cb(int fd, int events, void *arg)
+dial_io_cb(int fd, __unused int events, void *arg)
 {
 	struct dial		*d = arg;
 	struct proxy_client	*pc = DIAL_PC(d);
@@ -558,7 +558,6 @@ dial_io_cb(int fd, int events, void *arg)
 	ssize_t			 n;
 	int			 r, ev;
 
-	(void)events;
 	for (;;) {
 		while (d->sent < pc->outlen) {
 			n = net_write(fd, d->tls, pc->out + d->sent,

@@ -178,15 +178,13 @@ listen_front_read(struct listen_front *lf, struct sockaddr_storage *ss,
 }
 
 static void
-listen_front_cb(int fd, int events, void *arg)
+listen_front_cb(__unused int fd, __unused int events, void *arg)
 {
 	struct listen_front	*lf = arg;
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
 	const char		*why;
 
-	(void)fd;
-	(void)events;
 	switch (listen_front_read(lf, &ss, &len, &why)) {
 	case -1:
 		listen_front_fail(lf, why);

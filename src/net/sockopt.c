@@ -27,12 +27,12 @@
 
 /* -S: sign segments with the side's key for family af.  -1 with errno. */
 static __startup int
-net_set_md5sig(const struct side *sd, int fd, int af, const char **what)
+net_set_md5sig(const struct side *sd, int fd, int af,
+    __unused const char **what)
 {
 	struct tcp_md5sig	 sig;
 	size_t			 len;
 
-	(void)what;
 	len = strlen(sd->sock.md5sig);
 	memset(&sig, 0, sizeof(sig));
 	sig.tcpm_addr.ss_family = af;
@@ -183,11 +183,11 @@ net_set_mcast_if(const struct side *sd, int fd, int af, const char **what)
 
 /* socat's linger=0: a reset at close.  Returns -1 with errno. */
 static __startup int
-net_set_linger(const struct side *sd, int fd, int af, const char **what)
+net_set_linger(const struct side *sd, int fd, __unused int af,
+    const char **what)
 {
 	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
 
-	(void)af;
 	*what = "set linger";
 	return (sd->sock.reset_close ? setsockopt(fd, SOL_SOCKET, SO_LINGER,
 	    &l, sizeof(l)) : 0);
@@ -215,9 +215,9 @@ net_set_ttl_hops(const struct side *sd, int fd, int af, const char **what)
 
 /* socat's bindtodevice=NAME.  Returns -1 with errno. */
 static __startup int
-net_set_device(const struct side *sd, int fd, int af, const char **what)
+net_set_device(const struct side *sd, int fd, __unused int af,
+    const char **what)
 {
-	(void)af;
 	*what = "bind to device";
 	return (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, sd->sock.device,
 	    strlen(sd->sock.device) + 1));

@@ -118,12 +118,11 @@ udp_probe_done(void *arg)
 }
 
 static void
-udp_probe_read_cb(int fd, int events, void *arg)
+udp_probe_read_cb(int fd, __unused int events, void *arg)
 {
 	struct udp_probe	*up = arg;
 	char			 c;
 
-	(void)events;
 	if (recv(fd, &c, sizeof(c), 0) == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return;

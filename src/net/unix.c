@@ -38,12 +38,11 @@ static char	unix_tmpdir[PATH_MAX];
 
 /* Remove the socket files still bound here.  Async-signal-safe. */
 static void
-unix_cleanup(int sig)
+unix_cleanup(__unused int sig)
 {
 	struct unix_owned	*u;
 	size_t			 i;
 
-	(void)sig;
 	for (i = 0; i < UNIX_OWNED_MAX; i++) {
 		u = &unix_owned[i];
 		/* An empty path, a slot unused, is no file to lstat(2). */

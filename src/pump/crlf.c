@@ -15,12 +15,12 @@
  * length; ch->xstate remembers a last CR.
  */
 size_t
-crlf_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
+crlf_xform(struct channel *ch, unsigned char *p, size_t n,
+    __unused size_t space)
 {
 	size_t	 i, add = 0, j;
 	int	 prev_cr = ch->xstate;
 
-	(void)space;
 	for (i = 0; i < n; i++) {
 		if (p[i] == '\n' && !(i == 0 ? prev_cr : p[i - 1] == '\r'))
 			add++;
@@ -44,12 +44,11 @@ crlf_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
  * CR, as socat does.
  */
 size_t
-crlf_socat_out(struct channel *ch, unsigned char *p, size_t n, size_t space)
+crlf_socat_out(__unused struct channel *ch, unsigned char *p, size_t n,
+    __unused size_t space)
 {
 	size_t	 i, j, add = 0;
 
-	(void)ch;
-	(void)space;
 	for (i = 0; i < n; i++)
 		add += p[i] == '\n';
 	j = n + add;
@@ -66,12 +65,11 @@ crlf_socat_out(struct channel *ch, unsigned char *p, size_t n, size_t space)
  * does.  Returns the new length.
  */
 size_t
-crlf_socat_in(struct channel *ch, unsigned char *p, size_t n, size_t space)
+crlf_socat_in(__unused struct channel *ch, unsigned char *p, size_t n,
+    __unused size_t space)
 {
 	size_t	 i, j = 0;
 
-	(void)ch;
-	(void)space;
 	for (i = 0; i < n; i++) {
 		if (p[i] != '\r')
 			p[j++] = p[i];

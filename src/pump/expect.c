@@ -409,13 +409,11 @@ expect_received(struct channel *ch, const unsigned char *p, size_t n,
 
 /* Tap: the script's text was delivered; send more. */
 static void
-expect_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
+expect_sent(__unused struct channel *ch, __unused const unsigned char *p,
+    __unused size_t n, void *arg)
 {
 	struct expect	*ex = arg;
 
-	(void)ch;
-	(void)p;
-	(void)n;
 	if (ex->outlen > 0)
 		expect_step(ex);
 }

@@ -38,11 +38,10 @@ static struct {
 static volatile int	 end_nunlink;
 
 static void
-end_cleanup(int sig)
+end_cleanup(__unused int sig)
 {
 	int	 i;
 
-	(void)sig;
 	for (i = 0; i < end_nunlink; i++) {
 		if (path_is(end_unlink[i].path, 0, end_unlink[i].dev,
 		    end_unlink[i].ino))

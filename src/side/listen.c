@@ -541,14 +541,13 @@ listener_idle_cb(void *arg)
 }
 
 static void
-listener_accept_cb(int lfd, int events, void *arg)
+listener_accept_cb(int lfd, __unused int events, void *arg)
 {
 	struct listener	*l = arg;
 	struct net_peer	 peer;
 	struct tls	*dtls = NULL;
 	int		 fd, i, batch;
 
-	(void)events;
 	/*
 	 * An accept that finds nothing is a system call paid for nothing,
 	 * one a connection when clients come one at a time.  So a wake-up

@@ -66,10 +66,8 @@ netconn_new(int fd)
 
 /* A datagram peer's read once its one datagram was given: end-of-file. */
 static ssize_t
-netconn_once_read(struct endpoint *ep, void *p, size_t n)
+netconn_once_read(struct endpoint *ep, __unused void *p, __unused size_t n)
 {
-	(void)p;
-	(void)n;
 	ep->flags |= EP_DGRAM_FIN;
 	return (0);
 }

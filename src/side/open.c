@@ -227,7 +227,7 @@ open_rdv_recv(struct opening *op, void *buf, size_t n, const char **why)
 
 /* Read the relay's answers, never a byte past them, draining TLS underneath. */
 static void
-open_rdv_read_cb(int fd, int events, void *arg)
+open_rdv_read_cb(__unused int fd, __unused int events, void *arg)
 {
 	struct opening	*op = arg;
 	const char	*why;
@@ -235,8 +235,6 @@ open_rdv_read_cb(int fd, int events, void *arg)
 	ssize_t		 n;
 	int		 r, error;
 
-	(void)fd;
-	(void)events;
 	for (;;) {
 		n = open_rdv_recv(op, op->rdv_in + op->rdv_got,
 		    sizeof(op->rdv_in) - op->rdv_got, &why);

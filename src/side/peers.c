@@ -135,13 +135,12 @@ peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
 
 /* A datagram is waiting on the listener. */
 static void
-peers_cb(int lfd, int events, void *arg)
+peers_cb(int lfd, __unused int events, void *arg)
 {
 	struct peers	*ps = arg;
 	struct net_peer	 peer;
 	ssize_t		 n;
 
-	(void)events;
 	if ((n = peers_recv(ps, lfd, &peer)) == -1) {
 		/* A reply that was refused ends nothing for a listener. */
 		if (errno == ECONNREFUSED)

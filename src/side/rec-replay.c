@@ -92,10 +92,8 @@ static void	replay_run(void *);
 
 /* The pipe has room again for what is played. */
 static void
-replay_out_cb(int fd, int events, void *arg)
+replay_out_cb(__unused int fd, __unused int events, void *arg)
 {
-	(void)fd;
-	(void)events;
 	ev_del(((struct replay *)arg)->out);
 	replay_run(arg);
 }

@@ -834,7 +834,7 @@ ws_cgi(const struct ws *w)
  * under TLS to p (n >= WS_SNIFF_MAX).  Returns how many.
  */
 size_t
-ws_plain_held(const struct ws *w, unsigned char *p, size_t n)
+ws_plain_held(const struct ws *w, unsigned char *p, __unused size_t n)
 {
 	if (w == NULL || !w->plain || w->inlen == 0)
 		return (0);

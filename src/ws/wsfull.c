@@ -68,13 +68,12 @@ ws_full_timeout(void *arg)
 
 /* The client spoke: is its first word GET? */
 static void
-ws_full_cb(int fd, int events, void *arg)
+ws_full_cb(int fd, __unused int events, void *arg)
 {
 	struct ws_full	*f = arg;
 	char		 b[4];
 	ssize_t		 n;
 
-	(void)events;
 	n = recv(fd, b, sizeof(b), MSG_PEEK | MSG_DONTWAIT);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;

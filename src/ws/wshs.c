@@ -723,13 +723,11 @@ ws_hs_read(struct ws_hs *h)
 
 /* One step: write what is owed, then read. */
 static void
-ws_hs_cb(int fd, int events, void *arg)
+ws_hs_cb(__unused int fd, __unused int events, void *arg)
 {
 	struct ws_hs	*h = arg;
 	char		*cause;
 
-	(void)fd;
-	(void)events;
 	if ((h->sniffing && !ws_hs_sniffed(h)) || !ws_hs_send(h))
 		return;
 	if (h->ans != NULL || (h->refused != NULL && h->no_upgrade)) {
