@@ -184,6 +184,13 @@ test_readme_commands_succeed() {
 	done
 }
 
+# The package is built as a release is, without --enable-debug's -Werror:
+# the compiler has nothing to say there either.
+test_package_builds_without_warnings() {
+	assertEquals "the compiler's warnings" "" \
+	    "$(grep -Eh -A 3 '\.[ch]:[0-9]+:([0-9]+:)? warning: ' "$OUT"/step*.out)"
+}
+
 test_installing_leaves_nc_alone() {
 	# Below netcat-openbsd's priority, the package does not take nc over
 	# by itself; only the third command chooses it.
