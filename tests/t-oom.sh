@@ -25,7 +25,8 @@ test_plain_listener() {
 }
 
 test_program_server() {
-	sweep_server echo_client -l 127.0.0.1 0 -e /bin/cat
+	# Two words: one is kept when the second cannot be.
+	sweep_server echo_client -l 127.0.0.1 0 -e "/bin/cat -u"
 	echo "# -e: $SWEPT runs"
 }
 

@@ -57,7 +57,7 @@ int
 exec_cmd_parse(struct exec_cmd *cmd, const char *text, int shell,
     char **cause)
 {
-	char	*copy, *word, *last;
+	char	*copy, *word, *last, **argv;
 	size_t	 n = 0;
 
 	if (shell) {
@@ -72,9 +72,11 @@ exec_cmd_parse(struct exec_cmd *cmd, const char *text, int shell,
 		goto nomem;
 	for (word = strtok_r(copy, " \t\n", &last); word != NULL;
 	    word = strtok_r(NULL, " \t\n", &last)) {
-		if ((cmd->argv = reallocarray(cmd->argv, n + 2,
-		    sizeof(*cmd->argv))) == NULL ||
-		    (cmd->argv[n] = strdup(word)) == NULL) {
+		/* The words so far stay in cmd->argv, for exec_cmd_free(). */
+		if ((argv = reallocarray(cmd->argv, n + 2,
+		    sizeof(*argv))) != NULL)
+			cmd->argv = argv;
+		if (argv == NULL || (argv[n] = strdup(word)) == NULL) {
 			free(copy);
 			goto nomem;
 		}
