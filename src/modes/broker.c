@@ -505,7 +505,7 @@ broker_run(const struct job *j, const struct broker_room *room)
 	/* A room tells a person why; a broker's clients speak other protocols. */
 	if (room != NULL)
 		ops.full = listen_say_full;
-	listener_run(j->side, fd, &ops, &b, &b.l);
+	listener_run(j->side, fd, &ops, &b, NULL);
 	return (0);
 }
 

@@ -61,7 +61,6 @@ struct broker {
 	const struct job	*j;
 	const struct broker_room *room;	/* NULL: a plain broker */
 	struct fanout	*fo;
-	struct listener	*l;
 	struct endpoint	*console;	/* stdout, NULL once it failed */
 	struct speaker	 server;	/* The operator, in a room. */
 	struct broker_part console_part; /* Its unfinished line. */

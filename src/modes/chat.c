@@ -42,7 +42,6 @@ struct chat {
 	struct channel	*tx;		/* stdin -> network */
 	struct channel	*rx;		/* network -> stdout */
 	int		 lfd;		/* Listening socket; -1 for a client. */
-	struct listener	*l;		/* Over TCP, its listener. */
 	struct netconn	*nc;		/* The partner: its socket until the
 					   session has it, its place at the
 					   gate until the conversation ends. */
@@ -642,7 +641,7 @@ chat_listen(const struct job *j)
 		ev_del(c.lfd);
 		close(c.lfd);
 	} else
-		listener_run(j->side, c.lfd, &chat_listen_ops, &c, &c.l);
+		listener_run(j->side, c.lfd, &chat_listen_ops, &c, NULL);
 	free(c.scratch);
 	edit_free(&c.ed);
 	return (c.status);

@@ -20,7 +20,6 @@
 
 struct proxyd {
 	const struct job	*j;
-	struct listener	*l;
 	struct auth_conf auth;		/* --proxy-auth's user, or none */
 	struct auth_user user;
 	struct sockaddr_storage self;	/* the listener's address */

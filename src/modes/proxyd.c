@@ -645,6 +645,6 @@ proxyd_listen(const struct job *j)
 		log_warning("warning: open proxy: anyone who can reach this "
 		    "address may relay through it; use --proxy-auth or "
 		    "--allow");
-	listener_run(j->side, fd, &proxyd_ops, &pd, &pd.l);
+	listener_run(j->side, fd, &proxyd_ops, &pd, NULL);
 	return (0);
 }

@@ -74,7 +74,6 @@ struct rpair {
 
 struct relay {
 	const struct job	*j;
-	struct listener		*l;
 	struct rnames		 names[RELAY_BUCKETS];
 	TAILQ_HEAD(, rclient)	 waiting;
 };
@@ -582,7 +581,7 @@ relay_listen(const struct job *j)
 	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY |
 	    LISTEN_ANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	listener_run(j->side, fd, &ops, r, &r->l);
+	listener_run(j->side, fd, &ops, r, NULL);
 	free(r);
 	return (0);
 }

@@ -758,7 +758,7 @@ listen_open(const struct side *sd, const char *host, int flags,
 	return (listen_drop(sd, fd, cause));
 }
 
-/* Serve fd with ops and arg until the loop ends (*lp meanwhile), then free. */
+/* Serve fd with ops and arg until the loop ends (*lp if asked), then free. */
 __startup void
 listener_run(const struct side *sd, int fd, const struct listen_ops *ops,
     void *arg, struct listener **lp)
@@ -767,10 +767,12 @@ listener_run(const struct side *sd, int fd, const struct listen_ops *ops,
 
 	if ((l = listener_new(sd, fd, ops, arg)) == NULL)
 		fatal("listener");
-	*lp = l;
+	if (lp != NULL)
+		*lp = l;
 	if (ev_loop() == -1)
 		fatal("poll");
-	*lp = NULL;
+	if (lp != NULL)
+		*lp = NULL;
 	listener_free(l);
 }
 
