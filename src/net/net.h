@@ -266,11 +266,8 @@ struct side_local {
 	int		 setsid;	/* in a session of its own */
 	int		 pgid;		/* setpgid=: its group (0: its own),
 					   or -1 */
-	int		 sigpass;	/* sigint, sighup, sigquit: these
-					   (SIGPASS_*) go to the program */
-#define SIGPASS_INT	0x1
-#define SIGPASS_HUP	0x2
-#define SIGPASS_QUIT	0x4
+	unsigned int	 sigpass;	/* sigint, sighup, sigquit: these
+					   (1U << signo) go to the program */
 	int		 nofork;	/* run in our place */
 	int		 fdin;		/* its descriptor read from (0) */
 	int		 fdout;		/* and written to (1) */

@@ -92,9 +92,8 @@ int
 side_opt_signal(struct side *sd, const struct side_given *o)
 {
 	if (strcmp(o->v, "1") == 0)
-		sd->local.sigpass |= strcmp(o->is, "sigint") == 0 ?
-		    SIGPASS_INT : strcmp(o->is, "sighup") == 0 ? SIGPASS_HUP :
-		    SIGPASS_QUIT;
+		sd->local.sigpass |= 1U << (strcmp(o->is, "sigint") == 0 ?
+		    SIGINT : strcmp(o->is, "sighup") == 0 ? SIGHUP : SIGQUIT);
 	return (0);
 }
 
@@ -355,9 +354,7 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 	cmd->env_prefix = sd->dialect->env_prefix;
 	cmd->env_peer = sd->dialect->env_peer;
 	cmd->setsid = l->setsid;
-	cmd->sigpass = ((l->sigpass & SIGPASS_INT) ? 1U << SIGINT : 0) |
-	    ((l->sigpass & SIGPASS_HUP) ? 1U << SIGHUP : 0) |
-	    ((l->sigpass & SIGPASS_QUIT) ? 1U << SIGQUIT : 0);
+	cmd->sigpass = l->sigpass;
 	cmd->pgid = l->pgid;
 	cmd->chroot = l->chroot;
 	cmd->search = l->search;
@@ -373,9 +370,10 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 int
 side_exec_signals(const struct side_local *l)
 {
-	if (((l->sigpass & SIGPASS_INT) && exec_pass_signal(SIGINT) == -1) ||
-	    ((l->sigpass & SIGPASS_HUP) && exec_pass_signal(SIGHUP) == -1) ||
-	    ((l->sigpass & SIGPASS_QUIT) && exec_pass_signal(SIGQUIT) == -1))
+	if (((l->sigpass & (1U << SIGINT)) && exec_pass_signal(SIGINT) == -1) ||
+	    ((l->sigpass & (1U << SIGHUP)) && exec_pass_signal(SIGHUP) == -1) ||
+	    ((l->sigpass & (1U << SIGQUIT)) &&
+	    exec_pass_signal(SIGQUIT) == -1))
 		return (-1);
 	return (0);
 }
