@@ -46,20 +46,6 @@ port_number(const char *s, int min, char *err, size_t errlen)
 	return ((int)n);
 }
 
-/* port as a decimal string, allocated. */
-static char *
-port_string(int port)
-{
-	char	 text[8], *p = text + sizeof(text);
-
-	*--p = '\0';
-	do {
-		*--p = '0' + port % 10;
-		port /= 10;
-	} while (port > 0);
-	return (strdup(p));
-}
-
 /*
  * Append the ports of one argument, as allocated decimal strings, to
  * *list: a service name, "lo-hi" (either order) or a number, as nc reads
@@ -72,7 +58,7 @@ parse_ports(const char *arg, int udp, int min, char ***list, size_t *n,
 {
 	struct servent	*sv;
 	const char	*p;
-	char		*copy, *dash, **l;
+	char		*copy, *dash, **l, text[sizeof("65535")];
 	int		 lo, hi, port;
 	size_t		 count;
 
@@ -110,7 +96,8 @@ parse_ports(const char *arg, int udp, int min, char ***list, size_t *n,
 		goto nomem;
 	*list = l;
 	for (port = lo; port <= hi; port++) {
-		if ((l[*n] = port_string(port)) == NULL)
+		net_decimal(text, port);
+		if ((l[*n] = strdup(text)) == NULL)
 			goto nomem;
 		(*n)++;
 	}

@@ -89,7 +89,7 @@ net_format_unix(const struct sockaddr *sa, socklen_t len, char *out,
 }
 
 /* Write n in decimal at p, NUL-terminated.  Returns the end. */
-static char *
+__startup char *
 net_decimal(char *p, unsigned int n)
 {
 	char	 digits[10];
