@@ -61,14 +61,6 @@ gate_init(struct gate *g)
 	g->idle_ms = TIME_NONE;
 }
 
-/* Is any control set? */
-int
-gate_active(const struct gate *g)
-{
-	return (gate_ruled(g) || g->max_conns > 0 ||
-	    g->idle_ms != TIME_NONE || g->peer_port != 0 || g->low_port);
-}
-
 /* Was a rule given, --allow, --deny or a file of them, even one empty? */
 int
 gate_ruled(const struct gate *g)

@@ -585,7 +585,6 @@ void		 resolve_cancel(struct resolve *);
 
 /* gate.c */
 void		 gate_init(struct gate *);
-int		 gate_active(const struct gate *);
 int		 gate_ruled(const struct gate *);
 int		 gate_allow_listed(const struct gate *);
 void		 gate_clear(struct gate *);

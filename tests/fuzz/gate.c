@@ -109,7 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bits = family == AF_INET ? 32 : 128;
 	if (bits < 0 || bits > (family == AF_INET ? 32 : 128))
 		abort();
-	if (!gate_active(&g) || (g.nallow != 0) == deny)
+	if (!gate_ruled(&g) || (g.nallow != 0) == deny)
 		abort();
 
 	if (permits(&g, family, net) != !deny)
