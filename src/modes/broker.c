@@ -340,7 +340,8 @@ client_start(struct broker *b, struct netconn *nc,
 	gate_session(&j->side->gate, s);
 	if (b->room != NULL && b->room->join(b, c) == -1)
 		goto fail;
-	return (session_start(s));
+	session_start(s);
+	return (0);
 
 fail:
 	session_free(s);
@@ -450,14 +451,14 @@ console_start(struct broker *b)
 	struct endpoint	*in, *relay;
 
 	/* stdout is a member when it is to show what clients send. */
-	if ((b->room != NULL || b->j->flow->monitor ||
-	    b->j->flow->recv_only) && ((s = session_new(NULL,
-	    console_out_finished, b)) == NULL ||
-	    (b->console = stdio_out(s)) == NULL ||
-	    fanout_join(b->fo, b->console, BROKER_CONSOLE_HIGH,
-	    BROKER_QUEUE_LIMIT) == -1 ||
-	    session_start(s) == -1))
-		fatal("console");
+	if (b->room != NULL || b->j->flow->monitor || b->j->flow->recv_only) {
+		if ((s = session_new(NULL, console_out_finished, b)) == NULL ||
+		    (b->console = stdio_out(s)) == NULL ||
+		    fanout_join(b->fo, b->console, BROKER_CONSOLE_HIGH,
+		    BROKER_QUEUE_LIMIT) == -1)
+			fatal("console");
+		session_start(s);
+	}
 	b->server.b = b;
 	b->server.name = "<server>";
 	b->server.except = b->console;
@@ -472,8 +473,9 @@ console_start(struct broker *b)
 	relay->ops = &console_relay_ops;
 	relay->data = b;
 	console_edit(b, in);
-	if (fanout_feed(b->fo, relay) == -1 || session_start(s) == -1)
+	if (fanout_feed(b->fo, relay) == -1)
 		fatal("console");
+	session_start(s);
 }
 
 /* Serve clients as a broker, or a room with room's hooks, until killed. */

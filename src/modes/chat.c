@@ -392,8 +392,7 @@ chat_start(struct chat *c)
 	/* A server's partner is a client like any other: --idle-timeout. */
 	if (c->lfd != -1)
 		gate_session(&sd->gate, jn.s);
-	if (join_start(&jn) == -1)
-		fatal("session");
+	join_start(&jn);
 	return;
 
 fail:

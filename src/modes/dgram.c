@@ -349,8 +349,7 @@ dgram_serve(const struct job *j, int fd)
 	if (sd->sock.family != AF_UNIX)
 		ds.tx->bufsize = UDP_MAXPAYLOAD;
 	ds.s = jn.s;
-	if (join_start(&jn) == -1)
-		fatal("session");
+	join_start(&jn);
 	if (!jn.s->over && ev_loop() == -1)
 		fatal("poll");
 

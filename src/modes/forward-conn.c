@@ -384,8 +384,7 @@ fconn_relay(struct fconn *fc)
 	fc->state = FC_RELAYING;
 	fconn_out_free(fc);
 	gate_session(&j->side->gate, jn.s);
-	if (join_start(&jn) == -1)
-		session_finish(jn.s);
+	join_start(&jn);
 	return;
 
 fail:

@@ -408,15 +408,15 @@ join_program_gone(struct channel *to, struct channel *from)
 		ep_write_ended(to->dst);
 }
 
-/* Start jn's session: its bytes move from now on.  -1 with errno. */
-int
+/* Start jn's session: its bytes move from now on. */
+void
 join_start(struct join *jn)
 {
 	if (jn->end[1].child != NULL && jn->end[1].child->exited)
 		join_program_gone(jn->way[0], jn->way[1]);
 	/* Started: socat's -lm log goes to syslog. */
 	log_socat_settled();
-	return (session_start(jn->s));
+	session_start(jn->s);
 }
 
 /* join_run()'s relay: its status, and what ends the loop. */
@@ -632,8 +632,7 @@ join_run(const struct job *j)
 	if (sd[1]->kind == SIDE_STDIO && r.jn.way[1] != NULL &&
 	    j->local->raw && term_start_line(r.jn.way[1]) == -1)
 		fatal("--raw");
-	if (join_start(&r.jn) == -1)
-		fatal("join");
+	join_start(&r.jn);
 	if (r.jn.s != NULL && ev_loop() == -1)
 		fatal("poll");
 out:

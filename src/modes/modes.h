@@ -199,7 +199,7 @@ int		 join_rides(const struct job *);
 void		 join_failed(const char *, char *);
 const char	*join_ended(struct session *, int, const struct channel **);
 void		 join_program_gone(struct channel *, struct channel *);
-int		 join_start(struct join *);
+void		 join_start(struct join *);
 void		 join_break_cb(void *);
 void		 join_dialled(int, const struct net_peer *, void *);
 int		 join_run(const struct job *);

@@ -202,8 +202,7 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	/* Started early, the program may have exited already. */
 	if (c->child->exited)
 		join_program_gone(c->rx, c->tx);
-	if (session_start(c->s) == -1)
-		goto fail;
+	session_start(c->s);
 	return (0);
 
 fail:

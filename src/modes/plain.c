@@ -513,9 +513,9 @@ conn_start_stdio(struct conn *c)
 			goto fail;
 		c->greet_end += PTY_HELLO_LEN;
 	}
-	if ((j->flow->script != NULL && conn_script(c) == -1) ||
-	    session_start(c->s) == -1)
+	if (j->flow->script != NULL && conn_script(c) == -1)
 		goto fail;
+	session_start(c->s);
 	return (0);
 
 fail:

@@ -208,8 +208,7 @@ pconn_relay(struct pconn *pc)
 	pr->nc = pc->nc;
 	pc->nc = NULL;
 	pconn_free(pc);
-	if (join_start(&jn) == -1)
-		session_finish(jn.s);
+	join_start(&jn);
 	return;
 
 fail:

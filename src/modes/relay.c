@@ -385,8 +385,7 @@ relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 	p->way[1] = jn.way[1];
 	p->s = jn.s;
 	gate_session(&r->j->side->gate, jn.s);
-	if (join_start(&jn) == -1)
-		session_finish(jn.s);
+	join_start(&jn);
 	return;
 
 fail:

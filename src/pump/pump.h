@@ -391,7 +391,7 @@ struct endpoint	*session_endpoint(struct session *, const char *, int, int,
 		    enum ep_shut, int);
 struct channel	*session_channel(struct session *, const char *,
 		    struct endpoint *, struct endpoint *, int);
-int		 session_start(struct session *);
+void		 session_start(struct session *);
 void		 session_finish(struct session *);
 void		 session_check(struct session *);
 void		 session_set_idle(struct session *, long long);

@@ -380,7 +380,7 @@ session_check(struct session *s)
  * Choose how each channel moves bytes, start watching, run the rule once.
  * Buffers are taken at the first read.
  */
-__shortrun int
+__shortrun void
 session_start(struct session *s)
 {
 	struct channel	*ch;
@@ -425,7 +425,6 @@ session_start(struct session *s)
 	if (s->idle_ms != TIME_NONE || s->clock != NULL)
 		session_set_idle(s, s->idle_ms);
 	session_check(s);
-	return (0);
 }
 
 /*

@@ -88,8 +88,9 @@ ws_bridge_start(struct ws *w, int fd, int *inner)
 	if ((b->in = session_channel(b->s, "relay->bridge", net, sock,
 	    CH_SHUTDOWN | CH_COPY)) == NULL ||
 	    (b->out = session_channel(b->s, "bridge->relay", sock, net,
-	    CH_COPY)) == NULL || session_start(b->s) == -1)
+	    CH_COPY)) == NULL)
 		goto fail_session;
+	session_start(b->s);
 	LIST_INSERT_HEAD(&ws_bridges, b, entry);
 	*inner = sp[0];
 	return (0);
