@@ -26,8 +26,7 @@ struct peers {
 	struct sock_anc		 anc;	/* and its control messages */
 };
 
-static void	peers_take(struct peers *, int, const struct net_peer *,
-		    size_t);
+static void	peers_take(struct peers *, const struct net_peer *, size_t);
 
 /*
  * Receive one datagram on fd into ps->dgram, its sender into peer.  Returns
@@ -68,15 +67,15 @@ peers_drain(struct peers *ps, int fd)
 		if (n == -1)
 			continue;
 		if (ps->sd->keep)
-			peers_take(ps, ps->lfd, &peer, n);
+			peers_take(ps, &peer, n);
 		else if (!ps->sd->dgram_once)
 			ps->ops->route(ps->arg, &peer, ps->dgram, n);
 	}
 }
 
-/* A datagram from peer on lfd: to the peer's connection, or a new peer's. */
+/* A datagram from peer on ps->lfd: to its connection, or a new peer's. */
 static void
-peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
+peers_take(struct peers *ps, const struct net_peer *peer, size_t n)
 {
 	struct netconn	*nc;
 	int		 fd, own;
@@ -94,11 +93,11 @@ peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
 	if (listen_admit(ps->sd, peer, &nc) != GATE_ADMIT)
 		return;
 	if (ps->sd->keep)
-		fd = udp_peer_socket(ps->sd, lfd, peer);
-	else if ((fd = connect(lfd, (const struct sockaddr *)&peer->ss,
+		fd = udp_peer_socket(ps->sd, ps->lfd, peer);
+	else if ((fd = connect(ps->lfd, (const struct sockaddr *)&peer->ss,
 	    peer->len)) == 0) {
-		ev_del(lfd);
-		fd = lfd;
+		ev_del(ps->lfd);
+		fd = ps->lfd;
 		ps->lfd = -1;
 	}
 	/*
@@ -149,7 +148,7 @@ peers_cb(int lfd, __unused int events, void *arg)
 			log_warn("recvfrom");
 		return;
 	}
-	peers_take(ps, lfd, &peer, n);
+	peers_take(ps, &peer, n);
 }
 
 /*
