@@ -368,8 +368,7 @@ side_proxy_auth(struct side *sd, struct proxy_hop *h, const struct addr *a,
 	rv = 0;
 out:
 	if (rv == -1 && h->basic != NULL) {
-		explicit_bzero(h->basic, strlen(h->basic));
-		free(h->basic);
+		freezero(h->basic, strlen(h->basic));
 		h->basic = NULL;
 	}
 	explicit_bzero(buf, sizeof(buf));
@@ -815,8 +814,7 @@ side_free(struct side *sd)
 	free(own->passed);
 	free(own->ws_path);
 	if (own->ws_auth != NULL)
-		explicit_bzero(own->ws_auth, strlen(own->ws_auth));
-	free(own->ws_auth);
+		freezero(own->ws_auth, strlen(own->ws_auth));
 	free(own->ws_host);
 	free(own->text);
 	explicit_bzero(own->secret, sizeof(own->secret));
