@@ -228,13 +228,11 @@ side_opt_verify(struct side *sd, const struct side_given *o)
 static int
 side_opt_capath(struct side *sd, const struct side_given *o)
 {
-	const char	*v = o->v;
-
-	if (access(v, X_OK) == -1) {
-		log_cause(o->cause, "capath %s: %s", v, strerror(errno));
+	if (access(o->v, X_OK) == -1) {
+		log_cause(o->cause, "capath %s: %s", o->v, strerror(errno));
 		return (-1);
 	}
-	sd->tls.capath = v;
+	sd->tls.capath = o->v;
 	return (0);
 }
 
