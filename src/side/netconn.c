@@ -128,7 +128,6 @@ netconn_free(struct netconn *nc)
 		gate_release(nc->run);
 		DEBUG_CHECK(nc->run->conns == netconn_held, "netconn_free: "
 		    "the gate counts a place no netconn holds");
-		nc->run = NULL;
 		listener_wake();
 	}
 	free(nc->anc);
