@@ -472,10 +472,8 @@ ws_encode_accept(char *out, size_t outsz, const char *key,
 	ssize_t			 n;
 
 	if (ws_accept_key(key, accept) == -1 || (n = http_put_fields(fields,
-	    sizeof(fields), 0, f, nitems(f))) == -1)
-		return (-1);
-	if (http_put_lines(fields, sizeof(fields), n, headers, nheaders,
-	    NULL) == -1)
+	    sizeof(fields), 0, f, nitems(f))) == -1 || http_put_lines(fields,
+	    sizeof(fields), n, headers, nheaders, NULL) == -1)
 		return (-1);
 	a.fields = fields;
 	return (http_encode_answer(out, outsz, &a));
