@@ -96,19 +96,20 @@ ws_say_full(const struct side *sd, int fd, const char *line)
 		ws_full_answer(fd, 1, line);
 		return;
 	}
-	if (ws_nfull >= WS_FULL_MAX || (f = calloc(1, sizeof(*f))) == NULL) {
-		ws_full_answer(fd, 0, line);
-		return;
-	}
+	if (ws_nfull >= WS_FULL_MAX || (f = calloc(1, sizeof(*f))) == NULL)
+		goto plain;
 	f->fd = fd;
 	if (line != NULL)
 		strlcpy(f->line, line, sizeof(f->line));
 	if (ev_set(fd, EV_READ, ws_full_cb, f) == -1) {
 		free(f);
-		ws_full_answer(fd, 0, line);
-		return;
+		goto plain;
 	}
 	ev_timer_init(&f->timer, ws_full_timeout, f);
 	ev_timer_arm(&f->timer, WS_SNIFF_MS);
 	ws_nfull++;
+	return;
+
+plain:
+	ws_full_answer(fd, 0, line);
 }
