@@ -120,7 +120,6 @@ static struct ev_again		*ev_agains;
 static int			 ev_nagains;
 static int			 ev_agains_size;
 
-static int	ev_backend_grow(int);
 static int	ev_backend_set(int, int);
 static int	ev_wait(int);
 static int	ev_wait_again(int);
@@ -251,9 +250,11 @@ ev_now(void)
 static __startup int
 ev_grow(int fd)
 {
-	struct ev_fd	*fds;
-	struct ev_fired	*fired;
-	int		 n;
+	struct ev_fd		*fds;
+	struct ev_fired		*fired;
+	struct epoll_event	*epevs;
+	int			*always;
+	int			 n;
 
 	if (fd < ev_nfds)
 		return (0);
@@ -273,19 +274,7 @@ ev_grow(int fd)
 	if ((fired = reallocarray(ev_fired, n, sizeof(*fired))) == NULL)
 		return (-1);
 	ev_fired = fired;
-	if (ev_backend_grow(n) == -1)
-		return (-1);
-	ev_nfds = n;
-	return (0);
-}
-
-/* Grow the backend's tables to n descriptors (first: its set); -1, errno. */
-static int
-ev_backend_grow(int n)
-{
-	struct epoll_event	*epevs;
-	int			*always;
-
+	/* The kernel's set, made with the first table, and its tables. */
 	if (ev_epfd == -1 &&
 	    (ev_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		return (-1);
@@ -298,6 +287,7 @@ ev_backend_grow(int n)
 	if ((always = reallocarray(ev_parked, n, sizeof(*always))) == NULL)
 		return (-1);
 	ev_parked = always;
+	ev_nfds = n;
 	return (0);
 }
 
