@@ -130,11 +130,9 @@ fd_splices(int fd, struct stat *st)
 	if (S_ISREG(st->st_mode) || S_ISBLK(st->st_mode) ||
 	    S_ISFIFO(st->st_mode))
 		return (1);
-	if (S_ISSOCK(st->st_mode))
-		goto nonblocking;
-	if (!S_ISCHR(st->st_mode) || isatty(fd))
+	if (!S_ISSOCK(st->st_mode) && (!S_ISCHR(st->st_mode) || isatty(fd)))
 		return (0);
-	if (major(st->st_rdev) == 1) {
+	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == 1) {
 		switch (minor(st->st_rdev)) {
 		case 3:		/* null */
 		case 5:		/* zero */
@@ -144,7 +142,6 @@ fd_splices(int fd, struct stat *st)
 			return (1);
 		}
 	}
-nonblocking:
 	return ((flags = fcntl(fd, F_GETFL)) != -1 && (flags & O_NONBLOCK));
 }
 
