@@ -76,8 +76,6 @@ channel_try_batch(struct channel *ch)
 	int		 type;
 	socklen_t	 len = sizeof(type);
 
-	if (ch->batch != NULL)
-		return;
 	if ((src->flags & (EP_DGRAM | EP_NULL_EOF)) != EP_DGRAM ||
 	    src->rfd == -1)
 		return;
