@@ -159,7 +159,7 @@ edit_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 int
 edit_terminal(struct edit *e, struct endpoint *in, struct channel *rx)
 {
-	if (stdio_tty_raw() == -1)
+	if (stdio_tty_raw(0) == -1)
 		return (-1);
 	edit_attach(e, in);
 	edit_watch(e, 1);

@@ -488,9 +488,8 @@ int		 fifo_open(const char *, char **);
 struct endpoint	*fifo_in(struct session *);
 /* stdio.c */
 void		 stdio_init(void);
-int		 stdio_tty_raw(void);
+int		 stdio_tty_raw(int);
 int		 stdio_tty_continued(void);
-int		 stdio_tty_makeraw(void);
 int		 stdio_tty_modes(const struct tty_want *);
 void		 stdio_tty_unset(void);
 /* socat's read options of a descriptor (stdio_reader_endpoint()). */

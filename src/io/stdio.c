@@ -33,7 +33,7 @@ static struct termios	stdio_termios;	/* The terminal's own modes. */
 static struct termios	stdio_termios_ours; /* The modes set on it. */
 static int		stdio_termios_saved;
 static off_t		stdin_start = -1;	/* stdin's offset at the start. */
-static int		stdio_cbreak;	/* The modes set are stdio_tty_raw()'s. */
+static int		stdio_cbreak;	/* Set by stdio_tty_raw(0): cbreak. */
 /* Continued after a stop (stdio_tty_tstp()): what was shown is gone. */
 static volatile sig_atomic_t stdio_continued;
 
@@ -152,24 +152,15 @@ stdio_tty_set(int raw, const struct tty_want *w)
 }
 
 /*
- * Put the terminal on stdin in cbreak mode without echo, ^Z stopping
- * (stdio_tty_tstp()); stdio_restore() undoes it, also on a fatal signal.
- * Returns -1 with errno if stdin is no terminal or cannot be changed.
+ * Put the terminal on stdin in cbreak mode without echo, or with raw
+ * (--raw) let every byte through untouched; ^Z stops (stdio_tty_tstp()).
+ * stdio_restore() undoes it, also on a fatal signal.  Returns -1 with
+ * errno (ENOTTY) if stdin is no terminal or cannot be changed.
  */
 int
-stdio_tty_raw(void)
+stdio_tty_raw(int raw)
 {
-	return (stdio_tty_set(0, NULL));
-}
-
-/*
- * --raw: every byte through untouched; stdio_restore() undoes it, also on
- * a fatal signal.  Returns -1 with errno (ENOTTY) if stdin is no terminal.
- */
-int
-stdio_tty_makeraw(void)
-{
-	return (stdio_tty_set(1, NULL));
+	return (stdio_tty_set(raw, NULL));
 }
 
 /*

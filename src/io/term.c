@@ -153,7 +153,7 @@ term_begin(struct channel *tx, int sizes)
 	 * Every fatal signal puts the terminal back (cleanup_on_signals()),
 	 * and so does a stop, until continued.
 	 */
-	if (stdio_tty_makeraw() == -1)
+	if (stdio_tty_raw(1) == -1)
 		return (-1);
 	tx->xform = term_xform;
 	tx->xstate = TERM_LINE_START;

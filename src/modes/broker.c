@@ -431,7 +431,7 @@ console_edit(struct broker *b, struct endpoint *in)
 {
 	const char	*path = b->j->local->history, *why;
 
-	if (b->room == NULL || !isatty(STDOUT_FILENO) || stdio_tty_raw() == -1)
+	if (b->room == NULL || !isatty(STDOUT_FILENO) || stdio_tty_raw(0) == -1)
 		return;
 	edit_init(&b->ed, STDOUT_FILENO, 1, NULL, console_key_after, &b->ed);
 	LOCAL_TAKEN(history);

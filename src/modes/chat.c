@@ -373,7 +373,7 @@ chat_start(struct chat *c)
 	c->rx = jn.way[0];
 	c->tx = jn.way[1];
 	/* Until now the terminal echoed what was typed; from now on, we do. */
-	if (c->edit && stdio_tty_raw() == -1)
+	if (c->edit && stdio_tty_raw(0) == -1)
 		c->edit = 0;
 	/* The end of input is ^D on an empty line, once the lines are sent. */
 	if (c->edit) {
