@@ -104,7 +104,7 @@ static int
 plain_report(struct conn *c)
 {
 	struct channel	*ch;
-	int		 status = 0;
+	int		 status = 0, rd;
 
 	TAILQ_FOREACH(ch, &c->s->channels, entry) {
 		if (ch->error_op == NULL || plain_quiet(c, ch))
@@ -115,11 +115,10 @@ plain_report(struct conn *c)
 			    ep_strerror(ch->src, ch->error));
 			continue;
 		}
-		log_warnx("%s %s %s: %s", ch->error_op,
-		    strcmp(ch->error_op, "read") == 0 ? "from" : "to",
-		    strcmp(ch->error_op, "read") == 0 ? ch->src->name :
-		    ch->dst->name, ep_strerror(strcmp(ch->error_op,
-		    "read") == 0 ? ch->src : ch->dst, ch->error));
+		rd = strcmp(ch->error_op, "read") == 0;
+		log_warnx("%s %s %s: %s", ch->error_op, rd ? "from" : "to",
+		    rd ? ch->src->name : ch->dst->name,
+		    ep_strerror(rd ? ch->src : ch->dst, ch->error));
 		status = 1;
 	}
 	return (status);
