@@ -39,29 +39,6 @@ pair_kind(const struct side *sd)
 }
 
 /*
- * Refuse socat's -T, -b, the dumps and the lock, which are the relay's,
- * where another program runs in sockcat's place (why says so).
- */
-static __startup void
-pair_no_relay(const struct options *o, const char *why)
-{
-	const char	*opt = NULL;
-
-	if (o->flow.idle_ms != TIME_NONE)
-		opt = "-T is";
-	else if (o->flow.block != 0)
-		opt = "-b is";
-	else if (o->socat_dump != 0 || o->socat_ltor != NULL ||
-	    o->socat_rtol != NULL)
-		opt = "-v, -x, -r and -R are";
-	else if (o->socat_locked)
-		opt = "-L and -W are";
-	if (opt != NULL)
-		fatalx("%s %s: %s not supported here: %s", o->pair[0].text,
-		    o->pair[1].text, opt, why);
-}
-
-/*
  * Is sd, a half of "R!!W" (the read one when rd), a UDP socket the relay
  * opens, as socat opens each: UDP-RECV: to read, UDP-SENDTO: to write?
  * Not with fork or crlf.
@@ -240,12 +217,27 @@ pair_local_refusals(struct side *a, const struct side *b)
 
 /*
  * stdio with itself, in socat's grammar (sockcat's refuses it before):
- * exec cat(1) in our place, as socat does.
+ * exec cat(1) in our place, as socat does; socat's -T, -b, the dumps and
+ * the lock, which are the relay's, are refused.
  */
 static __startup __dead void
 pair_cat(const struct options *o)
 {
-	pair_no_relay(o, "stdin and stdout with themselves are cat's");
+	const char	*opt = NULL;
+
+	if (o->flow.idle_ms != TIME_NONE)
+		opt = "-T is";
+	else if (o->flow.block != 0)
+		opt = "-b is";
+	else if (o->socat_dump != 0 || o->socat_ltor != NULL ||
+	    o->socat_rtol != NULL)
+		opt = "-v, -x, -r and -R are";
+	else if (o->socat_locked)
+		opt = "-L and -W are";
+	if (opt != NULL)
+		fatalx("%s %s: %s not supported here: stdin and stdout with "
+		    "themselves are cat's", o->pair[0].text, o->pair[1].text,
+		    opt);
 	execl("/bin/cat", "cat", (char *)NULL);
 	fatal("/bin/cat");
 }
