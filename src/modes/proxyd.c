@@ -114,10 +114,8 @@ pconn_socks5_reply(struct pconn *pc, int rep, int fd)
 	unsigned char		 buf[SOCKS5_REPLY_MAX];
 	ssize_t			 n;
 
-	if (fd == -1 || getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1)
-		n = socks5_encode_reply(buf, sizeof(buf), rep, NULL);
-	else
-		n = socks5_encode_reply(buf, sizeof(buf), rep, &ss);
+	n = socks5_encode_reply(buf, sizeof(buf), rep, fd == -1 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1 ? NULL : &ss);
 	return (n == -1 ? -1 : pconn_reply(pc, buf, n));
 }
 
