@@ -594,8 +594,6 @@ join_run(const struct job *j)
 		w = sd[i]->wside != NULL ? sd[i]->wside : sd[i];
 		how.flags[1 - i] = CH_COPY | ((w->kind == SIDE_EXEC &&
 		    w->local.pty) || side_is_line(w) ? 0 : CH_SHUTDOWN);
-	}
-	for (i = 0; i < 2; i++) {
 		if (sd[i]->kind == SIDE_EXEC && sd[i]->local.nofork &&
 		    !sd[i]->local.pty) {
 			join_nofork(sd, i, how.skip);
