@@ -208,14 +208,12 @@ pair_plain(struct options *o, struct side *sd, struct side *near)
 	if (sd->listen && sd->ws.on)
 		sd->ws.binary = o->side.ws.binary;
 	pair_readline(o, near);
-	if (near->kind == SIDE_EXEC)
+	/* Each client its own program, or the recording played afresh. */
+	if (near->kind == SIDE_EXEC || near->kind == SIDE_REPLAY)
 		sd->keep = sd->listen && !sd->once;
-	else {
+	if (near->kind != SIDE_EXEC) {
 		if (!sd->ws.on)
 			o->flow.shut_net = 1;
-		/* A recording is played afresh to each client, in turn. */
-		if (near->kind == SIDE_REPLAY)
-			sd->keep = sd->listen && !sd->once;
 		/*
 		 * fork: stdin and stdout (or a file) serve one client at a
 		 * time, the next waiting in the backlog until this one has
