@@ -18,7 +18,7 @@ export TESTS_DIR
 SC_START_MS=$(( ${EPOCHREALTIME/[.,]/} / 1000 ))
 SC=$SOCKCAT
 # The manual: sockcat(1), and a page for each topic beside it.
-: "${MANPAGE:=$(cd "${TESTS_DIR:-$(dirname "$0")}/.." && pwd)/doc/sockcat.1}"
+: "${MANPAGE:=$(cd "$TESTS_DIR/.." && pwd)/doc/sockcat.1}"
 
 # A suite starts with descriptors 0, 1 and 2 only: one left open by what
 # started it (a profiler, a parent's pipe) would reach every process and
@@ -43,7 +43,7 @@ if [ -z "${SC_PYTHON:-}" ] && command -v python3 >/dev/null 2>&1; then
 	SC_PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 fi
 if [ -n "${SC_PYTHON:-}" ] && [ -x "$SC_PYTHON" ]; then
-	_sc_bin=$(cd "${TESTS_DIR:-$(dirname "$0")}/bin" && pwd)
+	_sc_bin=$(cd "$TESTS_DIR/bin" && pwd)
 	PATH=$_sc_bin:$(dirname "$SC_PYTHON"):$PATH
 	export PATH SC_PYTHON
 fi
@@ -120,19 +120,19 @@ sc_tmp() {
 
 # The datagram peer every suite shares (tests/udppeer.py: its steps are
 # send, recv, lines, port, ...):  t 20 $UDPPEER PORT send hi recv
-UDPPEER="python3 ${TESTS_DIR:-$(dirname "$0")}/udppeer.py"
+UDPPEER="python3 $TESTS_DIR/udppeer.py"
 
 # The fake proxies every suite shares (tests/authproxy.py: HTTP proxies
 # that ask for credentials, one that records what it was asked, and
 # broken ones of each protocol):  bg t 20 $AUTHPROXY -b socks5 ok ...
-AUTHPROXY="python3 ${TESTS_DIR:-$(dirname "$0")}/authproxy.py"
+AUTHPROXY="python3 $TESTS_DIR/authproxy.py"
 
 # progress_interrupted SOCKCAT FILE: `SOCKCAT --progress -N 127.0.0.1
 # $PORT <FILE`, its stderr a pseudo-terminal (transcript $SC_TMP/tty),
 # sent SIGINT once its live line shows an ETA: asserts that it died of
 # the signal and left the line erased.
 progress_interrupted() {
-	bg sh -c "python3 '${TESTS_DIR:-$(dirname "$0")}/pty-run.py' \
+	bg sh -c "python3 '$TESTS_DIR/pty-run.py' \
 	    '$SC_TMP/tty' timeout 20 '$1' --progress -N 127.0.0.1 $PORT \
 	    <'$2' >/dev/null"
 	_pi=$BG_PID
@@ -708,13 +708,13 @@ cert_clients() {
 
 # The peers that tell when a TLS server starts what it starts for a
 # client: see earlypeer.py.
-EARLY="python3 ${TESTS_DIR:-$(dirname "$0")}/earlypeer.py"
+EARLY="python3 $TESTS_DIR/earlypeer.py"
 
 # The connected TCP sockets of process $1 and its children, in
 # $SC_TMP/nd as "LOCAL PEER 0|1": whether each has TCP_NODELAY.  Skips
 # the test (returns 1) when the system will not show them.
 nodelay_of() {
-	python3 "${TESTS_DIR:-$(dirname "$0")}/nodelay.py" "$1" >"$SC_TMP/nd" \
+	python3 "$TESTS_DIR/nodelay.py" "$1" >"$SC_TMP/nd" \
 	    2>"$SC_TMP/nd.err"
 	[ $? -ne 77 ] && return 0
 	sc_skip "$(<"$SC_TMP/nd.err")"
@@ -906,7 +906,7 @@ sc_run_shunit2() {
 		# leave its tests unrun.
 		for _k in $(seq 2 "$_sc_parts"); do
 			[ "$SC_PART" -eq 1 ] || break
-			[ -f "${TESTS_DIR:-$(dirname "$0")}/$_sc_whole-$_k.sh" ] ||
+			[ -f "$TESTS_DIR/$_sc_whole-$_k.sh" ] ||
 			    { echo "$_sc_whole-$_k.sh: a part missing" >&2;
 			    exit 1; }
 		done
@@ -952,7 +952,7 @@ sc_run_shunit2() {
 }
 
 # The terminal driver (tests/pty-drive.py: its steps are listed there).
-PTY_DRIVE="python3 ${TESTS_DIR:-$(dirname "$0")}/pty-drive.py"
+PTY_DRIVE="python3 $TESTS_DIR/pty-drive.py"
 
 # on_tty NAME STEP... -- CMD...: run CMD on a pseudo-terminal of its own
 # (24x80, its controlling terminal, cooked as a shell leaves it), the
@@ -1048,14 +1048,14 @@ sc_have_tls() {
 }
 
 # The WebSocket peer (tests/wspeer.py: its commands are listed there).
-WSPEER="${TESTS_DIR:-$(dirname "$0")}/wspeer.py"
+WSPEER="$TESTS_DIR/wspeer.py"
 
 # The suite's one headless Chromium, started by the first test that needs
 # it (a launch costs seconds) and driven through cdp.py; browser returns 1
 # (the test skips) when Chromium is not installed, browser_stop ends it
 # (from oneTimeTearDown).
 CHROMIUM=$(command -v chromium || command -v chromium-browser)
-CDP="${TESTS_DIR:-$(dirname "$0")}/cdp.py"
+CDP="$TESTS_DIR/cdp.py"
 BROWSER_DIR=""
 BROWSER_PID=""
 browser() {
@@ -1139,7 +1139,7 @@ EOS
 # writing what it gets to NAME.got and answering our close_notify after
 # SECONDS, never (mute) or with a FIN alone (bare); its port in SINK_PORT.
 tls_sink() {
-	bg t 30 python3 "${TESTS_DIR:-$(dirname "$0")}/cutpeer.py" tls-sink \
+	bg t 30 python3 "$TESTS_DIR/cutpeer.py" tls-sink \
 	    "$SC_TMP/$1.port" "$CERTS/srv.pem" "$CERTS/srv.key" \
 	    "$SC_TMP/$1.got" "$2"
 	wait_for "$SC_TMP/$1.port" '^[0-9]+$' || fail "$1: no sink"
