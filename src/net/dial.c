@@ -215,13 +215,11 @@ static void
 dial_proxy_tls_done(struct tls *t, char *cause, void *arg)
 {
 	struct dial	*d = arg;
-	char		*why = NULL;
 
 	d->tls_hs = NULL;
 	if (t == NULL) {
-		log_cause(&why, "proxy: %s", cause);
+		dial_fail(d, EPROTO, "proxy: %s", cause);
 		free(cause);
-		dial_fail_cause(d, EPROTO, why);
 		return;
 	}
 	d->tls = t;
