@@ -37,9 +37,8 @@ listen_named(struct listen_name *ln, const char *name)
 	void	*arg = ln->arg;
 
 	ASYNC_CALLBACK(ln, "listen_named", ln->done);
-	ev_timer_disarm(&ln->deadline);
 	net_report_named(ln->sd, &ln->peer, name);
-	free(ln);
+	listen_name_cancel(ln);
 	if (done != NULL)
 		done(arg);
 }
@@ -57,11 +56,7 @@ listen_name_cb(int error, const char *name, void *arg)
 static void
 listen_name_deadline_cb(void *arg)
 {
-	struct listen_name	*ln = arg;
-
-	resolve_cancel(ln->rs);
-	ln->rs = NULL;
-	listen_named(ln, NULL);
+	listen_named(arg, NULL);
 }
 
 /*
