@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <netdb.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,9 +132,8 @@ listen_front_fail(struct listen_front *lf, const char *why)
 
 	net_format((const struct sockaddr *)&lf->peer->ss, lf->peer->len, 1,
 	    host, sizeof(host), port, sizeof(port));
-	if (asprintf(&cause, "front %s %s: no PROXY header: %s", host, port,
-	    why) == -1)
-		cause = NULL;
+	log_cause(&cause, "front %s %s: no PROXY header: %s", host, port,
+	    why);
 	listen_front_end(lf, cause);
 }
 
