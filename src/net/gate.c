@@ -190,6 +190,7 @@ gate_add_spec(struct gate *g, int deny, const char *spec, char **cause)
 	unsigned char		 addr[16], hi[4];
 	const char		*slash, *errstr;
 	char			 host[NI_MAXHOST];
+	uint16_t		 port;
 	int			 bits = -1, error, family;
 
 	if (cause != NULL)
@@ -239,17 +240,11 @@ gate_add_spec(struct gate *g, int deny, const char *spec, char **cause)
 			return (-1);
 		}
 		for (ai = res; ai != NULL; ai = ai->ai_next) {
-			if (ai->ai_family == AF_INET)
-				r = gate_rule_add(g, deny, AF_INET,
-				    &((struct sockaddr_in *)ai->ai_addr)->
-				    sin_addr, 32);
-			else if (ai->ai_family == AF_INET6)
-				r = gate_rule_add(g, deny, AF_INET6,
-				    &((struct sockaddr_in6 *)ai->ai_addr)->
-				    sin6_addr, 128);
-			else
+			if ((family = net_addr_key(ai->ai_addr, addr,
+			    &port)) == 0)
 				continue;
-			if (r == NULL) {
+			if (gate_rule_add(g, deny, family, addr,
+			    family == AF_INET ? 32 : 128) == NULL) {
 				freeaddrinfo(res);
 				goto nomem;
 			}
