@@ -16,6 +16,17 @@
 static const unsigned char	 rdv_magic[RDV_MAGIC_LEN] = "SCRV";
 static const unsigned char	 rdv_reply_magic[RDV_REPLY_LEN - 1] = "SCR";
 
+/* The answers, by their letter, in words: none for a letter not ours. */
+static const char *const	 rdv_texts[] = {
+	[RDV_WAIT] = "waiting for the other side",
+	[RDV_FIRST] = "paired",
+	[RDV_SECOND] = "paired",
+	[RDV_TAKEN] = "two clients are already paired with this code",
+	[RDV_LIMIT] = "too many clients from this address are waiting",
+	[RDV_EXPIRED] = "nobody came with this code in the relay's time",
+	[RDV_BAD] = "the relay did not understand the request",
+};
+
 /*
  * Write the request for name (RDV_NAME_LEN bytes) into buf.  Returns its
  * length, or -1 if buf is too small.
@@ -74,7 +85,7 @@ rdv_encode_reply(unsigned char *buf, enum rdv_reply r)
 int
 rdv_parse_reply(const unsigned char *buf, size_t len, const char **why)
 {
-	size_t	 i;
+	size_t	 i, c;
 
 	for (i = 0; i < len && i < sizeof(rdv_reply_magic); i++) {
 		if (buf[i] != rdv_reply_magic[i]) {
@@ -85,16 +96,9 @@ rdv_parse_reply(const unsigned char *buf, size_t len, const char **why)
 	}
 	if (len < RDV_REPLY_LEN)
 		return (0);
-	switch (buf[RDV_REPLY_LEN - 1]) {
-	case RDV_WAIT:
-	case RDV_FIRST:
-	case RDV_SECOND:
-	case RDV_TAKEN:
-	case RDV_LIMIT:
-	case RDV_EXPIRED:
-	case RDV_BAD:
-		return (buf[RDV_REPLY_LEN - 1]);
-	}
+	c = buf[RDV_REPLY_LEN - 1];
+	if (c < nitems(rdv_texts) && rdv_texts[c] != NULL)
+		return (c);
 	*why = "gave an answer this sockcat does not know";
 	return (-1);
 }
@@ -103,20 +107,7 @@ rdv_parse_reply(const unsigned char *buf, size_t len, const char **why)
 const char *
 rdv_reply_text(enum rdv_reply r)
 {
-	switch (r) {
-	case RDV_WAIT:
-		return ("waiting for the other side");
-	case RDV_FIRST:
-	case RDV_SECOND:
-		return ("paired");
-	case RDV_TAKEN:
-		return ("two clients are already paired with this code");
-	case RDV_LIMIT:
-		return ("too many clients from this address are waiting");
-	case RDV_EXPIRED:
-		return ("nobody came with this code in the relay's time");
-	case RDV_BAD:
-		return ("the relay did not understand the request");
-	}
+	if ((size_t)r < nitems(rdv_texts) && rdv_texts[r] != NULL)
+		return (rdv_texts[r]);
 	return ("unknown answer");
 }
