@@ -153,23 +153,17 @@ resolve_hosts(const char *host, const char *port,
 static int
 resolve_hosts_name(const struct sockaddr *sa, char *name, size_t size)
 {
-	const struct sockaddr_in	*sin = (const struct sockaddr_in *)sa;
-	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)sa;
-	const void			*want;
-	unsigned char			 addr[sizeof(struct in6_addr)];
-	FILE				*f;
-	char				*line = NULL, *a, *n, *last;
-	size_t				 linesize = 0, len;
-	int				 found = 0;
+	unsigned char	 addr[16], want[16];
+	FILE		*f;
+	char		*line = NULL, *a, *n, *last;
+	size_t		 linesize = 0, len;
+	uint16_t	 port;
+	int		 found = 0;
 
-	if (sa->sa_family == AF_INET) {
-		want = &sin->sin_addr;
-		len = sizeof(sin->sin_addr);
-	} else if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-		want = &sin6->sin6_addr;
-		len = sizeof(sin6->sin6_addr);
-	} else
+	/* An IPv4-mapped address comes back as IPv4: libc's to look up. */
+	if (net_addr_key(sa, want, &port) != sa->sa_family)
 		return (EAI_NONAME);
+	len = sa->sa_family == AF_INET ? 4 : 16;
 	if ((f = fopen(RESOLVE_HOSTS, "re")) == NULL)
 		return (EAI_NONAME);
 	while (!found && getline(&line, &linesize, f) != -1) {
