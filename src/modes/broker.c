@@ -484,7 +484,6 @@ broker_run(const struct job *j, const struct broker_room *room)
 {
 	struct broker	 b;
 	struct listen_ops ops = { .start = broker_start };
-	char		*cause;
 	int		 fd;
 
 	memset(&b, 0, sizeof(b));
@@ -501,8 +500,7 @@ broker_run(const struct job *j, const struct broker_room *room)
 	    BROKER_STALL_MS)) == NULL)
 		fatal("fanout");
 	fanout_set_stalled(b.fo, broker_stalled, &b);
-	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY, &cause)) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	fd = join_listen(j->side, j->side->host, LISTEN_MANY);
 	console_start(&b);
 	/* A room tells a person why; a broker's clients speak other protocols. */
 	if (room != NULL)

@@ -624,11 +624,9 @@ int
 chat_listen(const struct job *j)
 {
 	struct chat	 c;
-	char		*cause;
 
 	chat_init(&c, j);
-	if ((c.lfd = listen_open(j->side, j->side->host, LISTEN_ANY, &cause)) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	c.lfd = join_listen(j->side, j->side->host, LISTEN_ANY);
 	/* A notice, like the others: wherever stderr goes. */
 	chat_notice(&c, "waiting for someone to talk to on port %s",
 	    chat_port(c.lfd, j->side->ports[0]));

@@ -381,10 +381,5 @@ dgram_serve_socket(const struct job *j, int fd)
 int
 dgram_listen(const struct job *j)
 {
-	char	*cause;
-	int	 fd;
-
-	if ((fd = listen_open(j->side, j->side->host, 0, &cause)) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	return (dgram_serve_socket(j, fd));
+	return (dgram_serve_socket(j, join_listen(j->side, j->side->host, 0)));
 }

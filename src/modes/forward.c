@@ -574,9 +574,7 @@ forward_listen(const struct job *j)
 		forward_targets_drop(f.ts);
 		return (status);
 	}
-	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY |
-	    LISTEN_WORKERS, &cause)) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	fd = join_listen(j->side, j->side->host, LISTEN_MANY | LISTEN_WORKERS);
 	/*
 	 * A forwarder that goes on (-k) reads its files again on SIGHUP
 	 * and reports its figures on SIGUSR1, from the loop.  Without -k

@@ -658,6 +658,18 @@ out:
 	return (r.status);
 }
 
+/* Open sd's listening socket at host (listen_open()), or exit saying why. */
+__startup int
+join_listen(const struct side *sd, const char *host, int flags)
+{
+	char	*cause;
+	int	 fd;
+
+	if ((fd = listen_open(sd, host, flags, &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	return (fd);
+}
+
 /* A timer that ends the loop: fork's pause, plain mode's -q delay. */
 void
 join_break_cb(__unused void *arg)

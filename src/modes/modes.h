@@ -203,6 +203,7 @@ void		 join_start(struct join *);
 void		 join_break_cb(void *);
 void		 join_dialled(int, const struct net_peer *, void *);
 int		 join_run(const struct job *);
+int		 join_listen(const struct side *, const char *, int);
 int		 join_dial(const struct side *, const char *,
 		    const struct dial_how *, int (*)(void *, struct netconn *,
 		    const struct net_peer *), void *, const int *);

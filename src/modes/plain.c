@@ -762,8 +762,7 @@ static const struct listen_ops plain_ops = {
 __startup int
 plain_listen(const struct job *j)
 {
-	char		*cause;
-	int		 lfd, flags = 0;
+	int		 flags = 0;
 
 	/*
 	 * A program for each client, many at once: in workers, if asked,
@@ -774,9 +773,7 @@ plain_listen(const struct job *j)
 		if (j->side->sock.workers > 1)
 			plain_exec_check(j->near);
 	}
-	if ((lfd = listen_open(j->side, j->side->host, flags, &cause)) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	return (plain_serve(j, lfd));
+	return (plain_serve(j, join_listen(j->side, j->side->host, flags)));
 }
 
 /*

@@ -599,7 +599,6 @@ proxyd_listen(const struct job *j)
 {
 	struct proxyd	 pd;
 	const char	*host;
-	char		*cause;
 	socklen_t	 len;
 	size_t		 max;
 	int		 fd, open;
@@ -629,9 +628,7 @@ proxyd_listen(const struct job *j)
 	host = j->side->host;
 	if (open && host == NULL)
 		host = j->side->sock.family == AF_INET6 ? "::1" : "127.0.0.1";
-	if ((fd = listen_open(j->side, host, LISTEN_MANY | LISTEN_WORKERS,
-	    &cause)) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	fd = join_listen(j->side, host, LISTEN_MANY | LISTEN_WORKERS);
 	len = sizeof(pd.self);
 	if (getsockname(fd, (struct sockaddr *)&pd.self, &len) == -1)
 		fatal("getsockname");

@@ -567,8 +567,6 @@ relay_listen(const struct job *j)
 {
 	static const struct listen_ops	ops = { .start = relay_start };
 	struct relay			*r;
-	char				*cause = NULL;
-	int				 fd;
 	size_t				 i;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
@@ -577,10 +575,8 @@ relay_listen(const struct job *j)
 	for (i = 0; i < RELAY_BUCKETS; i++)
 		LIST_INIT(&r->names[i]);
 	TAILQ_INIT(&r->waiting);
-	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY |
-	    LISTEN_ANY, &cause)) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	listener_run(j->side, fd, &ops, r, NULL);
+	listener_run(j->side, join_listen(j->side, j->side->host, LISTEN_MANY |
+	    LISTEN_ANY), &ops, r, NULL);
 	free(r);
 	return (0);
 }

@@ -96,11 +96,9 @@ unixmode_scan(const struct job *j)
 int
 unixmode_listen(const struct job *j)
 {
-	char	*cause;
 	int	 fd;
 
-	if ((fd = listen_open(j->side, NULL, 0, &cause)) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	fd = join_listen(j->side, NULL, 0);
 	if (j->side->sock.socktype == SOCK_STREAM)
 		return (plain_serve(j, fd));
 	return (dgram_serve_socket(j, fd));
