@@ -288,11 +288,14 @@ broker_stalled(struct endpoint *ep, void *arg)
 		b->room->cut(b, c);
 }
 
-/* Start client nc's session; nc is freed on failure.  Returns -1 with errno. */
+/*
+ * An admitted client is ready: it joins, in a session of its own.  Returns
+ * -1 when it cannot (said, nc freed).
+ */
 static int
-client_start(struct broker *b, struct netconn *nc,
-    const struct net_peer *peer)
+broker_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 {
+	struct broker		*b = arg;
 	const struct job	*j = b->j;
 	struct client	*c;
 	struct session	*s = NULL;
@@ -310,6 +313,7 @@ client_start(struct broker *b, struct netconn *nc,
 	if ((n = snprintf(NULL, 0, fmt, host, port)) < 0 ||
 	    (c = calloc(1, sizeof(*c) + n + 1)) == NULL) {
 		netconn_free(nc);
+		log_warn("client");
 		return (-1);
 	}
 	snprintf(c->addr, n + 1, fmt, host, port);
@@ -346,20 +350,8 @@ client_start(struct broker *b, struct netconn *nc,
 fail:
 	session_free(s);
 	client_free(c);
+	log_warn("client");
 	return (-1);
-}
-
-/* An admitted client is ready: it joins. */
-static int
-broker_start(void *arg, struct netconn *nc, const struct net_peer *peer)
-{
-	struct broker	*b = arg;
-
-	if (client_start(b, nc, peer) == -1) {
-		log_warn("client");
-		return (-1);
-	}
-	return (0);
 }
 
 static void
