@@ -244,7 +244,6 @@ mode_run(struct options *o)
 		.fwd = &o->fwd,
 		.stall_ms = o->stall_ms,
 		.stats = o->stats,
-		.room = o->room,
 		.relay = &o->relay_conf,
 		.run = o->run,
 	};

@@ -126,7 +126,6 @@ struct job {
 	long long		 stall_ms; /* --write-timeout, TIME_NONE */
 	int			 stats;	/* --stats, -vv: each connection's
 					   figures as it ends */
-	int			 room;	/* --room, over the broker */
 	const struct relay_conf	*relay;	/* --relay's limits */
 	struct runtime		*run;
 };
