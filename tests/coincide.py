@@ -65,10 +65,14 @@ class Run:
         # leak check would fail it at exit.
         self.plain = "env -u LD_PRELOAD " if preload else ""
 
-    def start(self, args, stdin=b"", name="sc", argv0=None, shell=None):
+    def start(self, args, stdin=b"", name="sc", argv0=None, shell=None,
+              fed=None):
         """Start sockcat (or shell, a command line) with stdin's bytes
         written and closed at once (None: /dev/null; HELD: a pipe held
-        open until the end); its output to files."""
+        open until the end); its output to files.  fed, an Event, is set
+        once the bytes are all in the pipe and its end is too: a peer
+        that must act after them waits for it (the thread writing them
+        may run late on a busy machine)."""
         out = open(os.path.join(self.tmp, name + ".out"), "wb")
         err = open(os.path.join(self.tmp, name + ".err"), "wb")
         if shell is not None:
@@ -80,19 +84,21 @@ class Run:
                              else subprocess.DEVNULL, stdout=out, stderr=err,
                              env=self.env)
         if stdin is not None and stdin is not HELD:
-            threading.Thread(target=self._feed, args=(p, stdin),
+            threading.Thread(target=self._feed, args=(p, stdin, fed),
                              daemon=True).start()
         p.name = name
         self.procs.append(p)
         return p
 
     @staticmethod
-    def _feed(p, data):
+    def _feed(p, data, fed):
         try:
             p.stdin.write(data)
             p.stdin.close()
         except OSError:
             pass
+        if fed is not None:
+            fed.set()
 
     def port(self, name="sc"):
         """The port of sockcat's -v line "Listening on ADDR PORT" (a
@@ -766,11 +772,16 @@ def ws_unmask(buf):
 
 def sc_ws_client(r, seed):
     """A ws:// client whose stdin ends as the server answers and closes in
-    one go: the answer shown, what stdin held sent before the close."""
+    one go: the answer shown, what stdin held sent before the close.
+    What stdin held is in its pipe, with its end, before the server
+    answers: a peer's close with nothing from stdin on its way ends the
+    session at once (a WebSocket has no half-close), so a stdin written
+    late would test that instead."""
     ls = socket.socket()
     ls.bind(("127.0.0.1", 0))
     ls.listen(1)
     got = []
+    fed = threading.Event()
 
     def serve():
         c, _ = ls.accept()
@@ -779,6 +790,8 @@ def sc_ws_client(r, seed):
         while b"\r\n\r\n" not in head:
             head += c.recv(4096)
         head, buf = head.split(b"\r\n\r\n", 1)
+        if not fed.wait(DEADLINE):
+            return
         c.sendall(ws_answer(head) + bytes([0x81, 6]) + b"answer" +
                   bytes([0x88, 2]) + b"\x03\xe8")
         msgs = b""
@@ -795,7 +808,8 @@ def sc_ws_client(r, seed):
         c.close()
     th = threading.Thread(target=serve, daemon=True)
     th.start()
-    p = r.start(["ws://127.0.0.1:%d/" % ls.getsockname()[1]], b"hello\n")
+    p = r.start(["ws://127.0.0.1:%d/" % ls.getsockname()[1]], b"hello\n",
+                fed=fed)
     r.wait(p, "sockcat ws://")
     th.join(DEADLINE)
     ls.close()
