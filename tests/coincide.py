@@ -710,10 +710,14 @@ def sc_ws_server(r, seed):
     expect("sockcat's stdout", r.out(), b"command\n")
 
 
-def ws_upgrade(port):
+def ws_upgrade(port, rcvbuf=0):
     """A client connection to a WebSocket server, upgraded: (socket,
-    what came after the answer's head)."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
+    what came after the answer's head); rcvbuf, its receive buffer."""
+    s = socket.socket()
+    if rcvbuf:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    s.settimeout(DEADLINE)
+    s.connect(("127.0.0.1", port))
     key = base64.b64encode(os.urandom(16)).decode()
     s.sendall(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
@@ -738,6 +742,40 @@ def sc_ws_server_reset(r, seed):
                  "127.0.0.1", "0"], None)
     s, _ = ws_upgrade(r.port())
     send_reset(s, ws_frame(2, payload(200000, seed)))
+    r.failed(p, "sockcat -l --websocket -c",
+             rb"(read from|write to) network: Connection reset by peer")
+
+
+def send_queue(port, cport):
+    """The bytes queued to send on the connection from port to cport
+    (ss(8)'s Send-Q), or None without it."""
+    out = subprocess.run(["ss", "-tnH", "state", "established",
+                          "( sport = :%d and dport = :%d )" % (port, cport)],
+                         capture_output=True, timeout=10).stdout.split()
+    return int(out[1]) if len(out) >= 2 else None
+
+
+def sc_ws_server_owed_reset(r, seed):
+    """-l --websocket -c yes: a client that reads nothing resets once
+    sockcat's send queue is full, frames owed behind it: the reset is
+    said as a reset, whether the read or the write meets it (a flush of
+    what is owed, at the read's start, took the socket's error, and the
+    read said it as the WebSocket's own)."""
+    p = r.start(["-v", "-l", "--websocket", "-c", r.plain + "yes",
+                 "127.0.0.1", "0"], None)
+    port = r.port()
+    s, _ = ws_upgrade(port, rcvbuf=4096)
+    # Full: the queue holds bytes and stops growing for longer than the
+    # preempt library's delays, the program always having more (its
+    # pipe and the frames owed hold them).
+    end = time.monotonic() + DEADLINE
+    seen = []
+    while len(seen) < 6 or not seen[-1] or len(set(seen[-6:])) > 1:
+        if time.monotonic() > end:
+            raise Failure("sockcat's send queue never filled: %r" % seen[-6:])
+        seen.append(send_queue(port, s.getsockname()[1]))
+        time.sleep(0.01)
+    send_reset(s, b"")
     r.failed(p, "sockcat -l --websocket -c",
              rb"(read from|write to) network: Connection reset by peer")
 
@@ -865,6 +903,7 @@ SCENARIOS = {
     "exec-reset": sc_exec_reset,
     "forward-reset": sc_forward_reset,
     "ws-server-reset": sc_ws_server_reset,
+    "ws-server-owed-reset": sc_ws_server_owed_reset,
     "forward-target-reset": sc_forward_target_reset,
     "ws-client-reset": sc_ws_client_reset,
     "broker-reset": sc_broker_reset,

@@ -149,6 +149,17 @@ test_websocket_server_client_resets() {
 	coincide ws-server-reset --runs 1
 }
 
+# The client resets while frames are owed behind a full socket: the reset
+# said as one, whether the read (whose flush of what is owed meets it
+# first) or the write meets it.
+test_websocket_server_client_resets_frames_owed() {
+	if ! command -v ss >/dev/null 2>&1; then
+		sc_skip "no ss(8) to see the send queue"
+		return
+	fi
+	coincide ws-server-owed-reset --runs 1
+}
+
 # The forwarder's target answers and resets: its client must not see a
 # whole end for a cut stream.
 test_forwarder_target_resets() {

@@ -76,9 +76,12 @@ ws_read_end(struct ws *w, ssize_t n, int want)
 	int	 fwant = 0;
 
 	if (n == 0) {
+		/*
+		 * A flush met the reset first and took the socket's error:
+		 * said in its own words, as when the read meets it.
+		 */
 		if (w->werr != 0)
-			ws_error(w, w->werr, "WebSocket: %s",
-			    strerror(w->werr));
+			ws_error(w, w->werr, "%s", strerror(w->werr));
 		else if (!w->in_closed) {
 			log_verbose_warn(1, "WebSocket: connection closed "
 			    "without a close frame");
@@ -458,7 +461,7 @@ ws_ep_read(struct endpoint *ep, void *p, size_t n)
 	ssize_t		 r;
 
 	if (w->werr != 0 && !w->in_closed) {
-		ws_error(w, w->werr, "WebSocket: %s", strerror(w->werr));
+		ws_error(w, w->werr, "%s", strerror(w->werr));
 		w->in_closed = 1;
 		w->eol_due = 0;
 	}
