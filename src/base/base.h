@@ -287,6 +287,7 @@ struct net_peer {
 int		 net_set_nonblock(int, int);
 int		 net_sock_type(int);
 int		 net_close_err(int);
+void		 net_close(int *);
 void		 net_reset_at_close(int);
 char		*net_decimal(char *, unsigned int);
 void		 net_format(const struct sockaddr *, socklen_t, int, char *,

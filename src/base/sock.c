@@ -61,6 +61,15 @@ net_close_err(int fd)
 	return (-1);
 }
 
+/* Close *fdp unless it is -1 (none), and set it to -1. */
+void
+net_close(int *fdp)
+{
+	if (*fdp != -1)
+		close(*fdp);
+	*fdp = -1;
+}
+
 /* A Unix address's name (path, "@name" or ""), escaped: the peer chose it. */
 static void
 net_format_unix(const struct sockaddr *sa, socklen_t len, char *out,

@@ -445,9 +445,7 @@ ptylink_unlink(size_t i)
 	    ptylinks[i].ino))
 		unlink(ptylinks[i].path);
 	ptylinks[i].path[0] = '\0';
-	if (ptylinks[i].fd != -1)
-		close(ptylinks[i].fd);
-	ptylinks[i].fd = -1;
+	net_close(&ptylinks[i].fd);
 }
 
 static void
@@ -644,9 +642,7 @@ ptylink_open(const char *path, const struct tty_want *w, int *slave,
 		error = 0;
 	if (error != 0) {
 		ptylinks[i].path[0] = '\0';
-		if (ptylinks[i].fd != -1)
-			close(ptylinks[i].fd);
-		ptylinks[i].fd = -1;
+		net_close(&ptylinks[i].fd);
 		errno = error;
 		goto fail_pty;
 	}

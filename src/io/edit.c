@@ -52,8 +52,7 @@ edit_free(struct edit *e)
 	size_t	 i;
 
 	edit_watch(e, 0);
-	if (e->histfd != -1)
-		close(e->histfd);
+	net_close(&e->histfd);
 	if (e->echo_own)
 		close(e->echo);
 	for (i = 0; i < e->nhist; i++)

@@ -612,11 +612,9 @@ exec_start(struct exec_how *how, sigset_t *old)
 	if ((pid = vfork()) == 0)
 		exec_child(how);
 	error = errno;
-	if (ep[1] != -1)
-		close(ep[1]);
+	net_close(&ep[1]);
 	if (pid == -1) {
-		if (ep[0] != -1)
-			close(ep[0]);
+		net_close(&ep[0]);
 		errno = error;
 		return (-1);
 	}
@@ -681,10 +679,8 @@ exec_started(struct child *c, const struct exec_cmd *cmd, int *in, int *out,
 		    (long)c->pid, pt->path, cmd->text);
 		return (0);
 	}
-	if (in[0] != -1)
-		close(in[0]);
-	if (out[1] != -1)
-		close(out[1]);
+	net_close(&in[0]);
+	net_close(&out[1]);
 	c->in = in[1];
 	c->out = out[0];
 	/* New pipes: no status flag to keep, one call each. */
@@ -775,10 +771,8 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 fail:
 	error = errno;
 	for (i = 0; i < 2; i++) {
-		if (in[i] != -1)
-			close(in[i]);
-		if (out[i] != -1)
-			close(out[i]);
+		net_close(&in[i]);
+		net_close(&out[i]);
 	}
 	if (pt.master != -1) {
 		close(pt.master);
@@ -818,11 +812,8 @@ exec_release(struct child *c)
 {
 	if (c == NULL)
 		return;
-	if (c->in != -1)
-		close(c->in);
-	if (c->out != -1)
-		close(c->out);
-	c->in = c->out = -1;
+	net_close(&c->in);
+	net_close(&c->out);
 	pty_release(c);
 	c->exited_cb = NULL;
 	if (c->exited)

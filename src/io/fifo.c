@@ -217,11 +217,8 @@ fifo_open(const char *path, char **cause)
 fail:
 	error = errno;
 	log_cause(cause, "%s: %s", path, strerror(error));
-	if (fifo.fd != -1)
-		close(fifo.fd);
-	if (fifo.notify != -1)
-		close(fifo.notify);
-	fifo.fd = fifo.notify = -1;
+	net_close(&fifo.fd);
+	net_close(&fifo.notify);
 	/* A FIFO made on the way, though never opened, is not left. */
 	if (ours && !fifo.created) {
 		fifo.created = 1;

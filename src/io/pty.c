@@ -147,10 +147,7 @@ pty_endpoint(struct session *s, struct child *c)
 void
 pty_exited(struct child *c)
 {
-	if (c->pty_slave != -1) {
-		close(c->pty_slave);
-		c->pty_slave = -1;
-	}
+	net_close(&c->pty_slave);
 	if (c->pty_ep != NULL)
 		ep_readable(c->pty_ep);
 }
@@ -161,11 +158,8 @@ pty_release(struct child *c)
 {
 	struct pty_ep	*pe;
 
-	if (c->pty != -1)
-		close(c->pty);
-	if (c->pty_slave != -1)
-		close(c->pty_slave);
-	c->pty = c->pty_slave = -1;
+	net_close(&c->pty);
+	net_close(&c->pty_slave);
 	if (c->pty_ep != NULL) {
 		pe = c->pty_ep->data;
 		pe->c = NULL;

@@ -150,14 +150,10 @@ dump_close(struct dump *d)
 {
 	if (d == NULL)
 		return;
-	if (d->raw_fd != -1)
-		close(d->raw_fd);
-	if (d->hex_fd != -1)
-		close(d->hex_fd);
-	if (d->way_fd[0] != -1)
-		close(d->way_fd[0]);
-	if (d->way_fd[1] != -1)
-		close(d->way_fd[1]);
+	net_close(&d->raw_fd);
+	net_close(&d->hex_fd);
+	net_close(&d->way_fd[0]);
+	net_close(&d->way_fd[1]);
 	free(d);
 }
 

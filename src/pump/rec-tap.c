@@ -139,8 +139,7 @@ rec_free(struct endpoint *ep)
 {
 	struct recorder	*r = ep->data;
 
-	if (r->fd != -1)
-		close(r->fd);
+	net_close(&r->fd);
 	free(r->path);
 	free(r);
 	ep->data = NULL;
