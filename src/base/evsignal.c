@@ -85,9 +85,8 @@ ev_signal(int sig, ev_signal_cb *cb, void *arg)
 		ev_every_round(ev_signal_run);
 		if (ev_set(ev_sig_pipe[0], EV_READ, ev_signal_dispatch,
 		    NULL) == -1) {
-			close(ev_sig_pipe[0]);
-			close(ev_sig_pipe[1]);
-			ev_sig_pipe[0] = ev_sig_pipe[1] = -1;
+			net_close(&ev_sig_pipe[0]);
+			net_close(&ev_sig_pipe[1]);
 			return (-1);
 		}
 	}

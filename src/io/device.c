@@ -339,8 +339,7 @@ term_hold(int fd, const struct tty_want *w, int drain)
 		/* Some of the modes may have been set all the same. */
 		error = errno;
 		tcsetattr(fd, TCSANOW, &terms[i].saved);
-		close(terms[i].fd);
-		terms[i].fd = -1;
+		net_close(&terms[i].fd);
 		errno = error;
 		return (-1);
 	}
@@ -430,8 +429,7 @@ serial_release(const char *path)
 		    TCSANOW, &terms[i].saved) == -1)
 			log_warn("%s: its own modes could not be put back",
 			    path);
-		close(terms[i].fd);
-		terms[i].fd = -1;
+		net_close(&terms[i].fd);
 	}
 }
 

@@ -358,8 +358,7 @@ edit_save(struct edit *e)
 	if (writev(e->histfd, iov, 2) != (ssize_t)e->linelen + 1) {
 		edit_hide(e);
 		log_warn("history not saved");
-		close(e->histfd);
-		e->histfd = -1;
+		net_close(&e->histfd);
 	}
 }
 

@@ -185,8 +185,7 @@ fifo_open(const char *path, char **cause)
 				break;
 			/* Swapped between the two: looked at again. */
 			if (fifo.fd != -1) {
-				close(fifo.fd);
-				fifo.fd = -1;
+				net_close(&fifo.fd);
 				errno = ESTALE;
 			}
 		}

@@ -375,8 +375,7 @@ dump_write(int *fd, const char *path, const void *p, size_t n)
 			if (errno == EINTR)
 				continue;
 			log_warn("%s", path);
-			close(*fd);
-			*fd = -1;
+			net_close(fd);
 			dump_failed = 1;
 			return;
 		}

@@ -390,8 +390,7 @@ ep_write_ended(struct endpoint *ep)
 	if (w->src->rfd != -1 && w->src->rfd != w->src->wfd &&
 	    w->src->ops == NULL && !(w->src->flags & EP_NOCLOSE)) {
 		ev_del(w->src->rfd);
-		close(w->src->rfd);
-		w->src->rfd = -1;
+		net_close(&w->src->rfd);
 		w->src->revents = 0;
 	}
 	channel_update(w);
