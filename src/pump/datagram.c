@@ -73,8 +73,6 @@ void
 channel_try_batch(struct channel *ch)
 {
 	struct endpoint	*src = ch->src;
-	int		 type;
-	socklen_t	 len = sizeof(type);
 
 	if ((src->flags & (EP_DGRAM | EP_NULL_EOF)) != EP_DGRAM ||
 	    src->rfd == -1)
@@ -83,8 +81,7 @@ channel_try_batch(struct channel *ch)
 		return;
 	if (channel_metered(ch))
 		return;
-	if (getsockopt(src->rfd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
-	    type != SOCK_DGRAM)
+	if (net_sock_type(src->rfd) != SOCK_DGRAM)
 		return;
 	if ((ch->batch = malloc(sizeof(*ch->batch))) == NULL)
 		return;		/* One at a time, then. */
