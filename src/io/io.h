@@ -479,7 +479,6 @@ struct endpoint	*device_endpoint(struct session *, const char *, int);
 /* term.c */
 int		 term_start(struct channel *, struct channel *);
 int		 term_hello(struct channel *, struct channel *);
-int		 term_start_line(struct channel *);
 void		 term_stop(struct channel *);
 int		 term_escaped(const struct channel *);
 

@@ -146,8 +146,14 @@ term_xform(struct channel *ch, unsigned char *p, size_t n,
 	return (o);
 }
 
-static int
-term_begin(struct channel *tx, int sizes)
+/*
+ * Make stdin's terminal a remote one for tx (what is typed) and rx (what
+ * comes): raw mode, the escape, window sizes for a peer that asks; rx
+ * NULL for a line to a device, which has no window.  A client then calls
+ * term_hello().  Returns -1 with errno when stdin is no terminal.
+ */
+int
+term_start(struct channel *tx, struct channel *rx)
 {
 	/*
 	 * Every fatal signal puts the terminal back (cleanup_on_signals()),
@@ -159,24 +165,11 @@ term_begin(struct channel *tx, int sizes)
 	tx->xstate = TERM_LINE_START;
 	term_tx = tx;
 	term_asked = 0;
-	if (!(term_sizes = sizes))
+	term_sizes = rx != NULL;
+	if (rx == NULL)
 		return (0);
 	if (ev_signal(SIGWINCH, term_winch, NULL) == -1)
 		log_verbose_warn(1, "SIGWINCH: %s", strerror(errno));
-	return (0);
-}
-
-/*
- * Make stdin's terminal a remote one for tx (what is typed) and rx (what
- * comes): raw mode, the escape, window sizes for a peer that asks.  A
- * client then calls term_hello().  Returns -1 with errno when stdin is no
- * terminal.
- */
-int
-term_start(struct channel *tx, struct channel *rx)
-{
-	if (term_begin(tx, 1) == -1)
-		return (-1);
 	rx->xform = term_hello_xform;
 	rx->xgrow = 1;
 	return (0);
@@ -196,13 +189,6 @@ term_hello(struct channel *tx, struct channel *rx)
 	rx->xform = term_answer_xform;
 	rx->xgrow = 1;
 	return (0);
-}
-
-/* term_start() for a line to a device, which has no window. */
-int
-term_start_line(struct channel *tx)
-{
-	return (term_begin(tx, 0));
 }
 
 /* tx's session is ending: stop sizes on it and give the terminal its modes. */

@@ -628,7 +628,7 @@ join_run(const struct job *j)
 	}
 	/* --raw: every key goes down the line; "~." leaves. */
 	if (sd[1]->kind == SIDE_STDIO && r.jn.way[1] != NULL &&
-	    j->local->raw && term_start_line(r.jn.way[1]) == -1)
+	    j->local->raw && term_start(r.jn.way[1], NULL) == -1)
 		fatal("--raw");
 	join_start(&r.jn);
 	if (r.jn.s != NULL && ev_loop() == -1)
