@@ -120,8 +120,6 @@ static struct ev_again		*ev_agains;
 static int			 ev_nagains;
 static int			 ev_agains_size;
 
-static int	ev_backend_set(int, int);
-static int	ev_wait(int);
 static int	ev_wait_again(int);
 
 /* What runs first in each round (ev_every_round()), or NULL. */

@@ -62,8 +62,6 @@ struct expect {
 	size_t			 outlen;
 };
 
-static void	expect_step(struct expect *);
-
 /* A time as the failure says it: "10 s", "1.5 s", "250 ms". */
 static void
 expect_time(char *buf, size_t len, long long ms)
