@@ -400,8 +400,7 @@ tls_ctx_new(const struct tls_conf *conf, int flags, char **cause)
 	tc->flags = flags;
 	if ((conf->secret != NULL && tls_secret_key(conf, tc->psk,
 	    cause) == -1) || (tc->ctx = tls_ctx_make(tc, cause)) == NULL) {
-		explicit_bzero(tc->psk, sizeof(tc->psk));
-		free(tc);
+		tls_ctx_free(tc);
 		return (NULL);
 	}
 	return (tc);
