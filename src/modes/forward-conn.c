@@ -99,10 +99,9 @@ fconn_device_close(struct fconn *fc)
 
 	if (t == NULL)
 		return;
-	if (t->dev_fd != -1)
-		close(t->dev_fd);
+	net_close(&t->dev_fd);
 	end_device_close(t->sd, t->dev_slave);
-	t->dev_fd = t->dev_slave = -1;
+	t->dev_slave = -1;
 	t->dev_user = NULL;
 	fc->dev = NULL;
 }

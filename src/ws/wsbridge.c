@@ -105,12 +105,9 @@ fail_session:
 fail:
 	save = errno;
 	ws_free(w);
-	if (fd != -1)
-		close(fd);
-	if (sp[0] != -1)
-		close(sp[0]);
-	if (sp[1] != -1)
-		close(sp[1]);
+	net_close(&fd);
+	net_close(&sp[0]);
+	net_close(&sp[1]);
 	free(b);
 	errno = save;
 	return (-1);

@@ -86,8 +86,7 @@ ws_hs_free_answer(struct ws_hs *h)
 {
 	if (h->ans == NULL)
 		return;
-	if (h->ans->fd != -1)
-		close(h->ans->fd);
+	net_close(&h->ans->fd);
 	free(h->ans);
 	h->ans = NULL;
 }
