@@ -213,12 +213,9 @@ opt_proxy_dns(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 void
 opt_mcast_loop(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
-	if (strcmp(arg, "on") == 0)
-		cl->o->side.sock.mcast_loop = 1;
-	else if (strcmp(arg, "off") == 0)
-		cl->o->side.sock.mcast_loop = 0;
-	else
+	if (strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0)
 		fatalx("multicast loop invalid: %s (on or off)", arg);
+	cl->o->side.sock.mcast_loop = strcmp(arg, "on") == 0;
 }
 
 /* --allow, --deny (value bit 1), their files (bit 2); exits on a bad rule. */
