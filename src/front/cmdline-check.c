@@ -15,22 +15,6 @@
 
 #include "front.h"
 
-/* The row named name: a letter, or a long name; NULL if none. */
-static __startup const struct optdef *
-opt_named(const char *name)
-{
-	const struct optdef	*t;
-	size_t			 i, n;
-
-	t = opt_table(&n);
-	for (i = 0; i < n; i++) {
-		if ((name[1] == '\0' && t[i].letter == name[0]) ||
-		    (t[i].name != NULL && strcmp(t[i].name, name) == 0))
-			return (&t[i]);
-	}
-	return (NULL);
-}
-
 /* Print the names of d, as a shell writes them, after a space if sep. */
 static void
 print_names(const struct optdef *d, int sep)

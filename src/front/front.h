@@ -319,6 +319,7 @@ struct optdef {
 #define TAKES(p, type, f)
 #endif
 const struct optdef *opt_table(size_t *);
+const struct optdef *opt_named(const char *);
 const struct opttopic *opt_topics(size_t *);
 const struct opttopic *opt_topic_find(const char *);
 void		 opt_topic_page(enum opt_topic, char *, size_t, int *);

@@ -119,23 +119,20 @@ audit_cleanup(__unused int sig)
 __startup void
 opt_audit_arm(const struct options *o)
 {
-	const struct optdef	*t;
+	const struct optdef	*d;
 	const char		*e = getenv("SC_OPT_AUDIT"), *name;
-	size_t			 i, n, off, size;
+	size_t			 off, size;
 	int			 part;
 
 	if (e == NULL || strcmp(e, "1") != 0)
 		return;
 	audit_o = o;
 	cleanup_add(audit_cleanup);
-	if ((name = getenv("SC_OPT_AUDIT_DROP")) == NULL)
+	if ((name = getenv("SC_OPT_AUDIT_DROP")) == NULL || *name == '\0')
 		return;
-	t = opt_table(&n);
-	for (i = 0; i < n; i++) {
-		if (t[i].name != NULL && strcmp(t[i].name, name) == 0 &&
-		    audit_key(&t[i], &part, &off, &size) == 0)
-			taken_drop(part, off, size);
-	}
+	if ((d = opt_named(name)) != NULL &&
+	    audit_key(d, &part, &off, &size) == 0)
+		taken_drop(part, off, size);
 }
 
 /* At main()'s end: status, or AUDIT_STATUS if an option was not read. */

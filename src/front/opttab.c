@@ -713,7 +713,7 @@ opt_table(size_t *n)
 #ifdef SC_DEBUG
 	static int	 checked;
 
-	/* Once: the conflict rows ask for the table at every fact. */
+	/* Once: the parser and the checks ask for the table many times. */
 	if (!checked) {
 		checked = 1;
 		DEBUG_CHECK(opt_rows_one(), "an option is written in two rows");
@@ -721,6 +721,21 @@ opt_table(size_t *n)
 #endif
 	*n = nitems(optdefs);
 	return (optdefs);
+}
+
+/* The row named name: a letter, or a long name; NULL if none. */
+__startup const struct optdef *
+opt_named(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(optdefs); i++) {
+		if ((name[1] == '\0' && optdefs[i].letter == name[0]) ||
+		    (optdefs[i].name != NULL &&
+		    strcmp(optdefs[i].name, name) == 0))
+			return (&optdefs[i]);
+	}
+	return (NULL);
 }
 
 /* The topics, by enum opt_topic (the first, OPTT_NONE, is empty). */
