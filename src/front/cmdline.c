@@ -484,16 +484,12 @@ static const struct optdef *
 opt_find(int ch)
 {
 	const struct optdef	*t;
-	size_t			 i, n;
+	size_t			 n;
 
 	t = opt_table(&n);
 	if (ch > CHAR_MAX && (size_t)(ch - CHAR_MAX - 1) < n)
 		return (&t[ch - CHAR_MAX - 1]);
-	for (i = 0; i < n; i++) {
-		if (t[i].letter == ch)
-			return (&t[i]);
-	}
-	return (NULL);
+	return (opt_named((const char []){ ch, '\0' }));
 }
 
 /*
