@@ -79,15 +79,12 @@ side_proxy_hop_free(struct proxy_hop *h)
 	free(h->host);
 	free(h->port);
 	free((char *)h->label);
-	if (h->basic != NULL) {
-		explicit_bzero(h->basic, strlen(h->basic));
-		free(h->basic);
-	}
+	if (h->basic != NULL)
+		freezero(h->basic, strlen(h->basic));
 	if (h->owned) {
 		if (h->pass != NULL)
-			explicit_bzero((char *)h->pass, strlen(h->pass));
+			freezero((char *)h->pass, strlen(h->pass));
 		free((char *)h->user);
-		free((char *)h->pass);
 	}
 	memset(h, 0, sizeof(*h));
 }
