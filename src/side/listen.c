@@ -450,8 +450,7 @@ listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
 	if ((twin = udp_twin_socket(l->sd, lfd)) == -1 ||
 	    (fd = fcntl(lfd, F_DUPFD_CLOEXEC, 0)) == -1) {
 		log_warn("socket for a peer");
-		if (twin != -1)
-			close(twin);
+		net_close(&twin);
 		goto fail;
 	}
 	/* The loop watches a socket, not a number: watch the twin. */
@@ -663,8 +662,7 @@ listen_workers(const struct side *sd, const char *host, int flags, int fd,
 	/* listen_drop() closes the first on failure; the rest are ours. */
 	if (fd == -1 || listen_drop(sd, fds[0], cause) == -1) {
 		while (i-- > 1)
-			if (fds[i] != -1)
-				close(fds[i]);
+			net_close(&fds[i]);
 		if (fd == -1)
 			close(fds[0]);
 		free(fds);

@@ -309,8 +309,7 @@ replay_open(const struct side *sd, struct session *s,
 			close(p[0]);
 			close(p[1]);
 		}
-		if (null != -1)
-			close(null);
+		net_close(&null);
 		record_free(&r->rec);
 		free(r);
 		return (-1);
