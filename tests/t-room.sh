@@ -120,6 +120,48 @@ test_one_prefix_per_line() {
 <announce> <user1> is disconnected." "$(tail -n 2 "$SC_TMP/c2.out")"
 }
 
+# A member's connection reset in the middle of a line: the line was cut,
+# and is not relayed as if whole (c2 sees the leave, not the piece).
+CUTLINE='
+import socket, struct, sys, time
+port, out = int(sys.argv[1]), sys.argv[2]
+got = {}
+def join():
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
+    got[s] = b""
+    return s
+def until(s, text):
+    end = time.monotonic() + 20
+    while text not in got[s]:
+        if time.monotonic() > end:
+            sys.exit("no %r in %r" % (text, got[s]))
+        more = s.recv(65536)
+        if not more:
+            sys.exit("closed before %r" % text)
+        got[s] += more
+c1 = join()
+until(c1, b"Welcome")
+c2 = join()
+until(c1, b"as <user2>.\n")
+c1.sendall(b"pay bob 1000")
+c2.sendall(b"mark\n")
+until(c1, b"<user2> mark\n")
+c1.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c1.close()
+until(c2, b"<user1> is disconnected.\n")
+open(out, "wb").write(got[c2])
+'
+
+test_line_cut_by_a_reset_is_dropped() {
+	server srv --room 127.0.0.1 0 || fail "no server"
+	t 30 python3 -c "$CUTLINE" "$PORT" "$SC_TMP/c2.out"
+	assertEquals "the peer" 0 $?
+	assertEquals "nothing of the cut line" "" \
+	    "$(grep '^<user1>' "$SC_TMP/c2.out")"
+	wait_for "$SC_TMP/srv.err" 'unfinished line dropped' ||
+	    fail "not said with -v"
+}
+
 test_control_characters_and_long_lines() {
 	server srv --room 127.0.0.1 0 || fail "no server"
 	client c1 7

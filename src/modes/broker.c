@@ -262,7 +262,18 @@ client_finished(struct session *s)
 	else if (c->rx->error_op != NULL)
 		log_verbose_warn(1, "%s: read: %s", who,
 		    ep_strerror(c->net, c->rx->error));
-	/* A last line without its newline is still a line. */
+	/*
+	 * A last line without its newline is still a line when the stream
+	 * ended; a read that broke cut it, and a cut line passed on would
+	 * read as whole: it is dropped.
+	 */
+	if (c->rx->error_op != NULL && (c->part.len > 0 ||
+	    (c->sp != NULL && c->sp->rf.len > 0))) {
+		log_verbose(1, "%s: its unfinished line dropped", who);
+		part_free(&c->part);
+		if (c->sp != NULL)
+			c->sp->rf.len = 0;
+	}
 	if (c->part.len > 0 && !c->quit && !b->j->flow->send_only)
 		part_flush(b, c->net, &c->part);
 	if (b->room != NULL)
