@@ -13,7 +13,8 @@
 # performs the rendezvous and its bytes cross; a relay behind a TLS front
 # (a --ssl forwarder, and HAProxy) is reached with wss://; 1,000
 # WebSocket clients waiting cost the relay at most 2 MiB; the relay logs
-# no code.
+# no code; a client that only pings, as fast as it can, holds no pair
+# back.
 # (t-relay.sh does the same over TCP in network namespaces with NAT.)
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -433,6 +434,73 @@ asyncio.run(main(sys.argv[1]))
 # request in fragments.  A continuation of no message, a message inside
 # another, are refused (SCRB) and said; a close before any request ends
 # the connection.
+# PINGFLOOD PORT: a WebSocket client of the relay at PORT that sends no
+# request but pings, as fast as it can, for 15 seconds; meanwhile three
+# pairs of plain clients come, each with a name of its own, and each
+# must have both answers within 3 seconds: the pings (which carry nothing)
+# must not hold the relay from the others.
+PINGFLOOD='
+import os, signal, socket, sys, time
+port = int(sys.argv[1])
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+              b"Connection: Upgrade\r\nSec-WebSocket-Key: "
+              b"dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += s.recv(1)
+    buf = b"\x89\x80\0\0\0\0" * 100000
+    s.sendall(buf)
+    os.write(w, b"x")
+    end = time.monotonic() + 15
+    try:
+        while time.monotonic() < end:
+            s.sendall(buf)
+    except OSError:
+        pass
+    os._exit(0)
+os.read(r, 1)
+def answered(s, end):
+    got = b""
+    while len(got) < 4:
+        s.settimeout(max(0.01, end - time.monotonic()))
+        try:
+            more = s.recv(4 - len(got))
+        except socket.timeout:
+            return False
+        if not more:
+            return False
+        got += more
+    return got.startswith(b"SCR")
+late = []
+for i in range(3):
+    end = time.monotonic() + 3
+    a = socket.create_connection(("127.0.0.1", port), timeout=3)
+    b = socket.create_connection(("127.0.0.1", port), timeout=3)
+    name = b"SCRV\x01\x20" + bytes([0x41 + i]) * 32
+    a.sendall(name)
+    b.sendall(name)
+    if not answered(a, end) or not answered(b, end):
+        late.append(i)
+    a.close()
+    b.close()
+os.kill(pid, signal.SIGKILL)
+os.waitpid(pid, 0)
+print("late:", late)
+'
+
+test_pings_hold_no_one() {
+	relay_up
+	t 60 python3 -c "$PINGFLOOD" "$PORT" >"$SC_TMP/py.out" \
+	    2>"$SC_TMP/py.err"
+	assertEquals "python: $(cat "$SC_TMP/py.err")" 0 $?
+	assertEquals "each pair answered in time" "late: []" \
+	    "$(<"$SC_TMP/py.out")"
+}
+
 test_frames_before_the_request() {
 	relay_up
 	t 30 python3 -c "$RAWFRAMES" "$PORT" >"$SC_TMP/py.out" \

@@ -8,7 +8,8 @@
 # wss:// verification, a URL that would inject headers or carries a
 # password, escape sequences from peers, a full server, how many writes
 # a text stream takes, upgrades that stall or never end their header,
-# and requests too long to send.  The independent peers are curl and
+# requests too long to send, and a member streaming empty frames, which
+# must hold no other member back.  The independent peers are curl and
 # Python's websockets (tests/wspeer.py).
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -259,6 +260,71 @@ test_broker_unfinished_line() {
 msg hello
 msg partial" "$(<"$SC_TMP/b.out")"
 	exec 8>&-
+}
+
+# EMPTYFLOOD PORT: two plain members of the broker at PORT, b and c; then
+# a WebSocket member that begins a message and streams empty continuation
+# frames (which carry nothing) as fast as it can for 15 seconds.  Each of
+# b's lines meanwhile must reach c within 3 seconds: reading those frames
+# must not hold the server from its other members.
+EMPTYFLOOD='
+import os, signal, socket, sys, time
+port = int(sys.argv[1])
+def plain(first):
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
+    s.sendall(first)
+    return s
+def until(s, text, limit):
+    got, end = b"", time.monotonic() + limit
+    while text not in got:
+        s.settimeout(max(0.01, end - time.monotonic()))
+        try:
+            more = s.recv(65536)
+        except socket.timeout:
+            return False
+        if not more:
+            return False
+        got += more
+    return True
+b = plain(b"b is here\n")
+c = plain(b"c is here\n")
+if not until(b, b"c is here", 20):
+    sys.exit("no members")
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+              b"Connection: Upgrade\r\nSec-WebSocket-Key: "
+              b"dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += s.recv(1)
+    s.sendall(b"\x02\x80\0\0\0\0")
+    buf = b"\x00\x80\0\0\0\0" * 100000
+    s.sendall(buf)
+    os.write(w, b"x")
+    end = time.monotonic() + 15
+    try:
+        while time.monotonic() < end:
+            s.sendall(buf)
+    except OSError:
+        pass
+    os._exit(0)
+os.read(r, 1)
+late = [i for i in range(3)
+    if b.sendall(b"mark%d\n" % i) or not until(c, b"mark%d\n" % i, 3)]
+os.kill(pid, signal.SIGKILL)
+os.waitpid(pid, 0)
+print("late:", late)
+'
+
+test_empty_frames_hold_no_one() {
+	server s --broker --websocket 127.0.0.1 0 || fail "no server"
+	t 60 python3 -c "$EMPTYFLOOD" "$PORT" >"$SC_TMP/py.out" \
+	    2>"$SC_TMP/py.err"
+	assertEquals "python: $(cat "$SC_TMP/py.err")" 0 $?
+	assertEquals "each line in time" "late: []" "$(<"$SC_TMP/py.out")"
 }
 
 # A WebSocket client turned away by --max-conns gets HTTP 503; a plain

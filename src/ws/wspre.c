@@ -17,6 +17,13 @@
 /* The longest message sent before a session: a rendezvous's request. */
 #define WS_PRE_MAX	64
 
+/*
+ * The frames without data (empty ones, pings) one read takes from the
+ * socket before it gives way: a peer sends them faster than they are
+ * read, one at a time, and would hold the loop from everyone else.
+ */
+#define WS_PRE_EMPTY_MAX	64
+
 /* Up to n raw bytes, the upgrade's read-ahead first.  As read(2). */
 static ssize_t
 ws_pre_get(struct ws *w, void *buf, size_t n)
@@ -120,11 +127,22 @@ ssize_t
 ws_pre_read(struct ws *w, void *buf, size_t n, const char **why)
 {
 	ssize_t	 r, got;
-	int	 code;
+	int	 code, empty = 0;
 
 	for (;;) {
 		if (w->in_closed)
 			return (0);
+		/*
+		 * Past the bound, what the socket still holds waits for the
+		 * next round: its readiness stays (no EAGAIN was read), where
+		 * what came with the upgrade or TLS holds would not say so.
+		 */
+		if (!w->in_frame && empty++ >= WS_PRE_EMPTY_MAX &&
+		    (w->in == NULL || w->inlen == 0) &&
+		    (w->tls == NULL || !tls_pending(w->tls))) {
+			errno = EAGAIN;
+			return (-1);
+		}
 		if (!w->in_frame) {
 			r = ws_frame_parse(w->pre, w->prelen, w->server ?
 			    WS_PARSE_SERVER : 0, &w->f, &code, why);

@@ -295,7 +295,7 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 	unsigned char	*out = p;
 	ssize_t		 r;
 	size_t		 k, got = 0;
-	int		 want = 0;
+	int		 want = 0, fills = 0;
 
 	ep->rwant = 0;
 	if (w->ooff < w->olen)
@@ -378,6 +378,16 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 		/* More raw bytes: what is there goes first, no read may wait. */
 		if (got > 0)
 			return (got);
+		/*
+		 * Frames that carry nothing (empty ones, pings) come as fast
+		 * as the peer sends them: after a buffer of them the read
+		 * gives way, and the loop comes back to it (no EAGAIN was
+		 * told), so that one peer cannot hold it from the others.
+		 */
+		if (fills++ > 0) {
+			errno = EAGAIN;
+			return (-1);
+		}
 		if ((r = ws_fill(w, &want)) <= 0)
 			return (ws_read_end(w, r, want));
 	}
