@@ -114,6 +114,31 @@ print(" ".join(auth(b"wrong") for i in range(6)), auth(b"secret"))
 	    "$(grep -c 'proxy: 127.0.0.1 [0-9]*: authentication failed$' "$SC_TMP/px.err")"
 }
 
+# A near miss is wrong: a prefix of the password, one longer, one with a
+# NUL after the right bytes, another user with the right password (four,
+# under the limit above, so that the right one is still taken).
+test_server_socks5_auth_near_miss() {
+	pserver --proxy-type socks5 --proxy-auth user:secret
+	t 60 python3 -c '
+import socket, sys
+port = int(sys.argv[1])
+def auth(user, pw):
+    c = socket.create_connection(("127.0.0.1", port), timeout=10)
+    c.sendall(b"\x05\x01\x02")
+    assert c.recv(2) == b"\x05\x02"
+    c.sendall(b"\x01" + bytes([len(user)]) + user + bytes([len(pw)]) + pw)
+    r = c.recv(2)
+    c.close()
+    return str(r[1])
+print(auth(b"user", b"secre"), auth(b"user", b"secretx"),
+      auth(b"user", b"secret\x00"), auth(b"users", b"secret"),
+      auth(b"user", b"secret"))
+' "$PPORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$_st"
+	assertEquals "statuses" "1 1 1 1 0" "$(<"$SC_TMP/c.out")"
+}
+
 # SOCKCAT_PROXY_AUTH gives the server its credentials, out of sight of
 # ps: as --proxy-auth would.
 test_server_credentials_from_the_environment() {

@@ -52,21 +52,29 @@ static struct {
 } auth_state;
 
 /*
- * Are a and b equal?  Compares their SHA-256 with timingsafe_bcmp(3), so
- * the time says nothing of where they differ or their lengths.
+ * Are the len bytes at a the string b?  Compares their SHA-256 with
+ * timingsafe_bcmp(3), so the time says nothing of where they differ or
+ * their lengths.
  */
-static int
-auth_equal(const char *a, const char *b)
+int
+auth_same(const void *a, size_t len, const char *b)
 {
-	char	 ha[DIGEST_HEX_MAX], hb[DIGEST_HEX_MAX];
-	int	 same;
+	unsigned char	 ha[32], hb[32];
+	int		 same;
 
-	digest_hex(DIGEST_SHA256, a, ha);
-	digest_hex(DIGEST_SHA256, b, hb);
+	digest(DIGEST_SHA256, a, len, ha);
+	digest(DIGEST_SHA256, b, strlen(b), hb);
 	same = timingsafe_bcmp(ha, hb, sizeof(ha)) == 0;
 	explicit_bzero(ha, sizeof(ha));
 	explicit_bzero(hb, sizeof(hb));
 	return (same);
+}
+
+/* Are strings a and b equal, as auth_same() compares? */
+static int
+auth_equal(const char *a, const char *b)
+{
+	return (auth_same(a, strlen(a), b));
 }
 
 /* Does c ask for anything? */

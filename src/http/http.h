@@ -55,6 +55,7 @@ struct auth_ask {
 };
 
 int		 auth_on(const struct auth_conf *);
+int		 auth_same(const void *, size_t, const char *);
 int		 auth_add(struct auth_conf *, const char *, char **);
 int		 auth_file_read(struct auth_conf *, const char *, char **);
 void		 auth_free(struct auth_conf *);

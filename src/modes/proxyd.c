@@ -231,10 +231,9 @@ pconn_auth(struct pconn *pc)
 		pconn_reply(pc, reply, 2);
 		return (PR_CLOSE);
 	}
-	ok = up.ulen == strlen(j->side->proxy.user) &&
-	    up.plen == strlen(j->side->proxy.pass) &&
-	    timingsafe_bcmp(up.user, j->side->proxy.user, up.ulen) == 0 &&
-	    timingsafe_bcmp(up.pass, j->side->proxy.pass, up.plen) == 0;
+	/* Both compared, whatever the first says: the time tells nothing. */
+	ok = auth_same(up.user, up.ulen, j->side->proxy.user);
+	ok &= auth_same(up.pass, up.plen, j->side->proxy.pass);
 	auth_verdict(from, !ok);
 	/* Status 0 is success; anything else a failure (RFC 1929). */
 	reply[1] = ok ? 0 : 1;
