@@ -625,20 +625,26 @@ def sc_forward_reset(r, seed):
 def sc_forward_target_reset(r, seed):
     """--forward: the target answers 100 KB and resets at once; the
     client must not see a whole end (end of file) unless it got every
-    byte."""
+    byte.  The target answers only once the client's connect() has
+    returned: its handshake is over before sockcat accepts, but a client
+    kept off the processor could otherwise be woken only after the
+    reset, and connect() would fail with it, the client never reading."""
     data = payload(100000, seed)
     ls = local_listener(4)
+    connected = threading.Event()
 
     def target():
         try:
             c, _ = ls.accept()
         except OSError:
             return
+        connected.wait(DEADLINE)
         send_reset(c, data)
     threading.Thread(target=target, daemon=True).start()
     p = r.start(["-v", "-lk", "127.0.0.1", "0", "--forward",
                  "127.0.0.1:%d" % ls.getsockname()[1]], None)
     s = socket.create_connection(("127.0.0.1", r.port()), timeout=DEADLINE)
+    connected.set()
     got, how = read_cut(s)
     s.close()
     ls.close()
