@@ -83,9 +83,11 @@ class Run:
         p = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin is not None
                              else subprocess.DEVNULL, stdout=out, stderr=err,
                              env=self.env)
+        p.feeder = None
         if stdin is not None and stdin is not HELD:
-            threading.Thread(target=self._feed, args=(p, stdin, fed),
-                             daemon=True).start()
+            p.feeder = threading.Thread(target=self._feed,
+                                        args=(p, stdin, fed), daemon=True)
+            p.feeder.start()
         p.name = name
         self.procs.append(p)
         return p
@@ -99,6 +101,14 @@ class Run:
             pass
         if fed is not None:
             fed.set()
+
+    def fed(self, p):
+        """Wait until p's stdin is written and closed (bytes that fit in
+        a pipe, which it need not read first): what a peer does next
+        meets them ready, however late the feeding thread was let run."""
+        p.feeder.join(DEADLINE)
+        if p.feeder.is_alive():
+            raise Failure("%s's stdin was never written" % p.name)
 
     def port(self, name="sc"):
         """The port of sockcat's -v line "Listening on ADDR PORT" (a
@@ -307,9 +317,16 @@ class Echo:
 
 def sc_listen_reverse_eof(r, seed, extra=()):
     """OpenBSD's run-tcp-server-reverse-eof: echo greeting | nc -l, and a
-    client that sends its command and shuts down in one go."""
+    client that sends its command and shuts down in one go.  The
+    greeting and stdin's end are in the pipe before the client connects,
+    as echo's are there: the listener ends with the client, sending
+    what stdin had ready then (doc/design.md, the last round), so a
+    greeting written later, by a feeding thread kept off the processor,
+    would rightly not be sent."""
     p = r.start(["-v", *extra, "-l", "127.0.0.1", "0"], b"greeting\n")
-    got = exchange(r.port(), b"command\n")
+    port = r.port()
+    r.fed(p)
+    got = exchange(port, b"command\n")
     r.wait(p, "sockcat -l")
     expect("client received", got, b"greeting\n")
     expect("sockcat's stdout", r.out(), b"command\n")
