@@ -117,6 +117,15 @@ ws_pre_control(struct ws *w)
 	return (1);
 }
 
+/* Does w hold bytes read from its socket already (read-ahead, TLS's)? */
+static int
+ws_pre_held(const struct ws *w)
+{
+	if (w->in != NULL && w->inlen > 0)
+		return (1);
+	return (w->tls != NULL && tls_pending(w->tls));
+}
+
 /*
  * Read at most n bytes of w's data payload into buf before w is attached,
  * never past the frame in progress; pings answered.  Returns the bytes, 0
@@ -138,8 +147,7 @@ ws_pre_read(struct ws *w, void *buf, size_t n, const char **why)
 		 * what came with the upgrade or TLS holds would not say so.
 		 */
 		if (!w->in_frame && empty++ >= WS_PRE_EMPTY_MAX &&
-		    (w->in == NULL || w->inlen == 0) &&
-		    (w->tls == NULL || !tls_pending(w->tls))) {
+		    !ws_pre_held(w)) {
 			errno = EAGAIN;
 			return (-1);
 		}

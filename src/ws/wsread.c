@@ -378,12 +378,7 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 		/* More raw bytes: what is there goes first, no read may wait. */
 		if (got > 0)
 			return (got);
-		/*
-		 * Frames that carry nothing (empty ones, pings) come as fast
-		 * as the peer sends them: after a buffer of them the read
-		 * gives way, and the loop comes back to it (no EAGAIN was
-		 * told), so that one peer cannot hold it from the others.
-		 */
+		/* A buffer of frames without data: give way (design.md). */
 		if (fills++ > 0) {
 			errno = EAGAIN;
 			return (-1);
