@@ -247,7 +247,7 @@ client_finished(struct session *s)
 	struct client	*c = s->arg;
 	struct broker	*b = c->b;
 	const char	*who = client_who(c);
-	size_t		 limit;
+	size_t		 limit, held;
 	int		 qerror = fanout_error(c->net, &limit);
 
 	if (qerror == ENOBUFS)
@@ -267,8 +267,8 @@ client_finished(struct session *s)
 	 * ended; a read that broke cut it, and a cut line passed on would
 	 * read as whole: it is dropped.
 	 */
-	if (c->rx->error_op != NULL && (c->part.len > 0 ||
-	    (c->sp != NULL && c->sp->rf.len > 0))) {
+	held = c->part.len + (c->sp != NULL ? c->sp->rf.len : 0);
+	if (c->rx->error_op != NULL && held > 0) {
 		log_verbose(1, "%s: its unfinished line dropped", who);
 		part_free(&c->part);
 		if (c->sp != NULL)
