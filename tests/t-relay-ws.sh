@@ -429,41 +429,20 @@ async def main(port):
 asyncio.run(main(sys.argv[1]))
 '
 
-# What comes before a client's request, in frames a browser or a proxy
-# may send: a ping, answered; the first frame sent with the upgrade; the
-# request in fragments.  A continuation of no message, a message inside
-# another, are refused (SCRB) and said; a close before any request ends
-# the connection.
-# PINGFLOOD PORT: a WebSocket client of the relay at PORT that sends no
-# request but pings, as fast as it can, for 15 seconds; meanwhile three
-# pairs of plain clients come, each with a name of its own, and each
-# must have both answers within 6 seconds (on a busy machine too, and
-# well before the 15 seconds a held relay would take): the pings (which carry nothing)
-# must not hold the relay from the others.
+# PINGFLOOD WSPEER PORT: a WebSocket client of the relay at PORT that
+# sends no request but pings, as fast as it can, for 15 seconds
+# (wspeer.py flood); meanwhile three pairs of plain clients come, each
+# with a name of its own, and each must have both answers within 6
+# seconds (a busy machine's margin, well short of the 15 a held relay
+# would take): the pings, which carry nothing, must not hold the relay
+# from the others.
 PINGFLOOD='
-import os, signal, socket, sys, time
-port = int(sys.argv[1])
-r, w = os.pipe()
-pid = os.fork()
-if pid == 0:
-    s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-              b"Connection: Upgrade\r\nSec-WebSocket-Key: "
-              b"dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-    head = b""
-    while b"\r\n\r\n" not in head:
-        head += s.recv(1)
-    buf = b"\x89\x80\0\0\0\0" * 100000
-    s.sendall(buf)
-    os.write(w, b"x")
-    end = time.monotonic() + 15
-    try:
-        while time.monotonic() < end:
-            s.sendall(buf)
-    except OSError:
-        pass
-    os._exit(0)
-os.read(r, 1)
+import socket, subprocess, sys, time
+wspeer, port = sys.argv[1], int(sys.argv[2])
+f = subprocess.Popen([sys.executable, wspeer, "flood", str(port), "-",
+    "898000000000"], stdout=subprocess.PIPE)
+if f.stdout.readline() != b"flooding\n":
+    sys.exit("no flood")
 def answered(s, end):
     got = b""
     while len(got) < 4:
@@ -488,20 +467,25 @@ for i in range(3):
         late.append(i)
     a.close()
     b.close()
-os.kill(pid, signal.SIGKILL)
-os.waitpid(pid, 0)
+f.kill()
+f.wait()
 print("late:", late)
 '
 
 test_pings_hold_no_one() {
 	relay_up
-	t 60 python3 -c "$PINGFLOOD" "$PORT" >"$SC_TMP/py.out" \
+	t 60 python3 -c "$PINGFLOOD" "$WSPEER" "$PORT" >"$SC_TMP/py.out" \
 	    2>"$SC_TMP/py.err"
 	assertEquals "python: $(cat "$SC_TMP/py.err")" 0 $?
 	assertEquals "each pair answered in time" "late: []" \
 	    "$(<"$SC_TMP/py.out")"
 }
 
+# What comes before a client's request, in frames a browser or a proxy
+# may send: a ping, answered; the first frame sent with the upgrade; the
+# request in fragments.  A continuation of no message, a message inside
+# another, are refused (SCRB) and said; a close before any request ends
+# the connection.
 test_frames_before_the_request() {
 	relay_up
 	t 30 python3 -c "$RAWFRAMES" "$PORT" >"$SC_TMP/py.out" \

@@ -65,14 +65,11 @@ test_ids_greeting_announcements_prefixes() {
 <announce> 127.0.0.1:$p3 is connected as <user3>." "$(<"$SC_TMP/srv.out")"
 }
 
-# pieces PORT OUT: two members, c1 and c2, of the room at PORT.  c1 sends
-# a line in pieces, then several lines in one write, then the end of one,
-# then a last line without a newline, and leaves; OUT gets all c2 read.
-# Each piece is read by the server before the next is sent: c1's piece is
-# in the server's socket before c2 sends a line of its own, so by the time
-# that line comes back to c1 the round that read it has read the piece.
-PIECES='
-import socket, sys, time
+# MEMBERS: the start of a peer of the room at sys.argv[1] (OUT in
+# sys.argv[2]): join() makes a member, until() reads one's bytes (got[])
+# until a text comes.
+MEMBERS='
+import socket, struct, sys, time
 port, out = int(sys.argv[1]), sys.argv[2]
 got = {}
 def join():
@@ -89,6 +86,15 @@ def until(s, text):
         if not more:
             sys.exit("closed before %r" % text)
         got[s] += more
+'
+
+# pieces PORT OUT: two members, c1 and c2, of the room at PORT.  c1 sends
+# a line in pieces, then several lines in one write, then the end of one,
+# then a last line without a newline, and leaves; OUT gets all c2 read.
+# Each piece is read by the server before the next is sent: c1's piece is
+# in the server's socket before c2 sends a line of its own, so by the time
+# that line comes back to c1 the round that read it has read the piece.
+PIECES=$MEMBERS'
 c1 = join()
 until(c1, b"Welcome")
 c2 = join()
@@ -122,23 +128,7 @@ test_one_prefix_per_line() {
 
 # A member's connection reset in the middle of a line: the line was cut,
 # and is not relayed as if whole (c2 sees the leave, not the piece).
-CUTLINE='
-import socket, struct, sys, time
-port, out = int(sys.argv[1]), sys.argv[2]
-got = {}
-def join():
-    s = socket.create_connection(("127.0.0.1", port), timeout=20)
-    got[s] = b""
-    return s
-def until(s, text):
-    end = time.monotonic() + 20
-    while text not in got[s]:
-        if time.monotonic() > end:
-            sys.exit("no %r in %r" % (text, got[s]))
-        more = s.recv(65536)
-        if not more:
-            sys.exit("closed before %r" % text)
-        got[s] += more
+CUTLINE=$MEMBERS'
 c1 = join()
 until(c1, b"Welcome")
 c2 = join()

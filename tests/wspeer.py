@@ -15,6 +15,12 @@ send, raw frames over a socket.
                                bytes): prints the answer's status line
   wspeer.py reset PORT         a hand-made client that reads a message,
                                sends 200 KB and resets the connection
+  wspeer.py flood PORT FIRST EACH
+                               a hand-made client that upgrades, sends the
+                               frame FIRST (hex, or "-": none), then the
+                               frame EACH (hex) as fast as it can: prints
+                               "flooding" once the socket has taken a
+                               first run of them, and goes on for 15 s
   wspeer.py deaf PORT          a hand-made client that upgrades and then
                                answers nothing: prints the frames it got
   wspeer.py crowd N PORT       N clients of a --broker's ws://127.0.0.1:PORT/,
@@ -34,6 +40,7 @@ import socket
 import ssl
 import struct
 import sys
+import time
 
 sys.path.append("/usr/lib/python3/dist-packages")
 import websockets  # noqa: E402
@@ -483,6 +490,24 @@ async def crowd(n, port):
     await asyncio.gather(*(ws.close() for ws in members))
 
 
+def flood(port, first, each):
+    s, _ = handshake(port)
+    # A send waits as long as the server takes: the flood is bounded by
+    # its time, and by whoever runs it.
+    s.settimeout(None)
+    if first != "-":
+        s.sendall(bytes.fromhex(first))
+    run = bytes.fromhex(each) * 100000
+    s.sendall(run)
+    say("flooding")
+    end = time.monotonic() + 15
+    try:
+        while time.monotonic() < end:
+            s.sendall(run)
+    except OSError:
+        pass
+
+
 def deaf(port):
     """A client that upgrades and then reads nothing, answers no ping,
     until the server closes: then prints what came, a line a frame."""
@@ -533,6 +558,8 @@ def main():
         reset(sys.argv[2])
     elif what == "deaf":
         deaf(sys.argv[2])
+    elif what == "flood":
+        flood(sys.argv[2], sys.argv[3], sys.argv[4])
     elif what == "crowd":
         asyncio.run(crowd(int(sys.argv[2]), sys.argv[3]))
 
