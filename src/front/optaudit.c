@@ -104,10 +104,16 @@ audit_say(void)
 	return (found);
 }
 
-/* At exit() or a fatal signal: what opt_audit() did not say. */
+/*
+ * At exit() or a fatal signal: what opt_audit() did not say.  Not for a
+ * process a signal ended before its loop began (a --workers worker still
+ * setting up as the server is ended): it had not come to what it reads.
+ */
 static void
-audit_cleanup(__unused int sig)
+audit_cleanup(int sig)
 {
+	if (sig != 0 && !ev_started())
+		return;
 	(void)audit_say();
 }
 
