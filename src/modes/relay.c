@@ -20,11 +20,12 @@
 /* A client has this long to send its request. */
 #define RELAY_REQUEST_MS	(10 * 1000)
 /*
- * The names, in buckets by their first bytes: a name is a MAC, as good
- * as random, so names spread evenly; what a stranger may pile into one
- * bucket is bounded by per-addr= for each address he has.
+ * The names, in buckets by a hash of the name under a key of the run's
+ * own: an honest name is a MAC, but a stranger chooses his, and without
+ * the key he cannot choose names that share a bucket.
  */
 #define RELAY_BUCKETS		4096
+#define RELAY_KEY_LEN		16
 
 struct relay;
 struct rpair;
@@ -75,6 +76,7 @@ struct rpair {
 struct relay {
 	const struct job	*j;
 	struct rnames		 names[RELAY_BUCKETS];
+	unsigned char		 key[RELAY_KEY_LEN]; /* the buckets' */
 	TAILQ_HEAD(, rclient)	 waiting;
 };
 
@@ -82,7 +84,12 @@ struct relay {
 static struct rnames *
 rname_bucket(struct relay *r, const unsigned char *name)
 {
-	return (&r->names[(name[0] | name[1] << 8) % RELAY_BUCKETS]);
+	unsigned char	 in[RELAY_KEY_LEN + RDV_NAME_LEN], h[32];
+
+	memcpy(in, r->key, RELAY_KEY_LEN);
+	memcpy(in + RELAY_KEY_LEN, name, RDV_NAME_LEN);
+	digest(DIGEST_SHA256, in, sizeof(in), h);
+	return (&r->names[(h[0] | h[1] << 8) % RELAY_BUCKETS]);
 }
 
 /* The record of name, or NULL. */
@@ -572,6 +579,7 @@ relay_listen(const struct job *j)
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		fatal("relay");
 	r->j = j;
+	arc4random_buf(r->key, sizeof(r->key));
 	for (i = 0; i < RELAY_BUCKETS; i++)
 		LIST_INIT(&r->names[i]);
 	TAILQ_INIT(&r->waiting);
