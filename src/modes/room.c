@@ -53,9 +53,15 @@ room_who(struct broker *b, struct client *c, int newcomer)
 {
 	struct client	*m;
 	char		*msg;
-	size_t		 n = 0, size = 64;
+	size_t		 n = 0, size = 64, limit;
 	int		 others = 0;
 
+	/*
+	 * Nothing for a member cut off, whose queue takes no more: the
+	 * rest of a pasted run of /who costs no list of everyone each.
+	 */
+	if (fanout_error(c->net, &limit) != 0)
+		return;
 	TAILQ_FOREACH(m, &b->members, entry)
 		size += sizeof(m->name) + 2;
 	if ((msg = malloc(size)) == NULL) {
