@@ -114,6 +114,7 @@ static __shortrun void
 cleanup_run(int sig)
 {
 #ifdef SC_COVERAGE
+	struct sigaction sa;
 	sigset_t	 alrm;
 #endif
 	int		 i;
@@ -136,12 +137,18 @@ cleanup_run(int sig)
 		cleanup_dying = sig;
 		/*
 		 * A handler's own signal is blocked while it runs: the alarm
-		 * could not bound a writing that SIGALRM itself started.
+		 * could not bound a writing that SIGALRM itself started.  Its
+		 * handler is ours, or the alarm would kill the process with
+		 * its own status rather than the first signal's.
 		 */
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = cleanup_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
 		sigemptyset(&alrm);
 		sigaddset(&alrm, SIGALRM);
 		sigprocmask(SIG_UNBLOCK, &alrm, NULL);
-		alarm(2);
+		alarm(5);
 		__gcov_dump();
 		alarm(0);
 	}
