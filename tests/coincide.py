@@ -183,19 +183,24 @@ class Run:
                     pass
 
 
-def exchange(port, data, family=socket.AF_INET, host="127.0.0.1"):
+def exchange(port, data, family=socket.AF_INET, host="127.0.0.1",
+             hold_end=False):
     """Connect, send data and shut down writing in one go, read to the
     end; return what was read.  The socket is closed once the sending is
     over: a peer quick to answer and end would otherwise see it closed
-    before a byte was sent, an end where the data should be."""
+    before a byte was sent, an end where the data should be.  hold_end:
+    writing is shut down only once the peer's end has been read."""
     s = socket.socket(family, socket.SOCK_STREAM)
     s.settimeout(DEADLINE)
     s.connect((host, port))
     failed = []
-    th = threading.Thread(target=send_all_shut, args=(s, data, failed),
+    read = threading.Event() if hold_end else None
+    th = threading.Thread(target=send_all_shut, args=(s, data, failed, read),
                           daemon=True)
     th.start()
     got = read_all(s)
+    if read is not None:
+        read.set()
     th.join(DEADLINE)
     s.close()
     if th.is_alive() or failed:
@@ -204,9 +209,11 @@ def exchange(port, data, family=socket.AF_INET, host="127.0.0.1"):
     return got
 
 
-def send_all_shut(s, data, failed):
+def send_all_shut(s, data, failed, after=None):
     try:
         s.sendall(data)
+        if after is not None:
+            after.wait(DEADLINE)
         s.shutdown(socket.SHUT_WR)
     except OSError as e:
         failed.append(e)
@@ -344,11 +351,13 @@ def sc_listen_reverse_eof_N(r, seed):
 
 
 def sc_listen_bulk(r, seed):
-    """A listener with 200 KB on stdin, a client sending 200 KB and its
-    end at once: both ways whole."""
+    """A listener with 200 KB on stdin, a client sending 200 KB at once:
+    both ways whole.  The client shuts down once it has read -N's end: a
+    listener's client done sending ends the session, as nc's, with what
+    was read of stdin by then, and a late pipe has not all of it yet."""
     a, b = payload(200000, seed), payload(200001, seed + 1)
     p = r.start(["-v", "-N", "-l", "127.0.0.1", "0"], a)
-    got = exchange(r.port(), b)
+    got = exchange(r.port(), b, hold_end=True)
     r.wait(p, "sockcat -l")
     expect("client received", got, a)
     expect("sockcat's stdout", r.out(), b)

@@ -664,13 +664,15 @@ test_replay_speed() {
 		    "$(<"$SC_TMP/out$sp")"
 		stop "$SERVER_PID"
 	done
+	# A timer is never early; a loaded machine only makes the client's
+	# start and its reads late.  So: at least the recording's time, and
+	# at speed 2 short of speed 1's 3 s by a margin load cannot eat.
 	# shellcheck disable=SC2154
 	assertTrue "speed 1 took 3 s: $took1 ms" \
-	    "[ $took1 -ge 3000 ] && [ $took1 -lt 4000 ]"
+	    "[ $took1 -ge 3000 ] && [ $took1 -lt 4500 ]"
 	# shellcheck disable=SC2154
-	diff=$((took2 * 2 - took1))
-	assertTrue "speed 2 took half of $took1 ms, within 10 %: $took2 ms" \
-	    "[ ${diff#-} -le $((took1 / 10)) ]"
+	assertTrue "speed 2 took half of 3 s: $took2 ms" \
+	    "[ $took2 -ge 1500 ] && [ $took2 -lt 2250 ]"
 }
 
 # A client's dialogue recorded, then replayed as the client: to the same
