@@ -80,6 +80,51 @@ test_unix_domain_socket_both_ways() {
 	assertContains "$(<"$SC_TMP/c.err")" "TLS protocol: TLSv1.3"
 }
 
+# --ssl-verify over a Unix-domain socket: the path names no host, so the
+# name to check is given (--ssl-servername); without one, the client
+# refuses rather than take any certificate its authorities signed (it
+# once took a certificate for evil.example as it took any).
+test_unix_domain_socket_verify_needs_a_name() {
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$SC_TMP/evil.key" -out "$SC_TMP/evil.csr" \
+	    -subj "/CN=evil.example" 2>/dev/null &&
+	printf 'subjectAltName=DNS:evil.example\n' >"$SC_TMP/evil.ext" &&
+	openssl x509 -req -in "$SC_TMP/evil.csr" -CA "$CERTS/ca.pem" \
+	    -CAkey "$CERTS/ca.key" -CAcreateserial -out "$SC_TMP/evil.pem" \
+	    -days 2 -extfile "$SC_TMP/evil.ext" 2>/dev/null ||
+	    fail "no certificate"
+	printf 'secret\n' >"$SC_TMP/srv.in"
+	server srv --ssl-cert "$SC_TMP/evil.pem" --ssl-key "$SC_TMP/evil.key" \
+	    -lU "$SC_TMP/v.sock" || fail "no server"
+	t 20 "$SC" --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
+	    -U "$SC_TMP/v.sock" </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "no name: status" 1 $?
+	assertEquals "no name: said" "sockcat: TLS: a Unix socket has no host name to verify the certificate for: give one with --ssl-servername (a target's: --forward-ssl-servername)" \
+	    "$(<"$SC_TMP/c.err")"
+	assertEquals "no name: nothing read" "" "$(<"$SC_TMP/c.out")"
+	wait_exit "$SERVER_PID"
+	# A name given is checked.
+	server srv2 --ssl-cert "$SC_TMP/evil.pem" --ssl-key "$SC_TMP/evil.key" \
+	    -lU "$SC_TMP/v2.sock" || fail "no server"
+	t 20 "$SC" --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
+	    --ssl-servername localhost -U "$SC_TMP/v2.sock" </dev/null \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "another name: status" 1 $?
+	assertEquals "another name: said" "sockcat: TLS certificate verification failed: hostname mismatch" \
+	    "$(<"$SC_TMP/c.err")"
+	wait_exit "$SERVER_PID"
+	cp "$SC_TMP/srv.in" "$SC_TMP/srv3.in"
+	server srv3 -N --ssl-cert "$SC_TMP/evil.pem" \
+	    --ssl-key "$SC_TMP/evil.key" -lU "$SC_TMP/v3.sock" ||
+	    fail "no server"
+	t 20 "$SC" -d --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
+	    --ssl-servername evil.example -U "$SC_TMP/v3.sock" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "its name: status: $(<"$SC_TMP/c.err")" 0 $?
+	assertFileEquals "$SC_TMP/c.out" "secret" "its name: read"
+	wait_exit "$SERVER_PID"
+}
+
 test_sockcat_server_to_client() {
 	printf 'from server\n' >"$SC_TMP/srv.in"
 	server srv -N --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \

@@ -392,6 +392,20 @@ tls_handshake_start(struct tls_ctx *tc, struct tls *t, int fd,
 		t->dgram = (tc->flags & TLS_DGRAM) != 0;
 		t->ssl = SSL_new(tc->ctx);
 	}
+	/*
+	 * A client that verifies checks a name, or the chain alone would
+	 * take any certificate a trusted authority signed: a Unix socket's
+	 * path is none.
+	 */
+	TLS_READ(tc, checkname);
+	if (!server && tc->conf->verify && tc->conf->secret == NULL &&
+	    host == NULL && tc->conf->servername == NULL &&
+	    tc->conf->checkname == NULL) {
+		log_cause(cause, "TLS: a Unix socket has no host name to "
+		    "verify the certificate for: give one with "
+		    "--ssl-servername (a target's: --forward-ssl-servername)");
+		goto fail;
+	}
 	if (tls_hs_ssl(tc, t, fd, host) == -1) {
 		log_cause(cause, "TLS: %s", tls_error());
 		goto fail;
