@@ -227,6 +227,21 @@ test_without_verify_anything_goes() {
 	assertEquals 0 $?
 }
 
+# A client that verifies nothing is not told that a verification failed:
+# OpenSSL checks the certificate all the same and keeps the result, and
+# a handshake that failed for another reason (a TLS 1.2 server that
+# wants a client certificate) was said to fail on a self-signed one.
+test_unverified_failure_is_no_verification() {
+	s_server s -tls1_2 -cert "$CERTS/self.pem" -key "$CERTS/self.key" \
+	    -Verify 1
+	echo x | t 20 "$SC" --ssl localhost "$SPORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals 1 $?
+	assertEquals "sockcat: TLS handshake failed: sslv3 alert handshake failure" \
+	    "$(<"$SC_TMP/c.err")"
+	assertEquals "" "$(<"$SC_TMP/c.out")"
+}
+
 test_client_certificate() {
 	server srv --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
 	    --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \

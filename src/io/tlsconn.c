@@ -222,6 +222,25 @@ tls_secret_failed(char **cause)
 		    "not use the code (--secret): %s", tls_error());
 }
 
+/*
+ * Did the handshake fail as the peer's certificate failed the checks
+ * asked for here?  OpenSSL checks a certificate that nobody asked it to
+ * verify as well, and keeps the result: that is no failure.
+ */
+static int
+tls_verify_failed(void)
+{
+	unsigned long	 e[2] = { ERR_peek_error(), ERR_peek_last_error() };
+	int		 i;
+
+	for (i = 0; i < 2; i++) {
+		if (ERR_GET_LIB(e[i]) == ERR_LIB_SSL &&
+		    ERR_GET_REASON(e[i]) == SSL_R_CERTIFICATE_VERIFY_FAILED)
+			return (1);
+	}
+	return (0);
+}
+
 /* Does OpenSSL's queued error say the peer spoke no TLS (a plain port)? */
 static int
 tls_not_tls(void)
@@ -295,7 +314,8 @@ tls_hs_step(struct tls_hs *h)
 		    strerror(errno));
 	} else if (h->conf->secret != NULL && e == SSL_ERROR_SSL)
 		tls_secret_failed(&cause);
-	else if ((vr = SSL_get_verify_result(ssl)) != X509_V_OK)
+	else if ((vr = SSL_get_verify_result(ssl)) != X509_V_OK &&
+	    tls_verify_failed())
 		log_cause(&cause, "TLS certificate verification failed: %s%s",
 		    X509_verify_cert_error_string(vr),
 		    h->conf->verify_way != NULL ? h->conf->verify_way : "");
