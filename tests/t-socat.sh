@@ -3620,6 +3620,61 @@ test_tls_commonname_address() {
 	done
 }
 
+# The commonName that stands for the address is all of it: one with a
+# NUL after the address ("127.0.0.1\0.evil.example", what an authority
+# may sign for the owner of evil.example) names another host, and is
+# refused (socat 1.7.4 takes it).  One that is the address is taken.
+test_tls_commonname_address_is_whole() {
+	"${SC_PYTHON:-python3}" -c 'import cryptography' 2>/dev/null ||
+	    { sc_skip "no python3 cryptography"; return; }
+	for _cn in '127.0.0.1\0.evil.example' '127.0.0.1'; do
+		"${SC_PYTHON:-python3}" - "$CERTS" "$_cn" "$SC_TMP/n" <<'EOF' ||
+import datetime, sys
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+d, cn, out = sys.argv[1], sys.argv[2].replace("\\0", "\0"), sys.argv[3]
+cakey = serialization.load_pem_private_key(
+    open(d + "/ca.key", "rb").read(), None)
+ca = x509.load_pem_x509_certificate(open(d + "/ca.pem", "rb").read())
+key = ec.generate_private_key(ec.SECP256R1())
+now = datetime.datetime.now(datetime.timezone.utc)
+cert = (x509.CertificateBuilder()
+    .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
+    .issuer_name(ca.subject).public_key(key.public_key())
+    .serial_number(x509.random_serial_number())
+    .not_valid_before(now - datetime.timedelta(hours=1))
+    .not_valid_after(now + datetime.timedelta(days=1))
+    .sign(cakey, hashes.SHA256()))
+open(out + ".pem", "wb").write(
+    cert.public_bytes(serialization.Encoding.PEM))
+open(out + ".key", "wb").write(key.private_bytes(
+    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+    serialization.NoEncryption()))
+EOF
+		    fail "no certificate"
+		serve cn "$REAL" -d -d OPENSSL-LISTEN:0,bind=127.0.0.1,$(
+		    )reuseaddr,fork,verify=0,cert="$SC_TMP/n.pem",$(
+		    )key="$SC_TMP/n.key" PIPE
+		_got=$(echo hi | t 20 "$OURS" - \
+		    OPENSSL:127.0.0.1:"$PORT",cafile="$CERTS/ca.pem" \
+		    2>"$SC_TMP/e")
+		_rc=$?
+		if [ "$_cn" = '127.0.0.1' ]; then
+			assertEquals "the address: status" 0 "$_rc"
+			assertEquals "the address: echoed" hi "$_got"
+		else
+			assertEquals "a NUL after it: status" 1 "$_rc"
+			assertEquals "a NUL after it: nothing" "" "$_got"
+			assertContains "a NUL after it: said" "$(<"$SC_TMP/e")" \
+			    " E TLS certificate verification failed: IP address mismatch"
+		fi
+		kill "$SERVE_PID" 2>/dev/null
+		wait_exit "$SERVE_PID"
+	done
+}
+
 # commonname= of a TLS listener: the name its client's certificate must
 # bear, both socats alike: the client named so is served, another not.
 test_tls_listener_commonname() {

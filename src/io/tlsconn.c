@@ -53,6 +53,7 @@ tls_verify_cn_addr(int ok, X509_STORE_CTX *x)
 	X509		*cert;
 	const char	*addr;
 	char		 cn[INET6_ADDRSTRLEN + 3], bracketed[sizeof(cn)];
+	int		 n;
 
 	/* Only the leaf's mismatched address is forgiven. */
 	if (ok || X509_STORE_CTX_get_error(x) !=
@@ -66,8 +67,13 @@ tls_verify_cn_addr(int ok, X509_STORE_CTX *x)
 	cert = X509_STORE_CTX_get_current_cert(x);
 	DEBUG_CHECK(addr != NULL, "tls_verify_cn_addr: no address");
 	DEBUG_CHECK(cert != NULL, "tls_verify_cn_addr: no certificate");
-	if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
-	    NID_commonName, cn, sizeof(cn)) <= 0)
+	/*
+	 * The whole name, as long as its text: a NUL in it would end the
+	 * comparison early ("127.0.0.1\0.evil.example").
+	 */
+	n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
+	    NID_commonName, cn, sizeof(cn));
+	if (n <= 0 || (size_t)n >= sizeof(cn) - 1 || strlen(cn) != (size_t)n)
 		return (ok);
 	(void)snprintf(bracketed, sizeof(bracketed), "[%s]", addr);
 	if (strcmp(cn, strchr(addr, ':') != NULL ? bracketed : addr) != 0)
