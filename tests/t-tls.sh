@@ -242,6 +242,19 @@ test_unverified_failure_is_no_verification() {
 	assertEquals "" "$(<"$SC_TMP/c.out")"
 }
 
+# TLS that breaks after the handshake says why, as OpenSSL does, not
+# "Protocol error": a TLS 1.3 server that wants a client certificate
+# says so in an alert that comes after the client's handshake is over.
+test_broken_stream_says_why() {
+	s_server s -tls1_3 -cert "$CERTS/self.pem" -key "$CERTS/self.key" \
+	    -Verify 1
+	t 20 "$SC" --ssl localhost "$SPORT" </dev/null \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals 1 $?
+	assertEquals "sockcat: read from network: TLS: tlsv13 alert certificate required" \
+	    "$(<"$SC_TMP/c.err")"
+}
+
 test_client_certificate() {
 	server srv --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
 	    --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \

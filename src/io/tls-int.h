@@ -298,6 +298,8 @@ struct tls {
 	int		 whole;	/* an end without close_notify is an
 				   error, not an end (tls_check_peer()) */
 	int		 cut;	/* so it ended: tls_cut_why() */
+	const char	*broke;	/* OpenSSL's reason an SSL_read() or
+				   SSL_write() failed (EPROTO), or NULL */
 	int		 ending; /* only the peer's answer to our
 				   close_notify is read (tls_read()) */
 	unsigned long long got;	/* plaintext bytes read */

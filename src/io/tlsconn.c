@@ -594,6 +594,10 @@ tls_fail(struct tls *t, int r, int *want)
 			errno = EPIPE;
 		return (-1);
 	default:
+		/* The peer's alert, or what broke in its records. */
+		if (t->broke == NULL)
+			t->broke = ERR_reason_error_string(
+			    ERR_peek_last_error());
 		errno = EPROTO;
 		return (-1);
 	}
@@ -745,7 +749,14 @@ tls_ep_await_end(struct endpoint *ep)
 static const char *
 tls_ep_why(struct endpoint *ep, int error)
 {
-	return (error == EBADMSG ? tls_cut_why(ep->data) : NULL);
+	static char	 why[128];
+	struct tls	*t = ep->data;
+
+	if (error == EPROTO && t != NULL && t->broke != NULL) {
+		(void)snprintf(why, sizeof(why), "TLS: %s", t->broke);
+		return (why);
+	}
+	return (error == EBADMSG ? tls_cut_why(t) : NULL);
 }
 
 /* The session is over: close_notify if it ended whole, else a cut. */
