@@ -3,6 +3,7 @@
 
 usage: dtlspeer.py PORT LOG SECS
        dtlspeer.py --empties PORT PORTFILE
+       dtlspeer.py --coalesce PORT PORTFILE LOG
 
 The first is a peer that sends its cookie back and goes away:
 openssl s_client -dtls talks to the server on 127.0.0.1 PORT through
@@ -24,6 +25,12 @@ With --empties it is a relay instead, on a port of 127.0.0.1 written to
 PORTFILE, to the server on PORT, for one client at a time: it passes
 every datagram on, each after an empty one, both ways, from the
 handshake's first to the session's last, for 60 seconds.
+
+With --coalesce it is a relay as with --empties that passes every
+datagram on as it is, but for the client's first two that carry
+application data: it holds the first (LOG: "held"), and sends both
+records in the datagram of the second ("sent both"), as RFC 6347 4.1.1
+lets a sender do.
 """
 
 import os
@@ -33,7 +40,7 @@ import subprocess
 import sys
 import time
 
-HANDSHAKE = 22
+HANDSHAKE, APPLICATION_DATA = 22, 23
 CLIENT_HELLO, SERVER_HELLO, HELLO_VERIFY = 1, 2, 3
 
 
@@ -84,9 +91,48 @@ def empties(port, portfile):
     return 0
 
 
+def coalesce(port, portfile, log):
+    out = open(log, "w", buffering=1)
+    front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    front.bind(("127.0.0.1", 0))
+    back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    back.bind(("127.0.0.1", 0))
+    back.connect(("127.0.0.1", port))
+    with open(portfile + ".tmp", "w") as f:
+        f.write("%d\n" % front.getsockname()[1])
+    os.rename(portfile + ".tmp", portfile)
+    caddr = held = None
+    done = False
+    end = time.monotonic() + 60
+    while time.monotonic() < end:
+        ready, _, _ = select.select([front, back], [], [],
+                                    max(0, end - time.monotonic()))
+        try:
+            if front in ready:
+                data, caddr = front.recvfrom(65536)
+                if done or not data or data[0] != APPLICATION_DATA:
+                    back.send(data)
+                elif held is None:
+                    held = data
+                    out.write("held\n")
+                else:
+                    back.send(held + data)
+                    done = True
+                    out.write("sent both\n")
+            if back in ready:
+                data = back.recv(65536)
+                if caddr is not None:
+                    front.sendto(data, caddr)
+        except ConnectionRefusedError:
+            pass
+    return 0
+
+
 def main():
     if sys.argv[1] == "--empties":
         return empties(int(sys.argv[2]), sys.argv[3])
+    if sys.argv[1] == "--coalesce":
+        return coalesce(int(sys.argv[2]), sys.argv[3], sys.argv[4])
     port, log, secs = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
     out = open(log, "w", buffering=1)
     front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

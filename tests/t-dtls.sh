@@ -307,6 +307,29 @@ test_empty_datagrams_in_the_handshake_end_nothing() {
 	    "grep -q 'failed\\|network' '$SC_TMP/srv.err'"
 }
 
+# Two records in one datagram (a relay joins the client's first two):
+# both are read, the second as soon as the first, not when the next
+# datagram comes (it waited, and with none to come was never written).
+test_records_of_one_datagram_all_read() {
+	server srv -u -l --ssl 127.0.0.1 0 || fail "no server"
+	bg t 60 python3 "${TESTS_DIR:-$(dirname "$0")}/dtlspeer.py" \
+	    --coalesce "$PORT" "$SC_TMP/relay" "$SC_TMP/relay.log"
+	wait_for "$SC_TMP/relay" '^[0-9]+$' || fail "no relay"
+	{
+		echo one
+		wait_for "$SC_TMP/relay.log" '^held$' || exit
+		echo two
+		wait_for "$SC_TMP/srv.out" '^two$' && : >"$SC_TMP/came"
+	} | t 60 "$SC" -u --ssl -N 127.0.0.1 "$(<"$SC_TMP/relay")" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "joined" "sent both" "$(tail -n 1 "$SC_TMP/relay.log")"
+	assertTrue "the second came while the client stayed" \
+	    "[ -e '$SC_TMP/came' ]"
+	wait_for "$SC_TMP/srv.out" '^two$'
+	assertFileEquals "$SC_TMP/srv.out" "one
+two"
+}
+
 # Another user cannot bind the listener's port: the peers' own sockets
 # share it with SO_REUSEPORT, which the kernel grants to this user's
 # sockets only (with SO_REUSEADDR, user nobody could bind it too and

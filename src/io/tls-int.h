@@ -83,6 +83,7 @@
 	F(SSL_CTX_add_custom_ext) \
 	F(CRYPTO_get_ex_new_index) \
 	F(SSL_get_shutdown) \
+	F(SSL_has_pending) \
 	F(SSL_CTX_set_info_callback) \
 	F(SSL_CTX_get_ex_data) \
 	F(SSL_CTX_set_ex_data) \
@@ -219,6 +220,7 @@ extern struct tls_functions	 tls_fn;
 #define SSL_CTX_add_custom_ext (tls_fn.p_SSL_CTX_add_custom_ext)
 #define CRYPTO_get_ex_new_index (tls_fn.p_CRYPTO_get_ex_new_index)
 #define SSL_get_shutdown (tls_fn.p_SSL_get_shutdown)
+#define SSL_has_pending (tls_fn.p_SSL_has_pending)
 #define SSL_CTX_set_info_callback (tls_fn.p_SSL_CTX_set_info_callback)
 #define SSL_CTX_get_ex_data (tls_fn.p_SSL_CTX_get_ex_data)
 #define SSL_CTX_set_ex_data (tls_fn.p_SSL_CTX_set_ex_data)

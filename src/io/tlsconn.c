@@ -681,10 +681,16 @@ tls_close_notify(struct tls *t)
 	SSL_shutdown(t->ssl);
 }
 
-/* Does t hold decrypted bytes that no poll of its socket announces? */
+/*
+ * Does t hold bytes that no poll of its socket announces: decrypted, or
+ * with DTLS, records of a datagram read whole (RFC 6347 4.1.1: a
+ * datagram may carry several)?  A TLS stream's are a record's part.
+ */
 int
 tls_pending(struct tls *t)
 {
+	if (t->dgram)
+		return (SSL_has_pending(t->ssl));
 	return (SSL_pending(t->ssl) > 0);
 }
 
