@@ -472,7 +472,8 @@ test_forward_tls_target() {
 	wait_for "$SC_TMP/ss.out" '^ACCEPT ' || fail "no s_server"
 	sport=$(sed -n 's/^ACCEPT 127\.0\.0\.1://p' "$SC_TMP/ss.out")
 	server fw -lk 127.0.0.1 0 --forward \
-	    "tls:localhost:$sport,cafile=$CERTS/ca.pem" || fail "no forwarder"
+	    "tls:localhost:$sport,cafile=$CERTS/ca.pem,verify=1" ||
+	    fail "no forwarder"
 	printf 'over tls\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "status" 0 $?
@@ -481,6 +482,38 @@ test_forward_tls_target() {
 	stop "$SERVER_PID"
 	expect_error "--forward tls:h:1: --forward-ssl is for HOST:PORT, tcp: and unix: targets" \
 	    -lk 1 --forward tls:h:1 --forward-ssl
+}
+
+# cafile= or capath= without verify=1 is refused, as --ssl-trustfile
+# without --ssl-verify: it verified nothing, and a forwarder given
+# "tls:localhost:P,cafile=FILE" passed its clients' bytes to a server
+# whose certificate, from the same authority, was for another name.
+test_trust_without_verify_refused() {
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$SC_TMP/o.key" -out "$SC_TMP/o.csr" \
+	    -subj "/CN=other.example" 2>/dev/null &&
+	openssl x509 -req -in "$SC_TMP/o.csr" -CA "$CERTS/ca.pem" \
+	    -CAkey "$CERTS/ca.key" -CAcreateserial -out "$SC_TMP/o.pem" \
+	    -days 2 2>/dev/null || fail "no certificate"
+	bg t 60 openssl s_server -accept 127.0.0.1:0 -cert "$SC_TMP/o.pem" \
+	    -key "$SC_TMP/o.key" -rev -naccept 1 </dev/null \
+	    >"$SC_TMP/ss.out" 2>&1
+	wait_for "$SC_TMP/ss.out" '^ACCEPT ' || fail "no s_server"
+	sport=$(sed -n 's/^ACCEPT 127\.0\.0\.1://p' "$SC_TMP/ss.out")
+	# Refused, it never listens: the helper's word on that is not kept.
+	SERVER_TIMEOUT=10 server fw -lk 127.0.0.1 0 --forward \
+	    "tls:localhost:$sport,cafile=$CERTS/ca.pem" 2>/dev/null
+	printf 'over tls\n' | t 20 "$SC" -N 127.0.0.1 "${PORT:-1}" \
+	    >"$SC_TMP/c.out" 2>/dev/null
+	assertEquals "nothing through" "" "$(<"$SC_TMP/c.out")"
+	wait_exit "$SERVER_PID"
+	assertEquals "forwarder's status" 1 "$WAIT_STATUS"
+	assertEquals "forwarder's word" "sockcat: cafile= needs verify=1 (--ssl-verify): without it nothing is verified" \
+	    "$(<"$SC_TMP/fw.err")"
+	expect_error "capath= needs verify=1 (--ssl-verify): without it nothing is verified" \
+	    - "tls:localhost:1,capath=$SC_TMP"
+	expect_error "cafile= needs verify=1 (--ssl-verify): without it nothing is verified" \
+	    - "tls-l:127.0.0.1:0,cafile=$CERTS/ca.pem"
 }
 
 # udp_ping PORT: one datagram "ping" to PORT, and the answer printed.

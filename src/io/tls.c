@@ -730,13 +730,25 @@ tls_ctx_trust(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 	int			 server = tc->flags & TLS_SERVER;
 
 	TLS_READ(tc, verify);
+	TLS_READ(tc, trustfile);
+	/*
+	 * As the command line refuses --ssl-trustfile without --ssl-verify,
+	 * an address's cafile= or capath= without verify=1: its authorities
+	 * would be trusted by nobody, and the peer not verified at all.
+	 */
+	if (!c->verify && c->secret == NULL &&
+	    (c->trustfile != NULL || c->capath != NULL)) {
+		log_cause(cause, "%s needs verify=1 (--ssl-verify): without it "
+		    "nothing is verified", c->trustfile != NULL ? "cafile=" :
+		    "capath=");
+		return (-1);
+	}
 	if (!c->verify || c->secret != NULL) {
 		if (!c->verify && c->npins > 0 && server)
 			SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
 			    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, tls_accept_any);
 		return (0);
 	}
-	TLS_READ(tc, trustfile);
 	if (c->trustfile != NULL) {
 		ERR_clear_error();
 		if (SSL_CTX_load_verify_locations(ctx, c->trustfile,
