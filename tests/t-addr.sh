@@ -500,7 +500,7 @@ test_trust_without_verify_refused() {
 	    >"$SC_TMP/ss.out" 2>&1
 	wait_for "$SC_TMP/ss.out" '^ACCEPT ' || fail "no s_server"
 	sport=$(sed -n 's/^ACCEPT 127\.0\.0\.1://p' "$SC_TMP/ss.out")
-	# Refused, it never listens: the helper's word on that is not kept.
+	# Refused, it never listens: server()'s word on that is not kept.
 	SERVER_TIMEOUT=10 server fw -lk 127.0.0.1 0 --forward \
 	    "tls:localhost:$sport,cafile=$CERTS/ca.pem" 2>/dev/null
 	printf 'over tls\n' | t 20 "$SC" -N 127.0.0.1 "${PORT:-1}" \

@@ -355,8 +355,8 @@ test_read_alone_socket_told_nothing() {
 
 # capath=DIR: the authorities a TLS client trusts, a directory of them
 # by hash (openssl rehash): one that holds the server's is trusted, one
-# without it is not, by both socats; a directory that is not there is
-# refused at once.
+# without it is not, by both socats, which take it beside verify=0 too
+# (socat's suite does); a directory that is not there is refused at once.
 test_tls_capath() {
 	mkdir "$SC_TMP/ca" "$SC_TMP/none"
 	cp "$CERTS/ca.pem" "$SC_TMP/ca/"
@@ -376,6 +376,11 @@ test_tls_capath() {
 		    - </dev/null >"$SC_TMP/o" 2>/dev/null
 		assertEquals "$_bin: none: status" 1 $?
 		assertEquals "$_bin: none: nothing" "" "$(<"$SC_TMP/o")"
+		# verify=0 beside them: taken, and nothing checked.
+		assertEquals "$_bin: verify=0" "trusted" \
+		    "$(t 20 "$_bin" -u OPENSSL:localhost:"$PORT",$(
+		    )capath="$SC_TMP/none",cafile="$CERTS/ca.pem",verify=0 - \
+		    </dev/null)"
 	done
 	t 20 "$OURS" -u OPENSSL:localhost:"$PORT",capath="$SC_TMP/nosuch" \
 	    - </dev/null 2>"$SC_TMP/e"

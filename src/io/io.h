@@ -104,6 +104,8 @@ struct tls_conf {
 	const char	*servername;	/* --ssl-servername: SNI, checked name */
 	const char	*checkname;	/* socat's commonname=: the checked
 					   name (SNI's unless servername) */
+	int		 trust_alone;	/* socat's: cafile=, capath= taken
+					   with verify=0 */
 	int		 cn_addr;	/* socat's: an address is also
 					   matched by a commonName that is
 					   it as written ("[::1]") */

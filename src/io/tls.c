@@ -735,8 +735,9 @@ tls_ctx_trust(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 	 * As the command line refuses --ssl-trustfile without --ssl-verify,
 	 * an address's cafile= or capath= without verify=1: its authorities
 	 * would be trusted by nobody, and the peer not verified at all.
+	 * socat takes them with verify=0 (its own suite does).
 	 */
-	if (!c->verify && c->secret == NULL &&
+	if (!c->verify && c->secret == NULL && !c->trust_alone &&
 	    (c->trustfile != NULL || c->capath != NULL)) {
 		log_cause(cause, "%s needs verify=1 (--ssl-verify): without it "
 		    "nothing is verified", c->trustfile != NULL ? "cafile=" :

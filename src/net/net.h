@@ -345,6 +345,8 @@ struct dialect {
 	const char	*tls_ciphers;	/* TLS's ciphers unless said, or NULL */
 	int		 tls_cn_addr;	/* a TLS peer's name may be an
 					   address */
+	int		 tls_trust_alone; /* cafile=, capath= taken with
+					   verify=0 (read by nobody) */
 
 	/* What the command line's sessions do. */
 	int		 pty_stderr;	/* a program on a terminal writes its

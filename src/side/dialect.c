@@ -26,6 +26,7 @@ const struct dialect dialect_socat = {
 	/* When cipher= gives none (TLS 1.2 and older). */
 	.tls_ciphers = "HIGH:-NULL:-PSK:-aNULL",
 	.tls_cn_addr = 1,
+	.tls_trust_alone = 1,
 	.refused_always = 1,
 	.dial_each = 1,
 	.child_said = 1,
