@@ -1,7 +1,7 @@
 #!/bin/bash
 # Datagrams received in batches: many peers' datagrams arrive whole, in
 # order per peer and byte for byte; sizes from 1 to 65,507 bytes pass both
-# ways; --stats counts datagrams and what the kernel dropped; a UDP
+# ways, whole through socat's crlf too; --stats counts datagrams and what the kernel dropped; a UDP
 # listener's receive buffer is large by default and -I sets it; a
 # datagram socket as stdin is relayed datagram for datagram (sendmmsg).
 
@@ -138,6 +138,41 @@ EOF
 	done
 	assertEquals "one datagram per read, whole" "$(<"$SC_TMP/expect")" \
 	    "$(<"$SC_TMP/py.out")"
+}
+
+# socat's crlf on a datagram's way: each datagram is read whole and
+# rewritten, never cut to the half of the buffer a rewrite may fill.
+test_crlf_datagrams_whole() {
+	for way in in out; do
+		: >"$SC_TMP/err"
+		if [ "$way" = in ]; then
+			set -- udp-recv:0,bind=127.0.0.1,crlf -
+		else
+			set -- udp-recv:0,bind=127.0.0.1 stdout,crlf
+		fi
+		bg t 30 "$SC" -v "$@" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+		wait_for "$SC_TMP/err" '^Bound on ' || fail "no listener: $*"
+		port=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' "$SC_TMP/err")
+		t 30 python3 - "$port" "$SC_TMP/out" "$way" <<'EOF' \
+		    >"$SC_TMP/py.out" 2>&1
+import os, socket, sys, time
+port, path, way = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+want, end = b"", time.time() + 10
+for n in (40000, 65507):
+    d = (b"x" * 98 + b"\r\n") * (n // 100) + b"y" * (n % 100)
+    s.sendto(d, ("127.0.0.1", port))
+    # From a crlf socket its CRs go; to a crlf stdout each LF gets one.
+    want += d.replace(b"\r", b"") if way == "in" else \
+        d.replace(b"\n", b"\r\n")
+    while os.path.getsize(path) < len(want) and time.time() < end:
+        time.sleep(0.01)
+got = open(path, "rb").read()
+print("whole" if got == want else "got %d bytes of %d" % (len(got), len(want)))
+EOF
+		assertEquals "crlf $way: $*" "whole" "$(<"$SC_TMP/py.out")"
+		stop "$BG_PID"
+	done
 }
 
 test_sizes_unix_datagrams() {

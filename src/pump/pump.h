@@ -229,6 +229,8 @@ enum ch_state {
 #define CH_DROPPED	0x8000	/* The pump's: it ended with its
 				   destination (ep_write_ended()), dropping
 				   what it held (channel_cut()). */
+#define CH_BLOCK	0x10000	/* The pump's: socat's -b set its reads'
+				   size (channel_block()). */
 #ifdef SC_DEBUG
 #define CH_MARK_RUNNING(ch, on)	((ch)->flags = (on) ?		\
 	    (ch)->flags | CH_RUNNING : (ch)->flags & ~CH_RUNNING)

@@ -110,7 +110,7 @@ void
 channel_block(struct channel *ch, u_int n)
 {
 	ch->bufsize = n * channel_xgrow(ch);
-	ch->flags = (ch->flags | CH_COPY) & ~CH_LAZY;
+	ch->flags = (ch->flags | CH_COPY | CH_BLOCK) & ~CH_LAZY;
 }
 
 /* Something moved in s: its idle time starts again. */
@@ -390,6 +390,12 @@ session_start(struct session *s)
 		totals.started = ev_now();
 	s->started = ev_now();
 	TAILQ_FOREACH(ch, &s->channels, entry) {
+		/*
+		 * A datagram is read whole, or its rest is lost: a rewrite's
+		 * room comes on top of its buffer, unless -b cuts it.
+		 */
+		if ((ch->src->flags & EP_DGRAM) && !(ch->flags & CH_BLOCK))
+			ch->bufsize *= channel_xgrow(ch);
 		/* Only datagrams are read in batches. */
 		if (ch->src->flags & EP_DGRAM)
 			channel_try_batch(ch);
