@@ -2,7 +2,8 @@
 # The fast path: with nothing to rewrite, channels move bytes with
 # splice(2).  Every kind of stdin and stdout (regular file, pipe, socket)
 # must come out byte-exact at sizes 0, 1, 64 KiB - 1 and 100 MiB, and a
-# transformation (-C) must take the copying path instead.
+# transformation (-C) must take the copying path instead; a full pipe
+# after the peer's end is waited for.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -82,6 +83,58 @@ test_crlf_takes_the_copying_path() {
 	assertContains "$(<"$SC_TMP/c.err")" "send: copy"
 	assertEquals "$(printf 'one\r\ntwo\r\n' | od -c)" \
 	    "$(od -c <"$SC_TMP/srv.out")"
+}
+
+# A peer that has sent its last bytes and ended, while the stdout pipe
+# they are spliced to is full: sockcat waits for the pipe to take more,
+# not for the socket, whose end is readable at every wait (a busy loop).
+# The pipe is cut to one page, which the one splice of 1000 bytes fills.
+test_full_pipe_after_the_end_waits_for_it() {
+	t 30 python3 - "$SC" <<'EOF' >"$SC_TMP/py.out" 2>&1
+import fcntl, os, socket, subprocess, sys, time
+ls = socket.socket()
+ls.bind(("127.0.0.1", 0))
+ls.listen(1)
+r, w = os.pipe()
+p = subprocess.Popen([sys.argv[1], "127.0.0.1", str(ls.getsockname()[1])],
+    stdin=subprocess.DEVNULL, stdout=w)
+os.close(w)
+c, _ = ls.accept()
+fcntl.fcntl(r, 1031, 4096)      # F_SETPIPE_SZ: one page
+data = os.urandom(1000)
+c.sendall(data)
+c.close()
+def in_pipe():
+    return int.from_bytes(fcntl.ioctl(r, 0x541B, b"\0" * 4), "little")
+def waits_for_stdout():
+    # Its epoll set: stdout (1) watched for EPOLLOUT (4), nothing for
+    # EPOLLIN (1).
+    for fd in os.listdir("/proc/%d/fd" % p.pid):
+        if os.readlink("/proc/%d/fd/%s" % (p.pid, fd)).endswith(
+                "[eventpoll]"):
+            rows = [l.split() for l in open("/proc/%d/fdinfo/%s" %
+                (p.pid, fd)) if l.startswith("tfd:")]
+            return [(int(x[1]), int(x[3], 16) & 5) for x in rows
+                if int(x[3], 16) & 5] == [(1, 4)]
+    return False
+end = time.time() + 10
+# All is in the pipe, which is full (one page, one splice): only the
+# peer's end is left in the socket.
+while in_pipe() < len(data) and time.time() < end:
+    time.sleep(0.01)
+while not waits_for_stdout() and time.time() < end:
+    time.sleep(0.01)
+print("waits for stdout" if waits_for_stdout() else "busy")
+got = b""
+while True:
+    d = os.read(r, 65536)
+    if not d:
+        break
+    got += d
+print("status %d, %s" % (p.wait(), "all" if got == data else len(got)))
+EOF
+	assertEquals "waits for stdout
+status 0, all" "$(<"$SC_TMP/py.out")"
 }
 
 # Character devices that never wait are spliced, both as the source

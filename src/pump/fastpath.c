@@ -304,8 +304,13 @@ channel_splice_direct(struct channel *ch)
 			continue;
 		if (errno == EAGAIN) {
 			avail = 0;
-			if (ioctl(ch->src->rfd, FIONREAD, &avail) == 0 &&
-			    avail > 0) {
+			/*
+			 * Data waits in the source, or its end (or error):
+			 * readable with nothing queued.  Either way the
+			 * destination is what is full.
+			 */
+			if ((ioctl(ch->src->rfd, FIONREAD, &avail) == 0 &&
+			    avail > 0) || ev_ready(ch->src->rfd)) {
 				channel_fast(ch)->blocked = 1;
 				ev_blocked(ch->dst->wfd, EV_WRITE);
 			} else
