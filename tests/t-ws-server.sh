@@ -909,6 +909,13 @@ test_framed_malformed() {
 	done
 	grep -q -- '--ws-framed: a header line too long: "T 0000' \
 	    "$SC_TMP/err" || fail "long header: $(<"$SC_TMP/err")"
+	# A length past a --ws-max-message under 9 in one digit: not sent.
+	printf 'T 7\nhelloab' | t 4 "$SC" --ws-framed --ws-max-message 5 \
+	    "ws://127.0.0.1:$PORT/" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "past a small max: status" 1 $?
+	assertEquals "past a small max" \
+	    'sockcat: write to network: --ws-framed: not a record header ("T length" or "B length"): "T 7"' \
+	    "$(<"$SC_TMP/err")"
 	# The records before a bad one go, and what the server answers to
 	# them is shown.
 	printf 'T 2\nokX 5\nhello' | t 4 "$SC" --ws-framed \

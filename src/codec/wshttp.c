@@ -221,7 +221,8 @@ wsh_frame_parse(const char *s, size_t n, uint64_t max, int *kind,
 		if (s[i] < '0' || s[i] > '9')
 			return (-1);
 		d = s[i] - '0';
-		if (v > max / 10 || v * 10 > max - d)
+		/* max - d would wrap for a digit over a max under 9. */
+		if (d > max || v > max / 10 || v * 10 > max - d)
 			return (-1);
 		v = v * 10 + d;
 	}
