@@ -95,6 +95,14 @@ test_socks5_username_password() {
 	send_hello --proxy-auth user:wrong -x "127.0.0.1:$FPORT" 127.0.0.1 9
 	assertEquals 1 "$STATUS"
 	assertEquals "sockcat: Proxy authentication failed" "$ERR"
+	# A password past RFC 1929's 255 bytes is refused, never sent cut.
+	sc_cleanup
+	fake socks5 auth
+	send_hello --proxy-auth "user:$(printf '%0300d' 0)" \
+	    -x "127.0.0.1:$FPORT" 127.0.0.1 9
+	assertEquals "long password" 1 "$STATUS"
+	assertEquals "sockcat: Proxy username/password too long" "$ERR"
+	assertNotContains "nothing sent" "$(<"$SC_TMP/fake.log")" "auth user"
 	# Without credentials, only "no authentication" is offered.
 	sc_cleanup
 	fake socks5 auth
@@ -200,6 +208,15 @@ test_http_basic_auth() {
 	send_hello -X connect --proxy-auth user:wrong -x "127.0.0.1:$FPORT" 127.0.0.1 9
 	assertEquals 1 "$STATUS"
 	assertEquals "sockcat: Proxy authentication failed" "$ERR"
+	# A password past 255 bytes is refused, never sent cut.
+	sc_cleanup
+	fake http auth
+	send_hello -X connect --proxy-auth "user:$(printf '%0300d' 0)" \
+	    -x "127.0.0.1:$FPORT" 127.0.0.1 9
+	assertEquals "long password" 1 "$STATUS"
+	assertEquals "sockcat: Proxy username/password too long" "$ERR"
+	assertNotContains "nothing sent" "$(<"$SC_TMP/fake.log")" \
+	    "Proxy-Authorization"
 }
 
 test_http_password_prompt() {

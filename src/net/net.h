@@ -627,7 +627,8 @@ struct proxy_client {
 	const unsigned char *addr4;	/* SOCKS4: its IPv4 address, or NULL
 					   for SOCKS4a to resolve host */
 	const char	*user;		/* NULL: no credentials */
-	char		 pass[256];
+	/* A byte past the longest sent: a longer one is refused, not cut. */
+	char		 pass[SOCKS_NAME_MAX + 2];
 	int		 fixed;		/* pass came from --proxy-auth */
 	int		 tries;		/* passwords asked for so far */
 	const char	*auth_name;	/* HTTP: the credentials' header, or
