@@ -126,6 +126,8 @@ check_answer(int status, struct http_field *f, size_t nf, const char *body,
 		    f[i].name, (int)f[i].vlen, f[i].value) == -1)
 			abort();
 	}
+	/* No line appended (nf 0) leaves fields as it was: empty. */
+	fields[0] = '\0';
 	if (http_put_lines(fields, sizeof(fields), 0, lines, nf, NULL) == -1)
 		goto done;
 	a.fields = fields;
