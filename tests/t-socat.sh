@@ -726,6 +726,17 @@ test_proxy_status_spaces() {
 		_st=$?
 		assertEquals "$_bin: accepted: $(<"$SC_TMP/e")" 0 "$_st"
 	done
+	# A refusal's line is said with its spaces as one, and no more.
+	rm -f "$SC_TMP/px.port"
+	bg t 20 $AUTHPROXY -b http status__403_Forbidden 127.0.0.1 \
+	    "$SC_TMP/px.port" "$SC_TMP/px.log"
+	wait_for "$SC_TMP/px.port" '^[0-9]+$' || fail "no proxy"
+	t 20 "$OURS" - PROXY:127.0.0.1:127.0.0.1:9,$(
+	    )proxyport="$(<"$SC_TMP/px.port")" </dev/null >"$SC_TMP/o" \
+	    2>"$SC_TMP/e"
+	assertEquals "refused: status" 1 $?
+	assertContains "refused: said" "$(<"$SC_TMP/e")" \
+	    'E Proxy error: "HTTP/1.1 403 Forbidden"'
 }
 
 # An empty option (",,", a ',' at the end, as socat's test.sh writes

@@ -499,7 +499,8 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 	if (pc->status_spaces && len > 9 && strncmp(line, "HTTP/1.", 7) == 0 &&
 	    line[8] == ' ') {
 		p = line + 9 + strspn(line + 9, " ");
-		memmove(line + 9, p, strlen(p) + 1);
+		memmove(line + 9, p, line + len + 1 - p);
+		len -= p - (line + 9);
 	}
 	switch (pc->status = http_status_line(line, &minor)) {
 	case HTTP_OK:
