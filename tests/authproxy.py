@@ -32,7 +32,8 @@
 #   SCHEME: basic, md5, sha256, both (offers SHA-256 and MD5 digests and
 #   Basic, on three lines), oneline (Basic and an MD5 digest on one line),
 #   ntlm (nothing sockcat answers), rfc2069 (an MD5 digest without qop,
-#   answered as RFC 2069 says), nulrealm and crrealm (a digest only, whose
+#   answered as RFC 2069 says), blanks (an MD5 digest with blanks around
+#   each "=", as RFC 9110 allows), nulrealm and crrealm (a digest only, whose
 #   realm holds a NUL byte or a bare CR: malformed); KEEPALIVE: 1, 0 (closed after the
 #   407, which says so), or 2 (closed although the 407 does not say so).
 #   SPEC: SCHEME:USER:PASS:KEEPALIVE, or "record".
@@ -83,7 +84,8 @@ class Auth:
     def offers(self, what):
         return self.scheme == what or (self.scheme == "both" and
                                        what in ("basic", "md5", "sha256")) \
-            or (self.scheme == "oneline" and what in ("basic", "md5"))
+            or (self.scheme == "oneline" and what in ("basic", "md5")) \
+            or (self.scheme == "blanks" and what == "md5")
 
     def challenges(self):
         digest = ('Digest realm="%s", qop="auth", algorithm=%%s, '
@@ -92,6 +94,9 @@ class Auth:
             return ['Basic realm="%s", %s' % (REALM, digest % "MD5")]
         if self.scheme == "ntlm":
             return ["NTLM", "Negotiate"]
+        if self.scheme == "blanks":
+            return ['Digest realm = "%s", qop = "auth", algorithm = MD5, '
+                    'nonce = "%s", opaque = "%s"' % (REALM, NONCE, OPAQUE)]
         if self.scheme == "rfc2069":
             return ['Digest realm="%s", nonce="%s", opaque="%s"'
                     % (REALM, NONCE, OPAQUE)]

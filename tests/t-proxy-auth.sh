@@ -16,10 +16,11 @@ sc_require python3
 PX_SPECS="basic:alice:s3cret:1 md5:alice:s3cret:1 sha256:alice:s3cret:1
 both:alice:s3cret:1 both:alice:s3cret:0 md5:alice:s3cret:0
 oneline:alice:s3cret:1 ntlm:alice:s3cret:1 record md5:alice:s3cret:2
-rfc2069:alice:s3cret:1 nulrealm:alice:s3cret:1 crrealm:alice:s3cret:1"
+rfc2069:alice:s3cret:1 nulrealm:alice:s3cret:1 crrealm:alice:s3cret:1
+blanks:alice:s3cret:1"
 PX_BASIC=0 PX_MD5=1 PX_SHA256=2 PX_BOTH=3 PX_BOTH_CLOSE=4 PX_MD5_CLOSE=5
 PX_ONELINE=6 PX_NTLM=7 PX_RECORD=8 PX_MD5_LIAR=9 PX_RFC2069=10
-PX_NUL_REALM=11 PX_CR_REALM=12
+PX_NUL_REALM=11 PX_CR_REALM=12 PX_BLANKS=13
 
 oneTimeSetUp() {
 	PX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-px.XXXXXX")
@@ -29,7 +30,7 @@ oneTimeSetUp() {
 	timeout 900 $AUTHPROXY -m "$PX_DIR" $PX_SPECS \
 	    >"$PX_DIR/ports" 2>"$PX_DIR/err" &
 	PX_PID=$!
-	wait_lines "$PX_DIR/ports" '^[0-9]+$' 13 20 || {
+	wait_lines "$PX_DIR/ports" '^[0-9]+$' 14 20 || {
 		echo "the fake proxies did not start" >&2
 		cat "$PX_DIR/err" >&2
 	}
@@ -194,6 +195,12 @@ test_digest_without_qop() {
 	assertEquals "conn 1 conn 1 Digest MD5" "$(summary $PX_RFC2069)"
 	assertNotContains "no qop in the answer" "$(pxlog $PX_RFC2069)" "qop="
 	ncat_tunnel_open $PX_RFC2069 alice:s3cret
+}
+
+# Blanks around a parameter's "=" (RFC 9110, 11.2) make no malformed
+# challenge.
+test_digest_with_blanks_around_equals() {
+	tunnel_open $PX_BLANKS alice:s3cret "conn 1 conn 1 Digest MD5"
 }
 
 # A digest challenge with a NUL byte or a bare CR in its realm is an

@@ -104,7 +104,7 @@ http_digest_parse(char *v, struct http_digest *d)
 	    "qop", "username", "uri", "response", "cnonce", "nc" };
 	char	**slots[] = { &d->realm, &d->nonce, &d->opaque, &d->qop,
 	    &d->username, &d->uri, &d->response, &d->cnonce, &d->nc };
-	char	*name, *val, *w;
+	char	*name, *end, *val, *w;
 	size_t	 i;
 
 	memset(d, 0, sizeof(*d));
@@ -115,10 +115,14 @@ http_digest_parse(char *v, struct http_digest *d)
 		if (*v == '\0')
 			break;
 		name = v;
-		v += strcspn(v, "= \t,");
+		end = v += strcspn(v, "= \t,");
+		/* Blanks may stand around the '=' (RFC 9110, 11.2). */
+		v += strspn(v, " \t");
 		if (*v != '=')
 			return (-1);
-		*v++ = '\0';
+		*end = '\0';
+		v++;
+		v += strspn(v, " \t");
 		if (*v == '"') {
 			val = w = ++v;
 			for (; *v != '"'; v++) {
