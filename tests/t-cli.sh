@@ -224,6 +224,18 @@ test_port_errors() {
 	expect_error "cannot listen on more than one port: 1-3" -l 127.0.0.1 1-3
 }
 
+# A source port out of range is refused, not taken modulo 65536 by the
+# resolver (65537 would bind port 1).
+test_source_port_errors() {
+	expect_error "port number too large: 65537" -p 65537 127.0.0.1 1
+	expect_error "port number too large: 4294967297" -p 4294967297 \
+	    127.0.0.1 1
+	expect_error "port number invalid:  65537" -p ' 65537' 127.0.0.1 1
+	expect_error "port number invalid: +1" -p +1 127.0.0.1 1
+	expect_error "port number invalid: " -p '' 127.0.0.1 1
+	expect_error "port number too large: 65537" -p 65537 - tcp:127.0.0.1:1
+}
+
 test_conflicts() {
 	expect_error "must use -l with -k" -k localhost 1
 	expect_error "cannot use -z and -l" -z -l 1

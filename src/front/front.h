@@ -333,7 +333,9 @@ long long	 opt_time_value(const char *, const char *, long long,
 /* optset.c: the rows' own functions, and what blanks a secret in argv */
 void		 opt_hide(const struct optdef *, char *);
 void		 opt_list_add(char ***, size_t *, char *);
+void		 opt_port_check(const char *, const char *, int);
 opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
+		 opt_source_port,
 		 opt_proxy_type, opt_proxy_user, opt_proxy_auth, opt_proxy_dns,
 		 opt_mcast_loop, opt_gate, opt_auth, opt_progress, opt_retry,
 		 opt_reconnect, opt_retry_interval, opt_keepalive,

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -92,6 +93,39 @@ opt_proxy(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 		cl->proxy_own = 1;
 	/* A copy: argv's keeps no password (opt_hide()). */
 	cl->proxy[cl->nproxy++] = opt_keep(arg);
+}
+
+/*
+ * Exit unless port, which goes to the resolver, is a service's name or a
+ * number from lo to 65535: glibc's takes any number strtoul(3) reads
+ * ("65537", " +1") modulo 65536.  what starts the message ("proxy ").
+ */
+void
+opt_port_check(const char *what, const char *port, int lo)
+{
+	const char	*errstr, *p = port;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '+' || *p == '-')
+		p++;
+	/* A name, for the resolver to find or refuse. */
+	if (*p != '\0' && p[strspn(p, "0123456789")] != '\0')
+		return;
+	if (p != port || *p == '\0')
+		fatalx("%sport number invalid: %s", what, port);
+	(void)strtonum(port, lo, 65535, &errstr);
+	if (errstr != NULL)
+		fatalx("%sport number %s: %s", what, errstr, port);
+}
+
+/* -p: the local port, 0 for any. */
+void
+opt_source_port(struct cmdline *cl, __unused const struct optdef *d,
+    char *arg)
+{
+	opt_port_check("", arg, 0);
+	cl->o->side.sock.source_port = arg;
 }
 
 /* --listen-fd: a listening socket an inetd-like supervisor left open. */
