@@ -329,6 +329,15 @@ test_command_line_errors() {
 	    -s 127.0.0.1 -x 127.0.0.1 127.0.0.1 80
 	expect_error "missing closing bracket in proxy" -x '[::1' 127.0.0.1 80
 	expect_error "garbage proxy port delimiter" -x '[::1]x' 127.0.0.1 80
+	# Not the port 99999 - 65536 the resolver would make of it.
+	expect_error "proxy port number too large: 99999" \
+	    -x 127.0.0.1:99999 127.0.0.1 80
+	expect_error "proxy port number too large: 70000" \
+	    -x '[::1]:70000' 127.0.0.1 80
+	expect_error "proxy port number too small: 0" -x 127.0.0.1:0 127.0.0.1 80
+	expect_error "proxy port number invalid: " -x 127.0.0.1: 127.0.0.1 80
+	expect_error "proxy port number too large: 99999" \
+	    -x 127.0.0.1:99999 - tcp:127.0.0.1:80
 }
 
 test_command_line_errors_match_nc() {

@@ -96,6 +96,9 @@ proxy_hop(struct cmdline *cl, size_t i)
 			fatalx("%s", cause);
 		fatalx("proxy %zu (-x): %s", i + 1, cause);
 	}
+	/* A URL's port is checked; nc's HOST:PORT goes to the resolver. */
+	if (!url_proxy_is(arg, strlen(arg)))
+		opt_port_check("proxy ", o->side.proxy.hops[i].port, 1);
 	/*
 	 * TLS to a proxy is over its socket: the first hop's.  Ours to the
 	 * destination would be inside it, which no TLS of ours can be.
