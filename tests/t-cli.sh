@@ -116,6 +116,18 @@ test_usage_says_why() {
 }
 
 # A client's one operand that is not a host.
+# An empty path, or "@" alone, names no socket: the kernel would take
+# either for the abstract name "", which any local process may reach, as
+# a listener's or a client's own address.
+test_unix_empty_path_refused() {
+	expect_error "missing socket pathname" -U ''
+	expect_error "missing socket pathname" -lU ''
+	expect_error "missing socket pathname" -lU @
+	expect_error "missing socket pathname" -l -U -s ''
+	expect_error "missing socket pathname" -uU -s '' "$SC_TMP/s"
+	expect_error "missing socket pathname" -uU -s @ "$SC_TMP/s"
+}
+
 test_lone_operand_named() {
 	expect_error "must use -l with --forward (sockcat -l 6203 --forward 127.0.0.1:7010)" \
 	    --forward 127.0.0.1:7010 6203

@@ -636,6 +636,13 @@ websocat_server(const char *arg)
 	usage_why("missing destination and port");
 }
 
+/* Does path, a -U operand or -s, name no socket? */
+static int
+unix_path_none(const char *path)
+{
+	return (*path == '\0' || strcmp(path, "@") == 0);
+}
+
 /* Read the operands in netcat's forms; exits 1 when ambiguous. */
 static void
 operands(struct options *o, int argc, char **argv)
@@ -685,6 +692,13 @@ operands(struct options *o, int argc, char **argv)
 			    "socket (-uU)");
 		if (argc > 1)
 			fatalx("cannot use port with -U");
+		/*
+		 * "" and "@" name no socket: the kernel would take either
+		 * for the abstract name "", which any local process reaches.
+		 */
+		if (unix_path_none(argv[0]) || (o->side.sock.source != NULL &&
+		    unix_path_none(o->side.sock.source)))
+			fatalx("missing socket pathname");
 		o->side.host = argv[0];
 	} else if (argc == 0 && o->side.listen) {
 		if (o->side.sock.source_port == NULL)
