@@ -752,6 +752,21 @@ test_replay_replaced_by_a_named_pipe() {
 	    "$(grep -v '^Listening on\|^Connection received on' "$SC_TMP/srv.err")"
 }
 
+# -o or --hex-dump and --record on one file: each wrote over the other's
+# bytes, and the recording lost its first line.  Refused, by any name.
+test_record_and_log_one_file_refused() {
+	expect_error "-o and --record name the same file: $SC_TMP/f" \
+	    -o "$SC_TMP/f" --record "$SC_TMP/f" 127.0.0.1 1
+	expect_error "--hex-dump and --record name the same file: $SC_TMP/./f" \
+	    --hex-dump "$SC_TMP/f" --record "$SC_TMP/./f" 127.0.0.1 1
+	: >"$SC_TMP/g"
+	ln -s g "$SC_TMP/h"
+	expect_error "-o and --record name the same file: $SC_TMP/h" \
+	    -o "$SC_TMP/g" --record "$SC_TMP/h" 127.0.0.1 1
+	expect_error "-o and --record name the same file: $SC_TMP/f" \
+	    -o "$SC_TMP/f" --record "$SC_TMP/f" - tcp:127.0.0.1:1
+}
+
 test_recording_refused() {
 	printf 'sockcat-record 1\n0 server "a"\n5 client no quotes\n' \
 	    >"$SC_TMP/bad.rec"

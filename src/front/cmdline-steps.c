@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <netinet/in.h>
 #include <linux/vm_sockets.h>
@@ -293,6 +294,51 @@ forward_sides(struct options *o)
 }
 
 /*
+ * Do paths a and b name one file: one inode, or, for a file not made yet,
+ * one name in one directory?
+ */
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat	 sa, sb;
+	const char	*na, *nb;
+	char		*da, *db;
+	int		 same;
+
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return (sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+	na = (na = strrchr(a, '/')) != NULL ? na + 1 : a;
+	nb = (nb = strrchr(b, '/')) != NULL ? nb + 1 : b;
+	if (strcmp(na, nb) != 0)
+		return (0);
+	if (asprintf(&da, "%.*s.", (int)(na - a), a) == -1 ||
+	    asprintf(&db, "%.*s.", (int)(nb - b), b) == -1)
+		fatal("asprintf");
+	same = stat(da, &sa) == 0 && stat(db, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	free(da);
+	free(db);
+	return (same);
+}
+
+/*
+ * --record's one file (no %n) is not -o's or --hex-dump's: each would
+ * write over the other's bytes.
+ */
+static __startup void
+record_file_check(const struct options *o)
+{
+	if (o->flow.record == NULL || strstr(o->flow.record, "%n") != NULL)
+		return;
+	if (o->output != NULL && same_file(o->output, o->flow.record))
+		fatalx("-o and --record name the same file: %s",
+		    o->flow.record);
+	if (o->hex_dump != NULL && same_file(o->hex_dump, o->flow.record))
+		fatalx("--hex-dump and --record name the same file: %s",
+		    o->flow.record);
+}
+
+/*
  * The near end as a side: -e's or -c's program (with --pty, on a terminal),
  * else stdin and stdout or --fifo's.
  */
@@ -307,6 +353,7 @@ step_near(struct options *o)
 	    strstr(o->flow.record, "%n") == NULL)
 		fatalx("--record %s: with -k, a file for each session: put %%n "
 		    "(its number) in its name", o->flow.record);
+	record_file_check(o);
 	if (o->near != NULL)
 		return;
 	/* --replay: a side of its own, its options after commas. */
