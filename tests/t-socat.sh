@@ -4230,7 +4230,7 @@ test_pty_and_seconds_refusals() {
 		    "E PTY,link=$SC_TMP/link,$_o: a pty is made raw: raw=0, rawer=0 and cfmakeraw=0 are not supported (sane gives it a new terminal's modes)"
 		assertFalse "$_o: no link" "[ -e '$SC_TMP/link' ]"
 	done
-	for _v in abc -1 1e12 1x; do
+	for _v in abc -1 1e12 1x nan; do
 		t 20 "$OURS" -t "$_v" - - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
 		assertEquals "-t $_v: status" 1 $?
 		assertContains "-t $_v: why" "$(<"$SC_TMP/e")" \
@@ -4404,6 +4404,8 @@ test_command_line_values() {
 	    -W
 	socat_refused 'option -T needs a value' -T
 	socat_refused 'option -T: not a number of seconds: 1s' -T1s - -
+	# strtod(3)'s NaN: neither below 0 nor above the most, no number.
+	socat_refused 'option -T: not a number of seconds: nan' -Tnan - -
 	socat_refused 'unknown syslog facility "nosuch"' -lynosuch - -
 	socat_refused "cannot open log file \"$SC_TMP/no/log\": No such file or directory" \
 	    -lf "$SC_TMP/no/log" - -

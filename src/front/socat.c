@@ -135,7 +135,8 @@ socat_seconds(const char *opt, const char *arg)
 	if (arg == NULL)
 		fatalx("option %s needs a value", opt);
 	d = strtod(arg, &end);
-	if (end == arg || *end != '\0' || d < 0 || d > 1e9)
+	/* Not "d < 0 || d > 1e9": a NaN is neither. */
+	if (end == arg || *end != '\0' || !(d >= 0 && d <= 1e9))
 		fatalx("option %s: not a number of seconds: %s", opt, arg);
 	return (parse_time_ms_up(d * 1000));
 }
