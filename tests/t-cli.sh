@@ -146,6 +146,11 @@ test_bad_websocket_urls() {
 	expect_error "invalid URL: no host" 'ws:///x'
 	expect_error "invalid URL: no host" 'ws://user@:80/'
 	expect_error "port number invalid: 80x" 'ws://h:80x/'
+	# One port, as a ws:// address has: a range dialled each of its own.
+	expect_error "ws://127.0.0.1:1-2/: a target has one port, not a range" \
+	    'ws://127.0.0.1:1-2/'
+	expect_error "wss://u:*@127.0.0.1:2-1/: a target has one port, not a range" \
+	    'wss://u:p@127.0.0.1:2-1/'
 }
 
 # websocat's letters and schemes, where they cannot be nc's: nc's words

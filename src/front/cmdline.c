@@ -587,6 +587,9 @@ ws_url(struct options *o, char *arg)
 	/* ws+unix: a socket's path, no port. */
 	if (port != NULL)
 		add_ports(o, &port, 1);
+	/* A URL names one port: "1-2" would dial each, as nc's ports. */
+	if (o->side.nports > 1)
+		fatalx("%s: a target has one port, not a range", arg);
 	return (0);
 }
 
