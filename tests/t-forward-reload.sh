@@ -207,6 +207,26 @@ dgram_to() {
 	grep -qx "$2" "$SC_TMP/$1.out"
 }
 
+# A target of the family -4 or -6 excludes is refused on SIGHUP as it is
+# at the start: it was taken, and each client then failed to reach it.
+test_sighup_target_of_the_other_family() {
+	backend a
+	printf '127.0.0.1:%s\n' "$BPORT" >"$SC_TMP/targets"
+	server fw -4 -lk 127.0.0.1 0 --forward-file "$SC_TMP/targets" ||
+	    return
+	FPORT=$PORT
+	fw=$(sockcat_of "$SERVER_PID")
+	printf '[::1]:%s\n' "$BPORT" >"$SC_TMP/targets"
+	kill -HUP "$fw"
+	assertTrue "refused" "wait_lines '$SC_TMP/fw.err' '^sockcat: SIGHUP: ' 1"
+	assertEquals "the line" "sockcat: SIGHUP: $SC_TMP/targets, line 1: [::1]:$BPORT: an IPv6 address, with -4; the old targets stay" \
+	    "$(grep '^sockcat: SIGHUP: ' "$SC_TMP/fw.err")"
+	assertEquals "the old target" "a" \
+	    "$(t 10 "$SC" -N 127.0.0.1 "$FPORT" </dev/null | head -n 1)"
+	expect_error "$SC_TMP/targets, line 1: [::1]:$BPORT: an IPv6 address, with -4" \
+	    -4 -lk 0 --forward-file "$SC_TMP/targets"
+}
+
 test_sigusr1_prints_figures_and_goes_on() {
 	backend A
 	printf '127.0.0.1:%s\n' "$BPORT" >"$SC_TMP/targets"

@@ -199,21 +199,6 @@ step_proxy(struct cmdline *cl)
 	}
 }
 
-/* Refuse a --forward address not of -4's or -6's family (unless through -x). */
-static void
-forward_check_family(const struct options *o, const char *arg,
-    const char *host)
-{
-	struct in6_addr	 a;
-
-	if (o->side.proxy.host != NULL)
-		return;
-	if (o->side.sock.family == AF_INET6 && inet_pton(AF_INET, host, &a) == 1)
-		fatalx("--forward %s: an IPv4 address, with -6", arg);
-	if (o->side.sock.family == AF_INET && inet_pton(AF_INET6, host, &a) == 1)
-		fatalx("--forward %s: an IPv6 address, with -4", arg);
-}
-
 /* Fill peer with the forwarder's outbound settings, each target's start. */
 static __startup void
 forward_peer(const struct options *o, struct side *peer)
@@ -288,8 +273,6 @@ forward_sides(struct options *o)
 				    o->fwd.lines[i], o->fwd.targets[i], cause);
 			fatalx("--forward %s: %s", o->fwd.targets[i], cause);
 		}
-		if (sd->kind == SIDE_SOCKET && sd->sock.family != AF_UNIX)
-			forward_check_family(o, o->fwd.targets[i], sd->host);
 	}
 }
 

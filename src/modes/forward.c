@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
@@ -31,6 +33,21 @@ target_bare(const struct side *sd)
 	    !sd->sock.vsock);
 }
 
+/* What is wrong with host, an address of the family -4 or -6 excludes. */
+static const char *
+target_family(int family, const char *host)
+{
+	struct in6_addr	 a;
+
+	if (host == NULL)
+		return (NULL);
+	if (family == AF_INET6 && inet_pton(AF_INET, host, &a) == 1)
+		return ("an IPv4 address, with -6");
+	if (family == AF_INET && inet_pton(AF_INET6, host, &a) == 1)
+		return ("an IPv6 address, with -4");
+	return (NULL);
+}
+
 /*
  * Read the --forward target text into sd, a side that starts from
  * fwd->peer: a dialled address, a device, or "HOST:PORT" (UDP for a
@@ -42,7 +59,7 @@ forward_target(struct side *sd, const struct fwd_conf *fwd, const char *text,
     char **cause)
 {
 	const struct side	*dflt = &fwd->peer;
-	const char	*port;
+	const char	*port, *why;
 	char		 tcp[ADDR_MAX + 8];
 	int		 plain;
 
@@ -66,6 +83,14 @@ forward_target(struct side *sd, const struct fwd_conf *fwd, const char *text,
 	if (sd->kind == SIDE_SOCKET && !sd->sock.vsock &&
 	    forward_port_unknown(sd, port)) {
 		log_cause(cause, "port number invalid: %s", port);
+		side_free(sd);
+		return (-1);
+	}
+	/* -4 or -6 and an address of the other family (unless via -x). */
+	if (sd->kind == SIDE_SOCKET && sd->sock.family != AF_UNIX &&
+	    dflt->proxy.host == NULL && (why = target_family(dflt->sock.family,
+	    sd->host)) != NULL) {
+		log_cause(cause, "%s", why);
 		side_free(sd);
 		return (-1);
 	}
