@@ -731,6 +731,9 @@ test_record_each_session() {
 	    sed 's/ $//')"
 	expect_error "--record x.rec: with -k, a file for each session: put %n (its number) in its name" \
 	    -lk --record x.rec 1
+	# %%n is a '%' and an 'n': one file, each session over the last.
+	expect_error "--record x%%n.rec: with -k, a file for each session: put %n (its number) in its name" \
+	    -lk --record x%%n.rec 127.0.0.1 0
 }
 
 # A listener reads its recording again for each client: one replaced by
@@ -765,6 +768,8 @@ test_record_and_log_one_file_refused() {
 	    -o "$SC_TMP/g" --record "$SC_TMP/h" 127.0.0.1 1
 	expect_error "-o and --record name the same file: $SC_TMP/f" \
 	    -o "$SC_TMP/f" --record "$SC_TMP/f" - tcp:127.0.0.1:1
+	expect_error "-o and --record name the same file: $SC_TMP/%%f" \
+	    -o "$SC_TMP/%f" --record "$SC_TMP/%%f" 127.0.0.1 1
 }
 
 test_recording_refused() {

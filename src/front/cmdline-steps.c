@@ -305,20 +305,53 @@ same_file(const char *a, const char *b)
 }
 
 /*
+ * Does --record's pattern put the session's number in the name: a %n,
+ * not the '%' and 'n' that "%%n" writes?  Else its one file's name, "%%"
+ * made '%', in *one (NULL: not asked).
+ */
+static __startup int
+record_numbered(const char *pattern, char **one)
+{
+	const char	*p;
+	char		*q;
+
+	for (p = pattern; *p != '\0'; p++) {
+		if (p[0] == '%' && p[1] == 'n')
+			return (1);
+		if (p[0] == '%' && p[1] == '%')
+			p++;
+	}
+	if (one == NULL)
+		return (0);
+	if ((*one = q = strdup(pattern)) == NULL)
+		fatal("strdup");
+	for (p = pattern; *p != '\0'; p++) {
+		*q++ = *p;
+		if (p[0] == '%' && p[1] == '%')
+			p++;
+	}
+	*q = '\0';
+	return (0);
+}
+
+/*
  * --record's one file (no %n) is not -o's or --hex-dump's: each would
  * write over the other's bytes.
  */
 static __startup void
 record_file_check(const struct options *o)
 {
-	if (o->flow.record == NULL || strstr(o->flow.record, "%n") != NULL)
+	char	*one;
+
+	if (o->flow.record == NULL || record_numbered(o->flow.record, &one))
 		return;
-	if (o->output != NULL && same_file(o->output, o->flow.record))
+	if (o->output != NULL && same_file(o->output, one))
 		fatalx("-o and --record name the same file: %s",
 		    o->flow.record);
-	if (o->hex_dump != NULL && same_file(o->hex_dump, o->flow.record))
+	if (o->hex_dump != NULL && same_file(o->hex_dump, one))
 		fatalx("--hex-dump and --record name the same file: %s",
 		    o->flow.record);
+	free(one);
 }
 
 /*
@@ -333,7 +366,7 @@ step_near(struct options *o)
 
 	/* Sessions one after another: a file each. */
 	if (o->flow.record != NULL && o->side.keep &&
-	    strstr(o->flow.record, "%n") == NULL)
+	    !record_numbered(o->flow.record, NULL))
 		fatalx("--record %s: with -k, a file for each session: put %%n "
 		    "(its number) in its name", o->flow.record);
 	record_file_check(o);
