@@ -528,6 +528,13 @@ test_timestamp_wall_clock() {
 test_timestamp_refused() {
 	expect_error "--timestamp: no such format: soon (iso, relative or a strftime(3) format)" \
 	    --timestamp=soon 127.0.0.1 1
+	# A stamp longer than its buffer was made empty on every line.
+	expect_error "--timestamp: %c %c %c: its stamps would be longer than 62 bytes" \
+	    --timestamp='%c %c %c' 127.0.0.1 1
+	expect_error "--timestamp: %A %B %d %A %B %d %A %B %d: its stamps would be longer than 62 bytes" \
+	    '--timestamp=%A %B %d %A %B %d %A %B %d' 127.0.0.1 1
+	expect_error "--timestamp: $(printf '%%Y%.0s' {1..16}): a format is at most 31 bytes" \
+	    "--timestamp=$(printf '%%Y%.0s' {1..16})" 127.0.0.1 1
 	expect_error "--timestamp stamps what a peer sends to stdout and the logs: it takes no -z, -e, -c, --raw or --chat" \
 	    --timestamp -e /bin/cat 127.0.0.1 1
 	expect_error "tcp-l:1 tcp:127.0.0.1:1 relays bytes unchanged: it takes no --timestamp" \

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "front.h"
@@ -666,15 +667,49 @@ opt_script(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 	o->flow.script = &o->script;
 }
 
+/*
+ * Does a stamp of strftime(3) format fmt fit the STAMP_MAX - 2 bytes of
+ * stamp_now(), now and on the date of the longest names?  strftime(3)
+ * makes nothing of one that does not: each line's stamp would be empty.
+ */
+static int
+timestamp_fits(const char *fmt)
+{
+	struct tm	 tm;
+	time_t		 now = time(NULL);
+	char		 buf[STAMP_MAX - 1];
+
+	/* Wednesday, September 30th, a second before midnight. */
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = 126;
+	tm.tm_mon = 8;
+	tm.tm_mday = 30;
+	tm.tm_wday = 3;
+	tm.tm_yday = 272;
+	tm.tm_hour = 23;
+	tm.tm_min = tm.tm_sec = 59;
+	if (strftime(buf, sizeof(buf), fmt, &tm) == 0)
+		return (0);
+	return (localtime_r(&now, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), fmt, &tm) != 0);
+}
+
 /* --timestamp[=FORMAT]: iso (the default), relative, or strftime(3)'s. */
 void
 opt_timestamp(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
 
-	if (stamp_parse(&o->stamp, arg) == -1)
+	if (stamp_parse(&o->stamp, arg) == -1) {
+		if (strchr(arg, '%') != NULL)
+			fatalx("--timestamp: %s: a format is at most %d bytes",
+			    arg, STAMP_MAX / 2 - 1);
 		fatalx("--timestamp: no such format: %s (iso, relative or a "
 		    "strftime(3) format)", arg);
+	}
+	if (o->stamp.kind == STAMP_STRFTIME && !timestamp_fits(arg))
+		fatalx("--timestamp: %s: its stamps would be longer than %d "
+		    "bytes", arg, STAMP_MAX - 2);
 	o->timestamp = 1;
 	o->flow.stamp = &o->stamp;
 }
