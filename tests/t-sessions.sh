@@ -328,6 +328,10 @@ test_refused_in_detail() {
 	    --script "$SC_TMP/bad" 127.0.0.1 1
 	expect_error "--send: longer than a step may be: \"${long:0:44}...\"" \
 	    --send "$long" 127.0.0.1 1
+	# {N,} of a count past 2^63: strtoll(3)'s most, plus one, overflowed
+	# (a sanitizer build's report, the end of its run).
+	expect_error '--expect: a repetition of more than 255 "a{99999999999999999999,}"' \
+	    --expect 'a{99999999999999999999,}' 127.0.0.1 1
 	truncate -s 1048577 "$SC_TMP/bad"
 	expect_error "--script $SC_TMP/bad: longer than 1048576 bytes" \
 	    --script "$SC_TMP/bad" 127.0.0.1 1

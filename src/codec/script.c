@@ -214,7 +214,8 @@ script_repeat(const char **pp, long long *copies, long long *times)
 		if (*end >= '0' && *end <= '9')
 			*copies = *times = strtoll(end, &end, 10);
 		else {
-			*copies = lo + 1;
+			/* Past 255 it is refused: strtoll()'s most + 1 is UB. */
+			*copies = lo > 255 ? lo : lo + 1;
 			*times = SCRIPT_FAR;
 		}
 	}
