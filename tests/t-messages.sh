@@ -5,7 +5,7 @@
 # used, an OpenSSL that cannot be loaded, --ssl-trustfile without
 # --ssl-verify, "the server is full" for one connection, a TLS client
 # that leaves before its handshake, a server out of descriptors, and a
-# --forward target that refuses.
+# --forward target that refuses, and a message too long for its line.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -426,6 +426,20 @@ for i in range(2000):
 		    "$(grep -v -e '^Bound on' -e '^Connection received on' \
 		    "$SC_TMP/l.err")"
 	done
+}
+
+# A message too long for a line (a 5,000-byte target in a file) loses
+# its middle, not its end: the cause is said, the line is one.
+test_long_message_keeps_its_cause() {
+	printf '%s:80\n' "$(printf 'x%.0s' $(seq 5000))" >"$SC_TMP/targets"
+	t 20 "$SC" -lk --forward-file "$SC_TMP/targets" 127.0.0.1 0 \
+	    </dev/null 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "one line" 1 "$(wc -l <"$SC_TMP/err")"
+	assertTrue "its start: $(head -c 80 "$SC_TMP/err")" \
+	    "grep -q '^sockcat: $SC_TMP/targets, line 1: xxx' '$SC_TMP/err'"
+	assertTrue "its end: $(tail -c 80 "$SC_TMP/err")" \
+	    "grep -q 'xxx\\.\\.\\.xxx.*xxx:80: longer than 4096 bytes\$' '$SC_TMP/err'"
 }
 
 sc_run_shunit2

@@ -145,6 +145,36 @@ log_set_clear(void (*fn)(int))
 }
 
 /*
+ * Format fmt with ap into dst, of size bytes, leaving after bytes for
+ * what follows: a message too long loses its middle, not its end, where
+ * the cause is said.
+ */
+static void
+log_format(char *dst, size_t size, size_t after, const char *fmt,
+    va_list ap)
+{
+	va_list	 aq;
+	char	*full;
+	size_t	 room, head, tail;
+	int	 n;
+
+	room = size > after + 1 ? size - after - 1 : 0;
+	va_copy(aq, ap);
+	n = vsnprintf(dst, size, fmt, ap);
+	if (n >= 0 && (size_t)n > room && room >= 16 &&
+	    vasprintf(&full, fmt, aq) != -1) {
+		head = room / 2;
+		tail = room - head - 3;
+		memcpy(dst, full, head);
+		memcpy(dst + head, "...", 3);
+		memcpy(dst + head + 3, full + n - tail, tail);
+		dst[room] = '\0';
+		free(full);
+	}
+	va_end(aq);
+}
+
+/*
  * Write one line of severity sev, after the program name if named;
  * warning: the --progress line is kept above it.
  */
@@ -187,7 +217,8 @@ log_vprint(enum log_sev sev, int named, int warning, const char *fmt,
 		n += snprintf(msg + n, sizeof(msg) - n, "worker %d: ",
 		    log_worker);
 	if (n >= 0 && (size_t)n < sizeof(msg))
-		vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+		log_format(msg + n, sizeof(msg) - n, 1 + (error != 0 ? 2 +
+		    strlen(strerror(error)) : 0), fmt, ap);
 	if (error != 0) {
 		strlcat(msg, ": ", sizeof(msg));
 		strlcat(msg, strerror(error), sizeof(msg));
