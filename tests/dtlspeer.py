@@ -62,15 +62,23 @@ def has_cookie(body):
     return body[p] > 0
 
 
-def empties(port, portfile):
+def relay_ends(port, portfile=None):
+    """A relay's two sockets: front, for the client, and back, connected
+    to sockcat's port; front's port written to portfile, if any."""
     front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     front.bind(("127.0.0.1", 0))
     back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     back.bind(("127.0.0.1", 0))
     back.connect(("127.0.0.1", port))
-    with open(portfile + ".tmp", "w") as f:
-        f.write("%d\n" % front.getsockname()[1])
-    os.rename(portfile + ".tmp", portfile)
+    if portfile is not None:
+        with open(portfile + ".tmp", "w") as f:
+            f.write("%d\n" % front.getsockname()[1])
+        os.rename(portfile + ".tmp", portfile)
+    return front, back
+
+
+def empties(port, portfile):
+    front, back = relay_ends(port, portfile)
     caddr = None
     end = time.monotonic() + 60
     while time.monotonic() < end:
@@ -93,14 +101,7 @@ def empties(port, portfile):
 
 def coalesce(port, portfile, log):
     out = open(log, "w", buffering=1)
-    front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    front.bind(("127.0.0.1", 0))
-    back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    back.bind(("127.0.0.1", 0))
-    back.connect(("127.0.0.1", port))
-    with open(portfile + ".tmp", "w") as f:
-        f.write("%d\n" % front.getsockname()[1])
-    os.rename(portfile + ".tmp", portfile)
+    front, back = relay_ends(port, portfile)
     caddr = held = None
     done = False
     end = time.monotonic() + 60
@@ -135,11 +136,7 @@ def main():
         return coalesce(int(sys.argv[2]), sys.argv[3], sys.argv[4])
     port, log, secs = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
     out = open(log, "w", buffering=1)
-    front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    front.bind(("127.0.0.1", 0))
-    back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    back.bind(("127.0.0.1", 0))
-    back.connect(("127.0.0.1", port))
+    front, back = relay_ends(port)
     client = subprocess.Popen(
         ["openssl", "s_client", "-dtls", "-connect",
          "127.0.0.1:%d" % front.getsockname()[1]],
