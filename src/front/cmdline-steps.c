@@ -276,6 +276,17 @@ forward_sides(struct options *o)
 	}
 }
 
+/* Do paths a and b name one inode (1), another (0), or is one not there? */
+static int
+same_inode(const char *a, const char *b)
+{
+	struct stat	 sa, sb;
+
+	if (stat(a, &sa) == -1 || stat(b, &sb) == -1)
+		return (-1);
+	return (sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+}
+
 /*
  * Do paths a and b name one file: one inode, or, for a file not made yet,
  * one name in one directory?
@@ -283,13 +294,12 @@ forward_sides(struct options *o)
 static int
 same_file(const char *a, const char *b)
 {
-	struct stat	 sa, sb;
 	const char	*na, *nb;
 	char		*da, *db;
 	int		 same;
 
-	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
-		return (sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+	if ((same = same_inode(a, b)) != -1)
+		return (same);
 	na = (na = strrchr(a, '/')) != NULL ? na + 1 : a;
 	nb = (nb = strrchr(b, '/')) != NULL ? nb + 1 : b;
 	if (strcmp(na, nb) != 0)
@@ -297,8 +307,7 @@ same_file(const char *a, const char *b)
 	if (asprintf(&da, "%.*s.", (int)(na - a), a) == -1 ||
 	    asprintf(&db, "%.*s.", (int)(nb - b), b) == -1)
 		fatal("asprintf");
-	same = stat(da, &sa) == 0 && stat(db, &sb) == 0 &&
-	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	same = same_inode(da, db) == 1;
 	free(da);
 	free(db);
 	return (same);
