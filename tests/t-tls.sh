@@ -255,6 +255,27 @@ test_broken_stream_says_why() {
 	    "$(<"$SC_TMP/c.err")"
 }
 
+# A listener's --ssl-verify lets in the clients of the authorities the
+# operator names: without --ssl-trustfile it would take those of the
+# system's store, which certify strangers (SSL_CERT_FILE stands for the
+# store here: before, the client below was let in).  Refused at start,
+# on the command line and in an address; socat's grammar keeps socat's
+# way (t-socat).
+test_listener_verify_needs_trustfile() {
+	_said="sockcat: a listener's --ssl-verify needs --ssl-trustfile (cafile=): the authorities whose clients are let in"
+	SSL_CERT_FILE="$CERTS/ca.pem" t 20 "$SC" -l --ssl-verify \
+	    --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
+	    127.0.0.1 0 </dev/null >"$SC_TMP/s.out" 2>"$SC_TMP/s.err"
+	assertEquals "status" 1 $?
+	assertEquals "said" "$_said" "$(<"$SC_TMP/s.err")"
+	SSL_CERT_FILE="$CERTS/ca.pem" t 20 "$SC" \
+	    "tls-l:127.0.0.1:0,cert=$CERTS/srv.pem,key=$CERTS/srv.key,verify=1" \
+	    - </dev/null >"$SC_TMP/s.out" 2>"$SC_TMP/s.err"
+	assertEquals "address: status" 1 $?
+	assertEquals "address: said" "$_said" "$(<"$SC_TMP/s.err")"
+	assertEquals "nothing read" "" "$(<"$SC_TMP/s.out")"
+}
+
 test_client_certificate() {
 	server srv --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
 	    --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \

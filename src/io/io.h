@@ -104,8 +104,10 @@ struct tls_conf {
 	const char	*servername;	/* --ssl-servername: SNI, checked name */
 	const char	*checkname;	/* socat's commonname=: the checked
 					   name (SNI's unless servername) */
-	int		 trust_alone;	/* socat's: cafile=, capath= taken
-					   with verify=0 */
+	int		 trust_socat;	/* socat's: cafile=, capath= taken
+					   with verify=0; a server's
+					   verify=1 without them trusts the
+					   system's authorities */
 	int		 cn_addr;	/* socat's: an address is also
 					   matched by a commonName that is
 					   it as written ("[::1]") */

@@ -737,7 +737,7 @@ tls_ctx_trust(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 	 * would be trusted by nobody, and the peer not verified at all.
 	 * socat takes them with verify=0 (its own suite does).
 	 */
-	if (!c->verify && c->secret == NULL && !c->trust_alone &&
+	if (!c->verify && c->secret == NULL && !c->trust_socat &&
 	    (c->trustfile != NULL || c->capath != NULL)) {
 		log_cause(cause, "%s needs verify=1 (--ssl-verify): without it "
 		    "nothing is verified", c->trustfile != NULL ? "cafile=" :
@@ -768,8 +768,20 @@ tls_ctx_trust(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 			    tls_error());
 			return (-1);
 		}
-	} else if (c->trustfile == NULL)
+	} else if (c->trustfile == NULL) {
+		/*
+		 * A server's clients are those of the operator's authorities:
+		 * the system's sign certificates for strangers (socat takes
+		 * them all the same).
+		 */
+		if (server && !c->trust_socat) {
+			log_cause(cause, "a listener's --ssl-verify needs "
+			    "--ssl-trustfile (cafile=): the authorities whose "
+			    "clients are let in");
+			return (-1);
+		}
 		SSL_CTX_set_default_verify_paths(ctx);
+	}
 	SSL_CTX_set_verify(ctx, server ? SSL_VERIFY_PEER |
 	    SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER, NULL);
 	return (0);

@@ -345,8 +345,10 @@ struct dialect {
 	const char	*tls_ciphers;	/* TLS's ciphers unless said, or NULL */
 	int		 tls_cn_addr;	/* a TLS peer's name may be an
 					   address */
-	int		 tls_trust_alone; /* cafile=, capath= taken with
-					   verify=0 (read by nobody) */
+	int		 tls_trust_socat; /* cafile=, capath= taken with
+					   verify=0 (read by nobody); a
+					   server verifies clients by the
+					   system's authorities */
 
 	/* What the command line's sessions do. */
 	int		 pty_stderr;	/* a program on a terminal writes its

@@ -766,7 +766,7 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 	if (sd->tls.on && sd->tls.ciphers == NULL)
 		sd->tls.ciphers = dialect_of(a)->tls_ciphers;
 	sd->tls.cn_addr = dialect_of(a)->tls_cn_addr;
-	sd->tls.trust_alone = dialect_of(a)->tls_trust_alone;
+	sd->tls.trust_socat = dialect_of(a)->tls_trust_socat;
 	if ((sd->proxy_kind != 0 && side_socks(sd, a, cause) == -1) ||
 	    side_socket_kind(sd, a, cause) == -1 ||
 	    side_local_kind(sd, a, cause) == -1)
