@@ -191,6 +191,24 @@ EXP
 	assertFileEquals "$SC_TMP/hex" "$expected"
 }
 
+# A peer that asks while the way to it is full (it reads nothing until
+# then) gets every answer, whole, after the data: none is dropped ("Write
+# Error!") or cut into the stream, as a non-blocking send(2) did.
+test_telnet_answers_wait_for_room() {
+	rm -f "$SC_TMP/peer.port"
+	TBPEER_DEADLINE=30 bg $TBPEER owed "$SC_TMP/peer.port" 5000 \
+	    >"$SC_TMP/peer.res"
+	PEER_PID=$BG_PID
+	wait_for "$SC_TMP/peer.port" '^[0-9]+$' || fail "peer did not start"
+	yes abcdefghijklmnopqrstuvwxyz | tr -d '\n' | head -c 8000000 |
+	    t 40 "$SC" -N -t 127.0.0.1 "$(<"$SC_TMP/peer.port")" \
+	    >/dev/null 2>"$SC_TMP/c.err"
+	assertEquals "client status" 0 $?
+	wait_exit "$PEER_PID"
+	assertEquals "answers=5000 data=8000000 eof" "$(<"$SC_TMP/peer.res")"
+	assertEquals "said" "" "$(<"$SC_TMP/c.err")"
+}
+
 test_telnet_off_by_default() {
 	# Nothing comes back within the peer's second.
 	TBPEER_DEADLINE=1 peer "$SC_TMP/c.out" 0 fffb01

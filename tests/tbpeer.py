@@ -156,6 +156,57 @@ def ontty(argv, deadline):
                             os.waitstatus_to_exitcode(st)))
 
 
+def send_queue(port, cport):
+    """The bytes queued to send on the connection from cport to port
+    (ss(8)'s Send-Q), or None without it."""
+    out = subprocess.run(["ss", "-tnH", "state", "established",
+                          "( sport = :%d and dport = :%d )" % (cport, port)],
+                         capture_output=True, timeout=10).stdout.split()
+    return int(out[1]) if len(out) >= 2 else None
+
+
+def owed(portfile, n, deadline):
+    """A telnet server that reads nothing until its client's send queue is
+    full (it stops growing, the client having more), then asks n DOs and
+    reads to the end.  Prints how many answers came whole, in order, and
+    the data between them: "answers=N data=BYTES" (BYTES: their count and
+    whether they were 'a'..'z' over and over, as the client sends)."""
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    with open(portfile + ".tmp", "w") as f:
+        f.write("%d\n" % ls.getsockname()[1])
+    os.rename(portfile + ".tmp", portfile)
+    ls.settimeout(deadline - time.monotonic())
+    s, peer = ls.accept()
+    seen = []
+    while len(seen) < 6 or not seen[-1] or len(set(seen[-6:])) > 1:
+        if time.monotonic() > deadline:
+            print("the send queue never filled: %r" % seen[-6:])
+            return
+        seen.append(send_queue(ls.getsockname()[1], peer[1]))
+        time.sleep(0.01)
+    s.sendall(b"".join(bytes([255, 253, i % 256]) for i in range(n)))
+    got, how = drain(s, deadline)
+    data, opts, i = bytearray(), [], 0
+    while i < len(got):
+        if got[i] == 255:
+            if got[i + 1:i + 2] != b"\xfc" or i + 2 >= len(got):
+                break
+            opts.append(got[i + 2])
+            i += 3
+        else:
+            data.append(got[i])
+            i += 1
+    whole = bytes(data) == (b"abcdefghijklmnopqrstuvwxyz" * (
+        len(data) // 26 + 1))[:len(data)]
+    ok = opts == [i % 256 for i in range(n)] and i == len(got)
+    print("answers=%d%s data=%d%s %s" % (len(opts), "" if ok else "!",
+                                        len(data), "" if whole else "!",
+                                        how))
+
+
 def main():
     deadline = time.monotonic() + float(os.environ.get("TBPEER_DEADLINE", 8))
     if sys.argv[1] == "chunks":
@@ -165,6 +216,8 @@ def main():
         ontty(sys.argv[2:], deadline)
     elif sys.argv[1] == "recvfd":
         recvfd(sys.argv[2:], deadline)
+    elif sys.argv[1] == "owed":
+        owed(sys.argv[2], int(sys.argv[3]), deadline)
     sys.stdout.flush()
 
 

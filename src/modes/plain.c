@@ -301,6 +301,8 @@ conn_telnet(struct conn *c)
 	if (!j->flow->telnet)
 		return (0);
 	memset(&c->telnet, 0, sizeof(c->telnet));
+	if (j->side->sock.socktype != SOCK_DGRAM)
+		c->telnet.tx = c->tx;
 	c->telnet.log = j->run->dump;
 	return (channel_tap(c->rx, telnet_tap, &c->telnet));
 }
@@ -352,8 +354,12 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 	    .fifo = j->near->fifo != NULL && !sd->keep,
 	    .flags = { flags[0], flags[1] }, .discard = { discard } };
 	int		 dgram = sd->sock.socktype == SOCK_DGRAM;
+	/* -t's answers go to a stream peer by the way to it (conn_telnet()). */
+	int		 answers = j->flow->telnet && !dgram;
 	char		*cause = NULL;
 
+	if (answers)
+		how.flags[1] |= CH_COPY;
 	if (join_new(&jn, watch, conn_finished, c) == -1)
 		goto fail;
 	c->s = jn.s;
@@ -383,8 +389,8 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 		return (-1);
 	}
 	c->child = jn.end[1].child;
-	/* -d: what --on-connect says is all there is to send. */
-	if (jn.end[1].rd == NULL && c->p->greetlen > 0 &&
+	/* -d: what --on-connect and -t say is all there is to send. */
+	if (jn.end[1].rd == NULL && (c->p->greetlen > 0 || answers) &&
 	    (jn.end[1].rd = session_endpoint(jn.s, "on-connect", -1, -1,
 	    EP_SHUT_NONE, 0)) == NULL)
 		goto fail;

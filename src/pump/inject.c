@@ -100,6 +100,50 @@ channel_inject(struct channel *ch, const void *p, size_t n)
 }
 
 /*
+ * Put n bytes at p after what ch holds, the buffer grown to take them
+ * whole (-t's answers, which a cut would garble), while it holds at most
+ * max bytes.  A CH_DONE channel that said no end to dst (no CH_SHUTDOWN)
+ * takes them too and ends again once they are delivered.  ch then copies.
+ * Returns 0, or -1 with EPIPE (failed, or dst told its end), ENOBUFS
+ * (past max) or EBUSY (splices).
+ */
+int
+channel_append(struct channel *ch, const void *p, size_t n, size_t max)
+{
+	struct buf	 b;
+
+	if (ch->state == CH_FAILED ||
+	    (ch->state == CH_DONE && (ch->flags & CH_SHUTDOWN))) {
+		errno = EPIPE;
+		return (-1);
+	}
+	if (channel_spliced(ch)) {
+		errno = EBUSY;
+		return (-1);
+	}
+	if (ch->buf.len + n > max) {
+		errno = ENOBUFS;
+		return (-1);
+	}
+	if (ch->buf.data == NULL || buf_space(&ch->buf) < n) {
+		if (buf_init(&b, ch->bufsize > ch->buf.len + n ? ch->bufsize :
+		    ch->buf.len + n) == -1)
+			return (-1);
+		if (ch->buf.len > 0)
+			memcpy(b.data, ch->buf.data + ch->buf.off, ch->buf.len);
+		b.len = ch->buf.len;
+		buf_free(&ch->buf);
+		ch->buf = b;
+	}
+	memcpy(buf_tail(&ch->buf), p, n);
+	buf_commit(&ch->buf, n);
+	if (ch->state == CH_DONE)
+		ch->state = CH_DRAINING;
+	channel_update(ch);
+	return (0);
+}
+
+/*
  * Put n bytes at p before what ch holds (--on-connect), the buffer grown.
  * A CH_DONE channel takes them too and ends again once they are delivered.
  * ch then copies.  Returns 0, or -1 with EPIPE (failed) or EBUSY

@@ -418,6 +418,7 @@ void		 ep_detach(struct endpoint *);
 void		 ep_attach(struct endpoint *, int);
 int		 channel_inject(struct channel *, const void *, size_t);
 int		 channel_inject_first(struct channel *, const void *, size_t);
+int		 channel_append(struct channel *, const void *, size_t, size_t);
 size_t		 channel_unqueue(struct channel *, size_t);
 void		 ep_readable(struct endpoint *);
 int		 channel_tap(struct channel *, ch_tap_cb *, void *);
@@ -530,7 +531,10 @@ size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
 struct telnet {
 	int		 state;
 	unsigned char	 cmd;
-	struct dump	*log;	/* Where answers are logged as sent, or NULL. */
+	struct channel	*tx;	/* The way to a stream peer, which sends the
+				   answers after what it holds; NULL: each
+				   goes at once, a datagram of its own. */
+	struct dump	*log;	/* Where those are logged as sent, or NULL. */
 };
 size_t		 telnet_answer(struct telnet *, const unsigned char *, size_t,
 		    unsigned char *, size_t);

@@ -18,6 +18,9 @@
 #define TN_WONT		252
 #define TN_WILL		251
 
+/* The bytes of answers the way to a stream peer may hold past its size. */
+#define TELNET_OWED_MAX	(16 * 1024)
+
 /* Where the parser stands between two bytes. */
 enum {
 	TN_STATE_DATA = 0,	/* Plain data, or nothing seen yet. */
@@ -65,9 +68,13 @@ telnet_answer(struct telnet *tn, const unsigned char *p, size_t n,
 }
 
 /*
- * Tap from the network: answer the peer's negotiation on its socket (arg:
- * the struct telnet).  A failed answer is a warning in nc's words; logged
- * as sent data when tn->log is set.
+ * Tap from the network: answer the peer's negotiation (arg: the struct
+ * telnet).  To a stream peer the answers go after what the way to it
+ * holds, whole, with back-pressure as its bytes have; past
+ * TELNET_OWED_MAX more (a peer that asks and never reads) they are
+ * dropped with a warning in nc's words, as is one to a peer told our
+ * end.  A datagram peer's go at once, each its own datagram, logged as
+ * sent when tn->log is set (the way's log has the stream's).
  */
 void
 telnet_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
@@ -85,6 +92,12 @@ telnet_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 		n -= chunk;
 		if (len == 0)
 			continue;
+		if (tn->tx != NULL) {
+			if (channel_append(tn->tx, out, len, tn->tx->bufsize +
+			    TELNET_OWED_MAX) == -1)
+				log_warnx("Write Error!");
+			continue;
+		}
 		do {
 			w = send(fd, out, len, MSG_NOSIGNAL);
 		} while (w == -1 && errno == EINTR);
