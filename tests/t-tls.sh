@@ -353,7 +353,14 @@ test_bad_certificate_files() {
 	    "$(<"$SC_TMP/err")"
 	t 20 "$SC" --ssl-key "$CERTS/srv.key" -l 127.0.0.1 0 </dev/null \
 	    2>"$SC_TMP/err"
-	assertEquals "sockcat: --ssl-key needs --ssl-cert" "$(<"$SC_TMP/err")"
+	assertEquals "sockcat: --ssl-key (key=) needs --ssl-cert (cert=)" \
+	    "$(<"$SC_TMP/err")"
+	# An address says it in its own words too.
+	t 20 "$SC" "tls-l:127.0.0.1:0,key=$CERTS/srv.key" - </dev/null \
+	    2>"$SC_TMP/err"
+	assertEquals "address: status" 1 $?
+	assertEquals "sockcat: --ssl-key (key=) needs --ssl-cert (cert=)" \
+	    "$(<"$SC_TMP/err")"
 	# A key of another certificate, a key file that holds no key.
 	t 20 "$SC" --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/cli.key" \
 	    -l 127.0.0.1 0 </dev/null 2>"$SC_TMP/err"

@@ -696,7 +696,8 @@ tls_ctx_identity(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 	TLS_READ(tc, key);
 	if (c->cert == NULL) {
 		if (c->key != NULL) {
-			log_cause(cause, "--ssl-key needs --ssl-cert");
+			log_cause(cause, "--ssl-key (key=) needs --ssl-cert "
+			    "(cert=)");
 			return (-1);
 		}
 		return ((tc->flags & TLS_SERVER) ? tls_self_signed(ctx,
