@@ -312,6 +312,32 @@ test_sni_and_alpn() {
 	assertContains "$(<"$SC_TMP/c.err")" "TLS ALPN protocol: h2"
 }
 
+# A client that offers none of the server's protocols is refused (RFC
+# 7301), not served in one the server did not name; one that offers no
+# ALPN at all is served.  Before, the first was served without ALPN.
+test_alpn_without_overlap() {
+	server srv -k --ssl-alpn h2 -l 127.0.0.1 0 -c 'echo served' ||
+	    fail "no server"
+	t 20 "$SC" --ssl-alpn foo,http/1.1 127.0.0.1 "$PORT" </dev/null \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 1 $?
+	assertEquals "said" "sockcat: TLS handshake failed: tlsv1 alert no application protocol" \
+	    "$(<"$SC_TMP/c.err")"
+	assertEquals "not served" "" "$(<"$SC_TMP/c.out")"
+	t 20 "$SC" --ssl 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "no ALPN: status" 0 $?
+	assertEquals "no ALPN: served" "served" "$(<"$SC_TMP/c.out")"
+	t 20 openssl s_client -alpn http/1.1 -connect "127.0.0.1:$PORT" \
+	    </dev/null >"$SC_TMP/o.out" 2>&1
+	assertNotEquals "openssl: status" 0 $?
+	assertContains "openssl: said" "$(<"$SC_TMP/o.out")" \
+	    "no application protocol"
+	stop "$SERVER_PID"
+	assertContains "the server said why" "$(<"$SC_TMP/srv.err")" \
+	    "sockcat: TLS handshake failed: no application protocol"
+}
+
 test_ciphers() {
 	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key" -tls1_2
 	echo x | t 20 "$SC" -v -N --ssl-ciphers ECDHE-ECDSA-AES128-GCM-SHA256 \

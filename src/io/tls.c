@@ -180,7 +180,11 @@ tls_parse_alpn(struct tls_ctx *tc, const char *list, char **cause)
 	return (0);
 }
 
-/* A server picks the first of its own protocols that the client offers. */
+/*
+ * A server picks the first of its own protocols that the client offers;
+ * one that offers none of them is refused with no_application_protocol
+ * (RFC 7301, 3.2), not served in a protocol the server did not name.
+ */
 static int
 tls_alpn_select(__unused SSL *ssl, const unsigned char **out,
     unsigned char *outlen, const unsigned char *in, unsigned int inlen,
@@ -191,7 +195,7 @@ tls_alpn_select(__unused SSL *ssl, const unsigned char **out,
 
 	if (SSL_select_next_proto(&sel, outlen, tc->alpn, tc->alpn_len, in,
 	    inlen) != OPENSSL_NPN_NEGOTIATED)
-		return (SSL_TLSEXT_ERR_NOACK);
+		return (SSL_TLSEXT_ERR_ALERT_FATAL);
 	*out = sel;
 	return (SSL_TLSEXT_ERR_OK);
 }
