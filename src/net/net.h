@@ -347,8 +347,8 @@ struct dialect {
 					   address */
 	int		 tls_trust_socat; /* cafile=, capath= taken with
 					   verify=0 (read by nobody); a
-					   server verifies clients by the
-					   system's authorities */
+					   server's verify=1 without them
+					   trusts the system's authorities */
 
 	/* What the command line's sessions do. */
 	int		 pty_stderr;	/* a program on a terminal writes its

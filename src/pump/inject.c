@@ -100,6 +100,26 @@ channel_inject(struct channel *ch, const void *p, size_t n)
 }
 
 /*
+ * Give ch a buffer with room for n bytes more than it holds (its size at
+ * least), what it holds copied at offset at.  Returns -1 with errno.
+ */
+static int
+channel_regrow(struct channel *ch, size_t n, size_t at)
+{
+	struct buf	 b;
+
+	if (buf_init(&b, ch->bufsize > ch->buf.len + n ? ch->bufsize :
+	    ch->buf.len + n) == -1)
+		return (-1);
+	if (ch->buf.len > 0)
+		memcpy(b.data + at, ch->buf.data + ch->buf.off, ch->buf.len);
+	b.len = ch->buf.len;
+	buf_free(&ch->buf);
+	ch->buf = b;
+	return (0);
+}
+
+/*
  * Put n bytes at p after what ch holds, the buffer grown to take them
  * whole (-t's answers, which a cut would garble), while it holds at most
  * max bytes.  A CH_DONE channel that said no end to dst (no CH_SHUTDOWN)
@@ -110,8 +130,6 @@ channel_inject(struct channel *ch, const void *p, size_t n)
 int
 channel_append(struct channel *ch, const void *p, size_t n, size_t max)
 {
-	struct buf	 b;
-
 	if (ch->state == CH_FAILED ||
 	    (ch->state == CH_DONE && (ch->flags & CH_SHUTDOWN))) {
 		errno = EPIPE;
@@ -125,16 +143,9 @@ channel_append(struct channel *ch, const void *p, size_t n, size_t max)
 		errno = ENOBUFS;
 		return (-1);
 	}
-	if (ch->buf.data == NULL || buf_space(&ch->buf) < n) {
-		if (buf_init(&b, ch->bufsize > ch->buf.len + n ? ch->bufsize :
-		    ch->buf.len + n) == -1)
-			return (-1);
-		if (ch->buf.len > 0)
-			memcpy(b.data, ch->buf.data + ch->buf.off, ch->buf.len);
-		b.len = ch->buf.len;
-		buf_free(&ch->buf);
-		ch->buf = b;
-	}
+	if ((ch->buf.data == NULL || buf_space(&ch->buf) < n) &&
+	    channel_regrow(ch, n, 0) == -1)
+		return (-1);
 	memcpy(buf_tail(&ch->buf), p, n);
 	buf_commit(&ch->buf, n);
 	if (ch->state == CH_DONE)
@@ -152,8 +163,6 @@ channel_append(struct channel *ch, const void *p, size_t n, size_t max)
 int
 channel_inject_first(struct channel *ch, const void *p, size_t n)
 {
-	struct buf	 b;
-
 	if (ch->state == CH_FAILED) {
 		errno = EPIPE;
 		return (-1);
@@ -170,15 +179,10 @@ channel_inject_first(struct channel *ch, const void *p, size_t n)
 		memcpy(ch->buf.data + ch->buf.off, p, n);
 		return (0);
 	}
-	if (buf_init(&b, ch->bufsize > ch->buf.len + n ? ch->bufsize :
-	    ch->buf.len + n) == -1)
+	if (channel_regrow(ch, n, n) == -1)
 		return (-1);
-	memcpy(b.data, p, n);
-	if (ch->buf.len > 0)
-		memcpy(b.data + n, ch->buf.data + ch->buf.off, ch->buf.len);
-	b.len = ch->buf.len + n;
-	buf_free(&ch->buf);
-	ch->buf = b;
+	memcpy(ch->buf.data, p, n);
+	ch->buf.len += n;
 	return (0);
 }
 
