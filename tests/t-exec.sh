@@ -294,6 +294,22 @@ test_program_given_the_connection_ends_without_reset() {
 	rm -f "$SC_TMP/zeros"
 }
 
+# The same on pipes (--stats keeps sockcat between): the program's last
+# words, more than the kernel's buffers hold, all reach a client still
+# sending, with a clean end, not a reset that throws the rest away.
+test_program_on_pipes_ends_without_reset() {
+	head -c 16777216 /dev/zero >"$SC_TMP/zeros"
+	server srv -l --stats 127.0.0.1 0 -c 'head -c 3000000 /dev/zero' ||
+	    fail "no server"
+	t 10 "$SC" 127.0.0.1 "$PORT" <"$SC_TMP/zeros" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "status, words, end" "0 3000000 " \
+	    "$? $(wc -c <"$SC_TMP/c.out") $(<"$SC_TMP/c.err")"
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	rm -f "$SC_TMP/zeros" "$SC_TMP/c.out"
+}
+
 test_idle_timeout_ends_program() {
 	server srv -w 1 -l 127.0.0.1 0 -c 'exec sleep 30' || fail "no server"
 	# An idle client: it sends nothing and waits for the server.

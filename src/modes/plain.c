@@ -377,6 +377,13 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 	    sd->ws.binary ? NC_BINARY : 0) == -1)
 		goto fail;
 	c->net = jn.end[0].rd;
+	/*
+	 * A client's program may exit while the client still sends: its
+	 * last words must not be reset away by a close with input unread
+	 * (a lingering close, as for a program given the connection).
+	 */
+	if (c->p->exec && sd->listen && !dgram)
+		c->net->flags |= EP_LINGER;
 	if (sd->reconnect)
 		c->net->flags |= EP_REDIAL;
 	if (end_open(j->near, jn.s, eh, &jn.end[1], &cause) == -1) {
