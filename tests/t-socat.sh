@@ -1906,6 +1906,24 @@ test_nofork_and_tty() {
 	done
 }
 
+# nofork: the program in our place gets the signals any program of ours
+# gets, SIGPIPE at its default (ours is ignored) and none blocked, so a
+# writer whose reader has gone dies quietly.
+test_nofork_default_signals() {
+	rm -f "$SC_TMP/out"
+	t 20 "$OURS" -U "$SC_TMP/out" \
+	    'EXEC:grep -E ^Sig(Ign|Blk) /proc/self/status,nofork'
+	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$SC_TMP/out")
+	blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "$SC_TMP/out")
+	assertNotNull "SigIgn read" "$ign"
+	assertEquals "SIGPIPE ignored" 0 $(( 0x$ign & 0x1000 ))
+	assertEquals "signals blocked" 0 $(( 0x$blk ))
+	t 20 "$OURS" -U - SYSTEM:yes,nofork 2>"$SC_TMP/err" | head -n 1 \
+	    >"$SC_TMP/out"
+	assertEquals "yes ends quietly" "y " \
+	    "$(<"$SC_TMP/out") $(<"$SC_TMP/err")"
+}
+
 # speeds_of TTY: its input and output speeds, as termios codes.
 speeds_of() {
 	t 10 python3 -c 'import os, sys, termios

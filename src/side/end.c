@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,6 +285,47 @@ end_program_start(const struct side *sd, const struct exec_conn *ec, int rd,
 }
 
 /*
+ * Put back to their default the signals sockcat ignores (SIGPIPE), which
+ * an exec would leave ignored, as exec_spawn() gives every program; *set
+ * says which, for end_program_ignore() should the exec fail.  Handlers of
+ * ours an exec puts back itself.
+ */
+static void
+end_program_default(sigset_t *set)
+{
+	struct sigaction sa, old;
+	sigset_t	 ours;
+	int		 sig;
+
+	cleanup_sigset(&ours);
+	sigemptyset(set);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sigismember(&ours, sig) == 1 &&
+		    sigaction(sig, NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN &&
+		    sigaction(sig, &sa, NULL) == 0)
+			sigaddset(set, sig);
+	}
+}
+
+/* The exec failed: ignore again what end_program_default() put back. */
+static void
+end_program_ignore(const sigset_t *set)
+{
+	struct sigaction sa;
+	int		 sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sigismember(set, sig) == 1)
+			(void)sigaction(sig, &sa, NULL);
+	}
+}
+
+/*
  * socat's nofork: exec sd's program in our place, fd its stdin when rd and
  * its stdout when wr (-1: ours).  Returns only on failure, with *cause
  * set.
@@ -292,6 +334,8 @@ void
 end_program_here(const struct side *sd, int fd, int rd, int wr, char **cause)
 {
 	struct exec_cmd	 cmd;
+	sigset_t	 undo;
+	int		 error;
 
 	if (side_exec_cmd(sd, &cmd, cause) == -1)
 		return;
@@ -305,8 +349,11 @@ end_program_here(const struct side *sd, int fd, int rd, int wr, char **cause)
 	/* Blocking, as the program expects. */
 	(void)end_fl_set(STDIN_FILENO, O_NONBLOCK, 0);
 	(void)end_fl_set(STDOUT_FILENO, O_NONBLOCK, 0);
+	end_program_default(&undo);
 	execvp(cmd.path, cmd.argv);
-	log_cause(cause, "exec %s: %s", cmd.path, strerror(errno));
+	error = errno;
+	end_program_ignore(&undo);
+	log_cause(cause, "exec %s: %s", cmd.path, strerror(error));
 	exec_cmd_free(&cmd);
 }
 
