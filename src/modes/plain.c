@@ -397,10 +397,12 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 	}
 	c->child = jn.end[1].child;
 	/* -d: what --on-connect and -t say is all there is to send. */
-	if (jn.end[1].rd == NULL && (c->p->greetlen > 0 || answers) &&
-	    (jn.end[1].rd = session_endpoint(jn.s, "on-connect", -1, -1,
-	    EP_SHUT_NONE, 0)) == NULL)
-		goto fail;
+	if (jn.end[1].rd == NULL && (c->p->greetlen > 0 || answers)) {
+		jn.end[1].rd = session_endpoint(jn.s, "on-connect", -1, -1,
+		    EP_SHUT_NONE, 0);
+		if (jn.end[1].rd == NULL)
+			goto fail;
+	}
 	if (join_ways(&jn, &how, &cause) == -1) {
 		log_warnx("%s", cause != NULL ? cause : strerror(errno));
 		free(cause);

@@ -302,10 +302,11 @@ end_program_default(sigset_t *set)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	for (sig = 1; sig < NSIG; sig++) {
-		if (sigismember(&ours, sig) == 1 &&
-		    sigaction(sig, NULL, &old) == 0 &&
-		    old.sa_handler == SIG_IGN &&
-		    sigaction(sig, &sa, NULL) == 0)
+		if (sigismember(&ours, sig) != 1 ||
+		    sigaction(sig, NULL, &old) == -1 ||
+		    old.sa_handler != SIG_IGN)
+			continue;
+		if (sigaction(sig, &sa, NULL) == 0)
 			sigaddset(set, sig);
 	}
 }
