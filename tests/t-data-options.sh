@@ -193,7 +193,9 @@ EXP
 
 # A peer that asks while the way to it is full (it reads nothing until
 # then) gets every answer, whole, after the data: none is dropped ("Write
-# Error!") or cut into the stream, as a non-blocking send(2) did.
+# Error!") or cut into the stream, as a non-blocking send(2) did.  -O
+# makes the send buffer small: a large one took the answers whole on an
+# idle machine even before.
 test_telnet_answers_wait_for_room() {
 	rm -f "$SC_TMP/peer.port"
 	TBPEER_DEADLINE=30 bg $TBPEER owed "$SC_TMP/peer.port" 5000 \
@@ -201,7 +203,7 @@ test_telnet_answers_wait_for_room() {
 	PEER_PID=$BG_PID
 	wait_for "$SC_TMP/peer.port" '^[0-9]+$' || fail "peer did not start"
 	yes abcdefghijklmnopqrstuvwxyz | tr -d '\n' | head -c 8000000 |
-	    t 40 "$SC" -N -t 127.0.0.1 "$(<"$SC_TMP/peer.port")" \
+	    t 40 "$SC" -N -t -O 4096 127.0.0.1 "$(<"$SC_TMP/peer.port")" \
 	    >/dev/null 2>"$SC_TMP/c.err"
 	assertEquals "client status" 0 $?
 	wait_exit "$PEER_PID"

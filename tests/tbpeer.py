@@ -23,9 +23,11 @@ def wait_size(path, size, deadline):
     return False
 
 
-def listen(portfile, timeout):
+def listen(portfile, timeout, rcvbuf=None):
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if rcvbuf is not None:
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     ls.bind(("127.0.0.1", 0))
     ls.listen(1)
     with open(portfile + ".tmp", "w") as f:
@@ -171,21 +173,13 @@ def owed(portfile, n, deadline):
     reads to the end.  Prints how many answers came whole, in order, and
     the data between them: "answers=N data=BYTES" (BYTES: their count and
     whether they were 'a'..'z' over and over, as the client sends)."""
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    ls.bind(("127.0.0.1", 0))
-    ls.listen(1)
-    with open(portfile + ".tmp", "w") as f:
-        f.write("%d\n" % ls.getsockname()[1])
-    os.rename(portfile + ".tmp", portfile)
-    ls.settimeout(deadline - time.monotonic())
-    s, peer = ls.accept()
+    s = listen(portfile, deadline - time.monotonic(), rcvbuf=4096)
     seen = []
     while len(seen) < 6 or not seen[-1] or len(set(seen[-6:])) > 1:
         if time.monotonic() > deadline:
             print("the send queue never filled: %r" % seen[-6:])
             return
-        seen.append(send_queue(ls.getsockname()[1], peer[1]))
+        seen.append(send_queue(s.getsockname()[1], s.getpeername()[1]))
         time.sleep(0.01)
     s.sendall(b"".join(bytes([255, 253, i % 256]) for i in range(n)))
     got, how = drain(s, deadline)
