@@ -1253,18 +1253,28 @@ class Fuzzer:
 
     # The checks.
 
-    def starved(self):
+    def starved(self, seen):
         """The seconds the server's threads and ours have waited to run
-        (run_delay, /proc/PID/task/TID/schedstat), summed."""
-        ns = 0
+        (run_delay, /proc/PID/task/TID/schedstat) since the first call
+        with seen, a dict of each thread's last value.  A thread that
+        ends keeps what it waited: a sum over the threads alive at each
+        call went back when the other modes' threads ended, and a check
+        that should have had minutes gave up after seconds."""
+        first = not seen
         for pid in (self.proc.pid, os.getpid()):
             for path in glob.glob('/proc/%d/task/*/schedstat' % pid):
                 try:
                     with open(path) as f:
-                        ns += int(f.read().split()[1])
+                        ns = int(f.read().split()[1])
                 except (OSError, IndexError, ValueError):
-                    pass
-        return ns / 1e9
+                    continue
+                prev = seen.get(path)
+                if prev is None or prev > ns:
+                    # A new thread (or a new one under an old number).
+                    prev = ns if first else 0
+                seen['waited'] = seen.get('waited', 0) + ns - prev
+                seen[path] = ns
+        return seen.get('waited', 0) / 1e9
 
     def client(self):
         """A proper client, for up to 60 seconds in which the server and
@@ -1277,10 +1287,10 @@ class Fuzzer:
         marker = b'procfuzz-check-%d' % random.Random(self.seed).randrange(
             1 << 30)
         line = marker + b'\n'
-        start, starved = time.monotonic(), self.starved()
+        start, seen = time.monotonic(), {}
+        self.starved(seen)
         why = 'not served'
-        while time.monotonic() - start < min(
-                60 + self.starved() - starved, 300):
+        while time.monotonic() - start < min(60 + self.starved(seen), 300):
             try:
                 why = self.client_once(marker, line)
             except (OSError, ssl.SSLError, ValueError, struct.error) as e:
@@ -1288,7 +1298,8 @@ class Fuzzer:
             if why is None:
                 return None
             time.sleep(0.3)
-        return why
+        return '%s (tried for %.0f s, %.0f s of it waiting to run)' % (
+            why, time.monotonic() - start, self.starved(seen))
 
     def client_once(self, marker, line):
         if self.check == 'http-get':
