@@ -391,6 +391,11 @@ test_refused_where_it_cannot_work() {
 	expect_error "must use --secret with --print-psk" --print-psk
 	expect_error "--secret: neither address speaks TLS (tls:, tls-l:)" \
 	    --secret="$CODE" tcp-l:0 -
+	# A weak code's warning waits for a command line that is taken:
+	# the line that refuses one comes alone.
+	expect_error "--secret: neither address speaks TLS (tls:, tls-l:)" \
+	    --secret=hunter2 tcp-l:0 exec:cat
+	expect_error "must use -e or -c with --pty" --secret=hunter2 --pty -l 0
 }
 
 # --- The modes ----------------------------------------------------------

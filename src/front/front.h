@@ -380,6 +380,7 @@ void		 step_proxy_free(struct proxy_conf *);
 char		*secret_env_take(const char *);
 void		 secret_find(struct cmdline *);
 __dead void	 secret_print_psk(struct cmdline *);
+void		 secret_warn(void);
 
 /*
  * Is the one operand where a client's URL or address may stand: nops 1,

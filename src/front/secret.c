@@ -44,6 +44,8 @@ static char	 secret_relay_host[256];
 static char	 secret_relay[sizeof(secret_relay_host) + 40];
 static char	 secret_relay_port[32];
 static char	 secret_relay_path[1024];
+/* A weak code's bits, said once the command line is taken; -1: none. */
+static int	 secret_weak = -1;
 
 /*
  * Copy, blank and remove the environment variable name, so no program we
@@ -65,8 +67,8 @@ secret_env_take(const char *name)
 }
 
 /*
- * Take text as o's side's code, warning when weak; a slip in a drawn one
- * exits.
+ * Take text as o's side's code, noting it when weak (secret_warn()); a
+ * slip in a drawn one exits.
  */
 static void
 secret_take(struct options *o, const char *text)
@@ -90,9 +92,21 @@ secret_take(struct options *o, const char *text)
 	/* With --via, secret_via() says it, and refuses it. */
 	if (o->via == NULL && (bits = secretcode_bits(o->side.tls.secret)) <
 	    SECRET_WEAK_BITS)
+		secret_weak = bits;
+}
+
+/*
+ * Warn of a weak code, once the command line is taken: a line that
+ * refuses it comes alone.
+ */
+__startup void
+secret_warn(void)
+{
+	if (secret_weak != -1)
 		log_warnx("--secret: a code of about %d bits can be guessed "
 		    "offline from a recorded handshake; a listener given a "
-		    "bare --secret draws a strong one", bits);
+		    "bare --secret draws a strong one", secret_weak);
+	secret_weak = -1;
 }
 
 /*
@@ -243,6 +257,7 @@ secret_print_psk(struct cmdline *cl)
 	if (cl->o->side.tls.secret == NULL)
 		fatalx("must use --secret with --print-psk");
 	secret_find(cl);
+	secret_warn();
 	if (tls_secret_key(&cl->o->side.tls, key, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	for (i = 0; i < sizeof(key); i++)
