@@ -34,7 +34,10 @@
 #   ntlm (nothing sockcat answers), rfc2069 (an MD5 digest without qop,
 #   answered as RFC 2069 says), blanks (an MD5 digest with blanks around
 #   each "=", as RFC 9110 allows), nulrealm and crrealm (a digest only, whose
-#   realm holds a NUL byte or a bare CR: malformed); KEEPALIVE: 1, 0 (closed after the
+#   realm holds a NUL byte or a bare CR: malformed), stale (an MD5 digest
+#   whose first right answer is refused as stale, RFC 7616 3.3: a 407 with
+#   stale=true and a new nonce), stalealways (every right answer so
+#   refused); KEEPALIVE: 1, 0 (closed after the
 #   407, which says so), or 2 (closed although the 407 does not say so).
 #   SPEC: SCHEME:USER:PASS:KEEPALIVE, or "record".
 # The first form prints its port; the second prints one port a line, in
@@ -85,11 +88,13 @@ class Auth:
         return self.scheme == what or (self.scheme == "both" and
                                        what in ("basic", "md5", "sha256")) \
             or (self.scheme == "oneline" and what in ("basic", "md5")) \
-            or (self.scheme == "blanks" and what == "md5")
+            or (self.scheme in ("blanks", "stale", "stalealways") and
+                what == "md5")
 
-    def challenges(self):
+    def challenges(self, nonce=NONCE, stale=False):
         digest = ('Digest realm="%s", qop="auth", algorithm=%%s, '
-                  'nonce="%s", opaque="%s"' % (REALM, NONCE, OPAQUE))
+                  'nonce="%s", opaque="%s"%s' % (
+                      REALM, nonce, OPAQUE, ', stale=true' if stale else ''))
         if self.scheme == "oneline":
             return ['Basic realm="%s", %s' % (REALM, digest % "MD5")]
         if self.scheme == "ntlm":
@@ -113,7 +118,7 @@ class Auth:
             c.append('Basic realm="%s"' % REALM)
         return c
 
-    def check(self, method, head):
+    def check(self, method, head, nonce=NONCE):
         m = re.search(r'^Proxy-Authorization:\s*(\S+)\s*(.*?)\r?$', head,
                       re.M | re.I)
         if not m:
@@ -148,12 +153,12 @@ class Auth:
         else:
             return False
         if (p.get("username") != self.user or p.get("realm") != REALM or
-                p.get("nonce") != NONCE or p.get("qop") != "auth" or
+                p.get("nonce") != nonce or p.get("qop") != "auth" or
                 p.get("opaque") != OPAQUE):
             return False
         ha1 = h("%s:%s:%s" % (self.user, REALM, self.password))
         ha2 = h("%s:%s" % (method, p.get("uri", "")))
-        want = h("%s:%s:%s:%s:auth:%s" % (ha1, NONCE, p.get("nc", ""),
+        want = h("%s:%s:%s:%s:auth:%s" % (ha1, nonce, p.get("nc", ""),
                                           p.get("cnonce", ""), ha2))
         return p.get("response") == want
 
@@ -162,6 +167,9 @@ class Auth:
             self.conns += 1
             n = self.conns
         f = conn.makefile("rb")
+        # The nonce this connection's challenges give: a stale proxy's
+        # is new after each answer it calls stale.
+        nonce, stale = NONCE, False
         while True:
             head = read_head(f)
             if head is None:
@@ -169,14 +177,20 @@ class Auth:
             with open(self.log, "a") as log:
                 log.write("conn %d\n%s--\n" % (n, head))
             method = head.split(" ", 1)[0]
-            if self.check(method, head):
+            right = self.check(method, head, nonce)
+            stale = right and (self.scheme == "stalealways" or (
+                self.scheme == "stale" and nonce == NONCE))
+            if stale:
+                right = False
+                nonce = base64.b64encode(os.urandom(16)).decode()
+            if right:
                 conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n"
                              b"tunnel open\n")
                 f.read()
                 return
             body = b"credentials needed\n"
             resp = "HTTP/1.1 407 Proxy Authentication Required\r\n"
-            for c in self.challenges():
+            for c in self.challenges(nonce, stale):
                 resp += "Proxy-Authenticate: %s\r\n" % c
             resp += "Content-Length: %d\r\n" % len(body)
             if self.keep == "0":

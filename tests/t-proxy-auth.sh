@@ -17,10 +17,10 @@ PX_SPECS="basic:alice:s3cret:1 md5:alice:s3cret:1 sha256:alice:s3cret:1
 both:alice:s3cret:1 both:alice:s3cret:0 md5:alice:s3cret:0
 oneline:alice:s3cret:1 ntlm:alice:s3cret:1 record md5:alice:s3cret:2
 rfc2069:alice:s3cret:1 nulrealm:alice:s3cret:1 crrealm:alice:s3cret:1
-blanks:alice:s3cret:1"
+blanks:alice:s3cret:1 stale:alice:s3cret:1 stalealways:alice:s3cret:1"
 PX_BASIC=0 PX_MD5=1 PX_SHA256=2 PX_BOTH=3 PX_BOTH_CLOSE=4 PX_MD5_CLOSE=5
 PX_ONELINE=6 PX_NTLM=7 PX_RECORD=8 PX_MD5_LIAR=9 PX_RFC2069=10
-PX_NUL_REALM=11 PX_CR_REALM=12 PX_BLANKS=13
+PX_NUL_REALM=11 PX_CR_REALM=12 PX_BLANKS=13 PX_STALE=14 PX_STALE_ALWAYS=15
 
 oneTimeSetUp() {
 	PX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-px.XXXXXX")
@@ -30,7 +30,7 @@ oneTimeSetUp() {
 	timeout 900 $AUTHPROXY -m "$PX_DIR" $PX_SPECS \
 	    >"$PX_DIR/ports" 2>"$PX_DIR/err" &
 	PX_PID=$!
-	wait_lines "$PX_DIR/ports" '^[0-9]+$' 14 20 || {
+	wait_lines "$PX_DIR/ports" '^[0-9]+$' 16 20 || {
 		echo "the fake proxies did not start" >&2
 		cat "$PX_DIR/err" >&2
 	}
@@ -172,6 +172,23 @@ test_wrong_password_is_one_error() {
 	ncat_auth $PX_MD5 alice:wrong
 	assertEquals "ncat's status" 1 "$STATUS"
 	assertEquals "ncat's stdout" "" "$(<"$SC_TMP/ncat.out")"
+}
+
+# A right answer whose nonce the proxy calls stale (RFC 7616, 3.3: a 407
+# with stale=true and a new nonce) goes again with the new nonce and the
+# same password, unasked, as curl does; once: a proxy that says it every
+# time gets the one error.
+test_stale_nonce_answered_again_once() {
+	tunnel_open $PX_STALE alice:s3cret \
+	    "conn 1 conn 1 Digest MD5 conn 1 Digest MD5"
+	assertEquals "nothing said" "" "$(<"$SC_TMP/sc.err")"
+	auth $PX_STALE_ALWAYS alice:s3cret
+	assertEquals "status" 1 "$STATUS"
+	assertEquals "stderr" "sockcat: Proxy authentication failed" \
+	    "$(<"$SC_TMP/sc.err")"
+	assertEquals "asked again once" \
+	    "conn 1 conn 1 Digest MD5 conn 1 Digest MD5" \
+	    "$(summary $PX_STALE_ALWAYS)"
 }
 
 test_proxy_closing_after_407_gets_a_new_connection() {

@@ -216,6 +216,8 @@ struct http_digest {
 	char		*response;
 	char		*cnonce;
 	char		*nc;
+	char		*stale;		/* a challenge's "true": the nonce
+					   was old, not the password wrong */
 };
 
 /* The schemes the proxy client answers, the weakest first. */
@@ -236,6 +238,7 @@ struct http_challenge {
 	char		 opaque[HTTP_PARAM_MAX + 1];
 	int		 has_opaque;
 	int		 qop;		/* Digest: qop=auth, else RFC 2069 */
+	int		 stale;		/* Digest: stale=true (RFC 7616, 3.3) */
 	const char	*bad;		/* a malformed challenge: why */
 };
 

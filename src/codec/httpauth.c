@@ -101,9 +101,10 @@ int
 http_digest_parse(char *v, struct http_digest *d)
 {
 	static const char *const names[] = { "realm", "nonce", "opaque",
-	    "qop", "username", "uri", "response", "cnonce", "nc" };
+	    "qop", "username", "uri", "response", "cnonce", "nc", "stale" };
 	char	**slots[] = { &d->realm, &d->nonce, &d->opaque, &d->qop,
-	    &d->username, &d->uri, &d->response, &d->cnonce, &d->nc };
+	    &d->username, &d->uri, &d->response, &d->cnonce, &d->nc,
+	    &d->stale };
 	char	*name, *end, *val, *w;
 	size_t	 i;
 
@@ -277,6 +278,7 @@ http_challenge_one(struct http_challenge *ch, const char *scheme,
 			goto other;
 		c.has_opaque = d.opaque != NULL;
 		c.qop = d.qop != NULL;
+		c.stale = d.stale != NULL && strcasecmp(d.stale, "true") == 0;
 		c.scheme = d.alg == DIGEST_SHA256 ?
 		    HTTP_AUTH_DIGEST_SHA256 : HTTP_AUTH_DIGEST_MD5;
 	} else

@@ -633,6 +633,9 @@ struct proxy_client {
 	char		 pass[SOCKS_NAME_MAX + 2];
 	int		 fixed;		/* pass came from --proxy-auth */
 	int		 tries;		/* passwords asked for so far */
+	int		 stale;		/* HTTP: 1: a 407 said the nonce of our
+					   answer was stale: the same password
+					   again, unasked; 2: done once */
 	const char	*auth_name;	/* HTTP: the credentials' header, or
 					   NULL: Proxy-Authorization */
 	int		 status_spaces;	/* HTTP: a status line's spaces after

@@ -164,10 +164,14 @@ proxy_queue(struct proxy_client *pc, ssize_t n, const char *errstr,
 	return (0);
 }
 
-/* The password, asked each time unless fixed. */
+/* The password, asked each time unless fixed or the nonce was stale. */
 static int
 proxy_password(struct proxy_client *pc, char **cause)
 {
+	if (pc->stale == 1) {
+		pc->stale = 2;
+		return (0);
+	}
 	if (pc->fixed)
 		return (0);
 	if (pc->ask == NULL || pc->ask(pc, cause) == -1) {
@@ -411,6 +415,24 @@ proxy_http_challenged(struct proxy_client *pc, char **cause)
 	struct http_reply	*r = &pc->reply;
 	char			 esc[LOG_ESCAPED(sizeof(r->ch.other))];
 
+	/*
+	 * Our answer refused: the password was wrong, unless the proxy says
+	 * the nonce was stale (RFC 7616, 3.3), which is answered again with
+	 * the same password, once.
+	 */
+	if (pc->authed && r->ch.stale && r->ch.bad == NULL && pc->stale == 0)
+		pc->stale = 1;
+	else if (pc->authed && pc->fixed) {
+		/* Credentials from the command line are tried once. */
+		log_cause(cause, "Proxy authentication failed");
+		return (PROXY_FAIL);
+	}
+	if (pc->stale != 1 && pc->tries >= PROXY_AUTH_TRIES) {
+		log_cause(cause, "Too many authentication failures");
+		return (PROXY_FAIL);
+	}
+	if (pc->authed && pc->stale != 1)
+		log_info("Proxy authentication failed");
 	pc->ch = r->ch;
 	if (r->ch.bad != NULL) {
 		log_cause(cause, "Malformed proxy challenge: %s", r->ch.bad);
@@ -509,17 +531,6 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 	case HTTP_AUTH_REQUIRED:
 		if (pc->user == NULL)
 			break;
-		/* Credentials from the command line are tried once. */
-		if (pc->authed && pc->fixed) {
-			log_cause(cause, "Proxy authentication failed");
-			return (PROXY_FAIL);
-		}
-		if (pc->tries >= PROXY_AUTH_TRIES) {
-			log_cause(cause, "Too many authentication failures");
-			return (PROXY_FAIL);
-		}
-		if (pc->authed)
-			log_info("Proxy authentication failed");
 		http_reply_init(&pc->reply, minor);
 		pc->state = PXS_HTTP_HEADERS;
 		return (PROXY_MORE);
