@@ -1349,6 +1349,36 @@ test_local_sides() {
 	    "program"
 }
 
+# A program's input and output on one descriptor (fdin=3,fdout=3) is one
+# end of a socket pair, which it reads and writes, both socats alike: a
+# line answered beside stdio, 1 MB through cat and a TCP client's line
+# answered by a listener's program; the rest of its input unread when it
+# exits is no failure.  With pipes, ours refuses in one line.
+test_program_on_one_descriptor() {
+	data 1000000
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: one line" "got one" "$(printf \
+		    'one\ntwo\n' | t 20 "$_bin" -t 1 - \
+		    'SYSTEM:read x <&3; echo got $x >&3,fdin=3,fdout=3' \
+		    2>"$SC_TMP/e")"
+		assertEquals "$_bin: said" "" "$(<"$SC_TMP/e")"
+		assertEquals "$_bin: 1 MB" "$SUM" "$(t 20 "$_bin" - \
+		    'SYSTEM:cat <&3 >&3,fdin=3,fdout=3' <"$SC_TMP/data" |
+		    sha256sum | cut -d' ' -f1)"
+		serve one "$_bin" -d -d TCP-LISTEN:0,bind=127.0.0.1 \
+		    'SYSTEM:read x <&3; echo got $x >&3,fdin=3,fdout=3'
+		assertEquals "$_bin: a client's" "got tcp" \
+		    "$(echo tcp | t 20 "$SC" -q 5 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: the listener's status" 0 "$WAIT_STATUS"
+	done
+	t 5 "$OURS" - 'SYSTEM:cat <&3 >&3,fdin=3,fdout=3,pipes' </dev/null \
+	    2>"$SC_TMP/e"
+	assertEquals "pipes: status" 1 $?
+	assertEquals "pipes: said" "E SYSTEM:cat <&3 >&3,fdin=3,fdout=3,pipes: fdin=3 and fdout=3 are one descriptor, which a pipe cannot be read and written as: not with pipes" \
+	    "$(sed 's/^.*\] //' "$SC_TMP/e")"
+}
+
 # stdout written by both sides ("-" on each): the way that ends first
 # must not close it under the other's bytes.  The program's line comes
 # after stdin's end (the program waits past it), both socats alike.

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -656,8 +657,19 @@ exec_reap_start(void)
 }
 
 /*
- * c has started: keep our ends of its pipes (in[1], out[0]) or pt.  Returns
- * -1 with errno and *cause set, c released.
+ * Are cmd's input and output one descriptor (socat's fdin=N,fdout=N)?  It
+ * is then one end of a socket pair, read and written, as socat's.
+ */
+static int
+exec_one_fd(const struct exec_cmd *cmd)
+{
+	return (!cmd->pty && !cmd->keep_in && !cmd->keep_out &&
+	    cmd->fdin == cmd->fdout);
+}
+
+/*
+ * c has started: keep our ends of its pipes (in[1], out[0]; in[1] alone for
+ * a socket pair) or pt.  Returns -1 with errno and *cause set, c released.
  */
 static int
 exec_started(struct child *c, const struct exec_cmd *cmd, int *in, int *out,
@@ -682,7 +694,7 @@ exec_started(struct child *c, const struct exec_cmd *cmd, int *in, int *out,
 	net_close(&in[0]);
 	net_close(&out[1]);
 	c->in = in[1];
-	c->out = out[0];
+	c->out = exec_one_fd(cmd) ? in[1] : out[0];
 	/* New pipes: no status flag to keep, one call each. */
 	if ((c->in != -1 && fcntl(c->in, F_SETFL, O_NONBLOCK) == -1) ||
 	    (c->out != -1 && fcntl(c->out, F_SETFL, O_NONBLOCK) == -1)) {
@@ -740,6 +752,11 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		if (net_set_nonblock(ec->fd, 0) == -1)
 			goto fail;
 		how.in = how.out = ec->fd;
+	} else if (exec_one_fd(cmd)) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+		    in) == -1)
+			goto fail;
+		how.in = how.out = in[0];
 	} else {
 		if ((!cmd->keep_in && pipe2(in, O_CLOEXEC) == -1) ||
 		    (!cmd->keep_out && pipe2(out, O_CLOEXEC) == -1))
@@ -797,7 +814,8 @@ exec_endpoint(struct session *s, struct child *c)
 	if (c->pty != -1)
 		return (pty_endpoint(s, c));
 	if ((ep = session_endpoint(s, "program", c->out, c->in,
-	    EP_SHUT_CLOSE, 0)) == NULL)
+	    c->in == c->out ? EP_SHUT_SOCKET : EP_SHUT_CLOSE,
+	    c->in == c->out ? EP_RESET_END : 0)) == NULL)
 		return (NULL);
 	c->in = c->out = -1;
 	return (ep);
@@ -812,6 +830,9 @@ exec_release(struct child *c)
 {
 	if (c == NULL)
 		return;
+	/* A socket pair's end is both: closed once. */
+	if (c->out == c->in)
+		c->out = -1;
 	net_close(&c->in);
 	net_close(&c->out);
 	pty_release(c);

@@ -526,6 +526,11 @@ channel_read_failed(struct channel *ch, int error)
 {
 	struct endpoint	*src = ch->src;
 
+	if (error == ECONNRESET && (src->flags & EP_RESET_END)) {
+		ch->state = CH_DRAINING;
+		ep_read_ended(src);
+		return;
+	}
 	ch->error = error;
 	ch->error_op = "read";
 	src->session->failed = 1;

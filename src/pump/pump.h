@@ -77,6 +77,10 @@ enum ep_shut {
 				   written to it delivered: a stream says
 				   its end (session_free()), else it was
 				   cut (doc/design.md). */
+#define EP_RESET_END	0x8000	/* A read reset is the end: a program's
+				   socket pair, reset as the program exits
+				   with input unread, once all it wrote
+				   has been read (exec_endpoint()). */
 
 struct endpoint;
 struct mmsghdr;

@@ -299,6 +299,13 @@ side_local_check(const struct side *sd, const struct addr *a, char **cause)
 		log_cause(cause, "fdin and fdout are for pipes, not a pty");
 		return (-1);
 	}
+	/* One descriptor both ways is a socket pair's (exec_spawn()). */
+	if (l->fdin == l->fdout && side_flag(a, "pipes")) {
+		log_cause(cause, "fdin=%d and fdout=%d are one descriptor, "
+		    "which a pipe cannot be read and written as: not with "
+		    "pipes", l->fdin, l->fdout);
+		return (-1);
+	}
 	/* As socat's: a shell that runs a command is no login shell. */
 	if (l->login && l->run != RUN_SOCAT) {
 		log_cause(cause, "login is EXEC:'s, not a shell command's");
