@@ -908,5 +908,6 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 		pair_build(&cl, nops, ops);
 	if (o->script.n > 0 && script_compile(&o->script) == -1)
 		fatalx("%s: %s", o->script.from, o->script.why);
-	secret_warn();
+	if (o->side.tls.secret != NULL)
+		secret_warn();
 }
