@@ -9,7 +9,7 @@
  *			accept4, socket, socketpair, pipe2, fork, vfork,
  *			epoll_ctl, splice, sendfile, setsockopt, bind,
  *			listen, connect, open, openat, posix_openpt,
- *			tcgetattr, tcsetattr; WHEN
+ *			tcgetattr, tcsetattr, write; WHEN
  *			is N (the Nth call only, counted from 1), N-M (the
  *			Nth to the Mth), N+ (every call from the Nth) or *
  *			(every call); ERRNO a name (EMFILE) or a number.
@@ -20,6 +20,9 @@
  *	SC_FAULT_PATH	open's and openat's calls counted only when their
  *			path holds this text (a sanitizer's or the
  *			resolver's own opens are not counted then)
+ *	SC_FAULT_LEN	write's calls counted only when they write this
+ *			many bytes (a TLS alert's record, 24), so that the
+ *			program's other writes and the log's are not
  *	SC_FAULT_LOG	a file to which each fault is appended as a line
  *			"FUNC N ERRNO", so that a test can tell that the
  *			fault it asked for happened
@@ -71,14 +74,14 @@ enum {
 	F_ACCEPT4, F_SOCKET, F_SOCKETPAIR, F_PIPE2, F_FORK, F_VFORK,
 	F_EPOLL_CTL, F_SPLICE, F_SENDFILE, F_SETSOCKOPT, F_BIND, F_LISTEN,
 	F_CONNECT, F_OPEN, F_OPENAT, F_POSIX_OPENPT, F_TCGETATTR,
-	F_TCSETATTR, F_ALLOC, F_MAX
+	F_TCSETATTR, F_WRITE, F_ALLOC, F_MAX
 };
 
 static const char *const names[F_MAX] = {
 	"accept4", "socket", "socketpair", "pipe2", "fork", "vfork",
 	"epoll_ctl", "splice", "sendfile", "setsockopt", "bind", "listen",
 	"connect", "open", "openat", "posix_openpt", "tcgetattr", "tcsetattr",
-	"alloc",
+	"write", "alloc",
 };
 
 /* What is asked of one function: fail calls first..last with error. */
@@ -92,6 +95,7 @@ struct fault {
 static struct fault	 faults[F_MAX];
 static const char	*log_path;
 static char		*fault_path;
+static long		 fault_len = -1;	/* SC_FAULT_LEN, or -1 */
 
 /* The errno named s (EMFILE or a number), or 0. */
 static int
@@ -173,7 +177,10 @@ setup(void)
 	log_path = getenv("SC_FAULT_LOG");
 	if (getenv("SC_FAULT_PATH") != NULL)
 		fault_path = strdup(getenv("SC_FAULT_PATH"));
+	if (getenv("SC_FAULT_LEN") != NULL)
+		fault_len = strtol(getenv("SC_FAULT_LEN"), NULL, 10);
 	unsetenv("SC_FAULT_PATH");
+	unsetenv("SC_FAULT_LEN");
 	unsetenv("SC_FAULT");
 	unsetenv("SC_FAULT_LOG");
 #ifdef FAULT_ALLOC
@@ -226,7 +233,8 @@ fault(int i)
 			len = alloc_where(line, sizeof(line), n,
 			    strerrorname_np(f->error));
 #endif
-		if (len > 0 && write(fd, line, len) != len)
+		/* Not write(2) either, which may be faulted too. */
+		if (len > 0 && syscall(SYS_write, fd, line, len) != len)
 			len = 0;	/* The log is a help, not the test. */
 		close(fd);
 	}
@@ -339,6 +347,18 @@ sendfile(int out, int in, off_t *off, size_t len)
 		return (-1);
 	NEXT(next, "sendfile");
 	return (next(out, in, off, len));
+}
+
+/* Only writes of SC_FAULT_LEN bytes, if given. */
+ssize_t
+write(int fd, const void *p, size_t len)
+{
+	static ssize_t	(*next)(int, const void *, size_t);
+
+	if ((fault_len < 0 || len == (size_t)fault_len) && fault(F_WRITE))
+		return (-1);
+	NEXT(next, "write");
+	return (next(fd, p, len));
 }
 
 int

@@ -16,7 +16,8 @@
 # the room, the chat, TLS, WebSocket and --pty servers out of
 # descriptors, or unable to watch one client or start its program, say
 # it once and serve the next (a WebSocket client is closed with 1011);
-# a UDP forwarder drops the peer it has no socket for, said; and
+# a UDP forwarder drops the peer it has no socket for, said; a TLS
+# close_notify with no room in the socket goes when there is; and
 # --reconnect's refused redials are said, then it is back or gives up.
 # Each fault is checked to have happened (SC_FAULT_LOG), so that no test
 # passes by missing its fault.
@@ -791,6 +792,25 @@ test_tls_handshake_unwatched() {
 	assertEquals "said once" "TLS: No space left on device" "$(tls_said)"
 	still_running "$SERVER_PID" || fail "the server ended"
 	faulted "epoll_ctl 3 ENOSPC"
+}
+
+# A TLS client's close_notify that finds no room in its socket (its write
+# says EAGAIN, as when the peer is slow to read what came before: the
+# 24 bytes of the alert's record) goes once there is room, and only then
+# the socket's end: the server takes the stream whole, and so does the
+# client the server's.  Before, the end went without it: both said the
+# stream was cut, status 1.
+test_tls_close_notify_waits_for_room() {
+	export SC_FAULT=write:1:EAGAIN SC_FAULT_LEN=24
+	server s --ssl -l 127.0.0.1 0 || fail "no server"
+	echo one | t 10 "$FSC" -N --ssl 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "the client" "0 " "$? $(<"$SC_TMP/c.err")"
+	wait_exit "$SERVER_PID"
+	assertEquals "the server's status" 0 "$WAIT_STATUS"
+	assertEquals "the server's output" "one" "$(<"$SC_TMP/s.out")"
+	assertEquals "the server said" "" "$(tls_said)"
+	faulted "write 1 EAGAIN"
 }
 
 # The WebSocket server out of descriptors at accept4 serves the waiting

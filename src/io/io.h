@@ -274,7 +274,7 @@ int		 tls_dtls_listen(struct tls_ctx *, int, struct net_peer *,
 void		 tls_attach(struct endpoint *, struct tls *);
 ssize_t		 tls_read(struct tls *, void *, size_t, int *);
 ssize_t		 tls_write(struct tls *, const void *, size_t, int *);
-void		 tls_close_notify(struct tls *);
+int		 tls_close_notify(struct tls *);
 const char	*tls_cut_why(struct tls *);
 int		 tls_pending(struct tls *);
 void		 tls_free(struct tls *);

@@ -87,18 +87,19 @@ pty_pending(struct endpoint *ep)
 }
 
 /* The peer finished sending: hang up, the descriptor becoming /dev/null. */
-static void
+static int
 pty_hangup(struct endpoint *ep)
 {
 	int	 null;
 
 	if ((null = open(_PATH_DEVNULL, O_RDONLY | O_CLOEXEC)) == -1)
-		return;
+		return (0);
 	ev_del(ep->rfd);
 	ep->revents = ep->wevents = 0;
 	dup2(null, ep->rfd);
 	close(null);
 	log_verbose(2, "terminal hung up: the peer has finished sending");
+	return (0);
 }
 
 static void

@@ -304,6 +304,8 @@ struct tls {
 				   SSL_write() failed (EPROTO), or NULL */
 	int		 ending; /* only the peer's answer to our
 				   close_notify is read (tls_read()) */
+	int		 owed;	/* our close_notify begun, not all in the
+				   socket yet (tls_close_notify()) */
 	unsigned long long got;	/* plaintext bytes read */
 };
 

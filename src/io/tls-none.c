@@ -125,9 +125,10 @@ tls_write(struct tls *t, const void *p, size_t n, int *want)
 	return (-1);
 }
 
-void
+int
 tls_close_notify(struct tls *t)
 {
+	return (0);
 }
 
 const char *

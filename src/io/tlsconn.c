@@ -671,14 +671,28 @@ tls_cut_why(struct tls *t)
 	return (why);
 }
 
-/* Send close_notify once, best effort; not after the peer's stream was cut. */
-void
+/*
+ * Send close_notify once, not after the peer's stream was cut; again, the
+ * rest of one the socket had no room for.  Returns -1 with errno EAGAIN
+ * while some of it waits for room (t->owed), else 0: sent, or failed
+ * (nothing more can go).
+ */
+int
 tls_close_notify(struct tls *t)
 {
-	if (t->cut || (SSL_get_shutdown(t->ssl) & SSL_SENT_SHUTDOWN))
-		return;
+	int	 r;
+
+	if (t->cut || (!t->owed &&
+	    (SSL_get_shutdown(t->ssl) & SSL_SENT_SHUTDOWN)))
+		return (0);
 	ERR_clear_error();
-	SSL_shutdown(t->ssl);
+	r = SSL_shutdown(t->ssl);
+	t->owed = r < 0 && SSL_get_error(t->ssl, r) == SSL_ERROR_WANT_WRITE;
+	if (t->owed) {
+		errno = EAGAIN;
+		return (-1);
+	}
+	return (0);
 }
 
 /*
@@ -694,6 +708,25 @@ tls_pending(struct tls *t)
 	return (SSL_pending(t->ssl) > 0);
 }
 
+/*
+ * The rest of our close_notify, if owed, then the end ep declared; until
+ * then its reader waits for room too (tls_ep_shutdown()).  Keeps errno.
+ */
+static void
+tls_ep_owed(struct endpoint *ep)
+{
+	struct tls	*t = ep->data;
+	int		 saved = errno;
+
+	if (!t->owed)
+		return;
+	if (tls_close_notify(t) == 0)
+		ep_end_declared(ep);
+	else
+		ep->rwant = (ep->rwant != 0 ? ep->rwant : EV_READ) | EV_WRITE;
+	errno = saved;
+}
+
 static ssize_t
 tls_ep_read(struct endpoint *ep, void *p, size_t n)
 {
@@ -703,6 +736,7 @@ tls_ep_read(struct endpoint *ep, void *p, size_t n)
 	/* DTLS's close_notify is an end, where a datagram has none. */
 	r = tls_read(ep->data, p, n, &want);
 	ep->rwant = want;
+	tls_ep_owed(ep);
 	if (r == 0)
 		ep->flags |= EP_DGRAM_FIN;
 	return (r);
@@ -725,10 +759,21 @@ tls_ep_pending(struct endpoint *ep)
 	return (tls_pending(ep->data));
 }
 
-static void
+/*
+ * close_notify before the socket's end.  A socket with no room for it
+ * (a peer slow to read what came before) takes it later: its reader waits
+ * for room, and its read sends the rest first, then ends the socket
+ * (tls_ep_owed()).  The end is not said before close_notify: the peer
+ * would take it for a cut.
+ */
+static int
 tls_ep_shutdown(struct endpoint *ep)
 {
-	tls_close_notify(ep->data);
+	if (tls_close_notify(ep->data) == 0)
+		return (0);
+	ep->rwant = (ep->rwant != 0 ? ep->rwant : EV_READ) | EV_WRITE;
+	ep_update(ep);
+	return (-1);
 }
 
 /*

@@ -245,16 +245,28 @@ ep_close_fd(struct endpoint *ep, int fd)
 		close(fd);
 }
 
-/* End ep's write side as it declared; its peer sees end-of-file. */
+/*
+ * End ep's write side as it declared, after its goodbye (ep_end_declared());
+ * its peer sees end-of-file.
+ */
 static __shortrun void
 ep_shutdown(struct endpoint *ep)
 {
-	struct endpoint	*o;
-
 	DEBUG_CHECK(ep->writer == NULL || !channel_holds(ep->writer),
 	    "a stream told its end with bytes still to write");
-	if (EP_OPS_HAS(ep, shutdown) && ep->wfd != -1)
-		ep->ops->shutdown(ep);
+	/* A goodbye that waits for room: the endpoint ends it (ep_ops). */
+	if (EP_OPS_HAS(ep, shutdown) && ep->wfd != -1 &&
+	    ep->ops->shutdown(ep) == -1)
+		return;
+	ep_end_declared(ep);
+}
+
+/* The end ep declared, its goodbye (if any) said: shutdown(2), close(2). */
+__shortrun void
+ep_end_declared(struct endpoint *ep)
+{
+	struct endpoint	*o;
+
 	switch ((enum ep_shut)ep->shut) {
 	case EP_SHUT_SOCKET:
 		shutdown(ep->wfd, SHUT_WR);

@@ -116,8 +116,13 @@ struct ep_ops {
 	 * go (a record cut short): the channel fails as on a write error.
 	 */
 	int	(*ended)(struct endpoint *);
-	/* Say goodbye before the declared shutdown (TLS close_notify). */
-	void	(*shutdown)(struct endpoint *);
+	/*
+	 * Say goodbye before the declared shutdown (TLS close_notify).
+	 * Returns 0, or -1 with errno EAGAIN when the goodbye waits for
+	 * room in the socket: the endpoint then calls ep_end_declared()
+	 * itself once it has gone, never before.
+	 */
+	int	(*shutdown)(struct endpoint *);
 	/*
 	 * The way written to it said its end and ends the session: is the
 	 * peer's answer to that end awaited (a TLS client's close_notify
@@ -414,6 +419,7 @@ int		 channel_ended(const struct channel *);
 size_t		 channel_pending(const struct channel *);
 ssize_t		 ep_write(struct endpoint *, const void *, size_t);
 void		 ep_update(struct endpoint *);
+void		 ep_end_declared(struct endpoint *);
 void		 channel_end_source(struct channel *);
 int		 channel_limit_reached(const struct channel *);
 

@@ -697,19 +697,20 @@ ws_ep_ended(struct endpoint *ep)
  * End what is written: the held line, an open message, our close (a
  * client's after a ping's pong: ws_close_ping()).
  */
-static void
+static int
 ws_ep_shutdown(struct endpoint *ep)
 {
 	struct ws	*w = ep->data;
 
 	if (w->close_sent || w->close_ping)
-		return;
+		return (0);
 	w->line_done = 1;
 	ws_finish(w);
 	if (ws_close_ping(w) == 0)
-		return;
+		return (0);
 	w->close_due = 1;
 	ws_finish(w);
+	return (0);
 }
 
 /* The session is over: a close if none was sent, best effort. */
