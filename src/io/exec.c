@@ -657,14 +657,16 @@ exec_reap_start(void)
 }
 
 /*
- * Are cmd's input and output one descriptor (socat's fdin=N,fdout=N)?  It
- * is then one end of a socket pair, read and written, as socat's.
+ * Are cmd's input and output one descriptor (socat's fdin=N,fdout=N), both
+ * ours to make (a pty's are 0 and 1)?  It is then one end of a socket
+ * pair, read and written, as socat's.
  */
 static int
 exec_one_fd(const struct exec_cmd *cmd)
 {
-	return (!cmd->pty && !cmd->keep_in && !cmd->keep_out &&
-	    cmd->fdin == cmd->fdout);
+	if (cmd->keep_in || cmd->keep_out)
+		return (0);
+	return (cmd->fdin == cmd->fdout);
 }
 
 /*

@@ -418,9 +418,9 @@ proxy_http_challenged(struct proxy_client *pc, char **cause)
 	/*
 	 * Our answer refused: the password was wrong, unless the proxy says
 	 * the nonce was stale (RFC 7616, 3.3), which is answered again with
-	 * the same password, once.
+	 * the same password, once (a malformed challenge fails below).
 	 */
-	if (pc->authed && r->ch.stale && r->ch.bad == NULL && pc->stale == 0)
+	if (pc->authed && r->ch.stale && pc->stale == 0)
 		pc->stale = 1;
 	else if (pc->authed && pc->fixed) {
 		/* Credentials from the command line are tried once. */
