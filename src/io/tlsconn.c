@@ -721,7 +721,7 @@ tls_ep_owed(struct endpoint *ep)
 	if (!t->owed)
 		return;
 	if (tls_close_notify(t) == 0)
-		ep_end_declared(ep);
+		ep_shutdown(ep, 0);
 	else
 		ep->rwant = (ep->rwant != 0 ? ep->rwant : EV_READ) | EV_WRITE;
 	errno = saved;

@@ -26,7 +26,6 @@
 #define CHANNEL_MORE_ROUNDS	8
 
 static void	pump_fd_cb(int, int, void *);
-static void	ep_shutdown(struct endpoint *);
 
 __shortrun int
 channel_ended(const struct channel *ch)
@@ -155,7 +154,7 @@ ep_unwatched(struct endpoint *ep)
 	if (r != NULL && r->state != CH_FAILED) {
 		channel_fail(r, "read", error);
 		if ((r->flags & CH_SHUTDOWN) && r->dst != ep)
-			ep_shutdown(r->dst);
+			ep_shutdown(r->dst, 1);
 	}
 	if (w != NULL && w->state != CH_FAILED && r == NULL)
 		channel_fail(w, "write", error);
@@ -246,27 +245,21 @@ ep_close_fd(struct endpoint *ep, int fd)
 }
 
 /*
- * End ep's write side as it declared, after its goodbye (ep_end_declared());
- * its peer sees end-of-file.
+ * End ep's write side as it declared (shutdown(2), close(2)); its peer
+ * sees end-of-file.  With goodbye, its goodbye first (TLS close_notify);
+ * one that waits for room ends it later, goodbye 0 then (ep_ops).
  */
-static __shortrun void
-ep_shutdown(struct endpoint *ep)
-{
-	DEBUG_CHECK(ep->writer == NULL || !channel_holds(ep->writer),
-	    "a stream told its end with bytes still to write");
-	/* A goodbye that waits for room: the endpoint ends it (ep_ops). */
-	if (EP_OPS_HAS(ep, shutdown) && ep->wfd != -1 &&
-	    ep->ops->shutdown(ep) == -1)
-		return;
-	ep_end_declared(ep);
-}
-
-/* The end ep declared, its goodbye (if any) said: shutdown(2), close(2). */
 __shortrun void
-ep_end_declared(struct endpoint *ep)
+ep_shutdown(struct endpoint *ep, int goodbye)
 {
 	struct endpoint	*o;
 
+	DEBUG_CHECK(ep->writer == NULL || !channel_holds(ep->writer),
+	    "a stream told its end with bytes still to write");
+	if (goodbye && EP_OPS_HAS(ep, shutdown) && ep->wfd != -1) {
+		if (ep->ops->shutdown(ep) == -1)
+			return;
+	}
 	switch ((enum ep_shut)ep->shut) {
 	case EP_SHUT_SOCKET:
 		shutdown(ep->wfd, SHUT_WR);
@@ -439,7 +432,7 @@ channel_settle(struct channel *ch)
 	    ch->dst->ops->ended(ch->dst) == -1) {
 		/* Lost, told; the caller runs the rule (it may free ch). */
 		channel_fail(ch, "write", errno);
-		ep_shutdown(ch->dst);
+		ep_shutdown(ch->dst, 1);
 		return;
 	}
 	/*
@@ -452,7 +445,7 @@ channel_settle(struct channel *ch)
 	    ep_read_done(ch->dst))
 		return;
 	if (ch->flags & CH_SHUTDOWN)
-		ep_shutdown(ch->dst);
+		ep_shutdown(ch->dst, 1);
 }
 
 /* Read from ep as its kind does, EAGAIN told to the loop (ev_blocked()). */

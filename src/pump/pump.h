@@ -119,7 +119,7 @@ struct ep_ops {
 	/*
 	 * Say goodbye before the declared shutdown (TLS close_notify).
 	 * Returns 0, or -1 with errno EAGAIN when the goodbye waits for
-	 * room in the socket: the endpoint then calls ep_end_declared()
+	 * room in the socket: the endpoint then calls ep_shutdown(ep, 0)
 	 * itself once it has gone, never before.
 	 */
 	int	(*shutdown)(struct endpoint *);
@@ -419,7 +419,7 @@ int		 channel_ended(const struct channel *);
 size_t		 channel_pending(const struct channel *);
 ssize_t		 ep_write(struct endpoint *, const void *, size_t);
 void		 ep_update(struct endpoint *);
-void		 ep_end_declared(struct endpoint *);
+void		 ep_shutdown(struct endpoint *, int);
 void		 channel_end_source(struct channel *);
 int		 channel_limit_reached(const struct channel *);
 
