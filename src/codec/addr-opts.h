@@ -194,7 +194,7 @@ OPT("o-noatime noatime",
 OPT("o-direct direct o_direct",
 			"o-direct",	AO_BOOL,  N_FILE,	F(local.direct, FLAG))
 OPT("cool-write coolwrite",
-			"cool-write",	AO_BOOL,  N_LOCAL,	F(local.cool_write, FLAG))
+			"cool-write",	AO_BOOL,  N_ANY,	F(local.cool_write, FLAG))
 OPT("crlf crnl",	"crlf",		AO_BOOL,  N_ANY,	F(crlf, FLAG))
 OPT("setsid sid",	"setsid",	AO_BOOL,  N_READ | N_PROGRAM, F(local.setsid, FLAG))
 /* socat's setpgid[=PGID]: a program's group, or (0) one of its own. */

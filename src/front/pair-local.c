@@ -100,11 +100,11 @@ pair_local_opt(const struct side *sd, int beside)
 		return (side_lock_name(l->lock));
 	if (l->ftruncate >= 0)
 		return ("ftruncate");
-	if (l->cool_write)
-		return ("cool-write");
 	/* A Unix listener's socket file takes them (unix_server()). */
 	if (sd->kind == SIDE_SOCKET)
 		return (NULL);
+	if (l->cool_write)
+		return ("cool-write");
 	if (l->direct)
 		return ("o-direct");
 	if (l->nonblock)

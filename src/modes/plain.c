@@ -78,7 +78,8 @@ plain_read_ends(const struct conn *c, const struct channel *ch)
  * that has gone (its port refuses our replies) ends its conversation; a
  * program that stopped reading lost nothing; nor did a reader of stdout
  * that has had enough ("| head": nc stops writing there, quietly, and its
- * status is 0; socat says it), nor a reader gone of cool-write's.
+ * status is 0; socat says it), nor a reader gone of cool-write's, a
+ * socket's too (a notice with -v, as session_report() says it).
  */
 static int
 plain_quiet(const struct conn *c, const struct channel *ch)
@@ -88,14 +89,21 @@ plain_quiet(const struct conn *c, const struct channel *ch)
 	if (sd->listen && sd->sock.socktype == SOCK_DGRAM &&
 	    ch->error == ECONNREFUSED)
 		return (1);
+	/* cool-write's, either way: a notice, with -v. */
+	if ((ch->dst->flags & EP_COOL) && strcmp(ch->error_op, "write") == 0) {
+		if (ch->error != EPIPE && ch->error != ECONNRESET)
+			return (0);
+		if (log_verbosity() > 0)
+			log_info("write to %s: %s", ch->dst->name,
+			    ep_strerror(ch->dst, ch->error));
+		return (1);
+	}
 	if (ch != c->rx)
 		return (0);
 	if (c->child != NULL)
 		return (ch->error == EPIPE);
 	if (strcmp(ch->error_op, "write") != 0)
 		return (0);
-	if (ch->dst->flags & EP_COOL)
-		return (ch->error == EPIPE || ch->error == ECONNRESET);
 	return (ch->error == EPIPE && !sd->dialect->pipe_said);
 }
 

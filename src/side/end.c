@@ -698,6 +698,9 @@ end_netconn(struct end *e, const struct side *sd, struct netconn *nc,
     int wsflags)
 {
 	*e = (struct end){ .sd = sd, .slave = -1, .is = END_SOCKET | END_NET };
+	/* cool-write: a peer gone is a notice (session_report()). */
+	if (sd->local.cool_write)
+		flags |= EP_COOL;
 	if ((e->rd = netconn_endpoint(nc, s, name, shut, flags, wsflags)) ==
 	    NULL)
 		return (-1);
