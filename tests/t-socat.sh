@@ -4376,7 +4376,8 @@ test_every_socat_option() {
 	    waitlock setpgid pgid f-setlk-rd f-setlkw f-setlkw-rd
 	    f-setlkw-wr flock flock-ex flock-ex-nb flock-nb flock-sh
 	    flock-sh-nb lock lockw setlk-rd setlkw setlkw-rd setlkw-wr
-	    ip-options ipoptions ipv6-tclass ipv6-unicast-hops unicast-hops "
+	    ip-options ipoptions ipv6-tclass ipv6-unicast-hops unicast-hops
+	    cool-write coolwrite "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile
