@@ -179,6 +179,8 @@ test_wrong_password_is_one_error() {
 # same password, unasked, as curl does; once: a proxy that says it every
 # time gets the one error.
 test_stale_nonce_answered_again_once() {
+	local port
+
 	tunnel_open $PX_STALE alice:s3cret \
 	    "conn 1 conn 1 Digest MD5 conn 1 Digest MD5"
 	assertEquals "nothing said" "" "$(<"$SC_TMP/sc.err")"
@@ -189,6 +191,13 @@ test_stale_nonce_answered_again_once() {
 	assertEquals "asked again once" \
 	    "conn 1 conn 1 Digest MD5 conn 1 Digest MD5" \
 	    "$(summary $PX_STALE_ALWAYS)"
+	# curl through the same proxy (where it is installed) gets its
+	# tunnel too.
+	command -v curl >/dev/null 2>&1 || return 0
+	port=$(px $PX_STALE)
+	assertEquals "curl's tunnel" 200 "$(t 20 curl -sS --proxy-digest \
+	    -U alice:s3cret -x "127.0.0.1:$port" -p -m 10 -o /dev/null \
+	    -w '%{http_connect}' http://192.0.2.1:80/ 2>/dev/null)"
 }
 
 test_proxy_closing_after_407_gets_a_new_connection() {
