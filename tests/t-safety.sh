@@ -308,6 +308,34 @@ test_unix_removes_its_own_and_stale_sockets() {
 	assertFalse "unix-l:'s removed at exit" "[ -e '$SC_TMP/s.sock' ]"
 }
 
+test_unix_stale_socket_replaced_whatever_else_bound_by_its_name() {
+	mkdir "$SC_TMP/a" "$SC_TMP/b"
+	# A socket file left by a process gone ...
+	env -C "$SC_TMP/a" python3 -c \
+	    'import socket; socket.socket(socket.AF_UNIX).bind("s.sock")'
+	# ... while another's, anyone's, is bound by that same relative name
+	# in another directory: /proc/net/unix lists both as "s.sock".
+	bg timeout -k 2 60 python3 -c '
+import os, socket, sys, time
+os.chdir(sys.argv[1])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("s.sock")
+open("ready", "w").close()
+while True:
+	time.sleep(1)' "$SC_TMP/b"
+	_holder=$BG_PID
+	wait_until [ -e "$SC_TMP/b/ready" ] || fail "no other socket"
+	bg env -C "$SC_TMP/a" timeout -k 2 30 "$SC" -v -lU s.sock </dev/null \
+	    >/dev/null 2>"$SC_TMP/err"
+	wait_until file_matches "$SC_TMP/err" '^(Listening on|sockcat:) ' ||
+	    fail "no listener"
+	assertTrue "stale socket replaced: $(<"$SC_TMP/err")" \
+	    "grep -q '^Listening on ' '$SC_TMP/err'"
+	t 10 "$SC" -NU "$SC_TMP/a/s.sock" </dev/null >/dev/null 2>&1
+	assertEquals "client status" 0 $?
+	stop "$_holder"
+}
+
 test_output_and_hex_dump_one_file() {
 	echo old >"$SC_TMP/a"
 	ln -s a "$SC_TMP/sym"

@@ -10,6 +10,11 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -153,16 +158,95 @@ unix_listed(const char *path, int real)
 }
 
 /*
- * Is the socket file name of type in use?  Listed is alive; else only a
- * refused connect says nobody is there; unclear counts as alive.
+ * Is a socket bound to the file of st (its inode, as the kernel's
+ * sock_diag says, not its name: a name bound relative to another
+ * directory, or one unlinked since, is another file)?  1 or 0, or -1 when
+ * the kernel cannot say.
  */
 static int
-unix_alive(int type, const char *name, const struct sockaddr_un *sun,
-    socklen_t len)
+unix_bound_at(const struct stat *st)
+{
+	struct {
+		struct nlmsghdr		nlh;
+		struct unix_diag_req	req;
+	}			 q;
+	struct sockaddr_nl	 nl = { .nl_family = AF_NETLINK };
+	struct unix_diag_vfs	 vfs;
+	struct nlmsghdr		*h;
+	struct rtattr		*a;
+	union {
+		struct nlmsghdr	 align;
+		char		 buf[16384];
+	}			 u;
+	ssize_t			 n;
+	int			 fd, found = -1, alen;
+
+	if ((fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+	    NETLINK_SOCK_DIAG)) == -1)
+		return (-1);
+	memset(&q, 0, sizeof(q));
+	q.nlh.nlmsg_len = sizeof(q);
+	q.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	q.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	q.req.sdiag_family = AF_UNIX;
+	q.req.udiag_states = (uint32_t)-1;
+	q.req.udiag_show = UDIAG_SHOW_VFS;
+	if (sendto(fd, &q, sizeof(q), 0, (struct sockaddr *)&nl,
+	    sizeof(nl)) != (ssize_t)sizeof(q))
+		goto done;
+	while (found == -1) {
+		if ((n = recv(fd, u.buf, sizeof(u.buf), 0)) == -1 &&
+		    errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto done;
+		for (h = &u.align; found == -1 && NLMSG_OK(h, n);
+		    h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_DONE) {
+				found = 0;
+				break;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR ||
+			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct
+			    unix_diag_msg)))
+				goto done;
+			alen = h->nlmsg_len - NLMSG_LENGTH(sizeof(struct
+			    unix_diag_msg));
+			for (a = (struct rtattr *)((char *)NLMSG_DATA(h) +
+			    NLMSG_ALIGN(sizeof(struct unix_diag_msg)));
+			    RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+				if (a->rta_type != UNIX_DIAG_VFS ||
+				    RTA_PAYLOAD(a) < (int)sizeof(vfs))
+					continue;
+				memcpy(&vfs, RTA_DATA(a), sizeof(vfs));
+				/*
+				 * The inode alone: the device is the
+				 * superblock's, which stat(2) does not give on
+				 * btrfs; one of another file system's at
+				 * worst refuses, as before.
+				 */
+				if (vfs.udiag_vfs_ino == st->st_ino)
+					found = 1;
+			}
+		}
+	}
+done:
+	close(fd);
+	return (found);
+}
+
+/*
+ * Is the socket file name (of st) of type in use?  Bound is alive; else
+ * only a refused connect says nobody is there; unclear counts as alive.
+ */
+static int
+unix_alive(int type, const char *name, const struct stat *st,
+    const struct sockaddr_un *sun, socklen_t len)
 {
 	int	 fd, alive;
 
-	if (unix_listed(name, 1) != 0)
+	if ((alive = unix_bound_at(st)) == 1 || (alive == -1 &&
+	    unix_listed(name, 1) != 0))
 		return (1);
 	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) == -1)
@@ -203,7 +287,7 @@ unix_bind(int fd, int type, const char *name, int keep, char **cause)
 		 * another user's is theirs (and with a directory others can
 		 * write to, the name is theirs to take).
 		 */
-		if (!unix_alive(type, name, &sun, len)) {
+		if (!unix_alive(type, name, &st, &sun, len)) {
 			if (st.st_uid != geteuid()) {
 				log_cause(cause, "%s: a socket of another "
 				    "user, will not replace it", name);
