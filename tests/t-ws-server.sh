@@ -889,6 +889,30 @@ test_answer_after_the_close() {
 	assertEquals "stalled: what came before" "first" "$_o"
 }
 
+# A server whose socket is full when its client's close ends the session
+# (a small send buffer, a client slow to read): what it had framed and
+# not yet sent, and its answer to the close, go as the socket takes them,
+# before its end.  Before, they were dropped at once: the client met the
+# end without a close frame (status 1) and without the rest.  (How much
+# of its stdin the server has read by then is nc's rule's: the client's
+# end ends it; what came is the start of it.)
+test_last_frames_wait_for_room() {
+	head -c 300000 /dev/urandom >"$SC_TMP/down"
+	head -c 1000000 /dev/urandom >"$SC_TMP/up"
+	cp "$SC_TMP/down" "$SC_TMP/full.in"
+	server full -l --websocket --ws-binary --send-buf 4096 127.0.0.1 0 ||
+	    fail "no server"
+	t 20 "$SC" --ws-binary --recv-buf 8192 "ws://127.0.0.1:$PORT/" \
+	    <"$SC_TMP/up" >"$SC_TMP/got" 2>"$SC_TMP/c.err"
+	assertEquals "the client" "0 " "$? $(<"$SC_TMP/c.err")"
+	assertTrue "the server's bytes, from the start" "[ -s '$SC_TMP/got' ] &&
+	    cmp -s -n $(stat -c %s "$SC_TMP/got") '$SC_TMP/down' '$SC_TMP/got'"
+	wait_exit "$SERVER_PID"
+	assertEquals "the server's status" 0 "$WAIT_STATUS"
+	assertTrue "the client's bytes, whole" \
+	    "cmp -s '$SC_TMP/up' '$SC_TMP/full.out'"
+}
+
 test_framed_malformed() {
 	server s -lk --websocket -e /bin/cat 127.0.0.1 0 || fail "no server"
 	# A text part then a binary record in its message, a header line

@@ -320,6 +320,7 @@ void		 anc_log_msg(struct msghdr *);
 
 /* linger.c */
 void		 sock_linger(int);
+void		 sock_linger_send(int, const void *, size_t);
 void		 sock_linger_reset(int);
 void		 sock_linger_break(void);
 

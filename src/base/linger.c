@@ -1,6 +1,7 @@
 /*
- * A lingering close: the writing side ends first, and the client's input
- * is read and dropped until its end, an error or LINGER_MS, so that a
+ * A lingering close: the writing side ends first (after the last bytes a
+ * protocol of ours still had to send, sock_linger_send()), and the client's
+ * input is read and dropped until its end, an error or LINGER_MS, so that a
  * close with unread input does not reset away the server's last words.  At
  * most LINGER_MAX at once; they keep the event loop going.
  */
@@ -15,6 +16,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "base.h"
@@ -44,6 +46,9 @@ struct linger_sock {
 	int			 fd;
 	int			 reset;	/* sock_linger_reset()'s */
 	int			 waited; /* ms, for a reset one */
+	unsigned char		*out;	/* sock_linger_send()'s bytes, to go */
+	size_t			 olen;	/* before the end; ooff of them sent */
+	size_t			 ooff;
 	struct ev_timer		 timer;
 	TAILQ_ENTRY(linger_sock) entry;
 };
@@ -81,6 +86,7 @@ linger_end(struct linger_sock *ls)
 	ev_del(ls->fd);
 	close(ls->fd);
 	TAILQ_REMOVE(&lingering, ls, entry);
+	free(ls->out);
 	free(ls);
 	if (--nlingering == 0 && linger_breaking) {
 		linger_breaking = 0;
@@ -131,22 +137,68 @@ linger_expired(void *arg)
 	ev_timer_arm(&ls->timer, LINGER_RESET_POLL_MS);
 }
 
-/* sock_linger(), or sock_linger_reset() if reset. */
+/*
+ * Say the end, then read and drop the peer's input until its own.
+ * Returns 1 when there is nothing to wait for (the peer ended), -1 with
+ * errno, else 0.
+ */
+static int
+linger_shut(int fd)
+{
+	if (shutdown(fd, SHUT_WR) == -1)
+		return (-1);
+	return (linger_drain(fd));
+}
+
+/* sock_linger_send()'s bytes, as the socket takes them; then the end. */
 static void
-linger_start(int fd, int reset)
+linger_write(int fd, __unused int events, void *arg)
+{
+	struct linger_sock	*ls = arg;
+	ssize_t			 n;
+
+	while (ls->ooff < ls->olen) {
+		n = send(fd, ls->out + ls->ooff, ls->olen - ls->ooff,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			linger_end(ls);
+			return;
+		}
+		ls->ooff += n;
+	}
+	if (linger_shut(fd) != 0 || ev_set(fd, EV_READ, linger_read, ls) == -1)
+		linger_end(ls);
+	else
+		ev_timer_arm(&ls->timer, LINGER_MS);
+}
+
+/*
+ * sock_linger(), or sock_linger_reset() if reset, after the n bytes at out
+ * (taken, or NULL) have gone.
+ */
+static void
+linger_start(int fd, int reset, unsigned char *out, size_t n)
 {
 	struct linger_sock	*ls;
 
 	/* No stream, or a peer already ended: nothing to wait for. */
-	if (net_sock_type(fd) != SOCK_STREAM || shutdown(fd, SHUT_WR) == -1 ||
-	    linger_drain(fd))
+	if (net_sock_type(fd) != SOCK_STREAM)
 		goto out;
-	if (nlingering >= LINGER_MAX || (ls = malloc(sizeof(*ls))) == NULL)
+	if (n == 0 && linger_shut(fd) != 0)
+		goto out;
+	if (nlingering >= LINGER_MAX || (ls = calloc(1, sizeof(*ls))) == NULL)
 		goto out;
 	ls->fd = fd;
 	ls->reset = reset;
-	ls->waited = 0;
-	if (ev_set(fd, EV_READ, linger_read, ls) == -1) {
+	ls->out = out;
+	ls->olen = n;
+	/* The bytes have LINGER_MS to go, as the peer has to end. */
+	if (ev_set(fd, n > 0 ? EV_WRITE : EV_READ, n > 0 ? linger_write :
+	    linger_read, ls) == -1) {
 		free(ls);
 		goto out;
 	}
@@ -156,6 +208,7 @@ linger_start(int fd, int reset)
 	nlingering++;
 	return;
 out:
+	free(out);
 	close(fd);
 }
 
@@ -168,7 +221,25 @@ out:
 void
 sock_linger(int fd)
 {
-	linger_start(fd, 0);
+	linger_start(fd, 0, NULL, 0);
+}
+
+/*
+ * As sock_linger(), once the n bytes at p (a copy is taken) have gone, as
+ * the socket takes them within LINGER_MS, else dropped: what a protocol of
+ * ours still had to send when its session ended (a WebSocket's close).
+ */
+void
+sock_linger_send(int fd, const void *p, size_t n)
+{
+	unsigned char	*out;
+
+	if ((out = malloc(n)) == NULL) {
+		sock_linger(fd);
+		return;
+	}
+	memcpy(out, p, n);
+	linger_start(fd, 0, out, n);
 }
 
 /*
@@ -179,7 +250,7 @@ sock_linger(int fd)
 void
 sock_linger_reset(int fd)
 {
-	linger_start(fd, 1);
+	linger_start(fd, 1, NULL, 0);
 }
 
 /* Ask ev_loop() to return once no socket lingers (at once when none does). */

@@ -131,7 +131,10 @@ struct ep_ops {
 	 * error) is only that end; 0: the reader takes its last round.
 	 */
 	int	(*await_end)(struct endpoint *);
-	/* Release data; called before the descriptors are closed. */
+	/*
+	 * Release data; called before the descriptors are closed.  It may
+	 * take them (rfd and wfd -1 then): a lingering close of its own.
+	 */
 	void	(*free)(struct endpoint *);
 	/*
 	 * What an error of its read or write was, when strerror()'s words

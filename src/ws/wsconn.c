@@ -734,6 +734,16 @@ ws_ep_free(struct endpoint *ep)
 	else
 		ws_send_close(w, WS_CLOSE_INTERNAL, "cut");
 	(void)ws_flush(w, &want);
+	/*
+	 * What the socket had no room for (a peer slow to read: our last
+	 * frames, the close) goes as it takes it, then the socket's end
+	 * (sock_linger_send(), which takes the socket).  Over TLS they are
+	 * records of a session freed here: best effort only.
+	 */
+	if (w->ooff < w->olen && w->tls == NULL && ep->rfd == w->fd) {
+		sock_linger_send(w->fd, w->out + w->ooff, w->olen - w->ooff);
+		ep->rfd = ep->wfd = -1;
+	}
 	ep->data = NULL;
 	ws_free(w);
 }
