@@ -223,6 +223,28 @@ test_connect_refused_and_missing() {
 	    "$(<"$SC_TMP/err")"
 }
 
+# A path's failure is said in nc's words whatever the way to it: with -v
+# (whose per-address lines name no path), over TLS, in an address pair.
+test_connect_failure_named_every_way() {
+	_want="sockcat: $SC_TMP/none: No such file or directory"
+	for _args in "-v -U" "-U --ssl" "-v -U --ssl" "-u -U"; do
+		# shellcheck disable=SC2086 # the options, split
+		t 5 "$SC" $_args "$SC_TMP/none" </dev/null 2>"$SC_TMP/err"
+		assertEquals "$_args: status" 1 $?
+		assertEquals "$_args" "$_want" "$(<"$SC_TMP/err")"
+	done
+	t 5 "$SC" -v "unix-connect:$SC_TMP/none" tcp:127.0.0.1:1 \
+	    </dev/null 2>"$SC_TMP/err"
+	assertEquals "pair: status" 1 $?
+	assertEquals "pair" "$_want" "$(<"$SC_TMP/err")"
+	# -s's socket stays, the connect failed or not, as nc leaves it.
+	t 5 "$SC" -u -s "$SC_TMP/me.sock" -U "$SC_TMP/none" </dev/null \
+	    2>"$SC_TMP/err"
+	assertEquals "-s: status" 1 $?
+	assertEquals "-s" "$_want" "$(<"$SC_TMP/err")"
+	assertTrue "-s socket left" "[ -S '$SC_TMP/me.sock' ]"
+}
+
 test_permission_denied() {
 	mkdir "$SC_TMP/ro"
 	chmod 555 "$SC_TMP/ro"

@@ -18,17 +18,14 @@
 #define MF_CHAT		0x2	/* --chat */
 #define MF_LISTEN	0x4	/* the side served listens */
 #define MF_FORWARD	0x8	/* --forward, or a pair's target */
-#define MF_UNIX		0x10	/* a Unix-domain socket */
-#define MF_NO_TLS	0x20	/* without TLS */
-#define MF_SCAN		0x40	/* -z */
-#define MF_ROOM		0x80	/* --room */
-#define MF_BROKER	0x100	/* --broker */
-#define MF_PROXY	0x200	/* -l --proxy-type: the proxy server */
-#define MF_DGRAM	0x400	/* a datagram socket */
-#define MF_RELAY	0x800	/* --relay */
+#define MF_SCAN		0x10	/* -z */
+#define MF_ROOM		0x20	/* --room */
+#define MF_BROKER	0x40	/* --broker */
+#define MF_PROXY	0x80	/* -l --proxy-type: the proxy server */
+#define MF_DGRAM	0x100	/* a datagram socket */
+#define MF_RELAY	0x200	/* --relay */
 /* The facts an address pair's own sides make: its mode is theirs. */
-#define MF_SIDES	(MF_JOIN | MF_LISTEN | MF_FORWARD | MF_UNIX |	\
-			    MF_NO_TLS | MF_DGRAM)
+#define MF_SIDES	(MF_JOIN | MF_LISTEN | MF_FORWARD | MF_DGRAM)
 
 /* Which of the MF_* facts hold in o. */
 static __startup int
@@ -39,8 +36,7 @@ mode_facts(const struct options *o)
 	return ((o->joinmode ? MF_JOIN : 0) | (o->chat ? MF_CHAT : 0) |
 	    (sd->listen ? MF_LISTEN : 0) |
 	    (o->fwd.n > 0 || o->pairfwd.n > 0 ? MF_FORWARD : 0) |
-	    (sd->sock.family == AF_UNIX ? MF_UNIX : 0) |
-	    (!sd->tls.on ? MF_NO_TLS : 0) | (o->zero ? MF_SCAN : 0) |
+	    (o->zero ? MF_SCAN : 0) |
 	    (o->room ? MF_ROOM : 0) | (o->broker ? MF_BROKER : 0) |
 	    (o->proxy_serve ? MF_PROXY : 0) | (o->relay ? MF_RELAY : 0) |
 	    (sd->sock.socktype == SOCK_DGRAM ? MF_DGRAM : 0));
@@ -135,12 +131,6 @@ static const struct mode {
 	  MW_NONE, NULL },
 	{ "forward",		MF_FORWARD,		forward_listen,
 	  MW_KEEP, NULL },
-	{ "unix scan",		MF_UNIX | MF_SCAN,	unixmode_scan,
-	  MW_NONE, NULL },
-	{ "unix listener",	MF_UNIX | MF_LISTEN,	unixmode_listen,
-	  MW_NONE, NULL },
-	{ "unix",		MF_UNIX | MF_NO_TLS,	unixmode_connect,
-	  MW_NONE, NULL },
 	{ "scan",		MF_SCAN,		scan_ports,
 	  MW_NONE, NULL },
 	{ "room",		MF_ROOM,		room_listen,

@@ -581,8 +581,6 @@ fconn_next(struct fconn *fc)
 		}
 		memset(&how, 0, sizeof(how));
 		how.flags = DIAL_PARK | DIAL_ONCE;
-		if (sd->sock.family == AF_UNIX)
-			how.flags |= DIAL_UNIX;
 		if ((fc->out->op = open_start(sd, sd->host,
 		    sd->sock.family == AF_UNIX ? NULL : sd->ports[0], &how,
 		    fconn_opened, fc)) == NULL) {

@@ -536,8 +536,6 @@ forward_connect(struct forward *f)
 	struct dial_how		 how = { .dialled = join_dialled };
 
 	how.dialled_arg = (void *)sd;
-	if (sd->sock.family == AF_UNIX)
-		how.flags |= DIAL_UNIX;
 	if (join_dial(sd, sd->sock.family == AF_UNIX ? NULL : sd->ports[0],
 	    &how, forward_dialled_start, f, NULL) != 0)
 		f->status = 1;

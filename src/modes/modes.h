@@ -225,8 +225,6 @@ int		 plain_serve(const struct job *, int);
 /* plain-client.c */
 int		 plain_connect(const struct job *);
 __dead void	 plain_pass_fd(int);
-int		 plain_relay(const struct job *, struct netconn *,
-		    const struct dial_how *);
 
 /* plain-exec.c */
 int		 plain_serve_dgram(const struct job *, int);
@@ -234,11 +232,6 @@ int		 plain_serve_dgram(const struct job *, int);
 /* dgram.c */
 int		 dgram_serve_socket(const struct job *, int);
 int		 dgram_listen(const struct job *);
-
-/* unixmode.c (the -U modes) */
-int		 unixmode_connect(const struct job *);
-int		 unixmode_scan(const struct job *);
-int		 unixmode_listen(const struct job *);
 
 /* broker.c */
 int		 broker_listen(const struct job *);

@@ -118,8 +118,8 @@ conn_lost(struct conn *c)
 	conn_label(c, label, sizeof(label));
 	if (log_verbosity() >= 1)
 		log_info("Connection to %s lost: %s", label, why);
-	if (c->redial == NULL && (c->redial = redial_new(j->side, j->side->host, p->port,
-	    p->how, conn_back, c)) == NULL) {
+	if (c->redial == NULL && (c->redial = redial_new(j->side,
+	    j->side->host, p->port, conn_back, c)) == NULL) {
 		log_warn("reconnect");
 		p->status = 1;
 		return (-1);
@@ -254,12 +254,11 @@ plain_connect(const struct job *j)
 	plain_init(&p, j);
 	how.dialled_arg = &p;
 	/*
-	 * A Unix-domain stream socket over TLS (-U --ssl, --secret): its
-	 * path is the host, and there is no port; -U's own mode speaks no
-	 * TLS.
+	 * -U: the path is the host, and there is no port; a full backlog
+	 * is waited out, as netcat's blocking connect waits.
 	 */
 	if (sd->sock.family == AF_UNIX) {
-		how.flags = DIAL_UNIX | DIAL_BACKLOG;
+		how.flags = DIAL_BACKLOG;
 		n = 1;
 	}
 	if (sd->dial_fork) {
@@ -281,8 +280,8 @@ plain_connect(const struct job *j)
 		    &cause)) == NULL) {
 			if (cause != NULL)
 				fatalx("%s", cause);
-			/* nc's plain mode says it with -v only. */
-			if (sd->say_refused)
+			/* nc's plain mode says it with -v only, but a path's. */
+			if (sd->say_refused || sd->sock.family == AF_UNIX)
 				net_report_refused(sd, sd->host, p.port, errno);
 			continue;
 		}
@@ -310,25 +309,4 @@ plain_connect(const struct job *j)
 		    "ends: --retry forever waits for the first");
 	plain_free(&p);
 	return (connected ? p.status : 1);
-}
-
-/*
- * Relay stdin and stdout over nc, which it takes; with --reconnect, nc is
- * dialled again as how says.  Returns the exit status.
- */
-int
-plain_relay(const struct job *j, struct netconn *nc,
-    const struct dial_how *how)
-{
-	struct plain	 p;
-
-	plain_init(&p, j);
-	p.how = how;
-	if (plain_start(&p, nc, NULL) == -1)
-		p.status = 1;
-	else if ((!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) &&
-	    ev_loop() == -1)
-		fatal("poll");
-	plain_free(&p);
-	return (p.status);
 }

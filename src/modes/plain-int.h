@@ -71,7 +71,6 @@ struct plain {
 	int			 stopping; /* no more connections: exit */
 	int			 status; /* exit status */
 	const char		*port;	/* A client's port, or NULL (-U) */
-	const struct dial_how	*how;	/* and the way it is dialled */
 	char			*greet;	/* --on-connect's bytes */
 	size_t			 greetlen;
 	struct edit		 ed;	/* --readline: the line typed */

@@ -395,9 +395,9 @@ dial_try(struct dial *d)
 			dial_fail_cause(d, errno, cause);
 			return;
 		}
-		/* socat's UNIX-CONNECT:PATH,bind=NAME: the name its peer sees. */
+		/* The name its peer sees: bind=, -s or a datagram's own. */
 		if ((d->flags & DIAL_UNIX) && ai->ai_family == AF_UNIX &&
-		    unix_bind_source(d->sd, fd, &cause) == -1) {
+		    unix_bind_client(d->sd, fd, &cause) == -1) {
 			dial_fail_cause(d, errno, cause);
 			return;
 		}
@@ -815,6 +815,9 @@ dial_open(const struct side *sd, const char *host, const char *port,
 		d->check = how->check;
 		dial_set_peer(d, how->peer);
 	}
+	/* A Unix-domain side's host is a path; a server's outbound is not. */
+	if (sd->sock.family == AF_UNIX && !(d->flags & DIAL_SERVER))
+		d->flags |= DIAL_UNIX;
 	ASYNC_START(d, "dial_open");
 	ev_timer_init(&d->deadline, dial_deadline_cb, d);
 	ev_timer_init(&d->kick, dial_kick_cb, d);

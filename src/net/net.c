@@ -270,13 +270,16 @@ void
 net_report_refused(const struct side *sd, const char *host,
     const char *port, int error)
 {
+	/* The dial says nothing of a path, -v or not. */
+	if (sd->sock.family == AF_UNIX) {
+		log_warnx("%s: %s", host, strerror(error));
+		return;
+	}
 	if (log_verbosity() >= 1 && !sd->dialect->refused_always)
 		return;
 	if (sd->proxy.host != NULL && sd->proxy.nhops > 0)
 		log_warnx("connect to proxy %s failed: %s",
 		    sd->proxy.hops[0].label, strerror(error));
-	else if (sd->sock.family == AF_UNIX)
-		log_warnx("%s: %s", host, strerror(error));
 	else
 		log_warnx("connect to %s port %s (%s) failed: %s", host, port,
 		    net_proto_name(sd), strerror(error));

@@ -688,7 +688,8 @@ typedef int dial_check_cb(const struct addrinfo *, void *);
 struct dial_how {
 	int		 flags;
 #define DIAL_SERVER	0x1	/* a server's outbound side: no proxy */
-#define DIAL_UNIX	0x2	/* host is a Unix-domain path */
+#define DIAL_UNIX	0x2	/* host is a Unix-domain path (the dial's
+				   own, of an AF_UNIX side) */
 #define DIAL_BACKLOG	0x4	/* a full backlog is waited out (a client) */
 #define DIAL_PARK	0x8	/* the socket is handed over parked
 				   (ev_park()): its owner watches it */
@@ -743,8 +744,7 @@ int		 udp_recvmmsg_kept(struct endpoint *, struct mmsghdr *,
 /* unix.c */
 struct sockaddr_un;
 int		 unix_addr(const char *, struct sockaddr_un *, socklen_t *);
-int		 unix_open(const struct side *, char **);
-int		 unix_bind_source(const struct side *, int, char **);
+int		 unix_bind_client(const struct side *, int, char **);
 int		 unix_server(const struct side *, char **);
 int		 unix_peer_type(const char *);
 

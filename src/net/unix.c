@@ -311,20 +311,6 @@ unix_bind(int fd, int type, const char *name, int keep, char **cause)
 }
 
 /*
- * Bind stream client fd to sd's bind= (socat's UNIX-CONNECT:PATH,bind=),
- * if any, as unix_bind().  Returns -1 with errno and *cause.
- */
-int
-unix_bind_source(const struct side *sd, int fd, char **cause)
-{
-	*cause = NULL;
-	if (sd->sock.source == NULL)
-		return (0);
-	return (unix_bind(fd, sd->sock.socktype, sd->sock.source,
-	    sd->sock.unix_keep, cause));
-}
-
-/*
  * Bind datagram client fd to a new file, its name in name, in a private
  * directory of $TMPDIR, both removed at exit.  Returns -1 with errno and
  * *cause.
@@ -368,57 +354,36 @@ unix_peer_type(const char *path)
 }
 
 /*
- * A non-blocking Unix datagram socket connected to the side's host, bound
- * first to -s or a private file, said with -v (a stream client is the
- * dial's).  Returns -1 with errno and *cause ("PATH: reason", as nc).
+ * Bind client fd, about to connect, as sd says: a stream socket to its
+ * bind= (socat's UNIX-CONNECT:PATH,bind=), if any; a datagram socket,
+ * whose peer answers to its name, to -s (left at exit as nc leaves it,
+ * an address's removed) or a new file of its own, said with -v.  Returns
+ * -1 with errno and *cause.
  */
 int
-unix_open(const struct side *sd, char **cause)
+unix_bind_client(const struct side *sd, int fd, char **cause)
 {
-	struct sockaddr_un	 sun;
-	socklen_t		 len;
-	char			 local[PATH_MAX];
-	int			 fd;
+	char	 local[PATH_MAX];
 
-	/* -U -u's; -n's promise, no lookup, is kept by having none. */
-	SIDE_TAKEN(sock.family);
-	SIDE_TAKEN(sock.numeric);
 	*cause = NULL;
-	if ((fd = socket(AF_UNIX, (sd->sock.seqpacket ? SOCK_SEQPACKET :
-	    sd->sock.socktype) | SOCK_CLOEXEC, 0)) == -1) {
-		log_cause(cause, "socket: %s", strerror(errno));
-		return (-1);
+	if (sd->sock.socktype != SOCK_DGRAM) {
+		if (sd->sock.source == NULL)
+			return (0);
+		return (unix_bind(fd, sd->sock.socktype, sd->sock.source,
+		    sd->sock.unix_keep, cause));
 	}
-	if (net_set_options(sd, fd, AF_UNIX, cause) == -1)
-		goto fail;
-	if (sd->sock.socktype == SOCK_DGRAM) {
-		if (sd->sock.source != NULL) {
-			strlcpy(local, sd->sock.source, sizeof(local));
-			if (unix_bind(fd, SOCK_DGRAM, local, sd->sock.unix_keep,
-			    cause) == -1)
-				goto fail;
-		} else if (unix_bind_temp(fd, local, sizeof(local),
+	if (sd->sock.source != NULL) {
+		strlcpy(local, sd->sock.source, sizeof(local));
+		if (unix_bind(fd, SOCK_DGRAM, local, sd->sock.unix_keep,
 		    cause) == -1)
-			goto fail;
-		if (log_verbosity() > 0)
-			log_info("Bound on %s", local);
-	}
-	if (unix_addr(sd->host, &sun, &len) == -1 ||
-	    connect(fd, (struct sockaddr *)&sun, len) == -1) {
-		log_cause(cause, "%s: %s", sd->host, strerror(errno));
-		goto fail;
-	}
-	if (net_set_nonblock(fd, 1) == -1) {
-		log_cause(cause, "fcntl: %s", strerror(errno));
-		goto fail;
-	}
-	if (sd->sock.socktype == SOCK_DGRAM && sd->sock.source != NULL &&
-	    unix_nc_leaves(sd))
-		unix_leave(local);
-	return (fd);
-
-fail:
-	return (net_close_err(fd));
+			return (-1);
+		if (unix_nc_leaves(sd))
+			unix_leave(local);
+	} else if (unix_bind_temp(fd, local, sizeof(local), cause) == -1)
+		return (-1);
+	if (log_verbosity() > 0)
+		log_info("Bound on %s", local);
+	return (0);
 }
 
 /*

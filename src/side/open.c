@@ -570,7 +570,11 @@ open_wait(const struct side *sd, const char *host, const char *port,
 	memset(&w, 0, sizeof(w));
 	*cause = NULL;
 	if ((op = open_start(sd, host, port, how, open_wait_cb, &w)) == NULL) {
-		log_cause(cause, "%s", strerror(errno));
+		/* A path is named, as nc -U names it. */
+		if (sd->sock.family == AF_UNIX)
+			log_cause(cause, "%s: %s", host, strerror(errno));
+		else
+			log_cause(cause, "%s", strerror(errno));
 		return (NULL);
 	}
 	while (!w.done) {

@@ -17,7 +17,7 @@ struct redial {
 	const struct side	*sd;
 	const char		*host;
 	const char		*port;
-	struct dial_how		 how;	/* the owner's, one try at a time */
+	struct dial_how		 how;	/* one try at a time */
 	redial_cb		*cb;
 	void			*arg;
 	struct retry		 retry;	/* Attempts since the loss. */
@@ -33,7 +33,7 @@ static void	redial_try(void *);
  */
 struct redial *
 redial_new(const struct side *sd, const char *host, const char *port,
-    const struct dial_how *how, redial_cb *cb, void *arg)
+    redial_cb *cb, void *arg)
 {
 	struct redial	*r;
 
@@ -42,9 +42,7 @@ redial_new(const struct side *sd, const char *host, const char *port,
 	r->sd = sd;
 	r->host = host;
 	r->port = port;
-	if (how != NULL)
-		r->how = *how;
-	r->how.flags |= DIAL_ONCE;
+	r->how.flags = DIAL_ONCE;
 	r->cb = cb;
 	r->arg = arg;
 	ev_timer_init(&r->timer, redial_try, r);
@@ -92,7 +90,7 @@ redial_opened(struct netconn *nc, const struct net_peer *peer, int error,
 	r->op = NULL;
 	if (nc == NULL) {
 		/* A path's failure is said by nobody else. */
-		if (cause == NULL && (r->how.flags & DIAL_UNIX))
+		if (cause == NULL && r->sd->sock.family == AF_UNIX)
 			log_verbose_warn(1, "%s: %s", r->host, strerror(error));
 		else if (cause != NULL)
 			log_verbose_warn(1, "%s", cause);

@@ -145,8 +145,7 @@ struct ws;
 typedef void redial_cb(int, const struct net_peer *, struct tls *,
     struct ws *, void *);
 struct redial	*redial_new(const struct side *, const char *,
-		    const char *, const struct dial_how *, redial_cb *,
-		    void *);
+		    const char *, redial_cb *, void *);
 void		 redial_start(struct redial *);
 int		 redial_tries(const struct redial *);
 void		 redial_free(struct redial *);
