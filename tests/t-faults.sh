@@ -1001,7 +1001,7 @@ test_unix_dgram_refused() {
 	    -uU -l "$_s"
 	refused bind:1:EACCES "sockcat: Permission denied ($_s)" -uU -l "$_s"
 	assertFalse "no socket file left" "[ -e '$_s' ]"
-	refused socket:1:EMFILE "sockcat: socket: Too many open files" \
+	refused socket:1:EMFILE "sockcat: $_s: socket: Too many open files" \
 	    -uU "$_s"
 	refused connect:1:ECONNREFUSED "sockcat: $_s: Connection refused" \
 	    -uU "$_s"
@@ -1010,7 +1010,7 @@ test_unix_dgram_refused() {
 	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "client bind: status" 1 $?
 	assertEquals "client bind: stderr" \
-	    "sockcat: Permission denied ($SC_TMP/sockcat.XXXXXX/recv.sock)" \
+	    "sockcat: $_s: Permission denied ($SC_TMP/sockcat.XXXXXX/recv.sock)" \
 	    "$(sed 's|/sockcat\.[^/]*/|/sockcat.XXXXXX/|' "$SC_TMP/err")"
 	assertEquals "its directory removed" "" \
 	    "$(ls -d "$SC_TMP"/sockcat.* 2>/dev/null)"

@@ -558,7 +558,8 @@ open_wait_cb(struct netconn *nc, const struct net_peer *peer, int error,
 /*
  * open_start() run to its end on the loop, for a client with nothing else
  * to serve.  Returns the connection with *peer filled, or NULL with errno
- * and *cause (NULL when -v said it).
+ * and *cause (NULL when -v said it); a path's cause names it, as nc -U
+ * says.
  */
 __shortrun struct netconn *
 open_wait(const struct side *sd, const char *host, const char *port,
@@ -566,18 +567,15 @@ open_wait(const struct side *sd, const char *host, const char *port,
 {
 	struct open_wait	 w;
 	struct opening		*op;
+	char			*why;
 
 	memset(&w, 0, sizeof(w));
 	*cause = NULL;
 	if ((op = open_start(sd, host, port, how, open_wait_cb, &w)) == NULL) {
-		/* A path is named, as nc -U names it. */
-		if (sd->sock.family == AF_UNIX)
-			log_cause(cause, "%s: %s", host, strerror(errno));
-		else
-			log_cause(cause, "%s", strerror(errno));
-		return (NULL);
+		w.error = errno;
+		log_cause(&w.cause, "%s", strerror(errno));
 	}
-	while (!w.done) {
+	while (op != NULL && !w.done) {
 		if (ev_loop() == -1) {
 			open_cancel(op);
 			log_cause(cause, "poll: %s", strerror(errno));
@@ -585,6 +583,10 @@ open_wait(const struct side *sd, const char *host, const char *port,
 		}
 	}
 	*cause = w.cause;
+	if ((why = w.cause) != NULL && sd->sock.family == AF_UNIX) {
+		log_cause(cause, "%s: %s", host, why);
+		free(why);
+	}
 	if (w.nc != NULL)
 		*peer = w.peer;
 	errno = w.error;
