@@ -205,7 +205,7 @@ test_mode_named() {
 	mode_said listener -lk -e /bin/cat
 	mode_said "proxy server" -l --proxy-type socks5
 	mode_said forward -lk --forward 127.0.0.1:9
-	mode_said "datagram listener" -u -l
+	mode_said listener -u -l
 	mode_said relay --relay
 	server srv --broker --monitor 127.0.0.1 0 || fail "no server"
 	assertFalse "-v alone does not" "grep -q 'mode:' '$SC_TMP/srv.err'"

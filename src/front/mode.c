@@ -22,10 +22,9 @@
 #define MF_ROOM		0x20	/* --room */
 #define MF_BROKER	0x40	/* --broker */
 #define MF_PROXY	0x80	/* -l --proxy-type: the proxy server */
-#define MF_DGRAM	0x100	/* a datagram socket */
-#define MF_RELAY	0x200	/* --relay */
+#define MF_RELAY	0x100	/* --relay */
 /* The facts an address pair's own sides make: its mode is theirs. */
-#define MF_SIDES	(MF_JOIN | MF_LISTEN | MF_FORWARD | MF_DGRAM)
+#define MF_SIDES	(MF_JOIN | MF_LISTEN | MF_FORWARD)
 
 /* Which of the MF_* facts hold in o. */
 static __startup int
@@ -38,8 +37,7 @@ mode_facts(const struct options *o)
 	    (o->fwd.n > 0 || o->pairfwd.n > 0 ? MF_FORWARD : 0) |
 	    (o->zero ? MF_SCAN : 0) |
 	    (o->room ? MF_ROOM : 0) | (o->broker ? MF_BROKER : 0) |
-	    (o->proxy_serve ? MF_PROXY : 0) | (o->relay ? MF_RELAY : 0) |
-	    (sd->sock.socktype == SOCK_DGRAM ? MF_DGRAM : 0));
+	    (o->proxy_serve ? MF_PROXY : 0) | (o->relay ? MF_RELAY : 0));
 }
 
 /*
@@ -141,8 +139,6 @@ static const struct mode {
 	  "a broker's clients are held in one process" },
 	{ "proxy server",	MF_PROXY,		proxyd_listen,
 	  MW_MANY, NULL },
-	{ "datagram listener",	MF_LISTEN | MF_DGRAM,	dgram_listen,
-	  MW_NONE, NULL },
 	{ "listener",		MF_LISTEN,		plain_listen,
 	  MW_PROGRAMS, NULL },
 	{ "client",		0,			plain_connect,

@@ -365,21 +365,15 @@ dgram_serve(const struct job *j, int fd)
 	return (ds.status);
 }
 
-/* Serve the bound datagram socket fd.  Returns the exit status. */
+/*
+ * Serve the peers of the bound datagram socket fd (-u -l), but DTLS's.
+ * Returns the exit status.
+ */
 int
 dgram_serve_socket(const struct job *j, int fd)
 {
-	if (j->side->tls.on)
-		return (plain_serve(j, fd));
 	/* UDP-DATAGRAM:'s program is one, its output to the one address. */
 	if (j->near->kind == SIDE_EXEC && j->side->dgram_to == NULL)
 		return (plain_serve_dgram(j, fd));
 	return (dgram_serve(j, fd));
-}
-
-/* -u -l: bind a UDP socket to the address and port; serve its peers. */
-int
-dgram_listen(const struct job *j)
-{
-	return (dgram_serve_socket(j, join_listen(j->side, j->side->host, 0)));
 }

@@ -220,7 +220,6 @@ char		*forward_read_file(const char *, char ***, size_t **, size_t *,
 
 /* plain.c */
 int		 plain_listen(const struct job *);
-int		 plain_serve(const struct job *, int);
 
 /* plain-client.c */
 int		 plain_connect(const struct job *);
@@ -231,7 +230,6 @@ int		 plain_serve_dgram(const struct job *, int);
 
 /* dgram.c */
 int		 dgram_serve_socket(const struct job *, int);
-int		 dgram_listen(const struct job *);
 
 /* broker.c */
 int		 broker_listen(const struct job *);

@@ -780,12 +780,16 @@ static const struct listen_ops plain_ops = {
 
 /*
  * Listen where the command line says and serve one client; with -k, one
- * after another, or programs for many at once.  Returns the exit status.
+ * after another, or programs for many at once.  A datagram socket's peers
+ * are dgram_serve_socket()'s, but DTLS's, which are clients.  Returns the
+ * exit status.
  */
 __startup int
 plain_listen(const struct job *j)
 {
-	int		 flags = 0;
+	struct plain	 p;
+	struct listen_ops ops = plain_ops;
+	int		 fd, flags = 0;
 
 	/*
 	 * A program for each client, many at once: in workers, if asked,
@@ -796,25 +800,15 @@ plain_listen(const struct job *j)
 		if (j->side->sock.workers > 1)
 			plain_exec_check(j->near);
 	}
-	return (plain_serve(j, join_listen(j->side, j->side->host, flags)));
-}
-
-/*
- * Serve the clients of the listening socket lfd as plain_listen() says.
- * Returns the exit status.
- */
-__startup int
-plain_serve(const struct job *j, int lfd)
-{
-	struct plain	 p;
-	struct listen_ops ops = plain_ops;
-
+	fd = join_listen(j->side, j->side->host, flags);
+	if (j->side->sock.socktype == SOCK_DGRAM && !j->side->tls.on)
+		return (dgram_serve_socket(j, fd));
 	plain_init(&p, j);
 	SIDE_TAKEN(keep);
 	/* A program for each client with -k, many at once; else one. */
 	if (!p.exec || !j->side->keep)
 		ops.flags = LISTEN_SERIAL;
-	listener_run(j->side, lfd, &ops, &p, &p.l);
+	listener_run(j->side, fd, &ops, &p, &p.l);
 	plain_free(&p);
 	return (p.status);
 }
