@@ -284,7 +284,7 @@ dgram_idle(const struct job *j)
  * Serve the bound datagram socket fd with stdin and stdout; stdin is read
  * only once there is a peer.  Returns the exit status.
  */
-static int
+int
 dgram_serve(const struct job *j, int fd)
 {
 	const struct side	*sd = j->side;
@@ -363,17 +363,4 @@ dgram_serve(const struct job *j, int fd)
 		dgram_forget(&ds, peer);
 	free(ds.fixed);
 	return (ds.status);
-}
-
-/*
- * Serve the peers of the bound datagram socket fd (-u -l), but DTLS's.
- * Returns the exit status.
- */
-int
-dgram_serve_socket(const struct job *j, int fd)
-{
-	/* UDP-DATAGRAM:'s program is one, its output to the one address. */
-	if (j->near->kind == SIDE_EXEC && j->side->dgram_to == NULL)
-		return (plain_serve_dgram(j, fd));
-	return (dgram_serve(j, fd));
 }

@@ -229,7 +229,7 @@ __dead void	 plain_pass_fd(int);
 int		 plain_serve_dgram(const struct job *, int);
 
 /* dgram.c */
-int		 dgram_serve_socket(const struct job *, int);
+int		 dgram_serve(const struct job *, int);
 
 /* broker.c */
 int		 broker_listen(const struct job *);

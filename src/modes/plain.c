@@ -781,8 +781,8 @@ static const struct listen_ops plain_ops = {
 /*
  * Listen where the command line says and serve one client; with -k, one
  * after another, or programs for many at once.  A datagram socket's peers
- * are dgram_serve_socket()'s, but DTLS's, which are clients.  Returns the
- * exit status.
+ * (but DTLS's, which are clients) are each a program's, or stdio's
+ * (dgram_serve()).  Returns the exit status.
  */
 __startup int
 plain_listen(const struct job *j)
@@ -801,8 +801,10 @@ plain_listen(const struct job *j)
 			plain_exec_check(j->near);
 	}
 	fd = join_listen(j->side, j->side->host, flags);
+	/* UDP-DATAGRAM:'s program is one, its output to the one address. */
 	if (j->side->sock.socktype == SOCK_DGRAM && !j->side->tls.on)
-		return (dgram_serve_socket(j, fd));
+		return (j->near->kind == SIDE_EXEC && j->side->dgram_to == NULL ?
+		    plain_serve_dgram(j, fd) : dgram_serve(j, fd));
 	plain_init(&p, j);
 	SIDE_TAKEN(keep);
 	/* A program for each client with -k, many at once; else one. */
