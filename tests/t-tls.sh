@@ -99,7 +99,7 @@ test_unix_domain_socket_verify_needs_a_name() {
 	t 20 "$SC" --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
 	    -U "$SC_TMP/v.sock" </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "no name: status" 1 $?
-	assertEquals "no name: said" "sockcat: TLS: a Unix socket has no host name to verify the certificate for: give one with --ssl-servername (a target's: --forward-ssl-servername)" \
+	assertEquals "no name: said" "sockcat: $SC_TMP/v.sock: TLS: a Unix socket has no host name to verify the certificate for: give one with --ssl-servername (a target's: --forward-ssl-servername)" \
 	    "$(<"$SC_TMP/c.err")"
 	assertEquals "no name: nothing read" "" "$(<"$SC_TMP/c.out")"
 	wait_exit "$SERVER_PID"
@@ -110,7 +110,7 @@ test_unix_domain_socket_verify_needs_a_name() {
 	    --ssl-servername localhost -U "$SC_TMP/v2.sock" </dev/null \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "another name: status" 1 $?
-	assertEquals "another name: said" "sockcat: TLS certificate verification failed: hostname mismatch" \
+	assertEquals "another name: said" "sockcat: $SC_TMP/v2.sock: TLS certificate verification failed: hostname mismatch" \
 	    "$(<"$SC_TMP/c.err")"
 	wait_exit "$SERVER_PID"
 	cp "$SC_TMP/srv.in" "$SC_TMP/srv3.in"
