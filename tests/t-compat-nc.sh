@@ -165,9 +165,11 @@ test_scan_open_port() {
 	# sockcat's own options for them are refused.
 	for o in --ssl --half-close "-o $SC_TMP/o.log"; do
 		# shellcheck disable=SC2086
-		expect_error "-z only connects: it takes no --ssl, --secret, --half-close, --quit-after, --send-only, --recv-only, --no-shutdown, --no-splice, --fail-on-error, --idle-timeout, --delay, -o or --hex-dump" \
+		expect_error "-z only connects: it takes no ${o%% *}" \
 		    -z $o 127.0.0.1 "$PORT"
 	done
+	expect_error "-z only connects: it takes no --delay or --hex-dump" \
+	    -z --delay 1 --hex-dump "$SC_TMP/h" 127.0.0.1 "$PORT"
 	compare -zv localhost "$PORT"
 	compare -zvn 127.0.0.1 "$PORT"
 	compare -z 127.0.0.1 "$PORT"

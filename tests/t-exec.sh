@@ -341,9 +341,11 @@ test_errors() {
 	expect_error "cannot use -e and --fifo" -e /bin/cat --fifo x 127.0.0.1 1
 	# What is about stdin would be dropped: a program's ends are its own.
 	_own="program is in stdin and stdout's place and ends as it does"
-	_own="$_own: it takes no -d, -q, --send-only, --recv-only, --quit-after"
-	expect_error "-e's $_own or --half-close" -q 1 -e /bin/cat 127.0.0.1 1
-	expect_error "-c's $_own or --half-close" -l --half-close -c cat \
+	_own="$_own: it takes no"
+	expect_error "-e's $_own -q" -q 1 -e /bin/cat 127.0.0.1 1
+	expect_error "-e's $_own -d or --send-only" -d --send-only -e /bin/cat \
+	    127.0.0.1 1
+	expect_error "-c's $_own --half-close" -l --half-close -c cat \
 	    127.0.0.1 0
 	expect_error "must use -l with --max-conns" --max-conns 2 127.0.0.1 1
 	expect_error "max-conns too small: 0" -l --max-conns 0 127.0.0.1 1

@@ -82,9 +82,9 @@ test_mptcp_turned_off_is_named() {
 }
 
 test_mptcp_is_for_tcp() {
-	expect_error "--mptcp is for TCP: it takes no -U, -u or --vsock" \
+	expect_error "--mptcp is for TCP: it takes no -u" \
 	    --mptcp -u host 1
-	expect_error "--mptcp is for TCP: it takes no -U, -u or --vsock" \
+	expect_error "--mptcp is for TCP: it takes no -U" \
 	    --mptcp -U /tmp/x
 }
 

@@ -283,7 +283,7 @@ test_refusals() {
 	    --readline 127.0.0.1 5000
 	expect_error "cannot use --readline: standard input is not a terminal" \
 	    --readline -l 5000
-	expect_error "--readline edits the lines typed for stdin's peer: it takes no -z, -e, -c, --fifo, -d or --raw" \
+	expect_error "--readline edits the lines typed for stdin's peer: it takes no -d" \
 	    --readline -d 127.0.0.1 5000
 	expect_error "must use --readline, --chat or --room with --readline-history" \
 	    --readline-history "$SC_TMP/h" 127.0.0.1 5000

@@ -691,11 +691,14 @@ suite() {
 
 # The modes that take no WebSocket say so at once, in one line.
 test_refused_combinations() {
-	rc_msg="--websocket takes no -u, -z, -t, --fifo, --chat or proxy server"
-	expect_error "$rc_msg" --chat -lk --websocket 127.0.0.1 0
-	expect_error "$rc_msg" -l --proxy-type socks5 --websocket 127.0.0.1 0
-	expect_error "$rc_msg" -l --proxy-type http --websocket 127.0.0.1 0
-	expect_error "$rc_msg" -l --proxy-type http --websocket --ssl 127.0.0.1 0
+	rc_msg="--websocket takes no"
+	expect_error "$rc_msg --chat" --chat -lk --websocket 127.0.0.1 0
+	expect_error "$rc_msg proxy server" -l --proxy-type socks5 --websocket \
+	    127.0.0.1 0
+	expect_error "$rc_msg proxy server" -l --proxy-type http --websocket \
+	    127.0.0.1 0
+	expect_error "$rc_msg proxy server" -l --proxy-type http --websocket \
+	    --ssl 127.0.0.1 0
 }
 
 # row_save NAME, row_load NAME: keep a row's state in its directory, and

@@ -325,13 +325,13 @@ test_refusals() {
 	    --reconnect tcp-l:127.0.0.1:0 -
 	expect_error "- udp-l:127.0.0.1:0: cannot use --reconnect with a listener" \
 	    --reconnect - udp-l:127.0.0.1:0
-	expect_error "--reconnect is for one stream wired to stdin and stdout: it takes no -u, -z, -e, -c, --fifo, --chat, -F or several ports" \
+	expect_error "--reconnect is for one stream wired to stdin and stdout: it takes no -u" \
 	    --reconnect -u 127.0.0.1 5000
-	expect_error "--reconnect is for one stream wired to stdin and stdout: it takes no -u, -z, -e, -c, --fifo, --chat, -F or several ports" \
+	expect_error "--reconnect is for one stream wired to stdin and stdout: it takes no several ports" \
 	    --reconnect 127.0.0.1 5000-5001
-	expect_error "--on-connect greets each stream connection: it takes no -u, -z, --chat or -F" \
+	expect_error "--on-connect greets each stream connection: it takes no -u" \
 	    --on-connect hi -u 127.0.0.1 5000
-	expect_error "--on-connect greets each stream connection: it takes no -u, -z, --chat or -F" \
+	expect_error "--on-connect greets each stream connection: it takes no -u" \
 	    --on-connect hi -u -l 5000
 	expect_error "reconnect count too small: 0" --reconnect=0 127.0.0.1 5000
 	expect_error "must use --retry or --reconnect with --retry-interval" \

@@ -534,14 +534,15 @@ Connection reset by peer" "$(tail -n 1 "$SC_TMP/b.err")"
 test_command_line() {
 	expect_error "--via meets the other side by --secret's code: must \
 use --secret with --via" --via "$RELAY"
-	expect_error "--via dials a relay for one stream: it takes no -u, -U, \
--z, -k, --broker, --room, --forward, --reconnect, --websocket, \
---listen-fd, --relay, proxy server or ws:// operand" -lk --via "$RELAY" \
+	expect_error "--via dials a relay for one stream: it takes no -k" \
+	    -lk --via "$RELAY" --secret="$CODE"
+	expect_error "--via dials a relay for one stream: it takes no -u, \
+--reconnect or --websocket" -u --reconnect --websocket --via "$RELAY" \
 	    --secret="$CODE"
 	expect_error "--via: [::1]port is not HOST[:PORT]" \
 	    --via '[::1]port' --secret="$CODE"
 	expect_error "--relay carries its clients' own TLS over TCP or \
-WebSocket: it takes no --ssl, --secret, -u, -U or --listen-fd" --relay --ssl
+WebSocket: it takes no --ssl" --relay --ssl
 	expect_error "must use --relay with --relay-limit" -l 1 \
 	    --relay-limit wait=1s
 	expect_error "--relay-limit: no limit is called speed (wait, \

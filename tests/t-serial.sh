@@ -442,7 +442,7 @@ test_refusals() {
 	assertEquals "what the server said" "sockcat: serial:/dev/null: not a terminal" \
 	    "$(grep -v '^Listening on\|^Connection received\|^sockcat: forward: ' "$SC_TMP/null.err")"
 	stop "$SERVER_PID"
-	expect_error "--raw -l serves one stream client at a time: it takes no -u, --broker, --room, --forward or proxy server" \
+	expect_error "--raw -l serves one stream client at a time: it takes no -u" \
 	    --raw -u -l 2000
 }
 

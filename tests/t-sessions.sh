@@ -285,16 +285,16 @@ test_refused() {
 	    --expect '*' 127.0.0.1 1
 	expect_error '--send: an escape printf(1) has not "\q"' \
 	    --send '\q' 127.0.0.1 1
-	expect_error "--expect is for one peer wired to stdin and stdout: it takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline or --chat" \
+	expect_error "--expect is for one peer wired to stdin and stdout: it takes no -e" \
 	    --expect x -e /bin/cat 127.0.0.1 1
-	expect_error "--script is for one peer wired to stdin and stdout: it takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline or --chat" \
+	expect_error "--script is for one peer wired to stdin and stdout: it takes no -d" \
 	    --script /dev/null -d 127.0.0.1 1
 	# Refused before anything is compiled: a pattern that would not
 	# compile is not reached, given before -z or after.
 	printf 'expect (\n' >"$SC_TMP/bad"
-	expect_error "--script is for one peer wired to stdin and stdout: it takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline or --chat" \
+	expect_error "--script is for one peer wired to stdin and stdout: it takes no -z" \
 	    --script "$SC_TMP/bad" -z 127.0.0.1 1
-	expect_error "--expect is for one peer wired to stdin and stdout: it takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline or --chat" \
+	expect_error "--expect is for one peer wired to stdin and stdout: it takes no -z" \
 	    -z --expect '(' 127.0.0.1 1
 	expect_error "--broker is a mode of its own: it takes no --send" \
 	    --broker --send x -l 1
@@ -539,7 +539,7 @@ test_timestamp_refused() {
 	    '--timestamp=%A %B %d %A %B %d %A %B %d' 127.0.0.1 1
 	expect_error "--timestamp: $(printf '%%Y%.0s' {1..16}): a format is at most 31 bytes" \
 	    "--timestamp=$(printf '%%Y%.0s' {1..16})" 127.0.0.1 1
-	expect_error "--timestamp stamps what a peer sends to stdout and the logs: it takes no -z, -e, -c, --raw or --chat" \
+	expect_error "--timestamp stamps what a peer sends to stdout and the logs: it takes no -e" \
 	    --timestamp -e /bin/cat 127.0.0.1 1
 	expect_error "tcp-l:1 tcp:127.0.0.1:1 relays bytes unchanged: it takes no --timestamp" \
 	    --timestamp tcp-l:1 tcp:127.0.0.1:1
@@ -852,11 +852,12 @@ test_recording_refused() {
 	    -l 1 --replay "$SC_TMP/ok.rec,speed=0"
 	expect_error "replay:$SC_TMP/ok.rec -: a recording is played to a socket" \
 	    "replay:$SC_TMP/ok.rec" -
-	_said="--replay plays a recording in stdin and stdout's place: it takes no -z, -e, -c, --fifo, -d, -q, --quit-after, --send-only, --recv-only, --raw, --readline, --chat, --expect, --send or --script"
-	expect_error "$_said" -l 1 --replay "$SC_TMP/ok.rec" -e /bin/cat
+	_said="--replay plays a recording in stdin and stdout's place: it takes no"
+	expect_error "$_said -e" -l 1 --replay "$SC_TMP/ok.rec" -e /bin/cat
 	# Its end is the recording's: stdin's quit timer has none to time.
-	expect_error "$_said" --replay "$SC_TMP/ok.rec" -q 1 127.0.0.1 1
-	expect_error "$_said" -u --replay "$SC_TMP/ok.rec" --quit-after 1 \
+	expect_error "$_said -q" --replay "$SC_TMP/ok.rec" -q 1 127.0.0.1 1
+	expect_error "$_said --quit-after" -u --replay "$SC_TMP/ok.rec" \
+	    --quit-after 1 \
 	    127.0.0.1 1
 }
 

@@ -104,11 +104,16 @@ condition_holds(const struct options *o, enum condition c)
 
 static void	step_modes(struct cmdline *);
 
+/* What a script, in stdin's place, cannot be beside. */
+#define SCRIPT_UNUSED	"-z -e -c --fifo -d --recv-only --raw --readline --chat"
+#define SCRIPT_WHY	"is for one peer wired to stdin and stdout"
+
 /*
  * The checks after parsing, in netcat's order: a row refuses the command
  * line with its message when every fact of all, one of any (if any) and
- * none of none hold; a warning row only says it; a step row does what it
- * names.  A fact is an option, as the option table says whether it is in
+ * none of none hold (a message that ends "takes no" names those of any
+ * given, so that the list is written once); a warning row only says it; a
+ * step row does what it names.  A fact is an option, as the option table says whether it is in
  * effect (opt_on()), written as the messages write it ("-z", "--fifo"),
  * or a condition of the table above; each list is space-separated.  The
  * completions learn from the same rows which options exclude each other
@@ -137,13 +142,12 @@ static const struct conflict {
 	{ .all = "--reuseport", .none = "-l pair-listen",
 	  .msg = "must use -l with --reuseport" },
 	{ .all = "--reuseport", .any = "-U --listen-fd --vsock",
-	  .msg = "--reuseport is for TCP and UDP ports: it takes no -U, "
-	  "--listen-fd or --vsock" },
+	  .msg = "--reuseport is for TCP and UDP ports: it takes no" },
 	{ .all = "--backlog", .none = "-l pair-listen",
 	  .msg = "must use -l with --backlog" },
 	{ .all = "--backlog -u", .msg = "cannot use --backlog with -u" },
 	{ .all = "--mptcp", .any = "-U -u --vsock",
-	  .msg = "--mptcp is for TCP: it takes no -U, -u or --vsock" },
+	  .msg = "--mptcp is for TCP: it takes no" },
 	{ .all = "--vsock", .any = "-U -u",
 	  .msg = "cannot use --vsock with -U or -u" },
 	{ .all = "--send-only --recv-only",
@@ -152,20 +156,14 @@ static const struct conflict {
 	 * A program's ends are its own, whatever stdin does; a datagram
 	 * socket has no end to say.
 	 */
-	{ .all = "-e", .any = "-d --send-only --recv-only -q --quit-after "
-	  "--half-close",
-	  .msg = "-e's program is in stdin and stdout's place and ends as it "
-	  "does: it takes no -d, -q, --send-only, --recv-only, --quit-after "
-	  "or --half-close" },
-	{ .all = "-c", .any = "-d --send-only --recv-only -q --quit-after "
-	  "--half-close",
-	  .msg = "-c's program is in stdin and stdout's place and ends as it "
-	  "does: it takes no -d, -q, --send-only, --recv-only, --quit-after "
-	  "or --half-close" },
+	{ .all = "-e", .any = PROGRAM_UNUSED,
+	  .msg = "-e's program is " PROGRAM_WHY ": it takes no" },
+	{ .all = "-c", .any = PROGRAM_UNUSED,
+	  .msg = "-c's program is " PROGRAM_WHY ": it takes no" },
 	/* nc's -N it takes, as nc does, with nothing to do. */
 	{ .all = "-u", .any = "--no-shutdown --no-splice",
-	  .msg = "a datagram has no end to say and nothing to splice: -u "
-	  "takes no --no-shutdown or --no-splice" },
+	  .msg = "a datagram has no end to say and nothing to splice: -u takes "
+	  "no" },
 	{ .all = "-e -z", .msg = "cannot use -e and -z" },
 	{ .all = "-c -z", .msg = "cannot use -c and -z" },
 	/* Peers of a Unix datagram socket cannot have sockets of their own. */
@@ -179,10 +177,7 @@ static const struct conflict {
 	{ .all = "-z", .any = "--ssl --secret --half-close --quit-after "
 	  "--send-only --recv-only --no-shutdown --no-splice --fail-on-error "
 	  "--idle-timeout --delay -o --hex-dump",
-	  .msg = "-z only connects: it takes no --ssl, --secret, "
-	  "--half-close, --quit-after, --send-only, --recv-only, "
-	  "--no-shutdown, --no-splice, --fail-on-error, --idle-timeout, "
-	  "--delay, -o or --hex-dump" },
+	  .msg = "-z only connects: it takes no" },
 	{ .all = "--room -z", .msg = "cannot use -z and --room" },
 	{ .all = "--broker -z", .msg = "cannot use -z and --broker" },
 	{ .all = "--max-conns", .none = "-l pair-listen",
@@ -256,9 +251,7 @@ static const struct conflict {
 	{ .all = "--via",
 	  .any = "-u -U -z -k --broker --room --forward proxy-server "
 	  "--reconnect --websocket ws-url --listen-fd --relay",
-	  .msg = "--via dials a relay for one stream: it takes no -u, -U, "
-	  "-z, -k, --broker, --room, --forward, --reconnect, --websocket, "
-	  "--listen-fd, --relay, proxy server or ws:// operand" },
+	  .msg = "--via dials a relay for one stream: it takes no" },
 	/*
 	 * The code, found and checked: a slip is said before anything runs;
 	 * with --via, the relay is what the side dials.
@@ -275,7 +268,7 @@ static const struct conflict {
 	{ .all = "--relay",
 	  .any = "--ssl --secret -u -U --listen-fd",
 	  .msg = "--relay carries its clients' own TLS over TCP or "
-	  "WebSocket: it takes no --ssl, --secret, -u, -U or --listen-fd" },
+	  "WebSocket: it takes no" },
 	{ .all = "--relay-limit", .none = "--relay",
 	  .msg = "must use --relay with --relay-limit" },
 	{ .all = "--trust-front", .none = "--relay",
@@ -311,25 +304,22 @@ static const struct conflict {
 	{ .all = "--reconnect -l", .msg = "cannot use --reconnect with -l" },
 	{ .all = "--reconnect",
 	  .any = "-u -z -e -c --fifo --chat -F several-ports",
-	  .msg = "--reconnect is for one stream wired to stdin and stdout: it "
-	  "takes no -u, -z, -e, -c, --fifo, --chat, -F or several ports" },
+	  .msg = "--reconnect is for one stream wired to stdin and stdout: "
+	  "it takes no" },
 	{ .all = "--on-connect", .any = "-u -z --chat -F",
-	  .msg = "--on-connect greets each stream connection: it takes no "
-	  "-u, -z, --chat or -F" },
+	  .msg = "--on-connect greets each stream connection: it takes no" },
 	{ .step = step_retry },
 	{ .all = "--pty", .none = "-e -c",
 	  .msg = "must use -e or -c with --pty" },
 	{ .all = "--raw -l", .any = "-u --broker --room --forward proxy-server",
-	  .msg = "--raw -l serves one stream client at a time: it takes no "
-	  "-u, --broker, --room, --forward or proxy server" },
+	  .msg = "--raw -l serves one stream client at a time: it takes no" },
 	{ .all = "--raw", .any = "-z -e -c --fifo -d --chat -C",
-	  .msg = "--raw makes stdin a remote terminal: it takes no -e, -c, "
-	  "--fifo, -d, -C, -z or --chat" },
+	  .msg = "--raw makes stdin a remote terminal: it takes no" },
 	{ .all = "--raw no-tty",
 	  .msg = "cannot use --raw: standard input is not a terminal" },
 	{ .all = "--readline", .any = "-z -e -c --fifo -d --raw",
 	  .msg = "--readline edits the lines typed for stdin's peer: it takes "
-	  "no -z, -e, -c, --fifo, -d or --raw" },
+	  "no" },
 	{ .all = "--readline no-tty",
 	  .msg = "cannot use --readline: standard input is not a terminal" },
 	{ .all = "--readline-history", .none = "--readline --chat --room",
@@ -374,42 +364,29 @@ static const struct conflict {
 	  "one with it" },
 	{ .all = "--websocket",
 	  .any = "-z -u --fifo proxy-server -t --chat",
-	  .msg = "--websocket takes no -u, -z, -t, --fifo, --chat or "
-	  "proxy server" },
-	{ .all = "--expect", .any = "-z -e -c --fifo -d --recv-only "
-	  "--raw --readline --chat",
-	  .msg = "--expect is for one peer wired to stdin and stdout: it "
-	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
-	  "or --chat" },
-	{ .all = "--send", .any = "-z -e -c --fifo -d --recv-only --raw "
-	  "--readline --chat",
-	  .msg = "--send is for one peer wired to stdin and stdout: it "
-	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
-	  "or --chat" },
-	{ .all = "--script", .any = "-z -e -c --fifo -d --recv-only "
-	  "--raw --readline --chat",
-	  .msg = "--script is for one peer wired to stdin and stdout: it "
-	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
-	  "or --chat" },
+	  .msg = "--websocket takes no" },
+	{ .all = "--expect", .any = SCRIPT_UNUSED,
+	  .msg = "--expect " SCRIPT_WHY ": it takes no" },
+	{ .all = "--send", .any = SCRIPT_UNUSED,
+	  .msg = "--send " SCRIPT_WHY ": it takes no" },
+	{ .all = "--script", .any = SCRIPT_UNUSED,
+	  .msg = "--script " SCRIPT_WHY ": it takes no" },
 	{ .all = "--replay", .any = "-z -e -c --fifo -d -q --quit-after "
 	  "--send-only --recv-only --raw --readline --chat --expect --send "
 	  "--script",
-	  .msg = "--replay plays a recording in stdin and stdout's place: it "
-	  "takes no -z, -e, -c, --fifo, -d, -q, --quit-after, --send-only, "
-	  "--recv-only, --raw, --readline, --chat, --expect, --send or "
-	  "--script" },
+	  .msg = "--replay plays a recording in stdin and stdout's place: "
+	  "it takes no" },
 	{ .all = "-u -l", .any = "-t --fifo --expect --send --script",
 	  .none = "-e -c",
 	  .msg = "a datagram listener (-u -l) answers its peers from stdin: "
-	  "it takes no -t, --fifo, --expect, --send or --script" },
+	  "it takes no" },
 	{ .all = "--record", .any = "-z --chat",
-	  .msg = "--record records a connection's sessions: it takes no -z "
-	  "or --chat" },
+	  .msg = "--record records a connection's sessions: it takes no" },
 	{ .all = "--replay -u -l",
 	  .msg = "cannot use --replay with -u -l" },
 	{ .all = "--timestamp", .any = "-z -e -c --raw --chat",
-	  .msg = "--timestamp stamps what a peer sends to stdout and the logs: "
-	  "it takes no -z, -e, -c, --raw or --chat" },
+	  .msg = "--timestamp stamps what a peer sends to stdout and the "
+	  "logs: it takes no" },
 	/* nc's letters that are ncat's too, said after every refusal. */
 	{ .all = "-m low-minttl", .any = "-l -e -c", .warn = 1,
 	  .msg = "-m is nc's minimum TTL, not ncat's most clients at once: "
@@ -523,13 +500,43 @@ cmdline_facts_any(const struct options *o, const char *list)
 	return (facts_holding(o, list, 0) != 0);
 }
 
+/* The conditions a message names otherwise than the rows do. */
+static const char *const fact_texts[][2] = {
+	{ "proxy-server", "proxy server" },
+	{ "several-ports", "several ports" },
+	{ "ws-url", "ws:// operand" },
+};
+
 /* A fact as messages name it (a mode's, as its refusals): no option. */
 static __startup const char *
 fact_text(const char *w, int mode)
 {
-	if (strcmp(w, "proxy-server") != 0)
-		return (w);
-	return (mode ? "-l --proxy-type" : "proxy server");
+	size_t	 i;
+
+	if (mode && strcmp(w, "proxy-server") == 0)
+		return ("-l --proxy-type");
+	for (i = 0; i < nitems(fact_texts); i++) {
+		if (strcmp(w, fact_texts[i][0]) == 0)
+			return (fact_texts[i][1]);
+	}
+	return (w);
+}
+
+/* Append to msg (size bytes) the facts of list that hold: "A, B or C". */
+static __startup void
+facts_named(const struct options *o, const char *list, char *msg,
+    size_t size)
+{
+	char	 w[FACT_NAME_MAX];
+	size_t	 n = facts_holding(o, list, 0), i = 0;
+
+	while (next_fact(&list, w)) {
+		if (fact_holds(o, w) != 1)
+			continue;
+		strlcat(msg, i == 0 ? "" : i + 1 == n ? " or " : ", ", size);
+		strlcat(msg, fact_text(w, 0), size);
+		i++;
+	}
 }
 
 /*
@@ -540,21 +547,35 @@ __startup void
 cmdline_refuse_facts(const struct options *o, const char *subject,
     const char *why, const char *list)
 {
-	char	 w[FACT_NAME_MAX], msg[512];
-	size_t	 n, i = 0;
+	char	 msg[512];
 
-	if (list == NULL || (n = facts_holding(o, list, 0)) == 0)
+	if (list == NULL || facts_holding(o, list, 0) == 0)
 		return;
 	snprintf(msg, sizeof(msg), "%s %s: it takes no ", subject,
 	    why != NULL ? why : "is a mode of its own");
-	while (next_fact(&list, w)) {
-		if (fact_holds(o, w) != 1)
-			continue;
-		strlcat(msg, i == 0 ? "" : i + 1 == n ? " or " : ", ",
-		    sizeof(msg));
-		strlcat(msg, fact_text(w, 0), sizeof(msg));
-		i++;
-	}
+	facts_named(o, list, msg, sizeof(msg));
+	fatalx("%s", msg);
+}
+
+/* Does row c's message end "takes no", to name the facts of any it met? */
+static int
+conflict_names(const struct conflict *c)
+{
+	size_t	 len = strlen(c->msg);
+
+	return (len > 8 && strcmp(c->msg + len - 8, "takes no") == 0);
+}
+
+/* Exit with row c's message, and what it names. */
+static __startup __dead void
+conflict_refuse(const struct options *o, const struct conflict *c)
+{
+	char	 msg[512];
+
+	if (!conflict_names(c))
+		fatalx("%s", c->msg);
+	snprintf(msg, sizeof(msg), "%s ", c->msg);
+	facts_named(o, c->any, msg, sizeof(msg));
 	fatalx("%s", msg);
 }
 
@@ -632,9 +653,17 @@ cmdline_conflicts_valid(void)
 	int			 ok = 1;
 
 	opt_defaults(&o);
-	for (i = 0; i < nitems(conflicts); i++)
+	for (i = 0; i < nitems(conflicts); i++) {
 		ok &= lists_valid(&o, "conflict", conflicts[i].all,
 		    conflicts[i].any, conflicts[i].none);
+		/* What a message names is of its any list. */
+		if (conflicts[i].msg != NULL && conflict_names(&conflicts[i]) &&
+		    conflicts[i].any == NULL) {
+			log_warnx("conflict table: \"%s\" names no list",
+			    conflicts[i].msg);
+			ok = 0;
+		}
+	}
 	r = mode_rule_table(&n);
 	for (i = 0; i < n; i++)
 		ok &= lists_valid(&o, "mode", r[i].fact, r[i].others,
@@ -751,7 +780,7 @@ cmdline_check(struct cmdline *cl)
 		    (c->any != NULL && facts_holding(o, c->any, 0) == 0))
 			continue;
 		if (!c->warn)
-			fatalx("%s", c->msg);
+			conflict_refuse(o, c);
 		log_warnx("%s", c->msg);
 	}
 }

@@ -358,6 +358,13 @@ int		 opt_audit(int);
 #define OPTIONS_TAKEN(f)	TAKEN(TAKEN_OPTIONS, struct options, f)
 
 /* cmdline-check.c */
+/*
+ * What a program in stdin and stdout's place (-e, -c, an address's) takes
+ * none of: its ends are its own.
+ */
+#define PROGRAM_UNUSED	"-d -q --send-only --recv-only --quit-after "	\
+			    "--half-close"
+#define PROGRAM_WHY	"in stdin and stdout's place and ends as it does"
 void		 cmdline_check(struct cmdline *);
 int		 cmdline_conflicts_valid(void);
 void		 cmdline_excludes(const struct optdef *);

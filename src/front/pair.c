@@ -345,10 +345,8 @@ pair_fact_refusals(const struct options *o)
 	for (i = 0; i < 2 && !o->socat; i++) {
 		sd = &o->pair[i];
 		if (sd->kind == SIDE_EXEC)
-			cmdline_refuse_facts(o, sd->text, "is a program in "
-			    "stdin and stdout's place and ends as it does",
-			    "-d -q --send-only --recv-only --quit-after "
-			    "--half-close --timestamp");
+			cmdline_refuse_facts(o, sd->text, "is a program "
+			    PROGRAM_WHY, PROGRAM_UNUSED " --timestamp");
 		if (sd->kind == SIDE_SOCKET &&
 		    sd->sock.socktype == SOCK_DGRAM) {
 			cmdline_refuse_facts(o, sd->text, "is a datagram "
