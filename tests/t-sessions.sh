@@ -745,6 +745,20 @@ test_record_each_session() {
 	# %%n is a '%' and an 'n': one file, each session over the last.
 	expect_error "--record x%%n.rec: with -k, a file for each session: put %n (its number) in its name" \
 	    -lk --record x%%n.rec 127.0.0.1 0
+	# Every server of many sessions, however it is written: a pair's
+	# listener that forwards each client, one with a program for each,
+	# fork, the relay.
+	_l=tcp-l:127.0.0.1:0
+	for _p in "$_l tcp:127.0.0.1:1" "tcp:127.0.0.1:1 $_l" "$_l exec:cat" \
+	    "$_l,fork -"; do
+		_s=$_l
+		[ "${_p#*,fork}" = "$_p" ] || _s=$_l,fork
+		# shellcheck disable=SC2086 # the two addresses
+		expect_error "--record x.rec: with $_s, a file for each session: put %n (its number) in its name" \
+		    --record x.rec $_p
+	done
+	expect_error "--record x.rec: with --relay, a file for each session: put %n (its number) in its name" \
+	    --relay --record x.rec 127.0.0.1 0
 }
 
 # A listener reads its recording again for each client: one replaced by

@@ -344,6 +344,29 @@ record_numbered(const char *pattern, char **one)
 }
 
 /*
+ * A server of many sessions (-k, a pair's listener that serves each
+ * client, the relay) records each in a file of its own: one file would
+ * hold the last.  Exits with a line.  Asked once the served side is
+ * known, a pair's too.
+ */
+__startup void
+record_many_check(const struct options *o)
+{
+	const char	*many;
+
+	if (o->flow.record == NULL || record_numbered(o->flow.record, NULL))
+		return;
+	if (o->relay)
+		many = "--relay";
+	else if (o->sd->keep)
+		many = o->npair > 0 ? o->sd->text : "-k";
+	else
+		return;
+	fatalx("--record %s: with %s, a file for each session: put %%n (its "
+	    "number) in its name", o->flow.record, many);
+}
+
+/*
  * --record's one file (no %n) is not -o's or --hex-dump's: each would
  * write over the other's bytes.
  */
@@ -373,11 +396,6 @@ step_near(struct options *o)
 	struct side	*n = &o->near_own;
 	char		*cause = NULL;
 
-	/* Sessions one after another: a file each. */
-	if (o->flow.record != NULL && o->side.keep &&
-	    !record_numbered(o->flow.record, NULL))
-		fatalx("--record %s: with -k, a file for each session: put %%n "
-		    "(its number) in its name", o->flow.record);
 	record_file_check(o);
 	if (o->near != NULL)
 		return;

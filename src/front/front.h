@@ -382,6 +382,7 @@ void		 step_vsock(struct cmdline *);
 void		 step_retry(struct cmdline *);
 void		 step_last(struct cmdline *);
 void		 step_proxy_free(struct proxy_conf *);
+void		 record_many_check(const struct options *);
 
 /* secret.c */
 char		*secret_env_take(const char *);
