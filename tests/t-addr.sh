@@ -729,6 +729,9 @@ test_pair_unused_options_refused() {
 	    --retry 1 -p 5000 tcp-l:127.0.0.1:0 exec:cat
 	expect_error "exec:cat is a program in stdin and stdout's place and ends as it does: it takes no --half-close" \
 	    --half-close tcp-l:127.0.0.1:0 exec:cat
+	# What was given is named, not what it implies (--recv-only: -d).
+	expect_error "exec:cat is a program in stdin and stdout's place and ends as it does: it takes no --recv-only" \
+	    --recv-only tcp-l:127.0.0.1:0 exec:cat
 	expect_error "udp-l:127.0.0.1:0 is a datagram socket: it takes no --nodelay" \
 	    --nodelay udp-l:127.0.0.1:0 -
 	expect_error "udp-l:127.0.0.1:0 answers its peers from the other address: it takes no --expect" \

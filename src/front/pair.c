@@ -316,10 +316,12 @@ pair_dials(const struct options *o, int tls)
 
 /*
  * As the rows of -e, -u and -l: what a pair's program, datagram socket or
- * listeners alone do not use, of the options given under sockcat's name.
+ * listeners alone do not use, of the options given under sockcat's name
+ * (given: as the command line gave them, before step_last() made one
+ * imply another, or NULL).
  */
 static __startup void
-pair_fact_refusals(const struct options *o)
+pair_fact_refusals(const struct options *o, const struct options *given)
 {
 	const struct side	*sd;
 	char			 subject[512];
@@ -345,15 +347,15 @@ pair_fact_refusals(const struct options *o)
 	for (i = 0; i < 2 && !o->socat; i++) {
 		sd = &o->pair[i];
 		if (sd->kind == SIDE_EXEC)
-			cmdline_refuse_facts(o, sd->text, "is a program "
+			cmdline_refuse_facts(given, sd->text, "is a program "
 			    PROGRAM_WHY, PROGRAM_UNUSED " --timestamp");
 		if (sd->kind == SIDE_SOCKET &&
 		    sd->sock.socktype == SOCK_DGRAM) {
-			cmdline_refuse_facts(o, sd->text, "is a datagram "
+			cmdline_refuse_facts(given, sd->text, "is a datagram "
 			    "socket", "-N --no-shutdown --no-splice "
 			    "--keepalive --nodelay");
 			if (sd->listen)
-				cmdline_refuse_facts(o, sd->text, "answers "
+				cmdline_refuse_facts(given, sd->text, "answers "
 				    "its peers from the other address", "-t "
 				    "--expect --send --script --on-connect");
 		}
@@ -363,7 +365,7 @@ pair_fact_refusals(const struct options *o)
 		return;
 	(void)snprintf(subject, sizeof(subject), "%s %s", o->pair[0].text,
 	    o->pair[1].text);
-	cmdline_refuse_facts(o, subject, "dials nothing", "--retry -x -s -p");
+	cmdline_refuse_facts(given, subject, "dials nothing", "--retry -x -s -p");
 }
 
 /* Check what side i asks for beside the other; exits with a line. */
@@ -421,7 +423,8 @@ pair_side_check(struct options *o, int i)
  * and check each alone; a bad address exits with a line.
  */
 static __startup void
-pair_parse(struct options *o, int argc, char **argv)
+pair_parse(struct options *o, const struct options *given, int argc,
+    char **argv)
 {
 	char	*cause;
 	int	 i, rc;
@@ -454,7 +457,7 @@ pair_parse(struct options *o, int argc, char **argv)
 		if (o->pair[i].local.waitlock != NULL)
 			socat_lock(o->pair[i].local.waitlock, 1);
 	}
-	pair_fact_refusals(o);
+	pair_fact_refusals(o, given != NULL ? given : o);
 	for (i = 0; i < 2; i++)
 		pair_side_check(o, i);
 	for (i = 0; i < 2; i++) {
@@ -676,7 +679,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	struct side	*a = &o->pair[0], *b = &o->pair[1], *t;
 	int		 i;
 
-	pair_parse(o, argc, argv);
+	pair_parse(o, cl->facts, argc, argv);
 	/* A recording is played to a socket, as stdin and stdout would be. */
 	for (i = 0; i < 2; i++) {
 		if (o->pair[i].kind == SIDE_REPLAY &&
