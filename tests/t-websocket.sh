@@ -810,7 +810,7 @@ test_command_line() {
 	    --websocket 127.0.0.1 80
 	expect_error "must use --websocket, a ws:// URL or a ws:// address with --ws-* options" \
 	    --ws-binary 127.0.0.1 80
-	expect_error "--websocket takes no -u, -z, -t, --fifo, --chat or proxy server" \
+	expect_error "--websocket takes no -u" \
 	    -l -u --websocket 0
 	# A slash short: a URL meant, not a host name without a port.
 	expect_error "invalid URL: ws:/127.0.0.1:80/x: did you mean ws://127.0.0.1:80/x?" \
