@@ -346,15 +346,15 @@ record_numbered(const char *pattern, char **one)
 /*
  * A server of many sessions (-k, a pair's listener that serves each
  * client, the relay) records each in a file of its own: one file would
- * hold the last.  Exits with a line.  Asked once the served side is
- * known, a pair's too.
+ * hold the last.  Exits with a line.  Asked of --record once the served
+ * side is known, a pair's too.
  */
 __startup void
 record_many_check(const struct options *o)
 {
 	const char	*many;
 
-	if (o->flow.record == NULL || record_numbered(o->flow.record, NULL))
+	if (record_numbered(o->flow.record, NULL))
 		return;
 	if (o->relay)
 		many = "--relay";

@@ -906,7 +906,9 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	/* The options are the defaults each address's side starts from. */
 	if (cl.pair)
 		pair_build(&cl, nops, ops);
-	record_many_check(o);
+	/* The served side known, a pair's too (none asked without). */
+	if (o->flow.record != NULL)
+		record_many_check(o);
 	if (o->script.n > 0 && script_compile(&o->script) == -1)
 		fatalx("%s: %s", o->script.from, o->script.why);
 	if (o->side.tls.secret != NULL)
