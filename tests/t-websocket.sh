@@ -812,6 +812,11 @@ test_command_line() {
 	    --ws-binary 127.0.0.1 80
 	expect_error "--websocket takes no -u" \
 	    -l -u --websocket 0
+	# A text message is a line without its end: -C would change nothing.
+	expect_error "-C ends lines with CRLF, and a WebSocket text message is a line without its end: use --ws-binary to send the bytes" \
+	    -C ws://127.0.0.1:80/
+	expect_error "-C ends lines with CRLF, and a WebSocket text message is a line without its end: use --ws-binary to send the bytes" \
+	    -l -C --websocket 0
 	# A slash short: a URL meant, not a host name without a port.
 	expect_error "invalid URL: ws:/127.0.0.1:80/x: did you mean ws://127.0.0.1:80/x?" \
 	    ws:/127.0.0.1:80/x

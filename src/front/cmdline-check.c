@@ -365,6 +365,11 @@ static const struct conflict {
 	{ .all = "--websocket",
 	  .any = "-z -u --fifo proxy-server -t --chat",
 	  .msg = "--websocket takes no" },
+	/* A text message is a line without its end: -C would do nothing. */
+	{ .all = "-C", .any = "ws-url --websocket",
+	  .none = "--ws-binary --ws-framed",
+	  .msg = "-C ends lines with CRLF, and a WebSocket text message is a "
+	  "line without its end: use --ws-binary to send the bytes" },
 	{ .all = "--expect", .any = SCRIPT_UNUSED,
 	  .msg = "--expect " SCRIPT_WHY ": it takes no" },
 	{ .all = "--send", .any = SCRIPT_UNUSED,
