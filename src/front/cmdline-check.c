@@ -113,11 +113,12 @@ static void	step_modes(struct cmdline *);
  * line with its message when every fact of all, one of any (if any) and
  * none of none hold (a message that ends "takes no" names those of any
  * given, so that the list is written once); a warning row only says it; a
- * step row does what it names.  A fact is an option, as the option table says whether it is in
- * effect (opt_on()), written as the messages write it ("-z", "--fifo"),
- * or a condition of the table above; each list is space-separated.  The
- * completions learn from the same rows which options exclude each other
- * (cmdline_excludes()), so a new conflict is this one row.
+ * step row does what it names.  A fact is an option, as the option table
+ * says whether it is in effect (opt_on()), written as the messages write
+ * it ("-z", "--fifo"), or a condition of the table above; each list is
+ * space-separated.  The completions learn from the same rows which
+ * options exclude each other (cmdline_excludes()), so a new conflict is
+ * this one row.
  */
 static const struct conflict {
 	const char	*all, *any, *none;
@@ -162,8 +163,8 @@ static const struct conflict {
 	  .msg = "-c's program is " PROGRAM_WHY ": it takes no" },
 	/* nc's -N it takes, as nc does, with nothing to do. */
 	{ .all = "-u", .any = "--no-shutdown --no-splice",
-	  .msg = "a datagram has no end to say and nothing to splice: -u takes "
-	  "no" },
+	  .msg = "a datagram has no end to say and nothing to splice: -u "
+	  "takes no" },
 	{ .all = "-e -z", .msg = "cannot use -e and -z" },
 	{ .all = "-c -z", .msg = "cannot use -c and -z" },
 	/* Peers of a Unix datagram socket cannot have sockets of their own. */
