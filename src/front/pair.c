@@ -365,7 +365,8 @@ pair_fact_refusals(const struct options *o, const struct options *given)
 		return;
 	(void)snprintf(subject, sizeof(subject), "%s %s", o->pair[0].text,
 	    o->pair[1].text);
-	cmdline_refuse_facts(given, subject, "dials nothing", "--retry -x -s -p");
+	cmdline_refuse_facts(given, subject, "dials nothing",
+	    "--retry -x -s -p");
 }
 
 /* Check what side i asks for beside the other; exits with a line. */
