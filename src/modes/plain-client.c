@@ -280,7 +280,7 @@ plain_connect(const struct job *j)
 		    &cause)) == NULL) {
 			if (cause != NULL)
 				fatalx("%s", cause);
-			/* nc's plain mode says it with -v only, but a path's. */
+			/* nc says it with -v only; a path's, always. */
 			if (sd->say_refused || sd->sock.family == AF_UNIX)
 				net_report_refused(sd, sd->host, p.port, errno);
 			continue;

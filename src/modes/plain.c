@@ -801,10 +801,12 @@ plain_listen(const struct job *j)
 			plain_exec_check(j->near);
 	}
 	fd = join_listen(j->side, j->side->host, flags);
-	/* UDP-DATAGRAM:'s program is one, its output to the one address. */
-	if (j->side->sock.socktype == SOCK_DGRAM && !j->side->tls.on)
-		return (j->near->kind == SIDE_EXEC && j->side->dgram_to == NULL ?
-		    plain_serve_dgram(j, fd) : dgram_serve(j, fd));
+	if (j->side->sock.socktype == SOCK_DGRAM && !j->side->tls.on) {
+		/* UDP-DATAGRAM:'s program is one, its output to one address. */
+		if (j->near->kind == SIDE_EXEC && j->side->dgram_to == NULL)
+			return (plain_serve_dgram(j, fd));
+		return (dgram_serve(j, fd));
+	}
 	plain_init(&p, j);
 	SIDE_TAKEN(keep);
 	/* A program for each client with -k, many at once; else one. */
