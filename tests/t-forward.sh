@@ -447,6 +447,21 @@ test_proxy_header_v2() {
 payload" "$(<"$SC_TMP/be.got")"
 }
 
+# An address pair that forwards each client sends the header too, as
+# --forward does; a pair that forwards nothing refuses it.
+test_proxy_header_pair() {
+	peer be proxy-backend "$SC_TMP/be.got"
+	server fw --send-proxy v1 tcp-l:127.0.0.1:0 "tcp:127.0.0.1:$PPORT" ||
+	    return
+	echo payload | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "ok" "$(<"$SC_TMP/c.out")"
+	cport=$(sed -n 's/^Connection received on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
+	assertEquals "v1 TCP4 127.0.0.1 127.0.0.1 $cport $PORT
+payload" "$(<"$SC_TMP/be.got")"
+	expect_error "tcp-l:127.0.0.1:0 -: --send-proxy is for a stream listener whose clients are forwarded to a stream socket" \
+	    --send-proxy v1 tcp-l:127.0.0.1:0 -
+}
+
 # The header of every kind of client: IPv6 (TCP6 in either version), an
 # IPv4 client of an IPv6 socket (its mapped address written as IPv4),
 # and a Unix-domain client, which has no address to give (UNKNOWN in

@@ -204,7 +204,8 @@ static const struct conflict {
 	  "a proxy server takes none" },
 	{ .all = "--round-robin", .none = "--forward",
 	  .msg = "must use --forward with --round-robin" },
-	{ .all = "--send-proxy", .none = "--forward",
+	/* A pair that forwards each client sends it too (pair_build()). */
+	{ .all = "--send-proxy", .none = "--forward pair-listen",
 	  .msg = "must use --forward with --send-proxy" },
 	{ .all = "--forward-ssl", .none = "--forward",
 	  .msg = "must use --forward with --forward-ssl" },

@@ -259,6 +259,7 @@ pair_forward(struct options *o, struct side *a, struct side *b)
 	a->ws.fresh = 1;
 	b->ws.fresh = 1;
 	a->dgram_peers = a->tls.on;
+	o->pairfwd.send_proxy = o->fwd.send_proxy;
 	o->pairfwd.n = 1;
 	o->pairfwd.sides = b;
 	o->pairfwd.targets = (char **)&b->text;
@@ -633,6 +634,16 @@ pair_ways(struct options *o, const struct side *a)
 		o->flow.send_only = 1;
 }
 
+/* Does the forwarder take each client of stream listener a to stream b? */
+static __startup int
+pair_forwards_streams(const struct options *o, const struct side *a,
+    const struct side *b)
+{
+	if (o->pairfwd.n == 0 || !a->listen || a->sock.socktype != SOCK_STREAM)
+		return (0);
+	return (b->kind == SIDE_SOCKET && b->sock.socktype == SOCK_STREAM);
+}
+
 /*
  * Exit with a line for what socket a and b cannot be once the modes have
  * taken them (a's keep set); given: the command line's options before the
@@ -660,6 +671,10 @@ pair_routed_refusals(const struct options *o, const struct options *given,
 		    o->pair[0].text, o->pair[1].text);
 		cmdline_refuse_mode(given, "--forward", subject);
 	}
+	/* The PROXY header tells a stream socket of each client forwarded. */
+	if (o->fwd.send_proxy != 0 && !pair_forwards_streams(o, a, b))
+		pair_refuse(o, "--send-proxy is for a stream listener whose "
+		    "clients are forwarded to a stream socket");
 	/* A script stands in for stdin: a socket's, with stdin and stdout. */
 	if (o->flow.script != NULL && (o->joinmode ||
 	    (b->kind != SIDE_STDIO && b->local.stdio == 0)))
