@@ -540,6 +540,10 @@ test_bad_command_lines() {
 	expect_error "--forward ::1:80: an IPv6 address needs brackets: [addr]:port" \
 	    -l 1 --forward ::1:80
 	expect_error "must use --forward with --round-robin" -l 1 --round-robin
+	# An address pair's forwarder has one target: not "use --forward",
+	# which a pair refuses.
+	expect_error "--round-robin takes --forward's targets in turn: an address pair forwards to its one address" \
+	    --round-robin tcp-l:127.0.0.1:0 tcp:127.0.0.1:1
 	expect_error "send-proxy invalid: v3 (v1 or v2)" -l 1 --forward h:1 --send-proxy v3
 	expect_error "--forward is a mode of its own: it takes no -e" \
 	    -l 1 --forward h:1 -e /bin/cat

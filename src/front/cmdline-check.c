@@ -202,6 +202,9 @@ static const struct conflict {
 	{ .all = "proxy-server --proxy-dns",
 	  .msg = "--proxy-dns is where a proxy's client has names looked up: "
 	  "a proxy server takes none" },
+	{ .all = "--round-robin pair-listen",
+	  .msg = "--round-robin takes --forward's targets in turn: an address "
+	  "pair forwards to its one address" },
 	{ .all = "--round-robin", .none = "--forward",
 	  .msg = "must use --forward with --round-robin" },
 	/* A pair that forwards each client sends it too (pair_build()). */
