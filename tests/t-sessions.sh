@@ -871,8 +871,7 @@ test_recording_refused() {
 	# Its end is the recording's: stdin's quit timer has none to time.
 	expect_error "$_said -q" --replay "$SC_TMP/ok.rec" -q 1 127.0.0.1 1
 	expect_error "$_said --quit-after" -u --replay "$SC_TMP/ok.rec" \
-	    --quit-after 1 \
-	    127.0.0.1 1
+	    --quit-after 1 127.0.0.1 1
 }
 
 # sockcat-sessions(7)'s examples, as printed, against local peers.
