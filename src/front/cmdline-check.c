@@ -285,8 +285,6 @@ static const struct conflict {
 	{ .all = "--ssl -u -U", .msg = "cannot use --ssl with -U -u" },
 	{ .all = "--ssl -u --forward",
 	  .msg = "cannot use --ssl with -u and --forward" },
-	/* Telnet answers are written to the socket, not over TLS. */
-	{ .all = "--ssl -t", .msg = "cannot use -t with --ssl" },
 	/* What only a client's TLS reads, or only a verifying one's. */
 	{ .all = "--ssl-trustfile", .none = "--ssl-verify",
 	  .msg = "must use --ssl-verify with --ssl-trustfile" },

@@ -5,7 +5,6 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
-#include <sys/socket.h>
 
 #include <errno.h>
 #include <string.h>
@@ -73,8 +72,9 @@ telnet_answer(struct telnet *tn, const unsigned char *p, size_t n,
  * holds, whole, with back-pressure as its bytes have; past
  * TELNET_OWED_MAX more (a peer that asks and never reads) they are
  * dropped with a warning in nc's words, as is one to a peer told our
- * end.  A datagram peer's go at once, each its own datagram, logged as
- * sent when tn->log is set (the way's log has the stream's).
+ * end.  A datagram peer's go at once, each its own datagram through the
+ * endpoint (over DTLS, a record of it), logged as sent when tn->log is
+ * set (the way's log has the stream's).
  */
 void
 telnet_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
@@ -83,7 +83,6 @@ telnet_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 	unsigned char	 out[1024 + 3];
 	size_t		 chunk, len;
 	ssize_t		 w;
-	int		 fd = ch->src->wfd;
 
 	while (n > 0) {
 		chunk = n < 1024 ? n : 1024;
@@ -99,7 +98,7 @@ telnet_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 			continue;
 		}
 		do {
-			w = send(fd, out, len, MSG_NOSIGNAL);
+			w = ep_write(ch->src, out, len);
 		} while (w == -1 && errno == EINTR);
 		if (w > 0 && tn->log != NULL)
 			dump_sent(ch, out, w, tn->log);
