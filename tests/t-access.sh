@@ -406,6 +406,10 @@ test_rule_file_lines_bounded() {
 	printf '127.0.0.1\n10.0.0.1\0000 127.0.0.2\n' >"$SC_TMP/nul"
 	expect_error "$SC_TMP/nul, line 2: a NUL byte: not a text file" \
 	    -l --denyfile "$SC_TMP/nul" 127.0.0.1 0
+	# A terminal's escape is no address, nor said back to one as it is.
+	printf '127.0.0.1\n\033[2J10.0.0.1\n' >"$SC_TMP/esc"
+	expect_error "$SC_TMP/esc, line 2: a control character: not an address" \
+	    -l --allowfile "$SC_TMP/esc" 127.0.0.1 0
 	{ echo 127.0.0.1; head -c 5000 /dev/zero | tr '\0' ' '; } \
 	    >"$SC_TMP/long"
 	expect_error "$SC_TMP/long, line 2: line longer than 4096 bytes" \

@@ -263,6 +263,10 @@ test_forward_file_refused_at_start() {
 	printf '# comment\n\n127.0.0.1:80\n127.0.0.1:x y\n' >"$SC_TMP/two"
 	expect_error "$SC_TMP/two, line 4: one target a line" -lk 0 \
 	    --forward-file "$SC_TMP/two"
+	# A terminal's escape is no target, nor said back to one as it is.
+	printf '127.0.0.1:80\n\033[2J127.0.0.1:81\n' >"$SC_TMP/esc"
+	expect_error "$SC_TMP/esc, line 2: a control character: not a target" \
+	    -lk 0 --forward-file "$SC_TMP/esc"
 	printf '127.0.0.1:70000\n' >"$SC_TMP/bad"
 	expect_error "$SC_TMP/bad, line 1: 127.0.0.1:70000: port number too large: 70000" \
 	    -lk 0 --forward-file "$SC_TMP/bad"

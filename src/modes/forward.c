@@ -166,6 +166,14 @@ forward_read_file(const char *path, char ***targets, size_t **lines,
 			    path, lineno);
 			goto fail;
 		}
+		/* No target has one; the line is never echoed to a terminal. */
+		for (end = line; *end != '\0'; end++) {
+			if (iscntrl((unsigned char)*end)) {
+				log_cause(cause, "%s, line %zu: a control "
+				    "character: not a target", path, lineno);
+				goto fail;
+			}
+		}
 		if ((v = reallocarray(*targets, *n + 1, sizeof(**targets))) ==
 		    NULL)
 			goto fail_errno;

@@ -273,8 +273,9 @@ nomem:
 
 /*
  * Read a line of f into line (size bytes), without its newline.  Returns
- * 1, 0 at the end, or -1 with *why: a read error, a line too long, or a
- * NUL.
+ * 1, 0 at the end, or -1 with *why: a read error, a line too long, a NUL
+ * or another control character (no address has one, and the line is
+ * never echoed to a terminal).
  */
 static int
 gate_read_line(FILE *f, char *line, size_t size, const char **why)
@@ -285,6 +286,10 @@ gate_read_line(FILE *f, char *line, size_t size, const char **why)
 	while ((ch = getc(f)) != EOF && ch != '\n') {
 		if (ch == '\0') {
 			*why = "a NUL byte: not a text file";
+			return (-1);
+		}
+		if (iscntrl(ch) && !isspace(ch)) {
+			*why = "a control character: not an address";
 			return (-1);
 		}
 		if (n == size - 1) {
