@@ -558,6 +558,21 @@ server_dgram() {
 	return 1
 }
 
+# telnet_refused ARGS...: sockcat -t -W 1 ARGS, a client of the openssl
+# s_server whose stdin (s.in) asks IAC DO ECHO before a line and whose
+# output is s.out, hands on what was asked as it came and sends IAC WONT
+# ECHO, which s_server reads: the answer went through the layers (TLS,
+# DTLS), not beside them.
+telnet_refused() {
+	t 20 "$SC" -t -W 1 "$@" </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 0 $?
+	assertEquals "what was asked, as it came" "fffd0168656c6c6f0a" \
+	    "$(od -An -tx1 "$SC_TMP/c.out" | tr -d ' \n')"
+	wait_for "$SC_TMP/s.out" "DONE" || fail "s_server saw no end"
+	assertContains "the answer, read by s_server" \
+	    "$(od -An -tx1 "$SC_TMP/s.out" | tr -d ' \n')" "fffc01"
+}
+
 # Start a sockcat server in the background: server NAME args...
 # Its stdin is $SC_TMP/NAME.in when that file exists (else /dev/null
 # unless SERVER_STDIN names another file); stdout goes to NAME.out,

@@ -53,14 +53,7 @@ test_send_only_client_awaits_close() {
 test_telnet_answers_over_tls() {
 	printf '\377\375\001hello\n' >"$SC_TMP/s.in"
 	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key"
-	t 20 "$SC" -t -W 1 --ssl 127.0.0.1 "$SPORT" </dev/null \
-	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "status" 0 $?
-	assertEquals "what was asked, as it came" "fffd0168656c6c6f0a" \
-	    "$(od -An -tx1 "$SC_TMP/c.out" | tr -d ' \n')"
-	wait_for "$SC_TMP/s.out" "DONE" || fail "s_server saw no end"
-	assertContains "the answer, read by s_server" \
-	    "$(od -An -tx1 "$SC_TMP/s.out" | tr -d ' \n')" "fffc01"
+	telnet_refused --ssl 127.0.0.1 "$SPORT"
 }
 
 test_sockcat_with_itself_self_signed() {
