@@ -558,13 +558,15 @@ server_dgram() {
 	return 1
 }
 
-# telnet_refused ARGS...: sockcat -t -W 1 ARGS, a client of the openssl
+# telnet_refused ARGS...: sockcat -t -d -W 1 ARGS, a client of the openssl
 # s_server whose stdin (s.in) asks IAC DO ECHO before a line and whose
 # output is s.out, hands on what was asked as it came and sends IAC WONT
 # ECHO, which s_server reads: the answer went through the layers (TLS,
-# DTLS), not beside them.
+# DTLS), not beside them.  -d: no end of stdin is told first, after which
+# an answer has nowhere to go, whichever event comes first.
 telnet_refused() {
-	t 20 "$SC" -t -W 1 "$@" </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	t 20 "$SC" -t -d -W 1 "$@" </dev/null >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
 	assertEquals "status" 0 $?
 	assertEquals "what was asked, as it came" "fffd0168656c6c6f0a" \
 	    "$(od -An -tx1 "$SC_TMP/c.out" | tr -d ' \n')"
