@@ -148,4 +148,27 @@ test_fragments_apart_one_datagram() {
 	sizes_at sink "10"
 }
 
+# A datagram listener's recording keeps each datagram whole: its lines
+# (cut after each line feed and every 64 bytes) say which go on ("+"),
+# and a replay sends each as one datagram again, not as the bytes a pipe
+# runs together.
+test_udp_recorded_and_replayed_whole() {
+	bg t 90 "$SC" -v -u -l --record "$SC_TMP/u.rec" 127.0.0.1 0 \
+	    </dev/null >/dev/null 2>"$SC_TMP/relay.err"
+	wait_for "$SC_TMP/relay.err" '^Bound on ' ||
+	    fail "no listener: $(<"$SC_TMP/relay.err")"
+	PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' "$SC_TMP/relay.err")
+	# 10 line feeds, 20 bytes 0x14, 100 'd', 5 bytes 0x05.
+	t 20 python3 "$MSGPEER" udp-send "$PORT" 10 20 100 5
+	wait_for "$SC_TMP/u.rec" 'client "(\\x05){5}"$' ||
+	    fail "not recorded: $(cat "$SC_TMP/u.rec")"
+	assertEquals "a line ends each datagram: $(cat "$SC_TMP/u.rec")" 4 \
+	    "$(grep -c '"$' "$SC_TMP/u.rec")"
+	assertEquals "the others go on" 10 "$(grep -c '" +$' "$SC_TMP/u.rec")"
+	peer sink udp-sink 4
+	bg t 60 "$SC" -u --replay "$SC_TMP/u.rec" 127.0.0.1 "$PPORT" \
+	    </dev/null >/dev/null 2>&1
+	sizes_at sink "10 20 100 5"
+}
+
 . shunit2

@@ -843,6 +843,21 @@ test_recording_refused() {
 		expect_error "$SC_TMP/bad.rec: line 4: ${bad##*:}" \
 		    -l 1 --replay "$SC_TMP/bad.rec"
 	done
+	# A datagram's lines: "+" goes on, with the same time and party.
+	_more="another time or party than the line above, whose message goes on (+)"
+	for bad in "6 client \"b\":$_more" "5 server \"b\":$_more" \
+	    '5 client "":no bytes'; do
+		printf 'sockcat-record 1\n# c\n  \n5 client "a" +\n%s\n' \
+		    "${bad%%:*}" >"$SC_TMP/bad.rec"
+		expect_error "$SC_TMP/bad.rec: line 5: ${bad#*:}" \
+		    -l 1 --replay "$SC_TMP/bad.rec"
+	done
+	printf 'sockcat-record 1\n5 client "a" + b\n' >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: line 2: more after the closing quote" \
+	    -l 1 --replay "$SC_TMP/bad.rec"
+	printf 'sockcat-record 1\n5 client "a" +\n# the end\n' >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: line 3: a message that goes on (+) to no line" \
+	    -l 1 --replay "$SC_TMP/bad.rec"
 	: >"$SC_TMP/bad.rec"
 	expect_error "$SC_TMP/bad.rec: empty: no recording" \
 	    -l 1 --replay "$SC_TMP/bad.rec"

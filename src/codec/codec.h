@@ -770,7 +770,7 @@ void		 script_free(struct script *);
 #define RECORD_MAGIC		"sockcat-record 1"
 #define RECORD_FILE_MAX		(64 * 1024 * 1024)
 #define RECORD_LINE_BYTES	64	/* a chunk's bytes a line, written */
-#define RECORD_LINE_MAX		(32 + 4 * RECORD_LINE_BYTES + 8)
+#define RECORD_LINE_MAX		(32 + 4 * RECORD_LINE_BYTES + 10)
 /* How fast a replay may play a recording (speed=), and 1 by default. */
 #define RECORD_SPEED_MIN	0.01
 #define RECORD_SPEED_MAX	1000.0
@@ -799,12 +799,13 @@ struct record {
 	size_t			 n;
 	unsigned char		*data;	/* every chunk's bytes */
 	size_t			 len;
+	int			 more;	/* the last chunk goes on (+) */
 	char			 why[160];
 };
 
 int		 record_parse(struct record *, const char *, size_t);
 void		 record_free(struct record *);
 size_t		 record_line(char *, uint64_t, enum record_who,
-		    const unsigned char *, size_t);
+		    const unsigned char *, size_t, int);
 
 #endif /* SC_CODEC_H */

@@ -6,10 +6,13 @@
  *
  *	file	= "sockcat-record 1" NL { line }
  *	line	= [ chunk ] [ "#" text ] NL	(blank, or a comment)
- *	chunk	= MS SP who SP quoted
+ *	chunk	= MS SP who SP quoted [ SP "+" ]
  *	MS	= digits			(since the session began)
  *	who	= "client" | "server"		(who sent the bytes)
  *	quoted	= '"' { byte | escape } '"'	(\\ \" \r \n \t \xHH)
+ *
+ * A "+" says that the next line goes on with the same message (a
+ * datagram's): its time and party are the same.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -33,12 +36,12 @@ static const char	 record_esc_as[] = "\\\"rnt";
 
 /*
  * Write the line of n bytes at p (at most RECORD_LINE_BYTES) sent by who
- * ms into the session, newline included, in out (RECORD_LINE_MAX).
- * Returns its length.
+ * ms into the session, newline included, in out (RECORD_LINE_MAX); more:
+ * the next line goes on with this message.  Returns its length.
  */
 size_t
 record_line(char *out, uint64_t ms, enum record_who who,
-    const unsigned char *p, size_t n)
+    const unsigned char *p, size_t n, int more)
 {
 	const char	*e;
 	size_t		 len, i;
@@ -55,6 +58,10 @@ record_line(char *out, uint64_t ms, enum record_who who,
 			len += snprintf(out + len, 5, "\\x%02x", p[i]);
 	}
 	out[len++] = '"';
+	if (more) {
+		out[len++] = ' ';
+		out[len++] = '+';
+	}
 	out[len++] = '\n';
 	return (len);
 }
@@ -79,7 +86,7 @@ record_chunk(struct record *r, const char *p, size_t n, size_t line)
 	const char		*end = p + n, *e;
 	unsigned long long	 ms = 0;
 	unsigned char		*d;
-	size_t			 w, digits = 0;
+	size_t			 w, start, digits = 0;
 	int			 who, h, l;
 
 	while (p < end && *p >= '0' && *p <= '9') {
@@ -104,6 +111,10 @@ record_chunk(struct record *r, const char *p, size_t n, size_t line)
 	p += strlen(record_whos[who]) + 1;
 	if (r->n > 0 && ms < r->c[r->n - 1].ms)
 		return (record_why(r, line, "a time before the line's above"));
+	if (r->more && (ms != r->c[r->n - 1].ms ||
+	    (enum record_who)who != r->c[r->n - 1].who))
+		return (record_why(r, line, "another time or party than the "
+		    "line above, whose message goes on (+)"));
 	if (p == end || *p != '"')
 		return (record_why(r, line, "no quoted bytes"));
 	p++;
@@ -111,14 +122,18 @@ record_chunk(struct record *r, const char *p, size_t n, size_t line)
 	if ((d = realloc(r->data, r->len + n)) == NULL)
 		return (record_why(r, line, strerror(errno)));
 	r->data = d;
-	if ((c = reallocarray(r->c, r->n + 1, sizeof(*c))) == NULL)
-		return (record_why(r, line, strerror(errno)));
-	r->c = c;
-	c = &r->c[r->n];
-	c->ms = ms;
-	c->who = who;
-	c->off = r->len;
-	c->line = line;
+	start = r->len;
+	if (!r->more) {
+		if ((c = reallocarray(r->c, r->n + 1, sizeof(*c))) == NULL)
+			return (record_why(r, line, strerror(errno)));
+		r->c = c;
+		c = &r->c[r->n++];
+		c->ms = ms;
+		c->who = who;
+		c->off = r->len;
+		c->line = line;
+	}
+	c = &r->c[r->n - 1];
 	for (;;) {
 		if (p == end)
 			return (record_why(r, line, "no closing quote"));
@@ -151,12 +166,16 @@ record_chunk(struct record *r, const char *p, size_t n, size_t line)
 	p++;
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
+	/* "+": the message goes on in the next line. */
+	if ((r->more = p < end && *p == '+'))
+		p++;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
 	if (p < end && *p != '#')
 		return (record_why(r, line, "more after the closing quote"));
-	c->len = r->len - c->off;
-	if (c->len == 0)
+	if (r->len == start)
 		return (record_why(r, line, "no bytes"));
-	r->n++;
+	c->len = r->len - c->off;
 	return (0);
 }
 
@@ -196,6 +215,9 @@ record_parse(struct record *r, const char *text, size_t len)
 	}
 	if (line == 0)
 		return (record_why(r, 0, "empty: no recording"));
+	if (r->more)
+		return (record_why(r, line, "a message that goes on (+) to "
+		    "no line"));
 	return (0);
 }
 

@@ -296,7 +296,7 @@ dgram_serve(const struct job *j, int fd)
 	    .sent = 1, .dump = j->run->dump, .discard = { j->flow->send_only },
 	    .idle_ms = dgram_idle(j) };
 	struct end_how		 eh = { .rd = !j->flow->no_stdin,
-	    .wr = !j->flow->send_only };
+	    .wr = !j->flow->send_only, .msgs = 1 };
 	struct endpoint		*net;
 	char			*cause;
 

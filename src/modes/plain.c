@@ -485,7 +485,8 @@ conn_start_stdio(struct conn *c)
 			    j->local->readline ? CH_COPY : 0;
 	int		 dgram = sd->sock.socktype == SOCK_DGRAM;
 	struct end_how	 eh = { .rd = !j->flow->no_stdin || fifo,
-	    .wr = !j->flow->send_only, .again = c->p->opened++ > 0 };
+	    .wr = !j->flow->send_only, .again = c->p->opened++ > 0,
+	    .msgs = dgram };
 	/*
 	 * A listener that keeps serving (-k) keeps stdout for the next
 	 * client; otherwise stdout is closed when the peer is done.  socat's

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "pump.h"
+#include "pump-int.h"
 
 struct recorder {
 	int		 fd;		/* -1 once a write failed */
@@ -101,6 +102,8 @@ rec_chunk(struct recorder *r, struct channel *ch, enum record_who who,
 	const unsigned char *nl;
 	uint64_t	 ms = ev_now() - ch->src->session->started;
 	size_t		 k;
+	/* A datagram's lines say that they are one (a replay's too). */
+	int		 msg = ep_dgram(ch);
 
 	while (n > 0 && r->fd != -1) {
 		/* A line of the file for each line of the bytes, or less. */
@@ -108,7 +111,7 @@ rec_chunk(struct recorder *r, struct channel *ch, enum record_who who,
 		if ((nl = memchr(p, '\n', k)) != NULL)
 			k = nl - p + 1;
 		dump_write(&r->fd, r->path, line, record_line(line, ms, who,
-		    p, k));
+		    p, k, msg && k < n));
 		p += k;
 		n -= k;
 	}

@@ -1,11 +1,13 @@
 /*
  * replay: a side that plays one party of a --record file with its timing,
  * checking what the other party sends when it plays the client.  Its
- * endpoint reads a pipe its timers write to.
+ * endpoint reads a pipe its timers write to (beside a datagram socket, a
+ * socket of packets: a chunk each).
  */
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -90,7 +92,7 @@ replay_check(const struct side *sd, char **cause)
 
 static void	replay_run(void *);
 
-/* The pipe has room again for what is played. */
+/* The pipe (or socket) has room again for what is played. */
 static void
 replay_out_cb(__unused int fd, __unused int events, void *arg)
 {
@@ -300,10 +302,17 @@ replay_open(const struct side *sd, struct session *s,
 	r->check = r->plays == RECORD_CLIENT;
 	r->out = -1;
 	ev_timer_init(&r->timer, replay_run, r);
-	if ((how->rd && (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1)) ||
+	/*
+	 * Beside a datagram socket each chunk is one datagram: a pipe would
+	 * run them together, a socket of packets keeps each whole (its end
+	 * an empty read).
+	 */
+	if ((how->rd && (how->msgs ? socketpair(AF_UNIX, SOCK_SEQPACKET |
+	    SOCK_CLOEXEC | SOCK_NONBLOCK, 0, p) : pipe2(p, O_CLOEXEC |
+	    O_NONBLOCK)) == -1) ||
 	    (how->wr && (null = open(_PATH_DEVNULL, O_WRONLY | O_CLOEXEC)) ==
 	    -1) || (ep = session_endpoint(s, sd->text, p[0], null,
-	    EP_SHUT_CLOSE, 0)) == NULL) {
+	    EP_SHUT_CLOSE, how->msgs ? EP_DGRAM | EP_NULL_EOF : 0)) == NULL) {
 		log_cause(cause, "%s: %s", sd->text, strerror(errno));
 		if (p[0] != -1) {
 			close(p[0]);

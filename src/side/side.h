@@ -55,6 +55,8 @@ struct end_how {
 	const struct exec_conn	*conn;	/* a program's connection, or NULL */
 	struct child		*child;	/* a program started already */
 	int			 again;	/* opened for an earlier session */
+	int			 msgs;	/* beside a datagram socket: each read
+					   one message (a replay's chunk) */
 };
 
 int		 end_open(const struct side *, struct session *,

@@ -2,7 +2,8 @@
  * Fuzz target: recorded sessions (src/codec/rec-format.c): any text is a
  * recording or one line naming what is wrong; a recording read is its
  * chunks in order of time, each within the bytes read, and written again
- * a line a chunk (record_line()) it reads as the same chunks.
+ * (record_line(), a chunk's lines but the last going on with "+") it reads
+ * as the same chunks.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -47,12 +48,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = r.c[i].len - k < RECORD_LINE_BYTES ?
 			    r.c[i].len - k : RECORD_LINE_BYTES;
 			len += record_line(text + len, r.c[i].ms, r.c[i].who,
-			    r.data + r.c[i].off + k, n);
+			    r.data + r.c[i].off + k, n, k + n < r.c[i].len);
 		}
 	}
 	if (record_parse(&again, text, len) == -1 || again.len != r.len ||
+	    again.n != r.n ||
 	    (r.len > 0 && memcmp(again.data, r.data, r.len) != 0))
 		abort();
+	for (i = 0; i < r.n; i++) {
+		if (again.c[i].len != r.c[i].len || again.c[i].ms != r.c[i].ms ||
+		    again.c[i].who != r.c[i].who)
+			abort();
+	}
 	record_free(&again);
 	record_free(&r);
 	free(text);
