@@ -14,6 +14,9 @@ received one message or datagram at a time.
                                  instead), then waiting for its close
   msgpeer.py udp-send PORT SIZE...
                                  datagrams of these sizes, to PORT
+  msgpeer.py udp-ask PORT SIZE N a datagram of SIZE to PORT, then the sizes
+                                 of the N datagrams that come back, one
+                                 line (fewer: those that came)
   msgpeer.py ws-burst URL COUNT BURST
   msgpeer.py udp-burst PORT COUNT BURST
                                  COUNT messages (or datagrams), BURST at
@@ -130,6 +133,18 @@ def udp_send(port, sizes):
         s.sendto(bytes(n % 251 for _ in range(n)), ("127.0.0.1", port))
 
 
+def udp_ask(port, size, n):
+    s = udp_socket()
+    s.sendto(bytes(size % 251 for _ in range(size)), ("127.0.0.1", port))
+    got = []
+    try:
+        while len(got) < n:
+            got.append(len(s.recv(70000)))
+    except socket.timeout:
+        pass
+    say(*got)
+
+
 def tally(sent, back):
     whole = sum(1 for m in back if m in sent)
     say("sent %d, back %d, whole %d" % (len(sent), len(back), whole))
@@ -185,6 +200,8 @@ def main():
         asyncio.run(ws_send(args[0], args[1:]))
     elif what == "udp-send":
         udp_send(int(args[0]), [int(x) for x in args[1:]])
+    elif what == "udp-ask":
+        udp_ask(int(args[0]), int(args[1]), int(args[2]))
     elif what == "ws-burst":
         asyncio.run(ws_burst(args[0], int(args[1]), int(args[2])))
     elif what == "udp-burst":

@@ -171,4 +171,38 @@ test_udp_recorded_and_replayed_whole() {
 	sizes_at sink "10 20 100 5"
 }
 
+# A datagram listener's replay: with -k each peer is played the
+# recording afresh on a socket of its own (as each has its own program),
+# without it the first peer alone; the server's message of two lines is
+# one datagram.  The nc form and the address pair alike.
+test_udp_replay_for_each_peer() {
+	printf '%s\n' 'sockcat-record 1' '0 client "\x02\x02"' \
+	    '0 server "a" +' '0 server "b"' '0 server "ccc"' >"$SC_TMP/s.rec"
+	for form in nc pair; do
+		if [ $form = nc ]; then
+			set -- -u -lk --replay "$SC_TMP/s.rec" 127.0.0.1 0
+		else
+			set -- udp-l:127.0.0.1:0,fork "replay:$SC_TMP/s.rec"
+		fi
+		bg t 90 "$SC" -v "$@" </dev/null >/dev/null \
+		    2>"$SC_TMP/relay.err"
+		wait_for "$SC_TMP/relay.err" '^Bound on ' ||
+		    fail "$form: no listener: $(<"$SC_TMP/relay.err")"
+		PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' \
+		    "$SC_TMP/relay.err")
+		for peer in 1 2; do
+			assertEquals "$form: peer $peer" "2 3" \
+			    "$(t 40 python3 "$MSGPEER" udp-ask "$PORT" 2 2)"
+		done
+		stop "$BG_PID"
+	done
+	bg t 90 "$SC" -v -u -l --replay "$SC_TMP/s.rec" 127.0.0.1 0 \
+	    </dev/null >/dev/null 2>"$SC_TMP/relay.err"
+	wait_for "$SC_TMP/relay.err" '^Bound on ' ||
+	    fail "no listener: $(<"$SC_TMP/relay.err")"
+	PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' "$SC_TMP/relay.err")
+	assertEquals "without -k" "2 3" \
+	    "$(t 40 python3 "$MSGPEER" udp-ask "$PORT" 2 2)"
+}
+
 . shunit2

@@ -390,8 +390,6 @@ static const struct conflict {
 	  "it takes no" },
 	{ .all = "--record", .any = "-z --chat",
 	  .msg = "--record records a connection's sessions: it takes no" },
-	{ .all = "--replay -u -l",
-	  .msg = "cannot use --replay with -u -l" },
 	{ .all = "--timestamp", .any = "-z -e -c --raw --chat",
 	  .msg = "--timestamp stamps what a peer sends to stdout and the "
 	  "logs: it takes no" },

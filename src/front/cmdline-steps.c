@@ -467,21 +467,21 @@ step_last(struct cmdline *cl)
 	    cl->pair || o->side.reconnect;
 	if (o->flow.recv_only)
 		o->flow.no_stdin = 1;
+	step_near(o);
 	/*
 	 * What the side's layers need to know of the mode: a datagram
-	 * listener's peers have sockets of their own with a program for
-	 * each, or DTLS; a broker, a room and a relay take plain TCP clients
-	 * beside WebSocket ones, and the room has a page; a program learns a
-	 * WebSocket request's variables.
+	 * listener's peers have sockets of their own with a program (or a
+	 * replay) for each, or DTLS; a broker, a room and a relay take plain
+	 * TCP clients beside WebSocket ones, and the room has a page; a
+	 * program learns a WebSocket request's variables.
 	 */
-	o->side.dgram_peers = o->side.tls.on ||
-	    (o->side.keep && o->local.exec != NULL);
+	o->side.dgram_peers = o->side.tls.on || near_each(&o->side, o->near);
 	/*
 	 * A program for each datagram peer ends when its peer is quiet, as
 	 * the forwarder's peer does: else each source port a stranger sends
 	 * from would keep a process and a socket for good.
 	 */
-	if (o->side.listen && o->side.keep && o->local.exec != NULL &&
+	if (o->side.listen && near_each(&o->side, o->near) &&
 	    o->side.sock.socktype == SOCK_DGRAM &&
 	    o->side.sock.family != AF_UNIX &&
 	    o->side.gate.idle_ms == TIME_NONE &&
@@ -498,7 +498,6 @@ step_last(struct cmdline *cl)
 	o->side.ws.room_page = o->room;
 	o->side.ws.cgi = o->local.exec != NULL;
 	o->side.ws.fresh = o->broker || o->room || o->fwd.n > 0;
-	step_near(o);
 	/* --ws-static: a directory that cannot be opened is said now. */
 	if (o->side.ws.static_dir != NULL &&
 	    (o->side.ws.static_fd = ws_route_static_open(o->side.ws.static_dir,

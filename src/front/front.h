@@ -401,6 +401,18 @@ pair_one_operand(const struct options *o, int nops)
 	    o->side.sock.family != AF_UNIX);
 }
 
+/*
+ * Does each client (each datagram peer) of socket sd get a near end of its
+ * own: a program, or a recording played afresh?  Inline: the plain client
+ * runs few functions.
+ */
+static inline int
+near_each(const struct side *sd, const struct side *near)
+{
+	return (sd->keep && (near->kind == SIDE_EXEC ||
+	    near->kind == SIDE_REPLAY));
+}
+
 /* pair-local.c: what each kind of side is to a pair (pair_kind()) */
 enum pair_place { PLACE_SOCKET, PLACE_LINE, PLACE_NEAR };
 struct pair_kind {

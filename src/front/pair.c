@@ -241,7 +241,7 @@ pair_plain(struct options *o, struct side *sd, struct side *near)
 	}
 	sd->say_refused = 1;
 	/* What the side's layers learn of the mode (step_last()). */
-	sd->dgram_peers = sd->tls.on || (sd->keep && near->kind == SIDE_EXEC);
+	sd->dgram_peers = sd->tls.on || near_each(sd, near);
 	sd->ws.cgi = near->kind == SIDE_EXEC;
 }
 

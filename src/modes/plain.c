@@ -538,6 +538,10 @@ conn_start_stdio(struct conn *c)
 	}
 	if (j->flow->script != NULL && conn_script(c) == -1)
 		goto fail;
+	/* A datagram listener's first datagram from this peer. */
+	if (c->p->dgramlen > 0 && c->rx != NULL && channel_inject(c->rx,
+	    c->p->dgram, c->p->dgramlen) == -1)
+		goto fail;
 	session_start(c->s);
 	return (0);
 
@@ -803,8 +807,12 @@ plain_listen(const struct job *j)
 	}
 	fd = join_listen(j->side, j->side->host, flags);
 	if (j->side->sock.socktype == SOCK_DGRAM && !j->side->tls.on) {
-		/* UDP-DATAGRAM:'s program is one, its output to one address. */
-		if (j->near->kind == SIDE_EXEC && j->side->dgram_to == NULL)
+		/*
+		 * A program, or a replay with -k, for each peer; UDP-DATAGRAM:'s
+		 * program is one, its output to one address.
+		 */
+		if ((j->near->kind == SIDE_EXEC || (j->near->kind ==
+		    SIDE_REPLAY && j->side->keep)) && j->side->dgram_to == NULL)
 			return (plain_serve_dgram(j, fd));
 		return (dgram_serve(j, fd));
 	}
