@@ -412,7 +412,7 @@ test_pairs_refused() {
 	    - exec:cat
 	expect_error "exec:cat -: a program on stdin and stdout is itself: run it without sockcat; socat's command line runs under the name socat (a link to sockcat)" \
 	    exec:cat -
-	expect_error "tcp-l:1 tcp:h:1: the addresses say what -l, -U, -u, --vsock, -e, -c, --fifo and --forward would: not with them" \
+	expect_error "tcp-l:1 tcp:h:1: the addresses say what -l, -U, -u, --vsock, -e, -c and --fifo would: not with them" \
 	    -l tcp-l:1 tcp:h:1
 	expect_error "cannot read the certificate $SC_TMP/none: No such file or directory" \
 	    tcp-l:1 "tls:h:1,cert=$SC_TMP/none"

@@ -544,6 +544,15 @@ test_bad_command_lines() {
 	# which a pair refuses.
 	expect_error "--round-robin takes --forward's targets in turn: an address pair forwards to its one address" \
 	    --round-robin tcp-l:127.0.0.1:0 tcp:127.0.0.1:1
+	# Not "must use -l", which the pair then refused as what its
+	# address says.
+	printf '127.0.0.1:9\n' >"$SC_TMP/targets"
+	for opt in "--forward 127.0.0.1:9" "--forward-file $SC_TMP/targets" \
+	    "-l --forward 127.0.0.1:9"; do
+		# shellcheck disable=SC2086
+		expect_error "--forward and --forward-file name the targets of a listener (-l): an address pair forwards to its one address" \
+		    $opt tcp-l:127.0.0.1:0 tcp:127.0.0.1:1
+	done
 	expect_error "send-proxy invalid: v3 (v1 or v2)" -l 1 --forward h:1 --send-proxy v3
 	expect_error "--forward is a mode of its own: it takes no -e" \
 	    -l 1 --forward h:1 -e /bin/cat

@@ -1767,7 +1767,7 @@ test_socat_forms_under_our_name() {
 	expect_error "EXEC:cat EXEC:cat: two programs are joined as socat's only; $_h" \
 	    EXEC:cat EXEC:cat
 	for _u in -u -U; do
-		expect_error "- TCP:127.0.0.1:1: the addresses say what -l, -U, -u, --vsock, -e, -c, --fifo and --forward would: not with them; -u and -U as socat's: $_h" \
+		expect_error "- TCP:127.0.0.1:1: the addresses say what -l, -U, -u, --vsock, -e, -c and --fifo would: not with them; -u and -U as socat's: $_h" \
 		    $_u - TCP:127.0.0.1:1
 	done
 	expect_error "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second; $_h" \
@@ -4584,7 +4584,7 @@ test_local_refusals() {
 	    file:"$SC_TMP/f" -
 	expect_error "exec:cat exec:cat: two programs are joined as socat's only; socat's command line runs under the name socat (a link to sockcat)" \
 	    exec:cat exec:cat
-	expect_error "- exec:cat: the addresses say what -l, -U, -u, --vsock, -e, -c, --fifo and --forward would: not with them" \
+	expect_error "- exec:cat: the addresses say what -l, -U, -u, --vsock, -e, -c and --fifo would: not with them" \
 	    -l - exec:cat
 	assertEquals "the file still untouched" "hi" "$(<"$SC_TMP/f")"
 }

@@ -47,6 +47,7 @@ enum condition {
 				   carry (64): a count, as ncat's -m */
 	C_TRUST_HEADER,		/* --trust-front names a request's line */
 	C_PAIR_LISTEN,		/* an address pair with a listening side */
+	C_PAIR,			/* address operands, a pair */
 	C_COUNT,
 };
 static const char *const conditions[C_COUNT] = {
@@ -63,6 +64,7 @@ static const char *const conditions[C_COUNT] = {
 	[C_LOW_MINTTL] = "low-minttl",
 	[C_TRUST_HEADER] = "trust-header",
 	[C_PAIR_LISTEN] = "pair-listen",
+	[C_PAIR] = "pair",
 };
 
 /* Does condition c hold in o? */
@@ -96,6 +98,8 @@ condition_holds(const struct options *o, enum condition c)
 		    o->pair_ws == PAIR_WSS);
 	case C_PAIR_LISTEN:
 		return (o->pair_listen);
+	case C_PAIR:
+		return (o->npair > 0);
 	case C_WS_PAIR:
 	default:
 		return (o->pair_ws);
@@ -212,6 +216,9 @@ static const struct conflict {
 	  .msg = "must use --forward with --send-proxy" },
 	{ .all = "--forward-ssl", .none = "--forward",
 	  .msg = "must use --forward with --forward-ssl" },
+	{ .all = "--forward pair",
+	  .msg = "--forward and --forward-file name the targets of a "
+	  "listener (-l): an address pair forwards to its one address" },
 	{ .all = "--forward", .none = "-l",
 	  .msg = "must use -l with --forward" },
 	{ .all = "--forward -z", .msg = "cannot use -z and --forward" },

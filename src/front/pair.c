@@ -282,14 +282,16 @@ pair_is(const struct options *o, int argc, char **argv)
 
 /*
  * What the conflict rows ask of the pair's operands before they are read:
- * is one a WebSocket address (o->pair_ws: PAIR_WSS for a wss://, else
- * PAIR_WS), does one listen (o->pair_listen, for the rows keyed on -l)?
+ * that they are a pair (o->npair), is one a WebSocket address (o->pair_ws:
+ * PAIR_WSS for a wss://, else PAIR_WS), does one listen (o->pair_listen,
+ * for the rows keyed on -l)?
  */
 __startup void
 pair_glance(struct options *o, int argc, char **argv)
 {
 	int	 i;
 
+	o->npair = 2;
 	for (i = 0; i < argc; i++) {
 		if (strncasecmp(argv[i], "wss://", 6) == 0)
 			o->pair_ws = PAIR_WSS;
@@ -432,9 +434,9 @@ pair_parse(struct options *o, const struct options *given, int argc,
 	int	 i, rc;
 
 	/* -u and -U are socat's directions under socat's name. */
-	if (cmdline_facts_any(o, "-l -U -u --vsock -e -c --fifo --forward"))
+	if (cmdline_facts_any(o, "-l -U -u --vsock -e -c --fifo"))
 		fatalx("%s %s: the addresses say what -l, -U, -u, --vsock, "
-		    "-e, -c, --fifo and --forward would: not with them%s",
+		    "-e, -c and --fifo would: not with them%s",
 		    argv[0], argc == 2 ? argv[1] : "-",
 		    cmdline_facts_any(o, "-U -u") ? "; -u and -U as "
 		    "socat's: " SOCAT_NAME_HINT : "");
