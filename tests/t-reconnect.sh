@@ -144,6 +144,44 @@ from ux3" "$(<"$SC_TMP/ux.out")"
 	exec 8>&-
 }
 
+# A Unix listener whose backlog is full when the connection is made
+# again: the re-dial waits for room, as the first dial does, and is not
+# a failed attempt (--reconnect=1 would give up at once).  The listener
+# makes room a second later.
+test_unix_full_backlog_on_redial() {
+	sock=$SC_TMP/full.sock
+	timeout 30 python3 - "$sock" >"$SC_TMP/full.out" <<'PY' &
+import socket, sys, time
+path = sys.argv[1]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+s.listen(0)
+s.settimeout(20)
+c = s.accept()[0]
+c.sendall(b"one\n")
+filler = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+filler.connect(path)
+print("full", flush=True)
+c.close()
+time.sleep(1)
+filler.close()
+s.accept()[0].close()
+c = s.accept()[0]
+c.sendall(b"two\n")
+c.close()
+PY
+	SC_PIDS="$SC_PIDS $!"
+	wait_until unix_listening "$sock" || fail "no listener"
+	bg t 30 "$SC" -v -d -U --reconnect=1 --retry-interval 50ms "$sock" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	wait_for "$SC_TMP/c.out" '^two$' ||
+	    fail "not back: $(<"$SC_TMP/c.err")"
+	assertEquals "what both sent" "one
+two" "$(<"$SC_TMP/c.out")"
+	assertEquals "back at the first attempt" 1 \
+	    "$(grep -c "^Reconnected to $sock (attempt 1)" "$SC_TMP/c.err")"
+}
+
 test_tls_comes_back() {
 	sc_have_tls || { sc_skip "no TLS"; return; }
 	back_again tls --ssl -- --ssl 127.0.0.1 @P@

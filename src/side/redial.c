@@ -42,7 +42,9 @@ redial_new(const struct side *sd, const char *host, const char *port,
 	r->sd = sd;
 	r->host = host;
 	r->port = port;
-	r->how.flags = DIAL_ONCE;
+	/* A Unix listener's full backlog is waited out, as the first dial's. */
+	r->how.flags = DIAL_ONCE | (sd->sock.family == AF_UNIX ? DIAL_BACKLOG :
+	    0);
 	r->cb = cb;
 	r->arg = arg;
 	ev_timer_init(&r->timer, redial_try, r);
