@@ -9,8 +9,9 @@ For each path (a client, a listener, -lk, -lk -e, -lk -c, --forward, a
 forwarding pair, --relay, a datagram listener, --chat, --room, the pairs
 tls-l: -, ws-l: -, udp-l: -, tcp-l: exec:cat, tcp: -, a UDP client,
 -u -lk alone, with -e and with --forward, -U -l, a -U client, the proxy
-server, a --chat caller, -z, -c connecting, and the pairs tcp-l: file:
-and tcp-l: pty:) and each
+server, a --chat caller, -z, -c connecting, the pairs tcp-l: file: and
+tcp-l: pty:, two sides the relay opens (stdio,ignoreeof exec:) and a
+line with stdio (pty: -)) and each
 option of "sockcat --dump-options", with a sample value for its argument,
 the path's process (the subject) runs one short session with its peers,
 a debug build's audit on (SC_OPT_AUDIT=1): at its end it says each option
@@ -604,6 +605,24 @@ def path_exec_client(ctx, args, needs):
     return subj, subj.wait()
 
 
+def path_local(ctx, args, needs):
+    # Two sides that are no sockets, which the relay joins because one
+    # asks what only it does (ignoreeof).
+    subj = Proc([SC] + args + ["stdio,ignoreeof", "exec:echo hi"],
+                stdin=b"hi\n", audit=True)
+    return subj, subj.wait()
+
+
+def path_line(ctx, args, needs):
+    # A line (a pty made here, its link in DIR) with stdin and stdout.
+    with ctx.lock:
+        ctx.nline = getattr(ctx, "nline", 0) + 1
+        link = ctx.path("line%d" % ctx.nline)
+    subj = Proc([SC] + args + ["pty:" + link, "-"], stdin=b"hi\n",
+                audit=True)
+    return subj, subj.wait()
+
+
 def path_scan(ctx, args, needs):
     port = peer(ctx, "line", needs)
     subj = Proc([SC, "-z", "-n"] + args + [HOST, port], audit=True)
@@ -623,6 +642,7 @@ PATHS = {
     "proxyd": path_proxyd, "chat-client": path_chat_client,
     "scan": path_scan, "exec-client": path_exec_client,
     "pair-file": path_pair_file, "pair-pty": path_pair_pty,
+    "local": path_local, "line": path_line,
 }
 
 

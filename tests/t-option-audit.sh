@@ -5,7 +5,8 @@
 # pair, --relay, -u -l, --chat, --room, the pairs tls-l: -, ws-l: -,
 # udp-l: -, tcp-l: exec:cat and tcp: -, -u, -u -lk alone, with -e and
 # with --forward, -U -l, -U, the proxy server, a --chat caller, -z, -c
-# connecting, the pairs tcp-l: file: and tcp-l: pty:), each run once by
+# connecting, the pairs tcp-l: file: and tcp-l: pty:, two sides the
+# relay opens and a line with stdio), each run once by
 # optaudit.py with the debug build's audit on; and the audit itself,
 # which must find an option that a path ignores.
 

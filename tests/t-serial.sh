@@ -118,6 +118,27 @@ board got: second line" "$(tty_text typed | sed '/^$/d')"
 	assertTrue "the line's modes put back: $(modes)" put_back
 }
 
+# A script talks to a board on the line in stdin's place, as to a socket:
+# each answer awaited, then the next command; the line's modes put back.
+# An answer that does not come fails in -w's time, status 1.
+test_script_to_a_board() {
+	line
+	board
+	t 20 "$SC" -C --send 'AT\n' --expect '^board got: AT$' \
+	    --send 'ATI\n' --expect '^board got: ATI$' "serial:$SC_TMP/a,9600" \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status: $(<"$SC_TMP/err")" 0 $?
+	assertEquals "the answers" "board got: AT
+board got: ATI" "$(tr -d '\r' <"$SC_TMP/out")"
+	assertTrue "the line's modes put back: $(modes)" put_back
+	t 20 "$SC" -C -w 1 --send 'AT\n' --expect '^OK$' \
+	    "serial:$SC_TMP/a,9600" >/dev/null 2>"$SC_TMP/err"
+	assertEquals "no OK: status" 1 $?
+	assertEquals "no OK: said" \
+	    "sockcat: expected /^OK\$/ within 1 s, got \"board got: AT\"" \
+	    "$(<"$SC_TMP/err")"
+}
+
 # --raw with a line: every key goes down it (^C too), no window size is
 # sent, "~." leaves; the terminal and the line have their modes back.
 test_raw_terminal_to_a_line() {
@@ -404,6 +425,16 @@ test_pty_link_trust() {
 
 test_refusals() {
 	expect_error "serial:/dev/null: not a terminal" serial:/dev/null -
+	# A line joins no socket: a socket's options and netcat's end of a
+	# connection were dropped without a word; -C is the line's.
+	expect_error "pty:$SC_TMP/l - joins no socket: it takes no -N, --nodelay or -w" \
+	    -N -w 1 --nodelay "pty:$SC_TMP/l" -
+	expect_error "stdio,ignoreeof exec:cat joins no socket or line: it takes no -C" \
+	    -C stdio,ignoreeof exec:cat
+	expect_error "stdio,ignoreeof exec:cat joins no socket: it takes no -4 or -n" \
+	    -n -4 stdio,ignoreeof exec:cat
+	expect_error "stdio,ignoreeof exec:cat: --expect, --send and --script are for a socket or a line with stdin and stdout" \
+	    --expect x stdio,ignoreeof exec:cat
 	# Not even a device: a file.
 	: >"$SC_TMP/plain"
 	expect_error "serial:$SC_TMP/plain: not a terminal" serial:"$SC_TMP/plain" -

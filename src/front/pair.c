@@ -646,6 +646,39 @@ pair_forwards_streams(const struct options *o, const struct side *a,
 	return (b->kind == SIDE_SOCKET && b->sock.socktype == SOCK_STREAM);
 }
 
+/* Where a script stands in for stdin. */
+#define PAIR_SCRIPT_WHY	"--expect, --send and --script are for a socket or " \
+	"a line with stdin and stdout"
+
+/*
+ * What a pair that joins no socket (a line, or two sides the relay opens)
+ * does not use: a socket's options, netcat's end of a connection, -t's
+ * answers; without a line, -C's CR LF either (given: the options as the
+ * command line gave them, or NULL).
+ */
+#define PAIR_NO_SOCKET	"-4 -6 -b -D -I -O -M -m -n -T -N -F -t "	\
+	"--keepalive --nodelay --mptcp --no-shutdown --no-splice "	\
+	"--half-close --reconnect --on-connect --idle-timeout --quit-after"
+static __startup void
+pair_join_refusals(const struct options *o, const struct options *given,
+    int line)
+{
+	char	 subject[512];
+
+	if (o->socat || given == NULL)
+		return;
+	(void)snprintf(subject, sizeof(subject), "%s %s", o->pair[0].text,
+	    o->pair[1].text);
+	/* -w is an expect's time, with a script. */
+	cmdline_refuse_facts(given, subject, "joins no socket",
+	    o->flow.script != NULL ? PAIR_NO_SOCKET : PAIR_NO_SOCKET " -w");
+	if (line)
+		return;
+	cmdline_refuse_facts(given, subject, "joins no socket or line", "-C");
+	if (o->flow.script != NULL)
+		pair_refuse(o, PAIR_SCRIPT_WHY);
+}
+
 /*
  * Exit with a line for what socket a and b cannot be once the modes have
  * taken them (a's keep set); given: the command line's options before the
@@ -657,6 +690,8 @@ pair_routed_refusals(const struct options *o, const struct options *given,
 {
 	char	 subject[512];
 
+	if (o->joinmode)
+		pair_join_refusals(o, given, 1);
 	/*
 	 * pty-wait-slave: the pty made first, for the one connection made
 	 * once its terminal side is open (forward_pty_wait()).
@@ -677,11 +712,13 @@ pair_routed_refusals(const struct options *o, const struct options *given,
 	if (o->fwd.send_proxy != 0 && !pair_forwards_streams(o, a, b))
 		pair_refuse(o, "--send-proxy is for a stream listener whose "
 		    "clients are forwarded to a stream socket");
-	/* A script stands in for stdin: a socket's, with stdin and stdout. */
-	if (o->flow.script != NULL && (o->joinmode ||
-	    (b->kind != SIDE_STDIO && b->local.stdio == 0)))
-		pair_refuse(o, "--expect, --send and --script are for a socket "
-		    "with stdin and stdout");
+	/*
+	 * A script stands in for stdin: a socket's or a line's, with stdin
+	 * and stdout.
+	 */
+	if (o->flow.script != NULL && b->kind != SIDE_STDIO &&
+	    b->local.stdio == 0)
+		pair_refuse(o, PAIR_SCRIPT_WHY);
 }
 
 /*
@@ -705,6 +742,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 			pair_refuse(o, "a recording is played to a socket");
 	}
 	if (pair_local_mode(o)) {
+		pair_join_refusals(o, cl->facts, 0);
 		for (i = 0; i < 2; i++)
 			pair_unlink_early(&o->pair[i]);
 		goto done;

@@ -158,6 +158,7 @@ join_declare_end(struct join *jn, const struct join_how *how)
 			jn->s->ends |= SS_FAILFAST;
 		if (in == NULL)
 			return (0);
+		FLOW_TAKEN(quit_ms);
 		if (!(near & (END_STDIO | END_NET)))
 			in->flags |= CH_FINAL_NOW;
 		else if ((near & END_STDIO) && how->flow->quit_ms > 0)
@@ -425,6 +426,7 @@ struct join_run {
 	int		 status;
 	struct ev_timer	 flush;	/* a program's time to finish */
 	struct edit	*ed;	/* READLINE's editor, or NULL */
+	struct expect	*ex;	/* a line's script, or NULL */
 };
 
 /* socat's READLINE for side k of r: edit the lines typed on a terminal. */
@@ -495,6 +497,9 @@ join_run_watch(struct session *s)
 {
 	struct join_run	*r = s->arg;
 
+	/* The script failed (said): the session ends, its status 1. */
+	if (r->ex != NULL && expect_watch(r->ex) == SESSION_END)
+		return (SESSION_END);
 	/* --raw: "~." was typed; leave now. */
 	return (r->jn.way[1] != NULL && term_escaped(r->jn.way[1]) ?
 	    SESSION_END : SESSION_RULE);
@@ -510,8 +515,11 @@ join_run_finished(struct session *s)
 	term_stop(r->jn.way[1]);
 	if (r->ed != NULL)
 		edit_terminal_end(r->ed);
-	if (session_report(s) != 0)
+	if (session_report(s) != 0 || expect_failed(r->ex))
 		r->status = 1;
+	/* Its timer and its channels go with the session. */
+	expect_free(r->ex);
+	r->ex = NULL;
 	for (i = 0; i < 2; i++)
 		exec_session_over(r->jn.end[i].child);
 	session_free(s);
@@ -566,7 +574,7 @@ join_nofork(const struct side *const *sides, int i, const int *skip)
 int
 join_run(const struct job *j)
 {
-	struct join_run	 r = { .status = 0, .ed = NULL };
+	struct join_run	 r = { .status = 0, .ed = NULL, .ex = NULL };
 	const struct side *sd[2] = { j->side, j->peer }, *w;
 	struct end_how	 eh[2];
 	struct join_how	 how = { .flow = j->flow, .dump = j->run->dump,
@@ -600,7 +608,11 @@ join_run(const struct job *j)
 			return (1);
 		}
 	}
+	/* The ways skipped (how.skip): socat's -u and -U, or ours. */
+	FLOW_TAKEN(recv_only);
+	FLOW_TAKEN(send_only);
 	/* -d: a line's near end not read. */
+	FLOW_TAKEN(no_stdin);
 	if (j->flow->no_stdin && sd[1]->kind == SIDE_STDIO)
 		eh[1].rd = 0;
 	ev_timer_init(&r.flush, join_run_flush_cb, &r);
@@ -630,12 +642,25 @@ join_run(const struct job *j)
 	if (sd[1]->kind == SIDE_STDIO && r.jn.way[1] != NULL &&
 	    j->local->raw && term_start(r.jn.way[1], NULL) == -1)
 		fatal("--raw");
+	/* A line's script, in stdin's place (the front allows no other). */
+	FLOW_TAKEN(script);
+	if (j->flow->script != NULL) {
+		DEBUG_CHECK((r.jn.end[0].is & END_LINE) &&
+		    sd[1]->kind == SIDE_STDIO, "a script beside no line");
+		SIDE_TAKEN(timeout_ms);
+		if ((r.ex = expect_attach(r.jn.s, r.jn.way[0], r.jn.way[1],
+		    j->flow->script, j->flow->crlf, sd[0]->timeout_ms !=
+		    TIME_NONE ? sd[0]->timeout_ms : EXPECT_DEFAULT_MS)) == NULL)
+			fatal("--script");
+		expect_start(r.ex);
+	}
 	join_start(&r.jn);
 	if (r.jn.s != NULL && ev_loop() == -1)
 		fatal("poll");
 out:
 	ev_timer_disarm(&r.flush);
 	session_free(r.jn.s);
+	expect_free(r.ex);
 	if (r.ed != NULL) {
 		edit_terminal_end(r.ed);
 		edit_free(r.ed);
