@@ -10,8 +10,8 @@ forwarding pair, --relay, a datagram listener, --chat, --room, the pairs
 tls-l: -, ws-l: -, udp-l: -, tcp-l: exec:cat, tcp: -, a UDP client,
 -u -lk alone, with -e and with --forward, -U -l, a -U client, the proxy
 server, a --chat caller, -z, -c connecting, the pairs tcp-l: file: and
-tcp-l: pty:, two sides the relay opens (stdio,ignoreeof exec:) and a
-line with stdio (pty: -)) and each
+tcp-l: pty:, two sides the relay opens (stdio,ignoreeof exec:), a line
+with stdio (pty: -) and two lines (pty: pty:)) and each
 option of "sockcat --dump-options", with a sample value for its argument,
 the path's process (the subject) runs one short session with its peers,
 a debug build's audit on (SC_OPT_AUDIT=1): at its end it says each option
@@ -623,6 +623,17 @@ def path_line(ctx, args, needs):
     return subj, subj.wait()
 
 
+def path_lines(ctx, args, needs):
+    # Two lines (a null modem of two ptys made here): nothing ends it.
+    with ctx.lock:
+        ctx.nline = getattr(ctx, "nline", 0) + 1
+        links = [ctx.path("modem%d%s" % (ctx.nline, e)) for e in "ab"]
+    subj = Proc([SC, "-v"] + args + ["pty:" + l for l in links],
+                audit=True)
+    subj.wait_err(re.compile(rb"Terminal .*\n(?:.*\n)*.*Terminal "))
+    return subj, subj.stop()
+
+
 def path_scan(ctx, args, needs):
     port = peer(ctx, "line", needs)
     subj = Proc([SC, "-z", "-n"] + args + [HOST, port], audit=True)
@@ -642,7 +653,7 @@ PATHS = {
     "proxyd": path_proxyd, "chat-client": path_chat_client,
     "scan": path_scan, "exec-client": path_exec_client,
     "pair-file": path_pair_file, "pair-pty": path_pair_pty,
-    "local": path_local, "line": path_line,
+    "local": path_local, "line": path_line, "lines": path_lines,
 }
 
 

@@ -6,7 +6,7 @@
 # udp-l: -, tcp-l: exec:cat and tcp: -, -u, -u -lk alone, with -e and
 # with --forward, -U -l, -U, the proxy server, a --chat caller, -z, -c
 # connecting, the pairs tcp-l: file: and tcp-l: pty:, two sides the
-# relay opens and a line with stdio), each run once by
+# relay opens, a line with stdio and two lines), each run once by
 # optaudit.py with the debug build's audit on; and the audit itself,
 # which must find an option that a path ignores.
 

@@ -429,6 +429,10 @@ test_refusals() {
 	# connection were dropped without a word; -C is the line's.
 	expect_error "pty:$SC_TMP/l - joins no socket: it takes no -N, --nodelay or -w" \
 	    -N -w 1 --nodelay "pty:$SC_TMP/l" -
+	expect_error "pty:$SC_TMP/l pty:$SC_TMP/m joins two lines, no stdin or stdout: it takes no -d, -q or --timestamp" \
+	    -d -q 1 --timestamp "pty:$SC_TMP/l" "pty:$SC_TMP/m"
+	expect_error "pty:$SC_TMP/l file:$SC_TMP/f joins a line without -: it takes no -d" \
+	    -d "pty:$SC_TMP/l" "file:$SC_TMP/f"
 	expect_error "stdio,ignoreeof exec:cat joins no socket or line: it takes no -C" \
 	    -C stdio,ignoreeof exec:cat
 	expect_error "stdio,ignoreeof exec:cat joins no socket: it takes no -4 or -n" \

@@ -651,17 +651,17 @@ pair_forwards_streams(const struct options *o, const struct side *a,
 	"a line with stdin and stdout"
 
 /*
- * What a pair that joins no socket (a line, or two sides the relay opens)
- * does not use: a socket's options, netcat's end of a connection, -t's
- * answers; without a line, -C's CR LF either (given: the options as the
- * command line gave them, or NULL).
+ * What a pair that joins no socket (a line and near, or two sides the
+ * relay opens: near NULL) does not use: a socket's options, netcat's end
+ * of a connection, -t's answers; without a line, -C's CR LF either
+ * (given: the options as the command line gave them, or NULL).
  */
 #define PAIR_NO_SOCKET	"-4 -6 -b -D -I -O -M -m -n -T -N -F -t "	\
 	"--keepalive --nodelay --mptcp --no-shutdown --no-splice "	\
 	"--half-close --reconnect --on-connect --idle-timeout --quit-after"
 static __startup void
 pair_join_refusals(const struct options *o, const struct options *given,
-    int line)
+    const struct side *near)
 {
 	char	 subject[512];
 
@@ -672,7 +672,17 @@ pair_join_refusals(const struct options *o, const struct options *given,
 	/* -w is an expect's time, with a script. */
 	cmdline_refuse_facts(given, subject, "joins no socket",
 	    o->flow.script != NULL ? PAIR_NO_SOCKET : PAIR_NO_SOCKET " -w");
-	if (line)
+	/*
+	 * A line's other side: -d leaves "-" unread, -q waits after stdin's
+	 * end, --timestamp stamps stdout or a file.
+	 */
+	if (near != NULL && side_is_line(near))
+		cmdline_refuse_facts(given, subject, "joins two lines, no stdin "
+		    "or stdout", "-d -q --timestamp");
+	else if (near != NULL && near->kind != SIDE_STDIO)
+		cmdline_refuse_facts(given, subject, "joins a line without -",
+		    "-d");
+	if (near != NULL)
 		return;
 	cmdline_refuse_facts(given, subject, "joins no socket or line", "-C");
 	if (o->flow.script != NULL)
@@ -691,7 +701,7 @@ pair_routed_refusals(const struct options *o, const struct options *given,
 	char	 subject[512];
 
 	if (o->joinmode)
-		pair_join_refusals(o, given, 1);
+		pair_join_refusals(o, given, b);
 	/*
 	 * pty-wait-slave: the pty made first, for the one connection made
 	 * once its terminal side is open (forward_pty_wait()).
@@ -742,7 +752,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 			pair_refuse(o, "a recording is played to a socket");
 	}
 	if (pair_local_mode(o)) {
-		pair_join_refusals(o, cl->facts, 0);
+		pair_join_refusals(o, cl->facts, NULL);
 		for (i = 0; i < 2; i++)
 			pair_unlink_early(&o->pair[i]);
 		goto done;

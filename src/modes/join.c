@@ -158,13 +158,17 @@ join_declare_end(struct join *jn, const struct join_how *how)
 			jn->s->ends |= SS_FAILFAST;
 		if (in == NULL)
 			return (0);
-		FLOW_TAKEN(quit_ms);
-		if (!(near & (END_STDIO | END_NET)))
+		if (!(near & (END_STDIO | END_NET))) {
 			in->flags |= CH_FINAL_NOW;
-		else if ((near & END_STDIO) && how->flow->quit_ms > 0)
-			return (channel_grace(in, how->flow->quit_ms));
-		else
-			in->flags |= CH_FINAL;
+			return (0);
+		}
+		/* stdin's end, and -q's time for the answers. */
+		if (near & END_STDIO) {
+			FLOW_TAKEN(quit_ms);
+			if (how->flow->quit_ms > 0)
+				return (channel_grace(in, how->flow->quit_ms));
+		}
+		in->flags |= CH_FINAL;
 		return (0);
 	}
 	/* Two sides opened at once (join_run()): socat's. */
@@ -612,9 +616,11 @@ join_run(const struct job *j)
 	FLOW_TAKEN(recv_only);
 	FLOW_TAKEN(send_only);
 	/* -d: a line's near end not read. */
-	FLOW_TAKEN(no_stdin);
-	if (j->flow->no_stdin && sd[1]->kind == SIDE_STDIO)
-		eh[1].rd = 0;
+	if (sd[1]->kind == SIDE_STDIO) {
+		FLOW_TAKEN(no_stdin);
+		if (j->flow->no_stdin)
+			eh[1].rd = 0;
+	}
 	ev_timer_init(&r.flush, join_run_flush_cb, &r);
 	if (join_new(&r.jn, join_run_watch, join_run_finished, &r) == -1)
 		fatal("join");
