@@ -677,8 +677,8 @@ pair_join_refusals(const struct options *o, const struct options *given,
 	 * end, --timestamp stamps stdout or a file.
 	 */
 	if (near != NULL && side_is_line(near))
-		cmdline_refuse_facts(given, subject, "joins two lines, no stdin "
-		    "or stdout", "-d -q --timestamp");
+		cmdline_refuse_facts(given, subject, "joins two lines, no "
+		    "stdin or stdout", "-d -q --timestamp");
 	else if (near != NULL && near->kind != SIDE_STDIO)
 		cmdline_refuse_facts(given, subject, "joins a line without -",
 		    "-d");

@@ -808,8 +808,8 @@ plain_listen(const struct job *j)
 	fd = join_listen(j->side, j->side->host, flags);
 	if (j->side->sock.socktype == SOCK_DGRAM && !j->side->tls.on) {
 		/*
-		 * A program, or a replay with -k, for each peer; UDP-DATAGRAM:'s
-		 * program is one, its output to one address.
+		 * A program, or a replay with -k, for each peer; the program
+		 * of UDP-DATAGRAM: is one, its output to one address.
 		 */
 		if ((j->near->kind == SIDE_EXEC || (j->near->kind ==
 		    SIDE_REPLAY && j->side->keep)) && j->side->dgram_to == NULL)

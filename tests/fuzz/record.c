@@ -56,8 +56,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (r.len > 0 && memcmp(again.data, r.data, r.len) != 0))
 		abort();
 	for (i = 0; i < r.n; i++) {
-		if (again.c[i].len != r.c[i].len || again.c[i].ms != r.c[i].ms ||
-		    again.c[i].who != r.c[i].who)
+		if (again.c[i].len != r.c[i].len ||
+		    again.c[i].ms != r.c[i].ms || again.c[i].who != r.c[i].who)
 			abort();
 	}
 	record_free(&again);
