@@ -855,6 +855,16 @@ test_recording_refused() {
 	printf 'sockcat-record 1\n5 client "a" + b\n' >"$SC_TMP/bad.rec"
 	expect_error "$SC_TMP/bad.rec: line 2: more after the closing quote" \
 	    -l 1 --replay "$SC_TMP/bad.rec"
+	# A message is a datagram's: 1,093 lines of 60 bytes are too long.
+	{
+		echo 'sockcat-record 1'
+		for _i in $(seq 1093); do
+			printf '5 client "%060d" +\n' 0
+		done
+		echo '5 client "y"'
+	} >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: line 1094: a message (+) longer than a datagram, 65535 bytes" \
+	    -l 1 --replay "$SC_TMP/bad.rec"
 	printf 'sockcat-record 1\n5 client "a" +\n# the end\n' >"$SC_TMP/bad.rec"
 	expect_error "$SC_TMP/bad.rec: line 3: a message that goes on (+) to no line" \
 	    -l 1 --replay "$SC_TMP/bad.rec"

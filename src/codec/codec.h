@@ -770,6 +770,7 @@ void		 script_free(struct script *);
 #define RECORD_MAGIC		"sockcat-record 1"
 #define RECORD_FILE_MAX		(64 * 1024 * 1024)
 #define RECORD_LINE_BYTES	64	/* a chunk's bytes a line, written */
+#define RECORD_MSG_MAX		65535	/* a message's (lines joined by +) */
 #define RECORD_LINE_MAX		(32 + 4 * RECORD_LINE_BYTES + 10)
 /* How fast a replay may play a recording (speed=), and 1 by default. */
 #define RECORD_SPEED_MIN	0.01

@@ -176,6 +176,10 @@ record_chunk(struct record *r, const char *p, size_t n, size_t line)
 	if (r->len == start)
 		return (record_why(r, line, "no bytes"));
 	c->len = r->len - c->off;
+	/* A message is a datagram's: a replay sends it in one. */
+	if ((r->more || c->line != line) && c->len > RECORD_MSG_MAX)
+		return (record_why(r, line, "a message (+) longer than a "
+		    "datagram, 65535 bytes"));
 	return (0);
 }
 
