@@ -21,11 +21,22 @@
 
 #include "front.h"
 
+/* The pair as its refusals name it: its two addresses. */
+static __startup const char *
+pair_subject(const struct options *o)
+{
+	static char	 subject[512];
+
+	(void)snprintf(subject, sizeof(subject), "%s %s", o->pair[0].text,
+	    o->pair[1].text);
+	return (subject);
+}
+
 /* A pair not supported: one line, status 1. */
 static __dead void
 pair_refuse(const struct options *o, const char *why)
 {
-	fatalx("%s %s: %s", o->pair[0].text, o->pair[1].text, why);
+	fatalx("%s: %s", pair_subject(o), why);
 }
 
 /*
@@ -327,7 +338,6 @@ static __startup void
 pair_fact_refusals(const struct options *o, const struct options *given)
 {
 	const struct side	*sd;
-	char			 subject[512];
 	int			 i, dials = 0;
 
 	/*
@@ -366,9 +376,7 @@ pair_fact_refusals(const struct options *o, const struct options *given)
 	}
 	if (dials || o->socat)
 		return;
-	(void)snprintf(subject, sizeof(subject), "%s %s", o->pair[0].text,
-	    o->pair[1].text);
-	cmdline_refuse_facts(given, subject, "dials nothing",
+	cmdline_refuse_facts(given, pair_subject(o), "dials nothing",
 	    "--retry -x -s -p");
 }
 
@@ -663,12 +671,10 @@ static __startup void
 pair_join_refusals(const struct options *o, const struct options *given,
     const struct side *near)
 {
-	char	 subject[512];
+	const char	*subject = pair_subject(o);
 
 	if (o->socat || given == NULL)
 		return;
-	(void)snprintf(subject, sizeof(subject), "%s %s", o->pair[0].text,
-	    o->pair[1].text);
 	/* -w is an expect's time, with a script. */
 	cmdline_refuse_facts(given, subject, "joins no socket",
 	    o->flow.script != NULL ? PAIR_NO_SOCKET : PAIR_NO_SOCKET " -w");
@@ -698,8 +704,6 @@ static __startup void
 pair_routed_refusals(const struct options *o, const struct options *given,
     const struct side *a, const struct side *b)
 {
-	char	 subject[512];
-
 	if (o->joinmode)
 		pair_join_refusals(o, given, b);
 	/*
@@ -713,11 +717,8 @@ pair_routed_refusals(const struct options *o, const struct options *given,
 	 * A pair that forwards relays bytes as --forward does: what the
 	 * command line gave (given, before the pair's own defaults).
 	 */
-	if (o->pairfwd.n > 0 && !o->socat && given != NULL) {
-		(void)snprintf(subject, sizeof(subject), "%s %s",
-		    o->pair[0].text, o->pair[1].text);
-		cmdline_refuse_mode(given, "--forward", subject);
-	}
+	if (o->pairfwd.n > 0 && !o->socat && given != NULL)
+		cmdline_refuse_mode(given, "--forward", pair_subject(o));
 	/* The PROXY header tells a stream socket of each client forwarded. */
 	if (o->fwd.send_proxy != 0 && !pair_forwards_streams(o, a, b))
 		pair_refuse(o, "--send-proxy is for a stream listener whose "
