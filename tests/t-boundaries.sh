@@ -190,8 +190,8 @@ test_udp_replay_for_each_peer() {
 		    fail "$form: no listener: $(<"$SC_TMP/relay.err")"
 		PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' \
 		    "$SC_TMP/relay.err")
-		for peer in 1 2; do
-			assertEquals "$form: peer $peer" "2 3" \
+		for n in 1 2; do
+			assertEquals "$form: peer $n" "2 3" \
 			    "$(t 40 python3 "$MSGPEER" udp-ask "$PORT" 2 2)"
 		done
 		stop "$BG_PID"
