@@ -553,6 +553,9 @@ test_bad_command_lines() {
 		expect_error "--forward and --forward-file name the targets of a listener (-l): an address pair forwards to its one address" \
 		    $opt tcp-l:127.0.0.1:0 tcp:127.0.0.1:1
 	done
+	# Nor "must use --forward" where the pair has no listener.
+	expect_error "--send-proxy is for a stream listener whose clients are forwarded to a stream socket: this pair has no listening address" \
+	    --send-proxy v1 tcp:127.0.0.1:1 tcp:127.0.0.1:2
 	expect_error "send-proxy invalid: v3 (v1 or v2)" -l 1 --forward h:1 --send-proxy v3
 	expect_error "--forward is a mode of its own: it takes no -e" \
 	    -l 1 --forward h:1 -e /bin/cat

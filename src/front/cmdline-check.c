@@ -212,6 +212,10 @@ static const struct conflict {
 	{ .all = "--round-robin", .none = "--forward",
 	  .msg = "must use --forward with --round-robin" },
 	/* A pair that forwards each client sends it too (pair_build()). */
+	{ .all = "--send-proxy pair", .none = "pair-listen",
+	  .msg = "--send-proxy is for a stream listener whose clients are "
+	  "forwarded to a stream socket: this pair has no listening "
+	  "address" },
 	{ .all = "--send-proxy", .none = "--forward pair-listen",
 	  .msg = "must use --forward with --send-proxy" },
 	{ .all = "--forward-ssl", .none = "--forward",
