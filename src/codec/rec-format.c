@@ -78,16 +78,60 @@ record_why(struct record *r, size_t line, const char *what)
 	return (-1);
 }
 
+/*
+ * Unquote the bytes at *pp (after the opening quote) into r's data, on to
+ * the closing quote, which *pp is left past.  Returns -1 with r->why.
+ */
+static int
+record_unquote(struct record *r, const char **pp, const char *end,
+    size_t line)
+{
+	const char	*p = *pp, *e;
+	int		 h, l;
+
+	for (;;) {
+		if (p == end)
+			return (record_why(r, line, "no closing quote"));
+		if (*p == '"')
+			break;
+		if (*p != '\\') {
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+				return (record_why(r, line, "a control byte not "
+				    "escaped"));
+			r->data[r->len++] = *p++;
+			continue;
+		}
+		if (++p == end)
+			return (record_why(r, line, "a \\ at the end"));
+		if ((e = memchr(record_esc_as, *p, 5)) != NULL) {
+			r->data[r->len++] = record_esc[e - record_esc_as];
+			p++;
+			continue;
+		}
+		if (*p++ != 'x')
+			return (record_why(r, line, "an escape that is none of "
+			    "\\\\ \\\" \\r \\n \\t \\xHH"));
+		if (end - p < 2 || (h = text_hex_value(p[0])) == -1 ||
+		    (l = text_hex_value(p[1])) == -1)
+			return (record_why(r, line, "\\x without two hex "
+			    "digits"));
+		r->data[r->len++] = h << 4 | l;
+		p += 2;
+	}
+	*pp = p + 1;
+	return (0);
+}
+
 /* Read chunk line p (n bytes, line number line) into r, or -1 with r->why. */
 static int
 record_chunk(struct record *r, const char *p, size_t n, size_t line)
 {
 	struct record_chunk	*c;
-	const char		*end = p + n, *e;
+	const char		*end = p + n;
 	unsigned long long	 ms = 0;
 	unsigned char		*d;
 	size_t			 w, start, digits = 0;
-	int			 who, h, l;
+	int			 who;
 
 	while (p < end && *p >= '0' && *p <= '9') {
 		ms = ms * 10 + (*p++ - '0');
@@ -134,36 +178,8 @@ record_chunk(struct record *r, const char *p, size_t n, size_t line)
 		c->line = line;
 	}
 	c = &r->c[r->n - 1];
-	for (;;) {
-		if (p == end)
-			return (record_why(r, line, "no closing quote"));
-		if (*p == '"')
-			break;
-		if (*p != '\\') {
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
-				return (record_why(r, line, "a control byte not "
-				    "escaped"));
-			d[r->len++] = *p++;
-			continue;
-		}
-		if (++p == end)
-			return (record_why(r, line, "a \\ at the end"));
-		if ((e = memchr(record_esc_as, *p, 5)) != NULL) {
-			d[r->len++] = record_esc[e - record_esc_as];
-			p++;
-			continue;
-		}
-		if (*p++ != 'x')
-			return (record_why(r, line, "an escape that is none of "
-			    "\\\\ \\\" \\r \\n \\t \\xHH"));
-		if (end - p < 2 || (h = text_hex_value(p[0])) == -1 ||
-		    (l = text_hex_value(p[1])) == -1)
-			return (record_why(r, line, "\\x without two hex "
-			    "digits"));
-		d[r->len++] = h << 4 | l;
-		p += 2;
-	}
-	p++;
+	if (record_unquote(r, &p, end, line) == -1)
+		return (-1);
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	/* "+": the message goes on in the next line. */

@@ -541,6 +541,38 @@ join_run_finished(struct session *s)
 }
 
 /*
+ * What r's stdin and stdout take on (sd the two sides): socat's READLINE,
+ * --raw's keys, a line's script in stdin's place (the front allows no
+ * other).  Exits on failure.
+ */
+static void
+join_run_stdio(struct join_run *r, const struct job *j,
+    const struct side *const *sd)
+{
+	int	 i;
+
+	for (i = 0; i < 2; i++) {
+		if (sd[i]->kind == SIDE_STDIO && sd[i]->local.readline)
+			join_readline(r, sd[i], i);
+	}
+	/* --raw: every key goes down the line; "~." leaves. */
+	if (sd[1]->kind == SIDE_STDIO && r->jn.way[1] != NULL &&
+	    j->local->raw && term_start(r->jn.way[1], NULL) == -1)
+		fatal("--raw");
+	FLOW_TAKEN(script);
+	if (j->flow->script == NULL)
+		return;
+	DEBUG_CHECK((r->jn.end[0].is & END_LINE) && sd[1]->kind == SIDE_STDIO,
+	    "a script beside no line");
+	SIDE_TAKEN(timeout_ms);
+	if ((r->ex = expect_attach(r->jn.s, r->jn.way[0], r->jn.way[1],
+	    j->flow->script, j->flow->crlf, sd[0]->timeout_ms != TIME_NONE ?
+	    sd[0]->timeout_ms : EXPECT_DEFAULT_MS)) == NULL)
+		fatal("--script");
+	expect_start(r->ex);
+}
+
+/*
  * socat's nofork: run side i's program in our place.  Returns only on
  * failure.
  */
@@ -640,26 +672,7 @@ join_run(const struct job *j)
 	}
 	if (join_ways(&r.jn, &how, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	for (i = 0; i < 2; i++) {
-		if (sd[i]->kind == SIDE_STDIO && sd[i]->local.readline)
-			join_readline(&r, sd[i], i);
-	}
-	/* --raw: every key goes down the line; "~." leaves. */
-	if (sd[1]->kind == SIDE_STDIO && r.jn.way[1] != NULL &&
-	    j->local->raw && term_start(r.jn.way[1], NULL) == -1)
-		fatal("--raw");
-	/* A line's script, in stdin's place (the front allows no other). */
-	FLOW_TAKEN(script);
-	if (j->flow->script != NULL) {
-		DEBUG_CHECK((r.jn.end[0].is & END_LINE) &&
-		    sd[1]->kind == SIDE_STDIO, "a script beside no line");
-		SIDE_TAKEN(timeout_ms);
-		if ((r.ex = expect_attach(r.jn.s, r.jn.way[0], r.jn.way[1],
-		    j->flow->script, j->flow->crlf, sd[0]->timeout_ms !=
-		    TIME_NONE ? sd[0]->timeout_ms : EXPECT_DEFAULT_MS)) == NULL)
-			fatal("--script");
-		expect_start(r.ex);
-	}
+	join_run_stdio(&r, j, sd);
 	join_start(&r.jn);
 	if (r.jn.s != NULL && ev_loop() == -1)
 		fatal("poll");
