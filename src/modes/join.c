@@ -363,6 +363,34 @@ join_ways(struct join *jn, const struct join_how *how, char **cause)
 	return (join_declare_end(jn, how));
 }
 
+/*
+ * Run flow f's script in stdin's place on session s: from, the way from
+ * the peer (far, its side), and to, the way to it.  Lines are matched
+ * whole with -C or from a peer of messages (a datagram, a WebSocket's
+ * text); each expect has far's -w, else EXPECT_DEFAULT_MS.  Its first
+ * steps run now, before the session starts.  Returns NULL with errno.
+ */
+struct expect *
+join_script(struct session *s, struct channel *from, struct channel *to,
+    const struct flow *f, const struct side *far)
+{
+	struct expect	*ex;
+	int		 lines;
+
+	/* The front takes no script with -d, --recv-only, --fifo or -e. */
+	DEBUG_CHECK(from != NULL && to != NULL, "a script without both ways");
+	FLOW_TAKEN(script);
+	SIDE_TAKEN(timeout_ms);
+	lines = f->crlf || far->sock.socktype == SOCK_DGRAM ||
+	    ((far->ws.on || far->ws.path != NULL) && !far->ws.binary);
+	if ((ex = expect_attach(s, from, to, f->script, lines,
+	    far->timeout_ms != TIME_NONE ? far->timeout_ms :
+	    EXPECT_DEFAULT_MS)) == NULL)
+		return (NULL);
+	expect_start(ex);
+	return (ex);
+}
+
 /* Say why join_ways() failed for a client of what; cause is freed. */
 void
 join_failed(const char *what, char *cause)
@@ -559,17 +587,13 @@ join_run_stdio(struct join_run *r, const struct job *j,
 	if (sd[1]->kind == SIDE_STDIO && r->jn.way[1] != NULL &&
 	    j->local->raw && term_start(r->jn.way[1], NULL) == -1)
 		fatal("--raw");
-	FLOW_TAKEN(script);
 	if (j->flow->script == NULL)
 		return;
 	DEBUG_CHECK((r->jn.end[0].is & END_LINE) && sd[1]->kind == SIDE_STDIO,
 	    "a script beside no line");
-	SIDE_TAKEN(timeout_ms);
-	if ((r->ex = expect_attach(r->jn.s, r->jn.way[0], r->jn.way[1],
-	    j->flow->script, j->flow->crlf, sd[0]->timeout_ms != TIME_NONE ?
-	    sd[0]->timeout_ms : EXPECT_DEFAULT_MS)) == NULL)
+	if ((r->ex = join_script(r->jn.s, r->jn.way[0], r->jn.way[1], j->flow,
+	    sd[0])) == NULL)
 		fatal("--script");
-	expect_start(r->ex);
 }
 
 /*

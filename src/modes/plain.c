@@ -443,32 +443,6 @@ fail:
 }
 
 /*
- * Run the script (--expect, --send, --script) in stdin's place, matching
- * lines with -C or over messages; its first steps run now, before the
- * session starts.  Returns -1 with errno.
- */
-static int
-conn_script(struct conn *c)
-{
-	const struct job	*j = c->p->j;
-	const struct side	*sd = j->side;
-	int			 lines;
-
-	/* The front takes no script with -d, --recv-only, --fifo or -e. */
-	DEBUG_CHECK(c->tx != NULL && c->rx != NULL, "a script without both "
-	    "ways");
-	FLOW_TAKEN(script);
-	lines = j->flow->crlf || sd->sock.socktype == SOCK_DGRAM ||
-	    ((sd->ws.on || sd->ws.path != NULL) && !sd->ws.binary);
-	if ((c->ex = expect_attach(c->s, c->rx, c->tx, j->flow->script, lines,
-	    sd->timeout_ms != TIME_NONE ? sd->timeout_ms :
-	    EXPECT_DEFAULT_MS)) == NULL)
-		return (-1);
-	expect_start(c->ex);
-	return (0);
-}
-
-/*
  * Join stdin (or the FIFO) and stdout with the connection and start its
  * session.  Returns -1, said.
  */
@@ -536,7 +510,9 @@ conn_start_stdio(struct conn *c)
 			goto fail;
 		c->greet_end += PTY_HELLO_LEN;
 	}
-	if (j->flow->script != NULL && conn_script(c) == -1)
+	/* --expect, --send, --script: in stdin's place. */
+	if (j->flow->script != NULL && (c->ex = join_script(c->s, c->rx,
+	    c->tx, j->flow, sd)) == NULL)
 		goto fail;
 	/* A datagram listener's first datagram from this peer. */
 	if (c->p->dgramlen > 0 && c->rx != NULL && channel_inject(c->rx,
