@@ -784,11 +784,12 @@ plain_listen(const struct job *j)
 	fd = join_listen(j->side, j->side->host, flags);
 	if (j->side->sock.socktype == SOCK_DGRAM && !j->side->tls.on) {
 		/*
-		 * A program, or a replay with -k, for each peer; the program
+		 * A program, or a replay with -k, for each peer (on sockets
+		 * of their own, as the front made dgram_peers); the program
 		 * of UDP-DATAGRAM: is one, its output to one address.
 		 */
-		if ((j->near->kind == SIDE_EXEC || (j->near->kind ==
-		    SIDE_REPLAY && j->side->keep)) && j->side->dgram_to == NULL)
+		if ((j->near->kind == SIDE_EXEC || j->side->dgram_peers) &&
+		    j->side->dgram_to == NULL)
 			return (plain_serve_dgram(j, fd));
 		return (dgram_serve(j, fd));
 	}
