@@ -550,7 +550,7 @@ lines_at_least() {
 server_dgram() {
 	for _sd in "$@"; do
 		case $_sd in
-		--udp) return 0 ;;
+		--udp | udp-l:* | udp-listen:* | udp[46]-l*:*) return 0 ;;
 		--*) ;;
 		-*u*) return 0 ;;
 		esac

@@ -180,12 +180,24 @@ test_idle_timeout_ends_program() {
 # passes by libfaketime (Debian's faketime), which does not mix with
 # AddressSanitizer; a second peer's datagram wakes the listener.
 test_quiet_peer_program_ends_after_a_minute() {
+	quiet_peer_ends -u -l -k 127.0.0.1 0 -c 'echo "start $$"; exec cat'
+}
+
+# The same listener written as an address pair: its peers were never
+# forgotten.
+test_quiet_peer_program_ends_pair() {
+	quiet_peer_ends udp-l:127.0.0.1:0,fork \
+	    'system:echo "start $$"; exec cat'
+}
+
+# quiet_peer_ends ARGS...: the listener of ARGS under faketime forgets a
+# program whose peer is quiet for 80 seconds, not one of 40.
+quiet_peer_ends() {
 	local real=$SC
 
 	faketime_sockcat || return 0
 	SC=$SC_TMP/ft-sockcat
-	server srv -u -l -k 127.0.0.1 0 -c 'echo "start $$"; exec cat' ||
-	    fail "no server"
+	server srv "$@" || fail "no server"
 	SC=$real
 	first=$(udp_client "$PORT" send x1 lines 2 | head -n 1)
 	assertContains "$first" "start "

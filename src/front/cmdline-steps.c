@@ -441,6 +441,31 @@ step_shuffle(struct options *o)
 }
 
 /*
+ * What the layers of sd, a socket served beside near (the command line's
+ * side and its near end, or a pair's socket and its other address), know
+ * of the mode: a datagram listener's peers have sockets of their own with
+ * a program (or a replay) for each, or DTLS; a program learns a WebSocket
+ * request's variables.
+ */
+__startup void
+step_served(const struct options *o, struct side *sd, const struct side *near)
+{
+	int	 each = near != NULL && near_each(sd, near);
+
+	sd->dgram_peers = sd->tls.on || each;
+	sd->ws.cgi = near != NULL && near->kind == SIDE_EXEC;
+	/*
+	 * A program for each datagram peer ends when its peer is quiet, as
+	 * the forwarder's peer does: else each source port a stranger sends
+	 * from would keep a process and a socket for good.
+	 */
+	if (each && sd->listen && sd->sock.socktype == SOCK_DGRAM &&
+	    sd->sock.family != AF_UNIX && sd->gate.idle_ms == TIME_NONE &&
+	    sd->timeout_ms == TIME_NONE && o->flow.idle_ms == TIME_NONE)
+		sd->gate.idle_ms = GATE_PEER_IDLE_MS;
+}
+
+/*
  * The settings every side starts from, once every conflict is out of the
  * way; --proxy-auth USER without a terminal has an empty password, as
  * ncat's.
@@ -468,25 +493,12 @@ step_last(struct cmdline *cl)
 	if (o->flow.recv_only)
 		o->flow.no_stdin = 1;
 	step_near(o);
+	step_served(o, &o->side, o->near);
 	/*
-	 * What the side's layers need to know of the mode: a datagram
-	 * listener's peers have sockets of their own with a program (or a
-	 * replay) for each, or DTLS; a broker, a room and a relay take plain
-	 * TCP clients beside WebSocket ones, and the room has a page; a
-	 * program learns a WebSocket request's variables.
+	 * What else the side's layers need to know of the mode: a broker, a
+	 * room and a relay take plain TCP clients beside WebSocket ones, and
+	 * the room has a page.
 	 */
-	o->side.dgram_peers = o->side.tls.on || near_each(&o->side, o->near);
-	/*
-	 * A program for each datagram peer ends when its peer is quiet, as
-	 * the forwarder's peer does: else each source port a stranger sends
-	 * from would keep a process and a socket for good.
-	 */
-	if (o->side.listen && near_each(&o->side, o->near) &&
-	    o->side.sock.socktype == SOCK_DGRAM &&
-	    o->side.sock.family != AF_UNIX &&
-	    o->side.gate.idle_ms == TIME_NONE &&
-	    o->side.timeout_ms == TIME_NONE)
-		o->side.gate.idle_ms = GATE_PEER_IDLE_MS;
 	/* A plain TCP member could not say who it is: with --auth, none. */
 	o->side.ws.plain_too = (o->broker || o->room || o->relay) &&
 	    !auth_on(&o->side.auth);
@@ -496,7 +508,6 @@ step_last(struct cmdline *cl)
 	if (o->relay)
 		o->side.ws.no_compress = 1;
 	o->side.ws.room_page = o->room;
-	o->side.ws.cgi = o->local.exec != NULL;
 	o->side.ws.fresh = o->broker || o->room || o->fwd.n > 0;
 	/* --ws-static: a directory that cannot be opened is said now. */
 	if (o->side.ws.static_dir != NULL &&

@@ -381,6 +381,8 @@ void		 step_proxy(struct cmdline *);
 void		 step_vsock(struct cmdline *);
 void		 step_retry(struct cmdline *);
 void		 step_last(struct cmdline *);
+void		 step_served(const struct options *, struct side *,
+		    const struct side *);
 void		 step_proxy_free(struct proxy_conf *);
 void		 record_many_check(const struct options *);
 

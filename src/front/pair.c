@@ -251,9 +251,7 @@ pair_plain(struct options *o, struct side *sd, struct side *near)
 		}
 	}
 	sd->say_refused = 1;
-	/* What the side's layers learn of the mode (step_last()). */
-	sd->dgram_peers = sd->tls.on || near_each(sd, near);
-	sd->ws.cgi = near->kind == SIDE_EXEC;
+	step_served(o, sd, near);
 }
 
 /*
@@ -269,7 +267,7 @@ pair_forward(struct options *o, struct side *a, struct side *b)
 	/* Many connections: each WebSocket message compressed afresh. */
 	a->ws.fresh = 1;
 	b->ws.fresh = 1;
-	a->dgram_peers = a->tls.on;
+	step_served(o, a, b);
 	o->pairfwd.send_proxy = o->fwd.send_proxy;
 	o->pairfwd.n = 1;
 	o->pairfwd.sides = b;
