@@ -1552,6 +1552,40 @@ s.close()' "$PORT"
 	done
 }
 
+# setsid on stdio beside a listener: once its client has come the process
+# leads a session of its own, both socats alike; with fork ours serves the
+# next client on the same stdio, its session made once (sockcat refused
+# the option beside a socket).
+test_setsid_beside_socket() {
+	held_stdin ss.in 7
+	for _bin in "$REAL" "$OURS"; do
+		: >"$SC_TMP/ss.err"
+		bg_in "$SC_TMP/ss.in" t 60 "$_bin" -d -d \
+		    TCP4-LISTEN:0,bind=127.0.0.1,reuseaddr,fork STDIO,setsid \
+		    >"$SC_TMP/ss.out" 2>"$SC_TMP/ss.err"
+		SERVE_PID=$BG_PID
+		wait_for "$SC_TMP/ss.err" 'istening on ' ||
+		    fail "$_bin: no listener: $(<"$SC_TMP/ss.err")"
+		PORT=$(sed -n 's/.*istening on .*[ :]\([0-9][0-9]*\)$/\1/p' \
+		    "$SC_TMP/ss.err")
+		# The process that holds stdio: socat's child, or ours.
+		for _c in 1 2; do
+			echo "line $_c" | t 20 "$OURS" -u - \
+			    TCP:127.0.0.1:"$PORT" 2>>"$SC_TMP/ss.c"
+			wait_for "$SC_TMP/ss.out" "^line $_c\$" ||
+			    fail "$_bin: client $_c: $(<"$SC_TMP/ss.err")"
+			[ "$_bin" = "$OURS" ] || break
+		done
+		_p=$(pgrep -n -P "$SERVE_PID")
+		[ "$_bin" = "$REAL" ] && _p=$(pgrep -n -P "$_p")
+		assertEquals "$_bin: its own session" "$_p" \
+		    "$(ps -o sid= -p "$_p" | tr -d ' ')"
+		assertNotContains "$_bin: no error" "$(<"$SC_TMP/ss.err")" " E "
+		kill "$SERVE_PID" 2>/dev/null
+		wait_exit "$SERVE_PID"
+	done
+}
+
 # -u to UDP-SENDTO: the socket is never read, so a refusal of what was
 # sent (nothing listens on the port) is not heard there: the sender goes
 # on, and ends with stdin, status 0, quiet.  Both socats alike.
@@ -4851,7 +4885,6 @@ pty_mode() {
 # socket (append read, -u between sockets,
 # crlf, a receiver the wrong way, unlink-early of a directory).
 test_local_options_with_a_socket() {
-	_no="is supported between two addresses that are no sockets or devices"
 	echo hi >"$SC_TMP/f"
 	_tcp=TCP:127.0.0.1:1
 	# A pty's perm= beside a socket, as socat's: its terminal side's
@@ -4879,11 +4912,10 @@ test_local_options_with_a_socket() {
 	assertEquals "pty-wait-slave, perm=: quiet" "" "$(<"$SC_TMP/pw.err")"
 	stop "$BG_PID"
 	exec 7>&- 8>&-
-	socat_refused "-,setsid: setsid $_no" "$_tcp" -,setsid
-	# stdio's lock and o-noatime are taken beside a socket, as socat's,
-	# and a program's cool-write.
+	# stdio's lock, o-noatime and setsid are taken beside a socket, as
+	# socat's, and a program's cool-write.
 	serve echo "$REAL" -d -d TCP4-LISTEN:0,reuseaddr,fork PIPE
-	for _o in lock o-noatime; do
+	for _o in lock o-noatime setsid; do
 		assertEquals "-,$_o beside a socket" "hi" "$(echo hi |
 		    t 20 "$OURS" -,$_o TCP:127.0.0.1:"$PORT" 2>"$SC_TMP/e")"
 		assertEquals "-,$_o beside a socket: quiet" "" "$(<"$SC_TMP/e")"

@@ -21,7 +21,8 @@ static const struct pair_kind pair_kinds[] = {
 	[SIDE_SOCKET] = { .place = PLACE_SOCKET },
 	[SIDE_SERIAL] = { .place = PLACE_LINE },
 	[SIDE_PTY] = { .place = PLACE_LINE, .local = 1, .opts = 1 },
-	[SIDE_STDIO] = { .place = PLACE_NEAR, .near = 1, .local = 1 },
+	[SIDE_STDIO] = { .place = PLACE_NEAR, .near = 1, .local = 1,
+	    .opts = 1 },
 	[SIDE_FILE] = { .place = PLACE_NEAR, .near = 1, .local = 1, .opts = 1 },
 	[SIDE_FD] = { .place = PLACE_NEAR, .near = 1, .local = 1, .opts = 1 },
 	[SIDE_EXEC] = { .place = PLACE_NEAR, .near = 1, .local = 1, .opts = 1 },
@@ -77,7 +78,7 @@ pair_local(const struct side *sd)
  * The first of sd's socat options that only the relay carries out, or
  * NULL.  With beside (sd joined with a socket or device), not those plain
  * mode or end_open() carry out too: a program's own, any of a file's,
- * descriptor's or pty's, stdin and stdout's but setsid (ours, made once).
+ * descriptor's, pty's or stdin and stdout's.
  */
 static const char *
 pair_local_opt(const struct side *sd, int beside)
@@ -88,8 +89,6 @@ pair_local_opt(const struct side *sd, int beside)
 		return ("!!");
 	if (beside && pair_kind(sd)->opts)
 		return (NULL);
-	if (beside && sd->kind == SIDE_STDIO)
-		return (l->setsid ? "setsid" : NULL);
 	if (sd->kind == SIDE_FD)
 		return ("FD");
 	if (l->fifo)

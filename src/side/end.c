@@ -612,8 +612,12 @@ end_open_one(const struct side *sd, struct session *s,
 		if (!own.rd && !own.wr)
 			return (0);
 	}
-	/* socat's main process, setsid: ours. */
-	if (sd->kind != SIDE_EXEC && sd->local.setsid && setsid() == -1)
+	/*
+	 * socat's main process, setsid: ours, made once (stdio beside a
+	 * listener is opened for each client in turn).
+	 */
+	if (sd->kind != SIDE_EXEC && sd->local.setsid &&
+	    getsid(0) != getpid() && setsid() == -1)
 		goto fail;
 	/* o-noatime and a lock are of stdio or a descriptor. */
 	if (sd->kind == SIDE_STDIO || sd->kind == SIDE_FD) {
