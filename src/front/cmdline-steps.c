@@ -441,7 +441,7 @@ step_shuffle(struct options *o)
 }
 
 /*
- * What the layers of sd, a socket served beside near (the command line's
+ * What the layers of sd, a listener served beside near (the command line's
  * side and its near end, or a pair's socket and its other address), know
  * of the mode: a datagram listener's peers have sockets of their own with
  * a program (or a replay) for each, or DTLS; a program learns a WebSocket
@@ -493,7 +493,9 @@ step_last(struct cmdline *cl)
 	if (o->flow.recv_only)
 		o->flow.no_stdin = 1;
 	step_near(o);
-	step_served(o, &o->side, o->near);
+	/* Only a listener's layers read what they learn (a client's none). */
+	if (o->side.listen)
+		step_served(o, &o->side, o->near);
 	/*
 	 * What else the side's layers need to know of the mode: a broker, a
 	 * room and a relay take plain TCP clients beside WebSocket ones, and
