@@ -80,8 +80,6 @@ struct options {
 					   (PAIR_WS), or wss:// (PAIR_WSS) */
 	int		 pair_listen;	/* one of them listens (tcp-l:, ...) */
 	struct fwd_conf	 pairfwd;	/* the pair's, to the forwarder */
-	int		 joinmode;	/* sd and peer open at once, joined: a
-					   line, socat's sides no sockets */
 	int		 socat;		/* read as socat's command line, in its
 					   grammar (socat.c); side.dialect
 					   says what that does */
@@ -140,6 +138,7 @@ struct mode_rule {
 };
 const struct mode_rule *mode_rule_table(size_t *);
 int		 mode_run(struct options *);
+void		 mode_pair(struct options *, struct side *, struct side *);
 
 /* cmdline.c */
 /* What the parser keeps besides struct options while it reads argv. */
@@ -431,5 +430,6 @@ int		 pair_local_mode(struct options *);
 int		 pair_is(const struct options *, int, char **);
 void		 pair_glance(struct options *, int, char **);
 void		 pair_build(struct cmdline *, int, char **);
+int		 pair_way(const struct options *, const struct side *);
 
 #endif /* SC_FRONT_H */

@@ -1,7 +1,8 @@
 /*
  * The modes, one row each: its name, which command line it serves, and
- * which function of src/modes/ runs it.  Only the table; a server mode
- * opens with listen_open() and serves with listener_run().
+ * which function of src/modes/ runs it; and which mode takes an address
+ * pair, and how (mode_pair()).  A server mode opens with listen_open()
+ * and serves with listener_run().
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -10,6 +11,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "front.h"
 
@@ -26,13 +28,19 @@
 /* The facts an address pair's own sides make: its mode is theirs. */
 #define MF_SIDES	(MF_JOIN | MF_LISTEN | MF_FORWARD)
 
-/* Which of the MF_* facts hold in o. */
+/*
+ * Which of the MF_* facts hold in o.  An address pair whose served side is
+ * no socket (or the halves of "R!!W") is joined with its peer by the
+ * relay, both opened at once.
+ */
 static __startup int
 mode_facts(const struct options *o)
 {
 	const struct side	*sd = o->sd;
+	int			 joined = o->npair > 0 &&
+	    (sd->kind != SIDE_SOCKET || sd->wside != NULL);
 
-	return ((o->joinmode ? MF_JOIN : 0) | (o->chat ? MF_CHAT : 0) |
+	return ((joined ? MF_JOIN : 0) | (o->chat ? MF_CHAT : 0) |
 	    (sd->listen ? MF_LISTEN : 0) |
 	    (o->fwd.n > 0 || o->pairfwd.n > 0 ? MF_FORWARD : 0) |
 	    (o->zero ? MF_SCAN : 0) |
@@ -97,6 +105,136 @@ mode_rule_table(size_t *n)
 {
 	*n = nitems(mode_rules);
 	return (mode_rules);
+}
+
+/*
+ * socat's READLINE: edit stdin's lines as --readline does where stdin is
+ * read and a terminal (else read as lines come, as socat's).
+ */
+static __startup void
+mode_pair_readline(struct options *o, const struct side *near)
+{
+	if (!near->local.readline || !isatty(STDIN_FILENO) ||
+	    pair_way(o, near) == -1)
+		return;
+	o->local.readline = 1;
+	o->local.history = near->local.history;
+	o->local.prompt = near->local.prompt;
+	o->local.noecho = near->local.noecho;
+	o->local.noprompt = near->local.noprompt;
+}
+
+/*
+ * The ways socket a, with stdio or a program, carries under socat's -u
+ * (first address to second) and -U: only read from, or only written to.
+ */
+static __startup void
+mode_pair_ways(struct options *o, const struct side *a)
+{
+	if (pair_way(o, a) == 1) {
+		o->flow.recv_only = 1;
+		/*
+		 * Nothing goes to a socket read alone, not even the end of
+		 * stdin, which socat does not read: a peer that takes it as
+		 * the end (a socat server's -t, a DTLS or TLS one told by a
+		 * close_notify) would stop before its answer.  Nor is stdin
+		 * read: it may be another's to read after us (a shell's
+		 * loop), as socat leaves it.
+		 */
+		o->flow.shut_net = 0;
+		o->flow.no_stdin = 1;
+	} else if (o->socat_dir != 0)
+		o->flow.send_only = 1;
+}
+
+/*
+ * Give socket sd and near (stdio, a file, a program) to plain mode, as nc
+ * runs them: a listener serves stdio clients in turn, programs at once.
+ * stdin's end is a shutdown, but not to a WebSocket, whose close would
+ * lose the answers on their way.
+ */
+static __startup void
+mode_pair_plain(struct options *o, struct side *sd, struct side *near)
+{
+	o->near = near;
+	/*
+	 * A WebSocket server serves stdio or a program as -l --websocket
+	 * does (a line per message each way, as --ws-binary says), not as
+	 * a relay's bytes.
+	 */
+	if (sd->listen && sd->ws.on)
+		sd->ws.binary = o->side.ws.binary;
+	mode_pair_readline(o, near);
+	/* Each client its own program, or the recording played afresh. */
+	if (near->kind == SIDE_EXEC || near->kind == SIDE_REPLAY)
+		sd->keep = sd->listen && !sd->once;
+	if (near->kind != SIDE_EXEC) {
+		if (!sd->ws.on)
+			o->flow.shut_net = 1;
+		/*
+		 * fork: stdin and stdout (or a file) serve one client at a
+		 * time, the next waiting in the backlog until this one has
+		 * ended; more at once (max-children above 1) they cannot.
+		 */
+		if ((o->socat || sd->fork) && sd->listen && !sd->once) {
+			if (sd->gate.full_wait && sd->gate.max_conns > 1)
+				fatalx("%s: max-children=%d: standard input "
+				    "and output serve one client at a time: "
+				    "give max-children=1", sd->text,
+				    sd->gate.max_conns);
+			sd->keep = 1;
+			/*
+			 * A datagram listener's clients are its peers, each
+			 * served until quiet for -T's time, as socat's child
+			 * for a peer is; its place is then another's.
+			 */
+			if (sd->gate.full_wait &&
+			    sd->sock.socktype == SOCK_DGRAM &&
+			    o->flow.idle_ms != TIME_NONE) {
+				sd->gate.idle_ms = o->flow.idle_ms;
+				o->flow.idle_ms = TIME_NONE;
+			}
+		}
+	}
+	mode_pair_ways(o, sd);
+}
+
+/*
+ * Give socket a and its other side b to the forwarder: b is opened for
+ * each client of a listener (a device lent to one at a time), or joined
+ * once with a dialled a or a second listener's first client.
+ */
+static __startup void
+mode_pair_forward(struct options *o, struct side *a, struct side *b)
+{
+	a->keep = a->listen && !b->listen && !a->once;
+	/* Many connections: each WebSocket message compressed afresh. */
+	a->ws.fresh = 1;
+	b->ws.fresh = 1;
+	o->pairfwd.send_proxy = o->fwd.send_proxy;
+	o->pairfwd.n = 1;
+	o->pairfwd.sides = b;
+	o->pairfwd.targets = (char **)&b->text;
+}
+
+/*
+ * Give an address pair's socket a and its other side b to the mode that
+ * joins them (pair_build()): plain mode where b is opened for each
+ * session beside it, the forwarder where b is a socket or a device; a
+ * line (a serial line, a pty) and its other side are the relay's
+ * (mode_facts()).
+ */
+__startup void
+mode_pair(struct options *o, struct side *a, struct side *b)
+{
+	if (side_is_line(a))
+		return;
+	if (pair_kind(b)->place == PLACE_NEAR)
+		mode_pair_plain(o, a, b);
+	else
+		mode_pair_forward(o, a, b);
+	a->say_refused = 1;
+	step_served(o, a, b);
 }
 
 /*
@@ -256,7 +394,7 @@ mode_run(struct options *o)
 		mode_tls(o->sd);
 	if (o->pairfwd.n > 0)
 		j.fwd = &o->pairfwd;
-	if (o->joinmode)
+	if (facts & MF_JOIN)
 		j.peer = o->peer;
 	/* The command line read, checked and made ready: the audit's start. */
 	opt_audit_arm(o);

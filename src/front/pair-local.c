@@ -262,7 +262,6 @@ pair_local_mode(struct options *o)
 	/* stdio with itself: cat's, unless read as readbytes says. */
 	if (pair_bare_stdio(a) && pair_bare_stdio(b))
 		pair_cat(o);
-	o->joinmode = 1;
 	o->sd = a;
 	o->peer = b;
 	/*

@@ -1,10 +1,8 @@
 /*
  * "sockcat ADDRESS ADDRESS": each address read once into a side
- * (src/side/side.c), the pair given, in this process, to the mode that
- * joins their kinds: plain mode (a socket with stdio or a program), the
- * forwarder (two sockets, or a socket and a device) or the relay
- * (join_run(), the rest).  No side is written back as options to be read
- * again.
+ * (src/side/side.c), checked alone and beside the other, and the pair
+ * given, in this process, to the mode that joins their kinds
+ * (mode_pair()).  No side is written back as options to be read again.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -66,7 +64,7 @@ pair_place(const struct side *sd)
 }
 
 /* As socat's -u and -U say of sd: 1 only read, -1 only written, 0 both. */
-static __startup int
+__startup int
 pair_way(const struct options *o, const struct side *sd)
 {
 	return (sd == &o->pair[0] ? o->socat_dir : -o->socat_dir);
@@ -182,96 +180,6 @@ pair_unlink_early(const struct side *sd)
 		return;
 	if (unlink(path) == -1 && errno != ENOENT)
 		fatal("%s: unlink-early", sd->text);
-}
-
-/*
- * socat's READLINE: edit stdin's lines as --readline does where stdin is
- * read and a terminal (else read as lines come, as socat's).
- */
-static __startup void
-pair_readline(struct options *o, const struct side *near)
-{
-	if (!near->local.readline || !isatty(STDIN_FILENO) ||
-	    pair_way(o, near) == -1)
-		return;
-	o->local.readline = 1;
-	o->local.history = near->local.history;
-	o->local.prompt = near->local.prompt;
-	o->local.noecho = near->local.noecho;
-	o->local.noprompt = near->local.noprompt;
-}
-
-/*
- * Give socket sd and near (stdio, a file, a program) to plain mode, as nc
- * runs them: a listener serves stdio clients in turn, programs at once.
- * stdin's end is a shutdown, but not to a WebSocket, whose close would
- * lose the answers on their way.
- */
-static __startup void
-pair_plain(struct options *o, struct side *sd, struct side *near)
-{
-	o->near = near;
-	/*
-	 * A WebSocket server serves stdio or a program as -l --websocket
-	 * does (a line per message each way, as --ws-binary says), not as
-	 * a relay's bytes.
-	 */
-	if (sd->listen && sd->ws.on)
-		sd->ws.binary = o->side.ws.binary;
-	pair_readline(o, near);
-	/* Each client its own program, or the recording played afresh. */
-	if (near->kind == SIDE_EXEC || near->kind == SIDE_REPLAY)
-		sd->keep = sd->listen && !sd->once;
-	if (near->kind != SIDE_EXEC) {
-		if (!sd->ws.on)
-			o->flow.shut_net = 1;
-		/*
-		 * fork: stdin and stdout (or a file) serve one client at a
-		 * time, the next waiting in the backlog until this one has
-		 * ended; more at once (max-children above 1) they cannot.
-		 */
-		if ((o->socat || sd->fork) && sd->listen && !sd->once) {
-			if (sd->gate.full_wait && sd->gate.max_conns > 1)
-				fatalx("%s: max-children=%d: standard input "
-				    "and output serve one client at a time: "
-				    "give max-children=1", sd->text,
-				    sd->gate.max_conns);
-			sd->keep = 1;
-			/*
-			 * A datagram listener's clients are its peers, each
-			 * served until quiet for -T's time, as socat's child
-			 * for a peer is; its place is then another's.
-			 */
-			if (sd->gate.full_wait &&
-			    sd->sock.socktype == SOCK_DGRAM &&
-			    o->flow.idle_ms != TIME_NONE) {
-				sd->gate.idle_ms = o->flow.idle_ms;
-				o->flow.idle_ms = TIME_NONE;
-			}
-		}
-	}
-	sd->say_refused = 1;
-	step_served(o, sd, near);
-}
-
-/*
- * Give socket a and its other side b to the forwarder: b is opened for
- * each client of a listener (a device lent to one at a time), or joined
- * once with a dialled a or a second listener's first client.
- */
-static __startup void
-pair_forward(struct options *o, struct side *a, struct side *b)
-{
-	a->keep = a->listen && !b->listen && !a->once;
-	a->say_refused = 1;
-	/* Many connections: each WebSocket message compressed afresh. */
-	a->ws.fresh = 1;
-	b->ws.fresh = 1;
-	step_served(o, a, b);
-	o->pairfwd.send_proxy = o->fwd.send_proxy;
-	o->pairfwd.n = 1;
-	o->pairfwd.sides = b;
-	o->pairfwd.targets = (char **)&b->text;
 }
 
 /*
@@ -619,29 +527,6 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 		o->flow.deadline_ms = 0;
 }
 
-/*
- * The ways socket a, with stdio or a program, carries under socat's -u
- * (first address to second) and -U: only read from, or only written to.
- */
-static __startup void
-pair_ways(struct options *o, const struct side *a)
-{
-	if (pair_way(o, a) == 1) {
-		o->flow.recv_only = 1;
-		/*
-		 * Nothing goes to a socket read alone, not even the end of
-		 * stdin, which socat does not read: a peer that takes it as
-		 * the end (a socat server's -t, a DTLS or TLS one told by a
-		 * close_notify) would stop before its answer.  Nor is stdin
-		 * read: it may be another's to read after us (a shell's
-		 * loop), as socat leaves it.
-		 */
-		o->flow.shut_net = 0;
-		o->flow.no_stdin = 1;
-	} else if (o->socat_dir != 0)
-		o->flow.send_only = 1;
-}
-
 /* Does the forwarder take each client of stream listener a to stream b? */
 static __startup int
 pair_forwards_streams(const struct options *o, const struct side *a,
@@ -702,7 +587,7 @@ static __startup void
 pair_routed_refusals(const struct options *o, const struct options *given,
     const struct side *a, const struct side *b)
 {
-	if (o->joinmode)
+	if (side_is_line(a))
 		pair_join_refusals(o, given, b);
 	/*
 	 * pty-wait-slave: the pty made first, for the one connection made
@@ -731,10 +616,10 @@ pair_routed_refusals(const struct options *o, const struct options *given,
 }
 
 /*
- * Read the address operands into two sides and choose the mode that joins
- * them: the relay (join_run()) for two that open at once, else plain mode
- * or the forwarder for a socket and its other side.  Frees cl->facts.  A
- * pair that cannot be joined exits with a line.
+ * Read the address operands into two sides, the socket (or the line)
+ * first, and give them to the mode that joins them (mode_pair(); two that
+ * open at once, pair_local_mode()'s, are the relay's).  Frees cl->facts.
+ * A pair that cannot be joined exits with a line.
  */
 __startup void
 pair_build(struct cmdline *cl, int argc, char **argv)
@@ -777,13 +662,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	/* A recording played: as stdin and stdout, its time its own. */
 	if (b->kind == SIDE_REPLAY)
 		opt_replay_setup(b, a);
-	if (side_is_line(a))
-		o->joinmode = 1;
-	else if (pair_kind(b)->place == PLACE_NEAR) {
-		pair_plain(o, a, b);
-		pair_ways(o, a);
-	} else
-		pair_forward(o, a, b);
+	mode_pair(o, a, b);
 	pair_routed_refusals(o, cl->facts, a, b);
 done:
 	free(cl->facts);
