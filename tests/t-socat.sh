@@ -1224,6 +1224,39 @@ test_max_children() {
 	    "serve one client at a time"
 }
 
+# crlf on a datagram listener that gives each peer a socket of its own:
+# the peer's first datagram, read by the listener, is rewritten as its
+# next are, whether a program or a forwarded stream takes them; both
+# socats alike.  (Ours passed the first one's CR LF on as it came.)
+test_crlf_first_datagram() {
+	serve rec "$REAL" -d -d TCP4-LISTEN:0,bind=127.0.0.1,reuseaddr,fork \
+	    SYSTEM:"exec cat -A >>$SC_TMP/fw.out"
+	_rec=$PORT
+	for _bin in "$REAL" "$OURS"; do
+		for _cw in cr fw; do
+			_to="SYSTEM:exec cat -A >>$SC_TMP/cr.out"
+			[ $_cw = fw ] && _to=TCP:127.0.0.1:$_rec
+			rm -f "$SC_TMP/$_cw.out"
+			bg t 60 "$_bin" -d -d \
+			    UDP4-LISTEN:0,bind=127.0.0.1,fork,crlf "$_to" \
+			    2>"$SC_TMP/cr.err"
+			wait_for "$SC_TMP/cr.err" '([Ll]istening|Bound) on ' ||
+			    fail "$_bin: no listener: $(<"$SC_TMP/cr.err")"
+			PORT=$(sed -En \
+			    's/.*(istening|Bound) on .*[ :]([0-9]+)$/\2/p' \
+			    "$SC_TMP/cr.err" | head -n 1)
+			printf 'a\r\nb\r\n' | t 10 "$SC" -u -q 0 127.0.0.1 \
+			    "$PORT"
+			wait_for "$SC_TMP/$_cw.out" '^b' ||
+			    fail "$_bin $_to: nothing came"
+			assertEquals "$_bin $_to" 'a$ b$' \
+			    "$(echo $(<"$SC_TMP/$_cw.out"))"
+			stop "$BG_PID"
+		done
+	done
+	stop "$SERVE_PID"
+}
+
 # max-children with a UDP listener: its clients are its peers.  While one
 # is served, another's datagrams are dropped (socat's listener has no
 # socket for them then); once the first has been quiet for -T's time its

@@ -458,7 +458,6 @@ struct endpoint	*pty_endpoint(struct session *, struct child *);
 void		 pty_exited(struct child *);
 void		 pty_release(struct child *);
 int		 pty_exchange(struct channel *, struct channel *, int);
-size_t		 pty_first_datagram(struct channel *, const void *, size_t);
 void		 pty_naws_encode(unsigned char *, int, int);
 
 /* device.c */

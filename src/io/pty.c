@@ -297,17 +297,6 @@ pty_exchange(struct channel *rx, struct channel *tx, int dialled)
 	return (tx != NULL ? channel_inject(tx, PTY_HELLO, PTY_HELLO_LEN) : 0);
 }
 
-/* How many of the first datagram's n bytes at p are the peer's hello. */
-size_t
-pty_first_datagram(struct channel *rx, const void *p, size_t n)
-{
-	struct pty_ep	*pe = rx->dst->data;
-
-	if (rx->xform != pty_xform || pe->looked || n == 0)
-		return (0);
-	return (pty_take_hello(pe, p, n));
-}
-
 /* Write the announcement of a rows x cols window to out (NAWS_LEN). */
 void
 pty_naws_encode(unsigned char *out, int rows, int cols)

@@ -366,7 +366,7 @@ fconn_relay(struct fconn *fc)
 		    UDP_MAXPAYLOAD;
 	/* A peer's first datagrams, which the listener read, in order. */
 	while (dgramq_first(fc->out->dgrams, &dg, &dglen)) {
-		if (channel_inject(fc->up, dg, dglen) == -1)
+		if (channel_inject_read(fc->up, dg, dglen) == -1)
 			goto fail;
 		dgramq_drop(&fc->out->dgrams);
 	}
@@ -678,7 +678,7 @@ forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
 		    &fc->from, fc->fromlen, &peer->ss, peer->len))
 			continue;
 		if (fc->up != NULL)
-			r = channel_inject(fc->up, dgram, n);
+			r = channel_inject_read(fc->up, dgram, n);
 		else
 			r = dgramq_add(&fc->out->dgrams, dgram, n,
 			    FWD_EARLY_MAX);

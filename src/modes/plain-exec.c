@@ -140,7 +140,6 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	    .conn = &ec };
 	char		**tlsenv = NULL;
 	char		*cause = NULL;
-	size_t		 skip;
 	int		 rv, copy = j->flow->no_splice ? CH_COPY : 0;
 	/* The program's end is the socket's (-N), unless --no-shutdown. */
 	int		 flags[2] = { CH_SHUTDOWN | copy, copy |
@@ -193,11 +192,12 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	if (j->local->pty && pty_exchange(c->rx, c->tx, !j->side->listen &&
 	    !j->side->via.on) == -1)
 		goto fail;
-	/* A datagram listener's first datagram from this peer. */
-	skip = p->j->local->pty && p->dgramlen > 0 ?
-	    pty_first_datagram(c->rx, p->dgram, p->dgramlen) : 0;
-	if (p->dgramlen > skip && channel_inject(c->rx,
-	    (const char *)p->dgram + skip, p->dgramlen - skip) == -1)
+	/*
+	 * A datagram listener's first datagram from this peer, read as the
+	 * peer's socket reads the next (--pty's hello and window sizes).
+	 */
+	if (p->dgramlen > 0 && channel_inject_read(c->rx, p->dgram,
+	    p->dgramlen) == -1)
 		goto fail;
 	/* Started early, the program may have exited already. */
 	if (c->child->exited)
@@ -255,7 +255,7 @@ plain_dgram_route(void *arg, const struct net_peer *peer, const void *dgram,
 		if (c->s == NULL || c->rx == NULL || !udp_addr_equal(
 		    &c->peer.ss, c->peer.len, &peer->ss, peer->len))
 			continue;
-		if (channel_inject(c->rx, dgram, n) == -1)
+		if (channel_inject_read(c->rx, dgram, n) == -1)
 			log_verbose(2, "datagram dropped: %s", strerror(errno));
 		return (1);
 	}

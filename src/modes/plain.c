@@ -515,7 +515,7 @@ conn_start_stdio(struct conn *c)
 	    c->tx, j->flow, sd)) == NULL)
 		goto fail;
 	/* A datagram listener's first datagram from this peer. */
-	if (c->p->dgramlen > 0 && c->rx != NULL && channel_inject(c->rx,
+	if (c->p->dgramlen > 0 && c->rx != NULL && channel_inject_read(c->rx,
 	    c->p->dgram, c->p->dgramlen) == -1)
 		goto fail;
 	session_start(c->s);

@@ -100,6 +100,29 @@ channel_inject(struct channel *ch, const void *p, size_t n)
 }
 
 /*
+ * channel_inject() n bytes at p that another read from ch's source (a
+ * datagram listener, a peer's first datagram before the peer has a socket
+ * of its own): rewritten by ch's xform first (socat's crlf), as a read of
+ * ch's own would be.  Returns 0, or -1 with errno.
+ */
+int
+channel_inject_read(struct channel *ch, const void *p, size_t n)
+{
+	unsigned char	*t;
+	size_t		 space = n * channel_xgrow(ch);
+	int		 rv;
+
+	if (ch->xform == NULL)
+		return (channel_inject(ch, p, n));
+	if ((t = malloc(space)) == NULL)
+		return (-1);
+	memcpy(t, p, n);
+	rv = channel_inject(ch, t, ch->xform(ch, t, n, space));
+	free(t);
+	return (rv);
+}
+
+/*
  * Give ch a buffer with room for n bytes more than it holds (its size at
  * least), what it holds copied at offset at.  Returns -1 with errno.
  */

@@ -430,6 +430,7 @@ int		 channel_limit_reached(const struct channel *);
 void		 ep_detach(struct endpoint *);
 void		 ep_attach(struct endpoint *, int);
 int		 channel_inject(struct channel *, const void *, size_t);
+int		 channel_inject_read(struct channel *, const void *, size_t);
 int		 channel_inject_first(struct channel *, const void *, size_t);
 int		 channel_append(struct channel *, const void *, size_t, size_t);
 size_t		 channel_unqueue(struct channel *, size_t);
