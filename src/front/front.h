@@ -430,6 +430,15 @@ int		 pair_local_mode(struct options *);
 int		 pair_is(const struct options *, int, char **);
 void		 pair_glance(struct options *, int, char **);
 void		 pair_build(struct cmdline *, int, char **);
-int		 pair_way(const struct options *, const struct side *);
+
+/*
+ * As socat's -u and -U say of pair side sd: 1 only read, -1 only written,
+ * 0 both.  Inline: read where the pair is made and where its mode is.
+ */
+static inline int
+pair_way(const struct options *o, const struct side *sd)
+{
+	return (sd == &o->pair[0] ? o->socat_dir : -o->socat_dir);
+}
 
 #endif /* SC_FRONT_H */

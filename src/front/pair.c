@@ -63,13 +63,6 @@ pair_place(const struct side *sd)
 	    (sd->kind == SIDE_SOCKET && !sd->listen));
 }
 
-/* As socat's -u and -U say of sd: 1 only read, -1 only written, 0 both. */
-__startup int
-pair_way(const struct options *o, const struct side *sd)
-{
-	return (sd == &o->pair[0] ? o->socat_dir : -o->socat_dir);
-}
-
 /*
  * Exit with a line if serial sd's speed is not the system's or its path no
  * terminal.
