@@ -248,6 +248,18 @@ test_without_keep_first_peer_only() {
 	    "$(grep -c '^Connection received on' "$SC_TMP/srv.err")"
 }
 
+# -W counts the peer's first datagram, which the listener read and gave
+# the program, as the peer's own reads are counted: the second ends the
+# reads, and the third is not the program's.  (It was a third read.)
+test_recv_limit_counts_the_first_datagram() {
+	server srv -u -l -W 2 127.0.0.1 0 -c "exec cat >>'$SC_TMP/got'" ||
+	    fail "no server"
+	udp_client "$PORT" send d1 send d2 send d3
+	wait_exit "$SERVER_PID"
+	assertEquals "ends with its program" 0 "$WAIT_STATUS"
+	assertEquals "two datagrams read" "d1 d2" "$(echo $(<"$SC_TMP/got"))"
+}
+
 test_client_runs_program() {
 	server srv -u -l 127.0.0.1 0 || fail "no server"
 	t 5 "$SC" -u 127.0.0.1 "$PORT" -c 'echo "hi $SOCKCAT_PROTO"'

@@ -102,23 +102,31 @@ channel_inject(struct channel *ch, const void *p, size_t n)
 /*
  * channel_inject() n bytes at p that another read from ch's source (a
  * datagram listener, a peer's first datagram before the peer has a socket
- * of its own): rewritten by ch's xform first (socat's crlf), as a read of
- * ch's own would be.  Returns 0, or -1 with errno.
+ * of its own), as a read of ch's own would take them: rewritten by its
+ * xform first (socat's crlf), and counted for -W, the last allowed ending
+ * the reads.  Returns 0, or -1 with errno.
  */
 int
 channel_inject_read(struct channel *ch, const void *p, size_t n)
 {
-	unsigned char	*t;
+	unsigned char	*t = NULL;
 	size_t		 space = n * channel_xgrow(ch);
 	int		 rv;
 
-	if (ch->xform == NULL)
-		return (channel_inject(ch, p, n));
-	if ((t = malloc(space)) == NULL)
-		return (-1);
-	memcpy(t, p, n);
-	rv = channel_inject(ch, t, ch->xform(ch, t, n, space));
+	if (ch->xform != NULL) {
+		if ((t = malloc(space)) == NULL)
+			return (-1);
+		memcpy(t, p, n);
+		n = ch->xform(ch, t, n, space);
+		p = t;
+	}
+	rv = channel_inject(ch, p, n);
 	free(t);
+	if (rv == 0) {
+		channel_count_reads(ch, 1);
+		if (channel_limit_reached(ch))
+			ch->state = CH_DRAINING;
+	}
 	return (rv);
 }
 
