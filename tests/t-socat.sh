@@ -1601,18 +1601,23 @@ test_setsid_beside_socket() {
 		    fail "$_bin: no listener: $(<"$SC_TMP/ss.err")"
 		PORT=$(sed -n 's/.*istening on .*[ :]\([0-9][0-9]*\)$/\1/p' \
 		    "$SC_TMP/ss.err")
-		# The process that holds stdio: socat's child, or ours.
+		# Ours serves a second client; each is held open until the
+		# process that holds stdio (socat's child, or ours) is seen.
 		for _c in 1 2; do
-			echo "line $_c" | t 20 "$OURS" -u - \
-			    TCP:127.0.0.1:"$PORT" 2>>"$SC_TMP/ss.c"
+			held_stdin "sc$_c.in" 8
+			bg_in "$SC_TMP/sc$_c.in" t 20 "$OURS" -u - \
+			    TCP:127.0.0.1:"$PORT"
+			echo "line $_c" >&8
 			wait_for "$SC_TMP/ss.out" "^line $_c\$" ||
 			    fail "$_bin: client $_c: $(<"$SC_TMP/ss.err")"
+			_p=$(pgrep -n -P "$SERVE_PID")
+			[ "$_bin" = "$REAL" ] && _p=$(pgrep -n -P "$_p")
+			assertEquals "$_bin, client $_c: its own session" "$_p" \
+			    "$(ps -o sid= -p "$_p" | tr -d ' ')"
+			exec 8>&-
+			wait_exit "$BG_PID"
 			[ "$_bin" = "$OURS" ] || break
 		done
-		_p=$(pgrep -n -P "$SERVE_PID")
-		[ "$_bin" = "$REAL" ] && _p=$(pgrep -n -P "$_p")
-		assertEquals "$_bin: its own session" "$_p" \
-		    "$(ps -o sid= -p "$_p" | tr -d ' ')"
 		assertNotContains "$_bin: no error" "$(<"$SC_TMP/ss.err")" " E "
 		kill "$SERVE_PID" 2>/dev/null
 		wait_exit "$SERVE_PID"
