@@ -1224,22 +1224,22 @@ test_max_children() {
 	    "serve one client at a time"
 }
 
-# crlf on a datagram listener that gives each peer a socket of its own:
-# the peer's first datagram, read by the listener, is rewritten as its
-# next are, whether a program or a forwarded stream takes them; both
-# socats alike.  (Ours passed the first one's CR LF on as it came.)
-test_crlf_first_datagram() {
+# crlf and readbytes= on a datagram listener that gives each peer a
+# socket of its own: the peer's first datagram, read by the listener, is
+# read as its next are, whether a program or a forwarded stream takes
+# them; both socats alike.  (Ours passed the first one on as it came.)
+test_first_datagram_read_as_the_next() {
 	serve rec "$REAL" -d -d TCP4-LISTEN:0,bind=127.0.0.1,reuseaddr,fork \
 	    SYSTEM:"exec cat -A >>$SC_TMP/fw.out"
 	_rec=$PORT
 	for _bin in "$REAL" "$OURS"; do
-		for _cw in cr fw; do
+		for _cw in cr,crlf fw,crlf cr,readbytes=3 fw,readbytes=3; do
 			_to="SYSTEM:exec cat -A >>$SC_TMP/cr.out"
-			[ $_cw = fw ] && _to=TCP:127.0.0.1:$_rec
-			rm -f "$SC_TMP/$_cw.out"
+			[ "${_cw%%,*}" = fw ] && _to=TCP:127.0.0.1:$_rec
+			rm -f "$SC_TMP/${_cw%%,*}.out"
 			bg t 60 "$_bin" -d -d \
-			    UDP4-LISTEN:0,bind=127.0.0.1,fork,crlf "$_to" \
-			    2>"$SC_TMP/cr.err"
+			    UDP4-LISTEN:0,bind=127.0.0.1,fork,"${_cw#*,}" \
+			    "$_to" 2>"$SC_TMP/cr.err"
 			wait_for "$SC_TMP/cr.err" '([Ll]istening|Bound) on ' ||
 			    fail "$_bin: no listener: $(<"$SC_TMP/cr.err")"
 			PORT=$(sed -En \
@@ -1247,10 +1247,12 @@ test_crlf_first_datagram() {
 			    "$SC_TMP/cr.err" | head -n 1)
 			printf 'a\r\nb\r\n' | t 10 "$SC" -u -q 0 127.0.0.1 \
 			    "$PORT"
-			wait_for "$SC_TMP/$_cw.out" '^b' ||
-			    fail "$_bin $_to: nothing came"
-			assertEquals "$_bin $_to" 'a$ b$' \
-			    "$(echo $(<"$SC_TMP/$_cw.out"))"
+			wait_for "$SC_TMP/${_cw%%,*}.out" '^a' ||
+			    fail "$_bin $_cw: nothing came"
+			_want='a$ b$'
+			[ "${_cw#*,}" = crlf ] || _want='a^M$'
+			assertEquals "$_bin $_cw" "$_want" \
+			    "$(echo $(<"$SC_TMP/${_cw%%,*}.out"))"
 			stop "$BG_PID"
 		done
 	done

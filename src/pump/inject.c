@@ -102,17 +102,23 @@ channel_inject(struct channel *ch, const void *p, size_t n)
 /*
  * channel_inject() n bytes at p that another read from ch's source (a
  * datagram listener, a peer's first datagram before the peer has a socket
- * of its own), as a read of ch's own would take them: rewritten by its
- * xform first (socat's crlf), and counted for -W, the last allowed ending
- * the reads.  Returns 0, or -1 with errno.
+ * of its own), as a read of ch's own would take them: no byte past
+ * readbytes', rewritten by its xform (socat's crlf), and counted for -W,
+ * the last allowed read or byte ending the reads.  Returns 0, or -1 with
+ * errno.
  */
 int
 channel_inject_read(struct channel *ch, const void *p, size_t n)
 {
 	unsigned char	*t = NULL;
-	size_t		 space = n * channel_xgrow(ch);
+	long long	 left = channel_bytes_left(ch);
+	size_t		 taken, space;
 	int		 rv;
 
+	if (left >= 0 && (size_t)left < n)
+		n = left;
+	taken = n;
+	space = n * channel_xgrow(ch);
 	if (ch->xform != NULL) {
 		if ((t = malloc(space)) == NULL)
 			return (-1);
@@ -123,8 +129,10 @@ channel_inject_read(struct channel *ch, const void *p, size_t n)
 	rv = channel_inject(ch, p, n);
 	free(t);
 	if (rv == 0) {
+		if (left >= 0)
+			ch->pace->bytes_left -= taken;
 		channel_count_reads(ch, 1);
-		if (channel_limit_reached(ch))
+		if (channel_limit_reached(ch) || channel_bytes_left(ch) == 0)
 			ch->state = CH_DRAINING;
 	}
 	return (rv);
