@@ -132,8 +132,10 @@ channel_inject_read(struct channel *ch, const void *p, size_t n)
 		if (left >= 0)
 			ch->pace->bytes_left -= taken;
 		channel_count_reads(ch, 1);
-		if (channel_limit_reached(ch) || channel_bytes_left(ch) == 0)
+		if (channel_limit_reached(ch) || channel_bytes_left(ch) == 0) {
 			ch->state = CH_DRAINING;
+			channel_update(ch);
+		}
 	}
 	return (rv);
 }
