@@ -913,6 +913,82 @@ test_last_frames_wait_for_room() {
 	    "cmp -s '$SC_TMP/up' '$SC_TMP/full.out'"
 }
 
+# The same, made certain: a raw client that reads nothing until the
+# server's socket is full (its send queue, as ss(8) shows it, past the
+# 4096 bytes asked) and the server has read the client's close, then
+# reads it all.  What came must be the start of the server's stdin and
+# end in the server's close.  (The test above lets the client read as
+# it likes, so the socket is full at the close in most runs, not all.)
+test_last_frames_wait_for_room_held() {
+	if ! command -v ss >/dev/null 2>&1; then
+		sc_skip "no ss(8) to see the send queue"
+		return
+	fi
+	head -c 300000 /dev/urandom >"$SC_TMP/held.in"
+	server held -l --websocket --ws-binary --send-buf 4096 127.0.0.1 0 ||
+	    fail "no server"
+	t 40 python3 - "$PORT" "$SC_TMP/held.err" "$SC_TMP/got" \
+	    >"$SC_TMP/c.out" 2>&1 <<'PY'
+import base64, os, socket, struct, subprocess, sys, time
+port, log, got = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", port))
+s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+    b"Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+    b"Sec-WebSocket-Key: " + base64.b64encode(os.urandom(16)) +
+    b"\r\n\r\n")
+head = b""
+while not head.endswith(b"\r\n\r\n"):
+    c = s.recv(1)
+    if not c:
+        sys.exit("no answer")
+    head += c
+def until(what, cond):
+    end = time.time() + 20
+    while not cond():
+        if time.time() > end:
+            sys.exit(what)
+        time.sleep(0.02)
+def send_q():
+    out = subprocess.run(["ss", "-tnH", "state", "established", "sport",
+        "= :%d" % port], capture_output=True, text=True).stdout
+    return max([int(l.split()[1]) for l in out.splitlines()] or [0])
+until("the server's socket never filled", lambda: send_q() >= 4096)
+s.sendall(b"\x88\x82abcd" + bytes(a ^ b for a, b in
+    zip(struct.pack("!H", 1000), b"ab")))
+until("the close not read", lambda: "peer closed" in open(log).read())
+data = b""
+s.settimeout(20)
+while True:
+    c = s.recv(65536)
+    if not c:
+        break
+    data += c
+out, i, end = b"", 0, "no close"
+while i < len(data):
+    op, n = data[i] & 0x0f, data[i + 1] & 0x7f
+    i += 2
+    if n == 126:
+        n, i = struct.unpack("!H", data[i:i + 2])[0], i + 2
+    elif n == 127:
+        n, i = struct.unpack("!Q", data[i:i + 8])[0], i + 8
+    if op == 8:
+        end = "close"
+    elif op in (0, 2):
+        out += data[i:i + n]
+    i += n
+open(got, "wb").write(out)
+print(end)
+PY
+	assertEquals "the client" "close" "$(<"$SC_TMP/c.out")"
+	assertTrue "the server's bytes, from the start" "[ -s '$SC_TMP/got' ] &&
+	    cmp -s -n $(stat -c %s "$SC_TMP/got" 2>/dev/null || echo 0) \
+	    '$SC_TMP/held.in' '$SC_TMP/got'"
+	wait_exit "$SERVER_PID"
+	assertEquals "the server's status" 0 "$WAIT_STATUS"
+}
+
 test_framed_malformed() {
 	server s -lk --websocket -e /bin/cat 127.0.0.1 0 || fail "no server"
 	# A text part then a binary record in its message, a header line
