@@ -79,7 +79,6 @@ struct options {
 	int		 pair_ws;	/* one of them is ws:// or ws-l:
 					   (PAIR_WS), or wss:// (PAIR_WSS) */
 	int		 pair_listen;	/* one of them listens (tcp-l:, ...) */
-	struct fwd_conf	 pairfwd;	/* the pair's, to the forwarder */
 	int		 socat;		/* read as socat's command line, in its
 					   grammar (socat.c); side.dialect
 					   says what that does */

@@ -137,6 +137,15 @@ main_free(struct options *o, struct runtime *run)
 	if (run->dump != NULL)
 		dump_close(run->dump);
 	free(o->passed_host);
+	if (run->gate != NULL)
+		gate_forget(run);
+	if (!TAILQ_EMPTY(&o->side.gate.rules) || o->side.gate.srcs != NULL)
+		gate_clear(&o->side.gate);
+	if (o->relay)
+		listen_front_clear(&o->front);
+	/* A pair's one target is its own side, freed with the pair's. */
+	if (o->npair > 0)
+		return;
 	free(o->fwd.targets);
 	free(o->fwd.text);
 	free(o->fwd.lines);
@@ -145,12 +154,6 @@ main_free(struct options *o, struct runtime *run)
 			side_free(&o->fwd.sides[i]);
 		free(o->fwd.sides);
 	}
-	if (run->gate != NULL)
-		gate_forget(run);
-	if (!TAILQ_EMPTY(&o->side.gate.rules) || o->side.gate.srcs != NULL)
-		gate_clear(&o->side.gate);
-	if (o->relay)
-		listen_front_clear(&o->front);
 }
 
 __startup int

@@ -42,7 +42,7 @@ mode_facts(const struct options *o)
 
 	return ((joined ? MF_JOIN : 0) | (o->chat ? MF_CHAT : 0) |
 	    (sd->listen ? MF_LISTEN : 0) |
-	    (o->fwd.n > 0 || o->pairfwd.n > 0 ? MF_FORWARD : 0) |
+	    (o->fwd.n > 0 ? MF_FORWARD : 0) |
 	    (o->zero ? MF_SCAN : 0) |
 	    (o->room ? MF_ROOM : 0) | (o->broker ? MF_BROKER : 0) |
 	    (o->proxy_serve ? MF_PROXY : 0) | (o->relay ? MF_RELAY : 0));
@@ -211,10 +211,10 @@ mode_pair_forward(struct options *o, struct side *a, struct side *b)
 	/* Many connections: each WebSocket message compressed afresh. */
 	a->ws.fresh = 1;
 	b->ws.fresh = 1;
-	o->pairfwd.send_proxy = o->fwd.send_proxy;
-	o->pairfwd.n = 1;
-	o->pairfwd.sides = b;
-	o->pairfwd.targets = (char **)&b->text;
+	/* Its one target, the pair's own side (main() frees neither). */
+	o->fwd.n = 1;
+	o->fwd.sides = b;
+	o->fwd.targets = (char **)&b->text;
 }
 
 /*
@@ -392,8 +392,6 @@ mode_run(struct options *o)
 		log_verbose(2, "mode: %s", modes[i].name);
 	if (!o->zero)
 		mode_tls(o->sd);
-	if (o->pairfwd.n > 0)
-		j.fwd = &o->pairfwd;
 	if (facts & MF_JOIN)
 		j.peer = o->peer;
 	/* The command line read, checked and made ready: the audit's start. */

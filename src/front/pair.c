@@ -525,7 +525,7 @@ static __startup int
 pair_forwards_streams(const struct options *o, const struct side *a,
     const struct side *b)
 {
-	if (o->pairfwd.n == 0 || !a->listen || a->sock.socktype != SOCK_STREAM)
+	if (o->fwd.n == 0 || !a->listen || a->sock.socktype != SOCK_STREAM)
 		return (0);
 	return (b->kind == SIDE_SOCKET && b->sock.socktype == SOCK_STREAM);
 }
@@ -593,7 +593,7 @@ pair_routed_refusals(const struct options *o, const struct options *given,
 	 * A pair that forwards relays bytes as --forward does: what the
 	 * command line gave (given, before the pair's own defaults).
 	 */
-	if (o->pairfwd.n > 0 && !o->socat && given != NULL)
+	if (o->fwd.n > 0 && !o->socat && given != NULL)
 		cmdline_refuse_mode(given, "--forward", pair_subject(o));
 	/* The PROXY header tells a stream socket of each client forwarded. */
 	if (o->fwd.send_proxy != 0 && !pair_forwards_streams(o, a, b))
