@@ -211,7 +211,7 @@ mode_pair_forward(struct options *o, struct side *a, struct side *b)
 	/* Many connections: each WebSocket message compressed afresh. */
 	a->ws.fresh = 1;
 	b->ws.fresh = 1;
-	/* Its one target, the pair's own side (main() frees neither). */
+	/* Its one target, the pair's own side (main_free() leaves it). */
 	o->fwd.n = 1;
 	o->fwd.sides = b;
 	o->fwd.targets = (char **)&b->text;
