@@ -490,7 +490,8 @@ test_quick_start_installs_only_what_each_step_needs() {
 	setup_run
 	assertEquals "status" 0 $?
 	first=$(grep ' install ' "$SC_TMP/apt")
-	for p in gcc make autoconf automake pkg-config libbsd-dev libssl-dev; do
+	for p in gcc make autoconf automake pkg-config libbsd-dev libmd-dev \
+	    libssl-dev; do
 		assertContains "build needs $p" " $first " " $p "
 	done
 	for p in shunit2 chromium clang valgrind lintian debhelper zsh fish \
