@@ -1845,6 +1845,8 @@ test_socat_forms_under_our_name() {
 		    $_u - TCP:127.0.0.1:1
 	done
 	expect_error "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second; $_h" \
+	    UDP-RECV:0 PIPE
+	expect_error "UDP-RECV:0 TCP:127.0.0.1:1: a *-RECV: address is joined with standard input and output, a file, a descriptor or a program alone" \
 	    UDP-RECV:0 TCP:127.0.0.1:1
 	# socat's letters with values, read as nc's.
 	expect_error "missing port number; $_h" -x TCP-LISTEN:0 -
@@ -4977,8 +4979,8 @@ test_local_options_with_a_socket() {
 	    -u OPEN:"$SC_TMP/f",append "$_tcp"
 	socat_refused "$_tcp OPEN:$SC_TMP/f,append: append is for the file written, the first address with -U" \
 	    -U "$_tcp" OPEN:"$SC_TMP/f",append
-	socat_refused "$_tcp TCP:127.0.0.1:2: -u and -U are not supported between two sockets, or with a device" \
-	    -u "$_tcp" TCP:127.0.0.1:2
+	socat_refused "UDP-RECV:0 TCP:127.0.0.1:2: a *-RECV: address is joined with standard input and output, a file, a descriptor or a program alone" \
+	    -u UDP-RECV:0 TCP:127.0.0.1:2
 	socat_refused "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second" \
 	    -U UDP-RECV:0 -
 	socat_refused "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second" \
@@ -5185,11 +5187,95 @@ test_device_and_lock_refusals() {
 	done
 	socat_refused "lock \"$SC_TMP/f/lock\": Not a directory" \
 	    -W"$SC_TMP/f/lock" -u - PIPE
-	_p="PTY,link=$SC_TMP/lk"
-	_no="-u and -U are not supported between two sockets, or with a device"
-	socat_refused "$_p TCP:127.0.0.1:1: $_no" -u "$_p" TCP:127.0.0.1:1
-	socat_refused "TCP:127.0.0.1:1 $_p: $_no" -U TCP:127.0.0.1:1 "$_p"
-	assertFalse "no link" "[ -e '$SC_TMP/lk' ]"
+}
+
+# peer.py: a target (MODE listen) or a client (MODE PORT) that sends
+# WORD, if any, and its end, then reads to the peer's end: what it read
+# in FILE.  A target says its port first.
+oneway_peers() {
+	cat >"$SC_TMP/peer.py" <<'EOF'
+import socket, sys
+mode, word, out = sys.argv[1:4]
+if mode == "listen":
+    l = socket.socket()
+    l.bind(("127.0.0.1", 0))
+    l.listen(1)
+    print("listening on 127.0.0.1:%d" % l.getsockname()[1],
+        file=sys.stderr, flush=True)
+    s, _ = l.accept()
+else:
+    s = socket.create_connection(("127.0.0.1", int(mode)))
+if word:
+    s.sendall(word.encode() + b"\n")
+s.shutdown(socket.SHUT_WR)
+got = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    got += b
+open(out, "wb").write(got)
+EOF
+}
+
+# oneway SOCAT DIR LEFT RIGHT TARGET CLIENT: SOCAT DIR LEFT RIGHT between
+# a target (TCP:127.0.0.1:%T, LEFT or RIGHT) that sends TARGET and a client
+# that sends CLIENT (either may be ""): what each read in GOT_TARGET and
+# GOT_CLIENT, the forwarder's status in WAIT_STATUS.
+oneway() {
+	rm -f "$SC_TMP/got.t" "$SC_TMP/got.c"
+	bg t 30 python3 "$SC_TMP/peer.py" listen "$5" "$SC_TMP/got.t" \
+	    2>"$SC_TMP/target.err"
+	_tgt=$BG_PID
+	wait_for "$SC_TMP/target.err" 'listening on ' || fail "no target"
+	_tp=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$SC_TMP/target.err")
+	serve fwd "$1" -d -d "$2" "${3//%T/$_tp}" "${4//%T/$_tp}"
+	_fw=$SERVE_PID
+	t 20 python3 "$SC_TMP/peer.py" "$PORT" "$6" "$SC_TMP/got.c"
+	wait_exit "$_fw"
+	_st=$WAIT_STATUS
+	wait_exit "$_tgt"
+	GOT_TARGET=$(<"$SC_TMP/got.t")
+	GOT_CLIENT=$(<"$SC_TMP/got.c")
+	WAIT_STATUS=$_st
+}
+
+# socat's -u and -U between two sockets (or a socket and a device, the
+# forwarder's target as a TCP one is): one way only, whichever address
+# listens; both socats alike (sockcat refused it).  Where both peers send,
+# the side never read keeps what it was sent: ours closes it lingering
+# (socat's close may reset it away, so only ours is asked).
+test_oneway_between_sockets() {
+	_l=TCP-LISTEN:0,bind=127.0.0.1
+	oneway_peers
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		for _d in "-u $_l TCP:127.0.0.1:%T" \
+		    "-U TCP:127.0.0.1:%T $_l"; do
+			oneway "$_bin" $_d "" from-client
+			assertEquals "$_n $_d: status" 0 "$WAIT_STATUS"
+			assertEquals "$_n $_d: to the target" from-client \
+			    "$GOT_TARGET"
+			assertEquals "$_n $_d: nothing back" "" "$GOT_CLIENT"
+		done
+		for _d in "-U $_l TCP:127.0.0.1:%T" \
+		    "-u TCP:127.0.0.1:%T $_l"; do
+			oneway "$_bin" $_d from-target ""
+			assertEquals "$_n $_d: status" 0 "$WAIT_STATUS"
+			assertEquals "$_n $_d: from the target" from-target \
+			    "$GOT_CLIENT"
+			assertEquals "$_n $_d: nothing sent" "" "$GOT_TARGET"
+		done
+	done
+	oneway "$OURS" -u "$_l" TCP:127.0.0.1:%T from-target from-client
+	assertEquals "ours -u, both send: to the target" from-client \
+	    "$GOT_TARGET"
+	assertEquals "ours -u, both send: nothing back" "" "$GOT_CLIENT"
+	oneway "$OURS" -U "$_l" TCP:127.0.0.1:%T from-target from-client
+	assertEquals "ours -U, both send: from the target" from-target \
+	    "$GOT_CLIENT"
+	assertEquals "ours -U, both send: nothing sent" "" "$GOT_TARGET"
 }
 
 # socat's notice of an address at its end-of-file, "socket N (fd M) is at

@@ -222,14 +222,25 @@ mode_pair_forward(struct options *o, struct side *a, struct side *b)
  * joins them (pair_build()): plain mode where b is opened for each
  * session beside it, the forwarder where b is a socket or a device; a
  * line (a serial line, a pty) and its other side are the relay's
- * (mode_facts()).
+ * (mode_facts()).  Under socat's -u and -U the forwarder and the relay
+ * skip a way as a's own flow says: --send-only, a only read, or
+ * --recv-only, a only written (plain mode's say it of stdio's).
  */
 __startup void
 mode_pair(struct options *o, struct side *a, struct side *b)
 {
+	int	 plain;
+
+	plain = !side_is_line(a) && pair_kind(b)->place == PLACE_NEAR;
+	if (!plain && o->socat_dir != 0) {
+		if (pair_way(o, a) == 1)
+			o->flow.send_only = 1;
+		else
+			o->flow.recv_only = 1;
+	}
 	if (side_is_line(a))
 		return;
-	if (pair_kind(b)->place == PLACE_NEAR)
+	if (plain)
 		mode_pair_plain(o, a, b);
 	else
 		mode_pair_forward(o, a, b);

@@ -314,6 +314,11 @@ pair_side_check(struct options *o, int i)
 	if (sd->dgram_to != NULL && !pair_kind(other)->near)
 		pair_refuse(o, "UDP-DATAGRAM: is joined with standard input "
 		    "and output, a file, a descriptor or a program alone");
+	/* Its datagrams from anyone go to one end: no peer's own. */
+	if (sd->recv_only && sd->wside == NULL && !pair_kind(other)->near)
+		pair_refuse(o, "a *-RECV: address is joined with standard "
+		    "input and output, a file, a descriptor or a program "
+		    "alone");
 	if (!sd->recv_only || sd->wside != NULL || pair_way(o, sd) == 1)
 		return;
 	/*
@@ -427,9 +432,9 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 	/* As -l's row: --reconnect dials its stream again, never a client. */
 	if (o->side.reconnect && (a->listen || b->listen))
 		pair_refuse(o, "cannot use --reconnect with a listener");
-	if (o->socat_dir != 0 && !near)
-		pair_refuse(o, "-u and -U are not supported between two "
-		    "sockets, or with a device");
+	if (o->socat_dir != 0 && b->kind == SIDE_REPLAY)
+		pair_refuse(o, "-u and -U are not supported with a recording "
+		    "played");
 	if ((pair_own_end(a) || pair_own_end(b)) && !near)
 		pair_refuse(o, "shut-null, shut-none and null-eof are for a "
 		    "socket joined with stdio, a file or a program");

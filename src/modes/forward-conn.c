@@ -136,7 +136,8 @@ forward_over(struct forward *f, int unserved)
 		f->status = 1;
 	if (f->l != NULL)
 		listener_close(f->l);
-	ev_break();
+	/* A socket never read (-u, -U) may linger (join_ways()). */
+	sock_linger_break();
 }
 
 /* The client's connection is over. */
@@ -241,8 +242,9 @@ fconn_finished(struct session *s)
 		    own->error_op, strerror(own->error));
 	if (f->j->stats || log_verbosity() >= 2)
 		log_verbose(0, "forward: %s: %s, %llu bytes up, %llu bytes "
-		    "down", fconn_label(fc), how, (unsigned long long)fc->up->bytes,
-		    (unsigned long long)fc->down->bytes);
+		    "down", fconn_label(fc), how, (unsigned long long)(fc->up !=
+		    NULL ? fc->up->bytes : 0), (unsigned long long)(fc->down !=
+		    NULL ? fc->down->bytes : 0));
 	else if (log_verbosity() >= 1)
 		log_verbose(1, "forward: %s: %s", fconn_label(fc), how);
 	session_free(s);
@@ -305,6 +307,11 @@ fconn_how(struct fconn *fc, const struct join *jn, struct join_how *how)
 	how->flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy;
 	how->rule = fc->peer ? JOIN_NEAR_ENDS : fc->dgram ? JOIN_DGRAM_TARGET :
 	    JOIN_SIDES;
+	/* socat's -u and -U: the client only read, or only written. */
+	FLOW_TAKEN(send_only);
+	FLOW_TAKEN(recv_only);
+	how->skip[0] = j->flow->recv_only;
+	how->skip[1] = j->flow->send_only;
 	/*
 	 * Idle: -w, or socat's -T (its command line has no -w); a datagram
 	 * peer that says nothing for long is forgotten.
@@ -361,11 +368,11 @@ fconn_relay(struct fconn *fc)
 	}
 	fc->up = jn.way[0];
 	fc->down = jn.way[1];
-	if (fc->dgram)
+	if (fc->dgram && fc->up != NULL)
 		fc->up->bufsize = jn.end[1].wr->ops != NULL ? DTLS_MAXPAYLOAD :
 		    UDP_MAXPAYLOAD;
 	/* A peer's first datagrams, which the listener read, in order. */
-	while (dgramq_first(fc->out->dgrams, &dg, &dglen)) {
+	while (fc->up != NULL && dgramq_first(fc->out->dgrams, &dg, &dglen)) {
 		if (channel_inject_read(fc->up, dg, dglen) == -1)
 			goto fail;
 		dgramq_drop(&fc->out->dgrams);
@@ -677,8 +684,10 @@ forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
 		if (!udp_addr_equal((const struct sockaddr_storage *)
 		    &fc->from, fc->fromlen, &peer->ss, peer->len))
 			continue;
-		if (fc->up != NULL)
-			r = channel_inject_read(fc->up, dgram, n);
+		/* Relayed, a peer only written (-U) is not read. */
+		if (fc->state == FC_RELAYING)
+			r = fc->up != NULL ? channel_inject_read(fc->up, dgram,
+			    n) : 0;
 		else
 			r = dgramq_add(&fc->out->dgrams, dgram, n,
 			    FWD_EARLY_MAX);

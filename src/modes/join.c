@@ -352,6 +352,12 @@ join_ways(struct join *jn, const struct join_how *how, char **cause)
 		if (!how->skip[i] && join_way(jn, i, jn->end[i].rd, to[i],
 		    how) == -1)
 			return (-1);
+		/*
+		 * A socket never read (socat's -u, -U) closes lingering: its
+		 * unread input must not reset away what it was sent.
+		 */
+		if (how->skip[i] && jn->end[i].rd != NULL)
+			jn->end[i].rd->flags |= EP_LINGER;
 	}
 	if (how->idle_ms != TIME_NONE)
 		session_set_idle(jn->s, how->idle_ms);
