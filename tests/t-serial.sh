@@ -446,7 +446,7 @@ test_refusals() {
 	    serial:/dev/null,12345 -
 	expect_error "serial:/dev/null,0: speed 0: not a number of bits per second from 1 to 4000000" \
 	    - serial:/dev/null,0
-	expect_error "serial:/dev/null,9600,parity: option parity does not belong to a serial: address" \
+	expect_error "serial:/dev/null,9600,parity: sockcat has no option parity" \
 	    serial:/dev/null,9600,parity
 	expect_error "serial:: missing device name" serial: -
 	expect_error "serial:$SC_TMP/none: No such file or directory" \

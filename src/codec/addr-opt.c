@@ -212,7 +212,10 @@ addr_option(struct addr *a, char *name)
 		if (addr_name_in(addr_optdefs[i].name, row, strlen(row)))
 			break;
 	}
-	if (i == ADDR_NOPTDEFS || !(addr_optdefs[i].kinds & K(a->kind)))
+	/* One of socat's that sockcat lacks is not said to be misplaced. */
+	if (i == ADDR_NOPTDEFS)
+		return (addr_fail(a, "sockcat has no option %.32s", name));
+	if (!(addr_optdefs[i].kinds & K(a->kind)))
 		return (addr_fail(a, "option %.32s does not belong to a %s: "
 		    "address", name, a->name));
 	is = addr_optdefs[i].is;
