@@ -2286,8 +2286,8 @@ test_terminal_mode_refusals() {
 	socat_refused "TCP:127.0.0.1:1,echo=0: option echo does not belong to a TCP: address" \
 	    -u - TCP:127.0.0.1:1,echo=0
 	# One of socat's that sockcat lacks: not said to be misplaced.
-	socat_refused "TCP:127.0.0.1:1,so-debug=1: sockcat has no option so-debug" \
-	    -u - TCP:127.0.0.1:1,so-debug=1
+	socat_refused "TCP:127.0.0.1:1,res-debug=1: sockcat has no option res-debug" \
+	    -u - TCP:127.0.0.1:1,res-debug=1
 	# sockcat's own grammar: socat's alone, said so.
 	t 10 "$SC" - "file:$SC_TMP/f,icrnl" </dev/null >/dev/null \
 	    2>"$SC_TMP/e"
@@ -3466,7 +3466,8 @@ test_setsockopt() {
 # socat's socket options by name: sndbuf=, rcvbuf=, ttl=, tos=, the
 # keepalive's keepidle=, keepintvl=, keepcnt=, tcp-nodelay, mss=, cork,
 # quickack, syncnt=, window-clamp=, priority=, dontroute, freebind,
-# transparent, linger=0 and bindtodevice= on a TCP client, and
+# transparent, linger=0, bindtodevice=, so-debug, so-oobinline,
+# so-rcvlowat=, tcp-linger2= and ip-mtu-discover= on a TCP client, and
 # multicast-loop=, multicast-if=, multicast-ttl= on a UDP sender (whose
 # ttl= is IP_TTL alone, not the hops to a group, as -M's is), reach
 # setsockopt(2) with the values given, from both socats (strace shows
@@ -3479,7 +3480,8 @@ test_socket_options_by_name() {
 	_tcp="$_tcp,keepalive,keepidle=30,keepintvl=5,keepcnt=4"
 	_tcp="$_tcp,tcp-nodelay,mss=1000,cork=1,quickack=1,syncnt=3"
 	_tcp="$_tcp,window-clamp=20000,priority=2,dontroute=1,freebind=1"
-	_tcp="$_tcp,linger=0,bindtodevice=lo"
+	_tcp="$_tcp,linger=0,bindtodevice=lo,so-debug,oobinline,rcvlowat=10"
+	_tcp="$_tcp,linger2=5,mtudiscover=2"
 	# IP_TRANSPARENT takes CAP_NET_ADMIN.
 	_transparent=
 	if [ "$(id -u)" = 0 ]; then
@@ -3501,6 +3503,9 @@ test_socket_options_by_name() {
 		    'TCP_WINDOW_CLAMP, \[20000\]' 'SO_PRIORITY, \[2\]' \
 		    'SO_DONTROUTE, \[1\]' 'IP_FREEBIND, \[1\]' \
 		    'l_onoff=1, l_linger=0' 'SO_BINDTODEVICE, "lo' \
+		    'SO_DEBUG, \[1\]' 'SO_OOBINLINE, \[1\]' \
+		    'SO_RCVLOWAT, \[10\]' 'TCP_LINGER2, \[5\]' \
+		    'IP_MTU_DISCOVER, \[2\]' \
 		    ${_transparent:+"$_transparent"}; do
 			assertTrue "$_bin: $_c in $(<"$SC_TMP/tr")" \
 			    "grep -q -- '$_c' '$SC_TMP/tr'"
@@ -4456,7 +4461,9 @@ test_every_socat_option() {
 	    f-setlkw-wr flock flock-ex flock-ex-nb flock-nb flock-sh
 	    flock-sh-nb lock lockw setlk-rd setlkw setlkw-rd setlkw-wr
 	    ip-options ipoptions ipv6-tclass ipv6-unicast-hops unicast-hops
-	    cool-write coolwrite "
+	    cool-write coolwrite so-debug debug so-oobinline oobinline
+	    so-rcvlowat rcvlowat tcp-linger2 linger2 ip-mtu-discover
+	    mtudiscover "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile

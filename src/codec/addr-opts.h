@@ -426,6 +426,20 @@ OPT("priority so-priority",
 			"priority",	AO_BYTE,  N_IP | N_UNIX, F(sock.priority, BYTE))
 OPT("dontroute so-dontroute",
 			"dontroute",	AO_BOOL,  N_IP | N_UNIX, F(sock.dontroute, FLAG))
+#define OPT_SO_DEBUG(X)							\
+	X("so-debug debug", "so-debug",					\
+	AO_BOOL, N_IP | N_UNIX, F(sock.so_debug, FLAG),			\
+	.letter = 'D', .name = "debug", .group = OPTG_SOCK,		\
+	.topic = OPTT_CORE, .kind = OPTK_FLAG, .help = "SO_DEBUG")
+OPT_SO_DEBUG(OPTCL)
+OPT("so-oobinline oobinline",
+			"so-oobinline",	AO_BOOL,  N_IP | N_UNIX, F(sock.oobinline, FLAG))
+OPT("so-rcvlowat rcvlowat",
+			"so-rcvlowat",	AO_BUFSIZE, N_IP | N_UNIX, F(sock.rcvlowat, INT))
+OPT("tcp-linger2 linger2",
+			"tcp-linger2",	AO_NUMBER, N_TCP,	F(sock.linger2, INT))
+OPT("ip-mtu-discover mtudiscover",
+			"ip-mtu-discover", AO_BYTE, N_IP,	F(sock.mtu_discover, BYTE))
 OPT("freebind ip-freebind ipfreebind",
 			"freebind",	AO_BOOL,  N_IP,		F(sock.freebind, FLAG))
 OPT("transparent ip-transparent",

@@ -569,9 +569,7 @@ static const struct optdef optdefs[] = {
 
 	/* Socket options. */
 	OPT_BROADCAST(OPTCLI),
-	{ .letter = 'D', .name = "debug", .group = OPTG_SOCK,
-	  .topic = OPTT_CORE,
-	  .kind = OPTK_FLAG, FIELD(side.sock.so_debug), .help = "SO_DEBUG" },
+	OPT_SO_DEBUG(OPTCLI),
 	OPT_RCVBUF(OPTCLI),
 	OPT_SNDBUF(OPTCLI),
 	{ .letter = 'S', .name = "md5sig", .group = OPTG_SOCK,
@@ -817,7 +815,7 @@ opt_defaults(struct options *o)
 	o->side.sock.family = AF_UNSPEC;
 	o->side.sock.socktype = SOCK_STREAM;
 	o->side.sock.ttl = o->side.sock.minttl = o->side.sock.tos = o->side.sock.mcast_loop = -1;
-	o->side.sock.mcast_ttl = -1;
+	o->side.sock.mcast_ttl = o->side.sock.mtu_discover = -1;
 	o->side.timeout_ms = TIME_NONE;
 	o->side.dialect = &dialect_nc;
 	o->flow = join_flow_plain;

@@ -89,6 +89,10 @@ struct sock_conf {
 	int		 freebind;	/* freebind: IP_FREEBIND */
 	int		 transparent;	/* transparent: IP_TRANSPARENT */
 	int		 reset_close;	/* linger=0: SO_LINGER {1, 0} */
+	int		 oobinline;	/* so-oobinline: SO_OOBINLINE */
+	int		 rcvlowat;	/* so-rcvlowat=: SO_RCVLOWAT */
+	int		 linger2;	/* tcp-linger2=: TCP_LINGER2 */
+	int		 mtu_discover;	/* ip-mtu-discover= (-1) */
 	int		 mcast_ttl;	/* multicast-ttl=: after -M's (-1) */
 	/*
 	 * socat's ancillary data of a datagram received (each 0 when
