@@ -29,6 +29,10 @@
 #   fwdpeer.py halfclose-backend PORTFILE MODE OUT
 #       MODE "client-first": read to EOF, then answer and close;
 #       MODE "backend-first": send and shut down, then read to EOF
+#   fwdpeer.py word-backend PORTFILE WORD OUT
+#   fwdpeer.py word-client HOST PORT WORD OUT
+#       send WORD and a newline (nothing if WORD is ""), shut down, read
+#       to EOF; OUT gets what was read
 #   fwdpeer.py reset-backend PORTFILE OUT         OUT: "reset" or "eof";
 #                                                 OUT.data once data came
 #   fwdpeer.py reset-client HOST PORT [WAITFILE]  send, then close with RST
@@ -403,33 +407,50 @@ def proxy_backend(portfile, out):
     c.close()
 
 
+def read_to_eof(sock):
+    data = b""
+    while True:
+        b = sock.recv(4096)
+        if not b:
+            return data
+        data += b
+
+
+def say_and_read(sock, word, out):
+    """Send word and a newline (if any), shut down, read to EOF into out."""
+    if word:
+        sock.sendall(word.encode() + b"\n")
+    sock.shutdown(socket.SHUT_WR)
+    data = read_to_eof(sock)
+    sock.close()
+    with open(out, "wb") as f:
+        f.write(data)
+
+
 def halfclose_backend(portfile, mode, out):
     s = listener(portfile)
     ready(portfile, s.getsockname()[1])
     c, _ = s.accept()
-    if mode == "client-first":
-        data = b""
-        while True:
-            b = c.recv(4096)
-            if not b:
-                break
-            data += b
-        c.sendall(b"after your eof: " + data)
-        c.close()
-        result = data
-    else:
-        c.sendall(b"backend speaks first\n")
-        c.shutdown(socket.SHUT_WR)
-        data = b""
-        while True:
-            b = c.recv(4096)
-            if not b:
-                break
-            data += b
-        c.close()
-        result = data
+    if mode != "client-first":
+        say_and_read(c, "backend speaks first", out)
+        return
+    data = read_to_eof(c)
+    c.sendall(b"after your eof: " + data)
+    c.close()
     with open(out, "wb") as f:
-        f.write(result)
+        f.write(data)
+
+
+def word_backend(portfile, word, out):
+    s = listener(portfile)
+    ready(portfile, s.getsockname()[1])
+    c, _ = s.accept()
+    say_and_read(c, word, out)
+
+
+def word_client(host, port, word, out):
+    say_and_read(socket.create_connection((host, int(port)), timeout=60),
+                 word, out)
 
 
 def reset_backend(portfile, out):
@@ -559,6 +580,8 @@ ROLES = {
     "idle-clients": idle_clients,
     "proxy-backend": proxy_backend,
     "halfclose-backend": halfclose_backend,
+    "word-backend": word_backend,
+    "word-client": word_client,
     "reset-backend": reset_backend,
     "reset-client": reset_client,
     "blackhole": blackhole,

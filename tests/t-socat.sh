@@ -5199,49 +5199,20 @@ test_device_and_lock_refusals() {
 	    -W"$SC_TMP/f/lock" -u - PIPE
 }
 
-# peer.py: a target (MODE listen) or a client (MODE PORT) that sends
-# WORD, if any, and its end, then reads to the peer's end: what it read
-# in FILE.  A target says its port first.
-oneway_peers() {
-	cat >"$SC_TMP/peer.py" <<'EOF'
-import socket, sys
-mode, word, out = sys.argv[1:4]
-if mode == "listen":
-    l = socket.socket()
-    l.bind(("127.0.0.1", 0))
-    l.listen(1)
-    print("listening on 127.0.0.1:%d" % l.getsockname()[1],
-        file=sys.stderr, flush=True)
-    s, _ = l.accept()
-else:
-    s = socket.create_connection(("127.0.0.1", int(mode)))
-if word:
-    s.sendall(word.encode() + b"\n")
-s.shutdown(socket.SHUT_WR)
-got = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    got += b
-open(out, "wb").write(got)
-EOF
-}
-
 # oneway SOCAT DIR LEFT RIGHT TARGET CLIENT: SOCAT DIR LEFT RIGHT between
 # a target (TCP:127.0.0.1:%T, LEFT or RIGHT) that sends TARGET and a client
-# that sends CLIENT (either may be ""): what each read in GOT_TARGET and
-# GOT_CLIENT, the forwarder's status in WAIT_STATUS.
+# that sends CLIENT (either may be ""; tests/fwdpeer.py's word-backend and
+# word-client): what each read in GOT_TARGET and GOT_CLIENT, the
+# forwarder's status in WAIT_STATUS.
 oneway() {
-	rm -f "$SC_TMP/got.t" "$SC_TMP/got.c"
-	bg t 30 python3 "$SC_TMP/peer.py" listen "$5" "$SC_TMP/got.t" \
-	    2>"$SC_TMP/target.err"
+	rm -f "$SC_TMP/got.t" "$SC_TMP/got.c" "$SC_TMP/t.port"
+	bg t 30 $_peer word-backend "$SC_TMP/t.port" "$5" "$SC_TMP/got.t"
 	_tgt=$BG_PID
-	wait_for "$SC_TMP/target.err" 'listening on ' || fail "no target"
-	_tp=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$SC_TMP/target.err")
+	wait_for "$SC_TMP/t.port" '^[0-9]+$' || fail "no target"
+	_tp=$(<"$SC_TMP/t.port")
 	serve fwd "$1" -d -d "$2" "${3//%T/$_tp}" "${4//%T/$_tp}"
 	_fw=$SERVE_PID
-	t 20 python3 "$SC_TMP/peer.py" "$PORT" "$6" "$SC_TMP/got.c"
+	t 20 $_peer word-client 127.0.0.1 "$PORT" "$6" "$SC_TMP/got.c"
 	wait_exit "$_fw"
 	_st=$WAIT_STATUS
 	wait_exit "$_tgt"
@@ -5257,7 +5228,7 @@ oneway() {
 # (socat's close may reset it away, so only ours is asked).
 test_oneway_between_sockets() {
 	_l=TCP-LISTEN:0,bind=127.0.0.1
-	oneway_peers
+	_peer="python3 ${TESTS_DIR:-$(dirname "$0")}/fwdpeer.py"
 	for _bin in "$REAL" "$OURS"; do
 		_n=real
 		[ "$_bin" = "$OURS" ] && _n=ours
