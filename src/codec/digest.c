@@ -46,17 +46,15 @@ digest(int alg, const void *p, size_t len, unsigned char *out)
 	}
 }
 
-/* The alg hash of s in lower-case hex, in out (DIGEST_HEX_MAX bytes). */
+/*
+ * The alg hash of s in lower-case hex, in out (DIGEST_HEX_MAX bytes):
+ * DIGEST_MD5 or DIGEST_SHA256, Digest's two (SHA-1 is wanted raw alone).
+ */
 void
 digest_hex(int alg, const char *s, char *out)
 {
-	const uint8_t	*p = (const uint8_t *)s;
-	size_t		 len = strlen(s);
-
 	if (alg == DIGEST_MD5)
-		(void)MD5Data(p, len, out);
-	else if (alg == DIGEST_SHA1)
-		(void)SHA1Data(p, len, out);
+		(void)MD5Data((const uint8_t *)s, strlen(s), out);
 	else
-		(void)SHA256Data(p, len, out);
+		(void)SHA256Data((const uint8_t *)s, strlen(s), out);
 }
