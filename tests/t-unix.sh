@@ -313,6 +313,21 @@ test_dgram_client_private_socket() {
 	assertTrue "wait_for '$SC_TMP/srv.out' '^one$'"
 }
 
+# A datagram client that dials again (--retry) binds a socket each time,
+# all in its one private directory, which goes at exit with them.
+test_dgram_client_retries_leave_nothing() {
+	mkdir "$SC_TMP/tmp"
+	TMPDIR=$SC_TMP/tmp t 20 "$SC" -v -u -U "$SC_TMP/none" --retry 3 \
+	    --retry-interval 100ms </dev/null 2>"$SC_TMP/c.err"
+	assertEquals "status" 1 $?
+	assertEquals "a socket each try: $(<"$SC_TMP/c.err")" 4 \
+	    "$(grep -Ec "^Bound on $SC_TMP/tmp/sockcat\.[A-Za-z0-9]{6}/recv(\.[0-9]+)?\.sock\$" \
+	    "$SC_TMP/c.err")"
+	assertEquals "in one directory" 1 "$(sed -n 's|^Bound on \(.*\)/recv.*|\1|p' \
+	    "$SC_TMP/c.err" | sort -u | wc -l)"
+	assertEquals "removed at exit" "" "$(ls "$SC_TMP/tmp")"
+}
+
 test_dgram_client_removes_socket_on_signals() {
 	sock=$SC_TMP/d.sock
 	mkdir "$SC_TMP/tmp"

@@ -189,8 +189,12 @@ void		 log_write_quiet(int, const void *, size_t);
 const char	*log_escape(char *, size_t, const void *, size_t);
 
 /* path.c */
+struct stat;
 int		 path_open(const char *, int, mode_t, const char **);
 int		 path_is(const char *, mode_t, dev_t, ino_t);
+int		 path_own(const char *, mode_t, const struct stat *);
+void		 path_disown(const char *);
+void		 path_unown(const char *);
 char		*path_read(const char *, size_t, size_t *);
 int		 path_rereadable(const char *, char **);
 int		 path_chown(int, const char *, const char *, const char *,

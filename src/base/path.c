@@ -8,7 +8,9 @@
 
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -21,9 +23,24 @@
 #include "base.h"
 
 /*
+ * The names removed at exit, or when a signal ends us, each only if it is
+ * still the file made (doc/design.md, "Names others may write to"): a
+ * --fifo FIFO, a socket file bound, a pty: link, a file of unlink-close, a
+ * private directory and what it holds.  A fixed table, which a signal's
+ * handler reads; an entry's name is written first byte last, so a handler
+ * never sees half of one.
+ */
+#define PATH_OWNED_MAX	12
+static struct {
+	char		 path[PATH_MAX];	/* "": none */
+	dev_t		 dev;
+	ino_t		 ino;
+	mode_t		 type;	/* S_IFSOCK, ...; S_IFDIR: emptied too */
+}			 path_owned[PATH_OWNED_MAX];
+
+/*
  * Is path, not followed, still the file at dev and ino, of type (S_IFSOCK,
- * ..., 0 for any)?  What cleanup checks before it unlinks one of ours.
- * Async-signal-safe.
+ * ..., 0 for any)?  Async-signal-safe.
  */
 int
 path_is(const char *path, mode_t type, dev_t dev, ino_t ino)
@@ -34,6 +51,139 @@ path_is(const char *path, mode_t type, dev_t dev, ino_t ino)
 	    type))
 		return (0);
 	return (st.st_dev == dev && st.st_ino == ino);
+}
+
+/*
+ * Empty the private directory dirfd (made by mkdtemp(3), mode 0700: only
+ * what we put there), with getdents64(2), as no libc directory reader is
+ * async-signal-safe.
+ */
+static void
+path_empty(int dirfd)
+{
+	char		 buf[2048];
+	struct dirent64	*d;
+	long		 n, k;
+
+	while ((n = syscall(SYS_getdents64, dirfd, buf, sizeof(buf))) > 0) {
+		for (k = 0; k < n; k += d->d_reclen) {
+			d = (struct dirent64 *)(buf + k);
+			if (strcmp(d->d_name, ".") != 0 &&
+			    strcmp(d->d_name, "..") != 0)
+				(void)unlinkat(dirfd, d->d_name, 0);
+		}
+	}
+}
+
+/*
+ * Remove entry i's name if it is still ours (a directory with what it
+ * holds); forget it.  Async-signal-safe.
+ */
+static void
+path_owned_remove(size_t i)
+{
+	const char	*path = path_owned[i].path;
+	struct stat	 st;
+	int		 fd;
+
+	if (path[0] == '\0')
+		return;
+	if (path_owned[i].type != S_IFDIR) {
+		if (path_is(path, path_owned[i].type, path_owned[i].dev,
+		    path_owned[i].ino))
+			(void)unlink(path);
+	} else if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) != -1) {
+		if (fstat(fd, &st) == 0 && st.st_dev == path_owned[i].dev &&
+		    st.st_ino == path_owned[i].ino) {
+			path_empty(fd);
+			(void)rmdir(path);
+		}
+		close(fd);
+	}
+	path_owned[i].path[0] = '\0';
+}
+
+/* Remove every name still ours. */
+static void
+path_cleanup(__unused int sig)
+{
+	size_t	 i;
+
+	for (i = 0; i < PATH_OWNED_MAX; i++)
+		path_owned_remove(i);
+}
+
+/* The entry for path, or -1. */
+static int
+path_owned_find(const char *path)
+{
+	size_t	 i;
+
+	for (i = 0; i < PATH_OWNED_MAX; i++) {
+		if (path_owned[i].path[0] != '\0' &&
+		    strcmp(path_owned[i].path, path) == 0)
+			return ((int)i);
+	}
+	return (-1);
+}
+
+/*
+ * Make path, now the file of st (lstat(2)'s) and of type (0: any), ours to
+ * remove at exit if it is still that file; made again, the file it is now.
+ * Returns -1 with errno (ENOSPC: the table is full).
+ */
+int
+path_own(const char *path, mode_t type, const struct stat *st)
+{
+	size_t	 len = strlen(path);
+	int	 i;
+
+	if (len == 0 || len >= sizeof(path_owned[0].path)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	if ((i = path_owned_find(path)) == -1) {
+		for (i = 0; i < PATH_OWNED_MAX; i++) {
+			if (path_owned[i].path[0] == '\0')
+				break;
+		}
+		if (i == PATH_OWNED_MAX) {
+			errno = ENOSPC;
+			return (-1);
+		}
+	}
+	cleanup_add(path_cleanup);
+	/* In this order for a signal's handler, which may come between. */
+	path_owned[i].path[0] = '\0';
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	path_owned[i].dev = st->st_dev;
+	path_owned[i].ino = st->st_ino;
+	path_owned[i].type = type;
+	memcpy(path_owned[i].path + 1, path + 1, len);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	path_owned[i].path[0] = path[0];
+	return (0);
+}
+
+/* path is no longer ours to remove (nc leaves a socket file that serves). */
+void
+path_disown(const char *path)
+{
+	int	 i;
+
+	if ((i = path_owned_find(path)) != -1)
+		path_owned[i].path[0] = '\0';
+}
+
+/* Remove path now, if it is ours and still the file made. */
+void
+path_unown(const char *path)
+{
+	int	 i;
+
+	if ((i = path_owned_find(path)) != -1)
+		path_owned_remove(i);
 }
 
 /*

@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -92,13 +93,11 @@ static struct {
 } terms[DEVICES_MAX] = { { .fd = -1 }, { .fd = -1 } };
 
 /*
- * The links to our pseudo-terminals, while they are there: the link made
- * (its device and inode), held open so that its inode is not reused.
+ * The links to our pseudo-terminals, while they are there (path_own()):
+ * each held open (O_PATH), so that its inode is not given to another.
  */
 static struct {
-	char		 path[PATH_MAX]; /* "": none */
-	dev_t		 dev;
-	ino_t		 ino;
+	char		*path;		/* NULL: none */
 	int		 fd;		/* O_PATH, -1: none */
 } ptylinks[DEVICES_MAX] = { { .fd = -1 }, { .fd = -1 } };
 
@@ -433,28 +432,6 @@ serial_release(const char *path)
 	}
 }
 
-/* Remove link i if it is still ours (same inode).  Async-signal-safe. */
-static void
-ptylink_unlink(size_t i)
-{
-	if (ptylinks[i].path[0] == '\0')
-		return;
-	if (path_is(ptylinks[i].path, S_IFLNK, ptylinks[i].dev,
-	    ptylinks[i].ino))
-		unlink(ptylinks[i].path);
-	ptylinks[i].path[0] = '\0';
-	net_close(&ptylinks[i].fd);
-}
-
-static void
-ptylink_cleanup(__unused int sig)
-{
-	size_t	 i;
-
-	for (i = 0; i < DEVICES_MAX; i++)
-		ptylink_unlink(i);
-}
-
 /*
  * Remove the link path (or NULL) and close slave (or -1), so its readers see
  * end-of-file; the master is the session's.
@@ -470,8 +447,13 @@ ptylink_release(const char *path, int slave)
 	if (path == NULL)
 		return;
 	for (i = 0; i < DEVICES_MAX; i++) {
-		if (strcmp(ptylinks[i].path, path) == 0)
-			ptylink_unlink(i);
+		if (ptylinks[i].path != NULL &&
+		    strcmp(ptylinks[i].path, path) == 0) {
+			path_unown(path);
+			free(ptylinks[i].path);
+			ptylinks[i].path = NULL;
+			net_close(&ptylinks[i].fd);
+		}
 	}
 }
 
@@ -602,13 +584,13 @@ ptylink_open(const char *path, const struct tty_want *w, int *slave,
 		strlcpy(name, pt.path, namesz);
 		return (pt.master);
 	}
-	for (i = 0; i < DEVICES_MAX && ptylinks[i].path[0] != '\0'; i++)
+	for (i = 0; i < DEVICES_MAX && ptylinks[i].path != NULL; i++)
 		;
 	if (i == DEVICES_MAX) {
 		log_cause(cause, "two pty: links a process at most");
 		return (-1);
 	}
-	if (strlen(path) >= sizeof(ptylinks[i].path)) {
+	if (strlen(path) >= PATH_MAX) {
 		errno = ENAMETOOLONG;
 		goto fail;
 	}
@@ -622,8 +604,6 @@ ptylink_open(const char *path, const struct tty_want *w, int *slave,
 	}
 	if (ptylink_make(&pt, w) == -1)
 		goto fail;
-	strlcpy(ptylinks[i].path, path, sizeof(ptylinks[i].path));
-	cleanup_add(ptylink_cleanup);
 	cleanup_on_signals();
 	/*
 	 * The link itself stays open (O_PATH), so that its inode number
@@ -636,16 +616,20 @@ ptylink_open(const char *path, const struct tty_want *w, int *slave,
 		error = errno;
 	else if (!S_ISLNK(st.st_mode))
 		error = ESTALE;	/* put in its place at once */
-	else
+	else if ((ptylinks[i].path = strdup(path)) == NULL ||
+	    path_own(path, S_IFLNK, &st) == -1) {
+		error = errno;
+		if (path_is(path, S_IFLNK, st.st_dev, st.st_ino))
+			(void)unlink(path);
+	} else
 		error = 0;
 	if (error != 0) {
-		ptylinks[i].path[0] = '\0';
+		free(ptylinks[i].path);
+		ptylinks[i].path = NULL;
 		net_close(&ptylinks[i].fd);
 		errno = error;
 		goto fail_pty;
 	}
-	ptylinks[i].dev = st.st_dev;
-	ptylinks[i].ino = st.st_ino;
 	*slave = pt.slave;
 	strlcpy(name, pt.path, namesz);
 	return (pt.master);

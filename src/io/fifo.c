@@ -37,8 +37,7 @@
  * it is still the file opened (same device and inode).
  */
 static struct fifo {
-	volatile int	 created;	/* Ours to remove at exit. */
-	dev_t		 dev;		/* What we opened, and remove. */
+	dev_t		 dev;		/* What we opened. */
 	ino_t		 ino;
 	int		 fd;		/* The read end, or the file followed. */
 	int		 notify;	/* inotify descriptor when following. */
@@ -51,20 +50,6 @@ static struct fifo {
 
 /* Apart, so that its zeroes take no room in the file or at start. */
 static char	fifo_path[PATH_MAX];
-
-/*
- * Remove the FIFO or followed file if we made or took it and PATH is still
- * it.  Async-signal-safe.
- */
-static void
-fifo_cleanup(__unused int sig)
-{
-	if (fifo.created) {
-		fifo.created = 0;
-		if (path_is(fifo_path, 0, fifo.dev, fifo.ino))
-			unlink(fifo_path);
-	}
-}
 
 /*
  * Open PATH for reading, not waiting for a writer nor following a link;
@@ -205,10 +190,8 @@ fifo_open(const char *path, char **cause)
 	fifo.dev = st2.st_dev;
 	fifo.ino = st2.st_ino;
 	made = ours && st2.st_dev == mdev && st2.st_ino == mino;
-	if (made || follow) {
-		fifo.created = 1;
-		cleanup_add(fifo_cleanup);
-	}
+	if (made || follow)
+		(void)path_own(path, 0, &st2);
 	if (follow && fifo_watch(path) == -1)
 		goto fail;
 	return (0);
@@ -218,13 +201,10 @@ fail:
 	log_cause(cause, "%s: %s", path, strerror(error));
 	net_close(&fifo.fd);
 	net_close(&fifo.notify);
+	path_unown(path);
 	/* A FIFO made on the way, though never opened, is not left. */
-	if (ours && !fifo.created) {
-		fifo.created = 1;
-		fifo.dev = mdev;
-		fifo.ino = mino;
-	}
-	fifo_cleanup(0);
+	if (ours && path_is(path, 0, mdev, mino))
+		(void)unlink(path);
 	errno = error;
 	return (-1);
 }

@@ -25,79 +25,6 @@
 
 #include "net.h"
 
-/* The name of a datagram client's own socket, in a private directory. */
-#define UNIX_RECV_NAME	"recv.sock"
-
-/*
- * What to remove at exit: the socket files this process bound (a
- * listener's, a stream client's bind= and a datagram client's: each side
- * of a pair may have one), and the private directory one may sit in.
- */
-#define UNIX_OWNED_MAX	4
-static struct unix_owned {
-	char	path[sizeof(((struct sockaddr_un *)NULL)->sun_path)];
-	dev_t	dev;
-	ino_t	ino;
-}		unix_owned[UNIX_OWNED_MAX];
-static char	unix_tmpdir[PATH_MAX];
-
-/* Remove the socket files still bound here.  Async-signal-safe. */
-static void
-unix_cleanup(__unused int sig)
-{
-	struct unix_owned	*u;
-	size_t			 i;
-
-	for (i = 0; i < UNIX_OWNED_MAX; i++) {
-		u = &unix_owned[i];
-		/* An empty path, a slot unused, is no file to lstat(2). */
-		if (path_is(u->path, S_IFSOCK, u->dev, u->ino))
-			unlink(u->path);
-	}
-	if (unix_tmpdir[0] != '\0')
-		rmdir(unix_tmpdir);
-}
-
-/*
- * Note name, bound as st says, as ours to remove at exit, in its old slot
- * or a free one (none free: kept).
- */
-static void
-unix_own(const char *name, const struct stat *st)
-{
-	struct unix_owned	*u = NULL;
-	size_t			 i;
-
-	for (i = 0; i < UNIX_OWNED_MAX; i++) {
-		if (strcmp(unix_owned[i].path, name) == 0) {
-			u = &unix_owned[i];
-			break;
-		}
-		if (u == NULL && unix_owned[i].path[0] == '\0')
-			u = &unix_owned[i];
-	}
-	if (u == NULL)
-		return;
-	/* A signal's clean-up meanwhile finds no name, not a wrong inode. */
-	u->path[0] = '\0';
-	u->dev = st->st_dev;
-	u->ino = st->st_ino;
-	strlcpy(u->path, name, sizeof(u->path));
-	cleanup_add(unix_cleanup);
-}
-
-/* name is no longer ours to remove: left once a start succeeds, as nc does. */
-static void
-unix_leave(const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; i < UNIX_OWNED_MAX; i++) {
-		if (strcmp(unix_owned[i].path, name) == 0)
-			unix_owned[i].path[0] = '\0';
-	}
-}
-
 /*
  * Is sd's socket file left at exit once it serves?  nc leaves the command
  * line's; an address's goes, as socat's (unlink-close=0: never ours).
@@ -306,42 +233,54 @@ unix_bind(int fd, int type, const char *name, int keep, char **cause)
 		return (-1);
 	}
 	if (!keep && name[0] != '@' && lstat(name, &st) == 0)
-		unix_own(name, &st);
+		(void)path_own(name, S_IFSOCK, &st);
 	return (0);
 }
 
 /*
- * Bind datagram client fd to a new file, its name in name, in a private
- * directory of $TMPDIR, both removed at exit.  Returns -1 with errno and
+ * Bind datagram client fd to a new file, its name in name: recv.sock, then
+ * recv.2.sock, ..., in one private directory of $TMPDIR, made at first
+ * need and removed at exit with what it holds.  Returns -1 with errno and
  * *cause.
  */
 static int
 unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
 {
+	static char	 dir[PATH_MAX];
+	static u_int	 n;
+	struct stat	 st;
 	const char	*tmp;
-	char		 dir[PATH_MAX];
 
 	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
 		tmp = "/tmp";
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/sockcat.XXXXXX", tmp) >=
-	    sizeof(dir)) {
+	if (dir[0] == '\0' && (size_t)snprintf(dir, sizeof(dir),
+	    "%s/sockcat.XXXXXX", tmp) >= sizeof(dir)) {
+		dir[0] = '\0';
 		errno = ENAMETOOLONG;
 		log_cause(cause, "%s: %s", tmp, strerror(errno));
 		return (-1);
 	}
-	cleanup_add(unix_cleanup);
-	if (mkdtemp(dir) == NULL) {
+	if (n == 0 && mkdtemp(dir) == NULL) {
 		log_cause(cause, "%s: %s", dir, strerror(errno));
+		dir[0] = '\0';
 		return (-1);
 	}
-	strlcpy(unix_tmpdir, dir, sizeof(unix_tmpdir));
-	if ((size_t)snprintf(name, namelen, "%s/%s", dir, UNIX_RECV_NAME) >=
-	    namelen) {
+	if (n == 0 && (lstat(dir, &st) == -1 ||
+	    path_own(dir, S_IFDIR, &st) == -1)) {
+		log_cause(cause, "%s: %s", dir, strerror(errno));
+		(void)rmdir(dir);
+		dir[0] = '\0';
+		return (-1);
+	}
+	n++;
+	if ((size_t)snprintf(name, namelen, n == 1 ? "%s/recv.sock" :
+	    "%s/recv.%u.sock", dir, n) >= namelen) {
 		errno = ENAMETOOLONG;
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
-	return (unix_bind(fd, SOCK_DGRAM, name, 0, cause));
+	/* The directory's clean-up takes it. */
+	return (unix_bind(fd, SOCK_DGRAM, name, 1, cause));
 }
 
 /* The type bound at path, SOCK_STREAM or SOCK_DGRAM, or 0. */
@@ -378,7 +317,7 @@ unix_bind_client(const struct side *sd, int fd, char **cause)
 		    cause) == -1)
 			return (-1);
 		if (unix_nc_leaves(sd))
-			unix_leave(local);
+			path_disown(local);
 	} else if (unix_bind_temp(fd, local, sizeof(local), cause) == -1)
 		return (-1);
 	if (log_verbosity() > 0)
@@ -477,7 +416,7 @@ unix_server(const struct side *sd, char **cause)
 			    sd->tls.secret_peer, sd->host);
 	}
 	if (unix_nc_leaves(sd))
-		unix_leave(sd->host);
+		path_disown(sd->host);
 	return (fd);
 
 fail:

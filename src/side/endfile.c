@@ -1,7 +1,8 @@
 /*
  * A side's path opened as its options say, for end.c's openers: its mode,
  * owner and umask=, a named pipe made for it, seek=, size and lock
- * (socat's setlk, flock-ex, ...); and the paths removed at the end.
+ * (socat's setlk, flock-ex, ...), the name removed at the end if asked
+ * (path_own()).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -23,58 +24,6 @@
 
 #include "side.h"
 #include "end-int.h"
-
-/*
- * The paths removed at the end (unlink-close, a named pipe made), also
- * when a signal ends us (from its handler: a fixed table), each only if
- * it is still the file made or opened (doc/design.md, "Names others may
- * write to").
- */
-static struct {
-	const char	*path;
-	dev_t		 dev;
-	ino_t		 ino;
-}			 end_unlink[4];
-static volatile int	 end_nunlink;
-
-static void
-end_cleanup(__unused int sig)
-{
-	int	 i;
-
-	for (i = 0; i < end_nunlink; i++) {
-		if (path_is(end_unlink[i].path, 0, end_unlink[i].dev,
-		    end_unlink[i].ino))
-			(void)unlink(end_unlink[i].path);
-	}
-	end_nunlink = 0;
-}
-
-/*
- * Remove path, now the file of st (lstat(2)'s), at exit or when a signal
- * ends us, if it is still that file; once, however often it is opened.
- */
-static void
-end_unlink_at_end(const char *path, const struct stat *st)
-{
-	static int	 added;
-	int		 i;
-
-	for (i = 0; i < end_nunlink; i++) {
-		if (end_unlink[i].path == path)
-			return;
-	}
-	if (end_nunlink == (int)nitems(end_unlink))
-		return;
-	if (!added) {
-		cleanup_add(end_cleanup);
-		added = 1;
-	}
-	end_unlink[end_nunlink].path = path;
-	end_unlink[end_nunlink].dev = st->st_dev;
-	end_unlink[end_nunlink].ino = st->st_ino;
-	end_nunlink++;
-}
 
 /*
  * Set (on) or clear flag (O_NONBLOCK, O_NOATIME) on fd's open file
@@ -150,7 +99,7 @@ end_mkfifo(const struct side *sd)
 		rc = -1;
 	} else if (l->unlink_close != 0 && lstat(sd->path, &st) == 0)
 		/* Made for us, it goes with us, as socat's, also on a signal. */
-		end_unlink_at_end(sd->path, &st);
+		(void)path_own(sd->path, 0, &st);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	errno = error;
 	return (rc);
@@ -245,7 +194,7 @@ end_open_path(const struct side *sd, int flags, int *made, const char **why)
 	/* The name opened: a link of the user's is what goes, not its file. */
 	if (fd != -1 && l->unlink_close == 1 && !*made &&
 	    lstat(sd->path, &st) == 0)
-		end_unlink_at_end(sd->path, &st);
+		(void)path_own(sd->path, 0, &st);
 	errno = error;
 	return (fd);
 }
