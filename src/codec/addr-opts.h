@@ -87,18 +87,19 @@ OPT_SECRET(OPTCL)
 	X("min-version openssl-min-proto-version", "min-version",	\
 	AO_TLSVER, N_TLS_STREAM, F(tls.min_version, TLSVER),		\
 	.name = "ssl-min-version", .arg = "VERSION",			\
-	.group = OPTG_PROXY, .topic = OPTT_TLS,				\
-	.set = opt_ssl_version, .also = OPTA_SSL, .comp = OPTC_WORDS,	\
-	.words = "1.0 1.1 1.2 1.3", .line = "TLS 1.0 to 1.3",		\
+	.group = OPTG_PROXY, .topic = OPTT_TLS, .kind = OPTK_WORD,	\
+	.lo = 10, .what = "ssl-min-version", .also = OPTA_SSL,		\
+	.comp = OPTC_WORDS, .words = "1.0 1.1 1.2 1.3",			\
+	.line = "TLS 1.0 to 1.3",					\
 	.help = "the oldest TLS version allowed (1.2)")
 OPT_MIN_VERSION(OPTCL)
 #define OPT_MAX_VERSION(X)						\
 	X("max-version openssl-max-proto-version", "max-version",	\
 	AO_TLSVER, N_TLS_STREAM, F(tls.max_version, TLSVER),		\
 	.name = "ssl-max-version", .arg = "VERSION",			\
-	.group = OPTG_PROXY, .topic = OPTT_TLS,				\
-	.set = opt_ssl_version, .also = OPTA_SSL, .comp = OPTC_WORDS,	\
-	.words = "1.0 1.1 1.2 1.3", .joins = 1,				\
+	.group = OPTG_PROXY, .topic = OPTT_TLS, .kind = OPTK_WORD,	\
+	.lo = 10, .what = "ssl-max-version", .also = OPTA_SSL,		\
+	.comp = OPTC_WORDS, .words = "1.0 1.1 1.2 1.3", .joins = 1,	\
 	.help = "the newest TLS version allowed (1.3)")
 OPT_MAX_VERSION(OPTCL)
 #define OPT_CIPHERS(X)							\

@@ -21,11 +21,11 @@
 
 #include "modes/modes.h"
 
-/* When --progress draws its line. */
+/* When --progress draws its line, in its row's words' order. */
 enum {
-	PROGRESS_NEVER,
 	PROGRESS_AUTO,		/* only when stderr is a terminal */
 	PROGRESS_ALWAYS,
+	PROGRESS_NEVER,
 };
 
 /* --relay's defaults, and --via's wait for the other side without -w. */
@@ -182,6 +182,8 @@ enum opt_kind {
 	OPTK_TIME,		/* a time of lo to hi seconds, in ms */
 	OPTK_NUMBER,		/* a number from lo to hi */
 	OPTK_STRING,		/* the argument itself */
+	OPTK_WORD,		/* lo plus the argument's place in words (no
+				   argument: the first) */
 };
 
 /* The --help group an option is listed in. */
@@ -334,10 +336,10 @@ void		 opt_list_add(char ***, size_t *, char *);
 void		 opt_port_check(const char *, const char *, int);
 opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_source_port,
-		 opt_proxy_type, opt_proxy_user, opt_proxy_auth, opt_proxy_dns,
-		 opt_mcast_loop, opt_gate, opt_auth, opt_progress, opt_retry,
+		 opt_proxy_type, opt_proxy_user, opt_proxy_auth,
+		 opt_mcast_loop, opt_gate, opt_auth, opt_retry,
 		 opt_reconnect, opt_retry_interval, opt_keepalive,
-		 opt_ssl_version, opt_ssl_pin, opt_secret, opt_secret_file,
+		 opt_ssl_pin, opt_secret, opt_secret_file,
 		 opt_forward, opt_forward_file, opt_send_proxy, opt_ws_list,
 		 opt_ws_header, opt_relay_limit, opt_trust_front, opt_step,
 		 opt_action, opt_version, opt_script, opt_timestamp,

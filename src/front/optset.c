@@ -235,15 +235,6 @@ opt_proxy_auth(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 	cl->auth_nopass = 0;
 }
 
-/* --proxy-dns: local, remote, both or none. */
-void
-opt_proxy_dns(struct cmdline *cl, __unused const struct optdef *d, char *arg)
-{
-	if ((cl->o->side.proxy.dns = proxy_parse_dns(arg)) == -1)
-		fatalx("proxy DNS invalid: %s (local, remote, both or none)",
-		    arg);
-}
-
 /* --mcast-loop: on or off. */
 void
 opt_mcast_loop(struct cmdline *cl, __unused const struct optdef *d, char *arg)
@@ -296,20 +287,6 @@ opt_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 	}
 	if (rc == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-}
-
-/* --progress[=WHEN]: auto (the default), always or never. */
-void
-opt_progress(struct cmdline *cl, __unused const struct optdef *d, char *arg)
-{
-	if (arg == NULL || strcmp(arg, "auto") == 0)
-		cl->o->progress = PROGRESS_AUTO;
-	else if (strcmp(arg, "always") == 0)
-		cl->o->progress = PROGRESS_ALWAYS;
-	else if (strcmp(arg, "never") == 0)
-		cl->o->progress = PROGRESS_NEVER;
-	else
-		fatalx("progress invalid: %s (auto, always or never)", arg);
 }
 
 /* --retry N or forever: how many tries after the first. */
@@ -406,17 +383,6 @@ opt_keepalive(struct cmdline *cl, __unused const struct optdef *d, char *arg)
 			    field, 1, 127);
 	}
 	free(copy);
-}
-
-/* --ssl-min-version, --ssl-max-version: "1.0" to "1.3", in its field. */
-void
-opt_ssl_version(struct cmdline *cl, const struct optdef *d, char *arg)
-{
-	int	 v;
-
-	if ((v = addr_tls_version_parse(arg)) == -1)
-		fatalx("%s invalid: %s (1.0, 1.1, 1.2 or 1.3)", d->name, arg);
-	*(int *)((char *)cl->o + d->field) = v;
 }
 
 /* --ssl-pin: a SHA-256 fingerprint, 64 hex digits, colons allowed. */

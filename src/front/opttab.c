@@ -473,9 +473,9 @@ static const struct optdef optdefs[] = {
 	  .hide = OPTH_PASSWORD,
 	  .help = "proxy credentials" },
 	{ .name = "proxy-dns", .arg = "WHERE", .group = OPTG_PROXY,
-	  .topic = OPTT_CORE, .set = opt_proxy_dns, FIELD(side.proxy.dns),
-	  .comp = OPTC_WORDS,
-	  .words = "local remote both none",
+	  .topic = OPTT_CORE, .kind = OPTK_WORD, FIELD(side.proxy.dns),
+	  .comp = OPTC_WORDS, .words = "local remote both none",
+	  .lo = PROXY_DNS_LOCAL, .what = "proxy DNS",
 	  .help = "who resolves the target: local, remote, both, none" },
 	{ .name = "ssl", .group = OPTG_PROXY, .kind = OPTK_FLAG, FIELD(side.tls.on),
 	  .topic = OPTT_TLS, .help = "TLS (every --ssl-* option implies it)" },
@@ -597,8 +597,9 @@ static const struct optdef optdefs[] = {
 	  .line = "figures at the end; live: auto, always, never",
 	  .help = "show bytes and datagrams moved at the end" },
 	{ .name = "progress", .arg = "WHEN", .has_arg = optional_argument,
-	  .group = OPTG_INFO, .set = opt_progress, FIELD(progress),
+	  .group = OPTG_INFO, .kind = OPTK_WORD, FIELD(progress),
 	  .comp = OPTC_WORDS, .topic = OPTT_CORE, .words = "auto always never",
+	  .lo = PROGRESS_AUTO, .what = "progress",
 	  .joins = 1,
 	  .help = "live progress on stderr: auto, always, never" },
 	{ .letter = 'h', .name = "help", .group = OPTG_INFO, .value = CL_HELP,
@@ -792,6 +793,32 @@ opt_number(const char *what, const char *arg, long long lo, long long hi)
 }
 
 /*
+ * The place of arg (NULL: the first) among row d's words; exits on another
+ * with "what invalid: arg (a, b or c)".
+ */
+static int
+opt_word(const struct optdef *d, const char *arg)
+{
+	const char	*w = d->words;
+	char		 list[128] = "";
+	size_t		 n, len;
+	int		 i;
+
+	DEBUG_CHECK(w != NULL && d->what != NULL, "a row of words without "
+	    "its words or what to call it");
+	for (i = 0; *w != '\0'; i++, w += n + (w[n] == ' ')) {
+		n = strcspn(w, " ");
+		if (arg == NULL || (strlen(arg) == n &&
+		    strncmp(arg, w, n) == 0))
+			return (i);
+		len = strlen(list);
+		(void)snprintf(list + len, sizeof(list) - len, "%s%.*s",
+		    i == 0 ? "" : w[n] == '\0' ? " or " : ", ", (int)n, w);
+	}
+	fatalx("%s invalid: %s (%s)", d->what, arg, list);
+}
+
+/*
  * Option what's time arg, within [min_s, max_s] seconds, in milliseconds.
  * Exits on a bad one with netcat's "what errstr: arg".
  */
@@ -927,6 +954,9 @@ opt_apply(struct cmdline *cl, const struct optdef *d, char *arg)
 		break;
 	case OPTK_STRING:
 		*(const char **)p = arg;
+		break;
+	case OPTK_WORD:
+		opt_store(o, d, d->lo + opt_word(d, arg));
 		break;
 	case OPTK_CUSTOM:
 		d->set(cl, d, arg);

@@ -132,8 +132,9 @@ struct tls_conf {
 
 /*
  * Who looks up the destination's name behind a proxy (--proxy-dns), as
- * bits.  Unset (0), -X 4 looks it up here, as netcat does, and every
- * other protocol leaves it to the proxy, as ncat does.
+ * bits, in its row's words' order.  Unset (0), -X 4 looks it up here, as
+ * netcat does, and every other protocol leaves it to the proxy, as ncat
+ * does.
  */
 enum proxy_dns {
 	PROXY_DNS_LOCAL = 1,	/* here, and only here */

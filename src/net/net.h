@@ -670,7 +670,6 @@ struct proxy_client {
 };
 
 int		 proxy_parse_proto(const char *);
-int		 proxy_parse_dns(const char *);
 const char	*proxy_default_port(int);
 int		 proxy_parse_addr(const char *, char **, char **,
 		    const char **);

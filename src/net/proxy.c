@@ -72,28 +72,6 @@ proxy_parse_proto(const char *name)
 	return (-1);
 }
 
-/* The PROXY_DNS_* --proxy-dns names, or -1. */
-int
-proxy_parse_dns(const char *name)
-{
-	static const struct {
-		const char	*name;
-		int		 dns;
-	} names[] = {
-		{ "local",	PROXY_DNS_LOCAL },
-		{ "remote",	PROXY_DNS_REMOTE },
-		{ "both",	PROXY_DNS_BOTH },
-		{ "none",	PROXY_DNS_NONE },
-	};
-	size_t	 i;
-
-	for (i = 0; i < nitems(names); i++) {
-		if (strcmp(name, names[i].name) == 0)
-			return (names[i].dns);
-	}
-	return (-1);
-}
-
 /* The port a proxy of proto listens on when -x names none. */
 const char *
 proxy_default_port(int proto)
