@@ -318,8 +318,8 @@ forward_admitted(void *arg, int fd, const struct net_peer *peer)
 	struct forward	*f = arg;
 	struct fconn	*fc;
 
-	if (!listen_early(f->j->side))
-		return (NULL);
+	DEBUG_CHECK(listen_early(f->j->side), "a target dialled early "
+	    "without a TLS handshake to overlap");
 	/* NULL: dialled after the handshake, then. */
 	if ((fc = fconn_new(f, fd, peer)) != NULL)
 		fconn_next(fc);
