@@ -421,8 +421,6 @@ struct pair_kind {
 	enum pair_place	 place;
 	int		 near;	/* opened for each session beside a socket */
 	int		 local;	/* one the relay opens beside another */
-	int		 opts;	/* its opener carries out its own options
-				   beside a socket */
 };
 const struct pair_kind *pair_kind(const struct side *);
 int		 pair_local_mode(struct options *);

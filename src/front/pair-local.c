@@ -20,12 +20,11 @@
 static const struct pair_kind pair_kinds[] = {
 	[SIDE_SOCKET] = { .place = PLACE_SOCKET },
 	[SIDE_SERIAL] = { .place = PLACE_LINE },
-	[SIDE_PTY] = { .place = PLACE_LINE, .local = 1, .opts = 1 },
-	[SIDE_STDIO] = { .place = PLACE_NEAR, .near = 1, .local = 1,
-	    .opts = 1 },
-	[SIDE_FILE] = { .place = PLACE_NEAR, .near = 1, .local = 1, .opts = 1 },
-	[SIDE_FD] = { .place = PLACE_NEAR, .near = 1, .local = 1, .opts = 1 },
-	[SIDE_EXEC] = { .place = PLACE_NEAR, .near = 1, .local = 1, .opts = 1 },
+	[SIDE_PTY] = { .place = PLACE_LINE, .local = 1 },
+	[SIDE_STDIO] = { .place = PLACE_NEAR, .near = 1, .local = 1 },
+	[SIDE_FILE] = { .place = PLACE_NEAR, .near = 1, .local = 1 },
+	[SIDE_FD] = { .place = PLACE_NEAR, .near = 1, .local = 1 },
+	[SIDE_EXEC] = { .place = PLACE_NEAR, .near = 1, .local = 1 },
 	/* A recording is played as stdin and stdout are. */
 	[SIDE_REPLAY] = { .place = PLACE_NEAR },
 };
@@ -75,20 +74,18 @@ pair_local(const struct side *sd)
 }
 
 /*
- * The first of sd's socat options that only the relay carries out, or
- * NULL.  With beside (sd joined with a socket or device), not those plain
- * mode or end_open() carry out too: a program's own, any of a file's,
- * descriptor's, pty's or stdin and stdout's.
+ * The first of sd's socat options that the relay carries out and the
+ * shell could not, or NULL (pair_relay_does()).  Beside a socket or a
+ * device, each is carried out where it belongs (end_open()): no socket or
+ * line takes one (the rows of codec/addr-opts.h), but "!!".
  */
 static const char *
-pair_local_opt(const struct side *sd, int beside)
+pair_local_opt(const struct side *sd)
 {
 	const struct side_local	*l = &sd->local;
 
 	if (sd->wside != NULL)
 		return ("!!");
-	if (beside && pair_kind(sd)->opts)
-		return (NULL);
 	if (sd->kind == SIDE_FD)
 		return ("FD");
 	if (l->fifo)
@@ -135,7 +132,7 @@ pair_local_opt(const struct side *sd, int beside)
 static int
 pair_bare_stdio(const struct side *sd)
 {
-	return (sd->kind == SIDE_STDIO && pair_local_opt(sd, 0) == NULL &&
+	return (sd->kind == SIDE_STDIO && pair_local_opt(sd) == NULL &&
 	    sd->local.readbytes < 0);
 }
 
@@ -146,7 +143,7 @@ pair_bare_stdio(const struct side *sd)
 static __startup int
 pair_relay_does(const struct side *sd, int prog)
 {
-	return (pair_local_opt(sd, 0) != NULL || (prog && sd->local.readline));
+	return (pair_local_opt(sd) != NULL || (prog && sd->local.readline));
 }
 
 /*
@@ -195,8 +192,6 @@ pair_nofork_ok(const struct side *b)
 static __startup void
 pair_local_refusals(struct side *a, const struct side *b)
 {
-	const char	*opt;
-
 	/* nofork: the program's (plain mode). */
 	if (a->local.nofork && !pair_nofork_ok(b))
 		fatalx("%s: nofork is supported with stdio, a file, a "
@@ -206,12 +201,12 @@ pair_local_refusals(struct side *a, const struct side *b)
 		fatalx("%s: the sockets of a dual (!!) address are a UDP-RECV "
 		    "or a dialled UDP socket read and a dialled UDP socket "
 		    "written, without fork or crlf", a->text);
+	if (a->wside != NULL)
+		fatalx("%s: !! is supported between two addresses that are "
+		    "no sockets or devices", a->text);
 	if (a->local.nofork && a->local.pty)
 		fatalx("%s: nofork is the program on the connection itself, "
 		    "not on a pty", a->text);
-	if ((opt = pair_local_opt(a, 1)) != NULL)
-		fatalx("%s: %s is supported between two addresses that are "
-		    "no sockets or devices", a->text, opt);
 }
 
 /*
