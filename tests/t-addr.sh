@@ -684,6 +684,17 @@ test_pair_mode_options_refused() {
 	expect_error "tcp:127.0.0.1:1 exec:cat: $_fd" -F tcp:127.0.0.1:1 exec:cat
 }
 
+# A script stands in for stdin: beside a program or a recording played,
+# which answer the socket themselves, there is no stdin for it.
+test_pair_script_needs_stdio() {
+	_why="--expect, --send and --script are for a socket or a line with stdin and stdout"
+	printf 'sockcat-record 1\n0 server "x"\n' >"$SC_TMP/x.rec"
+	expect_error "tcp-l:127.0.0.1:0 exec:cat: $_why" \
+	    --send hi tcp-l:127.0.0.1:0 exec:cat
+	expect_error "tcp:127.0.0.1:1 replay:$SC_TMP/x.rec: $_why" \
+	    --expect x tcp:127.0.0.1:1 "replay:$SC_TMP/x.rec"
+}
+
 # The rows keyed on -l see a pair's listening address: the server
 # options its listener applies (--deny, --max-conns, ...) were refused as
 # lacking -l, and -k as well, which makes it go on listening (as fork):

@@ -2267,6 +2267,16 @@ test_exec_setpgid() {
 	    "option setpgid takes a process group's id, 0 for its own"
 }
 
+# A recording played is the other party whole, both ways: socat's -u and
+# -U have no way of it to leave out.
+test_oneway_with_recording_refused() {
+	printf 'sockcat-record 1\n0 server "x"\n' >"$SC_TMP/x.rec"
+	for dir in -u -U; do
+		socat_refused "TCP-L:0,bind=127.0.0.1 REPLAY:$SC_TMP/x.rec: -u and -U are not supported with a recording played" \
+		    $dir TCP-L:0,bind=127.0.0.1 "REPLAY:$SC_TMP/x.rec"
+	done
+}
+
 # What a terminal's options cannot be: one line each, status 1.
 test_terminal_mode_refusals() {
 	: >"$SC_TMP/f"
