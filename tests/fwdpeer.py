@@ -395,12 +395,7 @@ def proxy_backend(portfile, out):
     ready(portfile, s.getsockname()[1])
     c, _ = s.accept()
     what, rest = read_proxy_header(c)
-    data = rest
-    while True:
-        b = c.recv(4096)
-        if not b:
-            break
-        data += b
+    data = rest + read_to_eof(c)
     with open(out, "w") as f:
         f.write("%s\n%s" % (what, data.decode("ascii", "replace")))
     c.sendall(b"ok\n")
