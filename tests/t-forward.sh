@@ -534,6 +534,27 @@ test_max_conns_idle_stats_and_logs() {
 first" "$(<"$SC_TMP/raw")"
 }
 
+# --delay paces each way of a forwarded connection: its second line goes
+# up 300 ms after its first at least; --timestamp stamps the labelled
+# lines of --hex-dump, each from its connection's start.
+test_paced_and_stamped_log() {
+	peer be echo
+	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$PPORT" --delay 300ms \
+	    --timestamp=relative --hex-dump "$SC_TMP/hex" || return
+	held_stdin cin 7
+	bg_in "$SC_TMP/cin" sh -c "'$SC' 127.0.0.1 $PORT >'$SC_TMP/c.out'"
+	echo one >&7
+	wait_for "$SC_TMP/c.out" one 15 || fail "one not echoed"
+	echo two >&7
+	wait_for "$SC_TMP/c.out" two 15 || fail "two not echoed"
+	exec 7>&-
+	assertTrue "stamped and labelled: $(<"$SC_TMP/hex")" \
+	    "grep -Eq '^[0-9]+\.[0-9]{3} #1 127\.0\.0\.1 [0-9]+ < 00000000  6f 6e 65 0a ' '$SC_TMP/hex'"
+	two=$(awk '$5 == "<" && $6 == "00000004" { print $1 }' "$SC_TMP/hex")
+	assertTrue "two went up 300 ms after one at least: $two" \
+	    "awk -v s='$two' 'BEGIN { exit !(s >= 0.299) }'"
+}
+
 test_bad_command_lines() {
 	expect_error "must use -l with --forward" --forward 127.0.0.1:1 host 1
 	expect_error "--forward nowhere: missing port number" -l 1 --forward nowhere

@@ -32,6 +32,7 @@ mode_name() {
 fact_text() {
 	case $1 in
 	proxy-server) echo "proxy server" ;;
+	bare-stamp) echo "--timestamp without -o or --hex-dump" ;;
 	*) printf '%s\n' "$1" ;;
 	esac
 }
@@ -41,6 +42,7 @@ fact_text() {
 fact_args() {
 	case $1 in
 	proxy-server) echo "--proxy-type socks5"; return ;;
+	bare-stamp) echo "--timestamp"; return ;;
 	esac
 	_name=${1#-}
 	_name=${_name#-}

@@ -90,6 +90,35 @@ test_curl_through_the_proxy() {
 	assertEquals "wrong password" 407 "$(<"$SC_TMP/ans")"
 }
 
+# -o and --hex-dump log each relayed request, its lines labelled with
+# the client's address; --timestamp stamps them; --delay paces each way:
+# the origin's answer, in two writes, is written to curl 300 ms apart.
+test_curl_logged_stamped_and_paced() {
+	command -v curl >/dev/null || { sc_skip "curl not installed"; return; }
+	held_stdin oin 8
+	printf 'HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n' >&8
+	SERVER_STDIN=$SC_TMP/oin server origin -N -l 127.0.0.1 0 ||
+	    fail "no origin"
+	OPORT=$PORT
+	proxy --hex-dump "$SC_TMP/hex" -o "$SC_TMP/raw" --timestamp=relative \
+	    --delay 300ms
+	bg t 20 curl -sS -x "http://127.0.0.1:$PPORT" \
+	    "http://127.0.0.1:$OPORT/x" -o "$SC_TMP/ans"
+	wait_for "$SC_TMP/hex" ' > 00000000  48 54 54 50' 15 || fail "no head"
+	printf 'origin says hi' >&8
+	exec 8>&-
+	wait_exit "$BG_PID"
+	assertEquals "the origin's answer" "origin says hi" "$(<"$SC_TMP/ans")"
+	wait_for "$SC_TMP/hex" ' > 00000027  6f 72 69 67' 15 || fail "no body"
+	assertTrue "labelled and stamped: $(<"$SC_TMP/hex")" \
+	    "grep -Eq '^[0-9]+\.[0-9]{3} 127\.0\.0\.1 [0-9]+ < 00000000  47 45 54 20 2f 78 ' '$SC_TMP/hex'"
+	body=$(awk '$4 == ">" && $5 == "00000027" { print $1 }' "$SC_TMP/hex")
+	assertTrue "the body 300 ms after the head at least: $body" \
+	    "awk -v s='$body' 'BEGIN { exit !(s >= 0.299) }'"
+	assertTrue "the raw log stamped: $(<"$SC_TMP/raw")" \
+	    "grep -Eqx '[0-9]+\.[0-9]{3} origin says hi' '$SC_TMP/raw'"
+}
+
 test_ncat_digest_client() {
 	command -v ncat >/dev/null || { sc_skip "ncat not installed"; return; }
 	held_stdin dst 8

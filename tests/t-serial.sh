@@ -429,7 +429,7 @@ test_refusals() {
 	# connection were dropped without a word; -C is the line's.
 	expect_error "pty:$SC_TMP/l - joins no socket: it takes no -N, --nodelay or -w" \
 	    -N -w 1 --nodelay "pty:$SC_TMP/l" -
-	expect_error "pty:$SC_TMP/l pty:$SC_TMP/m joins two lines, no stdin or stdout: it takes no -d, -q or --timestamp" \
+	expect_error "pty:$SC_TMP/l pty:$SC_TMP/m joins two lines, no stdin or stdout: it takes no -d, -q or --timestamp without -o or --hex-dump" \
 	    -d -q 1 --timestamp "pty:$SC_TMP/l" "pty:$SC_TMP/m"
 	expect_error "pty:$SC_TMP/l file:$SC_TMP/f joins a line without -: it takes no -d" \
 	    -d "pty:$SC_TMP/l" "file:$SC_TMP/f"

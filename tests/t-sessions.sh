@@ -539,12 +539,38 @@ test_timestamp_refused() {
 	    '--timestamp=%A %B %d %A %B %d %A %B %d' 127.0.0.1 1
 	expect_error "--timestamp: $(printf '%%Y%.0s' {1..16}): a format is at most 31 bytes" \
 	    "--timestamp=$(printf '%%Y%.0s' {1..16})" 127.0.0.1 1
-	expect_error "--timestamp stamps what a peer sends to stdout and the logs: it takes no -e" \
+	# Without a log, nothing of a program's or a forwarder's to stamp.
+	expect_error "--timestamp stamps what a peer sends to stdout, and the lines of -o and --hex-dump: without a log it takes no -e" \
 	    --timestamp -e /bin/cat 127.0.0.1 1
-	expect_error "tcp-l:1 tcp:127.0.0.1:1 relays bytes unchanged: it takes no --timestamp" \
+	expect_error "tcp-l:1 tcp:127.0.0.1:1 relays bytes unchanged: it takes no --timestamp without -o or --hex-dump" \
 	    --timestamp tcp-l:1 tcp:127.0.0.1:1
-	expect_error "--forward relays bytes unchanged: it takes no --timestamp" \
+	expect_error "--forward relays bytes unchanged: it takes no --timestamp without -o or --hex-dump" \
 	    --timestamp -l 1 --forward 127.0.0.1:1
+	expect_error "-l --proxy-type is a mode of its own: it takes no --timestamp without -o or --hex-dump" \
+	    --timestamp -l --proxy-type http 1
+	expect_error "exec:cat is a program in stdin and stdout's place and ends as it does: it takes no --timestamp without -o or --hex-dump" \
+	    --timestamp tcp-l:1 exec:cat
+	expect_error "--relay pairs clients and sees nothing: it takes no --timestamp" \
+	    --timestamp --relay 1
+}
+
+# A program's session writes no stdout, but its log's lines are stamped:
+# -e's, and an address pair's exec:.
+test_timestamp_stamps_a_programs_log() {
+	local args
+	for args in "-l 127.0.0.1 0 -e /bin/cat" "tcp-l:127.0.0.1:0 exec:cat"; do
+		rm -f "$SC_TMP/hex"
+		# shellcheck disable=SC2086
+		server e --timestamp=relative --hex-dump "$SC_TMP/hex" $args ||
+		    { fail "no server: $args"; continue; }
+		echo hi | t 10 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+		assertEquals "$args: echoed" hi "$(<"$SC_TMP/c.out")"
+		wait_for "$SC_TMP/hex" ' > 00000000' 10 || fail "$args: no log"
+		stop "$SERVER_PID"
+		assertTrue "$args: stamped: $(<"$SC_TMP/hex")" \
+		    "grep -Eq '^[0-9]+\.[0-9]{3} < 00000000  68 69 0a ' '$SC_TMP/hex' &&
+		    grep -Eq '^[0-9]+\.[0-9]{3} > 00000000  68 69 0a ' '$SC_TMP/hex'"
+	done
 }
 
 # What a datagram listener writes to stdout: a line each, stamped; and

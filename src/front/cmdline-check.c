@@ -48,6 +48,7 @@ enum condition {
 	C_TRUST_HEADER,		/* --trust-front names a request's line */
 	C_PAIR_LISTEN,		/* an address pair with a listening side */
 	C_PAIR,			/* address operands, a pair */
+	C_BARE_STAMP,		/* --timestamp without a log to stamp */
 	C_COUNT,
 };
 static const char *const conditions[C_COUNT] = {
@@ -65,6 +66,7 @@ static const char *const conditions[C_COUNT] = {
 	[C_TRUST_HEADER] = "trust-header",
 	[C_PAIR_LISTEN] = "pair-listen",
 	[C_PAIR] = "pair",
+	[C_BARE_STAMP] = "bare-stamp",
 };
 
 /* Does condition c hold in o? */
@@ -100,6 +102,9 @@ condition_holds(const struct options *o, enum condition c)
 		return (o->pair_listen);
 	case C_PAIR:
 		return (o->npair > 0);
+	case C_BARE_STAMP:
+		return (o->timestamp && o->output == NULL &&
+		    o->hex_dump == NULL);
 	case C_WS_PAIR:
 	default:
 		return (o->pair_ws);
@@ -401,9 +406,12 @@ static const struct conflict {
 	  "it takes no" },
 	{ .all = "--record", .any = "-z --chat",
 	  .msg = "--record records a connection's sessions: it takes no" },
-	{ .all = "--timestamp", .any = "-z -e -c --raw --chat",
+	{ .all = "--timestamp", .any = "-z --raw --chat",
 	  .msg = "--timestamp stamps what a peer sends to stdout and the "
 	  "logs: it takes no" },
+	{ .all = "bare-stamp", .any = "-e -c",
+	  .msg = "--timestamp stamps what a peer sends to stdout, and the "
+	  "lines of -o and --hex-dump: without a log it takes no" },
 	/* nc's letters that are ncat's too, said after every refusal. */
 	{ .all = "-m low-minttl", .any = "-l -e -c", .warn = 1,
 	  .msg = "-m is nc's minimum TTL, not ncat's most clients at once: "
@@ -522,6 +530,7 @@ static const char *const fact_texts[][2] = {
 	{ "proxy-server", "proxy server" },
 	{ "several-ports", "several ports" },
 	{ "ws-url", "ws:// operand" },
+	{ "bare-stamp", "--timestamp without -o or --hex-dump" },
 };
 
 /* A fact as messages name it (a mode's, as its refusals): no option. */

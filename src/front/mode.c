@@ -58,12 +58,18 @@ mode_facts(const struct options *o)
  * modes refuse what they do not use by rows of the conflict table.
  */
 #define MODE_SERVER_UNUSED						\
-	"-t -i --delay -W -N -q --no-shutdown --quit-after "		\
+	"-t -i -W -N -q --no-shutdown --quit-after "			\
 	"--half-close --pty --raw --retry --retry-interval "		\
 	"--reconnect --on-connect -F -r --expect --send --script "	\
-	"--timestamp --replay "
-/* What the fan-out modes take besides: they record no pair. */
-#define MODE_FANOUT_UNUSED	"--record --fail-on-error " MODE_SERVER_UNUSED
+	"--replay "
+/*
+ * What the relay and the fan-out modes take besides: --delay and
+ * --timestamp (the relay paces its pairs by --relay-limit, and logs none;
+ * a fan-out joins no two ends), nor do the fan-out modes record.
+ */
+#define MODE_PAIRLESS_UNUSED	"--delay --timestamp " MODE_SERVER_UNUSED
+#define MODE_FANOUT_UNUSED	"--record --fail-on-error "		\
+	MODE_PAIRLESS_UNUSED
 /* What only edits lines typed to a person: a chat's, a room's. */
 #define MODE_NOT_TYPED_AT	"--readline --readline-history "
 static const struct mode_rule mode_rules[] = {
@@ -76,8 +82,8 @@ static const struct mode_rule mode_rules[] = {
 	  "--replay" },
 	{ .fact = "--forward",
 	  .others = "-e -c --fifo --broker --room --chat proxy-server",
-	  .unused = "-C -d --send-only --recv-only " MODE_NOT_TYPED_AT
-	  MODE_SERVER_UNUSED,
+	  .unused = "-C -d --send-only --recv-only bare-stamp "
+	  MODE_NOT_TYPED_AT MODE_SERVER_UNUSED,
 	  .why = "relays bytes unchanged" },
 	{ .fact = "--room",
 	  .others = "-e -c --fifo --broker --chat --forward proxy-server",
@@ -91,12 +97,12 @@ static const struct mode_rule mode_rules[] = {
 	  .others = "-e -c --fifo --broker --room --chat --forward "
 	  "proxy-server",
 	  .unused = "-C -d --send-only --recv-only -o --hex-dump "
-	  MODE_NOT_TYPED_AT MODE_SERVER_UNUSED,
+	  MODE_NOT_TYPED_AT MODE_PAIRLESS_UNUSED,
 	  .why = "pairs clients and sees nothing" },
 	{ .fact = "proxy-server",
 	  .others = "-e -c --fifo --broker --room --chat --forward",
-	  .unused = "-C -d --send-only --recv-only --no-splice -o "
-	  "--hex-dump " MODE_NOT_TYPED_AT MODE_SERVER_UNUSED },
+	  .unused = "-C -d --send-only --recv-only --no-splice bare-stamp "
+	  MODE_NOT_TYPED_AT MODE_SERVER_UNUSED },
 };
 
 /* The rows above, for cmdline-check.c. */

@@ -260,7 +260,7 @@ pair_fact_refusals(const struct options *o, const struct options *given)
 		sd = &o->pair[i];
 		if (sd->kind == SIDE_EXEC)
 			cmdline_refuse_facts(given, sd->text, "is a program "
-			    PROGRAM_WHY, PROGRAM_UNUSED " --timestamp");
+			    PROGRAM_WHY, PROGRAM_UNUSED " bare-stamp");
 		if (sd->kind == SIDE_SOCKET &&
 		    sd->sock.socktype == SOCK_DGRAM) {
 			cmdline_refuse_facts(given, sd->text, "is a datagram "
@@ -565,7 +565,7 @@ pair_join_refusals(const struct options *o, const struct options *given,
 	 */
 	if (near != NULL && side_is_line(near))
 		cmdline_refuse_facts(given, subject, "joins two lines, no "
-		    "stdin or stdout", "-d -q --timestamp");
+		    "stdin or stdout", "-d -q bare-stamp");
 	else if (near != NULL && near->kind != SIDE_STDIO)
 		cmdline_refuse_facts(given, subject, "joins a line without -",
 		    "-d");

@@ -118,7 +118,6 @@ fconn_destroy(struct fconn *fc)
 	fconn_out_free(fc);
 	fconn_device_close(fc);
 	netconn_free(fc->nc);
-	free(fc->off);
 	free(fc->label);
 	free(fc);
 }
@@ -190,16 +189,11 @@ fconn_deadline_cb(void *arg)
 	fconn_failed(arg, strerror(ETIMEDOUT), 0);
 }
 
-/* The relay's tap for -o and --hex-dump, each line labelled. */
-static void
-fconn_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
+/* -o, --hex-dump: a connection's lines are labelled (dump_label()). */
+const char *
+fconn_dump_label(void *arg)
 {
-	struct fconn	*fc = arg;
-	uint64_t	*off = &fc->off[ch != fc->up];
-
-	dump_labelled(fc->f->j->run->dump, fconn_label(fc), ch != fc->up, *off,
-	    p, n);
-	*off += n;
+	return (fconn_label(arg));
 }
 
 /*
@@ -284,8 +278,8 @@ fconn_ends(struct fconn *fc, struct join *jn)
 	    EP_DGRAM : 0) | deaf, NC_BINARY | (fc->peer ? NC_MESSAGES : 0)));
 }
 
-/* Fill how for fc's join.  Returns -1 with errno. */
-static int
+/* Fill how for fc's join. */
+static void
 fconn_how(struct fconn *fc, const struct join *jn, struct join_how *how)
 {
 	const struct job	*j = fc->f->j;
@@ -320,12 +314,6 @@ fconn_how(struct fconn *fc, const struct join *jn, struct join_how *how)
 		how->idle_ms = j->side->gate.idle_ms != TIME_NONE ?
 		    j->side->gate.idle_ms : GATE_PEER_IDLE_MS;
 	SIDE_TAKEN(timeout_ms);
-	RUN_TAKEN(dump);
-	if (j->run->dump == NULL)
-		how->tap = NULL;
-	else if ((fc->off = calloc(2, sizeof(*fc->off))) == NULL)
-		return (-1);
-	return (0);
 }
 
 /*
@@ -343,7 +331,7 @@ fconn_relay(struct fconn *fc)
 	struct join	 jn;
 	struct join_how	 how = { .flow = j->flow, .far = j->side,
 	    .name = { "upstream", "downstream" },
-	    .tap = fconn_tap, .tap_arg = fc,
+	    .dump = j->run->dump, .sent = 1,
 	    .idle_ms = j->flow->idle_ms != TIME_NONE ? j->flow->idle_ms :
 	    j->side->timeout_ms };
 	char		*cause = NULL;
@@ -360,8 +348,9 @@ fconn_relay(struct fconn *fc)
 		return;
 	}
 	if (join_new(&jn, NULL, fconn_finished, fc) == -1 ||
-	    fconn_ends(fc, &jn) == -1 || fconn_how(fc, &jn, &how) == -1)
+	    fconn_ends(fc, &jn) == -1)
 		goto fail;
+	fconn_how(fc, &jn, &how);
 	if (join_ways(&jn, &how, &cause) == -1) {
 		join_failed(fconn_label(fc), cause);
 		goto said;

@@ -111,8 +111,6 @@ struct fconn {
 	struct fconn_out	*out;	/* NULL once relayed */
 
 	TAILQ_ENTRY(fconn)	 entry;	/* the forwarder's, for a peer */
-	uint64_t		*off;	/* -o, --hex-dump: each way's offset,
-					   up and down; NULL without */
 	struct channel		*up, *down;
 	struct fwd_target	*dev;	/* the device it has, or NULL */
 	/*
@@ -129,7 +127,7 @@ struct fconn {
 	/*
 	 * The small fields together, after from, which is read as a
 	 * sockaddr_storage and so stays on 8 bytes: every idle connection
-	 * holds an fconn, 120 bytes, in malloc's chunk of 128.
+	 * holds an fconn, 112 bytes, in malloc's chunk of 128.
 	 */
 	unsigned char		 state;	/* enum fconn_state */
 	unsigned char		 fromlen; /* of from, above */
@@ -147,6 +145,7 @@ void		 fconn_destroy(struct fconn *);
 void		 fconn_free(struct fconn *);
 void		 fconn_relay(struct fconn *);
 void		 fconn_next(struct fconn *);
+const char	*fconn_dump_label(void *);
 struct fconn	*fconn_new(struct forward *, int, const struct net_peer *);
 void		 forward_over(struct forward *, int);
 extern const struct peer_ops forward_peer_ops;

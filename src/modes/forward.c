@@ -600,6 +600,9 @@ forward_listen(const struct job *j)
 	if (targets_tls(f.ts, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	forward_pty_wait(f.ts);
+	/* -o, --hex-dump: each line names its connection. */
+	if (j->run->dump != NULL)
+		dump_label(j->run->dump, fconn_dump_label);
 	if (!j->side->listen) {
 		status = forward_connect(&f);
 		forward_targets_drop(f.ts);

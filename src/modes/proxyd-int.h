@@ -85,5 +85,6 @@ void		 pconn_refuse(struct pconn *, int, int, const char *);
 
 /* proxyd-relay.c */
 void		 pconn_relay(struct pconn *);
+const char	*proxyd_dump_label(void *);
 
 #endif /* SC_PROXYD_INT_H */

@@ -34,6 +34,15 @@ proxyd_finished(struct session *s)
 	free(pr);
 }
 
+/* -o, --hex-dump: a relayed client's lines begin with its address. */
+const char *
+proxyd_dump_label(void *arg)
+{
+	const struct prelay	*pr = arg;
+
+	return (pr->peer);
+}
+
 /* A chunked body that turned out broken ends the session. */
 static int
 proxyd_watch(struct session *s)
@@ -158,6 +167,7 @@ pconn_relay(struct pconn *pc)
 	char		*cause = NULL;
 	struct join_how	 how = { .flow = j->flow, .far = j->side,
 	    .name = { "upstream", "downstream" },
+	    .dump = j->run->dump, .sent = 1,
 	    .flags = { CH_SHUTDOWN | CH_RESET, CH_SHUTDOWN | CH_RESET },
 	    .idle_ms = j->side->timeout_ms,
 	    .rule = pc->fwd != NULL ? JOIN_NEAR_ENDS : JOIN_SIDES };

@@ -43,6 +43,11 @@ struct dump {
 					   line */
 	uint64_t	 start;		/* the session's start, of the last
 					   chunk's channel */
+	/*
+	 * A server of many sessions at once (dump_label()): each one's
+	 * name, from its session's argument; its offsets its channels'.
+	 */
+	const char	*(*label)(void *);
 };
 
 /*
@@ -162,6 +167,16 @@ void
 dump_stamp(struct dump *d, const struct stamp *st)
 {
 	d->stamp = st;
+}
+
+/*
+ * Begin each hex line with its session's name, label(the session's
+ * argument): a server's sessions run at once, their lines between others'.
+ */
+void
+dump_label(struct dump *d, const char *(*label)(void *))
+{
+	d->label = label;
 }
 
 /*
@@ -391,38 +406,11 @@ dump_lost(void)
 	return (dump_failed);
 }
 
-/* Log one chunk that ch moved in direction dir. */
-static void
-dump_chunk(struct dump *d, struct channel *ch, int dir,
-    const unsigned char *p, size_t n)
-{
-	uint64_t	*off = dir == DUMP_SENT ? &d->sent : &d->received;
-
-	d->start = ch->src->session->started;
-	dump_labelled(d, NULL, dir == DUMP_SENT, *off, p, n);
-	*off += n;
-}
-
-/* Tap for the channel from the network; arg is the dump. */
-void
-dump_received(struct channel *ch, const unsigned char *p, size_t n,
-    void *arg)
-{
-	dump_chunk(arg, ch, DUMP_RECEIVED, p, n);
-}
-
-/* Tap for the channel to the network; arg is the dump. */
-void
-dump_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
-{
-	dump_chunk(arg, ch, DUMP_SENT, p, n);
-}
-
 /*
  * Log a chunk of the connection label (NULL: the only one), direction
  * sent, at offset off in its count; hex lines begin with the label.
  */
-void
+static void
 dump_labelled(struct dump *d, const char *label, int sent, uint64_t off,
     const unsigned char *p, size_t n)
 {
@@ -453,4 +441,38 @@ dump_labelled(struct dump *d, const char *label, int sent, uint64_t off,
 		    sent ? DUMP_SENT : DUMP_RECEIVED, off + i, p + i, chunk);
 		dump_write(&d->hex_fd, d->hex_path, line, len);
 	}
+}
+
+/* Log one chunk that ch moved in direction dir. */
+static void
+dump_chunk(struct dump *d, struct channel *ch, int dir,
+    const unsigned char *p, size_t n)
+{
+	struct session	*s = ch->src->session;
+	uint64_t	*off = dir == DUMP_SENT ? &d->sent : &d->received;
+
+	d->start = s->started;
+	/* Labelled, at the offset in its own channel (counted already). */
+	if (d->label != NULL) {
+		dump_labelled(d, d->label(s->arg), dir == DUMP_SENT,
+		    ch->bytes - n, p, n);
+		return;
+	}
+	dump_labelled(d, NULL, dir == DUMP_SENT, *off, p, n);
+	*off += n;
+}
+
+/* Tap for the channel from the network; arg is the dump. */
+void
+dump_received(struct channel *ch, const unsigned char *p, size_t n,
+    void *arg)
+{
+	dump_chunk(arg, ch, DUMP_RECEIVED, p, n);
+}
+
+/* Tap for the channel to the network; arg is the dump. */
+void
+dump_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
+{
+	dump_chunk(arg, ch, DUMP_SENT, p, n);
 }

@@ -598,13 +598,12 @@ int		 dump_socat(struct dump *, int, const char *, const char *,
 		    int, char **);
 void		 dump_close(struct dump *);
 void		 dump_stamp(struct dump *, const struct stamp *);
+void		 dump_label(struct dump *, const char *(*)(void *));
 void		 dump_write(int *, const char *, const void *, size_t);
 int		 dump_lost(void);
 void		 dump_received(struct channel *, const unsigned char *,
 		    size_t, void *);
 void		 dump_sent(struct channel *, const unsigned char *, size_t,
 		    void *);
-void		 dump_labelled(struct dump *, const char *, int, uint64_t,
-		    const unsigned char *, size_t);
 
 #endif /* SC_PUMP_H */
