@@ -105,6 +105,26 @@ test_50_concurrent_clients() {
 	assertTrue "still listening" "kill -0 $SERVER_PID"
 }
 
+# -lk's programs run at once: the lines of --hex-dump say whose, each
+# connection's offsets its own, as a forwarder's.
+test_programs_at_once_log_labelled() {
+	server srv -lk 127.0.0.1 0 -e /bin/cat --hex-dump "$SC_TMP/hex" ||
+	    { fail "no server"; return; }
+	held_stdin c1in 7
+	bg_in "$SC_TMP/c1in" sh -c "'$SC' 127.0.0.1 $PORT >'$SC_TMP/c1.out'"
+	echo one >&7
+	wait_for "$SC_TMP/c1.out" one 15 || fail "one not echoed"
+	echo two | t 10 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
+	assertEquals "the second, while the first goes on" two \
+	    "$(<"$SC_TMP/c2.out")"
+	exec 7>&-
+	wait_for "$SC_TMP/hex" '^#2 .* > 00000000' 10 || fail "no log of #2"
+	assertTrue "labelled, offsets their own: $(<"$SC_TMP/hex")" \
+	    "grep -q '^#1 127.0.0.1 [0-9]* < 00000000  6f 6e 65 0a' '$SC_TMP/hex' &&
+	    grep -q '^#2 127.0.0.1 [0-9]* < 00000000  74 77 6f 0a' '$SC_TMP/hex' &&
+	    grep -q '^#2 127.0.0.1 [0-9]* > 00000000  74 77 6f 0a' '$SC_TMP/hex'"
+}
+
 test_no_zombies() {
 	server srv -k -l 127.0.0.1 0 -c 'echo done' || fail "no server"
 	for i in 1 2 3 4 5; do

@@ -91,8 +91,9 @@ test_curl_through_the_proxy() {
 }
 
 # -o and --hex-dump log each relayed request, its lines labelled with
-# the client's address; --timestamp stamps them; --delay paces each way:
-# the origin's answer, in two writes, is written to curl 300 ms apart.
+# its number and the client's address; --timestamp stamps them; --delay
+# paces each way: the origin's answer, in two writes, reaches curl 300 ms
+# apart at least.
 test_curl_logged_stamped_and_paced() {
 	command -v curl >/dev/null || { sc_skip "curl not installed"; return; }
 	held_stdin oin 8
@@ -111,8 +112,8 @@ test_curl_logged_stamped_and_paced() {
 	assertEquals "the origin's answer" "origin says hi" "$(<"$SC_TMP/ans")"
 	wait_for "$SC_TMP/hex" ' > 00000027  6f 72 69 67' 15 || fail "no body"
 	assertTrue "labelled and stamped: $(<"$SC_TMP/hex")" \
-	    "grep -Eq '^[0-9]+\.[0-9]{3} 127\.0\.0\.1 [0-9]+ < 00000000  47 45 54 20 2f 78 ' '$SC_TMP/hex'"
-	body=$(awk '$4 == ">" && $5 == "00000027" { print $1 }' "$SC_TMP/hex")
+	    "grep -Eq '^[0-9]+\.[0-9]{3} #1 127\.0\.0\.1 [0-9]+ < 00000000  47 45 54 20 2f 78 ' '$SC_TMP/hex'"
+	body=$(awk '$5 == ">" && $6 == "00000027" { print $1 }' "$SC_TMP/hex")
 	assertTrue "the body 300 ms after the head at least: $body" \
 	    "awk -v s='$body' 'BEGIN { exit !(s >= 0.299) }'"
 	assertTrue "the raw log stamped: $(<"$SC_TMP/raw")" \

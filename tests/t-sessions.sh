@@ -555,10 +555,13 @@ test_timestamp_refused() {
 }
 
 # A program's session writes no stdout, but its log's lines are stamped:
-# -e's, and an address pair's exec:.
+# -e's, and an address pair's exec: (a program for each client at once,
+# whose lines are labelled).
 test_timestamp_stamps_a_programs_log() {
-	local args
+	local args lab
 	for args in "-l 127.0.0.1 0 -e /bin/cat" "tcp-l:127.0.0.1:0 exec:cat"; do
+		lab=
+		case $args in tcp-l*) lab='#1 127\.0\.0\.1 [0-9]+ ' ;; esac
 		rm -f "$SC_TMP/hex"
 		# shellcheck disable=SC2086
 		server e --timestamp=relative --hex-dump "$SC_TMP/hex" $args ||
@@ -568,8 +571,8 @@ test_timestamp_stamps_a_programs_log() {
 		wait_for "$SC_TMP/hex" ' > 00000000' 10 || fail "$args: no log"
 		stop "$SERVER_PID"
 		assertTrue "$args: stamped: $(<"$SC_TMP/hex")" \
-		    "grep -Eq '^[0-9]+\.[0-9]{3} < 00000000  68 69 0a ' '$SC_TMP/hex' &&
-		    grep -Eq '^[0-9]+\.[0-9]{3} > 00000000  68 69 0a ' '$SC_TMP/hex'"
+		    "grep -Eq '^[0-9]+\.[0-9]{3} $lab< 00000000  68 69 0a ' '$SC_TMP/hex' &&
+		    grep -Eq '^[0-9]+\.[0-9]{3} $lab> 00000000  68 69 0a ' '$SC_TMP/hex'"
 	done
 }
 

@@ -28,28 +28,10 @@
 
 /* fc's name in messages, "#N HOST PORT", made on first use. */
 static const char *
-fconn_label_of(struct fconn *fc, const struct sockaddr *sa, socklen_t len)
-{
-	static char	 bare[24];
-	char		 host[NI_MAXHOST], port[NI_MAXSERV];
-
-	if (fc->label != NULL)
-		return (fc->label);
-	net_format(sa, len, 1, host, sizeof(host), port, sizeof(port));
-	if (asprintf(&fc->label, "#%lu %s%s%s", fc->serial, host[0] != '\0' ||
-	    port[0] != '\0' ? host : "unix", port[0] != '\0' ? " " : "",
-	    port) == -1) {
-		fc->label = NULL;
-		(void)snprintf(bare, sizeof(bare), "#%lu", fc->serial);
-		return (bare);
-	}
-	return (fc->label);
-}
-
-static const char *
 fconn_label(struct fconn *fc)
 {
-	return (fconn_label_of(fc, &fc->from.sa, fc->fromlen));
+	return (join_label(&fc->label, fc->serial, &fc->from.sa,
+	    fc->fromlen));
 }
 
 /* Forget the attempt in progress (not its device), keeping the client. */
@@ -189,13 +171,6 @@ fconn_deadline_cb(void *arg)
 	fconn_failed(arg, strerror(ETIMEDOUT), 0);
 }
 
-/* -o, --hex-dump: a connection's lines are labelled (dump_label()). */
-const char *
-fconn_dump_label(void *arg)
-{
-	return (fconn_label(arg));
-}
-
 /*
  * Did s fail only by a reset read, which socat's dialect takes for an end
  * (its status 0, nothing said)?
@@ -243,6 +218,15 @@ fconn_finished(struct session *s)
 		log_verbose(1, "forward: %s: %s", fconn_label(fc), how);
 	session_free(s);
 	fconn_free(fc);
+}
+
+/* -o, --hex-dump: a connection's lines are labelled (dump_label()). */
+const char *
+fconn_dump_label(struct session *s)
+{
+	DEBUG_CHECK(s->finished == fconn_finished,
+	    "fconn_dump_label: a session not a connection's");
+	return (fconn_label(s->arg));
 }
 
 /*
@@ -643,8 +627,8 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 		memcpy(&fc->from, &peer->ss, peer->len);
 		fc->fromlen = peer->len;
 	} else
-		(void)fconn_label_of(fc, (const struct sockaddr *)&peer->ss,
-		    peer->len);
+		(void)join_label(&fc->label, fc->serial,
+		    (const struct sockaddr *)&peer->ss, peer->len);
 	fc->out->peer = *peer;
 	/* The address the client reached is for the PROXY header alone. */
 	fc->out->local.len = sizeof(fc->out->local.ss);

@@ -145,7 +145,7 @@ void		 fconn_destroy(struct fconn *);
 void		 fconn_free(struct fconn *);
 void		 fconn_relay(struct fconn *);
 void		 fconn_next(struct fconn *);
-const char	*fconn_dump_label(void *);
+const char	*fconn_dump_label(struct session *);
 struct fconn	*fconn_new(struct forward *, int, const struct net_peer *);
 void		 forward_over(struct forward *, int);
 extern const struct peer_ops forward_peer_ops;

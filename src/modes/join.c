@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -395,6 +397,32 @@ join_script(struct session *s, struct channel *from, struct channel *to,
 		return (NULL);
 	expect_start(ex);
 	return (ex);
+}
+
+/*
+ * The name in messages and logs of a server's session serial with the
+ * client at sa, "#N HOST PORT" ("#N unix": a Unix client without a
+ * name), made in *label on first use, which its owner frees; without
+ * memory "#N", in a buffer the next call may overwrite.
+ */
+const char *
+join_label(char **label, unsigned long serial, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	static char	 bare[24];
+	char		 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	if (*label != NULL)
+		return (*label);
+	net_format(sa, salen, 1, host, sizeof(host), port, sizeof(port));
+	if (asprintf(label, "#%lu %s%s%s", serial, host[0] != '\0' ||
+	    port[0] != '\0' ? host : "unix", port[0] != '\0' ? " " : "",
+	    port) == -1) {
+		*label = NULL;
+		(void)snprintf(bare, sizeof(bare), "#%lu", serial);
+		return (bare);
+	}
+	return (*label);
 }
 
 /* Say why join_ways() failed for a client of what; cause is freed. */

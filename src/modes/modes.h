@@ -197,6 +197,8 @@ int		 join_ways(struct join *, const struct join_how *, char **);
 int		 join_rides(const struct job *);
 struct expect	*join_script(struct session *, struct channel *,
 		    struct channel *, const struct flow *, const struct side *);
+const char	*join_label(char **, unsigned long, const struct sockaddr *,
+		    socklen_t);
 void		 join_failed(const char *, char *);
 const char	*join_ended(struct session *, int, const struct channel **);
 void		 join_program_gone(struct channel *, struct channel *);

@@ -28,6 +28,9 @@ struct conn {
 					   server's place at the gate */
 	struct telnet		 telnet; /* -t: the answering parser's state */
 	struct net_peer		 peer;	/* The peer's address; len 0: none */
+	unsigned long		 serial; /* its number, from 1 */
+	char			*label;	/* -o, --hex-dump's name for it, made
+					   on first use (join_label()) */
 	int			 idle_limit; /* the session's idle timer is
 					    --idle-timeout's, not -w's */
 	int			 idle_quiet; /* socat's -T ended its program:
@@ -57,6 +60,7 @@ struct plain {
 	int			 stdio;	/* the near end is stdin and stdout,
 					   or a file in the place of one */
 	int			 opened; /* near ends opened so far */
+	unsigned long		 serial; /* connections so far */
 	int			 nc_form; /* nc's own form (plain_nc_form()) */
 	int			 stdin_quits; /* -q: stdin's end makes the
 					    connection the last */

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,7 @@ conn_done(struct conn *c)
 	}
 	netconn_free(c->nc);
 	TAILQ_REMOVE(&p->conns, c, entry);
+	free(c->label);
 	free(c);
 	if (p->j->side->keep && !p->stopping && (p->l != NULL ?
 	    listener_open(p->l) : peers_open(p->peers))) {
@@ -296,6 +298,7 @@ conn_abort(struct conn *c)
 	exec_release(c->child);
 	netconn_free(c->nc);
 	TAILQ_REMOVE(&p->conns, c, entry);
+	free(c->label);
 	free(c);
 }
 
@@ -546,6 +549,7 @@ plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 		return (-1);
 	}
 	c->nc = nc;
+	c->serial = ++p->serial;
 	if (peer != NULL)
 		c->peer = *peer;
 	/* Each says why it could not. */
@@ -645,6 +649,18 @@ plain_exec_check(const struct side *near)
 	exec_cmd_free(&cmd);
 }
 
+/* -o, --hex-dump: the lines of programs at once name their connection. */
+static const char *
+conn_dump_label(struct session *s)
+{
+	struct conn	*c = s->arg;
+
+	DEBUG_CHECK(s->finished == conn_finished,
+	    "conn_dump_label: a session not a connection's");
+	return (join_label(&c->label, c->serial,
+	    (const struct sockaddr *)&c->peer.ss, c->peer.len));
+}
+
 /* Set up what each connection needs (program, FIFO); exits on failure. */
 __startup void
 plain_init(struct plain *p, const struct job *j)
@@ -680,6 +696,10 @@ plain_init(struct plain *p, const struct job *j)
 		p->prog_rd = !(alone && j->flow->recv_only);
 		p->prog_wr = !(alone && j->flow->send_only && p->prog_rd);
 		p->exec = 1;
+		/* Many at once (-k, fork): each line says whose. */
+		if (j->run->dump != NULL && (j->side->keep ||
+		    j->side->dial_fork))
+			dump_label(j->run->dump, conn_dump_label);
 	}
 	if (near->fifo != NULL && fifo_open(near->fifo, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));

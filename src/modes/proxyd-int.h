@@ -24,6 +24,7 @@ struct proxyd {
 	struct auth_user user;
 	struct sockaddr_storage self;	/* the listener's address */
 	int		 v6only;	/* IPV6_V6ONLY on the listener */
+	unsigned long	 serial;	/* clients so far */
 };
 
 /* Where a client's conversation stands. */
@@ -48,6 +49,7 @@ struct pconn {
 	char		 host[NI_MAXHOST];
 	char		 port[NI_MAXSERV];
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
+	unsigned long	 serial;	/* its number, from 1 */
 	struct net_peer	 from;		/* its address: its lookups' share */
 	int		 head_only;	/* a HEAD: refused without a body */
 	int		 ours;		/* the refusal is our failure (out of
@@ -69,6 +71,7 @@ struct prelay {
 	struct netconn	*nc;
 	struct pchunked	*pk;		/* NULL: no chunked body */
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
+	unsigned long	 serial;	/* the client's number, as pconn's */
 };
 
 struct pchunked {
@@ -85,6 +88,6 @@ void		 pconn_refuse(struct pconn *, int, int, const char *);
 
 /* proxyd-relay.c */
 void		 pconn_relay(struct pconn *);
-const char	*proxyd_dump_label(void *);
+const char	*proxyd_dump_label(struct session *);
 
 #endif /* SC_PROXYD_INT_H */

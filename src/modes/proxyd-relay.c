@@ -34,13 +34,17 @@ proxyd_finished(struct session *s)
 	free(pr);
 }
 
-/* -o, --hex-dump: a relayed client's lines begin with its address. */
+/* -o, --hex-dump: a relayed client's lines begin "#N HOST PORT". */
 const char *
-proxyd_dump_label(void *arg)
+proxyd_dump_label(struct session *s)
 {
-	const struct prelay	*pr = arg;
+	const struct prelay	*pr = s->arg;
+	static char		 label[24 + sizeof(pr->peer)];
 
-	return (pr->peer);
+	DEBUG_CHECK(s->finished == proxyd_finished,
+	    "proxyd_dump_label: a session not a relayed client's");
+	(void)snprintf(label, sizeof(label), "#%lu %s", pr->serial, pr->peer);
+	return (label);
 }
 
 /* A chunked body that turned out broken ends the session. */
@@ -190,6 +194,7 @@ pconn_relay(struct pconn *pc)
 		return;
 	}
 	strlcpy(pr->peer, pc->peer, sizeof(pr->peer));
+	pr->serial = pc->serial;
 	if (pconn_connected(pc) == -1)
 		goto fail;
 	/* Told it is connected: from now on a failure is the client's reset. */

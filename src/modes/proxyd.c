@@ -570,6 +570,7 @@ proxyd_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
 	    sizeof(host), port, sizeof(port));
 	snprintf(pc->peer, sizeof(pc->peer), "%s %s", host, port);
+	pc->serial = ++pd->serial;
 	ev_timer_init(&pc->timer, pconn_timeout_cb, pc);
 	SIDE_TAKEN(timeout_ms);
 	ev_timer_arm(&pc->timer, pd->j->side->timeout_ms != TIME_NONE ?

@@ -45,9 +45,9 @@ struct dump {
 					   chunk's channel */
 	/*
 	 * A server of many sessions at once (dump_label()): each one's
-	 * name, from its session's argument; its offsets its channels'.
+	 * name, from its session; its offsets its channels'.
 	 */
-	const char	*(*label)(void *);
+	const char	*(*label)(struct session *);
 };
 
 /*
@@ -170,11 +170,12 @@ dump_stamp(struct dump *d, const struct stamp *st)
 }
 
 /*
- * Begin each hex line with its session's name, label(the session's
- * argument): a server's sessions run at once, their lines between others'.
+ * Begin each hex line with its session's name, label(the session): a
+ * server's sessions run at once, their lines between others'.  Every
+ * session with a log is then the mode's own (doc/design.md).
  */
 void
-dump_label(struct dump *d, const char *(*label)(void *))
+dump_label(struct dump *d, const char *(*label)(struct session *))
 {
 	d->label = label;
 }
@@ -454,7 +455,7 @@ dump_chunk(struct dump *d, struct channel *ch, int dir,
 	d->start = s->started;
 	/* Labelled, at the offset in its own channel (counted already). */
 	if (d->label != NULL) {
-		dump_labelled(d, d->label(s->arg), dir == DUMP_SENT,
+		dump_labelled(d, d->label(s), dir == DUMP_SENT,
 		    ch->bytes - n, p, n);
 		return;
 	}

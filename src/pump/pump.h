@@ -598,7 +598,7 @@ int		 dump_socat(struct dump *, int, const char *, const char *,
 		    int, char **);
 void		 dump_close(struct dump *);
 void		 dump_stamp(struct dump *, const struct stamp *);
-void		 dump_label(struct dump *, const char *(*)(void *));
+void		 dump_label(struct dump *, const char *(*)(struct session *));
 void		 dump_write(int *, const char *, const void *, size_t);
 int		 dump_lost(void);
 void		 dump_received(struct channel *, const unsigned char *,
