@@ -613,12 +613,19 @@ test_target_family_checked_at_start() {
 }
 
 # -C and -t would change the bytes of a forwarder that relays them as they
-# are; they were silently ignored.
+# are; they were silently ignored.  What is stdin's or a client's dial's
+# is refused for that reason.
 test_crlf_and_telnet_refused() {
-	expect_error "--forward relays bytes unchanged: it takes no -C" \
+	expect_error "--forward relays bytes unchanged, each way to its end: it takes no -C" \
 	    -l 1 --forward h:1 -C
-	expect_error "--forward relays bytes unchanged: it takes no -t" \
+	expect_error "--forward relays bytes unchanged, each way to its end: it takes no -t" \
 	    -l 1 --forward h:1 -t
+	expect_error "--forward reads no stdin and writes no stdout: it takes no -q or -N" \
+	    -l 1 --forward h:1 -q 1 -N
+	expect_error "--forward tries each target once, in order or in turn: it takes no --retry" \
+	    -l 1 --forward h:1 --retry 3
+	expect_error "--forward is a mode of its own: it takes no --pty" \
+	    -l 1 --forward h:1 --pty
 }
 
 # The port a number names is the one connected to, written in decimal.

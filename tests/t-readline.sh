@@ -289,7 +289,7 @@ test_refusals() {
 	    --readline-history "$SC_TMP/h" 127.0.0.1 5000
 	expect_error "--broker is a mode of its own: it takes no --readline-history" \
 	    --broker -l --readline-history "$SC_TMP/h" 5000
-	expect_error "--forward relays bytes unchanged: it takes no --readline" \
+	expect_error "--forward reads no stdin and writes no stdout: it takes no --readline" \
 	    --forward 127.0.0.1:1 -l --readline 5000
 	# A history file that cannot be had: one line, before anything.
 	on_tty hd 'expect:sockcat: .*: Is a directory' exit:1 -- \

@@ -542,9 +542,9 @@ test_timestamp_refused() {
 	# Without a log, nothing of a program's or a forwarder's to stamp.
 	expect_error "--timestamp stamps what a peer sends to stdout, and the lines of -o and --hex-dump: without a log it takes no -e" \
 	    --timestamp -e /bin/cat 127.0.0.1 1
-	expect_error "tcp-l:1 tcp:127.0.0.1:1 relays bytes unchanged: it takes no --timestamp without -o or --hex-dump" \
+	expect_error "tcp-l:1 tcp:127.0.0.1:1 reads no stdin and writes no stdout: it takes no --timestamp without -o or --hex-dump" \
 	    --timestamp tcp-l:1 tcp:127.0.0.1:1
-	expect_error "--forward relays bytes unchanged: it takes no --timestamp without -o or --hex-dump" \
+	expect_error "--forward reads no stdin and writes no stdout: it takes no --timestamp without -o or --hex-dump" \
 	    --timestamp -l 1 --forward 127.0.0.1:1
 	expect_error "-l --proxy-type is a mode of its own: it takes no --timestamp without -o or --hex-dump" \
 	    --timestamp -l --proxy-type http 1

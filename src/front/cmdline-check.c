@@ -782,7 +782,8 @@ cmdline_dump_modes(void)
 
 	r = mode_rule_table(&n);
 	for (i = 0; i < n; i++)
-		printf("%s\t%s\t%s\n", r[i].fact, r[i].others, r[i].unused);
+		printf("%s\t%s\t%s\n", r[i].fact, r[i].others != NULL ?
+		    r[i].others : "", r[i].unused);
 }
 
 /* Go through the conflict table: exits at the first conflict. */

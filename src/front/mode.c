@@ -80,11 +80,19 @@ static const struct mode_rule mode_rules[] = {
 	  "--reconnect --on-connect -F -o --hex-dump --send-only "
 	  "--recv-only --expect --send --script --timestamp --record "
 	  "--replay" },
+	/* The forwarder's, by why it takes none (the message says which). */
 	{ .fact = "--forward",
-	  .others = "-e -c --fifo --broker --room --chat proxy-server",
-	  .unused = "-C -d --send-only --recv-only bare-stamp "
-	  MODE_NOT_TYPED_AT MODE_SERVER_UNUSED,
-	  .why = "relays bytes unchanged" },
+	  .others = "-e -c --pty --fifo --broker --room --chat proxy-server",
+	  .unused = "-C -t -W --half-close --on-connect --expect --send "
+	  "--script --replay",
+	  .why = "relays bytes unchanged, each way to its end" },
+	{ .fact = "--forward",
+	  .unused = "-d -q -N --no-shutdown --quit-after -i --send-only "
+	  "--recv-only -F --raw bare-stamp " MODE_NOT_TYPED_AT,
+	  .why = "reads no stdin and writes no stdout" },
+	{ .fact = "--forward",
+	  .unused = "-r --retry --retry-interval --reconnect",
+	  .why = "tries each target once, in order or in turn" },
 	{ .fact = "--room",
 	  .others = "-e -c --fifo --broker --chat --forward proxy-server",
 	  .unused = "-C --no-splice -o --hex-dump --monitor "
