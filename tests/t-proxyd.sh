@@ -76,6 +76,37 @@ test_server_socks5_refuses_itself() {
 	assertTrue "still serving" "kill -0 $PX_PID"
 }
 
+# A relayed client's bytes are spliced, as every session's; with
+# --no-splice, copied.  Counted by strace on the proxy server.
+test_server_no_splice() {
+	command -v strace >/dev/null || { sc_skip "no strace"; return; }
+	local opt n
+	head -c 1000000 /dev/zero >"$SC_TMP/big"
+	for opt in "" --no-splice; do
+		# shellcheck disable=SC2086
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		    bg timeout 60 strace -f -qq -e trace=splice \
+		    -o "$SC_TMP/trace" "$SC" -v -l --proxy-type socks5 $opt \
+		    127.0.0.1 0 </dev/null >/dev/null 2>"$SC_TMP/px.err"
+		wait_for "$SC_TMP/px.err" "^Listening on" || fail "no proxy"
+		PPORT=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' \
+		    "$SC_TMP/px.err")
+		proxy_dest
+		t 20 "$SC" -N -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT" \
+		    <"$SC_TMP/big" >/dev/null
+		wait_exit "$DST_PID"
+		assertEquals "$opt: delivered whole" 1000000 \
+		    "$(wc -c <"$SC_TMP/dst.out")"
+		stop "$BG_PID"
+		wait "$BG_PID" 2>/dev/null
+		n=$(grep -c 'splice(' "$SC_TMP/trace")
+		case $opt in
+		"") assertTrue "spliced: $n calls" "[ $n -gt 0 ]" ;;
+		*) assertEquals "$opt: copied" 0 "$n" ;;
+		esac
+	done
+}
+
 test_server_socks5_auth() {
 	pserver --proxy-type socks5 --proxy-auth user:secret
 	proxy_dest

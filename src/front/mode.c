@@ -109,7 +109,7 @@ static const struct mode_rule mode_rules[] = {
 	  .why = "pairs clients and sees nothing" },
 	{ .fact = "proxy-server",
 	  .others = "-e -c --fifo --broker --room --chat --forward",
-	  .unused = "-C -d --send-only --recv-only --no-splice bare-stamp "
+	  .unused = "-C -d --send-only --recv-only bare-stamp "
 	  MODE_NOT_TYPED_AT MODE_SERVER_UNUSED },
 };
 

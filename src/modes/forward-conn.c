@@ -275,11 +275,9 @@ fconn_how(struct fconn *fc, const struct join *jn, struct join_how *how)
 	 * plain client has most likely written as it connected: what it
 	 * sent is read at once, not after another round of the loop.  A
 	 * datagram or a device target is copied: each read from the client
-	 * is one datagram, and a line has no splice; with --no-splice, all.
+	 * is one datagram, and a line has no splice.
 	 */
-	FLOW_TAKEN(no_splice);
-	copy = fc->dgram || fc->dev != NULL || j->flow->no_splice ? CH_COPY :
-	    CH_LAZY;
+	copy = fc->dgram || fc->dev != NULL ? CH_COPY : CH_LAZY;
 	how->flags[0] = CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy |
 	    (jn->end[0].rd->ops == NULL ? CH_EAGER : 0);
 	how->flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy;

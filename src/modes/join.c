@@ -246,13 +246,18 @@ join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
 	const struct flow	*f = how->flow;
 	const struct side	*sd;
 	struct channel		*ch;
+	int			 flags = how->flags[i];
 
 	if (src == NULL || dst == NULL)
 		return (0);
+	/* --no-splice: every way copies through user space. */
+	FLOW_TAKEN(no_splice);
+	if (f->no_splice)
+		flags = (flags & ~CH_LAZY) | CH_COPY;
 	/* socat's notice of the end-of-file of its address read. */
 	sd = jn->end[i].sd;
 	if ((ch = session_channel(jn->s, how->name[i], src, dst,
-	    how->flags[i] | join_notice(sd))) == NULL)
+	    flags | join_notice(sd))) == NULL)
 		return (-1);
 	jn->way[i] = ch;
 	/*

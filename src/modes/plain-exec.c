@@ -140,12 +140,11 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	    .conn = &ec };
 	char		**tlsenv = NULL;
 	char		*cause = NULL;
-	int		 rv, copy = j->flow->no_splice ? CH_COPY : 0;
+	int		 rv;
 	/* The program's end is the socket's (-N), unless --no-shutdown. */
-	int		 flags[2] = { CH_SHUTDOWN | copy, copy |
-			    (j->flow->no_shutdown ? 0 : CH_SHUTDOWN) };
+	int		 flags[2] = { CH_SHUTDOWN,
+			    j->flow->no_shutdown ? 0 : CH_SHUTDOWN };
 
-	FLOW_TAKEN(no_splice);
 	FLOW_TAKEN(shut_net);
 
 	/*

@@ -458,8 +458,8 @@ conn_start_stdio(struct conn *c)
 	int		 shut_tx = j->flow->shut_net || j->flow->half_close ||
 			    (fifo && !sd->keep && !j->flow->no_shutdown);
 	/* A connection that may be replaced keeps what waits in buffers. */
-	int		 copy = j->flow->no_splice || sd->reconnect ||
-			    j->local->readline ? CH_COPY : 0;
+	int		 copy = sd->reconnect || j->local->readline ? CH_COPY :
+			    0;
 	int		 dgram = sd->sock.socktype == SOCK_DGRAM;
 	struct end_how	 eh = { .rd = !j->flow->no_stdin || fifo,
 	    .wr = !j->flow->send_only, .again = c->p->opened++ > 0,
@@ -478,7 +478,6 @@ conn_start_stdio(struct conn *c)
 
 	FLOW_TAKEN(shut_net);
 	FLOW_TAKEN(half_close);
-	FLOW_TAKEN(no_splice);
 	FLOW_TAKEN(no_stdin);
 	FLOW_TAKEN(recv_only);		/* the front made no_stdin of it */
 	FLOW_TAKEN(send_only);

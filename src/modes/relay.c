@@ -372,12 +372,10 @@ relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 		goto fail;
 	/*
 	 * Zero-copy once the bytes move (TLS's first records are copied),
-	 * unless --no-splice says not or the pair has limits, which count
-	 * each chunk.
+	 * unless the pair has limits, which count each chunk.
 	 */
-	FLOW_TAKEN(no_splice);
 	how.flags[0] = how.flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE |
-	    (r->j->flow->no_splice ? CH_COPY : CH_LAZY);
+	    CH_LAZY;
 	RELAY_TAKEN(max_bytes);
 	RELAY_TAKEN(rate);
 	if (r->j->relay->max_bytes > 0 || r->j->relay->rate > 0) {
