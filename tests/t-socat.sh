@@ -5357,6 +5357,13 @@ test_accept_timeout() {
 		assertEquals "$_bin: no client: status" 0 $?
 		assertContains "$_bin: no client: said" "$(<"$SC_TMP/e")" \
 		    " W accept: Connection timed out"
+		# With fork and a socket beside: sockcat's forwarder, whose
+		# SIGHUP and SIGUSR1 kept the loop going for ever.
+		t 10 "$_bin" -d TCP-LISTEN:0,fork,accept-timeout=0.2 \
+		    TCP:127.0.0.1:9 >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: forwarder, no client: status" 0 $?
+		assertContains "$_bin: forwarder, no client: said" \
+		    "$(<"$SC_TMP/e")" " W accept: Connection timed out"
 		rm -f "$SC_TMP/in"
 		serve srv "$_bin" -d -d \
 		    TCP-LISTEN:0,reuseaddr,fork,listen-timeout=0.5 PIPE

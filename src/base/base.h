@@ -379,9 +379,11 @@ int		 ev_timer_armed(const struct ev_timer *);
 
 /* evsignal.c */
 int		 ev_signal(int, ev_signal_cb *, void *);
+int		 ev_signal_weak(int, ev_signal_cb *, void *);
 
 /* event.c */
 void		 ev_every_round(void (*)(void));
+void		 ev_weak(int, int);
 int		 ev_loop(void);
 void		 ev_break(void);
 int		 ev_ready(int);

@@ -40,7 +40,9 @@ struct ev_fired {
 
 static struct ev_fd	*ev_fds;
 static int		 ev_nfds;	/* Size of ev_fds. */
-static int		 ev_maxfd = -1;	/* Highest descriptor in use. */
+static int		 ev_nwatched;	/* Descriptors watched. */
+static int		 ev_weakfd = -1; /* One that alone keeps no loop going
+					   (ev_weak()), or -1. */
 static int		 ev_stop;
 static unsigned long	 ev_rounds;	/* Wait calls so far. */
 static TAILQ_HEAD(, ev_timer) ev_timers = TAILQ_HEAD_INITIALIZER(ev_timers);
@@ -612,12 +614,12 @@ ev_again(int fd, int events)
 static void
 ev_unwatch(struct ev_fd *e)
 {
+	if (e->events != 0)
+		ev_nwatched--;
 	e->events = 0;
 	e->cb = NULL;
 	e->arg = NULL;
 	e->gen++;
-	while (ev_maxfd >= 0 && ev_fds[ev_maxfd].events == 0)
-		ev_maxfd--;
 }
 
 /*
@@ -645,6 +647,8 @@ ev_set(int fd, int events, ev_fd_cb *cb, void *arg)
 	if (e->events == events && e->cb == cb && e->arg == arg &&
 	    edge == ((e->kernel & EV_KEDGE) != 0))
 		return (0);
+	if (e->events == 0)
+		ev_nwatched++;
 	e->events = events;
 	e->cb = cb;
 	e->arg = arg;
@@ -653,8 +657,6 @@ ev_set(int fd, int events, ev_fd_cb *cb, void *arg)
 		ev_unwatch(e);
 		return (-1);
 	}
-	if (fd > ev_maxfd)
-		ev_maxfd = fd;
 	/* What it was told of while unwatched is reported now. */
 	return (ev_edge_hot(fd));
 }
@@ -765,15 +767,26 @@ ev_timer_armed(const struct ev_timer *t)
 }
 
 /*
- * Is a descriptor watched or a timer not EV_TIMER_WEAK armed?  Weak timers
- * never keep an idle loop alive.
+ * While weak, fd (the signal pipe, when only ev_signal_weak()'s signals
+ * are watched) does not by itself keep ev_loop() going.
+ */
+void
+ev_weak(int fd, int weak)
+{
+	ev_weakfd = weak ? fd : -1;
+}
+
+/*
+ * Is a descriptor watched (but a weak one alone) or a timer not
+ * EV_TIMER_WEAK armed?  Weak timers never keep an idle loop alive.
  */
 static int
 ev_busy(void)
 {
 	struct ev_timer	*t;
 
-	if (ev_maxfd >= 0)
+	if (ev_nwatched > 1 || (ev_nwatched == 1 && (ev_weakfd == -1 ||
+	    ev_fds[ev_weakfd].events == 0)))
 		return (1);
 	TAILQ_FOREACH(t, &ev_timers, entry) {
 		if (!(t->flags & EV_TIMER_WEAK))

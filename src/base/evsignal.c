@@ -18,8 +18,10 @@
 struct ev_sig {
 	ev_signal_cb	*cb;
 	void		*arg;
+	int		 weak;	/* keeps no loop going (ev_signal_weak()) */
 };
 static struct ev_sig		 ev_sigs[NSIG];
+static int			 ev_sig_strong;	/* watched, not weak */
 static volatile sig_atomic_t	 ev_sig_pending[NSIG];
 static volatile sig_atomic_t	 ev_sig_any;	/* one of them is set */
 static int			 ev_sig_pipe[2] = { -1, -1 };
@@ -64,14 +66,9 @@ ev_signal_dispatch(int fd, __unused int events, __unused void *arg)
 	ev_signal_run();
 }
 
-/*
- * Call cb from the loop each time sig arrives (deliveries between two
- * rounds may be reported once); NULL restores the default.  A watched
- * signal keeps ev_loop() running: the mode ends it with ev_break().
- * Returns -1 with errno.
- */
-int
-ev_signal(int sig, ev_signal_cb *cb, void *arg)
+/* ev_signal() and ev_signal_weak(): cb for sig, the loop kept or not. */
+static int
+ev_signal_set(int sig, ev_signal_cb *cb, void *arg, int weak)
 {
 	struct sigaction	 sa;
 
@@ -95,7 +92,33 @@ ev_signal(int sig, ev_signal_cb *cb, void *arg)
 	/* Restart slow calls: the loop learns of the signal from the pipe. */
 	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = cb != NULL ? ev_signal_handler : SIG_DFL;
+	ev_sig_strong -= ev_sigs[sig].cb != NULL && !ev_sigs[sig].weak;
 	ev_sigs[sig].cb = cb;
 	ev_sigs[sig].arg = arg;
+	ev_sigs[sig].weak = weak;
+	ev_sig_strong += cb != NULL && !weak;
+	ev_weak(ev_sig_pipe[0], ev_sig_strong == 0);
 	return (cleanup_sigaction(sig, &sa, NULL));
+}
+
+/*
+ * Call cb from the loop each time sig arrives (deliveries between two
+ * rounds may be reported once); NULL restores the default.  A watched
+ * signal keeps ev_loop() running: the mode ends it with ev_break().
+ * Returns -1 with errno.
+ */
+int
+ev_signal(int sig, ev_signal_cb *cb, void *arg)
+{
+	return (ev_signal_set(sig, cb, arg, 0));
+}
+
+/*
+ * As ev_signal(), but sig watched keeps no loop going: a server's
+ * reload and report, which are for while it serves.
+ */
+int
+ev_signal_weak(int sig, ev_signal_cb *cb, void *arg)
+{
+	return (ev_signal_set(sig, cb, arg, 1));
 }

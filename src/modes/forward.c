@@ -611,12 +611,13 @@ forward_listen(const struct job *j)
 	fd = join_listen(j->side, j->side->host, LISTEN_MANY | LISTEN_WORKERS);
 	/*
 	 * A forwarder that goes on (-k) reads its files again on SIGHUP
-	 * and reports its figures on SIGUSR1, from the loop.  Without -k
-	 * it serves one client, and both keep their usual end.
+	 * and reports its figures on SIGUSR1, from the loop, which they
+	 * keep no longer than it serves.  Without -k it serves one client,
+	 * and both keep their usual end.
 	 */
 	SIDE_TAKEN(keep);
-	if (j->side->keep && (ev_signal(SIGHUP, forward_sighup, &f) == -1 ||
-	    ev_signal(SIGUSR1, forward_sigusr1, &f) == -1))
+	if (j->side->keep && (ev_signal_weak(SIGHUP, forward_sighup,
+	    &f) == -1 || ev_signal_weak(SIGUSR1, forward_sigusr1, &f) == -1))
 		fatal("signal");
 	/* -u: each peer a connection of its own, as a stream client. */
 	if (j->side->sock.socktype == SOCK_DGRAM) {
