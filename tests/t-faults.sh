@@ -403,8 +403,9 @@ test_worker_fails() {
 	assertEquals "one line for the whole" 1 "$(grep -c \
 	    '^sockcat: worker [12] exited with status 1: the others are ended$' \
 	    "$SC_TMP/err")"
+	# Its first watch: the signals of a server that goes on.
 	assertTrue "the worker's own line" "grep -q \
-	    '^sockcat: worker [12]: listener: No space left on device$' \
+	    '^sockcat: worker [12]: SIGHUP and SIGUSR1: No space left on device$' \
 	    '$SC_TMP/err'"
 	faulted "epoll_ctl 1 ENOSPC"
 }

@@ -4,7 +4,8 @@
 # again for the clients to come, while the connections already open
 # carry on byte for byte; a bad file is refused in one line and the old
 # one stays; a datagram forwarder's first target is looked up again;
-# SIGUSR1 prints the --stats line and the forwarder goes on.
+# SIGUSR1 prints the --stats line and the forwarder goes on.  The proxy
+# server and programs served with -lk do the same.
 # The TLS clients are openssl s_client, which can bind another loopback
 # address (127.0.0.3) to be another client for the allow rules.
 
@@ -393,6 +394,46 @@ test_sighup_without_k_ends() {
 	kill -HUP "$(sockcat_of "$SERVER_PID")"
 	wait_exit "$SERVER_PID" 10
 	assertEquals "died of SIGHUP" 129 "$WAIT_STATUS"
+}
+
+# The other servers that go on read their files again too: the proxy
+# server, and programs served with -lk; SIGUSR1 gives their figures.  A
+# listener of stdio with -k, a terminal's, still ends on SIGHUP.
+test_sighup_other_servers() {
+	local args word pid
+	for args in "-l --proxy-type http" "-lk -e /bin/cat"; do
+		word=listener
+		case $args in *proxy*) word=proxy ;; esac
+		printf '127.0.0.3\n' >"$SC_TMP/allow"
+		# shellcheck disable=SC2086
+		server srv $args --allowfile "$SC_TMP/allow" --stats \
+		    127.0.0.1 0 || { fail "no server: $args"; continue; }
+		pid=$(sockcat_of "$SERVER_PID")
+		assertEquals "$args: 127.0.0.1 refused" "" \
+		    "$(echo hi | t 10 "$SC" -N 127.0.0.1 "$PORT" 2>/dev/null)"
+		printf '127.0.0.1\n' >"$SC_TMP/allow"
+		kill -HUP "$pid"
+		assertTrue "$args: rules read again" "wait_for \
+		    '$SC_TMP/srv.err' \
+		    '^sockcat: $word: allow and deny rules read again$'"
+		case $args in
+		*proxy*) assertContains "$args: 127.0.0.1 answered" \
+		    "$(t 10 "$SC" -N -X connect -x "127.0.0.1:$PORT" \
+		    127.0.0.1 1 </dev/null 2>&1)" "502 Bad Gateway" ;;
+		*) assertEquals "$args: 127.0.0.1 served" hi \
+		    "$(echo hi | t 10 "$SC" -N 127.0.0.1 "$PORT")" ;;
+		esac
+		kill -USR1 "$pid"
+		assertTrue "$args: figures" "wait_for '$SC_TMP/srv.err' \
+		    '^sockcat: sent [0-9]+ bytes, received [0-9]+ bytes'"
+		assertTrue "$args: goes on" "kill -0 $pid"
+		stop "$SERVER_PID"
+		wait "$SERVER_PID" 2>/dev/null
+	done
+	server srv -lk 127.0.0.1 0 || return
+	kill -HUP "$(sockcat_of "$SERVER_PID")"
+	wait_exit "$SERVER_PID" 10
+	assertEquals "-lk with stdio died of SIGHUP" 129 "$WAIT_STATUS"
 }
 
 tearDown() {

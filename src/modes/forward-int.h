@@ -39,7 +39,7 @@ struct fwd_target {
  * The targets in force, and until its outbound stage is over, those a
  * connection started with: a reload (SIGHUP) makes a new list while
  * connections still dial the old one's targets.  Freed with the last
- * reference (doc/design.md, "Reloading a forwarder").
+ * reference (doc/design.md, "Reloading a server").
  */
 struct fwd_targets {
 	size_t			 refs;	/* the forwarder's while in force,

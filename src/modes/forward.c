@@ -13,7 +13,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,51 +466,21 @@ forward_reload_targets(struct forward *f, char **cause)
 	return (0);
 }
 
-/*
- * SIGHUP, from the loop: reload the allow and deny files, certificate, key
- * and targets; a refused one keeps the old.
- */
+/* SIGHUP, from the loop: --forward-file's targets, after the rules. */
 static void
-forward_sighup(__unused int sig, void *arg)
-{
-	struct forward		*f = arg;
-	const struct job	*j = f->j;
-	char			*cause;
-	int			 r;
-
-	if ((r = gate_reload(&j->side->gate, j->run, &cause)) == -1)
-		log_warning("SIGHUP: %s; the old rules stay",
-		    cause != NULL ? cause : strerror(errno));
-	else if (r == 1)
-		log_verbose(1, "forward: allow and deny rules read again");
-	free(cause);
-	if (j->side->tls.on) {
-		if ((r = tls_ctx_reload(j->side->tls.ctx, &cause)) == -1)
-			log_warning("SIGHUP: %s; the old certificate stays",
-			    cause != NULL ? cause : strerror(errno));
-		else if (r == 1)
-			log_verbose(1, "forward: certificate read again");
-		free(cause);
-	}
-	if (j->fwd->file != NULL) {
-		if (forward_reload_targets(f, &cause) == -1)
-			log_warning("SIGHUP: %s; the old targets stay",
-			    cause != NULL ? cause : strerror(errno));
-		else
-			log_verbose(1, "forward: %zu targets read again",
-			    f->ts->n);
-		free(cause);
-	}
-}
-
-/* SIGUSR1, from the loop: the --stats figures so far, and on. */
-static void
-forward_sigusr1(__unused int sig, void *arg)
+forward_reload(void *arg)
 {
 	struct forward	*f = arg;
+	char		*cause;
 
-	if (f->j->run->report != NULL)
-		f->j->run->report();
+	if (f->j->fwd->file == NULL)
+		return;
+	if (forward_reload_targets(f, &cause) == -1)
+		log_warning("SIGHUP: %s; the old targets stay",
+		    cause != NULL ? cause : strerror(errno));
+	else
+		log_verbose(1, "forward: %zu targets read again", f->ts->n);
+	free(cause);
 }
 
 /* The first side, dialled, is connected: its connection to a target. */
@@ -611,14 +580,12 @@ forward_listen(const struct job *j)
 	fd = join_listen(j->side, j->side->host, LISTEN_MANY | LISTEN_WORKERS);
 	/*
 	 * A forwarder that goes on (-k) reads its files again on SIGHUP
-	 * and reports its figures on SIGUSR1, from the loop, which they
-	 * keep no longer than it serves.  Without -k it serves one client,
-	 * and both keep their usual end.
+	 * and reports its figures on SIGUSR1, from the loop.  Without -k
+	 * it serves one client, and both keep their usual end.
 	 */
 	SIDE_TAKEN(keep);
-	if (j->side->keep && (ev_signal_weak(SIGHUP, forward_sighup,
-	    &f) == -1 || ev_signal_weak(SIGUSR1, forward_sigusr1, &f) == -1))
-		fatal("signal");
+	if (j->side->keep)
+		join_serve_signals(j, "forward", forward_reload, &f);
 	/* -u: each peer a connection of its own, as a stream client. */
 	if (j->side->sock.socktype == SOCK_DGRAM) {
 		if ((f.pl = peers_new(j->side, fd, &forward_peer_ops,

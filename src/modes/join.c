@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -775,6 +776,72 @@ join_listen(const struct side *sd, const char *host, int flags)
 	if ((fd = listen_open(sd, host, flags, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	return (fd);
+}
+
+/* The server whose signals join_serve_signals() took: one a process. */
+static struct {
+	const struct job	*j;
+	const char		*what;	/* its messages' first word */
+	void			(*reload)(void *); /* its own files */
+	void			*arg;
+} join_served;
+
+/*
+ * SIGHUP, from the loop: read the allow and deny files, the certificate
+ * and key again, then the server's own; a file refused keeps the old,
+ * said in one line.
+ */
+static void
+join_sighup(__unused int sig, __unused void *arg)
+{
+	const struct job	*j = join_served.j;
+	const char		*what = join_served.what;
+	char			*cause;
+	int			 r;
+
+	if ((r = gate_reload(&j->side->gate, j->run, &cause)) == -1)
+		log_warning("SIGHUP: %s; the old rules stay",
+		    cause != NULL ? cause : strerror(errno));
+	else if (r == 1)
+		log_verbose(1, "%s: allow and deny rules read again", what);
+	free(cause);
+	if (j->side->tls.on) {
+		if ((r = tls_ctx_reload(j->side->tls.ctx, &cause)) == -1)
+			log_warning("SIGHUP: %s; the old certificate stays",
+			    cause != NULL ? cause : strerror(errno));
+		else if (r == 1)
+			log_verbose(1, "%s: certificate read again", what);
+		free(cause);
+	}
+	if (join_served.reload != NULL)
+		join_served.reload(join_served.arg);
+}
+
+/* SIGUSR1, from the loop: the --stats figures so far, and on. */
+static void
+join_sigusr1(__unused int sig, __unused void *arg)
+{
+	if (join_served.j->run->report != NULL)
+		join_served.j->run->report();
+}
+
+/*
+ * j is a server that goes on (-k): SIGHUP reads its files again (and
+ * reload(arg) its own), SIGUSR1 reports its figures, from the loop; what
+ * names it in -v's lines.  Exits if the signals cannot be had.
+ */
+void
+join_serve_signals(const struct job *j, const char *what,
+    void (*reload)(void *), void *arg)
+{
+	join_served.j = j;
+	join_served.what = what;
+	join_served.reload = reload;
+	join_served.arg = arg;
+	/* They keep no loop going: a server that is done ends. */
+	if (ev_signal_weak(SIGHUP, join_sighup, NULL) == -1 ||
+	    ev_signal_weak(SIGUSR1, join_sigusr1, NULL) == -1)
+		fatal("SIGHUP and SIGUSR1");
 }
 
 /* A timer that ends the loop: fork's pause, plain mode's -q delay. */

@@ -204,6 +204,8 @@ const char	*join_ended(struct session *, int, const struct channel **);
 void		 join_program_gone(struct channel *, struct channel *);
 void		 join_start(struct join *);
 void		 join_break_cb(void *);
+void		 join_serve_signals(const struct job *, const char *,
+		    void (*)(void *), void *);
 void		 join_dialled(int, const struct net_peer *, void *);
 int		 join_run(const struct job *);
 int		 join_listen(const struct side *, const char *, int);

@@ -789,18 +789,18 @@ plain_listen(const struct job *j)
 {
 	struct plain	 p;
 	struct listen_ops ops = plain_ops;
-	int		 fd, flags = 0;
+	int		 fd, many = j->near->kind == SIDE_EXEC && j->side->keep;
 
 	/*
 	 * A program for each client, many at once: in workers, if asked,
-	 * the program checked once, before them.
+	 * the program checked once, before them; a server that goes on,
+	 * which reads its files again on SIGHUP.
 	 */
-	if (j->near->kind == SIDE_EXEC && j->side->keep) {
-		flags = LISTEN_WORKERS;
-		if (j->side->sock.workers > 1)
-			plain_exec_check(j->near);
-	}
-	fd = join_listen(j->side, j->side->host, flags);
+	if (many && j->side->sock.workers > 1)
+		plain_exec_check(j->near);
+	fd = join_listen(j->side, j->side->host, many ? LISTEN_WORKERS : 0);
+	if (many)
+		join_serve_signals(j, "listener", NULL, NULL);
 	if (j->side->sock.socktype == SOCK_DGRAM && !j->side->tls.on) {
 		/*
 		 * A program, or a replay with -k, for each peer (on sockets

@@ -629,6 +629,7 @@ proxyd_listen(const struct job *j)
 	if (open && host == NULL)
 		host = j->side->sock.family == AF_INET6 ? "::1" : "127.0.0.1";
 	fd = join_listen(j->side, host, LISTEN_MANY | LISTEN_WORKERS);
+	join_serve_signals(j, "proxy", NULL, NULL);
 	/* -o, --hex-dump: each line names its client. */
 	if (j->run->dump != NULL)
 		dump_label(j->run->dump, proxyd_dump_label);

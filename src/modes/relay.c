@@ -573,6 +573,7 @@ relay_listen(const struct job *j)
 	static const struct listen_ops	ops = { .start = relay_start };
 	struct relay			*r;
 	size_t				 i;
+	int				 fd;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		fatal("relay");
@@ -581,8 +582,9 @@ relay_listen(const struct job *j)
 	for (i = 0; i < RELAY_BUCKETS; i++)
 		LIST_INIT(&r->names[i]);
 	TAILQ_INIT(&r->waiting);
-	listener_run(j->side, join_listen(j->side, j->side->host, LISTEN_MANY |
-	    LISTEN_ANY), &ops, r, NULL);
+	fd = join_listen(j->side, j->side->host, LISTEN_MANY | LISTEN_ANY);
+	join_serve_signals(j, "relay", NULL, NULL);
+	listener_run(j->side, fd, &ops, r, NULL);
 	free(r);
 	return (0);
 }

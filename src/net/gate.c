@@ -39,7 +39,7 @@ struct gate_src {
 
 /*
  * Set while gate_decide() reads the rules: a reload must never replace
- * them then (doc/design.md, "Reloading a forwarder").
+ * them then (doc/design.md, "Reloading a server").
  */
 static int		 gate_deciding;
 
